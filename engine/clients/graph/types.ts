@@ -1,0 +1,67 @@
+/**
+ * The contract between Graph step kinds and the Graph client. Step kinds render requests; the
+ * client owns transport, tokens, retry, batching and pagination.
+ */
+export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+export interface GraphRequest {
+  method: HttpMethod;
+  /**
+   * Path relative to the Graph base URL (which already holds the version, e.g. `/v1.0`), starting
+   * with `/`, every segment already percent-encoded by whoever rendered it.
+   */
+  path: string;
+  /** Raw query values; the client encodes them. */
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** A JSON value; the client serialises it. */
+  body?: unknown;
+  /**
+   * True when sending the request twice has the same effect as sending it once. GET, PUT, PATCH
+   * and DELETE are idempotent by default; a POST only when the caller says so. A write that is not
+   * idempotent is retried only when the answer proves nothing happened (429, 503).
+   */
+  idempotent?: boolean;
+}
+
+export interface GraphResponse {
+  status: number;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  /** Parsed JSON, the raw text when it is not JSON, or null when empty. */
+  body: unknown;
+  /** How many times the request was sent (1 = no retry). */
+  attempts: number;
+  requestId?: string;
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, including the first (1 = never retry). At most 10. */
+  maxAttempts: number;
+  /** First backoff delay when the answer has no Retry-After. */
+  baseDelayMs: number;
+  /** No wait is ever longer than this, Retry-After included. */
+  maxDelayMs: number;
+}
+
+export interface GraphRequestOptions {
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  signal?: AbortSignal;
+}
+
+export interface GraphClient {
+  /**
+   * Sends one request. Any HTTP answer, error statuses included, is returned as a response so
+   * intents can map it to an outcome; only a failure to get an answer (unreachable, token, timeout)
+   * throws an IntentError.
+   */
+  request(request: GraphRequest, options?: GraphRequestOptions): Promise<GraphResponse>;
+  /**
+   * Sends many independent requests through `/$batch` (at most 20 per round trip), resubmitting
+   * throttled items after their Retry-After. Answers come back in the order of `requests`.
+   */
+  batch(requests: GraphRequest[], options?: GraphRequestOptions): Promise<GraphResponse[]>;
+  /** GETs a collection and follows `@odata.nextLink` to the end; returns every item of `value`. */
+  getAll(request: GraphRequest, options?: GraphRequestOptions): Promise<{ items: unknown[]; attempts: number; pages: number }>;
+}

@@ -1,0 +1,96 @@
+/**
+ * Every error the engine reports carries a stable code from this table. The README's error-code
+ * table is generated from it (`intents docs --errors`), so add new codes here and nowhere else.
+ */
+export const ERROR_CODES = {
+  // ---- intent files: lint, load, compile -------------------------------------------------
+  SPEC_YAML_SYNTAX: "The file is not valid YAML.",
+  SPEC_SCHEMA: "The intent does not match schemas/intent.schema.json.",
+  SPEC_API_VERSION: "The intent's apiVersion is not one this engine understands.",
+  SPEC_DUPLICATE_STEP_ID: "Two steps share one id.",
+  SPEC_DUPLICATE_FIELD_LABEL: "Two fields map the same Thread label.",
+  SPEC_DUPLICATE_INTENT_NAME: "Two intents claim the same name or alias.",
+  SPEC_UNKNOWN_STEP_KIND: "A step names a kind that is not registered.",
+  SPEC_STEP_INPUT: "A step's input does not match its kind's input schema.",
+  SPEC_TEMPLATE_SYNTAX: "A template does not parse.",
+  SPEC_UNKNOWN_HELPER: "A template calls a helper outside the closed set.",
+  SPEC_UNKNOWN_REFERENCE: "A template refers to a field, step or output that does not exist.",
+  SPEC_FORWARD_REFERENCE: "A template refers to a step that runs later (or to itself).",
+  SPEC_SECRET_NOT_ALLOWED: "A secret value is used where secrets may not go (paths, queries, headers, messages).",
+  SPEC_GRAPH_UNKNOWN_SEGMENT: "A Graph path segment does not exist in the Graph v1.0 metadata.",
+  SPEC_GRAPH_UNKNOWN_PROPERTY: "A Graph request body property does not exist on the target type.",
+  SPEC_RUNBOOK_UNKNOWN: "A runbook step names a runbook that is not in runbooks/runbooks.json.",
+  SPEC_RUNBOOK_PARAMETER: "A runbook step passes an unknown parameter or misses a required one.",
+  SPEC_CASE_INVALID: "An intent test case does not match its schema.",
+
+  // ---- webhook and HTTP surface -------------------------------------------------------------
+  WEBHOOK_UNAUTHORIZED: "The X-Intent-Secret header is missing or wrong.",
+  WEBHOOK_TOO_LARGE: "The request body is larger than 256 KiB.",
+  WEBHOOK_BAD_JSON: "The request body is not valid JSON.",
+  WEBHOOK_INVALID: "The request body does not match schemas/webhook.schema.json.",
+  INTENT_UNKNOWN: "No intent has this name or alias.",
+  FIELD_INVALID: "One or more intent fields are missing or invalid.",
+  RUN_NOT_FOUND: "No run has this id.",
+  RUN_IN_PROGRESS: "The run is still in progress.",
+
+  // ---- run time ---------------------------------------------------------------------------
+  TEMPLATE_RENDER: "A template could not be rendered with the run's values.",
+  STEP_INPUT_INVALID: "A step's rendered input does not match its kind's input schema.",
+  STEP_TIMEOUT: "A step did not finish within its timeout.",
+  STEP_FAILED: "A step failed.",
+  GRAPH_ERROR: "Microsoft Graph answered with an error.",
+  GRAPH_THROTTLED: "Microsoft Graph kept throttling the request after every retry.",
+  GRAPH_UNREACHABLE: "Microsoft Graph could not be reached.",
+  GRAPH_AUTH: "No access token could be obtained for Microsoft Graph.",
+  AUTOMATION_ERROR: "Azure Automation answered with an error.",
+  RUNBOOK_FAILED: "The runbook job failed.",
+  RUNBOOK_TIMEOUT: "The runbook job did not finish within the step's timeout.",
+  STORE_ERROR: "The run store (Azure Tables) failed.",
+  CONFIG_MISSING: "A required setting is missing.",
+  INTERNAL: "An unexpected error occurred.",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorOptions {
+  cause?: unknown;
+  /** A sentence an engineer can act on. */
+  fix?: string;
+  /** Structured detail (per-field errors, candidates, …). Must never hold a secret. */
+  details?: unknown;
+  /** True when trying again later may succeed (throttling, outages). */
+  retryable?: boolean;
+}
+
+/** The one error type the engine throws; subclasses only narrow the category. */
+export class IntentError extends Error {
+  readonly code: ErrorCode;
+  readonly fix: string | undefined;
+  readonly details: unknown;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.fix = options.fix;
+    this.details = options.details;
+    this.retryable = options.retryable ?? false;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; fix?: string; details?: unknown } {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.fix === undefined ? {} : { fix: this.fix }),
+      ...(this.details === undefined ? {} : { details: this.details }),
+    };
+  }
+}
+
+/** Turns anything thrown into an IntentError without leaking its internals to a caller. */
+export function ensureIntentError(thrown: unknown): IntentError {
+  if (thrown instanceof IntentError) return thrown;
+  const message = thrown instanceof Error ? thrown.message : typeof thrown === "string" ? thrown : "Unknown error";
+  return new IntentError("INTERNAL", message, { cause: thrown });
+}

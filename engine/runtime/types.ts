@@ -1,0 +1,84 @@
+import type { GraphClient } from "../clients/graph/types";
+import type { ErrorCode } from "../errors";
+
+/** What one step did. `ok` = already in the desired state, nothing changed. */
+export type StepStatus = "changed" | "ok" | "failed" | "skipped";
+export type RunStatus = "succeeded" | "partial" | "failed" | "running";
+export type RunMode = "live" | "dry-run";
+
+export interface ReportedError {
+  code: ErrorCode | string;
+  message: string;
+  fix?: string;
+}
+
+export interface StepResult {
+  id: string;
+  kind: string;
+  status: StepStatus;
+  attempts: number;
+  durationMs: number;
+  /** Secrets masked. */
+  outputs?: Record<string, unknown>;
+  error?: ReportedError;
+  /** In dry-run (and in `intents plan`): what the step would send, secrets masked. */
+  planned?: unknown;
+  /** For-each steps: one result per item. */
+  items?: Array<Omit<StepResult, "items" | "kind">>;
+  /** True when the result was restored from a checkpoint rather than executed again. */
+  resumed?: boolean;
+}
+
+export interface RunResult {
+  status: RunStatus;
+  /** One sentence fit to show the end user in the chat; never holds a secret. */
+  message: string;
+  steps: StepResult[];
+  error?: ReportedError;
+  /** Values the intent declares for the caller (a credential only when the intent says so). */
+  outputs?: Record<string, unknown>;
+  /** When status is `running`: how long to wait before resuming. */
+  resumeAfterMs?: number;
+}
+
+/** Who asked, from the webhook's meta_data. */
+export interface RunContext {
+  runId: string;
+  ticketId: string;
+  intentName: string;
+  contactName: string;
+  contactEmail: string;
+  companyName: string;
+}
+
+/** A step's durable record, so a resumed run does not redo completed work. */
+export interface StepCheckpoint {
+  result: StepResult;
+  /** Unmasked non-secret outputs for later templates. */
+  outputs: Record<string, unknown>;
+  /** Kind-owned state of a step that is still in progress (e.g. a runbook job name). */
+  state?: unknown;
+}
+
+export interface RunJournal {
+  load(): Promise<Record<string, StepCheckpoint>>;
+  save(stepId: string, checkpoint: StepCheckpoint): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Structured events; fields must never hold a secret or a payload dump. */
+export type EventSink = (event: string, fields: Record<string, unknown>) => void;
+
+export interface EngineServices {
+  graph: GraphClient;
+  /** Azure Automation (runbooks); absent where no Automation account is configured. */
+  automation?: unknown;
+  clock: Clock;
+  /** Settings intents may read as `{{settings.NAME}}` (HELPDESK_EMAIL, DEFAULT_USAGE_LOCATION, …). */
+  settings: Readonly<Record<string, string | undefined>>;
+  events: EventSink;
+}
