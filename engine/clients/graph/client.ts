@@ -36,12 +36,13 @@ export function createGraphClient(options: GraphClientOptions): GraphClient & { 
   const policy = resolveRetryPolicy(options.retry);
   const events: EventSink = options.events ?? (() => undefined);
   const random = options.random === undefined ? {} : { random: options.random };
+  let closing: Promise<void> | undefined;
   const send = createSender({ dispatcher: pool, tokens: options.tokens, clock, policy, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, events, ...random });
 
   return {
     request: (request, requestOptions) => send(targetFor(base, request), requestOptions),
     getAll: (request, requestOptions) => getAllPages(send, base, targetFor(base, request), requestOptions),
     batch: (requests, requestOptions) => sendBatch({ send, base, clock, policy, events, ...random }, requests, requestOptions),
-    close: () => pool.close(),
+    close: () => (closing ??= pool.close()),
   };
 }
