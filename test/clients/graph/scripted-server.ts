@@ -47,7 +47,7 @@ export async function startScriptedServer(
       query: Object.fromEntries(url.searchParams),
       rawUrl: req.url ?? "",
       headers: req.headers,
-      body: text === "" ? undefined : (JSON.parse(text) as unknown),
+      body: parsed(text),
       at: clock?.now() ?? Date.now(),
     };
     requests.push(arrived);
@@ -73,6 +73,16 @@ export async function startScriptedServer(
         server.close(() => resolve());
       }),
   };
+}
+
+/** JSON bodies parsed, form bodies (token requests) kept as text. */
+function parsed(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 /** Graph's throttling answer (reference/microsoft-graph.md §9). */
