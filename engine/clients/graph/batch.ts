@@ -33,7 +33,7 @@ interface WireAnswer {
 
 /**
  * Sends independent requests through `/$batch`, 20 per round trip (chunks in parallel). Items
- * Graph throttled (429/503) are resubmitted together after the longest wait any of them asked
+ * Graph throttled (429/503, or 504 when idempotent) are resubmitted together after the longest wait any of them asked
  * for; answers are returned in the order of `requests` whatever order Graph used.
  */
 export async function sendBatch(settings: BatchSettings, requests: GraphRequest[], options: GraphRequestOptions = {}): Promise<GraphResponse[]> {
@@ -84,7 +84,7 @@ async function runChunk(
       if (wire === undefined) throw new IntentError("GRAPH_ERROR", `[POST] /$batch: the answer has no response for request ${item.wire.id} (${item.wire.method} ${item.wire.url})`);
       const answer = itemResponse(wire, submissions.get(item.index) ?? 1);
       answers[item.index] = answer;
-      if (answer.status !== 429 && answer.status !== 503) continue;
+      // The same decision as for single requests: 429/503 always, 504 only for idempotent items.
       const delayMs = retryDelay(
         { kind: "response", status: answer.status, ...(answer.headers["retry-after"] === undefined ? {} : { retryAfter: answer.headers["retry-after"] }) },
         { attempt: submissions.get(item.index) ?? 1, policy, idempotent: item.idempotent, nowMs: settings.clock.now(), ...(settings.random === undefined ? {} : { random: settings.random }) },

@@ -104,6 +104,19 @@ describe("batch", () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it("resubmits an item's 504 only when the item is idempotent", async () => {
+    const clock = createManualClock();
+    server = await startScriptedServer(batchEndpoint((_, round) => (round === 1 ? { status: 504 } : { status: 200, body: {} })), clock);
+    const { client } = clientFor(server, { clock });
+    close = () => client.close();
+    const answers = await client.batch([
+      { method: "GET", path: "/users/u1" },
+      { method: "POST", path: "/users/u1/revokeSignInSessions", body: {} },
+    ]);
+    expect(answers.map((a) => [a.status, a.attempts])).toEqual([[200, 2], [504, 1]]);
+    expect(itemsOf(server.requests[1]!).map((item) => item.url)).toEqual(["/users/u1"]);
+  });
+
   it("retries a throttled /$batch itself by the same policy", async () => {
     const clock = createManualClock();
     const endpoint = batchEndpoint(() => ({ status: 204 }));

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { graphResponseError } from "../../../engine/clients/graph/errors";
+import { graphClientFromSettings } from "../../../engine/clients/graph/index";
 import { IntentError } from "../../../engine/errors";
 import { createManualClock } from "../../support/manual-clock";
 import { clientFor, TEST_TOKEN } from "./helpers";
@@ -100,6 +101,14 @@ describe("Graph client answers", () => {
     close = () => client.close();
     await expect(client.request({ method: "GET", path: "/me", headers: { "x-a": "1\r\nx-b: 2" } })).rejects.toMatchObject({ code: "STEP_INPUT_INVALID" });
     expect(server.requests).toHaveLength(0);
+  });
+
+  it("builds from settings: GRAPH_BASE_URL and a static GRAPH_ACCESS_TOKEN", async () => {
+    server = await startScriptedServer(() => ({ status: 200, body: {} }));
+    const client = graphClientFromSettings({ GRAPH_BASE_URL: `${server.origin}/v1.0`, GRAPH_ACCESS_TOKEN: "static-sandbox-token" });
+    close = () => client.close();
+    await client.request({ method: "GET", path: "/me" });
+    expect(server.requests[0]).toMatchObject({ path: "/v1.0/me", headers: { authorization: "Bearer static-sandbox-token" } });
   });
 
   it("works against any base path, as a national cloud's URL has", async () => {
