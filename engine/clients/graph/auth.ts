@@ -12,6 +12,8 @@ import { createCachingTokenProvider } from "./token-cache";
 
 export interface TokenProvider {
   getToken(): Promise<string>;
+  /** Forgets `token` when Graph rejected it (401), so the next getToken fetches a fresh one. */
+  invalidate?(token: string): void;
 }
 
 type Settings = Readonly<Record<string, string | undefined>>;

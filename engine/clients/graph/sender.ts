@@ -3,7 +3,7 @@ import { IntentError } from "../../errors";
 import type { Clock, EventSink } from "../../runtime/types";
 import { exchange, outcomeOf, type ExchangeResult } from "../http/exchange";
 import { retryLoop } from "../http/retry-loop";
-import { resolveRetryPolicy, type RetryPolicy } from "../http/retry-policy";
+import { resolveRetryPolicy, type AttemptOutcome, type RetryPolicy } from "../http/retry-policy";
 import type { TokenProvider } from "./auth";
 import { abortedError, label, timeoutError, unreachableError, type RequestLabel } from "./errors";
 import { toGraphResponse } from "./response";
@@ -43,24 +43,40 @@ export function createSender(settings: SenderSettings): Sender {
     const timeoutMs = options.timeoutMs ?? settings.timeoutMs;
     const body = target.body === undefined ? undefined : JSON.stringify(target.body);
     const fixedHeaders = requestHeaders(target, body !== undefined);
-    const attempt = async (): Promise<{ outcome: ReturnType<typeof outcomeOf>; value: ExchangeResult }> => {
-      const headers = { ...fixedHeaders, authorization: `Bearer ${await settings.tokens.getToken()}` };
+    let tokenRetried = false;
+    let extraSends = 0;
+    const sendOnce = async (): Promise<{ token: string; value: ExchangeResult }> => {
+      const token = await settings.tokens.getToken();
+      const headers = { ...fixedHeaders, authorization: `Bearer ${token}` };
       const request = { method: target.method, pathAndQuery: target.pathAndQuery, headers, ...(body === undefined ? {} : { body }) };
-      const value = await exchange(settings.dispatcher, request, timeoutMs, options.signal);
+      return { token, value: await exchange(settings.dispatcher, request, timeoutMs, options.signal) };
+    };
+    const attempt = async (): Promise<{ outcome: AttemptOutcome; value: ExchangeResult }> => {
+      const first = await sendOnce();
+      let value = first.value;
+      // A 401 means the cached token was revoked or expired early; Graph did nothing, so one
+      // resend with a fresh token is safe for any method.
+      if (value.kind === "response" && value.status === 401 && !tokenRetried && settings.tokens.invalidate !== undefined) {
+        tokenRetried = true;
+        settings.tokens.invalidate(first.token);
+        value = (await sendOnce()).value;
+        extraSends++;
+      }
       return { outcome: outcomeOf(value), value };
     };
     const report = (fields: Record<string, unknown>): void =>
       settings.events("graph.request", { method: target.method, path: target.label.path, ...fields, durationMs: settings.clock.now() - startedAt });
     try {
-      const { value, attempts } = await retryLoop(attempt, {
+      const { value, attempts: loopAttempts } = await retryLoop(attempt, {
         policy: resolveRetryPolicy(settings.policy, options.retry),
         idempotent: target.idempotent,
         clock: settings.clock,
         ...(settings.random === undefined ? {} : { random: settings.random }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         onRetry: ({ attempt: attemptNumber, outcome, delayMs }) =>
-          settings.events("graph.retry", { method: target.method, path: target.label.path, attempt: attemptNumber, ...describe(outcome), delayMs }),
+          settings.events("graph.retry", { method: target.method, path: target.label.path, attempt: attemptNumber, ...retryReason(outcome), delayMs }),
       });
+      const attempts = loopAttempts + extraSends;
       if (value.kind === "timeout") throw timeoutError(target.label, timeoutMs, attempts);
       if (value.kind === "network") throw unreachableError(target.label, value.code, attempts);
       report({ status: value.status, attempts });
@@ -86,7 +102,7 @@ function requestHeaders(target: SendTarget, hasBody: boolean): Record<string, st
   return headers;
 }
 
-function describe(outcome: ReturnType<typeof outcomeOf>): Record<string, unknown> {
+function retryReason(outcome: AttemptOutcome): Record<string, unknown> {
   if (outcome.kind === "response") return { status: outcome.status };
   return { error: outcome.kind };
 }

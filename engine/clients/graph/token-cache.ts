@@ -44,6 +44,10 @@ export function createCachingTokenProvider(credential: TokenCredential, scope: s
   };
 
   return {
+    invalidate(token: string): void {
+      // Only the token that was rejected: a newer one fetched meanwhile is kept.
+      if (cached?.token === token) cached = undefined;
+    },
     async getToken(): Promise<string> {
       const now = clock.now();
       if (cached !== undefined && now < refreshAt(cached)) return cached.token;

@@ -80,6 +80,16 @@ describe("token cache", () => {
     );
   });
 
+  it("fetches a new token after the current one is invalidated, but ignores a stale invalidation", async () => {
+    const { credential } = fakeCredential((call) => Promise.resolve({ token: `t${call}`, expiresOnTimestamp: HOUR }));
+    const tokens = createCachingTokenProvider(credential, "s", { clock: createManualClock(0), credentialName: "fake" });
+    expect(await tokens.getToken()).toBe("t1");
+    tokens.invalidate?.("t1");
+    expect(await tokens.getToken()).toBe("t2");
+    tokens.invalidate?.("t1");
+    expect(await tokens.getToken()).toBe("t2");
+  });
+
   it("treats a credential that returns no token as a GRAPH_AUTH failure", async () => {
     const { credential } = fakeCredential(() => Promise.resolve(null));
     const tokens = createCachingTokenProvider(credential, "s", { credentialName: "managed identity" });

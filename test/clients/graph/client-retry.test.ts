@@ -146,7 +146,53 @@ describe("Graph client write safety", () => {
   });
 });
 
+describe("Graph client token refresh", () => {
+  it("resends once with a fresh token when Graph rejects the cached one, even a POST", async () => {
+    const issued = ["revoked", "fresh"];
+    const invalidated: string[] = [];
+    const tokens = {
+      getToken: () => Promise.resolve(issued[0]!),
+      invalidate: (token: string) => {
+        invalidated.push(token);
+        if (issued[0] === token) issued.shift();
+      },
+    };
+    server = await startScriptedServer((request) =>
+      request.headers.authorization === "Bearer fresh" ? { status: 201, body: { id: "new" } } : { status: 401, body: { error: { code: "InvalidAuthenticationToken" } } },
+    );
+    const { client } = clientFor(server, { clock: createManualClock(), tokens });
+    track(client);
+    const answer = await client.request({ method: "POST", path: "/users", body: {} });
+    expect([answer.status, answer.attempts]).toEqual([201, 2]);
+    expect(invalidated).toEqual(["revoked"]);
+
+    const again = await client.request({ method: "GET", path: "/me" });
+    expect([again.status, again.attempts]).toEqual([201, 1]);
+  });
+
+  it("returns a second 401 instead of looping", async () => {
+    server = await startScriptedServer(() => ({ status: 401, body: { error: { code: "InvalidAuthenticationToken" } } }));
+    const tokens = { getToken: () => Promise.resolve("bad"), invalidate: () => undefined };
+    const { client } = clientFor(server, { clock: createManualClock(), tokens });
+    track(client);
+    const answer = await client.request({ method: "GET", path: "/me" });
+    expect([answer.status, answer.attempts]).toEqual([401, 2]);
+    expect(server.requests).toHaveLength(2);
+  });
+});
+
 describe("Graph client timeouts", () => {
+  it("gives up at once, sending nothing, when the caller has already cancelled", async () => {
+    server = await startScriptedServer(() => ({ status: 200 }));
+    const { client } = clientFor(server, { clock: createManualClock() });
+    track(client);
+    await expect(client.request({ method: "GET", path: "/me" }, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: "STEP_TIMEOUT",
+      message: "[GET] /me: cancelled before Microsoft Graph answered",
+    });
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("times out each attempt, retries an idempotent GET, then reports STEP_TIMEOUT", async () => {
     server = await startScriptedServer(() => ({ hang: true }));
     const { client, events } = clientFor(server, { clock: createManualClock(), timeoutMs: 50, retry: { maxAttempts: 2 } });
