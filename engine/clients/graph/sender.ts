@@ -43,8 +43,7 @@ export function createSender(settings: SenderSettings): Sender {
     const timeoutMs = options.timeoutMs ?? settings.timeoutMs;
     const body = target.body === undefined ? undefined : JSON.stringify(target.body);
     const fixedHeaders = requestHeaders(target, body !== undefined);
-    let tokenRetried = false;
-    let extraSends = 0;
+    let tokenResent = false;
     const sendOnce = async (): Promise<{ token: string; value: ExchangeResult }> => {
       const token = await settings.tokens.getToken();
       const headers = { ...fixedHeaders, authorization: `Bearer ${token}` };
@@ -56,11 +55,10 @@ export function createSender(settings: SenderSettings): Sender {
       let value = first.value;
       // A 401 means the cached token was revoked or expired early; Graph did nothing, so one
       // resend with a fresh token is safe for any method.
-      if (value.kind === "response" && value.status === 401 && !tokenRetried && settings.tokens.invalidate !== undefined) {
-        tokenRetried = true;
+      if (value.kind === "response" && value.status === 401 && !tokenResent && settings.tokens.invalidate !== undefined) {
+        tokenResent = true;
         settings.tokens.invalidate(first.token);
         value = (await sendOnce()).value;
-        extraSends++;
       }
       return { outcome: outcomeOf(value), value };
     };
@@ -76,7 +74,7 @@ export function createSender(settings: SenderSettings): Sender {
         onRetry: ({ attempt: attemptNumber, outcome, delayMs }) =>
           settings.events("graph.retry", { method: target.method, path: target.label.path, attempt: attemptNumber, ...retryReason(outcome), delayMs }),
       });
-      const attempts = loopAttempts + extraSends;
+      const attempts = loopAttempts + (tokenResent ? 1 : 0);
       if (value.kind === "timeout") throw timeoutError(target.label, timeoutMs, attempts);
       if (value.kind === "network") throw unreachableError(target.label, value.code, attempts);
       report({ status: value.status, attempts });
