@@ -7,7 +7,7 @@ beforeAll(async () => { sandbox = await startTestSandbox(); });
 afterAll(async () => { await sandbox.close(); });
 beforeEach(async () => { await control(sandbox, "DELETE", "/faults"); });
 
-const byId = (responses: { id: string }[]) => Object.fromEntries(responses.map((r) => [r.id, r])) as Record<string, { status: number; headers: Record<string, string>; body?: any }>;
+const byId = (responses: { id: string }[]) => Object.fromEntries(responses.map((r) => [r.id, r])) as unknown as Record<string, { status: number; headers: Record<string, string>; body?: any }>;
 
 describe("sandbox $batch", () => {
   it("runs items, sequences dependsOn, and logs each item with its batch", async () => {
