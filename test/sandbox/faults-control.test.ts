@@ -23,6 +23,8 @@ describe("sandbox fault rules", () => {
     expect(first.body.error.innerError).toMatchObject({ code: "429", status: "429", date: "2026-01-02T03:04:05" });
     const other = await graph(sandbox, "GET", "/domains");
     expect(other.status).toBe(200);
+    expect(third.headers.get("x-ms-resource-unit")).toBe("1");
+    expect((await graph(sandbox, "GET", "/subscribedSkus")).headers.get("x-ms-resource-unit")).toBe("3");
   });
 
   it("answers 503 and 504 by method, and spreads a rate evenly", async () => {
