@@ -18,12 +18,12 @@ const VERSION_ROOT = "/v1.0";
 async function readBody(req: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // Past the limit the rest is read and dropped, so the client gets the 413 rather than a reset.
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString("utf8");
 }
 
 function lowerHeaders(req: IncomingMessage): Record<string, string> {
@@ -96,19 +96,15 @@ async function handle(env: GraphEnv, log: RequestLog, req: IncomingMessage, res:
     send(res, answer.status, {}, answer.body);
     return;
   }
-  if (text === undefined) {
-    send(res, 413, {}, { error: { code: "RequestEntityTooLarge", message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` } });
-    record(413);
-    return;
-  }
-  const outcome = env.faults.evaluate(method, url.pathname);
+  const call: GraphCall = { method, path: url.pathname.slice(VERSION_ROOT.length), query: url.searchParams, headers: lowerHeaders(req), body };
+  const outcome = text === undefined ? { latencyMs: 0 } : env.faults.evaluate(method, url.pathname);
   if (outcome.latencyMs > 0) await sleep(outcome.latencyMs);
-  let result: GraphResult | undefined = outcome.result;
+  let result: GraphResult | undefined =
+    text === undefined ? graphError(413, "RequestEntityTooLarge", `The request body is larger than ${MAX_BODY_BYTES} bytes.`) : outcome.result;
   if (!result && url.pathname.startsWith("/subscriptions/")) {
     record(await handleArmRequest(req, res, { tenant: env.tenant, now: env.now, body: parsed.ok ? parsed.value : undefined, path: url.pathname, query: url.searchParams }));
     return;
   }
-  const call: GraphCall = { method, path: url.pathname.slice(VERSION_ROOT.length), query: url.searchParams, headers: lowerHeaders(req), body };
   if (!result) {
     result = url.pathname.startsWith(`${VERSION_ROOT}/`)
       ? await answerGraph(env, log, sequence, call, parsed.ok)

@@ -91,6 +91,13 @@ describe("sandbox control surface", () => {
     expect(sandbox.tenant.users).toHaveLength(dump.users.length);
   });
 
+  it("refuses a body over 4 MB with 413 in the Graph envelope", async () => {
+    const answer = await graph(sandbox, "PATCH", `/users/${DEMO.ben}`, { jobTitle: "x".repeat(4 * 1024 * 1024) });
+    expect(answer.status).toBe(413);
+    expect(answer.body.error).toMatchObject({ code: "RequestEntityTooLarge", innerError: { date: "2026-01-02T03:04:05" } });
+    expect(sandbox.tenant.users.find((u) => u.id === DEMO.ben)?.jobTitle).toBe("Account Executive");
+  });
+
   it("sends /subscriptions/ paths to the ARM handler", async () => {
     const response = await fetch(`${sandbox.url}/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Automation/automationAccounts/aa/jobs/j1?api-version=2023-11-01`);
     expect(response.status).toBe(404);
