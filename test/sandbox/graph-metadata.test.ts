@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  findOperation, findUnknownBodyProperty, findUnknownParameter, isTypeOrSubtype, listProperties, resolveGraphPath, suggestName,
+  checkGraphRequest, findOperation, findUnknownBodyProperty, findUnknownParameter, isTypeOrSubtype, listProperties, resolveGraphPath, suggestName,
 } from "../../engine/graph-metadata";
 import { buildGraphIndex } from "../../engine/graph-metadata/build";
 
@@ -48,6 +48,17 @@ describe("graph metadata index", () => {
     const sendMail = findOperation("user", "sendMail")!;
     expect(findUnknownParameter("sendMail", sendMail, { message: {}, saveToSentItems: false })).toBeUndefined();
     expect(findUnknownParameter("sendMail", sendMail, { mesage: {} })).toMatchObject({ name: "mesage", suggestion: "Message" });
+  });
+
+  it("checks a whole request for the linter: segment, property and parameter problems with their lint codes", () => {
+    expect(checkGraphRequest("PATCH", "/users/{upn}", { passwordProfile: { password: "{{x}}" } })).toBeUndefined();
+    expect(checkGraphRequest("PATCH", "/users/{upn}", { passwordProfle: {} })).toEqual({
+      kind: "property", name: "passwordProfle", owner: "microsoft.graph.user", location: "passwordProfle", suggestion: "passwordProfile", code: "SPEC_GRAPH_UNKNOWN_PROPERTY",
+    });
+    expect(checkGraphRequest("GET", "/groups/{groupId}/memebers")).toMatchObject({ kind: "segment", location: 2, suggestion: "members", code: "SPEC_GRAPH_UNKNOWN_SEGMENT" });
+    expect(checkGraphRequest("POST", "/users/{id}/assignLicense", { addLicenses: [], removeLicences: [] })).toMatchObject({ kind: "parameter", owner: "assignLicense", suggestion: "removeLicenses" });
+    // A placeholder where only a name can go is dynamic: no false alarm.
+    expect(checkGraphRequest("DELETE", "/users/{id}/authentication/{methodsPath}/{methodId}")).toBeUndefined();
   });
 
   it("suggests only close names", () => {
