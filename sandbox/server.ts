@@ -40,11 +40,9 @@ function authenticate(headers: Record<string, string>): GraphResult | undefined 
   return undefined;
 }
 
-/** The fault rules for one call, then the call itself. */
-export async function runWithFaults(call: GraphCall, env: GraphEnv): Promise<GraphResult> {
-  const outcome = env.faults.evaluate(call.method, VERSION_ROOT + call.path);
-  if (outcome.latencyMs > 0) await sleep(outcome.latencyMs);
-  return outcome.result ?? runGraphCall(call, env);
+/** A `$batch` item: its own error fault rules (a per-item 429), then the call itself. */
+async function runBatchItem(call: GraphCall, env: GraphEnv): Promise<GraphResult> {
+  return env.faults.evaluate(call.method, VERSION_ROOT + call.path, false).result ?? runGraphCall(call, env);
 }
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
@@ -66,7 +64,7 @@ async function answerGraph(env: GraphEnv, log: RequestLog, sequence: number, cal
   const denied = authenticate(call.headers);
   if (denied) return denied;
   if (!bodyOk) return graphError(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
-  if (call.method === "POST" && call.path === "/$batch") return runBatch(call.body, env, log, sequence, runWithFaults);
+  if (call.method === "POST" && call.path === "/$batch") return runBatch(call.body, env, log, sequence, runBatchItem);
   return runGraphCall(call, env);
 }
 

@@ -34,10 +34,14 @@ export class FaultStore {
     this.rules = [];
   }
 
-  /** Applies the rules to one request (or one `$batch` item) by full path, e.g. `/v1.0/users`. */
-  evaluate(method: string, path: string): FaultOutcome {
+  /**
+   * Applies the rules to one request by full path, e.g. `/v1.0/users`. A `$batch` item is not a
+   * round trip of its own (`roundTrip: false`): latency and reset rules pass it by, error rules do not.
+   */
+  evaluate(method: string, path: string, roundTrip = true): FaultOutcome {
     const outcome: FaultOutcome = { latencyMs: 0 };
     for (const rule of this.rules) {
+      if (!roundTrip && (rule.kind === "latency" || rule.kind === "reset")) continue;
       if (!ruleMatches(rule, method, path)) continue;
       if (rule.kind === "latency") {
         if (ruleFires(rule)) outcome.latencyMs += rule.latencyMs ?? 0;
