@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  checkGraphRequest, findOperation, findUnknownBodyProperty, findUnknownParameter, isTypeOrSubtype, listProperties, resolveGraphPath, suggestName,
+  checkGraphRequest, findOperation, findUnknownBodyProperty, findUnknownParameter, isTypeOrSubtype, listProperties, resolveGraphPath, suggestName, suggestProperty,
 } from "../../engine/graph-metadata";
 import { buildGraphIndex } from "../../engine/graph-metadata/build";
 
@@ -64,6 +64,8 @@ describe("graph metadata index", () => {
   it("suggests only close names", () => {
     expect(suggestName("acountEnabled", ["accountEnabled", "displayName"])).toBe("accountEnabled");
     expect(suggestName("foo", ["id", "displayName"])).toBeUndefined();
+    expect(suggestProperty("user", "usageLoction")).toBe("usageLocation");
+    expect(suggestProperty("group", "memebers")).toBe("members");
   });
 
   it("builds the index from CSDL: aliases, base types, bound operations and the container", () => {
