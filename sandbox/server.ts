@@ -9,6 +9,7 @@ import { handleControl } from "./control";
 import { runBatch } from "./graph/batch";
 import { graphError } from "./graph/errors";
 import { finishGraphResult, runGraphCall } from "./graph/pipeline";
+import { resourceUnits } from "./graph/resource-units";
 import type { GraphCall, GraphEnv, GraphResult } from "./graph/types";
 import type { RequestLog } from "./request-log";
 
@@ -42,7 +43,8 @@ function authenticate(headers: Record<string, string>): GraphResult | undefined 
 
 /** A `$batch` item: its own error fault rules (a per-item 429), then the call itself. */
 async function runBatchItem(call: GraphCall, env: GraphEnv): Promise<GraphResult> {
-  return env.faults.evaluate(call.method, VERSION_ROOT + call.path, false).result ?? runGraphCall(call, env);
+  const outcome = env.faults.evaluate({ method: call.method, path: VERSION_ROOT + call.path, cost: resourceUnits(call), roundTrip: false });
+  return outcome.result ?? runGraphCall(call, env);
 }
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
@@ -95,7 +97,9 @@ async function handle(env: GraphEnv, log: RequestLog, req: IncomingMessage, res:
     return;
   }
   const call: GraphCall = { method, path: url.pathname.slice(VERSION_ROOT.length), query: url.searchParams, headers: lowerHeaders(req), body };
-  const outcome = text === undefined ? { latencyMs: 0 } : env.faults.evaluate(method, url.pathname);
+  // Only the items of a batch count against a budget, as each counts against Graph's limits.
+  const cost = method === "POST" && call.path === "/$batch" ? 0 : resourceUnits(call);
+  const outcome = text === undefined ? { latencyMs: 0 } : env.faults.evaluate({ method, path: url.pathname, cost, roundTrip: true });
   if (outcome.latencyMs > 0) await sleep(outcome.latencyMs);
   let result: GraphResult | undefined =
     text === undefined ? graphError(413, "RequestEntityTooLarge", `The request body is larger than ${MAX_BODY_BYTES} bytes.`) : outcome.result;

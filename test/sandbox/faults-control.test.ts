@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Sandbox } from "../../sandbox";
+import { startSandbox, type Sandbox } from "../../sandbox";
 import { control, DEMO, graph, startTestSandbox } from "./helpers";
 
 let sandbox: Sandbox;
@@ -61,6 +61,36 @@ describe("sandbox fault rules", () => {
     expect((await control(sandbox, "GET", "/faults")).body.value).toHaveLength(1);
     expect((await control(sandbox, "DELETE", `/faults/${added.body.id}`)).status).toBe(204);
     expect((await control(sandbox, "GET", "/faults")).body.value).toHaveLength(0);
+  });
+});
+
+describe("sandbox budget rule (Graph's resource-unit token bucket)", () => {
+  it("spends resource units, answers 429 with the Retry-After that refills enough, and counts $batch items one by one", async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const budgeted = await startSandbox({ now: () => now });
+    try {
+      await control(budgeted, "POST", "/faults", { kind: "budget", path: "/v1.0/users/*", capacity: 3, windowSeconds: 10 });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await graph(budgeted, "GET", `/users/${DEMO.adele}`)).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const throttled = await graph(budgeted, "GET", `/users/${DEMO.adele}`);
+      expect(throttled.headers.get("retry-after")).toBe("4"); // 1 unit refills in 3.33 s
+      expect(throttled.headers.get("x-ms-throttle-information")).toBe("ResourceUnitLimitExceeded");
+      now += 4_000;
+      expect((await graph(budgeted, "GET", `/users/${DEMO.adele}`)).status).toBe(200);
+      now += 10_000;
+      const batch = await graph(budgeted, "POST", "/$batch", { requests: ["a", "b", "c", "d"].map((id) => ({ id, method: "GET", url: `/users/${DEMO.adele}` })) });
+      expect(batch.status).toBe(200);
+      expect(batch.body.responses.map((r: { status: number }) => r.status).sort()).toEqual([200, 200, 200, 429]);
+    } finally {
+      await budgeted.close();
+    }
+  });
+
+  it("refuses a budget rule without capacity", async () => {
+    const answer = await control(sandbox, "POST", "/faults", { kind: "budget", windowSeconds: 10 });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.message).toContain("capacity");
   });
 });
 
