@@ -86,7 +86,8 @@ async function handle(env: GraphEnv, log: RequestLog, req: IncomingMessage, res:
   const url = new URL(req.url ?? "/", "http://sandbox");
   const text = await readBody(req);
   const parsed = text === undefined ? { ok: false as const } : parseJson(text);
-  const body = parsed.ok ? parsed.value : text;
+  // Unparsable text is not logged: it could hold a secret that masking cannot find.
+  const body = parsed.ok ? parsed.value : text === undefined ? undefined : `<not JSON: ${text.length} characters>`;
   const record = (status: number): void =>
     log.add(sequence, { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, status, time: new Date(started).toISOString(), durationMs: env.now() - started });
 

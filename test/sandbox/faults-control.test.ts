@@ -102,6 +102,9 @@ describe("sandbox control surface", () => {
       method: "PATCH", path: `/v1.0/users/${DEMO.ben}`, query: { x: "1" }, body: { passwordProfile: { password: "***" } }, status: 204, time: "2026-01-02T03:04:05.000Z",
     })]);
     expect(JSON.stringify(sandbox.requests())).not.toContain("Sup3r$ecret-value");
+    const broken = await fetch(`${sandbox.graphBaseUrl}/users/${DEMO.ben}`, { method: "PATCH", headers: { authorization: "Bearer t" }, body: '{"passwordProfile": {"password": "Leak3d!secret"' });
+    expect(broken.status).toBe(400);
+    expect(JSON.stringify(sandbox.requests())).not.toContain("Leak3d!secret");
     expect((await control(sandbox, "DELETE", "/requests")).status).toBe(204);
     expect(sandbox.requests()).toEqual([]);
   });
