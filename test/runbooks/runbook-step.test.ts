@@ -2,15 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deterministicJobName } from "../../engine/clients/arm";
 import { automationRunbook } from "../../engine/steps/automation-runbook";
 import { startArmServer, type ArmServer } from "./support/arm-server";
-import { manualClock } from "./support/clock";
+import { createManualClock, type ManualClock } from "../support/manual-clock";
 import { driveStep, runbookServices } from "./support/drive-step";
 import { runbookTenant } from "./support/tenant";
 
 let server: ArmServer;
-let clock: ReturnType<typeof manualClock>;
+let clock: ManualClock;
 
 beforeEach(async () => {
-  clock = manualClock();
+  clock = createManualClock(Date.UTC(2026, 0, 1));
   server = await startArmServer(runbookTenant(), clock.now);
 });
 afterEach(() => server.close());
@@ -27,7 +27,7 @@ describe("automation:runbook over HTTP against the sandbox ARM API", () => {
     expect(first.answer!.response).toMatchObject({ status: "changed", jobStatus: "Completed", jobName: deterministicJobName("run-1", "convert") });
     expect(automationRunbook.classify(first.answer!.response)).toMatchObject({ success: true, outcome: "changed" });
     // New → Running → Completed: two polls, backing off on the injected clock, not the wall clock.
-    expect(clock.slept).toEqual([5_000, 10_000]);
+    expect(clock.sleeps).toEqual([5_000, 10_000]);
 
     const again = await driveStep(convert, { services, runId: "run-2", stepId: "convert" });
     expect(again.answer!.response).toMatchObject({ status: "ok", reason: "alex@contoso.com is already a shared mailbox." });
