@@ -109,6 +109,25 @@ describe("automation:runbook over HTTP against the sandbox ARM API", () => {
     expect(server.requests.map((request) => `${request.method} ${request.status}`)).toEqual(["PUT 503", "PUT 201", "GET 200", "GET 200", "GET 200"]);
   });
 
+  it("completes a job after the configured time on the sandbox clock", async () => {
+    server.jobs.options = { pollsToComplete: 100, completeAfterMs: 12_000 };
+    const result = await driveStep(convert, { services: runbookServices(server.url, clock), runId: "run-time", stepId: "convert" });
+    expect(result.answer?.response).toMatchObject({ status: "changed" });
+    expect(clock.sleeps).toEqual([5_000, 10_000]);
+  });
+
+  it("takes fault rules over HTTP through the sandbox control path, and refuses a rule without an outcome", async () => {
+    const account = `${server.url}/subscriptions/s/resourceGroups/rg-intents/providers/Microsoft.Automation/automationAccounts/aa-intents`;
+    const post = (body: unknown) =>
+      fetch(`${account}/_sandbox/jobRules`, { method: "POST", headers: { authorization: "Bearer t", "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect((await post({ runbook: "Convert-ToSharedMailbox" })).status).toBe(400);
+    expect((await post({ runbook: "Convert-ToSharedMailbox", outcome: "Failed", reason: "Quota exceeded.", times: 1 })).status).toBe(201);
+    const failed = await driveStep(convert, { services: runbookServices(server.url, clock), runId: "run-h1", stepId: "convert" });
+    expect(failed.error?.message).toContain("Quota exceeded.");
+    const next = await driveStep(convert, { services: runbookServices(server.url, clock), runId: "run-h2", stepId: "convert" });
+    expect(next.answer?.response).toMatchObject({ status: "changed" });
+  });
+
   it("answers as soon as the job exists when wait is false", async () => {
     const result = await driveStep({ ...convert, wait: false }, { services: runbookServices(server.url, clock), runId: "run-w", stepId: "convert" });
     expect(result.answer?.response).toMatchObject({ status: "started", jobStatus: "New" });
