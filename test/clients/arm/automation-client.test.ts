@@ -32,7 +32,7 @@ describe("Automation client (@azure/arm-automation) against the sandbox ARM API"
     expect(parseRunbookResult(output)).toMatchObject({ status: "changed", hidden: true });
     // The manifest's default (Hidden = 'true') was applied, as PowerShell would.
     expect(server.jobs.get("job-a")!.parameters).toEqual({ UserPrincipalName: "alex@contoso.com", Hidden: "true" });
-    expect(server.requests[0]!.path).toBe(`/subscriptions/${ARM_SETTINGS.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-intents/providers/Microsoft.Automation/automationAccounts/aa-intents/jobs/job-a`);
+    expect(server.requests()[0]!.path).toBe(`/subscriptions/${ARM_SETTINGS.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-intents/providers/Microsoft.Automation/automationAccounts/aa-intents/jobs/job-a`);
   });
 
   it("answers the existing job when the same job name is created again", async () => {
@@ -41,7 +41,7 @@ describe("Automation client (@azure/arm-automation) against the sandbox ARM API"
     const again = await automation.startJob("job-b", "Convert-ToSharedMailbox", { UserPrincipalName: "alex@contoso.com" });
     expect(again.name).toBe("job-b");
     expect(server.jobs.list()).toHaveLength(1);
-    expect(server.requests.map((request) => `${request.method} ${request.status}`)).toEqual(["PUT 201", "PUT 200", "GET 200"]);
+    expect(server.requests().map((request) => `${request.method} ${request.status}`)).toEqual(["PUT 201", "PUT 200", "GET 200"]);
   });
 
   it("maps ARM errors to AUTOMATION_ERROR with ARM's code, retryable only for outages", async () => {
@@ -54,7 +54,7 @@ describe("Automation client (@azure/arm-automation) against the sandbox ARM API"
     expect(badParameter.message).toContain("has no parameter named 'Upn'");
     const missingJob = await rejection(automation.getJob("never-created"));
     expect(missingJob.details).toEqual({ status: 404, code: "NotFound" });
-    server.faults.push({ method: "GET", pathIncludes: "/jobs/", status: 503, times: 1 });
+    await server.fault({ kind: "unavailable", method: "GET", path: "/subscriptions/*/jobs/*", times: 1 });
     const outage = await rejection(automation.getJob("never-created"));
     expect(outage.retryable).toBe(true);
     expect(JSON.stringify(outage)).not.toContain(ARM_SETTINGS.ARM_ACCESS_TOKEN);
