@@ -90,7 +90,7 @@ describe("sandbox control surface", () => {
   });
 
   it("sends /subscriptions/ paths to the ARM handler", async () => {
-    const response = await fetch(`${sandbox.url}/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Automation/automationAccounts/aa/jobs/j1?api-version=2023-11-01`);
+    const response = await fetch(`${sandbox.url}/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Automation/automationAccounts/aa/jobs/j1?api-version=2023-11-01`, { headers: { authorization: "Bearer sandbox" } });
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("ResourceNotFound");
     expect(sandbox.requests().at(-1)).toMatchObject({ path: expect.stringContaining("/subscriptions/0000/"), status: 404 });

@@ -53,7 +53,7 @@ describe("Automation client (@azure/arm-automation) against the sandbox ARM API"
     const badParameter = await rejection(automation.startJob("job-c", "Convert-ToSharedMailbox", { Upn: "x" }));
     expect(badParameter.message).toContain("has no parameter named 'Upn'");
     const missingJob = await rejection(automation.getJob("never-created"));
-    expect(missingJob.details).toEqual({ status: 404, code: "NotFound" });
+    expect(missingJob.details).toEqual({ status: 404, code: "ResourceNotFound" });
     await server.fault({ kind: "unavailable", method: "GET", path: "/subscriptions/*/jobs/*", times: 1 });
     const outage = await rejection(automation.getJob("never-created"));
     expect(outage.retryable).toBe(true);
