@@ -12,7 +12,8 @@ const FALLBACK: Record<RunStatus, string> = {
 
 export function runStatus(steps: readonly StepResult[]): Exclude<RunStatus, "running"> {
   if (!steps.some((s) => s.status === "failed")) return "succeeded";
-  return steps.some((s) => s.status === "changed") ? "partial" : "failed";
+  const changed = steps.some((s) => s.status === "changed" || (s.items ?? []).some((item) => item.status === "changed"));
+  return changed ? "partial" : "failed";
 }
 
 function render(template: { render(scope: object): unknown } | undefined, scope: object): string | undefined {

@@ -38,7 +38,12 @@ function encodeSegment(name: string, value: unknown): string {
   if (text === "" || text === "." || text === "..") {
     throw new IntentError("STEP_INPUT_INVALID", `Path parameter "${name}" is empty or a dot segment.`);
   }
-  return encodeURIComponent(text);
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    // A lone UTF-16 surrogate has no UTF-8 form, so it cannot be a URL segment.
+    throw new IntentError("STEP_INPUT_INVALID", `Path parameter "${name}" is not valid Unicode text.`);
+  }
 }
 
 export function toGraphRequest(input: GraphRequestInput, idempotent?: boolean): GraphRequest {
