@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { computePermissions, grantedBy } from "../../engine/catalog-docs/permissions";
+import { formatPermissionsText } from "../../engine/catalog-docs/permissions-text";
+import type { DocumentedIntent } from "../../engine/catalog-docs/types";
+
+function intent(name: string, graph: string[], entraRoles: string[] = [], exchangeRoles: string[] = []): DocumentedIntent {
+  return { name, aliases: [], description: "", risk: "reversible", permissions: { graph, entraRoles, exchangeRoles }, fields: [], file: `intents/${name}.yaml` };
+}
+
+describe("grantedBy", () => {
+  it("lets a ReadWrite permission grant its Read twin, and follows the table transitively", () => {
+    expect([...grantedBy("User.ReadWrite.All")]).toEqual(["User.Read.All"]);
+    expect(grantedBy("Directory.ReadWrite.All")).toEqual(
+      new Set(["Directory.Read.All", "User.Read.All", "Group.Read.All", "GroupMember.Read.All"]),
+    );
+    expect(grantedBy("MailboxSettings.ReadWrite")).toEqual(new Set(["MailboxSettings.Read"]));
+  });
+
+  it("grants nothing beyond what it contains", () => {
+    expect(grantedBy("Mail.Send").size).toBe(0);
+    expect(grantedBy("GroupMember.ReadWrite.All").has("Group.ReadWrite.All")).toBe(false);
+    expect(grantedBy("User.Read.All").has("User.ReadWrite.All")).toBe(false);
+  });
+});
+
+describe("computePermissions", () => {
+  const catalog = [
+    intent("Password Reset", ["User.ReadWrite.All", "Mail.Send"], ["Helpdesk Administrator"]),
+    intent("Add User to Group", ["User.Read.All", "GroupMember.ReadWrite.All"]),
+    intent("Convert To Shared", ["User.Read.All"], [], ["Exchange Recipient Administrator"]),
+  ];
+  const set = computePermissions(catalog);
+
+  it("keeps only permissions no other required permission grants, with who needs each", () => {
+    expect(set.graph.map((r) => r.name)).toEqual(["GroupMember.ReadWrite.All", "Mail.Send", "User.ReadWrite.All"]);
+    const userRw = set.graph.find((r) => r.name === "User.ReadWrite.All");
+    expect(userRw?.intents).toEqual(["Password Reset"]);
+    expect(userRw?.covers).toEqual([{ name: "User.Read.All", intents: ["Add User to Group", "Convert To Shared"] }]);
+  });
+
+  it("keeps a permission nothing else covers even when only one intent needs it", () => {
+    const alone = computePermissions([intent("Lookup", ["User.Read.All"])]);
+    expect(alone.graph).toEqual([{ name: "User.Read.All", intents: ["Lookup"], covers: [] }]);
+  });
+
+  it("lists roles per identity and per intent", () => {
+    expect(set.entraRoles).toEqual([{ name: "Helpdesk Administrator", intents: ["Password Reset"], covers: [] }]);
+    expect(set.exchangeRoles.map((r) => r.name)).toEqual(["Exchange Recipient Administrator"]);
+    expect(set.byIntent.map((e) => e.intent)).toEqual(["Add User to Group", "Convert To Shared", "Password Reset"]);
+    expect(set.byIntent[2]).toMatchObject({ graph: ["Mail.Send", "User.ReadWrite.All"], entraRoles: ["Helpdesk Administrator"] });
+  });
+
+  it("counts an intent once even when it repeats a permission", () => {
+    const twice = computePermissions([intent("Twice", ["Mail.Send", "Mail.Send"])]);
+    expect(twice.graph[0]?.intents).toEqual(["Twice"]);
+  });
+});
+
+describe("formatPermissionsText", () => {
+  it("names each permission with its intents, what it covers, and the grant command", () => {
+    const text = formatPermissionsText(
+      computePermissions([intent("Password Reset", ["User.ReadWrite.All"]), intent("Lookup", ["User.Read.All"])]),
+    );
+    expect(text).toMatch(/User\.ReadWrite\.All\s+Password Reset/);
+    expect(text).toContain("covers User.Read.All (Lookup)");
+    expect(text).toContain("Entra directory roles (Function App managed identity):\n  (none)");
+    expect(text).toContain("Lookup [reversible]: graph User.Read.All; entra -; exchange -");
+    expect(text).toContain("scripts/grant-graph-permissions.ts");
+  });
+});
