@@ -66,7 +66,8 @@ var names = {
   appInsights: '${appName}-appi'
   automation: '${appName}-auto'
 }
-var sharedSecretName = 'intent-shared-secret'
+// The name engine/config.ts looks up when the setting is not in the environment.
+var sharedSecretName = 'INTENT-SHARED-SECRET'
 // environment().resourceManager ends with '/'; the ARM client expects an origin.
 var resourceManager = environment().resourceManager
 var armBaseUrl = endsWith(resourceManager, '/') ? substring(resourceManager, 0, length(resourceManager) - 1) : resourceManager
