@@ -36,6 +36,10 @@ export function formatPermissionsText(set: PermissionSet): string {
       `  ${entry.intent} [${entry.risk}]: graph ${list(entry.graph)}; entra ${list(entry.entraRoles)}; exchange ${list(entry.exchangeRoles)}`,
     );
   }
-  lines.push("", "Grant them with: node bin/run-ts.cjs scripts/grant-graph-permissions.ts --function-principal-id <id> --automation-principal-id <id>");
+  lines.push(
+    "",
+    "scripts/deploy.sh grants these; by hand: npx intents permissions --json > permissions.json &&",
+    "  node bin/run-ts.cjs scripts/grant-graph-permissions.ts --permissions permissions.json --function-principal-id <id> --automation-principal-id <id>",
+  );
   return lines.join("\n") + "\n";
 }

@@ -1,4 +1,11 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import * as docsCommand from "../../engine/cli/commands/docs";
+import { captured } from "./capture-output";
 import { renderCatalogMarkdown } from "../../engine/catalog-docs/docs-markdown";
 import type { DocumentedIntent } from "../../engine/catalog-docs/types";
 
@@ -42,5 +49,45 @@ describe("renderCatalogMarkdown", () => {
     expect(both.indexOf("## Add User to Group")).toBeLessThan(both.indexOf("## Password Reset"));
     expect(both).toContain("| Add User to Group | reversible | 0 |");
     expect(both).toContain("This intent has no form fields.");
+  });
+});
+
+describe("`intents docs` on the shipped intents", () => {
+  const root = join(__dirname, "..", "..");
+  interface DeclaredField { label: string; required?: boolean; enum?: string[]; default?: unknown; type: string }
+  const declared = readdirSync(join(root, "intents"))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => ({ file: f, ...(parse(readFileSync(join(root, "intents", f), "utf8")) as { name: string; risk: string; fields?: Record<string, DeclaredField> }) }));
+
+  it("writes --out with every intent's fields, required flag, choices and risk, as the files declare them", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "docs-")), "catalogue.md");
+    execFileSync(process.execPath, [join(root, "bin", "intents.cjs"), "docs", "--out", out], { stdio: "pipe" });
+    const md = readFileSync(out, "utf8");
+    expect(declared.length).toBeGreaterThan(0);
+    for (const intent of declared) {
+      const start = md.indexOf(`\n## ${intent.name}\n`);
+      expect(start, intent.name).toBeGreaterThan(0);
+      const next = md.indexOf("\n## ", start + 1);
+      const section = md.slice(start, next < 0 ? undefined : next);
+      expect(section).toContain(`- Risk: **${intent.risk}**`);
+      expect(section).toContain(`\`intents/${intent.file}\``);
+      for (const [variable, field] of Object.entries(intent.fields ?? {})) {
+        const row = section.split("\n").find((l) => l.startsWith(`| ${field.label} |`));
+        expect(row, `${intent.name}: ${field.label}`).toBeDefined();
+        const cells = (row as string).split(" | ");
+        expect(cells[1], `${field.label} required`).toBe(field.required ? "yes" : "no");
+        expect(row).toContain(`| ${variable} |`);
+        for (const choice of field.enum ?? []) expect(cells[3]).toContain(choice);
+        if (field.type === "boolean" && field.default !== undefined) expect(cells[4]).toBe(field.default ? "Yes" : "No");
+      }
+    }
+  });
+
+  it("prints to stdout without --out and answers a bad flag with exit code 2", async () => {
+    const printed = await captured(() => docsCommand.run([]));
+    expect(printed.code).toBe(0);
+    for (const intent of declared) expect(printed.out).toContain(`## ${intent.name}`);
+    const bad = await captured(() => docsCommand.run(["--outt", "x.md"]));
+    expect(bad).toMatchObject({ code: 2, err: expect.stringContaining("usage: intents docs") });
   });
 });

@@ -1,5 +1,11 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { computePermissions, grantedBy } from "../../engine/catalog-docs/permissions";
+import { parse } from "yaml";
+import * as permissionsCommand from "../../engine/cli/commands/permissions";
+import { captured } from "./capture-output";
+import { computePermissions, grantedBy, type PermissionSet } from "../../engine/catalog-docs/permissions";
 import { formatPermissionsText } from "../../engine/catalog-docs/permissions-text";
 import type { DocumentedIntent } from "../../engine/catalog-docs/types";
 
@@ -66,5 +72,44 @@ describe("formatPermissionsText", () => {
     expect(text).toContain("Entra directory roles (Function App managed identity):\n  (none)");
     expect(text).toContain("Lookup [reversible]: graph User.Read.All; entra -; exchange -");
     expect(text).toContain("scripts/grant-graph-permissions.ts");
+  });
+});
+
+describe("`intents permissions` on the shipped intents", () => {
+  const root = join(__dirname, "..", "..");
+  const declared = readdirSync(join(root, "intents"))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => parse(readFileSync(join(root, "intents", f), "utf8")) as { name: string; permissions?: Record<string, string[] | undefined> });
+
+  // The real CLI, spawned once (it pays tsx's start-up), as CI runs it.
+  let printedOnce: PermissionSet | undefined;
+  function printedJson(): PermissionSet {
+    printedOnce ??= JSON.parse(
+      execFileSync(process.execPath, [join(root, "bin", "intents.cjs"), "permissions", "--json"], { encoding: "utf8" }),
+    ) as PermissionSet;
+    return printedOnce;
+  }
+
+  it("prints as JSON exactly what the intent files declare, none left out and none invented", () => {
+    const printed = printedJson();
+    expect(declared.length).toBeGreaterThan(0);
+    for (const kind of ["graph", "entraRoles", "exchangeRoles"] as const) {
+      const fromFiles = new Map<string, string[]>();
+      for (const d of declared) for (const p of d.permissions?.[kind] ?? []) fromFiles.set(p, [...(fromFiles.get(p) ?? []), d.name]);
+      const fromCli = new Map<string, string[]>();
+      for (const r of printed[kind]) for (const entry of [r, ...r.covers]) fromCli.set(entry.name, entry.intents);
+      expect([...fromCli.keys()].sort(), kind).toEqual([...fromFiles.keys()].sort());
+      for (const [name, intents] of fromFiles) expect(fromCli.get(name), `${kind} ${name}`).toEqual(intents.sort());
+    }
+    expect(printed.byIntent.map((e) => e.intent)).toEqual(declared.map((d) => d.name).sort());
+  });
+
+  it("prints the same set as text, and answers a bad flag with usage and exit code 2", async () => {
+    const printed = printedJson();
+    const text = await captured(() => permissionsCommand.run([]));
+    expect(text.code).toBe(0);
+    for (const r of printed.graph) expect(text.out).toMatch(new RegExp(`^  ${r.name.replace(/\./g, "\\.")}\\s+${r.intents.join(", ")}$`, "m"));
+    const bad = await captured(() => permissionsCommand.run(["--jsn"]));
+    expect(bad).toMatchObject({ code: 2, err: expect.stringContaining("usage: intents permissions") });
   });
 });
