@@ -78,9 +78,10 @@ var allTags = union(tags, { app: 'm365-intent-engine', customer: appName })
 var runbookManifest = loadJsonContent('../runbooks/runbooks.json')
 var runbooks = [for runbook in items(runbookManifest.runbooks): { name: runbook.key, description: runbook.value.description }]
 
-// Names the app itself uses inside the storage account (engine/config.ts defaults).
-var tableNames = ['runs', 'runsteps']
-var queueNames = ['run-continuations', 'run-continuations-poison']
+// The app's own tables and continuation queue (engine/host/compose.ts, engine/store), plus the
+// poison queue the Functions queue trigger moves failing messages to.
+var tableNames = ['intentruns', 'intentrunsteps']
+var queueNames = ['intent-runs', 'intent-runs-poison']
 
 module monitoring 'app/monitoring.bicep' = {
   name: 'monitoring'
@@ -143,8 +144,16 @@ var appSettings = {
   AUTOMATION_ACCOUNT_NAME: automation.outputs.name
   NOTIFICATION_MAILBOX: notificationMailbox
   NOTIFICATION_EMAIL: notificationEmail
+  // Intents send mail (generated credentials) from the same mailbox as the notifications.
+  MAIL_SENDER: notificationMailbox
   HELPDESK_EMAIL: helpdeskEmail
   DEFAULT_USAGE_LOCATION: defaultUsageLocation
+  // Run budgets and leases: engine/config.ts's defaults, written out so operators see and tune them.
+  RUN_BUDGET_MS: '5000'
+  CONTINUATION_BUDGET_MS: '240000'
+  RUN_LEASE_MS: '60000'
+  MAX_DEQUEUE_COUNT: '5'
+  SECRET_CACHE_MS: '300000'
 }
 
 module functionApp 'app/functionapp.bicep' = {

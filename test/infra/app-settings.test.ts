@@ -1,0 +1,94 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { RUNS_TABLE, STEPS_TABLE } from "../../engine/host/compose";
+import { loadCatalog } from "../../engine/index";
+import { CONTINUATION_QUEUE } from "../../engine/store/continuationQueue";
+import { objectEntries, readBicep, variableBlock } from "./bicep-reader";
+
+const ROOT = join(__dirname, "..", "..");
+
+/** Setting names a TypeScript module reads from its settings/env record. */
+export function settingsReadBy(source: string, record: string): string[] {
+  const names = new Set<string>();
+  for (const m of source.matchAll(new RegExp(`\\b${record}\\.([A-Za-z_]\\w*)`, "g"))) names.add(m[1] as string);
+  for (const m of source.matchAll(new RegExp(`\\b${record}\\[\\s*"([^"]+)"\\s*\\]`, "g"))) names.add(m[1] as string);
+  // helpers called as integer(env, "NAME", fallback)
+  for (const m of source.matchAll(new RegExp(`\\(\\s*${record}\\s*,\\s*"([A-Za-z_]\\w*)"`, "g"))) names.add(m[1] as string);
+  // lists of names, e.g. SECRET_SETTINGS = ["A", "B"] or REQUIRED = ["A", "B"]
+  for (const list of source.matchAll(/^(?:export )?const [A-Z_]+ = \[([^\]]*)\] as const/gm)) {
+    for (const m of (list[1] as string).matchAll(/"([A-Za-z_]\w*)"/g)) names.add(m[1] as string);
+  }
+  return [...names].sort();
+}
+
+const config = readFileSync(join(ROOT, "engine", "config.ts"), "utf8");
+const armSettings = readFileSync(join(ROOT, "engine", "clients", "arm", "settings.ts"), "utf8");
+const readByApp = [...new Set([...settingsReadBy(config, "env"), ...settingsReadBy(armSettings, "settings")])].sort();
+const readByIntents = [...new Set(loadCatalog().intents.flatMap((i) => i.settings))].sort();
+const bicepSettings = objectEntries(variableBlock(readBicep("main.bicep"), "appSettings"));
+
+/** Read by the code but deliberately not set in Azure, each for a stated reason. */
+const NOT_SET_IN_AZURE: Record<string, string> = {
+  AzureWebJobsStorage: "a connection string holds the account key; identity-based AzureWebJobsStorage__accountName is set instead",
+  KEY_VAULT_NAME: "KEY_VAULT_URL is set, which takes precedence",
+  AZURE_CLIENT_SECRET: "the managed identity needs no client secret",
+  GRAPH_ACCESS_TOKEN: "a static token for the sandbox and tests only",
+  ARM_ACCESS_TOKEN: "a static token for the sandbox and tests only",
+};
+
+/** Set in Azure for the platform, not read by our code. */
+const PLATFORM_SETTINGS: Record<string, string> = {
+  AzureWebJobsStorage__accountName: "Functions host storage through the managed identity",
+  AzureWebJobsStorage__credential: "Functions host storage through the managed identity",
+  APPLICATIONINSIGHTS_CONNECTION_STRING: "Functions host telemetry",
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Functions host telemetry with Entra ID (local auth is off)",
+  DEFAULT_USAGE_LOCATION: "PRODUCT.md's setting for New User Creation (intents branch), set ahead of that intent",
+};
+
+describe("app settings: engine code and intents ↔ infra/main.bicep", () => {
+  it("finds the settings the code reads (the parser sees config.ts and the Automation settings)", () => {
+    expect(readByApp).toEqual(expect.arrayContaining(["GRAPH_BASE_URL", "INTENT_SHARED_SECRET", "KEY_VAULT_URL", "AZURE_SUBSCRIPTION_ID", "AUTOMATION_ACCOUNT_NAME"]));
+  });
+
+  it("sets every setting engine/config.ts and the Automation client read", () => {
+    const missing = readByApp.filter((name) => !bicepSettings.has(name) && !(name in NOT_SET_IN_AZURE));
+    expect(missing, "add these to appSettings in infra/main.bicep").toEqual([]);
+  });
+
+  it("sets every setting an intent declares", () => {
+    expect(readByIntents.filter((name) => !bicepSettings.has(name)), "add these to appSettings in infra/main.bicep").toEqual([]);
+  });
+
+  it("sets nothing that neither the code, the intents nor the platform reads", () => {
+    const unread = [...bicepSettings.keys()].filter((name) => !readByApp.includes(name) && !readByIntents.includes(name) && !(name in PLATFORM_SETTINGS));
+    expect(unread).toEqual([]);
+    for (const name of Object.keys(NOT_SET_IN_AZURE)) expect(bicepSettings.has(name), name).toBe(false);
+  });
+
+  it("holds no secret: the shared secret is a Key Vault reference and storage has no key", () => {
+    expect(bicepSettings.get("INTENT_SHARED_SECRET")).toBe("keyVault.outputs.sharedSecretReference");
+    for (const [name, value] of bicepSettings) {
+      expect(value, name).not.toMatch(/AccountKey|SharedAccessSignature|listKeys|intentSharedSecret|Password=|ClientSecret/i);
+    }
+    expect(config).toMatch(/keyVaultName\(setting: SecretSetting\): string \{\s*return setting\.replace\(\/_\/g, "-"\);/);
+    expect(readBicep("main.bicep")).toMatch(/^var sharedSecretName = 'INTENT-SHARED-SECRET'$/m);
+  });
+
+  // Known gap, kept visible: engine/config.ts only knows a storage connection string, so in Azure
+  // (identity-based storage, no key) it falls back to the development emulator. When the
+  // Function App reads AzureWebJobsStorage__accountName this test starts failing: drop `.fails`.
+  it.fails("the app reaches its tables and queue with the identity-based setting Bicep provides", () => {
+    expect(config).toMatch(/AzureWebJobsStorage__accountName/);
+  });
+});
+
+describe("storage names: engine ↔ infra/main.bicep", () => {
+  const main = readBicep("main.bicep");
+  const list = (name: string): string[] => [...(new RegExp(`^var ${name} = \\[([^\\]]*)\\]`, "m").exec(main)?.[1] ?? "").matchAll(/'([^']+)'/g)].map((m) => m[1] as string);
+
+  it("creates exactly the tables and the queue (with its poison queue) the app uses", () => {
+    expect(list("tableNames").sort()).toEqual([RUNS_TABLE, STEPS_TABLE].sort());
+    expect(list("queueNames").sort()).toEqual([CONTINUATION_QUEUE, `${CONTINUATION_QUEUE}-poison`].sort());
+  });
+});
