@@ -1,8 +1,9 @@
 /**
  * `npm run package`: the deployable zip for zip deploy (Flex Consumption) or
  * WEBSITE_RUN_FROM_PACKAGE: compiled JavaScript, production dependencies only, host.json, the
- * intents, the schemas and the runbook manifest, laid out as the repository is so every
- * `__dirname`-relative path works the same in Azure.
+ * intents, the schemas and the runbook manifest. Data files go under dist/ beside the compiled
+ * engine, where the code's `__dirname`-relative lookups find them (dist/engine/spec → ../../intents
+ * is dist/intents, as engine/spec → ../../intents is intents/ in the repository).
  *
  * Dependencies are copied from the installed node_modules as package-lock.json lists them
  * (entries not marked dev), so packaging needs no network and ships exactly the locked versions.
@@ -14,8 +15,13 @@ import { dirname, join, resolve } from "node:path";
 import { IntentError, ensureIntentError } from "../engine/errors";
 
 const ROOT = resolve(__dirname, "..");
-/** What the Function App reads at run time besides compiled code and dependencies. */
-export const RUNTIME_FILES = ["host.json", "intents", "schemas", "runbooks/runbooks.json"];
+/** What the Function App reads at run time besides compiled code and dependencies: repository path → package path. */
+export const RUNTIME_FILES: Readonly<Record<string, string>> = {
+  "host.json": "host.json",
+  intents: "dist/intents",
+  schemas: "dist/schemas",
+  "runbooks/runbooks.json": "dist/runbooks/runbooks.json",
+};
 
 interface LockEntry { dev?: boolean; devOptional?: boolean; optional?: boolean; link?: boolean }
 
@@ -71,9 +77,9 @@ export function buildPackage(options: { root?: string; out?: string; compile?: b
   try {
     cpSync(join(root, "dist", "engine"), join(stage, "dist", "engine"), { recursive: true });
     if (existsSync(join(root, "dist", "sandbox"))) cpSync(join(root, "dist", "sandbox"), join(stage, "dist", "sandbox"), { recursive: true });
-    for (const file of RUNTIME_FILES) {
+    for (const [file, target] of Object.entries(RUNTIME_FILES)) {
       if (!existsSync(join(root, file))) throw new IntentError("CONFIG_MISSING", `${file} is missing; the package needs it.`);
-      cpSync(join(root, file), join(stage, file), { recursive: true });
+      cpSync(join(root, file), join(stage, target), { recursive: true });
     }
     writeFileSync(join(stage, "package.json"), stagedPackageJson(root));
     const dependencies = copyDependencies(root, stage);

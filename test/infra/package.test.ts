@@ -3,7 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildPackage, productionPackagePaths } from "../../scripts/package";
+import { relative } from "node:path";
+import { defaultManifestPath } from "../../engine/clients/arm/runbook-manifest";
+import { DEFAULT_INTENTS_DIR } from "../../engine/spec/catalog";
+import { RUNTIME_FILES, buildPackage, productionPackagePaths } from "../../scripts/package";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -36,6 +39,18 @@ describe("productionPackagePaths", () => {
   });
 });
 
+describe("package layout", () => {
+  // The compiled engine sits in dist/engine; each data file must be where the engine's
+  // __dirname-relative lookup lands from there, as it does from engine/ in the repository.
+  it("puts the intents and the runbook manifest where the compiled engine looks for them", () => {
+    const fromEngine = (path: string): string => relative(join(ROOT, "engine"), path);
+    const packaged = (file: string): string => relative("dist/engine", RUNTIME_FILES[file] as string);
+    expect(packaged("intents")).toBe(fromEngine(DEFAULT_INTENTS_DIR));
+    expect(packaged("runbooks/runbooks.json")).toBe(fromEngine(defaultManifestPath()));
+    expect(RUNTIME_FILES["host.json"]).toBe("host.json");
+  });
+});
+
 describe("buildPackage", () => {
   it("zips compiled code, runtime files and production dependencies only, with a trimmed package.json", () => {
     const root = mkdtempSync(join(tmpdir(), "package-root-"));
@@ -58,13 +73,13 @@ describe("buildPackage", () => {
     const listing = execFileSync("unzip", ["-Z1", zip], { encoding: "utf8" }).split("\n").filter((l) => l && !l.endsWith("/")).sort();
     expect(listing).toEqual([
       "dist/engine/functions/intent.js",
+      "dist/intents/password-reset.yaml",
+      "dist/runbooks/runbooks.json",
+      "dist/schemas/intent.schema.json",
       "host.json",
-      "intents/password-reset.yaml",
       "node_modules/prod/index.js",
       "node_modules/prod/node_modules/inner/index.js",
       "package.json",
-      "runbooks/runbooks.json",
-      "schemas/intent.schema.json",
     ]);
     const shipped = JSON.parse(execFileSync("unzip", ["-p", zip, "package.json"], { encoding: "utf8" }));
     expect(shipped).toEqual({ name: "x", version: "1.2.3", private: true, main: "dist/engine/functions/*.js", dependencies: { prod: "1.0.0" } });
