@@ -66,7 +66,7 @@ var names = {
   appInsights: '${appName}-appi'
   automation: '${appName}-auto'
 }
-// The name engine/config.ts looks up when the setting is not in the environment.
+// The name engine/config.ts reads from the vault (keyVaultName('INTENT_SHARED_SECRET')).
 var sharedSecretName = 'INTENT-SHARED-SECRET'
 // environment().resourceManager ends with '/'; the ARM client expects an origin.
 var resourceManager = environment().resourceManager
@@ -128,14 +128,16 @@ module automation 'app/automation.bicep' = {
   }
 }
 
-// Every setting engine/config.ts reads, and nothing secret: the shared secret is a Key Vault
-// reference, storage and telemetry authenticate with the managed identity.
+// Every setting engine/config.ts reads, and nothing secret. The shared secret stays in Key Vault:
+// the app reads INTENT-SHARED-SECRET from KEY_VAULT_URL with its identity and fails closed. An
+// app-setting Key Vault reference would not: when it cannot resolve (role not yet effective,
+// secret missing) App Service passes the literal "@Microsoft.KeyVault(...)" text on as the value.
+// Storage and telemetry authenticate with the managed identity.
 var appSettings = {
   AzureWebJobsStorage__accountName: storage.outputs.name
   AzureWebJobsStorage__credential: 'managedidentity'
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
-  INTENT_SHARED_SECRET: keyVault.outputs.sharedSecretReference
   KEY_VAULT_URL: keyVault.outputs.vaultUri
   GRAPH_BASE_URL: graphBaseUrl
   ARM_BASE_URL: armBaseUrl

@@ -126,7 +126,7 @@ else
   echo "    ${grant[*]:0:3} --permissions permissions.json ${grant[*]:5}"
 fi
 
-# Picks up the Key Vault reference and the role assignments made in this deployment.
+# Starts the host with this deployment's settings, role assignments and (rotated) secret.
 az functionapp restart -g "$resource_group" -n "$function_app" --output none
 
 cat <<DONE

@@ -54,7 +54,6 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     publicNetworkAccess: 'Enabled'
-    keyVaultReferenceIdentity: 'SystemAssigned'
     functionAppConfig: {
       deployment: {
         storage: {

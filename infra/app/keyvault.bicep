@@ -1,5 +1,5 @@
-// Key Vault in RBAC mode with purge protection. It holds the webhook's shared secret; the
-// Function App reads it through a Key Vault reference, never as a plain app setting.
+// Key Vault in RBAC mode with purge protection. It holds the webhook's shared secret, which the
+// Function App reads with its managed identity (Key Vault Secrets User), never from an app setting.
 
 param location string
 param tags object
@@ -44,5 +44,3 @@ resource sharedSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empt
 
 output name string = vault.name
 output vaultUri string = vault.properties.vaultUri
-// Versionless, so a rotated secret is picked up without redeploying the app.
-output sharedSecretReference string = '@Microsoft.KeyVault(SecretUri=${vault.properties.vaultUri}secrets/${sharedSecretName}/)'

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { SecretSettings, keyVaultName } from "../../engine/config";
 import { RUNS_TABLE, STEPS_TABLE } from "../../engine/host/compose";
 import { loadCatalog } from "../../engine/index";
 import { CONTINUATION_QUEUE } from "../../engine/store/continuationQueue";
@@ -35,6 +36,7 @@ const NOT_SET_IN_AZURE: Record<string, string> = {
   AZURE_CLIENT_SECRET: "the managed identity needs no client secret",
   GRAPH_ACCESS_TOKEN: "a static token for the sandbox and tests only",
   ARM_ACCESS_TOKEN: "a static token for the sandbox and tests only",
+  INTENT_SHARED_SECRET: "read from Key Vault (KEY_VAULT_URL) by the app itself, so an unresolved reference can never become the secret",
 };
 
 /** Set in Azure for the platform, not read by our code. */
@@ -66,13 +68,19 @@ describe("app settings: engine code and intents ↔ infra/main.bicep", () => {
     for (const name of Object.keys(NOT_SET_IN_AZURE)) expect(bicepSettings.has(name), name).toBe(false);
   });
 
-  it("holds no secret: the shared secret is a Key Vault reference and storage has no key", () => {
-    expect(bicepSettings.get("INTENT_SHARED_SECRET")).toBe("keyVault.outputs.sharedSecretReference");
+  it("holds no secret; the app finds the shared secret in the vault under the name Bicep stores it", () => {
     for (const [name, value] of bicepSettings) {
-      expect(value, name).not.toMatch(/AccountKey|SharedAccessSignature|listKeys|intentSharedSecret|Password=|ClientSecret/i);
+      expect(value, name).not.toMatch(/AccountKey|SharedAccessSignature|listKeys|intentSharedSecret|Password=|ClientSecret|@Microsoft\.KeyVault/i);
     }
-    expect(config).toMatch(/keyVaultName\(setting: SecretSetting\): string \{\s*return setting\.replace\(\/_\/g, "-"\);/);
-    expect(readBicep("main.bicep")).toMatch(/^var sharedSecretName = 'INTENT-SHARED-SECRET'$/m);
+    expect(bicepSettings.get("KEY_VAULT_URL")).toBe("keyVault.outputs.vaultUri");
+    const stored = /^var sharedSecretName = '([^']+)'$/m.exec(readBicep("main.bicep"))?.[1];
+    expect(stored).toBe(keyVaultName("INTENT_SHARED_SECRET"));
+    expect(readFileSync(join(ROOT, "scripts", "deploy.sh"), "utf8")).toContain(`secret_name="${stored}"`);
+  });
+
+  it("fails closed when the vault has no shared secret, instead of accepting a literal setting", async () => {
+    const secrets = new SecretSettings({ KEY_VAULT_URL: "https://kv.example" }, { read: async () => undefined }, 1000);
+    await expect(secrets.require("INTENT_SHARED_SECRET")).rejects.toMatchObject({ code: "CONFIG_MISSING" });
   });
 
   // Known gap, kept visible: engine/config.ts only knows a storage connection string, so in Azure

@@ -73,7 +73,7 @@ describe("no key or secret in settings or outputs", () => {
     expect(vault).toMatch(/enableRbacAuthorization: true/);
     expect(vault).toMatch(/enablePurgeProtection: true/);
     expect(vault).not.toMatch(/accessPolicies/);
-    expect(vault).toMatch(/output sharedSecretReference string = '@Microsoft\.KeyVault\(SecretUri=\$\{vault\.properties\.vaultUri\}secrets\/\$\{sharedSecretName\}\/\)'/);
+    expect(vault).toMatch(/resource sharedSecret 'Microsoft\.KeyVault\/vaults\/secrets@[^']+' = if \(!empty\(sharedSecretValue\)\) \{\s*parent: vault\s*name: sharedSecretName/);
   });
 });
 
