@@ -4,7 +4,6 @@
  * hooks. Every problem is reported; nothing stops at the first.
  */
 import type { ErrorCode } from "../errors";
-import { IntentError } from "../errors";
 import { analyzeTemplate } from "../template/analyze";
 import { compileTemplate } from "../template/compile";
 import { findStepKind, stepKindIds } from "../steps/registry";
@@ -33,13 +32,18 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
     let facts;
     try {
       facts = analyzeTemplate(text);
-      compileTemplate(text);
     } catch (thrown) {
-      const message = thrown instanceof IntentError ? thrown.message : `Template does not parse: ${String(thrown)}`;
-      return report("SPEC_TEMPLATE_SYNTAX", message.split("\n")[0] ?? message, path);
+      return report("SPEC_TEMPLATE_SYNTAX", `template does not parse: ${parseErrorSummary(thrown)}`, path);
     }
     for (const problem of facts.problems) {
       report(problem.kind === "helper" ? "SPEC_UNKNOWN_HELPER" : problem.kind === "syntax" ? "SPEC_TEMPLATE_SYNTAX" : "SPEC_UNKNOWN_REFERENCE", problem.message, path);
+    }
+    if (facts.problems.length === 0) {
+      try {
+        compileTemplate(text);
+      } catch (thrown) {
+        report("SPEC_TEMPLATE_SYNTAX", thrown instanceof Error ? thrown.message : String(thrown), path);
+      }
     }
     if (place.odataOnly && !facts.odataOnly) {
       report("SPEC_ODATA_LITERAL", `every value in an OData expression must go through the odata helper, e.g. {{odata fields.name}}`, path);
@@ -60,6 +64,11 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
   };
 
   checkFields(spec, report);
+  const names = new Set([normaliseName(spec.name)]);
+  (spec.aliases ?? []).forEach((alias, i) => {
+    if (names.has(normaliseName(alias))) report("SPEC_DUPLICATE_INTENT_NAME", `alias "${alias}" repeats the intent's name or another alias`, ["aliases", i]);
+    names.add(normaliseName(alias));
+  });
 
   const all = new Set(spec.steps.map((s) => s.id));
   const earlier = new Set<string>();
@@ -99,6 +108,12 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
   walk(spec.result.outputs ?? {}, ["result", "outputs"], (text, path) => checkTemplate(text, path, { scope: end, secretsAllowed: false }));
   if (spec.result.credential) checkTemplate(spec.result.credential, ["result", "credential"], { scope: end, secretsAllowed: true });
   return diagnostics;
+}
+
+/** Handlebars puts the useful part ("Expecting 'ID', got 'EOF'") on the last line of its message. */
+function parseErrorSummary(thrown: unknown): string {
+  const lines = (thrown instanceof Error ? thrown.message : String(thrown)).split("\n").filter(Boolean);
+  return [lines[0]?.replace(/:$/, ""), lines.length > 1 ? lines[lines.length - 1] : undefined].filter(Boolean).join(": ");
 }
 
 function checkFields(spec: IntentSpec, report: (code: ErrorCode, message: string, path: DocPath, key?: boolean) => void): void {
