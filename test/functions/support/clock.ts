@@ -1,7 +1,7 @@
 import type { Clock } from "../../../engine/runtime/types";
 
 /** A clock the test moves by hand; sleeps resolve at once and are recorded, so no test waits. */
-export function manualClock(start = Date.UTC(2026, 10, 23, 6, 0, 0)): Clock & { advance(ms: number): void; sleeps: number[] } {
+export function manualClock(start = Date.now()): Clock & { advance(ms: number): void; sleeps: number[] } {
   let now = start;
   const sleeps: number[] = [];
   return {

@@ -14,7 +14,7 @@ import type { PipelineDeps } from "../../../engine/pipeline/types";
 import { CONTINUATION_QUEUE } from "../../../engine/store/continuationQueue";
 import { manualClock } from "./clock";
 import type { FakeEngine } from "./fakeEngine";
-import type { LoopbackGraph } from "./loopbackGraph";
+import type { GraphClient } from "../../../engine/clients/graph/types";
 
 export const SECRET = "test-shared-secret-4c1d";
 
@@ -32,7 +32,7 @@ export interface App {
 export interface AppOptions {
   connectionString: string;
   engine: FakeEngine;
-  graph: LoopbackGraph;
+  graph: GraphClient;
   env?: Record<string, string>;
   clock?: ReturnType<typeof manualClock>;
 }
@@ -48,7 +48,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     ...options.env,
   });
   const deps = await composePipeline(settings, {
-    engine: options.engine, graph: options.graph.client, clock, sharedSecret: SECRET, intentSettings: {},
+    engine: options.engine, graph: options.graph, clock, sharedSecret: SECRET, intentSettings: {},
   });
   const logs: string[] = [];
   const log = (_level: string, line: string) => { logs.push(line); };
