@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   SPEC_RUNBOOK_UNKNOWN: "A runbook step names a runbook that is not in runbooks/runbooks.json.",
   SPEC_RUNBOOK_PARAMETER: "A runbook step passes an unknown parameter or misses a required one.",
   SPEC_CASE_INVALID: "An intent test case does not match its schema.",
+  SPEC_ODATA_LITERAL: "An OData expression ($filter, $search) interpolates a value without the odata helper.",
 
   // ---- webhook and HTTP surface -------------------------------------------------------------
   WEBHOOK_UNAUTHORIZED: "The X-Intent-Secret header is missing or wrong.",

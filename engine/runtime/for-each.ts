@@ -1,0 +1,44 @@
+/**
+ * A for-each step: one input per item of a list. Graph kinds send them through `$batch`
+ * (runMany); each item gets its own outcome. Pending answers are not supported here.
+ */
+import { ensureIntentError, IntentError } from "../errors";
+import type { CompiledStep } from "../spec/types";
+import type { KindAnswer } from "../steps/types";
+import { renderInput } from "./step-input";
+import { kindContext, settle, type StepAttempt, type StepEnv } from "./step-runner";
+
+export type ItemAttempt = Omit<StepAttempt, "suspend">;
+
+export async function runForEach(step: CompiledStep, scope: object, env: StepEnv): Promise<StepAttempt & { items?: ItemAttempt[] }> {
+  try {
+    const list = step.forEach?.render(scope);
+    if (!Array.isArray(list)) throw new IntentError("STEP_INPUT_INVALID", `Step "${step.id}" forEach did not produce a list.`);
+    const scopes = list.map((item: unknown) => ({ ...scope, [step.as]: item }));
+    const inputs = scopes.map((itemScope) => renderInput(step, itemScope));
+    const readOnly = inputs.every((input) => step.kind.isReadOnly(input));
+    if ((env.mode === "dry-run" && !readOnly) || env.offline) {
+      return { status: readOnly ? "ok" : "skipped", attempts: 0, planned: inputs.map((input) => step.kind.describe(input)), outputs: {} };
+    }
+    const ctx = kindContext(step, env, undefined);
+    const answers: KindAnswer[] =
+      step.kind.runMany && inputs.length > 1
+        ? await step.kind.runMany(inputs, ctx)
+        : await inputs.reduce<Promise<KindAnswer[]>>(async (done, input) => [...(await done), await step.kind.run(input, ctx)], Promise.resolve([]));
+    const items = answers.map((answer, i) => settle(step, answer, readOnly, scopes[i] ?? scope, env));
+    const failed = items.find((item) => item.status === "failed");
+    const status = failed ? "failed" : items.some((item) => item.status === "changed") ? "changed" : "ok";
+    const response = answers.map((answer) => answer.response);
+    const outputs = failed ? undefined : Object.fromEntries(step.outputs.map(([name, t]) => [name, t.render({ ...scope, response })]));
+    return {
+      status,
+      attempts: Math.max(0, ...items.map((item) => item.attempts)),
+      items,
+      ...(outputs ? { outputs } : {}),
+      ...(failed?.error ? { error: failed.error } : {}),
+    };
+  } catch (thrown) {
+    const error = ensureIntentError(thrown);
+    return { status: "failed", attempts: 1, error: { code: error.code, message: error.message } };
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The executor: a short loop over the compiled plan. Conditions, outcomes, for-each,
+ * checkpointing and redaction live in their own modules; dry-run is a mode of this same loop.
+ */
+import { placeholder } from "../template/placeholder";
+import { ensureIntentError } from "../errors";
+import type { CompiledIntent, CompiledStep } from "../spec/types";
+import { loadCheckpoints, restorable, saveFinished, savePending } from "./checkpoint";
+import { holds } from "./conditions";
+import { runForEach } from "./for-each";
+import { createRedactor, type Redactor } from "./redaction";
+import { finishRun } from "./run-result";
+import { createScope, nullOutputs, type RunScope } from "./scope";
+import { runStepOnce, type StepAttempt, type StepEnv } from "./step-runner";
+import type { EngineServices, RunContext, RunJournal, RunMode, RunResult, StepResult } from "./types";
+
+export interface ExecuteOptions {
+  fields: Record<string, unknown>;
+  run: RunContext;
+  services: EngineServices;
+  mode?: RunMode;
+  journal?: RunJournal;
+  /** Epoch ms; once passed, the run suspends between steps (or while a step is pending). */
+  deadline?: number;
+  /** `intents plan` without a tenant: nothing is sent, reads are planned with placeholder outputs. */
+  offline?: boolean;
+}
+
+function outputNames(step: CompiledStep): string[] {
+  return [...Object.keys(step.kind.outputs ?? {}), ...step.outputs.map(([name]) => name)];
+}
+
+function toResult(step: CompiledStep, attempt: StepAttempt & { items?: StepAttempt[] }, durationMs: number, redactor: Redactor): StepResult {
+  const result: StepResult = { id: step.id, kind: step.kind.id, status: attempt.status, attempts: attempt.attempts, durationMs };
+  if (attempt.outputs && attempt.status !== "failed") result.outputs = redactor.mask(attempt.outputs);
+  if (attempt.error) result.error = redactor.mask(attempt.error);
+  if (attempt.planned !== undefined) result.planned = redactor.mask(attempt.planned);
+  if (attempt.items) {
+    result.items = attempt.items.map((item, i) => ({
+      id: `${step.id}[${i}]`,
+      status: item.status,
+      attempts: item.attempts,
+      durationMs: 0,
+      ...(item.error ? { error: redactor.mask(item.error) } : {}),
+    }));
+  }
+  return result;
+}
+
+async function attemptStep(step: CompiledStep, scope: RunScope, env: StepEnv): Promise<StepAttempt> {
+  try {
+    if (!holds(step.when, scope)) return { status: "skipped", attempts: 0 };
+  } catch (thrown) {
+    const error = ensureIntentError(thrown);
+    return { status: "failed", attempts: 0, error: { code: error.code, message: error.message } };
+  }
+  return step.forEach ? runForEach(step, scope, env) : runStepOnce(step, scope, env);
+}
+
+export async function execute(intent: CompiledIntent, options: ExecuteOptions): Promise<RunResult> {
+  const { services, mode = "live" } = options;
+  const secretFields = intent.fields.filter((f) => f.secret).map((f) => options.fields[f.variable]);
+  const redactor = createRedactor(secretFields.filter((v): v is string => typeof v === "string"));
+  const scope = createScope(intent, options.fields, options.run, services.settings);
+  const steps: StepResult[] = [];
+  const missing = intent.settings.filter((name) => !services.settings[name]);
+  // A dry run may plan without the tenant's settings; a live run may not start without them.
+  if (missing.length > 0 && mode === "dry-run") for (const name of missing) scope.settings[name] = placeholder(`settings.${name}`) as string;
+  else if (missing.length > 0) {
+    const error = { code: "CONFIG_MISSING", message: `Missing setting(s): ${missing.join(", ")}.` };
+    return { status: "failed", message: "Your request could not be completed; the helpdesk has the details.", steps, error };
+  }
+  const journal = mode === "live" ? options.journal : undefined;
+  const checkpoints = await loadCheckpoints(journal);
+  for (const step of intent.plan.steps) {
+    const saved = checkpoints[step.id];
+    if (saved && restorable(saved)) {
+      scope.steps[step.id] = { status: saved.result.status, output: { ...nullOutputs(outputNames(step)), ...saved.outputs } };
+      steps.push({ ...saved.result, resumed: true });
+      continue;
+    }
+    if (options.deadline !== undefined && services.clock.now() >= options.deadline) {
+      return finishRun(intent, scope, steps, redactor, mode, 0);
+    }
+    const env: StepEnv = {
+      services,
+      runId: options.run.runId,
+      mode,
+      ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+      ...(options.offline ? { offline: true } : {}),
+      ...(saved?.state === undefined ? {} : { state: saved.state }),
+      onSecret: (value) => redactor.add(value),
+    };
+    const started = services.clock.now();
+    const attempt = await attemptStep(step, scope, env);
+    const result = toResult(step, attempt, services.clock.now() - started, redactor);
+    services.events("step.finished", {
+      runId: options.run.runId, stepId: step.id, kind: step.kind.id, status: result.status,
+      attempts: result.attempts, durationMs: result.durationMs, ...(result.error ? { code: result.error.code } : {}),
+    });
+    if (attempt.suspend) {
+      await savePending(journal, step, result, attempt.suspend.state);
+      return finishRun(intent, scope, steps, redactor, mode, attempt.suspend.resumeAfterMs);
+    }
+    const ran = attempt.status === "changed" || attempt.status === "ok";
+    const outputs = { ...nullOutputs(outputNames(step)), ...(ran ? attempt.outputs : {}) };
+    scope.steps[step.id] = { status: attempt.status, output: outputs };
+    steps.push(result);
+    if (mode === "live") await saveFinished(journal, step, result, outputs);
+    if (attempt.status === "failed" && !step.continueOnError) break;
+  }
+  return finishRun(intent, scope, steps, redactor, mode);
+}

@@ -1,0 +1,41 @@
+/**
+ * Maps a kind's answer to changed | ok | failed: the step's outcome rules first (in order), then
+ * the default (2xx write → changed, 2xx read → ok, anything else → failed with GRAPH_ERROR).
+ */
+import type { CompiledOutcome } from "../spec/types";
+import type { Classification } from "../steps/types";
+import type { ReportedError, StepStatus } from "./types";
+import { holds } from "./conditions";
+
+export interface Decision {
+  status: Exclude<StepStatus, "skipped">;
+  error?: ReportedError;
+}
+
+function matches(rule: CompiledOutcome, c: Classification, scope: object): boolean {
+  if (rule.match) {
+    const { status, code, message } = rule.match;
+    if (status !== undefined && c.status !== status) return false;
+    if (code !== undefined && c.code !== code) return false;
+    if (message !== undefined && !(c.message ?? "").toLowerCase().includes(message.toLowerCase())) return false;
+  }
+  return rule.when ? holds(rule.when, scope) : true;
+}
+
+export function decide(outcomes: readonly CompiledOutcome[], c: Classification, readOnly: boolean, scope: object): Decision {
+  for (const rule of outcomes) {
+    if (!matches(rule, c, scope)) continue;
+    if (rule.result !== "failed") return { status: rule.result };
+    const error: ReportedError = rule.error
+      ? { code: rule.error.code, message: String(rule.error.message.render(scope)), ...(rule.error.fix ? { fix: rule.error.fix } : {}) }
+      : defaultError(c);
+    return { status: "failed", error };
+  }
+  if (c.success) return { status: readOnly ? "ok" : "changed" };
+  return { status: "failed", error: defaultError(c) };
+}
+
+function defaultError(c: Classification): ReportedError {
+  const graph = [c.code, c.message].filter(Boolean).join(": ");
+  return { code: "GRAPH_ERROR", message: `Microsoft Graph answered ${c.status ?? "an error"}${graph ? ` (${graph})` : ""}.` };
+}

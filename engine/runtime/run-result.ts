@@ -1,0 +1,63 @@
+/** The run's status, its one-sentence message and the outputs the intent declares for the caller. */
+import type { CompiledIntent } from "../spec/types";
+import type { Redactor } from "./redaction";
+import type { ReportedError, RunMode, RunResult, RunStatus, StepResult } from "./types";
+
+const FALLBACK: Record<RunStatus, string> = {
+  succeeded: "Your request was completed.",
+  partial: "Part of your request was completed; the helpdesk has the details.",
+  failed: "Your request could not be completed; the helpdesk has the details.",
+  running: "Your request is in progress.",
+};
+
+export function runStatus(steps: readonly StepResult[]): Exclude<RunStatus, "running"> {
+  if (!steps.some((s) => s.status === "failed")) return "succeeded";
+  const changed = steps.some((s) => s.status === "changed" || (s.items ?? []).some((item) => item.status === "changed"));
+  return changed ? "partial" : "failed";
+}
+
+function render(template: { render(scope: object): unknown } | undefined, scope: object): string | undefined {
+  if (!template) return undefined;
+  try {
+    const text = template.render(scope);
+    return text === null || text === undefined ? undefined : String(text);
+  } catch {
+    // A message that cannot render (a null output of a failed step) falls back to the generic sentence.
+    return undefined;
+  }
+}
+
+export function finishRun(
+  intent: CompiledIntent,
+  scope: object,
+  steps: StepResult[],
+  redactor: Redactor,
+  mode: RunMode,
+  suspendedMs?: number,
+): RunResult {
+  const status: RunStatus = suspendedMs === undefined ? runStatus(steps) : "running";
+  const error: ReportedError | undefined = steps.find((s) => s.status === "failed")?.error;
+  const messages = intent.plan.messages;
+  const template = status === "partial" ? (messages.partial ?? messages.failed) : messages[status];
+  const withError = { ...scope, error: error ?? null };
+  let message = render(template, withError) ?? FALLBACK[status];
+  if (mode === "dry-run") message = `Dry run, nothing was changed: ${steps.filter((s) => s.planned !== undefined).length} step(s) planned.`;
+  const result: RunResult = { status, message: redactor.mask(message), steps };
+  if (error) result.error = redactor.mask(error);
+  if (suspendedMs !== undefined) result.resumeAfterMs = suspendedMs;
+  if (status === "succeeded" || status === "partial") {
+    const outputs: Record<string, unknown> = {};
+    for (const [name, t] of intent.plan.outputs) {
+      try {
+        outputs[name] = t.render(scope);
+      } catch {
+        outputs[name] = null;
+      }
+    }
+    // The credential is the one value returned unmasked: once, in this response, never stored.
+    const credential = mode === "live" ? render(intent.plan.credential, scope) : undefined;
+    if (credential) outputs.credential = credential;
+    if (Object.keys(outputs).length > 0) result.outputs = { ...redactor.mask(Object.fromEntries(Object.entries(outputs).filter(([k]) => k !== "credential"))), ...(credential ? { credential } : {}) };
+  }
+  return result;
+}

@@ -1,0 +1,92 @@
+/**
+ * Runs one step once: render, validate, (in dry-run) plan instead of sending a write, call the
+ * kind (sleeping on the clock while it is pending and the deadline allows), decide the outcome
+ * and render outputs. Returns unmasked outputs for later templates; the caller masks the result.
+ */
+import { ensureIntentError } from "../errors";
+import type { CompiledStep } from "../spec/types";
+import type { KindAnswer, StepRunContext } from "../steps/types";
+import { placeholder } from "../template/placeholder";
+import { decide, type Decision } from "./outcomes";
+import { renderInput } from "./step-input";
+import type { EngineServices, ReportedError, RunMode } from "./types";
+
+export interface StepAttempt {
+  status: Decision["status"] | "skipped";
+  attempts: number;
+  outputs?: Record<string, unknown>;
+  error?: ReportedError;
+  planned?: unknown;
+  /** The kind is still working and the deadline does not allow waiting: suspend the run. */
+  suspend?: { resumeAfterMs: number; state: unknown };
+}
+
+export interface StepEnv {
+  services: EngineServices;
+  runId: string;
+  mode: RunMode;
+  deadline?: number;
+  /** `intents plan` without a tenant: reads are planned too, their outputs shown as placeholders. */
+  offline?: boolean;
+  state?: unknown;
+  /** Registers secret outputs with the run's redactor as soon as they exist. */
+  onSecret(value: unknown): void;
+}
+
+function placeholderOutputs(step: CompiledStep): Record<string, unknown> {
+  const names = [...Object.keys(step.kind.outputs ?? {}), ...step.outputs.map(([name]) => name)];
+  return Object.fromEntries(names.map((name) => [name, placeholder(`steps.${step.id}.output.${name}`)]));
+}
+
+/** What a kind's `run` sees; `state` is the kind's own, saved by an earlier pending attempt. */
+export function kindContext(step: CompiledStep, env: StepEnv, state: unknown): StepRunContext {
+  return {
+    services: env.services,
+    runId: env.runId,
+    stepId: step.id,
+    mode: env.mode,
+    signal: new AbortController().signal,
+    idempotent: step.idempotent,
+    ...(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs }),
+    ...(step.retry === undefined ? {} : { retry: step.retry }),
+    ...(state === undefined ? {} : { state }),
+  };
+}
+
+async function callKind(step: CompiledStep, input: unknown, env: StepEnv): Promise<KindAnswer | { suspend: StepAttempt["suspend"] }> {
+  let state = env.state;
+  for (;;) {
+    const answer = await step.kind.run(input, kindContext(step, env, state));
+    if (!answer.pending) return answer;
+    const wakeAt = env.services.clock.now() + answer.pending.resumeAfterMs;
+    if (env.deadline !== undefined && wakeAt > env.deadline) return { suspend: answer.pending };
+    await env.services.clock.sleep(answer.pending.resumeAfterMs);
+    state = answer.pending.state;
+  }
+}
+
+/** Decides and renders outputs for an answer the kind gave. */
+export function settle(step: CompiledStep, answer: KindAnswer, readOnly: boolean, scope: object, env: StepEnv): StepAttempt {
+  for (const [name, value] of Object.entries(answer.outputs ?? {})) if (step.secretOutputs.has(name)) env.onSecret(value);
+  const answered = { ...scope, response: answer.response };
+  const decision = decide(step.outcomes, step.kind.classify(answer.response), readOnly, answered);
+  if (decision.status === "failed") return { status: "failed", attempts: answer.attempts, ...(decision.error ? { error: decision.error } : {}) };
+  const outputs: Record<string, unknown> = { ...answer.outputs };
+  for (const [name, template] of step.outputs) outputs[name] = template.render(answered);
+  return { status: decision.status, attempts: answer.attempts, outputs };
+}
+
+export async function runStepOnce(step: CompiledStep, scope: object, env: StepEnv): Promise<StepAttempt> {
+  try {
+    const input = renderInput(step, scope);
+    const readOnly = step.kind.isReadOnly(input);
+    if (env.mode === "dry-run" && !readOnly) return { status: "skipped", attempts: 0, planned: step.kind.describe(input) };
+    if (env.offline) return { status: "ok", attempts: 0, planned: step.kind.describe(input), outputs: placeholderOutputs(step) };
+    const answer = await callKind(step, input, env);
+    if ("suspend" in answer) return { status: "skipped", attempts: 1, suspend: answer.suspend };
+    return settle(step, answer, readOnly, scope, env);
+  } catch (thrown) {
+    const error = ensureIntentError(thrown);
+    return { status: "failed", attempts: 1, error: { code: error.code, message: error.message, ...(error.fix ? { fix: error.fix } : {}) } };
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Semantic analysis of a schema-valid intent: ids, kinds, every template's syntax, helpers and
+ * references, secrets only where allowed, OData only through `odata`, and the kinds' own lint
+ * hooks. Every problem is reported; nothing stops at the first.
+ */
+import type { ErrorCode } from "../errors";
+import { IntentError } from "../errors";
+import { analyzeTemplate } from "../template/analyze";
+import { compileTemplate } from "../template/compile";
+import { findStepKind, stepKindIds } from "../steps/registry";
+import type { Diagnostic, StaticStep } from "../steps/types";
+import { checkReference, pathMatches, type Scope } from "./references";
+import type { DocPath, SourceFile } from "./source";
+import type { IntentSpec } from "./types";
+import { compileSchema } from "./validate";
+import { normaliseName } from "./names";
+
+interface Place {
+  scope: Scope;
+  secretsAllowed: boolean;
+  odataOnly?: boolean;
+}
+
+export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const report = (code: ErrorCode, message: string, path: DocPath, key = false): void => {
+    const { line, col } = source.locate(path, key);
+    diagnostics.push({ code, message, file: source.file, line, col, path: path.join(".") });
+  };
+
+  const checkTemplate = (text: string, path: DocPath, place: Place): void => {
+    if (!text.includes("{{")) return;
+    let facts;
+    try {
+      facts = analyzeTemplate(text);
+      compileTemplate(text);
+    } catch (thrown) {
+      const message = thrown instanceof IntentError ? thrown.message : `Template does not parse: ${String(thrown)}`;
+      return report("SPEC_TEMPLATE_SYNTAX", message.split("\n")[0] ?? message, path);
+    }
+    for (const problem of facts.problems) {
+      report(problem.kind === "helper" ? "SPEC_UNKNOWN_HELPER" : problem.kind === "syntax" ? "SPEC_TEMPLATE_SYNTAX" : "SPEC_UNKNOWN_REFERENCE", problem.message, path);
+    }
+    if (place.odataOnly && !facts.odataOnly) {
+      report("SPEC_ODATA_LITERAL", `every value in an OData expression must go through the odata helper, e.g. {{odata fields.name}}`, path);
+    }
+    for (const parts of facts.references) {
+      const verdict = checkReference(spec, place.scope, parts);
+      if (!verdict.ok) report(verdict.code, verdict.message, path);
+      else if (verdict.secret && !place.secretsAllowed) {
+        report("SPEC_SECRET_NOT_ALLOWED", `"${parts.join(".")}" is a secret; secrets may only go into request bodies, mail bodies and result.credential`, path);
+      }
+    }
+  };
+
+  const walk = (value: unknown, path: DocPath, visit: (text: string, path: DocPath) => void): void => {
+    if (typeof value === "string") visit(value, path);
+    else if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...path, i], visit));
+    else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, [...path, k], visit);
+  };
+
+  checkFields(spec, report);
+
+  const all = new Set(spec.steps.map((s) => s.id));
+  const earlier = new Set<string>();
+  spec.steps.forEach((step, index) => {
+    const at: DocPath = ["steps", index];
+    if (earlier.has(step.id)) report("SPEC_DUPLICATE_STEP_ID", `step id "${step.id}" is used twice`, [...at, "id"]);
+    const kind = findStepKind(step.kind);
+    if (!kind) report("SPEC_UNKNOWN_STEP_KIND", `unknown step kind "${step.kind}"; registered: ${stepKindIds().join(", ")}`, [...at, "kind"]);
+    const base: Scope = { earlier: new Set(earlier), all, response: false, error: false };
+    const plain: Place = { scope: base, secretsAllowed: false };
+    // A condition may test a secret's presence: its value is a yes/no that is never shown.
+    if (step.when) checkTemplate(step.when, [...at, "when"], { scope: base, secretsAllowed: true });
+    if (step.forEach) checkTemplate(step.forEach, [...at, "forEach"], plain);
+    const itemScope: Scope = step.forEach ? { ...base, item: step.as ?? "item" } : base;
+    walk(step.with ?? {}, [], (text, path) =>
+      checkTemplate(text, [...at, "with", ...path], {
+        scope: itemScope,
+        secretsAllowed: pathMatches(kind?.secretPaths, path, false),
+        odataOnly: pathMatches(kind?.odataPaths, path, true),
+      }),
+    );
+    const answered: Place = { scope: { ...base, response: true }, secretsAllowed: false };
+    walk(step.outputs ?? {}, [...at, "outputs"], (text, path) => checkTemplate(text, path, answered));
+    (step.outcomes ?? []).forEach((outcome, i) => {
+      if (outcome.when) checkTemplate(outcome.when, [...at, "outcomes", i, "when"], answered);
+      if (outcome.error) checkTemplate(outcome.error.message, [...at, "outcomes", i, "error", "message"], answered);
+    });
+    if (kind?.lint) kind.lint(staticStep(source, step.id, step.kind, step.with, at), (code, message, path) => report(code, message, [...at, "with", ...path]));
+    earlier.add(step.id);
+  });
+
+  const end: Scope = { earlier, all, response: false, error: false };
+  for (const [status, text] of Object.entries(spec.result.messages)) {
+    const withError = status === "failed" || status === "partial";
+    checkTemplate(text, ["result", "messages", status], { scope: { ...end, error: withError }, secretsAllowed: false });
+  }
+  walk(spec.result.outputs ?? {}, ["result", "outputs"], (text, path) => checkTemplate(text, path, { scope: end, secretsAllowed: false }));
+  if (spec.result.credential) checkTemplate(spec.result.credential, ["result", "credential"], { scope: end, secretsAllowed: true });
+  return diagnostics;
+}
+
+function checkFields(spec: IntentSpec, report: (code: ErrorCode, message: string, path: DocPath, key?: boolean) => void): void {
+  const labels = new Map<string, string>();
+  for (const [variable, field] of Object.entries(spec.fields)) {
+    const label = normaliseName(field.label);
+    const first = labels.get(label);
+    if (first) report("SPEC_DUPLICATE_FIELD_LABEL", `fields "${first}" and "${variable}" both map the label "${field.label}"`, ["fields", variable, "label"]);
+    else labels.set(label, variable);
+  }
+  (spec.identity ?? []).forEach((name, i) => {
+    const field = spec.fields[name];
+    if (!field) report("SPEC_UNKNOWN_REFERENCE", `identity names "${name}", which is not a declared field`, ["identity", i]);
+    else if (field.secret) report("SPEC_SECRET_NOT_ALLOWED", `identity may not include the secret field "${name}"`, ["identity", i]);
+  });
+  if (spec.validation) {
+    try {
+      compileSchema(spec.validation);
+    } catch (thrown) {
+      report("SPEC_SCHEMA", `validation is not a valid JSON Schema: ${thrown instanceof Error ? thrown.message : String(thrown)}`, ["validation"]);
+    }
+  }
+}
+
+function staticStep(source: SourceFile, id: string, kind: string, input: unknown, at: DocPath): StaticStep {
+  return {
+    id,
+    kind,
+    with: input,
+    locate: (path) => source.locate([...at, "with", ...path]),
+    isLiteral: (path) => source.isLiteral([...at, "with", ...path]),
+  };
+}
+

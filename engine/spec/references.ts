@@ -1,0 +1,79 @@
+/**
+ * Which template roots a place in an intent may read, and whether a read path is known there.
+ * The analyzer builds one Scope per place (a step's input, its outputs, a result message, …).
+ */
+import type { IntentSpec } from "./types";
+import { findStepKind } from "../steps/registry";
+
+export const RUN_KEYS: ReadonlySet<string> = new Set(["runId", "ticketId", "intentName", "contactName", "contactEmail", "companyName"]);
+
+export interface Scope {
+  /** Steps that run before this place (ids in order). */
+  earlier: ReadonlySet<string>;
+  /** Every step id of the intent, to tell a forward reference from an unknown one. */
+  all: ReadonlySet<string>;
+  item?: string;
+  response: boolean;
+  error: boolean;
+}
+
+export type ReferenceVerdict =
+  | { ok: true; secret: boolean }
+  | { ok: false; code: "SPEC_UNKNOWN_REFERENCE" | "SPEC_FORWARD_REFERENCE"; message: string };
+
+function stepOutputs(spec: IntentSpec, stepId: string): { declared: Set<string>; secret: Set<string> } {
+  const step = spec.steps.find((s) => s.id === stepId);
+  const kindOutputs = Object.entries(findStepKind(step?.kind ?? "")?.outputs ?? {});
+  return {
+    declared: new Set([...Object.keys(step?.outputs ?? {}), ...kindOutputs.map(([name]) => name)]),
+    secret: new Set(kindOutputs.filter(([, o]) => o.secret).map(([name]) => name)),
+  };
+}
+
+export function checkReference(spec: IntentSpec, scope: Scope, parts: string[]): ReferenceVerdict {
+  const [root, second, third, fourth] = parts;
+  const shown = parts.join(".");
+  const unknown = (why: string): ReferenceVerdict => ({ ok: false, code: "SPEC_UNKNOWN_REFERENCE", message: `"${shown}": ${why}` });
+  switch (root) {
+    case "fields": {
+      const field = second === undefined ? undefined : spec.fields[second];
+      if (!field) return unknown(`no field "${second ?? ""}"; declared: ${Object.keys(spec.fields).join(", ") || "none"}`);
+      return { ok: true, secret: field.secret === true };
+    }
+    case "settings":
+      return (spec.settings ?? []).includes(second ?? "") ? { ok: true, secret: false } : unknown(`setting "${second ?? ""}" is not declared in settings`);
+    case "constants":
+      return second !== undefined && Object.hasOwn(spec.constants ?? {}, second) ? { ok: true, secret: false } : unknown(`no constant "${second ?? ""}"`);
+    case "run":
+      return RUN_KEYS.has(second ?? "") ? { ok: true, secret: false } : unknown(`run has only ${[...RUN_KEYS].join(", ")}`);
+    case "response":
+      return scope.response ? { ok: true, secret: false } : unknown("response is only readable in a step's outputs and outcomes");
+    case "error":
+      return scope.error ? { ok: true, secret: false } : unknown("error is only readable in result.messages.failed and partial");
+    case "steps": {
+      if (second === undefined || !scope.all.has(second)) return unknown(`no step "${second ?? ""}"`);
+      if (!scope.earlier.has(second)) {
+        return { ok: false, code: "SPEC_FORWARD_REFERENCE", message: `"${shown}": step "${second}" does not run before this point` };
+      }
+      if (third === "status" && fourth === undefined) return { ok: true, secret: false };
+      if (third !== "output") return unknown(`a step exposes only .status and .output.<name>`);
+      const outputs = stepOutputs(spec, second);
+      if (fourth === undefined || !outputs.declared.has(fourth)) {
+        return unknown(`step "${second}" declares no output "${fourth ?? ""}"; declared: ${[...outputs.declared].join(", ") || "none"}`);
+      }
+      return { ok: true, secret: outputs.secret.has(fourth) };
+    }
+    default:
+      if (root !== undefined && root === scope.item) return { ok: true, secret: false };
+      return unknown(`unknown root "${root ?? ""}"; templates read fields, settings, constants, run, steps${scope.item ? `, ${scope.item}` : ""}`);
+  }
+}
+
+/** `requests.*.body` matches the leaf path requests.user.body.x (a prefix, `*` = one key). */
+export function pathMatches(patterns: readonly string[] | undefined, path: ReadonlyArray<string | number>, exact: boolean): boolean {
+  return (patterns ?? []).some((pattern) => {
+    const parts = pattern.split(".");
+    if (parts.length > path.length || (exact && parts.length !== path.length)) return false;
+    return parts.every((part, i) => part === "*" || part === String(path[i]));
+  });
+}

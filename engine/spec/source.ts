@@ -1,0 +1,61 @@
+/**
+ * YAML with source positions: the parsed value plus a way to find the line and column of any
+ * path in it, so every diagnostic points at the offending node.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import type { Diagnostic } from "../steps/types";
+
+export type DocPath = ReadonlyArray<string | number>;
+
+export interface SourceFile {
+  file: string;
+  value: unknown;
+  /** Position of the value at `path`, or of its key when `key` is set; falls back to the nearest parent. */
+  locate(path: DocPath, key?: boolean): { line: number; col: number };
+  /** True when the node at `path` is a scalar without any template. */
+  isLiteral(path: DocPath): boolean;
+}
+
+export function parseSource(file: string, text: string): { source?: SourceFile; diagnostics: Diagnostic[] } {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const diagnostics = doc.errors.map((error): Diagnostic => {
+      const { line, col } = counter.linePos(error.pos[0]);
+      return { code: "SPEC_YAML_SYNTAX", message: error.message.split("\n")[0] ?? "invalid YAML", file, line, col };
+    });
+    return { diagnostics };
+  }
+  const position = (offset: number | undefined): { line: number; col: number } => counter.linePos(offset ?? 0);
+  const walk = (path: DocPath, key: boolean): { node: Node | null; keyNode: Node | null } => {
+    let node = doc.contents as Node | null;
+    let keyNode: Node | null = null;
+    for (const part of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(part));
+        if (!pair) break;
+        keyNode = pair.key as Node;
+        node = (pair.value as Node | null) ?? keyNode;
+      } else if (isSeq(node) && typeof part === "number" && node.items[part]) {
+        node = node.items[part] as Node;
+        keyNode = null;
+      } else {
+        break;
+      }
+    }
+    return { node, keyNode: key ? keyNode : null };
+  };
+  const source: SourceFile = {
+    file,
+    value: doc.toJS({ maxAliasCount: 100 }) as unknown,
+    locate(path, key = false) {
+      const { node, keyNode } = walk(path, key);
+      return position((keyNode ?? node)?.range?.[0]);
+    },
+    isLiteral(path) {
+      const { node } = walk(path, false);
+      return isScalar(node) && !(typeof node.value === "string" && node.value.includes("{{"));
+    },
+  };
+  return { source, diagnostics: [] };
+}

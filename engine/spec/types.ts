@@ -1,0 +1,119 @@
+/** The shapes of an intent: as written (after schema validation) and as compiled. */
+import type { ValidateFunction } from "ajv";
+import type { TemplateTree } from "../template/tree";
+import type { Template } from "../template/compile";
+import type { RetryPolicy } from "../clients/graph/types";
+import type { StepKind } from "../steps/types";
+
+export type FieldType = "string" | "boolean" | "integer" | "number" | "array";
+
+export interface FieldSpec {
+  variable: string;
+  label: string;
+  type: FieldType;
+  required: boolean;
+  default?: unknown;
+  enum?: readonly string[];
+  format?: string;
+  secret: boolean;
+  description?: string;
+}
+
+export interface OutcomeSpec {
+  match?: { status?: number; code?: string; message?: string };
+  when?: string;
+  result: "changed" | "ok" | "failed";
+  error?: { code: string; message: string; fix?: string };
+}
+
+export interface StepSpec {
+  id: string;
+  kind: string;
+  description?: string;
+  when?: string;
+  forEach?: string;
+  as?: string;
+  with?: Record<string, unknown>;
+  outputs?: Record<string, string>;
+  outcomes?: OutcomeSpec[];
+  idempotent?: boolean;
+  retry?: Partial<RetryPolicy>;
+  timeoutMs?: number;
+  continueOnError?: boolean;
+}
+
+export interface IntentSpec {
+  apiVersion: string;
+  kind: "Intent";
+  name: string;
+  aliases?: string[];
+  description: string;
+  risk: "read" | "reversible" | "destructive";
+  permissions: { graph: string[]; entraRoles?: string[]; exchangeRoles?: string[] };
+  settings?: string[];
+  fields: Record<string, Omit<FieldSpec, "variable" | "required" | "secret"> & { required?: boolean; secret?: boolean }>;
+  validation?: object;
+  identity?: string[];
+  constants?: Record<string, unknown>;
+  steps: StepSpec[];
+  result: {
+    messages: { succeeded: string; failed: string; partial?: string; running?: string };
+    outputs?: Record<string, string>;
+    credential?: string;
+  };
+}
+
+export interface CompiledOutcome {
+  match?: OutcomeSpec["match"];
+  when?: Template;
+  result: OutcomeSpec["result"];
+  error?: { code: string; message: Template; fix?: string };
+}
+
+export interface CompiledStep {
+  id: string;
+  kind: StepKind;
+  when?: Template;
+  forEach?: Template;
+  as: string;
+  with: TemplateTree;
+  outputs: ReadonlyArray<readonly [string, Template]>;
+  /** Output names whose value is a secret (the kind's secret outputs). */
+  secretOutputs: ReadonlySet<string>;
+  outcomes: readonly CompiledOutcome[];
+  idempotent: boolean;
+  retry?: Partial<RetryPolicy>;
+  timeoutMs?: number;
+  continueOnError: boolean;
+  /** The rendered input may hold a secret, so the step is never checkpointed. */
+  handlesSecrets: boolean;
+}
+
+export interface CompiledPlan {
+  steps: readonly CompiledStep[];
+  messages: Readonly<Record<"succeeded" | "partial" | "failed" | "running", Template | undefined>>;
+  outputs: ReadonlyArray<readonly [string, Template]>;
+  credential?: Template;
+  constants: unknown;
+  validate?: ValidateFunction;
+  identity: readonly string[];
+}
+
+export interface CompiledIntent {
+  name: string;
+  aliases: readonly string[];
+  description: string;
+  risk: "read" | "reversible" | "destructive";
+  permissions: { graph: string[]; entraRoles: string[]; exchangeRoles: string[] };
+  settings: readonly string[];
+  fields: readonly FieldSpec[];
+  file: string;
+  plan: CompiledPlan;
+}
+
+export interface Catalog {
+  intents: readonly CompiledIntent[];
+  /** By name or alias, ignoring case and runs of whitespace. */
+  find(name: string): CompiledIntent | undefined;
+  supportedNames(): string[];
+}

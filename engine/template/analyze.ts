@@ -1,0 +1,70 @@
+/**
+ * Static facts about one template, for the linter: which paths it reads, which helpers it calls,
+ * and whether every interpolation goes through `odata`. Nothing here renders anything.
+ */
+import Handlebars from "handlebars";
+import { BLOCK_HELPER_NAMES, HELPER_NAMES } from "./helpers";
+
+export interface TemplateFacts {
+  /** Data paths read, e.g. ["steps", "lookup", "output", "userId"]. */
+  references: string[][];
+  /** Problems found while walking (unknown helpers, partials, `this`, `../`). */
+  problems: Array<{ kind: "helper" | "reference" | "syntax"; message: string }>;
+  /** True when every top-level `{{…}}` is a call of `odata` (or a literal). */
+  odataOnly: boolean;
+}
+
+type Node = hbs.AST.Node;
+
+export function analyzeTemplate(source: string): TemplateFacts {
+  const facts: TemplateFacts = { references: [], problems: [], odataOnly: true };
+  const program = Handlebars.parse(source);
+  const visitPath = (path: hbs.AST.PathExpression): void => {
+    if (path.data || path.depth > 0 || path.parts.length === 0 || /^this\b|^\.\.?\//.test(path.original)) {
+      facts.problems.push({ kind: "reference", message: `"${path.original}" is not allowed; name a root such as fields, steps or settings` });
+      return;
+    }
+    facts.references.push([...path.parts]);
+  };
+  const visitExpression = (node: Node): void => {
+    if (node.type === "PathExpression") visitPath(node as hbs.AST.PathExpression);
+    else if (node.type === "SubExpression") visitCall(node as hbs.AST.SubExpression, false);
+  };
+  const visitCall = (node: hbs.AST.MustacheStatement | hbs.AST.SubExpression | hbs.AST.BlockStatement, block: boolean): void => {
+    const hash = node.hash?.pairs.map((p) => p.value) ?? [];
+    const args = [...node.params, ...hash];
+    const callee = node.path;
+    if (callee.type === "PathExpression") {
+      const name = (callee as hbs.AST.PathExpression).original;
+      const isHelper = args.length > 0 || block || HELPER_NAMES.has(name) || node.type === "SubExpression";
+      if (isHelper && !(block ? BLOCK_HELPER_NAMES : HELPER_NAMES).has(name)) {
+        facts.problems.push({ kind: "helper", message: `unknown helper "${name}"; allowed: ${[...(block ? BLOCK_HELPER_NAMES : HELPER_NAMES)].join(", ")}` });
+      } else if (!isHelper) {
+        visitPath(callee as hbs.AST.PathExpression);
+      }
+    }
+    args.forEach(visitExpression);
+  };
+  const visitProgram = (body: hbs.AST.Statement[], topLevel: boolean): void => {
+    for (const statement of body) {
+      if (statement.type === "MustacheStatement") {
+        const mustache = statement as hbs.AST.MustacheStatement;
+        const callee = mustache.path as hbs.AST.PathExpression;
+        if (topLevel && !(callee.original === "odata" && mustache.params.length > 0)) {
+          if (mustache.path.type === "PathExpression") facts.odataOnly = false;
+        }
+        visitCall(mustache, false);
+      } else if (statement.type === "BlockStatement") {
+        const block = statement as hbs.AST.BlockStatement;
+        facts.odataOnly = false;
+        visitCall(block, true);
+        visitProgram(block.program.body, false);
+        if (block.inverse) visitProgram(block.inverse.body, false);
+      } else if (statement.type === "PartialStatement" || statement.type === "PartialBlockStatement" || statement.type === "DecoratorBlock" || statement.type === "Decorator") {
+        facts.problems.push({ kind: "syntax", message: "partials and decorators are not allowed" });
+      }
+    }
+  };
+  visitProgram(program.body, true);
+  return facts;
+}

@@ -1,0 +1,62 @@
+/**
+ * The closed set of template helpers. Each one is pure and data-only: no helper can reach the
+ * file system, the network or an object's prototype.
+ */
+type Helper = (...args: unknown[]) => unknown;
+
+function own(item: unknown, key: unknown): unknown {
+  if (item === null || typeof item !== "object" || typeof key !== "string") return undefined;
+  return Object.hasOwn(item, key) ? (item as Record<string, unknown>)[key] : undefined;
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** Empty arrays count as false, unlike JavaScript, so `when: "{{steps.x.output.items}}"` reads naturally. */
+export function truthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  return Boolean(value);
+}
+
+function matches(item: unknown, key: unknown, value: unknown): boolean {
+  const field = own(item, key);
+  return Array.isArray(field) ? field.includes(value) : field === value;
+}
+
+const HELPERS: Record<string, Helper> = {
+  eq: (a, b) => a === b,
+  ne: (a, b) => a !== b,
+  not: (a) => !truthy(a),
+  and: (...args) => args.every(truthy),
+  or: (...args) => args.some(truthy),
+  in: (value, values) => list(values).includes(value),
+  contains: (haystack, needle) =>
+    typeof haystack === "string"
+      ? haystack.toLowerCase().includes(String(needle).toLowerCase())
+      : list(haystack).includes(needle),
+  lower: (s) => String(s ?? "").toLowerCase(),
+  upper: (s) => String(s ?? "").toUpperCase(),
+  trim: (s) => String(s ?? "").trim(),
+  length: (x) => (typeof x === "string" || Array.isArray(x) ? x.length : 0),
+  default: (value, fallback) => (value === undefined || value === null || value === "" ? fallback : value),
+  /** The only way to put a value into an OData expression: a quoted string literal, quotes doubled. */
+  odata: (value) => `'${String(value ?? "").replace(/'/g, "''")}'`,
+  join: (values, separator) => list(values).map((v) => String(v)).join(typeof separator === "string" ? separator : ", "),
+  where: (values, key, value) => list(values).filter((item) => matches(item, key, value)),
+  whereNot: (values, key, value) => list(values).filter((item) => !matches(item, key, value)),
+  pluck: (values, key) => list(values).map((item) => own(item, key) ?? null),
+  concat: (...args) => args.map((a) => (a === undefined || a === null ? "" : String(a))).join(""),
+  first: (values) => list(values)[0] ?? null,
+};
+
+/** Helper names a template may call; `lookup`, `if` and `unless` are Handlebars built-ins we keep. */
+export const HELPER_NAMES: ReadonlySet<string> = new Set([...Object.keys(HELPERS), "lookup"]);
+export const BLOCK_HELPER_NAMES: ReadonlySet<string> = new Set(["if", "unless"]);
+
+/** Handlebars passes its `options` object last; our helpers never see it. */
+export function handlebarsHelpers(): Record<string, Helper> {
+  const wrapped: Record<string, Helper> = {};
+  for (const [name, fn] of Object.entries(HELPERS)) wrapped[name] = (...args) => fn(...args.slice(0, -1));
+  return wrapped;
+}
