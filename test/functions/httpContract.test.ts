@@ -15,7 +15,7 @@ beforeAll(async () => {
   azurite = await startTestAzurite();
   graph = await startLoopbackGraph();
   engine = fakeEngine([ADD_TO_GROUP, PASSWORD_RESET, OFFBOARDING]);
-  app = await startApp({ connectionString: azurite.connectionString, engine, graph });
+  app = await startApp({ connectionString: azurite.connectionString, engine, graph: graph.client });
 });
 
 afterAll(async () => {

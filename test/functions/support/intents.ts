@@ -22,3 +22,11 @@ export const OFFBOARDING: FakeIntent = {
   steps: [{ id: "disable", path: "/users/{user}/disable" }, { id: "slow", path: "/users/{user}/revoke" }, { id: "convert", path: "/users/{user}/convert" }],
   slowMs: 10_000,
 };
+
+/** Three quick writes, for crash-and-resume tests. */
+export const THREE_WRITES: FakeIntent = {
+  name: "Three Writes",
+  aliases: [],
+  fields: [{ label: "User Email", variable: "user" }],
+  steps: [{ id: "first", path: "/users/{user}/first" }, { id: "second", path: "/users/{user}/second" }, { id: "third", path: "/users/{user}/third" }],
+};

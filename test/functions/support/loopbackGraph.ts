@@ -39,6 +39,15 @@ export async function startLoopbackGraph(): Promise<LoopbackGraph> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1.0`;
+  const client = fetchGraphClient(baseUrl);
+  return {
+    baseUrl, requests, answers, client,
+    close: () => new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+  };
+}
+
+/** A bare GraphClient over fetch (no retry, no auth) for the loopback server, also used by child processes. */
+export function fetchGraphClient(baseUrl: string): GraphClient {
   async function request(graphRequest: GraphRequest): Promise<GraphResponse> {
     const response = await fetch(baseUrl + graphRequest.path, {
       method: graphRequest.method,
@@ -48,13 +57,9 @@ export async function startLoopbackGraph(): Promise<LoopbackGraph> {
     const text = await response.text();
     return { status: response.status, headers: {}, body: text ? JSON.parse(text) : null, attempts: 1 };
   }
-  const client: GraphClient = {
+  return {
     request,
     batch: (list) => Promise.all(list.map(request)),
     getAll: async () => ({ items: [], attempts: 1, pages: 1 }),
-  };
-  return {
-    baseUrl, requests, answers, client,
-    close: () => new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
   };
 }
