@@ -6,7 +6,7 @@
 export type { GraphIndexData, OperationEntry, TypeEntry } from "./types";
 export { suggestName } from "./suggest";
 export {
-  graphIndex, qualifiedTypeName, isTypeOrSubtype, listProperties, findProperty, findOperation,
+  graphIndex, qualifiedTypeName, isTypeOrSubtype, listProperties, findProperty, findPropertyInSubtypes, findOperation,
   segmentCandidates, typeFromQualifiedName, suggestProperty,
 } from "./schema";
 export type { PropertyInfo } from "./schema";

@@ -4,7 +4,7 @@
  * OData wording Graph uses.
  */
 import {
-  findProperty, findUnknownBodyProperty, findUnknownParameter, qualifiedTypeName, resolveGraphPath,
+  findPropertyInSubtypes, findUnknownBodyProperty, findUnknownParameter, qualifiedTypeName, resolveGraphPath,
 } from "../../engine/graph-metadata";
 import { badRequest } from "./errors";
 import type { GraphCall, GraphResult } from "./types";
@@ -21,7 +21,7 @@ export function checkAgainstMetadata(call: GraphCall): GraphResult | undefined {
   const select = call.query.get("$select");
   if (select && element && target.kind !== "operation") {
     for (const name of select.split(",").map((s) => s.trim()).filter(Boolean)) {
-      if (!findProperty(element, name)) return badRequest(`Could not find a property named '${name}' on type '${qualifiedTypeName(element)}'.`);
+      if (!findPropertyInSubtypes(element, name)) return badRequest(`Could not find a property named '${name}' on type '${qualifiedTypeName(element)}'.`);
     }
   }
   if (!WRITE_METHODS.has(call.method) || call.body === undefined || target.kind === "ref") return undefined;

@@ -4,8 +4,11 @@ import { IntentError } from "../../errors";
 import { armCredential } from "./credential";
 import type { AutomationAccountSettings, AutomationCallOptions, AutomationClient, AutomationJob } from "./types";
 
-/** ARM answers a job-name conflict this way where it does not hand back the existing job. */
-const CONFLICT = 409;
+/**
+ * Job - Create of a name that exists: ARM may answer the existing job (200, which the SDK only
+ * expects as 201) or a conflict. Either way the job of that name is the one to poll.
+ */
+const EXISTING_JOB_STATUSES = new Set([200, 409]);
 
 export interface AutomationClientOptions {
   /** Overrides the credential derived from the settings (tests, other identities). */
@@ -38,7 +41,8 @@ export function createAutomationClient(account: AutomationAccountSettings, optio
         );
         return toJob(jobName, job);
       } catch (error) {
-        if (error instanceof IntentError && (error.details as { status?: number } | undefined)?.status === CONFLICT) {
+        const status = error instanceof IntentError ? (error.details as { status?: number } | undefined)?.status : undefined;
+        if (status !== undefined && EXISTING_JOB_STATUSES.has(status)) {
           return getJob(jobName, callOptions);
         }
         throw error;
