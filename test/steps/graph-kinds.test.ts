@@ -63,4 +63,30 @@ result: { messages: { succeeded: s, failed: f } }
       '13:74 param "upn" is not a placeholder in path /users/{id}/memberOf',
     ]);
   });
+
+  it("lint checks a step's literal input against its kind's schema; templates wait for run time", () => {
+    const loaded = loadIntentText("s.yaml", `apiVersion: intents/v1
+kind: Intent
+name: S
+description: d
+risk: read
+permissions: { graph: [] }
+fields: { n: { label: N, type: integer } }
+steps:
+  - id: a
+    kind: graph:request
+    with:
+      method: FETCH
+      path: /me
+      parms: { x: 1 }
+  - id: b
+    kind: secret:generate
+    with: { length: "{{fields.n}}" }
+result: { messages: { succeeded: s, failed: f } }
+`);
+    expect(loaded.diagnostics.map((d) => `${d.code} ${d.line}:${d.col} ${d.message}`)).toEqual([
+      'SPEC_STEP_INPUT 14:7 unknown key "parms" in with of graph:request; allowed: method, path, params, query, headers, body',
+      "SPEC_STEP_INPUT 12:15 with.method must be equal to one of the allowed values: GET, POST, PATCH, PUT, DELETE (graph:request)",
+    ]);
+  });
 });
