@@ -29,7 +29,7 @@ esac
 exit 0
 `;
 
-function deploy(env: Record<string, string> = {}, extraArgs: string[] = []): { dir: string; calls: string[][]; stdout: string } {
+function deploy(env: Record<string, string> = {}, extraArgs: string[] = []): { dir: string; calls: string[][]; stdout: string; node: string } {
   const dir = mkdtempSync(join(tmpdir(), "deploy-"));
   const bin = join(dir, "bin");
   execFileSync("mkdir", [bin]);
@@ -40,13 +40,15 @@ function deploy(env: Record<string, string> = {}, extraArgs: string[] = []): { d
   stub("az", FAKE_AZ);
   stub("curl", "#!/usr/bin/env bash\necho 203.0.113.7\n");
   stub("npm", `#!/usr/bin/env bash\necho "$@" >>"$FAKE_DIR/npm.log"\n`);
+  // The real `intents permissions` is tested on its own; here only how deploy.sh calls it matters.
+  stub("node", `#!/usr/bin/env bash\necho "$@" >>"$FAKE_DIR/node.log"\necho '{"graph":[],"entraRoles":[],"exchangeRoles":[],"byIntent":[]}'\n`);
   const stdout = execFileSync("bash", [join(ROOT, "scripts", "deploy.sh"), "--resource-group", "rg-contoso", "--parameters", "infra/main.parameters.json", "--skip-grants", ...extraArgs], {
     encoding: "utf8",
     env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, FAKE_DIR: dir, FAKE_RUNBOOKS: JSON.stringify(RUNBOOKS), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const calls = readFileSync(join(dir, "az.log"), "utf8").trim().split("\n").map((line) => line.split("\t").slice(0, -1));
-  return { dir, calls, stdout };
+  return { dir, calls, stdout, node: readFileSync(join(dir, "node.log"), "utf8") };
 }
 
 const find = (calls: string[][], ...words: string[]): string[][] => calls.filter((c) => words.every((w, i) => c[i] === w));
@@ -90,6 +92,12 @@ describe("scripts/deploy.sh (against a recording az)", () => {
       expect(find(calls, "automation", "runbook", "replace-content").some((c) => c.includes(`@runbooks/${name}.ps1`))).toBe(true);
     }
     expect(find(calls, "functionapp", "restart")).toHaveLength(1);
+  });
+
+  it("computes the permissions with the CLI and, with --skip-grants, prints the grant command instead of running it", () => {
+    const { node, stdout } = firstDeployment();
+    expect(node.trim().split("\n")).toEqual(["bin/intents.cjs permissions --json"]);
+    expect(stdout).toMatch(/grant-graph-permissions\.ts --permissions permissions\.json --function-principal-id func-principal --automation-principal-id auto-principal/);
   });
 
   it("redeployment keeps the stored secret: no secret parameter is passed", () => {
