@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import * as docsCommand from "../../engine/cli/commands/docs";
-import { captured } from "./capture-output";
+import { captured } from "../support/capture-output";
 import { renderCatalogMarkdown } from "../../engine/catalog-docs/docs-markdown";
 import type { DocumentedIntent } from "../../engine/catalog-docs/types";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import * as permissionsCommand from "../../engine/cli/commands/permissions";
-import { captured } from "./capture-output";
+import { captured } from "../support/capture-output";
 import { computePermissions, grantedBy, type PermissionSet } from "../../engine/catalog-docs/permissions";
 import { formatPermissionsText } from "../../engine/catalog-docs/permissions-text";
 import type { DocumentedIntent } from "../../engine/catalog-docs/types";
