@@ -78,6 +78,14 @@ describe("app settings: engine code and intents ↔ infra/main.bicep", () => {
     expect(readFileSync(join(ROOT, "scripts", "deploy.sh"), "utf8")).toContain(`secret_name="${stored}"`);
   });
 
+  it("gives a resumed run less time than the host lets a function run", () => {
+    const host = JSON.parse(readFileSync(join(ROOT, "host.json"), "utf8")) as { functionTimeout: string };
+    const [h, m, sec] = host.functionTimeout.split(":").map(Number) as [number, number, number];
+    const budget = Number(/^'(\d+)'$/.exec(bicepSettings.get("CONTINUATION_BUDGET_MS") ?? "")?.[1]);
+    expect(budget).toBeGreaterThan(0);
+    expect(budget).toBeLessThan(((h * 60 + m) * 60 + sec) * 1000);
+  });
+
   it("fails closed when the vault has no shared secret, instead of accepting a literal setting", async () => {
     const secrets = new SecretSettings({ KEY_VAULT_URL: "https://kv.example" }, { read: async () => undefined }, 1000);
     await expect(secrets.require("INTENT_SHARED_SECRET")).rejects.toMatchObject({ code: "CONFIG_MISSING" });
