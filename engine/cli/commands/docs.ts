@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { loadDocumentedIntents } from "../../catalog-docs/catalog-source";
 import { renderCatalogMarkdown } from "../../catalog-docs/docs-markdown";
 
-export const summary = "a Markdown catalogue of the intents: Thread form fields, risk, permissions (--out file.md)";
+export const summary = "Write the intent catalogue in Markdown: Thread form fields, risk, permissions (--out file.md).";
 
 const USAGE = "usage: intents docs [--out <file.md>] [--dir <intents folder>]\n";
 

@@ -4,7 +4,7 @@ import { loadDocumentedIntents } from "../../catalog-docs/catalog-source";
 import { computePermissions } from "../../catalog-docs/permissions";
 import { formatPermissionsText } from "../../catalog-docs/permissions-text";
 
-export const summary = "the Graph permissions and Entra/Exchange roles the intents need (--json for scripts)";
+export const summary = "Print the least-privilege Graph permissions and Entra/Exchange roles the intents need (--json for scripts).";
 
 const USAGE = "usage: intents permissions [--json] [--dir <intents folder>]\n";
 
