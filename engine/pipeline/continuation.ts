@@ -59,7 +59,7 @@ async function endAsFailed(
 
 /** Throws a retryable IntentError when another instance holds the run, so the message comes back later. */
 export async function handleContinuation(deps: PipelineDeps, raw: unknown, dequeueCount: number, events: EventSink): Promise<void> {
-  const { runId, payload, problem } = openContinuation(raw, deps.settings.sharedSecret);
+  const { runId, payload, problem } = openContinuation(raw, await deps.settings.sharedSecret());
   const resumed = await deps.store.resume(runId);
   if (!resumed || resumed.kind === "done") {
     events("continuation_skipped", { runId, reason: resumed ? "finished" : "unknown run" });
