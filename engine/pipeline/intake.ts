@@ -18,7 +18,7 @@ export function unauthorized(): HttpAnswer {
 
 export async function handleIntent(deps: PipelineDeps, request: IncomingRequest, events: EventSink): Promise<HttpAnswer> {
   // Nothing about an unauthenticated request is read, parsed or logged.
-  if (!sharedSecretMatches(request.header(SECRET_HEADER), deps.settings.sharedSecret)) {
+  if (!sharedSecretMatches(request.header(SECRET_HEADER), await deps.settings.sharedSecret())) {
     events("rejected", { status: 401 });
     return unauthorized();
   }
