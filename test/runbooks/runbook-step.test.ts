@@ -128,6 +128,12 @@ describe("automation:runbook over HTTP against the sandbox ARM API", () => {
     expect(next.answer?.response).toMatchObject({ status: "changed" });
   });
 
+  it("records the job start as an event with names only, never the runbook's parameters", async () => {
+    const events: Array<[string, Record<string, unknown>]> = [];
+    await driveStep(convert, { services: runbookServices(server.url, clock, events), runId: "run-e", stepId: "convert" });
+    expect(events).toEqual([["runbook.job.started", { runbook: "Convert-ToSharedMailbox", jobName: deterministicJobName("run-e", "convert"), stepId: "convert" }]]);
+  });
+
   it("answers as soon as the job exists when wait is false", async () => {
     const result = await driveStep({ ...convert, wait: false }, { services: runbookServices(server.url, clock), runId: "run-w", stepId: "convert" });
     expect(result.answer?.response).toMatchObject({ status: "started", jobStatus: "New" });
