@@ -6,7 +6,7 @@
 export type { GraphIndexData, OperationEntry, TypeEntry } from "./types";
 export { suggestName } from "./suggest";
 export {
-  graphIndex, qualifiedTypeName, isTypeOrSubtype, listProperties, findProperty, findOperation,
+  graphIndex, qualifiedTypeName, isTypeOrSubtype, listProperties, findProperty, findPropertyInSubtypes, findOperation,
   segmentCandidates, typeFromQualifiedName, suggestProperty,
 } from "./schema";
 export type { PropertyInfo } from "./schema";
@@ -14,3 +14,5 @@ export { resolveGraphPath } from "./resolve-path";
 export type { PathResolution, PathTarget } from "./resolve-path";
 export { findUnknownBodyProperty, findUnknownParameter } from "./check-body";
 export type { UnknownName } from "./check-body";
+export { checkGraphRequest } from "./check-request";
+export type { GraphNameProblem } from "./check-request";

@@ -62,6 +62,21 @@ export function findProperty(typeName: string, propertyName: string): PropertyIn
   return all.find((p) => p.name === propertyName) ?? all.find((p) => p.name.toLowerCase() === lower);
 }
 
+/**
+ * A property of the type or of any type derived from it: Graph accepts `$select=displayName` on a
+ * collection of directoryObjects because users and groups have it.
+ */
+export function findPropertyInSubtypes(typeName: string, propertyName: string): PropertyInfo | undefined {
+  const direct = findProperty(typeName, propertyName);
+  if (direct) return direct;
+  for (const candidate of Object.keys(graphIndex().types)) {
+    if (candidate === typeName || !isTypeOrSubtype(candidate, typeName)) continue;
+    const found = findProperty(candidate, propertyName);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** A bound action or function on a type reference ("user" or "user*"), inherited bindings included. */
 export function findOperation(typeRef: string, name: string): OperationEntry | undefined {
   const collection = typeRef.endsWith("*");

@@ -8,7 +8,7 @@ export function invalidValue(property: string): GraphResult {
 }
 
 // Entra also applies a banned-password list; these stand in for it.
-const BANNED_FRAGMENTS = ["password", "passw0rd", "welcome", "qwerty", "letmein", "123456", "contoso"];
+const BANNED_FRAGMENTS = ["password", "welcome", "qwerty", "letmein", "123456", "contoso"];
 
 /** Entra's rule: 8–256 characters, 3 of 4 character classes, nothing from the banned list. */
 export function passwordProblem(password: unknown): GraphResult | undefined {
