@@ -63,10 +63,18 @@ function graphCaller(options: GrantOptions) {
 
 const quoted = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
-export async function grantPermissions(options: GrantOptions): Promise<{ granted: string[]; present: string[] }> {
+export interface GrantResult {
+  granted: string[];
+  present: string[];
+  /** Granted earlier but no longer needed by any intent: reported, never revoked automatically. */
+  unneeded: string[];
+}
+
+export async function grantPermissions(options: GrantOptions): Promise<GrantResult> {
   const call = graphCaller(options);
   const granted: string[] = [];
   const present: string[] = [];
+  const unneeded: string[] = [];
 
   async function listAll<T>(path: string): Promise<T[]> {
     const items: T[] = [];
@@ -99,6 +107,11 @@ export async function grantPermissions(options: GrantOptions): Promise<{ granted
         await call("POST", `/servicePrincipals/${principalId}/appRoleAssignments`, { principalId, resourceId: resource.id, appRoleId: role.id });
       }
       granted.push(label);
+    }
+    const needed = new Set(values);
+    for (const assignment of existing.filter((a) => a.resourceId === resource.id)) {
+      const value = resource.appRoles.find((r) => r.id === assignment.appRoleId)?.value ?? assignment.appRoleId;
+      if (!needed.has(value)) unneeded.push(`${who}: ${value}`);
     }
   }
 
@@ -144,7 +157,8 @@ export async function grantPermissions(options: GrantOptions): Promise<{ granted
   }
   for (const line of present) options.log(`already granted  ${line}`);
   for (const line of granted) options.log(`${options.dryRun ? "would grant     " : "granted         "} ${line}`);
-  return { granted, present };
+  for (const line of unneeded) options.log(`not needed by any intent (revoke it by hand if nothing else uses it)  ${line}`);
+  return { granted, present, unneeded };
 }
 
 function azureCliGraphToken(): string {

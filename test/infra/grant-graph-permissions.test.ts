@@ -117,6 +117,7 @@ describe("grantPermissions against Graph over HTTP", () => {
     const again = await grantPermissions({ ...base, graphUrl, permissions });
     expect(again.granted).toEqual([]);
     expect(again.present).toHaveLength(3);
+    expect(again.unneeded).toEqual([]);
     expect(state.posts).toEqual([]);
   });
 
@@ -129,6 +130,14 @@ describe("grantPermissions against Graph over HTTP", () => {
     expect(state.appRoleAssignments).toContainEqual({ principalId: "auto-mi", resourceId: "exo-sp", appRoleId: "role-manage-as-app" });
     expect(state.roleAssignments).toContainEqual({ principalId: "auto-mi", roleDefinitionId: "def-exchange-admin", directoryScopeId: "/" });
     await expect(grantPermissions({ ...base, graphUrl, permissions: withExchange })).rejects.toMatchObject({ code: "CONFIG_MISSING" });
+  });
+
+  it("reports an earlier grant no intent needs any more, without revoking it", async () => {
+    state.appRoleAssignments.push({ principalId: "func-mi", resourceId: "graph-sp", appRoleId: "role-user-read" });
+    const result = await grantPermissions({ ...base, graphUrl, permissions });
+    expect(result.unneeded).toEqual(["Function App: User.Read.All"]);
+    expect(state.appRoleAssignments).toContainEqual({ principalId: "func-mi", resourceId: "graph-sp", appRoleId: "role-user-read" });
+    expect(lines.some((l) => l.startsWith("not needed by any intent") && l.endsWith("Function App: User.Read.All"))).toBe(true);
   });
 
   it("changes nothing in a dry run", async () => {
