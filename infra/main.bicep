@@ -39,7 +39,7 @@ param helpdeskEmail string
 @description('Usage location given to new users when the request has none (ISO 3166 alpha-2).')
 param defaultUsageLocation string = 'US'
 
-@description('ExchangeOnlineManagement version imported into Automation (pinned; 3.4.0 is the last line known to load on the PowerShell 7.2 runtime).')
+@description('ExchangeOnlineManagement version imported into Automation for the PowerShell 7.2 runtime. Pinned so a deployment never picks up an untested release; raise it deliberately after a test job.')
 param exchangeModuleVersion string = '3.4.0'
 
 @secure()
