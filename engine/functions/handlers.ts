@@ -5,7 +5,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { handleContinuation } from "../pipeline/continuation";
 import { handleIntent } from "../pipeline/intake";
-import { handleRunStatus } from "../pipeline/runStatus";
+import { handleRunStatus } from "../pipeline/run-status";
 import { answerSafely, eventsFor, incoming, type DepsProvider } from "./adapt";
 
 export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;

@@ -4,8 +4,8 @@
  * the local server) app.http is a no-op.
  */
 import { app } from "@azure/functions";
-import { processDeps } from "../host/fromSettings";
-import { CONTINUATION_QUEUE } from "../store/continuationQueue";
+import { processDeps } from "../host/from-settings";
+import { CONTINUATION_QUEUE } from "../store/continuation-queue";
 import { continuationHandler, type HttpHandler } from "./handlers";
 import { httpRoutes } from "./routes";
 

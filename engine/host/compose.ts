@@ -5,12 +5,12 @@
  */
 import type { GraphClient } from "../clients/graph/types";
 import type { AppSettings } from "../config";
-import { GraphFailureNotifier, parseRecipients } from "../notify/graphNotifier";
+import { GraphFailureNotifier, parseRecipients } from "../notify/graph-notifier";
 import { MAX_BODY_BYTES } from "../pipeline/body";
 import type { IntentEngine, PipelineDeps } from "../pipeline/types";
 import type { Clock } from "../runtime/types";
-import { CONTINUATION_QUEUE, StorageContinuationQueue } from "../store/continuationQueue";
-import { TableRunStore } from "../store/tableRunStore";
+import { CONTINUATION_QUEUE, StorageContinuationQueue } from "../store/continuation-queue";
+import { TableRunStore } from "../store/table-run-store";
 import { openQueue, openTable } from "../store/tables";
 
 export const RUNS_TABLE = "intentruns";

@@ -4,11 +4,11 @@
  */
 import { ensureIntentError, IntentError } from "../errors";
 import type { EventSink, RunContext, RunResult } from "../runtime/types";
-import type { ContinuationWire } from "../store/continuationQueue";
+import type { ContinuationWire } from "../store/continuation-queue";
 import { unseal } from "../store/sealing";
 import type { Lease } from "../store/types";
 import { FAILED_MESSAGE } from "./answers";
-import { runContextFor } from "./runContext";
+import { runContextFor } from "./run-context";
 import { runClaimed } from "./runner";
 import type { PipelineDeps, WebhookPayload } from "./types";
 

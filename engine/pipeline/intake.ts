@@ -4,12 +4,12 @@
  */
 import { ensureIntentError, IntentError } from "../errors";
 import type { EventSink } from "../runtime/types";
-import { idempotencyKey, runIdFor } from "../store/runKey";
+import { idempotencyKey, runIdFor } from "../store/run-key";
 import { errorAnswer, recordAnswer, runAnswer } from "./answers";
 import { readLimitedBody } from "./body";
-import { runContextFor } from "./runContext";
+import { runContextFor } from "./run-context";
 import { runClaimed } from "./runner";
-import { SECRET_HEADER, sharedSecretMatches } from "./sharedSecret";
+import { SECRET_HEADER, sharedSecretMatches } from "./shared-secret";
 import type { HttpAnswer, IncomingRequest, PipelineDeps, WebhookPayload } from "./types";
 import { parseWebhook } from "./webhook";
 

@@ -3,11 +3,11 @@ import { odata, TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STEPS_TABLE } from "../../engine/host/compose";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
-import { startChildApp, type ChildApp } from "./support/childProcess";
-import { fakeEngine } from "./support/fakeEngine";
+import { startChildApp, type ChildApp } from "./support/child-process";
+import { fakeEngine } from "./support/fake-engine";
 import { SECRET, startApp, webhook, type App } from "./support/harness";
 import { ADD_TO_GROUP, THREE_WRITES } from "./support/intents";
-import { startLoopbackGraph, type LoopbackGraph } from "./support/loopbackGraph";
+import { startLoopbackGraph, type LoopbackGraph } from "./support/loopback-graph";
 
 let azurite: RunningAzurite;
 let graph: LoopbackGraph;

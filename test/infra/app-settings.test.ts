@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { SecretSettings, keyVaultName } from "../../engine/config";
 import { RUNS_TABLE, STEPS_TABLE } from "../../engine/host/compose";
 import { loadCatalog } from "../../engine/index";
-import { CONTINUATION_QUEUE } from "../../engine/store/continuationQueue";
+import { CONTINUATION_QUEUE } from "../../engine/store/continuation-queue";
 import { objectEntries, readBicep, variableBlock } from "./bicep-reader";
 
 const ROOT = join(__dirname, "..", "..");

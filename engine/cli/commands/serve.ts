@@ -1,6 +1,6 @@
 /** `intents serve` (and `npm start`): the Function App locally, with the sandbox tenant and Azurite. */
 import { parseArgs } from "node:util";
-import { LOCAL_DEV_SECRET, startDevStack } from "../../local/devStack";
+import { LOCAL_DEV_SECRET, startDevStack } from "../../local/dev-stack";
 
 export const summary = "Serve the Function App locally (sandbox tenant + Azurite unless configured otherwise)";
 

@@ -7,13 +7,13 @@ import { loadSettings } from "../../../engine/config";
 import { continuationHandler } from "../../../engine/functions/handlers";
 import { httpRoutes } from "../../../engine/functions/routes";
 import { composePipeline } from "../../../engine/host/compose";
-import { startLocalServer, type LocalServer } from "../../../engine/local/httpAdapter";
-import { startQueuePoller, type QueuePoller } from "../../../engine/local/queuePoller";
+import { startLocalServer, type LocalServer } from "../../../engine/local/http-adapter";
+import { startQueuePoller, type QueuePoller } from "../../../engine/local/queue-poller";
 import { MAX_BODY_BYTES } from "../../../engine/pipeline/body";
 import type { PipelineDeps } from "../../../engine/pipeline/types";
-import { CONTINUATION_QUEUE } from "../../../engine/store/continuationQueue";
+import { CONTINUATION_QUEUE } from "../../../engine/store/continuation-queue";
 import { createManualClock, type ManualClock } from "../../support/manual-clock";
-import type { FakeEngine } from "./fakeEngine";
+import type { FakeEngine } from "./fake-engine";
 import type { GraphClient } from "../../../engine/clients/graph/types";
 
 export const SECRET = "test-shared-secret-4c1d";

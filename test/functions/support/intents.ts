@@ -1,4 +1,4 @@
-import type { FakeIntent } from "./fakeEngine";
+import type { FakeIntent } from "./fake-engine";
 
 export const ADD_TO_GROUP: FakeIntent = {
   name: "Add User to Group",

@@ -1,10 +1,10 @@
 /** `GET /api/runs/{runId}`: a run's status at any time, behind the same shared secret. */
 import { ensureIntentError, IntentError } from "../errors";
 import type { EventSink } from "../runtime/types";
-import { isRunId } from "../store/runKey";
+import { isRunId } from "../store/run-key";
 import { errorAnswer, recordAnswer } from "./answers";
 import { unauthorized } from "./intake";
-import { SECRET_HEADER, sharedSecretMatches } from "./sharedSecret";
+import { SECRET_HEADER, sharedSecretMatches } from "./shared-secret";
 import type { HttpAnswer, IncomingRequest, PipelineDeps } from "./types";
 
 function notFound(): HttpAnswer {

@@ -7,13 +7,13 @@ import { join } from "node:path";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { httpRoutes } from "../functions/routes";
 import { continuationHandler } from "../functions/handlers";
-import { composeFromSettings } from "../host/fromSettings";
+import { composeFromSettings } from "../host/from-settings";
 import { MAX_BODY_BYTES } from "../pipeline/body";
-import { CONTINUATION_QUEUE } from "../store/continuationQueue";
+import { CONTINUATION_QUEUE } from "../store/continuation-queue";
 import { openQueue } from "../store/tables";
 import { startAzurite, type RunningAzurite } from "./azurite";
-import { startLocalServer } from "./httpAdapter";
-import { startQueuePoller } from "./queuePoller";
+import { startLocalServer } from "./http-adapter";
+import { startQueuePoller } from "./queue-poller";
 
 /** Only ever used when no INTENT_SHARED_SECRET is set, and printed at start: never for a deployment. */
 export const LOCAL_DEV_SECRET = "local-dev-secret";

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpRoutes } from "../../engine/functions/routes";
-import { composeFromSettings, type ComposedHost } from "../../engine/host/fromSettings";
-import { startLocalServer, type LocalServer } from "../../engine/local/httpAdapter";
+import { composeFromSettings, type ComposedHost } from "../../engine/host/from-settings";
+import { startLocalServer, type LocalServer } from "../../engine/local/http-adapter";
 import { MAX_BODY_BYTES } from "../../engine/pipeline/body";
 import { startSandbox, type Sandbox } from "../../sandbox/index";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";

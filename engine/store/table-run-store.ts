@@ -7,8 +7,8 @@ import type { TableClient } from "@azure/data-tables";
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../runtime/types";
 import { TableRunJournal } from "./journal";
-import { RUN_ROW, strip, toRecord, type RunEntity } from "./runRecords";
-import { TableLease } from "./tableLease";
+import { RUN_ROW, strip, toRecord, type RunEntity } from "./run-records";
+import { TableLease } from "./table-lease";
 import { storageStatus, storeError } from "./tables";
 import type { ClaimOutcome, Lease, ResumeOutcome, RunIdentity, RunRecord, RunStore } from "./types";
 

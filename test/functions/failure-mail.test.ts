@@ -3,13 +3,13 @@ import { InvocationContext } from "@azure/functions";
 import { QueueClient } from "@azure/storage-queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { continuationHandler } from "../../engine/functions/handlers";
-import { buildFailureMail } from "../../engine/notify/failureMail";
-import { CONTINUATION_QUEUE } from "../../engine/store/continuationQueue";
+import { buildFailureMail } from "../../engine/notify/failure-mail";
+import { CONTINUATION_QUEUE } from "../../engine/store/continuation-queue";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
-import { fakeEngine } from "./support/fakeEngine";
+import { fakeEngine } from "./support/fake-engine";
 import { startApp, webhook, type App } from "./support/harness";
 import { OFFBOARDING, PASSWORD_RESET } from "./support/intents";
-import { startLoopbackGraph, type LoopbackGraph } from "./support/loopbackGraph";
+import { startLoopbackGraph, type LoopbackGraph } from "./support/loopback-graph";
 
 let azurite: RunningAzurite;
 let graph: LoopbackGraph;

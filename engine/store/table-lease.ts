@@ -4,7 +4,7 @@
  */
 import type { TableClient } from "@azure/data-tables";
 import type { Clock, RunResult } from "../runtime/types";
-import { recordable, strip, toRecord, type RunEntity } from "./runRecords";
+import { recordable, strip, toRecord, type RunEntity } from "./run-records";
 import { storageStatus, storeError } from "./tables";
 import type { Lease, RunRecord } from "./types";
 

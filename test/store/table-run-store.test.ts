@@ -1,7 +1,7 @@
 /** The run store against Azurite: atomic claims, leases, takeovers, retries and checkpoints. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunResult, StepResult } from "../../engine/runtime/types";
-import { TableRunStore } from "../../engine/store/tableRunStore";
+import { TableRunStore } from "../../engine/store/table-run-store";
 import { openTable } from "../../engine/store/tables";
 import { createManualClock } from "../support/manual-clock";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";

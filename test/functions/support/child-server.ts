@@ -3,11 +3,11 @@
  * a process killed mid-run. Env: STORAGE, GRAPH_URL, HANG=1 (stall after the first write),
  * CLOCK_OFFSET_MS (this instance's clock runs ahead, so earlier leases read as expired).
  */
-import { fakeEngine } from "./fakeEngine";
+import { fakeEngine } from "./fake-engine";
 import { createManualClock } from "../../support/manual-clock";
 import { startApp } from "./harness";
 import { ADD_TO_GROUP, THREE_WRITES } from "./intents";
-import { fetchGraphClient } from "./loopbackGraph";
+import { fetchGraphClient } from "./loopback-graph";
 
 async function main(): Promise<void> {
   const engine = fakeEngine([ADD_TO_GROUP, THREE_WRITES]);

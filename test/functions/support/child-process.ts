@@ -8,9 +8,9 @@ export interface ChildApp {
   kill(): Promise<void>;
 }
 
-/** Starts test/functions/support/childServer.ts and waits for the URL it prints. */
+/** Starts test/functions/support/child-server.ts and waits for the URL it prints. */
 export async function startChildApp(env: Record<string, string>): Promise<ChildApp> {
-  const child = spawn(process.execPath, ["bin/run-ts.cjs", "test/functions/support/childServer.ts"], {
+  const child = spawn(process.execPath, ["bin/run-ts.cjs", "test/functions/support/child-server.ts"], {
     env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"],
   });
   const lines = createInterface({ input: child.stdout! });

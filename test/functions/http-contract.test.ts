@@ -1,10 +1,10 @@
 /** Every answer of PRODUCT.md §4 over real HTTP: local adapter → handlers → pipeline → Azurite. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
-import { fakeEngine, type FakeEngine } from "./support/fakeEngine";
+import { fakeEngine, type FakeEngine } from "./support/fake-engine";
 import { SECRET, startApp, webhook, type App } from "./support/harness";
 import { ADD_TO_GROUP, OFFBOARDING, PASSWORD_RESET } from "./support/intents";
-import { startLoopbackGraph, type LoopbackGraph } from "./support/loopbackGraph";
+import { startLoopbackGraph, type LoopbackGraph } from "./support/loopback-graph";
 
 let azurite: RunningAzurite;
 let graph: LoopbackGraph;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readLimitedBody } from "../../engine/pipeline/body";
 import { jsonEventSink } from "../../engine/pipeline/events";
-import { sharedSecretMatches } from "../../engine/pipeline/sharedSecret";
+import { sharedSecretMatches } from "../../engine/pipeline/shared-secret";
 import { parseWebhook } from "../../engine/pipeline/webhook";
 
 async function* chunks(sizes: number[]) {

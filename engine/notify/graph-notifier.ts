@@ -3,7 +3,7 @@ import type { GraphClient } from "../clients/graph/types";
 import { ensureIntentError } from "../errors";
 import type { Clock, EventSink } from "../runtime/types";
 import type { FailureNotice, FailureNotifier } from "../pipeline/types";
-import { buildFailureMail } from "./failureMail";
+import { buildFailureMail } from "./failure-mail";
 
 export interface NotificationSettings {
   /** The mailbox the mail is sent from (NOTIFICATION_MAILBOX). */
