@@ -26,6 +26,9 @@ function matches(item: unknown, key: unknown, value: unknown): boolean {
 
 const HELPERS: Record<string, Helper> = {
   eq: (a, b) => a === b,
+  /** Numbers only: anything else compares false, so a missing count never passes a check. */
+  lt: (a, b) => typeof a === "number" && typeof b === "number" && a < b,
+  gt: (a, b) => typeof a === "number" && typeof b === "number" && a > b,
   ne: (a, b) => a !== b,
   not: (a) => !truthy(a),
   and: (...args) => args.every(truthy),
