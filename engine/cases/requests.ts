@@ -40,6 +40,13 @@ function normalise(expected: ExpectedRequest | string): ExpectedRequest {
   return { method, path: rest.join(" ") };
 }
 
+/** A `*` segment in an expected path stands for one id the sandbox made up (a new user's id). */
+function samePath(expected: string, actual: string): boolean {
+  const want = expected.split("/");
+  const got = actual.split("/");
+  return want.length === got.length && want.every((segment, i) => segment === "*" || segment === got[i]);
+}
+
 export function requestProblems(expectedList: Array<ExpectedRequest | string>, sent: SentRequest[]): string[] {
   const problems: string[] = [];
   const line = (r: SentRequest): string => `${r.method} ${r.path} → ${r.status}`;
@@ -51,7 +58,7 @@ export function requestProblems(expectedList: Array<ExpectedRequest | string>, s
     const actual = sent[i];
     const where = `requests[${i}]`;
     if (!actual) return void problems.push(`${where}: expected ${expected.method} ${expected.path}, nothing was sent`);
-    if (actual.method !== expected.method || actual.path !== expected.path) {
+    if (actual.method !== expected.method || !samePath(expected.path, actual.path)) {
       return void problems.push(`${where}: expected ${expected.method} ${expected.path}, sent ${line(actual)}`);
     }
     if (expected.query !== undefined) problems.push(...equalProblem(`${where}.query`, expected.query, actual.query));

@@ -5,6 +5,7 @@ import type { RunStatus, StepStatus } from "../runtime/types";
 /** One Graph or ARM request the case expects, as the sandbox logged it (paths without `/v1.0`). */
 export interface ExpectedRequest {
   method: string;
+  /** A `*` segment matches any one segment (an id the sandbox made up). */
   path: string;
   /** Exact query when given. */
   query?: Record<string, string>;

@@ -51,6 +51,19 @@ const HELPERS: Record<string, Helper> = {
   pluck: (values, key) => list(values).map((item) => own(item, key) ?? null),
   concat: (...args) => args.map((a) => (a === undefined || a === null ? "" : String(a))).join(""),
   first: (values) => list(values)[0] ?? null,
+  split: (s, separator) => (typeof s === "string" && typeof separator === "string" && separator !== "" ? s.split(separator) : []),
+  /**
+   * An Exchange alias from any text: ASCII letters, digits and . - _ only, no leading/trailing
+   * or doubled dots, at most 64 characters (accents are folded first: José → Jose).
+   */
+  mailNickname: (s) =>
+    String(s ?? "")
+      .normalize("NFKD")
+      .replace(/[^A-Za-z0-9._-]/g, "")
+      .replace(/\.{2,}/g, ".")
+      .replace(/^\.+|\.+$/g, "")
+      .slice(0, 64)
+      .replace(/\.+$/, ""),
 };
 
 /** Helper names a template may call; `lookup`, `if` and `unless` are Handlebars built-ins we keep. */

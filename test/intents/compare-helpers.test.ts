@@ -18,3 +18,18 @@ describe("lt and gt template helpers", () => {
     expect(render("{{gt fields.a fields.b}}", { a: 6, b: "5" })).toBe(false);
   });
 });
+
+describe("split and mailNickname template helpers", () => {
+  it("split a string; anything else is an empty list", () => {
+    expect(render("{{split fields.s '@'}}", { s: "jo@contoso.com" })).toEqual(["jo", "contoso.com"]);
+    expect(render("{{lookup (split fields.s '@') 1}}", { s: "jo@contoso.com" })).toBe("contoso.com");
+    expect(render("{{split fields.s '@'}}", { s: null })).toEqual([]);
+  });
+
+  it("mailNickname keeps only what Exchange accepts in an alias", () => {
+    expect(render("{{mailNickname fields.s}}", { s: "José O'Brien (Sales)" })).toBe("JoseOBrienSales");
+    expect(render("{{mailNickname fields.s}}", { s: ".a..b@c. " })).toBe("a.bc");
+    expect(render("{{mailNickname fields.s}}", { s: "x".repeat(70) })).toHaveLength(64);
+    expect(render("{{mailNickname fields.s}}", { s: null })).toBe("");
+  });
+});
