@@ -24,6 +24,8 @@ export interface CaseTrace {
   requests: SentRequest[];
   /** Passwords the engine sent to Graph (generated or given). */
   sentPasswords: string[];
+  /** HTTP exchanges, one per `$batch` (its items ride along): what a run waits on, one after another. */
+  roundTrips: { graph: number; automation: number };
   tenant?: TenantState;
 }
 
@@ -56,7 +58,11 @@ async function runInSandbox(intent: CompiledIntent, c: IntentCase, fields: Recor
     await addFaults(sandbox, c.faults ?? []);
     const run = { runId: `case-${c.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`, ticketId: "T-1001", intentName: intent.name, contactName: "Ada Requester", contactEmail: "adele.vance@contoso.com", companyName: "Contoso Ltd" };
     const result = await execute(intent, { fields, run, services: { ...services, graph: recordingSentPasswords(services.graph, sent) } });
-    Object.assign(trace, { result, events: services.captured, requests: sentRequests(sandbox.requests()), sentPasswords: [...sent], tenant: sandbox.tenant });
+    const log = sandbox.requests();
+    const exchanges = log.filter((entry) => entry.batch === undefined);
+    const graph = exchanges.filter((entry) => entry.path.startsWith("/v1.0/")).length;
+    const roundTrips = { graph, automation: exchanges.length - graph };
+    Object.assign(trace, { result, events: services.captured, requests: sentRequests(log), sentPasswords: [...sent], tenant: sandbox.tenant, roundTrips });
     const problems = resultProblems(c, result);
     if (c.expect.requests) problems.push(...requestProblems(c.expect.requests, trace.requests));
     if (c.expect.state) problems.push(...stateProblems(c.expect.state, sandbox.tenant));
@@ -69,7 +75,7 @@ async function runInSandbox(intent: CompiledIntent, c: IntentCase, fields: Recor
 
 export async function runCase(intent: CompiledIntent, c: IntentCase): Promise<{ outcome: CaseOutcome; trace: CaseTrace }> {
   const started = Date.now();
-  const trace: CaseTrace = { events: [], requests: [], sentPasswords: [] };
+  const trace: CaseTrace = { events: [], requests: [], sentPasswords: [], roundTrips: { graph: 0, automation: 0 } };
   let problems: string[];
   try {
     const mapped = mapFields(intent, c.fields);
