@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunbookStepInput } from "../../engine/steps/automation-runbook";
 import { startArmServer, type ArmServer } from "./support/arm-server";
-import { manualClock } from "./support/clock";
+import { createManualClock } from "../support/manual-clock";
 import { driveStep, runbookServices } from "./support/drive-step";
 import { runbookTenant } from "./support/tenant";
 
@@ -16,7 +16,7 @@ afterEach(() => server.close());
 
 /** Runs one runbook step as a fresh run and returns its result line (or the failure). */
 async function run(input: RunbookStepInput): Promise<Record<string, unknown>> {
-  const result = await driveStep(input, { services: runbookServices(server.url, manualClock()), runId: `run-${++runs}`, stepId: "step" });
+  const result = await driveStep(input, { services: runbookServices(server.url, createManualClock(Date.UTC(2026, 0, 1))), runId: `run-${++runs}`, stepId: "step" });
   if (result.error) return { status: "failed", code: result.error.code, reason: result.error.message };
   return (result.answer!.response as { result: Record<string, unknown> }).result;
 }

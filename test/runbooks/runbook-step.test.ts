@@ -2,15 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deterministicJobName } from "../../engine/clients/arm";
 import { automationRunbook } from "../../engine/steps/automation-runbook";
 import { startArmServer, type ArmServer } from "./support/arm-server";
-import { manualClock } from "./support/clock";
+import { createManualClock, type ManualClock } from "../support/manual-clock";
 import { driveStep, runbookServices } from "./support/drive-step";
 import { runbookTenant } from "./support/tenant";
 
 let server: ArmServer;
-let clock: ReturnType<typeof manualClock>;
+let clock: ManualClock;
 
 beforeEach(async () => {
-  clock = manualClock();
+  clock = createManualClock(Date.UTC(2026, 0, 1));
   server = await startArmServer(runbookTenant(), clock.now);
 });
 afterEach(() => server.close());
@@ -27,7 +27,7 @@ describe("automation:runbook over HTTP against the sandbox ARM API", () => {
     expect(first.answer!.response).toMatchObject({ status: "changed", jobStatus: "Completed", jobName: deterministicJobName("run-1", "convert") });
     expect(automationRunbook.classify(first.answer!.response)).toMatchObject({ success: true, outcome: "changed" });
     // New → Running → Completed: two polls, backing off on the injected clock, not the wall clock.
-    expect(clock.slept).toEqual([5_000, 10_000]);
+    expect(clock.sleeps).toEqual([5_000, 10_000]);
 
     const again = await driveStep(convert, { services, runId: "run-2", stepId: "convert" });
     expect(again.answer!.response).toMatchObject({ status: "ok", reason: "alex@contoso.com is already a shared mailbox." });
@@ -42,7 +42,7 @@ describe("automation:runbook over HTTP against the sandbox ARM API", () => {
       deliveries.push(await driveStep(convert, { services, runId: "run-redelivered", stepId: "convert" }));
     }
     expect(server.jobs.list()).toHaveLength(1);
-    expect(server.requests.filter((request) => request.method === "PUT")).toHaveLength(3);
+    expect(server.requests().filter((request) => request.method === "PUT")).toHaveLength(3);
     expect(deliveries.map((result) => (result.answer?.response as { status: string }).status)).toEqual(["changed", "changed", "changed"]);
     expect(alexMailbox().type).toBe("SharedMailbox");
   });
@@ -98,15 +98,40 @@ describe("automation:runbook over HTTP against the sandbox ARM API", () => {
 
     const resumed = await driveStep(convert, { services, runId: "run-q", stepId: "convert", state: first.suspendedState });
     expect(resumed.answer?.response).toMatchObject({ status: "changed" });
-    expect(server.requests.filter((request) => request.method === "PUT")).toHaveLength(1);
+    expect(server.requests().filter((request) => request.method === "PUT")).toHaveLength(1);
     expect(server.jobs.list()).toHaveLength(1);
   });
 
   it("keeps polling through a transient ARM outage when creating the job", async () => {
-    server.faults.push({ method: "PUT", pathIncludes: "/jobs/", status: 503, times: 1 });
+    await server.fault({ kind: "unavailable", method: "PUT", path: "/subscriptions/*/jobs/*", times: 1 });
     const result = await driveStep(convert, { services: runbookServices(server.url, clock), runId: "run-o", stepId: "convert" });
     expect(result.answer?.response).toMatchObject({ status: "changed" });
-    expect(server.requests.map((request) => `${request.method} ${request.status}`)).toEqual(["PUT 503", "PUT 201", "GET 200", "GET 200", "GET 200"]);
+    expect(server.requests().map((request) => `${request.method} ${request.status}`)).toEqual(["PUT 503", "PUT 201", "GET 200", "GET 200", "GET 200"]);
+  });
+
+  it("completes a job after the configured time on the sandbox clock", async () => {
+    server.jobs.options = { pollsToComplete: 100, completeAfterMs: 12_000 };
+    const result = await driveStep(convert, { services: runbookServices(server.url, clock), runId: "run-time", stepId: "convert" });
+    expect(result.answer?.response).toMatchObject({ status: "changed" });
+    expect(clock.sleeps).toEqual([5_000, 10_000]);
+  });
+
+  it("takes fault rules over HTTP through the sandbox control path, and refuses a rule without an outcome", async () => {
+    const account = `${server.url}/subscriptions/s/resourceGroups/rg-intents/providers/Microsoft.Automation/automationAccounts/aa-intents`;
+    const post = (body: unknown) =>
+      fetch(`${account}/_sandbox/jobRules`, { method: "POST", headers: { authorization: "Bearer t", "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect((await post({ runbook: "Convert-ToSharedMailbox" })).status).toBe(400);
+    expect((await post({ runbook: "Convert-ToSharedMailbox", outcome: "Failed", reason: "Quota exceeded.", times: 1 })).status).toBe(201);
+    const failed = await driveStep(convert, { services: runbookServices(server.url, clock), runId: "run-h1", stepId: "convert" });
+    expect(failed.error?.message).toContain("Quota exceeded.");
+    const next = await driveStep(convert, { services: runbookServices(server.url, clock), runId: "run-h2", stepId: "convert" });
+    expect(next.answer?.response).toMatchObject({ status: "changed" });
+  });
+
+  it("records the job start as an event with names only, never the runbook's parameters", async () => {
+    const events: Array<[string, Record<string, unknown>]> = [];
+    await driveStep(convert, { services: runbookServices(server.url, clock, events), runId: "run-e", stepId: "convert" });
+    expect(events).toEqual([["runbook.job.started", { runbook: "Convert-ToSharedMailbox", jobName: deterministicJobName("run-e", "convert"), stepId: "convert" }]]);
   });
 
   it("answers as soon as the job exists when wait is false", async () => {

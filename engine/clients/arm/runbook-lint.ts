@@ -1,5 +1,5 @@
 import type { ReportDiagnostic, StaticStep } from "../../steps/types";
-import { didYouMean } from "./did-you-mean";
+import { suggestName } from "../../graph-metadata/suggest";
 import type { RunbookManifest } from "./runbook-manifest";
 
 /**
@@ -13,7 +13,7 @@ export function lintRunbookStep(step: StaticStep, report: ReportDiagnostic, mani
   if (!step.isLiteral(["runbook"])) return;
   const spec = manifest[input.runbook];
   if (!spec) {
-    const suggestion = didYouMean(input.runbook, Object.keys(manifest));
+    const suggestion = suggestName(input.runbook, Object.keys(manifest));
     report(
       "SPEC_RUNBOOK_UNKNOWN",
       `Runbook '${input.runbook}' is not in runbooks/runbooks.json.${suggestion ? ` Did you mean '${suggestion}'?` : ""}`,
@@ -26,7 +26,7 @@ export function lintRunbookStep(step: StaticStep, report: ReportDiagnostic, mani
   for (const [name, value] of Object.entries(passed)) {
     const parameter = spec.parameters[name];
     if (!parameter) {
-      const suggestion = didYouMean(name, declared);
+      const suggestion = suggestName(name, declared);
       report(
         "SPEC_RUNBOOK_PARAMETER",
         `Runbook '${input.runbook}' has no parameter '${name}'.${suggestion ? ` Did you mean '${suggestion}'?` : ` Its parameters: ${declared.join(", ")}.`}`,
