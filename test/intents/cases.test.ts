@@ -15,6 +15,10 @@ describe.each(selected.map((s) => [s.intent.name, s] as const))("%s", (_name, { 
     const { outcome, trace } = await runCase(intent, c);
     traces.push(trace);
     expect(outcome.problems).toEqual([]);
+    // A throttled case must have waited out Graph's Retry-After (on the injected clock) before resending.
+    for (const fault of c.faults ?? []) {
+      if (fault.kind === "throttle") expect(Math.max(0, ...trace.sleeps)).toBeGreaterThanOrEqual((fault.retryAfter ?? 10) * 1000);
+    }
   });
 });
 
