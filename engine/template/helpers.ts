@@ -50,6 +50,7 @@ const HELPERS: Record<string, Helper> = {
   whereNot: (values, key, value) => list(values).filter((item) => !matches(item, key, value)),
   /** Items whose `key` is one of `allowed` (a list): keeps only what an intent knows how to handle. */
   whereIn: (values, key, allowed) => list(values).filter((item) => list(allowed).includes(own(item, key))),
+  whereNotIn: (values, key, excluded) => list(values).filter((item) => !list(excluded).includes(own(item, key))),
   pluck: (values, key) => list(values).map((item) => own(item, key) ?? null),
   concat: (...args) => args.map((a) => (a === undefined || a === null ? "" : String(a))).join(""),
   first: (values) => list(values)[0] ?? null,

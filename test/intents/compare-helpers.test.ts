@@ -41,3 +41,11 @@ describe("whereIn template helper", () => {
     expect(render("{{whereIn fields.items 't' fields.allowed}}", { items, allowed: null })).toEqual([]);
   });
 });
+
+describe("whereNotIn template helper", () => {
+  it("drops the items whose key is in the list", () => {
+    const items = [{ id: "a" }, { id: "b" }, { id: "c" }];
+    expect(render("{{pluck (whereNotIn fields.items 'id' fields.out) 'id'}}", { items, out: ["b"] })).toEqual(["a", "c"]);
+    expect(render("{{pluck (whereNotIn fields.items 'id' fields.out) 'id'}}", { items, out: null })).toEqual(["a", "b", "c"]);
+  });
+});
