@@ -1,0 +1,36 @@
+/**
+ * Composes change notifications over an existing pipeline: the subscription table, the
+ * notification queue, the triggered intents and the clientState derived from the shared secret.
+ */
+import { loadSettings } from "../config";
+import { MAX_BODY_BYTES } from "../pipeline/body";
+import type { PipelineDeps } from "../pipeline/types";
+import type { Catalog } from "../spec/types";
+import { openQueue, openTable } from "../store/tables";
+import { clientStateFor } from "./clientState";
+import { NOTIFICATION_QUEUE, StorageNotificationQueue } from "./queue";
+import { SUBSCRIPTIONS_TABLE, TableSubscriptionStore } from "./subscriptions/tableStore";
+import { triggeredIntents } from "./triggers";
+import type { NotificationDeps } from "./types";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** NOTIFICATION_URL, else the Function App's own host name (Azure sets WEBSITE_HOSTNAME). */
+export function notificationUrlFrom(env: Env): string | undefined {
+  if (env.NOTIFICATION_URL) return env.NOTIFICATION_URL;
+  return env.WEBSITE_HOSTNAME ? `https://${env.WEBSITE_HOSTNAME}/api/notifications` : undefined;
+}
+
+export async function composeNotifications(env: Env, pipeline: PipelineDeps, catalog: Catalog): Promise<NotificationDeps> {
+  const { storageConnection } = loadSettings(env);
+  const [table, queue] = await Promise.all([openTable(storageConnection, SUBSCRIPTIONS_TABLE), openQueue(storageConnection, NOTIFICATION_QUEUE)]);
+  return {
+    pipeline,
+    triggers: triggeredIntents(catalog),
+    queue: new StorageNotificationQueue(queue),
+    subscriptions: new TableSubscriptionStore(table),
+    clientState: clientStateFor(pipeline.settings.sharedSecret),
+    notificationUrl: notificationUrlFrom(env),
+    maxBodyBytes: MAX_BODY_BYTES,
+  };
+}

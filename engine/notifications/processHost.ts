@@ -1,0 +1,18 @@
+/** The Function App's notification deps: composed on first use over the process's pipeline. */
+import { processDeps } from "../host/fromSettings";
+import { loadCatalog } from "../spec/catalog";
+import { composeNotifications } from "./compose";
+import type { NotificationDeps } from "./types";
+
+export type NotificationDepsProvider = () => Promise<NotificationDeps>;
+
+let composed: Promise<NotificationDeps> | undefined;
+
+export const processNotificationDeps: NotificationDepsProvider = async () => {
+  // The catalogue is loaded again here (milliseconds, once per process) to read the triggers.
+  composed ??= processDeps().then((pipeline) => composeNotifications(process.env, pipeline, loadCatalog())).catch((error: unknown) => {
+    composed = undefined;
+    throw error;
+  });
+  return composed;
+};
