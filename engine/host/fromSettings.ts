@@ -31,8 +31,7 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   const vault = settings.keyVaultUrl ? await keyVaultReader(settings.keyVaultUrl) : undefined;
   const secrets = new SecretSettings(env, vault, settings.secretCacheMs, () => clock.now());
   const sharedSecret = await secrets.require("INTENT_SHARED_SECRET");
-  const allSettings = { ...settings.plain, ...(await secrets.all()) };
-  const tokens = createTokenProvider(allSettings, settings.graphBaseUrl, { clock });
+  const tokens = createTokenProvider({ ...settings.plain, ...(await secrets.all()) }, settings.graphBaseUrl, { clock });
   const graph = createGraphClient({ baseUrl: settings.graphBaseUrl, tokens, clock });
   const catalog = loadCatalog(options.intentsDir);
   const engine: IntentEngine<CompiledIntent> = {
@@ -41,8 +40,11 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
     mapFields,
     execute,
   };
-  // Intents read only the settings they declare; the runbook step reads ARM_ACCESS_TOKEN from here too.
-  const deps = await composePipeline(settings, { engine, graph, clock, sharedSecret, intentSettings: allSettings });
+  // Intents see plain settings only; the one secret added is the ARM token the runbook step builds
+  // its Automation client from. The shared secret and Graph credentials never reach a template.
+  const armToken = await secrets.get("ARM_ACCESS_TOKEN");
+  const intentSettings = { ...settings.plain, ...(armToken ? { ARM_ACCESS_TOKEN: armToken } : {}) };
+  const deps = await composePipeline(settings, { engine, graph, clock, sharedSecret, intentSettings });
   return { deps, close: () => graph.close() };
 }
 

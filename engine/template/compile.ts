@@ -30,7 +30,8 @@ const runtimeOptions = { allowProtoPropertiesByDefault: false, allowProtoMethods
 
 /** The expression inside a lone `{{…}}`, rewritten so the `__value` helper receives its value. */
 function loneExpression(source: string): string | undefined {
-  if (!source.includes("{{")) return undefined;
+  // A triple-stash `{{{x}}}` only matters for escaping, which is off; it stays a text template.
+  if (!source.includes("{{") || source.startsWith("{{{")) return undefined;
   const program = env.parse(source);
   const [only] = program.body;
   if (program.body.length !== 1 || only?.type !== "MustacheStatement") return undefined;

@@ -13,7 +13,7 @@ describe("startDevStack", () => {
         body: JSON.stringify({ intent_name: "Add User to Group", intent_fields: { "User Email": "johanna.lorenz@contoso.com", "Group Name": "IT Department" }, meta_data: { ticket_id: 9 } }),
       });
       expect(response.status).toBe(200);
-      expect((await response.json()).status).toBe("succeeded");
+      expect(((await response.json()) as { status: string }).status).toBe("succeeded");
     } finally {
       await stack.close();
     }

@@ -83,6 +83,10 @@ describe("end to end with the shipped intents and the sandbox tenant", () => {
     const everything = JSON.stringify(answer.body) + (await record.text()) + logs.join("\n");
     expect(everything).not.toContain(password);
     expect(everything).not.toContain(SECRET);
+    // Templates can only reach plain settings: no shared secret, no Graph credential.
+    expect(host.deps.services.settings.INTENT_SHARED_SECRET).toBeUndefined();
+    expect(host.deps.services.settings.GRAPH_ACCESS_TOKEN).toBeUndefined();
+    expect(host.deps.services.settings.HELPDESK_EMAIL).toBe("isaiah.langer@contoso.com");
   });
 
   it("fails an unknown user with the intent's code and mails the failure from the notification mailbox", async () => {
