@@ -64,6 +64,27 @@ function compileEagerly(source: string): Handlebars.TemplateDelegate {
   return internals.template(new internals.JavaScriptCompiler().compile(environment, options, undefined, true));
 }
 
+/**
+ * Handlebars re-merges and re-wraps every helper and rebuilds its prototype-access guard on each
+ * call, which costs more than the rendering itself. Helpers and options never change here, so the
+ * runtime setup is built once and passed the way Handlebars passes it to partials. The wrapping
+ * it skips only hands `lookupProperty` to helpers; ours never read it (our `lookup` is our own).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const protoAccess = require("handlebars/dist/cjs/handlebars/internal/proto-access") as { createProtoAccessControl(options: object): unknown };
+const preparedRuntime = {
+  partial: true,
+  helpers: env.helpers,
+  partials: {},
+  decorators: {},
+  hooks: { helperMissing: env.helpers.helperMissing, blockHelperMissing: env.helpers.blockHelperMissing },
+  protoAccessControl: protoAccess.createProtoAccessControl(runtimeOptions),
+} as unknown as Handlebars.RuntimeOptions;
+
+function bindPreparedRuntime(fn: Handlebars.TemplateDelegate): (scope: object) => string {
+  return (scope) => fn(scope, preparedRuntime);
+}
+
 // Templates are pure and immutable, so one compiled copy serves every intent that repeats it.
 const cache = new Map<string, Template>();
 
@@ -84,11 +105,12 @@ function compileUncached(source: string): Template {
     const reason = thrown instanceof Error ? thrown.message.split("\n")[0] : String(thrown);
     throw new IntentError("SPEC_TEMPLATE_SYNTAX", `Template does not parse: ${reason}`);
   }
+  const fast = bindPreparedRuntime(fn);
   if (lone !== undefined) {
     const render = (scope: object): unknown => {
       captured = undefined;
       try {
-        fn(scope, runtimeOptions);
+        fast(scope);
       } catch (thrown) {
         throw renderError(source, thrown);
       }
@@ -98,7 +120,7 @@ function compileUncached(source: string): Template {
   }
   const render = (scope: object): unknown => {
     try {
-      return fn(scope, runtimeOptions);
+      return fast(scope);
     } catch (thrown) {
       throw renderError(source, thrown);
     }
