@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  findOperation, findUnknownBodyProperty, findUnknownParameter, isTypeOrSubtype, listProperties, resolveGraphPath, suggestName,
+  checkGraphRequest, findOperation, findUnknownBodyProperty, findUnknownParameter, isTypeOrSubtype, listProperties, resolveGraphPath, suggestName, suggestProperty,
 } from "../../engine/graph-metadata";
 import { buildGraphIndex } from "../../engine/graph-metadata/build";
 
@@ -50,9 +50,22 @@ describe("graph metadata index", () => {
     expect(findUnknownParameter("sendMail", sendMail, { mesage: {} })).toMatchObject({ name: "mesage", suggestion: "Message" });
   });
 
+  it("checks a whole request for the linter: segment, property and parameter problems with their lint codes", () => {
+    expect(checkGraphRequest("PATCH", "/users/{upn}", { passwordProfile: { password: "{{x}}" } })).toBeUndefined();
+    expect(checkGraphRequest("PATCH", "/users/{upn}", { passwordProfle: {} })).toEqual({
+      kind: "property", name: "passwordProfle", owner: "microsoft.graph.user", location: "passwordProfle", suggestion: "passwordProfile", code: "SPEC_GRAPH_UNKNOWN_PROPERTY",
+    });
+    expect(checkGraphRequest("GET", "/groups/{groupId}/memebers")).toMatchObject({ kind: "segment", location: 2, suggestion: "members", code: "SPEC_GRAPH_UNKNOWN_SEGMENT" });
+    expect(checkGraphRequest("POST", "/users/{id}/assignLicense", { addLicenses: [], removeLicences: [] })).toMatchObject({ kind: "parameter", owner: "assignLicense", suggestion: "removeLicenses" });
+    // A placeholder where only a name can go is dynamic: no false alarm.
+    expect(checkGraphRequest("DELETE", "/users/{id}/authentication/{methodsPath}/{methodId}")).toBeUndefined();
+  });
+
   it("suggests only close names", () => {
     expect(suggestName("acountEnabled", ["accountEnabled", "displayName"])).toBe("accountEnabled");
     expect(suggestName("foo", ["id", "displayName"])).toBeUndefined();
+    expect(suggestProperty("user", "usageLoction")).toBe("usageLocation");
+    expect(suggestProperty("group", "memebers")).toBe("members");
   });
 
   it("builds the index from CSDL: aliases, base types, bound operations and the container", () => {
