@@ -90,7 +90,7 @@ describe("Graph change notifications end to end", () => {
   it("refuses a body that is not a notification batch with 400 and a stable code", async () => {
     const answer = await fetch(`${stack.server.url}/api/notifications`, { method: "POST", body: "{not json" });
     expect(answer.status).toBe(400);
-    expect((await answer.json()).error.code).toBe("NOTIFICATION_INVALID");
+    expect(((await answer.json()) as { error: { code: string } }).error.code).toBe("NOTIFICATION_INVALID");
     expect((await notify({ items: [] })).status).toBe(400);
   });
 });
