@@ -1,5 +1,6 @@
 /** Subscription upkeep with an injected clock: create, renew before expiry, recreate, lifecycle events, replace, remove. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { run as runSubscriptionsCommand } from "../../engine/cli/commands/subscriptions";
 import { maxLifetimeMs } from "../../engine/notifications/subscriptions/lifetime";
 import { reconcileSubscriptions } from "../../engine/notifications/subscriptions/manager";
 import type { SubscriptionRecord } from "../../engine/notifications/types";
@@ -81,6 +82,23 @@ describe("subscription manager", () => {
     });
     expect(await stack.drain()).toBe(1);
     expect(stack.sandbox.tenant.groups.find((g) => g.displayName === "IT Department")?.members).toContain(user.body.id);
+  });
+
+  it("lists the subscriptions with `intents subscriptions`", async () => {
+    const saved = await record();
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => { written.push(String(chunk)); return true; });
+    try {
+      expect(await runSubscriptionsCommand(["--storage", stack.connectionString, "--json"])).toBe(0);
+      expect(JSON.parse(written.join(""))).toEqual([saved]);
+      written.length = 0;
+      expect(await runSubscriptionsCommand(["--storage", stack.connectionString])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.join("")).toContain(`users  created  ${saved.subscriptionId}`);
+    expect(written.join("")).toMatch(/\(\d+d \d+h left\)/);
+    expect(written.join("")).toContain("last lifecycle event subscriptionRemoved");
   });
 
   it("ignores a lifecycle notification with a wrong clientState", async () => {

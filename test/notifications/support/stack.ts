@@ -25,6 +25,7 @@ export interface NotifyStack {
   deps: NotificationDeps;
   clock: ManualClock;
   poller: QueuePoller;
+  connectionString: string;
   /** Structured event lines the handlers and the poller logged. */
   events(): Array<Record<string, unknown>>;
   /** Waits for the sandbox's deliveries in flight, then handles what they queued. */
@@ -54,7 +55,7 @@ export async function startNotifyStack(): Promise<NotifyStack> {
   const queue = new QueueClient(azurite.connectionString, NOTIFICATION_QUEUE);
   const poller = startQueuePoller({ queue, handler: notificationQueueHandler(provider), log, retryAfterSeconds: 0 }, false);
   return {
-    sandbox, server, deps, clock, poller,
+    sandbox, server, deps, clock, poller, connectionString: azurite.connectionString,
     events: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
     async drain() {
       await fetch(`${sandbox.url}/_sandbox/subscriptions?settle=true`);
