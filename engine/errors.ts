@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   FIELD_INVALID: "One or more intent fields are missing or invalid.",
   RUN_NOT_FOUND: "No run has this id.",
   RUN_IN_PROGRESS: "The run is still in progress.",
+  RUN_ABANDONED: "A long run's queued continuation failed too often, or could not be opened, and the run was ended.",
   NOTIFICATION_INVALID: "A change-notification request is not valid JSON or has no value array.",
 
   // ---- run time ---------------------------------------------------------------------------
