@@ -2,9 +2,8 @@
 import { processDeps } from "../host/fromSettings";
 import { loadCatalog } from "../spec/catalog";
 import { composeNotifications } from "./compose";
+import type { NotificationDepsProvider } from "./handlers";
 import type { NotificationDeps } from "./types";
-
-export type NotificationDepsProvider = () => Promise<NotificationDeps>;
 
 let composed: Promise<NotificationDeps> | undefined;
 

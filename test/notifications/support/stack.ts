@@ -4,7 +4,7 @@
  * subscriptions and the notification queue, and one manual clock for the app and the sandbox.
  */
 import { QueueClient } from "@azure/storage-queue";
-import { notificationQueueHandler, notificationsHandler } from "../../../engine/functions/notifications";
+import { notificationQueueHandler, notificationsHandler } from "../../../engine/notifications/handlers";
 import { composeFromSettings, type ComposedHost } from "../../../engine/host/fromSettings";
 import { startLocalServer, type LocalServer } from "../../../engine/local/httpAdapter";
 import { startQueuePoller, type QueuePoller } from "../../../engine/local/queuePoller";
