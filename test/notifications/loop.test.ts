@@ -48,7 +48,7 @@ describe("Graph change notifications end to end", () => {
     expect(report).toMatchObject({ created: ["users"], failed: [] });
     const [record] = await stack.deps.subscriptions.list();
     const live = await graph(stack.sandbox, "GET", `/subscriptions/${record?.subscriptionId}`);
-    expect(live.body).toMatchObject({ resource: "/users", changeType: "created", notificationUrl: `${stack.server.url}/api/notifications` });
+    expect(live.body).toMatchObject({ resource: "/users", changeType: "created,updated", notificationUrl: `${stack.server.url}/api/notifications` });
   });
 
   it("runs the demo intent when a Marketing user is created, and not for a department without a group", async () => {
@@ -85,6 +85,22 @@ describe("Graph change notifications end to end", () => {
     expect(memberWrites()).toHaveLength(before + 1);
     expect(members(IT)).toContain(ivy);
     expect(events("duplicate")).toHaveLength(2);
+  });
+
+  it("runs an updated trigger once per state it sees: disabling signs the user out once", async () => {
+    const revokes = () => stack.sandbox.requests().filter((r) => r.path.endsWith("/revokeSignInSessions"));
+    const nia = stack.sandbox.tenant.users.find((u) => u.mailNickname === "nia.marketing")?.id as string;
+    await graph(stack.sandbox, "PATCH", `/users/${nia}`, { jobTitle: "Writer" });
+    expect(await stack.drain()).toBe(1);
+    expect(revokes()).toHaveLength(0);
+    await graph(stack.sandbox, "PATCH", `/users/${nia}`, { accountEnabled: false });
+    // The revoke itself changes the user: that notification sees the same state, so nothing runs again.
+    expect(await stack.drain()).toBe(2);
+    await graph(stack.sandbox, "PATCH", `/users/${nia}`, { jobTitle: "Former writer" });
+    expect(await stack.drain()).toBe(1);
+    expect(revokes()).toHaveLength(1);
+    expect(stack.sandbox.tenant.users.find((u) => u.id === nia)?.signInSessionsValidFromDateTime).toBeDefined();
+    expect(events("result").at(-1)).toMatchObject({ intentName: "Disabled Account Sign-out", status: "succeeded" });
   });
 
   it("refuses a body that is not a notification batch with 400 and a stable code", async () => {

@@ -96,7 +96,7 @@ describe("subscription manager", () => {
     } finally {
       spy.mockRestore();
     }
-    expect(written.join("")).toContain(`users  created  ${saved.subscriptionId}`);
+    expect(written.join("")).toContain(`users  created,updated  ${saved.subscriptionId}`);
     expect(written.join("")).toMatch(/\(\d+d \d+h left\)/);
     expect(written.join("")).toContain("last lifecycle event subscriptionRemoved");
   });
