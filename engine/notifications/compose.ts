@@ -3,12 +3,12 @@
  * notification queue, the triggered intents and the clientState derived from the shared secret.
  */
 import { loadSettings } from "../config";
-import { MAX_BODY_BYTES } from "../pipeline/body";
 import type { PipelineDeps } from "../pipeline/types";
 import type { Catalog } from "../spec/types";
 import { openQueue, openTable } from "../store/tables";
 import { clientStateFor } from "./clientState";
 import { NOTIFICATION_QUEUE, StorageNotificationQueue } from "./queue";
+import { NOTIFICATION_MAX_BYTES } from "./receiver";
 import { SUBSCRIPTIONS_TABLE, TableSubscriptionStore } from "./subscriptions/tableStore";
 import { triggeredIntents } from "./triggers";
 import type { NotificationDeps } from "./types";
@@ -31,6 +31,6 @@ export async function composeNotifications(env: Env, pipeline: PipelineDeps, cat
     subscriptions: new TableSubscriptionStore(table),
     clientState: clientStateFor(pipeline.settings.sharedSecret),
     notificationUrl: notificationUrlFrom(env),
-    maxBodyBytes: MAX_BODY_BYTES,
+    maxBodyBytes: NOTIFICATION_MAX_BYTES,
   };
 }

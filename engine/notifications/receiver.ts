@@ -21,6 +21,9 @@ export interface NotificationAnswer {
   body?: string;
 }
 
+/** Graph batches many items per POST; well above what one batch holds, well below a memory risk. */
+export const NOTIFICATION_MAX_BYTES = 1024 * 1024;
+
 const CHANGE_TYPES = new Set(["created", "updated", "deleted"]);
 const LIFECYCLE_EVENTS = new Set(["reauthorizationRequired", "subscriptionRemoved", "missed"]);
 
