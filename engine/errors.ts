@@ -22,7 +22,7 @@ export const ERROR_CODES = {
   SPEC_RUNBOOK_UNKNOWN: "A runbook step names a runbook that is not in runbooks/runbooks.json.",
   SPEC_RUNBOOK_PARAMETER: "A runbook step passes an unknown parameter or misses a required one.",
   SPEC_CASE_INVALID: "An intent test case does not match its schema.",
-  SPEC_TRIGGER_INVALID: "An intent's trigger leaves a required field unmapped.",
+  SPEC_TRIGGER_INVALID: "An intent's trigger leaves a required field unmapped or asks for a change type its resource does not have.",
   SPEC_ODATA_LITERAL: "An OData expression ($filter, $search) interpolates a value without the odata helper.",
 
   // ---- webhook and HTTP surface -------------------------------------------------------------

@@ -7,6 +7,7 @@ import type { PipelineDeps } from "../pipeline/types";
 import type { Catalog } from "../spec/types";
 import { openQueue, openTable } from "../store/tables";
 import { clientStateFor } from "./clientState";
+import { MEMBER_SNAPSHOTS_TABLE, TableMemberSnapshotStore } from "./members/snapshotStore";
 import { NOTIFICATION_QUEUE, StorageNotificationQueue } from "./queue";
 import { NOTIFICATION_MAX_BYTES } from "./receiver";
 import { SUBSCRIPTIONS_TABLE, TableSubscriptionStore } from "./subscriptions/tableStore";
@@ -23,12 +24,15 @@ export function notificationUrlFrom(env: Env): string | undefined {
 
 export async function composeNotifications(env: Env, pipeline: PipelineDeps, catalog: Catalog): Promise<NotificationDeps> {
   const { storageConnection } = loadSettings(env);
-  const [table, queue] = await Promise.all([openTable(storageConnection, SUBSCRIPTIONS_TABLE), openQueue(storageConnection, NOTIFICATION_QUEUE)]);
+  const [table, snapshots, queue] = await Promise.all([
+    openTable(storageConnection, SUBSCRIPTIONS_TABLE), openTable(storageConnection, MEMBER_SNAPSHOTS_TABLE), openQueue(storageConnection, NOTIFICATION_QUEUE),
+  ]);
   return {
     pipeline,
     triggers: triggeredIntents(catalog),
     queue: new StorageNotificationQueue(queue),
     subscriptions: new TableSubscriptionStore(table),
+    snapshots: new TableMemberSnapshotStore(snapshots),
     clientState: clientStateFor(pipeline.settings.sharedSecret),
     notificationUrl: notificationUrlFrom(env),
     maxBodyBytes: NOTIFICATION_MAX_BYTES,

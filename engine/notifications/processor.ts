@@ -10,7 +10,9 @@ import type { WebhookPayload } from "../pipeline/types";
 import { holds } from "../runtime/conditions";
 import type { EventSink, RunContext } from "../runtime/types";
 import { idempotencyKey, runIdFor } from "../store/runKey";
-import { changedObject, matchingTriggers, type ChangedObject } from "./triggers";
+import type { ChangeType } from "../spec/types";
+import { membershipDelta } from "./members/membership";
+import { changedObject, matchingTriggers, memberTriggers, watchedGroup, type ChangedObject } from "./triggers";
 import type { ChangeItem, NotificationDeps, TriggeredIntent } from "./types";
 
 const REQUESTER = "Microsoft Graph change notification";
@@ -45,10 +47,17 @@ function renderFields(binding: TriggeredIntent, scope: object): Record<string, u
   return byLabel;
 }
 
-async function runTrigger(deps: NotificationDeps, binding: TriggeredIntent, item: ChangeItem, object: Record<string, unknown>, events: EventSink): Promise<void> {
+/** One change as a run key sees it: for members, the member and the snapshot version stand in for Graph's resource. */
+interface ChangeRun {
+  subscriptionId: string;
+  changeType: ChangeType;
+  keyResource: string;
+}
+
+async function runTrigger(deps: NotificationDeps, binding: TriggeredIntent, change: ChangeRun, object: Record<string, unknown>, events: EventSink): Promise<void> {
   const { intent, trigger } = binding;
   const scope = { resource: object, settings: deps.pipeline.services.settings, constants: intent.plan.constants };
-  const base = { intentName: intent.name, subscriptionId: item.subscriptionId, changeType: item.changeType };
+  const base = { intentName: intent.name, subscriptionId: change.subscriptionId, changeType: change.changeType };
   let labels: Record<string, unknown>;
   try {
     if (!holds(trigger.when, scope)) return events("trigger_skipped", base);
@@ -59,8 +68,8 @@ async function runTrigger(deps: NotificationDeps, binding: TriggeredIntent, item
   const mapped = deps.pipeline.engine.mapFields(intent, labels);
   if (!mapped.ok) return events("trigger_fields_invalid", { ...base, fields: mapped.errors.map((e) => e.label) });
   // created and deleted happen once per object; an update is told apart by the state it produced.
-  const identity = item.changeType === "updated" ? mapped.identity : "";
-  const runId = runIdFor(idempotencyKey(`graph:${item.subscriptionId}:${item.resource.toLowerCase()}:${item.changeType}`, intent.name, identity));
+  const identity = change.changeType === "updated" ? mapped.identity : "";
+  const runId = runIdFor(idempotencyKey(`graph:${change.subscriptionId}:${change.keyResource.toLowerCase()}:${change.changeType}`, intent.name, identity));
   const claim = await deps.pipeline.store.claim({ runId, ticketId: "", intentName: intent.name });
   if (claim.kind === "existing") return events("duplicate", { ...base, runId, status: claim.record.status });
   const payload: WebhookPayload = { intent_name: intent.name, intent_fields: labels, meta_data: { ticket_id: "", contact_name: REQUESTER, contact_email: "", company_name: "" } };
@@ -71,14 +80,42 @@ async function runTrigger(deps: NotificationDeps, binding: TriggeredIntent, item
   }, events);
 }
 
+const selectionOf = (bindings: readonly TriggeredIntent[]) => [...new Set(bindings.flatMap((b) => b.trigger.select))];
+
+/** A group's update: runs its members triggers for each member added (created) or removed (deleted) since the snapshot. */
+async function processMembers(deps: NotificationDeps, item: ChangeItem, groupId: string, events: EventSink): Promise<void> {
+  const graph = deps.pipeline.services.graph;
+  const delta = await membershipDelta(graph, deps.snapshots, groupId);
+  if (!delta) return events("members_baseline", { subscriptionId: item.subscriptionId });
+  const changes = [["created", delta.added], ["deleted", delta.removed]] as const;
+  for (const [changeType, memberIds] of changes) {
+    const bindings = memberTriggers(deps.triggers, groupId, changeType);
+    const selected = selectionOf(bindings);
+    for (const memberId of bindings.length > 0 ? memberIds : []) {
+      // A member that is not a user (a group, a device) reads as its id alone.
+      const object = (await readObject(graph, { collection: "users", id: memberId }, selected)) ?? complete(selected, { id: memberId });
+      const change = { subscriptionId: item.subscriptionId, changeType, keyResource: `groups/${groupId}/members/${memberId}@${delta.version}` };
+      for (const binding of bindings) await runTrigger(deps, binding, change, object, events);
+    }
+  }
+  if (delta.added.length + delta.removed.length > 0) await delta.commit();
+}
+
 export async function processChange(deps: NotificationDeps, item: ChangeItem, events: EventSink): Promise<void> {
   const changed = changedObject(item.resource);
   const bindings = changed ? matchingTriggers(deps.triggers, changed, item.changeType) : [];
-  if (!changed || bindings.length === 0) return events("notification_unmatched", { subscriptionId: item.subscriptionId, changeType: item.changeType });
-  const selected = [...new Set(bindings.flatMap((b) => b.trigger.select))];
-  const object = item.changeType === "deleted"
-    ? complete(selected, { id: item.resourceData?.id ?? changed.id })
-    : await readObject(deps.pipeline.services.graph, changed, selected);
-  if (!object) return events("notification_object_gone", { subscriptionId: item.subscriptionId, changeType: item.changeType });
-  for (const binding of bindings) await runTrigger(deps, binding, item, object, events);
+  const members = changed?.collection === "groups" && item.changeType === "updated" && deps.triggers.some((b) => watchedGroup(b.trigger.resource) === changed.id.toLowerCase());
+  if (!changed || (bindings.length === 0 && !members)) return events("notification_unmatched", { subscriptionId: item.subscriptionId, changeType: item.changeType });
+  if (bindings.length > 0) {
+    const selected = selectionOf(bindings);
+    const object = item.changeType === "deleted"
+      ? complete(selected, { id: item.resourceData?.id ?? changed.id })
+      : await readObject(deps.pipeline.services.graph, changed, selected);
+    if (!object) events("notification_object_gone", { subscriptionId: item.subscriptionId, changeType: item.changeType });
+    else {
+      const change = { subscriptionId: item.subscriptionId, changeType: item.changeType, keyResource: item.resource };
+      for (const binding of bindings) await runTrigger(deps, binding, change, object, events);
+    }
+  }
+  if (members) await processMembers(deps, item, changed.id.toLowerCase(), events);
 }

@@ -14,6 +14,7 @@ export interface SubscriptionTarget {
 }
 
 const CHANGE_ORDER: readonly ChangeType[] = ["created", "updated", "deleted"];
+const MEMBERS = /^groups\/([^/]+)\/members$/;
 
 export function triggeredIntents(catalog: Catalog): TriggeredIntent[] {
   return catalog.intents.flatMap((intent) => (intent.trigger ? [{ intent, trigger: intent.trigger }] : []));
@@ -25,21 +26,35 @@ export function changedObject(resource: string): ChangedObject | undefined {
   return match ? { collection: (match[1] as string).toLowerCase(), id: match[2] as string } : undefined;
 }
 
-function covers(watched: string, changed: ChangedObject): boolean {
-  const [collection, id] = watched.split("/");
-  return collection === changed.collection && (id === undefined || id === changed.id.toLowerCase());
+/** The group a `groups/{id}/members` trigger watches. */
+export function watchedGroup(resource: string): string | undefined {
+  return MEMBERS.exec(resource)?.[1];
 }
 
+function covers(watched: string, changed: ChangedObject): boolean {
+  const [collection, id, extra] = watched.split("/");
+  return extra === undefined && collection === changed.collection && (id === undefined || id === changed.id.toLowerCase());
+}
+
+/** Triggers on the changed object itself (not on a group's members). */
 export function matchingTriggers(triggers: readonly TriggeredIntent[], changed: ChangedObject, changeType: ChangeType): TriggeredIntent[] {
   return triggers.filter(({ trigger }) => trigger.changeTypes.includes(changeType) && covers(trigger.resource, changed));
 }
 
+/** Triggers on this group's members, for a member added (created) or removed (deleted). */
+export function memberTriggers(triggers: readonly TriggeredIntent[], groupId: string, changeType: ChangeType): TriggeredIntent[] {
+  return triggers.filter(({ trigger }) => trigger.changeTypes.includes(changeType) && watchedGroup(trigger.resource) === groupId.toLowerCase());
+}
+
+/** A members trigger is served by an `updated` subscription on its group. */
 export function subscriptionTargets(triggers: readonly TriggeredIntent[]): SubscriptionTarget[] {
   const byResource = new Map<string, Set<ChangeType>>();
   for (const { trigger } of triggers) {
-    const types = byResource.get(trigger.resource) ?? new Set<ChangeType>();
-    trigger.changeTypes.forEach((type) => types.add(type));
-    byResource.set(trigger.resource, types);
+    const group = watchedGroup(trigger.resource);
+    const resource = group ? `groups/${group}` : trigger.resource;
+    const types = byResource.get(resource) ?? new Set<ChangeType>();
+    (group ? (["updated"] as const) : trigger.changeTypes).forEach((type) => types.add(type));
+    byResource.set(resource, types);
   }
   return [...byResource].sort(([a], [b]) => a.localeCompare(b)).map(([resource, types]) => ({
     resource,

@@ -3,6 +3,7 @@
  * queue, the subscription state in Azure Tables, and what the handlers need.
  */
 import type { PipelineDeps } from "../pipeline/types";
+import type { MemberSnapshotStore } from "./members/snapshotStore";
 import type { ChangeType, CompiledIntent, CompiledTrigger } from "../spec/types";
 
 export type LifecycleEvent = "reauthorizationRequired" | "subscriptionRemoved" | "missed";
@@ -63,6 +64,8 @@ export interface NotificationDeps {
   triggers: readonly TriggeredIntent[];
   queue: NotificationQueue;
   subscriptions: SubscriptionStore;
+  /** Last member lists of groups that members triggers watch. */
+  snapshots: MemberSnapshotStore;
   /** The secret Graph echoes in every notification (derived from the shared secret). */
   clientState: string;
   /** Public URL of POST /api/notifications; unset = subscriptions cannot be created. */

@@ -14,6 +14,9 @@ type CheckTemplate = (text: string, path: DocPath) => void;
 
 export function analyzeTrigger(spec: IntentSpec, trigger: TriggerSpec, check: CheckTemplate, report: Report): void {
   const at: DocPath = ["trigger"];
+  if (trigger.resource.endsWith("/members") && trigger.changeTypes.includes("updated")) {
+    report("SPEC_TRIGGER_INVALID", "a members trigger knows only created (a member was added) and deleted (removed)", [...at, "changeTypes"]);
+  }
   if (trigger.when) check(trigger.when, [...at, "when"]);
   for (const [variable, text] of Object.entries(trigger.fields)) {
     if (!Object.hasOwn(spec.fields, variable)) {

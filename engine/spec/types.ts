@@ -46,7 +46,7 @@ export type ChangeType = "created" | "updated" | "deleted";
 
 /** `trigger:` as written: which Graph change runs the intent and how its fields are mapped. */
 export interface TriggerSpec {
-  /** `users`, `groups`, `users/{id}` or `groups/{id}`. */
+  /** `users`, `groups`, `users/{id}`, `groups/{id}` or `groups/{id}/members` (the member is the changed object). */
   resource: string;
   changeTypes: ChangeType[];
   when?: string;

@@ -5,7 +5,8 @@
  */
 import { ensureIntentError, IntentError } from "../../errors";
 import type { EventSink } from "../../runtime/types";
-import { subscriptionTargets, type SubscriptionTarget } from "../triggers";
+import { baselineMembers } from "../members/membership";
+import { subscriptionTargets, watchedGroup, type SubscriptionTarget } from "../triggers";
 import type { LifecycleItem, NotificationDeps, SubscriptionRecord } from "../types";
 import { createSubscription, deleteSubscription, renewSubscription } from "./graphApi";
 import { expiryFrom, needsRenewal } from "./lifetime";
@@ -35,6 +36,11 @@ async function create(deps: NotificationDeps, target: SubscriptionTarget, url: s
     expiresAt: created.expiresAt, createdAt: new Date(now).toISOString(),
   };
   await deps.subscriptions.put(record);
+  // Members triggers diff against a snapshot: take it now, so the first change after subscribing counts.
+  const group = target.resource.startsWith("groups/") ? target.resource.slice("groups/".length) : undefined;
+  if (group && deps.triggers.some((b) => watchedGroup(b.trigger.resource) === group)) {
+    await baselineMembers(deps.pipeline.services.graph, deps.snapshots, group);
+  }
   return record;
 }
 
