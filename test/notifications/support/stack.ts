@@ -33,7 +33,8 @@ export interface NotifyStack {
   close(): Promise<void>;
 }
 
-export async function startNotifyStack(): Promise<NotifyStack> {
+/** `intentsDir`: the catalogue to load (default the shipped intents/). */
+export async function startNotifyStack(intentsDir?: string): Promise<NotifyStack> {
   const clock = createManualClock(Date.UTC(2026, 10, 23, 6, 0, 0));
   const azurite: RunningAzurite = await startTestAzurite();
   const sandbox = await startSandbox({ now: () => clock.now() });
@@ -41,7 +42,7 @@ export async function startNotifyStack(): Promise<NotifyStack> {
     AzureWebJobsStorage: azurite.connectionString, GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox-token",
     INTENT_SHARED_SECRET: SECRET, NOTIFICATION_MAILBOX: "isaiah.langer@contoso.com", NOTIFICATION_EMAIL: "grace.taylor@contoso.com",
   };
-  const host: ComposedHost = await composeFromSettings(env, { clock });
+  const host: ComposedHost = await composeFromSettings(env, { clock, ...(intentsDir ? { intentsDir } : {}) });
   const lines: string[] = [];
   const log = (_level: string, line: string) => { lines.push(line); };
   let deps: NotificationDeps | undefined;
@@ -51,7 +52,7 @@ export async function startNotifyStack(): Promise<NotifyStack> {
     maxBodyBytes: MAX_BODY_BYTES,
     log,
   });
-  deps = await composeNotifications({ ...env, NOTIFICATION_URL: `${server.url}/api/notifications` }, host.deps, loadCatalog());
+  deps = await composeNotifications({ ...env, NOTIFICATION_URL: `${server.url}/api/notifications` }, host.deps, loadCatalog(intentsDir));
   const queue = new QueueClient(azurite.connectionString, NOTIFICATION_QUEUE);
   const poller = startQueuePoller({ queue, handler: notificationQueueHandler(provider), log, retryAfterSeconds: 0 }, false);
   return {
