@@ -20,7 +20,7 @@ export interface HostParts {
   engine: IntentEngine;
   graph: GraphClient;
   clock: Clock;
-  sharedSecret: string;
+  sharedSecret: () => Promise<string>;
   /** Values intents may read as `{{settings.NAME}}`. */
   intentSettings: Readonly<Record<string, string | undefined>>;
 }

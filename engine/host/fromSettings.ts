@@ -30,7 +30,8 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   const settings = loadSettings(env);
   const vault = settings.keyVaultUrl ? await keyVaultReader(settings.keyVaultUrl) : undefined;
   const secrets = new SecretSettings(env, vault, settings.secretCacheMs, () => clock.now());
-  const sharedSecret = await secrets.require("INTENT_SHARED_SECRET");
+  await secrets.require("INTENT_SHARED_SECRET"); // refuse to start without it
+  const sharedSecret = () => secrets.require("INTENT_SHARED_SECRET");
   const tokens = createTokenProvider({ ...settings.plain, ...(await secrets.all()) }, settings.graphBaseUrl, { clock });
   const graph = createGraphClient({ baseUrl: settings.graphBaseUrl, tokens, clock });
   const catalog = loadCatalog(options.intentsDir);

@@ -6,7 +6,9 @@ import { ensureIntentError, IntentError } from "../errors";
 import type { EventSink, RunContext, RunResult } from "../runtime/types";
 import type { ContinuationWire } from "../store/continuationQueue";
 import { unseal } from "../store/sealing";
-import type { Lease, RunRecord } from "../store/types";
+import type { Lease } from "../store/types";
+import { FAILED_MESSAGE } from "./answers";
+import { runContextFor } from "./runContext";
 import { runClaimed } from "./runner";
 import type { PipelineDeps, WebhookPayload } from "./types";
 
@@ -35,20 +37,12 @@ export function openContinuation(message: unknown, sharedSecret: string): Opened
   }
 }
 
-function runContextOf(runId: string, payload: WebhookPayload | undefined, record: RunRecord): RunContext {
-  const meta = payload?.meta_data;
-  return {
-    runId, ticketId: record.ticketId, intentName: record.intentName,
-    contactName: meta?.contact_name ?? "", contactEmail: meta?.contact_email ?? "", companyName: meta?.company_name ?? "",
-  };
-}
-
 async function endAsFailed(
   deps: PipelineDeps, lease: Lease, run: RunContext, error: IntentError, events: EventSink, secretValues: readonly string[] = [],
 ): Promise<void> {
   const result: RunResult = {
     status: "failed",
-    message: "The request could not be completed; the helpdesk has been told.",
+    message: FAILED_MESSAGE,
     steps: lease.record.result?.steps ?? [],
     error: error.toJSON(),
   };
@@ -59,7 +53,7 @@ async function endAsFailed(
 
 /** Throws a retryable IntentError when another instance holds the run, so the message comes back later. */
 export async function handleContinuation(deps: PipelineDeps, raw: unknown, dequeueCount: number, events: EventSink): Promise<void> {
-  const { runId, payload, problem } = openContinuation(raw, deps.settings.sharedSecret);
+  const { runId, payload, problem } = openContinuation(raw, await deps.settings.sharedSecret());
   const resumed = await deps.store.resume(runId);
   if (!resumed || resumed.kind === "done") {
     events("continuation_skipped", { runId, reason: resumed ? "finished" : "unknown run" });
@@ -69,7 +63,7 @@ export async function handleContinuation(deps: PipelineDeps, raw: unknown, deque
     throw new IntentError("RUN_IN_PROGRESS", "Another instance is working on this run.", { retryable: true });
   }
   const { lease } = resumed;
-  const run = runContextOf(runId, payload, lease.record);
+  const run = runContextFor(runId, lease.record.intentName, lease.record.ticketId, payload);
   if (!payload) return endAsFailed(deps, lease, run, problem ?? new IntentError("INTERNAL", "The continuation has no payload."), events);
   const intent = deps.engine.find(payload.intent_name);
   const mapped = intent ? deps.engine.mapFields(intent, payload.intent_fields) : undefined;

@@ -13,10 +13,10 @@ export interface ContinuationWire {
 }
 
 export class StorageContinuationQueue implements ContinuationQueue {
-  constructor(private readonly queue: QueueClient, private readonly sharedSecret: string) {}
+  constructor(private readonly queue: QueueClient, private readonly sharedSecret: () => Promise<string>) {}
 
   async send(message: ContinuationMessage, delayMs: number): Promise<void> {
-    const wire: ContinuationWire = { runId: message.runId, sealed: seal(message.payload, this.sharedSecret) };
+    const wire: ContinuationWire = { runId: message.runId, sealed: seal(message.payload, await this.sharedSecret()) };
     // The Functions queue trigger expects base64 text by default (host.json messageEncoding).
     const text = Buffer.from(JSON.stringify(wire), "utf8").toString("base64");
     try {

@@ -101,7 +101,7 @@ describe("failure notification over Graph", () => {
     expect(answer.status).toBe(202);
     const queue = new QueueClient(azurite.connectionString, CONTINUATION_QUEUE);
     const [item] = (await queue.receiveMessages({ numberOfMessages: 1 })).receivedMessageItems;
-    const rotated = { ...app.deps, settings: { ...app.deps.settings, sharedSecret: "rotated-secret" } };
+    const rotated = { ...app.deps, settings: { ...app.deps.settings, sharedSecret: async () => "rotated-secret" } };
     const context = new InvocationContext({ invocationId: "rotated-1", functionName: "continueRun", triggerMetadata: { dequeueCount: 1 }, logHandler: () => undefined });
     await continuationHandler(async () => rotated)(Buffer.from(item!.messageText, "base64").toString("utf8"), context);
     const run = await app.getRun(answer.body.runId);

@@ -4,7 +4,7 @@
  * CLOCK_OFFSET_MS (this instance's clock runs ahead, so earlier leases read as expired).
  */
 import { fakeEngine } from "./fakeEngine";
-import { createManualClock, type ManualClock } from "../../support/manual-clock";
+import { createManualClock } from "../../support/manual-clock";
 import { startApp } from "./harness";
 import { ADD_TO_GROUP, THREE_WRITES } from "./intents";
 import { fetchGraphClient } from "./loopbackGraph";

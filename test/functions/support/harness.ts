@@ -48,7 +48,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     ...options.env,
   });
   const deps = await composePipeline(settings, {
-    engine: options.engine, graph: options.graph, clock, sharedSecret: SECRET, intentSettings: {},
+    engine: options.engine, graph: options.graph, clock, sharedSecret: async () => SECRET, intentSettings: {},
   });
   const logs: string[] = [];
   const log = (_level: string, line: string) => { logs.push(line); };
