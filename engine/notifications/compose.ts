@@ -33,7 +33,7 @@ export async function composeNotifications(env: Env, pipeline: PipelineDeps, cat
     queue: new StorageNotificationQueue(queue),
     subscriptions: new TableSubscriptionStore(table),
     snapshots: new TableMemberSnapshotStore(snapshots),
-    clientState: clientStateFor(pipeline.settings.sharedSecret),
+    clientState: async () => clientStateFor(await pipeline.settings.sharedSecret()),
     notificationUrl: notificationUrlFrom(env),
     maxBodyBytes: NOTIFICATION_MAX_BYTES,
   };

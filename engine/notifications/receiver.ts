@@ -87,13 +87,14 @@ export async function handleNotifications(deps: NotificationDeps, request: Notif
     events("notification_rejected", { code: error.code });
     return json(error.code === "WEBHOOK_TOO_LARGE" ? 413 : 400, { message: "This notification could not be read.", error: error.toJSON() });
   }
+  const expected = await deps.clientState();
   const accepted: NotificationMessage[] = [];
   let wrongState = 0;
   let malformed = 0;
   for (const raw of items) {
     const item = (raw ?? {}) as Record<string, unknown>;
     // A wrong clientState means the item did not come from our subscription: ignore it, run nothing.
-    if (!clientStateMatches(item.clientState, deps.clientState)) {
+    if (!clientStateMatches(item.clientState, expected)) {
       wrongState++;
       continue;
     }

@@ -38,6 +38,8 @@ export interface SubscriptionRecord {
   subscriptionId: string;
   changeTypes: ChangeType[];
   notificationUrl: string;
+  /** Fingerprint of the clientState registered with Graph: a rotated shared secret means a new subscription. */
+  clientStateId: string;
   /** ISO date and time Graph will drop the subscription unless renewed. */
   expiresAt: string;
   createdAt: string;
@@ -66,8 +68,8 @@ export interface NotificationDeps {
   subscriptions: SubscriptionStore;
   /** Last member lists of groups that members triggers watch. */
   snapshots: MemberSnapshotStore;
-  /** The secret Graph echoes in every notification (derived from the shared secret). */
-  clientState: string;
+  /** The secret Graph echoes in every notification (derived from the shared secret, which may rotate). */
+  clientState: () => Promise<string>;
   /** Public URL of POST /api/notifications; unset = subscriptions cannot be created. */
   notificationUrl: string | undefined;
   maxBodyBytes: number;

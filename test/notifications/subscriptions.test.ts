@@ -1,6 +1,7 @@
 /** Subscription upkeep with an injected clock: create, renew before expiry, recreate, lifecycle events, replace, remove. */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { run as runSubscriptionsCommand } from "../../engine/cli/commands/subscriptions";
+import { clientStateFor } from "../../engine/notifications/clientState";
 import { maxLifetimeMs } from "../../engine/notifications/subscriptions/lifetime";
 import { reconcileSubscriptions } from "../../engine/notifications/subscriptions/manager";
 import type { SubscriptionRecord } from "../../engine/notifications/types";
@@ -110,6 +111,17 @@ describe("subscription manager", () => {
     expect(answer.status).toBe(202);
     expect(await stack.drain()).toBe(0);
     expect(await record()).toEqual(before);
+  });
+
+  it("replaces the subscription when the shared secret (so the clientState) was rotated", async () => {
+    const old = await record();
+    const rotated = { ...stack.deps, clientState: async () => clientStateFor("rotated-secret") };
+    expect(await reconcileSubscriptions(rotated, quiet)).toMatchObject({ created: ["users"] });
+    const fresh = await record();
+    expect(fresh.clientStateId).not.toBe(old.clientStateId);
+    expect((await live(old.subscriptionId)).status).toBe(404);
+    expect(await reconcileSubscriptions(rotated, quiet)).toMatchObject({ kept: ["users"] });
+    expect(await reconcileSubscriptions(stack.deps, quiet)).toMatchObject({ created: ["users"] });
   });
 
   it("replaces a subscription whose change types changed and removes one no intent needs", async () => {

@@ -5,6 +5,7 @@
  */
 import { ensureIntentError, IntentError } from "../../errors";
 import type { EventSink } from "../../runtime/types";
+import { clientStateId } from "../clientState";
 import { baselineMembers } from "../members/membership";
 import { subscriptionTargets, watchedGroup, type SubscriptionTarget } from "../triggers";
 import type { LifecycleItem, NotificationDeps, SubscriptionRecord } from "../types";
@@ -30,10 +31,11 @@ function urlOf(deps: NotificationDeps): string {
 
 async function create(deps: NotificationDeps, target: SubscriptionTarget, url: string): Promise<SubscriptionRecord> {
   const now = deps.pipeline.clock.now();
-  const created = await createSubscription(deps.pipeline.services.graph, target, url, deps.clientState, expiryFrom(now, target.resource));
+  const clientState = await deps.clientState();
+  const created = await createSubscription(deps.pipeline.services.graph, target, url, clientState, expiryFrom(now, target.resource));
   const record: SubscriptionRecord = {
     resource: target.resource, subscriptionId: created.id, changeTypes: target.changeTypes, notificationUrl: url,
-    expiresAt: created.expiresAt, createdAt: new Date(now).toISOString(),
+    clientStateId: clientStateId(clientState), expiresAt: created.expiresAt, createdAt: new Date(now).toISOString(),
   };
   await deps.subscriptions.put(record);
   // Members triggers diff against a snapshot: take it now, so the first change after subscribing counts.
@@ -57,8 +59,8 @@ async function renewOrCreate(deps: NotificationDeps, record: SubscriptionRecord,
   return "created";
 }
 
-function sameTarget(record: SubscriptionRecord, target: SubscriptionTarget, url: string): boolean {
-  return record.notificationUrl === url && record.changeTypes.join(",") === target.changeTypes.join(",");
+function sameTarget(record: SubscriptionRecord, target: SubscriptionTarget, url: string, stateId: string): boolean {
+  return record.notificationUrl === url && record.clientStateId === stateId && record.changeTypes.join(",") === target.changeTypes.join(",");
 }
 
 export async function reconcileSubscriptions(deps: NotificationDeps, events: EventSink): Promise<ReconcileReport> {
@@ -66,6 +68,7 @@ export async function reconcileSubscriptions(deps: NotificationDeps, events: Eve
   const targets = subscriptionTargets(deps.triggers);
   const records = new Map((await deps.subscriptions.list()).map((record) => [record.resource, record]));
   const url = targets.length > 0 ? urlOf(deps) : "";
+  const stateId = clientStateId(await deps.clientState());
   for (const target of targets) {
     const record = records.get(target.resource);
     records.delete(target.resource);
@@ -73,8 +76,8 @@ export async function reconcileSubscriptions(deps: NotificationDeps, events: Eve
       if (!record) {
         await create(deps, target, url);
         report.created.push(target.resource);
-      } else if (!sameTarget(record, target, url)) {
-        // Graph cannot change a subscription's change types or URL in place.
+      } else if (!sameTarget(record, target, url, stateId)) {
+        // Graph cannot change a subscription's change types, URL or clientState in place.
         await deleteSubscription(deps.pipeline.services.graph, record.subscriptionId);
         await create(deps, target, url);
         report.created.push(target.resource);

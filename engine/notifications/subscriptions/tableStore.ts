@@ -18,6 +18,7 @@ interface SubscriptionEntity {
   subscriptionId: string;
   changeTypes: string;
   notificationUrl: string;
+  clientStateId?: string;
   expiresAt: string;
   createdAt: string;
   renewedAt?: string;
@@ -31,6 +32,7 @@ function toRecord(entity: SubscriptionEntity): SubscriptionRecord {
     subscriptionId: entity.subscriptionId,
     changeTypes: entity.changeTypes.split(",").filter(Boolean) as SubscriptionRecord["changeTypes"],
     notificationUrl: entity.notificationUrl,
+    clientStateId: entity.clientStateId ?? "",
     expiresAt: entity.expiresAt,
     createdAt: entity.createdAt,
     ...(entity.renewedAt ? { renewedAt: entity.renewedAt } : {}),
