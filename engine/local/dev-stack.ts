@@ -14,6 +14,7 @@ import { openQueue } from "../store/tables";
 import { startAzurite, type RunningAzurite } from "./azurite";
 import { startLocalServer } from "./http-adapter";
 import { startQueuePoller } from "./queue-poller";
+import { localNotifications } from "../notifications/local";
 
 /** Only ever used when no INTENT_SHARED_SECRET is set, and printed at start: never for a deployment. */
 export const LOCAL_DEV_SECRET = "local-dev-secret";
@@ -83,8 +84,12 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     closers.push(() => host.close());
     const deps = async () => host.deps;
     const log = (_level: string, line: string) => options.log?.(line);
+    const notifications = localNotifications(env, host.deps, log);
     const server = await startLocalServer({
-      routes: httpRoutes(deps).map((route) => ({ method: route.method, pattern: `/api/${route.route}`, name: route.name, handler: route.handler })),
+      routes: [
+        ...httpRoutes(deps).map((route) => ({ method: route.method, pattern: `/api/${route.route}`, name: route.name, handler: route.handler })),
+        notifications.route,
+      ],
       port: options.port,
       ...(options.host ? { host: options.host } : {}),
       maxBodyBytes: MAX_BODY_BYTES,
@@ -94,6 +99,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     const queue = await openQueue(env.AzureWebJobsStorage, CONTINUATION_QUEUE);
     const poller = startQueuePoller({ queue, handler: continuationHandler(deps), log });
     closers.push(() => poller.stop());
+    closers.push(() => notifications.close());
+    describe.push(...(await notifications.start(server.url)));
     return { url: server.url, sharedSecret: env.INTENT_SHARED_SECRET, describe, close: closeAll };
   } catch (error) {
     await closeAll();

@@ -14,6 +14,7 @@ import type { DocPath, SourceFile } from "./source";
 import type { IntentSpec } from "./types";
 import { compileSchema, pointerToPath } from "./validate";
 import { normaliseName } from "./names";
+import { analyzeTrigger } from "./trigger";
 
 interface Place {
   scope: Scope;
@@ -103,6 +104,11 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
     if (kind?.lint) kind.lint(staticStep(source, step.id, step.kind, step.with, at), (code, message, path) => report(code, message, [...at, "with", ...path]));
     earlier.add(step.id);
   });
+
+  if (spec.trigger) {
+    const triggerPlace: Place = { scope: { earlier: new Set(), all, response: false, error: false, trigger: true }, secretsAllowed: false };
+    analyzeTrigger(spec, spec.trigger, (text, path) => checkTemplate(text, path, triggerPlace), report);
+  }
 
   const end: Scope = { earlier, all, response: false, error: false };
   for (const [status, text] of Object.entries(spec.result.messages)) {

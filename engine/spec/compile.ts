@@ -5,6 +5,7 @@ import { analyzeTemplate } from "../template/analyze";
 import { compileTemplate, type Template } from "../template/compile";
 import { compileTree } from "../template/tree";
 import type { CompiledIntent, CompiledPlan, CompiledStep, FieldSpec, IntentSpec, StepSpec } from "./types";
+import { compileTrigger } from "./trigger";
 import { compileSchema } from "./validate";
 
 function deepFreeze<T>(value: T): T {
@@ -97,5 +98,6 @@ export function compileIntent(spec: IntentSpec, file: string): CompiledIntent {
     fields,
     file,
     plan: Object.freeze(plan),
+    ...(spec.trigger ? { trigger: compileTrigger(spec.trigger) } : {}),
   });
 }
