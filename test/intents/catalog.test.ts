@@ -5,9 +5,11 @@ import { loadCatalog, mapFields, type CompiledIntent } from "../../engine/index"
 const catalog = loadCatalog();
 
 describe("intent catalogue", () => {
-  it("ships the eight seed intents", () => {
+  it("ships the eight seed intents and the two change-triggered ones", () => {
     expect(catalog.supportedNames()).toEqual([
       "Add User to Group",
+      "Department Group Onboarding",
+      "Disabled Account Sign-out",
       "License Assignment",
       "MFA Reset",
       "New User Creation",
