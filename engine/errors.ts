@@ -47,6 +47,7 @@ export const ERROR_CODES = {
   RUNBOOK_FAILED: "The runbook job failed.",
   RUNBOOK_TIMEOUT: "The runbook job did not finish within the step's timeout.",
   STORE_ERROR: "The run store (Azure Tables) failed.",
+  SANDBOX_FIXTURE_INVALID: "The sandbox tenant fixture is missing, not JSON, or malformed.",
   CONFIG_MISSING: "A required setting is missing.",
   INTERNAL: "An unexpected error occurred.",
 } as const;

@@ -1,0 +1,55 @@
+/**
+ * Every request the sandbox answered, for tests and benchmarks to count and inspect. Bodies are
+ * kept with secret values masked: the log is a log, and secrets never go in logs.
+ */
+export interface RequestLogEntry {
+  method: string;
+  /** Full path without the query, e.g. "/v1.0/users/x" or "/subscriptions/…". */
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  status: number;
+  /** ISO time the request arrived (sandbox clock). */
+  time: string;
+  durationMs: number;
+  /** Set on `$batch` items: the batch's own log sequence number and the item's id. */
+  batch?: { sequence: number; itemId: string };
+  /** Number given on arrival, never reused (clearing keeps counting), so batch items can point at their batch. */
+  sequence: number;
+}
+
+const SECRET_KEY = /password|secret|token|temporaryAccessPass|clientState/i;
+/** Enough for a long benchmark; the oldest entries go first beyond it. */
+const MAX_ENTRIES = 50_000;
+
+export function maskSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) out[key] = SECRET_KEY.test(key) && typeof inner === "string" ? "***" : maskSecrets(inner);
+  return out;
+}
+
+export class RequestLog {
+  private entries: RequestLogEntry[] = [];
+  private nextSequence = 1;
+
+  /** A sequence number, taken when a request arrives so `$batch` items can name their batch. */
+  reserve(): number {
+    return this.nextSequence++;
+  }
+
+  /** Records a finished request (entries are in order of completion). */
+  add(sequence: number, entry: Omit<RequestLogEntry, "sequence">): void {
+    this.entries.push({ ...entry, body: maskSecrets(entry.body), sequence });
+    if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+  }
+
+  list(): RequestLogEntry[] {
+    return this.entries.map((e) => ({ ...e }));
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}

@@ -1,0 +1,12 @@
+/** Every Graph route of the sandbox, by resource. `$batch` is handled before routing (sandbox/graph/batch.ts). */
+import type { Route } from "../graph/types";
+import { AUTH_METHOD_ROUTES } from "./auth-methods";
+import { GROUP_ROUTES } from "./groups";
+import { LICENSE_ROUTES } from "./licenses";
+import { MAIL_ROUTES } from "./mail";
+import { RELATION_ROUTES } from "./relations";
+import { USER_ROUTES } from "./users";
+
+export const GRAPH_ROUTES: readonly Route[] = [
+  ...USER_ROUTES, ...RELATION_ROUTES, ...GROUP_ROUTES, ...LICENSE_ROUTES, ...AUTH_METHOD_ROUTES, ...MAIL_ROUTES,
+];

@@ -1,0 +1,111 @@
+/** /users: get (id or UPN, guests' #EXT# included), list, create, update, delete, revokeSignInSessions. */
+import { randomUUID } from "node:crypto";
+import { notFound } from "../graph/errors";
+import { applySelect, contextUrl, isResult, pageOf, parseEqFilter } from "../graph/odata";
+import type { GraphResult, Route, RouteContext } from "../graph/types";
+import { findUser } from "../tenant/lookup";
+import type { UserRecord } from "../tenant/types";
+import { USER_READ, USER_WRITE } from "./permissions";
+import { DEFAULT_USER_PROPERTIES, userJson } from "./serialize";
+import { applyUserPatch } from "./user-patch";
+import { invalidValue, mailNicknameProblem, passwordProblem, upnConflict, upnProblem, usageLocationProblem } from "./user-rules";
+
+const FILTERABLE = ["userPrincipalName", "mail", "displayName", "mailNickname", "id"];
+
+function listUsers(ctx: RouteContext): GraphResult {
+  let users = ctx.env.tenant.users;
+  const filter = ctx.query.get("$filter");
+  if (filter) {
+    const eq = parseEqFilter(filter);
+    if (isResult(eq)) return eq;
+    const property = FILTERABLE.find((p) => p.toLowerCase() === eq.property.toLowerCase());
+    if (!property) return invalidValue(eq.property);
+    users = users.filter((u) => String(userJson(u)[property] ?? "").toLowerCase() === eq.value.toLowerCase());
+  }
+  const select = ctx.query.get("$select");
+  return pageOf(ctx, users.map((u) => applySelect(userJson(u), select, DEFAULT_USER_PROPERTIES)), contextUrl(ctx, "users"));
+}
+
+function getUser(ctx: RouteContext): GraphResult {
+  const user = findUser(ctx.env.tenant, ctx.params.id as string);
+  if (!user) return notFound(ctx.params.id as string);
+  const body = applySelect(userJson(user), ctx.query.get("$select"), DEFAULT_USER_PROPERTIES);
+  return { status: 200, body: { "@odata.context": contextUrl(ctx, "users", "/$entity"), ...body } };
+}
+
+const REQUIRED_ON_CREATE = ["accountEnabled", "displayName", "mailNickname", "userPrincipalName", "passwordProfile"] as const;
+
+function createUser(ctx: RouteContext): GraphResult {
+  const body = (ctx.body ?? {}) as Record<string, unknown>;
+  const tenant = ctx.env.tenant;
+  for (const property of REQUIRED_ON_CREATE) if (body[property] === undefined || body[property] === null) return invalidValue(property);
+  if (typeof body.accountEnabled !== "boolean") return invalidValue("accountEnabled");
+  if (typeof body.displayName !== "string" || body.displayName.trim() === "") return invalidValue("displayName");
+  const problem =
+    upnProblem(tenant, body.userPrincipalName) ??
+    mailNicknameProblem(body.mailNickname) ??
+    (body.usageLocation === undefined ? undefined : usageLocationProblem(body.usageLocation)) ??
+    passwordProblem((body.passwordProfile as Record<string, unknown>).password) ??
+    upnConflict(tenant, body.userPrincipalName as string);
+  if (problem) return problem;
+  const now = new Date(ctx.env.now()).toISOString();
+  const user: UserRecord = {
+    id: randomUUID(),
+    userPrincipalName: body.userPrincipalName as string,
+    displayName: body.displayName,
+    mailNickname: body.mailNickname as string,
+    accountEnabled: body.accountEnabled,
+    userType: "Member",
+    createdDateTime: now,
+    assignedLicenses: [],
+    authenticationMethods: [{ id: "28c10230-6103-485e-b985-444c60001490", type: "password" }],
+    passwordProfile: { forceChangePasswordNextSignIn: (body.passwordProfile as Record<string, unknown>).forceChangePasswordNextSignIn !== false, lastChangedDateTime: now },
+  };
+  // The password itself is checked and then dropped: the sandbox never stores a secret.
+  const { passwordProfile: _password, accountEnabled: _a, displayName: _d, mailNickname: _m, userPrincipalName: _u, ...rest } = body;
+  const patched = applyUserPatch(tenant, user, rest, ctx.env.now());
+  if (patched) return patched;
+  tenant.users.push(user);
+  return { status: 201, body: { "@odata.context": contextUrl(ctx, "users", "/$entity"), ...applySelect(userJson(user), null, DEFAULT_USER_PROPERTIES) } };
+}
+
+function updateUser(ctx: RouteContext): GraphResult {
+  const user = findUser(ctx.env.tenant, ctx.params.id as string);
+  if (!user) return notFound(ctx.params.id as string);
+  const problem = applyUserPatch(ctx.env.tenant, user, (ctx.body ?? {}) as Record<string, unknown>, ctx.env.now());
+  return problem ?? { status: 204 };
+}
+
+function deleteUser(ctx: RouteContext): GraphResult {
+  const tenant = ctx.env.tenant;
+  const user = findUser(tenant, ctx.params.id as string);
+  if (!user) return notFound(ctx.params.id as string);
+  tenant.users = tenant.users.filter((u) => u !== user);
+  for (const group of tenant.groups) group.members = group.members.filter((id) => id !== user.id);
+  for (const other of tenant.users) if (other.managerId === user.id) other.managerId = null;
+  return { status: 204 };
+}
+
+function revokeSignInSessions(ctx: RouteContext): GraphResult {
+  const user = findUser(ctx.env.tenant, ctx.params.id as string);
+  if (!user) return notFound(ctx.params.id as string);
+  user.signInSessionsValidFromDateTime = new Date(ctx.env.now()).toISOString();
+  return { status: 200, body: { "@odata.context": `${ctx.env.graphBaseUrl}/$metadata#Edm.Boolean`, value: true } };
+}
+
+/** PATCH needs less than User.ReadWrite.All when it only enables/disables or only resets the password. */
+function patchPermissions(ctx: RouteContext): readonly string[] {
+  const keys = Object.keys((ctx.body ?? {}) as object);
+  if (keys.length > 0 && keys.every((k) => k === "accountEnabled")) return [...USER_WRITE, "User.EnableDisableAccount.All"];
+  if (keys.length > 0 && keys.every((k) => k === "passwordProfile")) return [...USER_WRITE, "User-PasswordProfile.ReadWrite.All"];
+  return USER_WRITE;
+}
+
+export const USER_ROUTES: Route[] = [
+  { method: "GET", pattern: "/users", permissions: USER_READ, handler: listUsers },
+  { method: "POST", pattern: "/users", permissions: USER_WRITE, handler: createUser },
+  { method: "GET", pattern: "/users/:id", permissions: USER_READ, handler: getUser },
+  { method: "PATCH", pattern: "/users/:id", permissions: patchPermissions, handler: updateUser },
+  { method: "DELETE", pattern: "/users/:id", permissions: USER_WRITE, handler: deleteUser },
+  { method: "POST", pattern: "/users/:id/revokeSignInSessions", permissions: USER_WRITE, handler: revokeSignInSessions },
+];

@@ -1,0 +1,124 @@
+/**
+ * The sandbox's HTTP front door: control surface, fault rules, the ARM hand-off, Graph
+ * authentication and the request log. Everything Graph-specific happens in ./graph.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { handleArmRequest } from "./arm";
+import { handleControl } from "./control";
+import { runBatch } from "./graph/batch";
+import { graphError } from "./graph/errors";
+import { finishGraphResult, runGraphCall } from "./graph/pipeline";
+import type { GraphCall, GraphEnv, GraphResult } from "./graph/types";
+import type { RequestLog } from "./request-log";
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const VERSION_ROOT = "/v1.0";
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function lowerHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(", ") : value;
+  return headers;
+}
+
+/** Any bearer token is accepted, except the literal "expired", which lets clients test their 401 path. */
+function authenticate(headers: Record<string, string>): GraphResult | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? "");
+  if (!match) return graphError(401, "InvalidAuthenticationToken", "Access token is empty.");
+  if (match[1] === "expired") return graphError(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.");
+  return undefined;
+}
+
+/** The fault rules for one call, then the call itself. */
+export async function runWithFaults(call: GraphCall, env: GraphEnv): Promise<GraphResult> {
+  const outcome = env.faults.evaluate(call.method, VERSION_ROOT + call.path);
+  if (outcome.latencyMs > 0) await sleep(outcome.latencyMs);
+  return outcome.result ?? runGraphCall(call, env);
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  res.writeHead(status, text === undefined ? headers : { "content-type": "application/json; charset=utf-8", ...headers });
+  res.end(text);
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (text.trim() === "") return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+async function answerGraph(env: GraphEnv, log: RequestLog, sequence: number, call: GraphCall, bodyOk: boolean): Promise<GraphResult> {
+  const denied = authenticate(call.headers);
+  if (denied) return denied;
+  if (!bodyOk) return graphError(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+  if (call.method === "POST" && call.path === "/$batch") return runBatch(call.body, env, log, sequence, runWithFaults);
+  return runGraphCall(call, env);
+}
+
+export function createSandboxServer(env: GraphEnv, log: RequestLog): Server {
+  return createServer((req, res) => {
+    handle(env, log, req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, {}, { error: { code: "generalException", message: "An unexpected error occurred in the sandbox." } });
+      else res.destroy();
+    });
+  });
+}
+
+async function handle(env: GraphEnv, log: RequestLog, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = env.now();
+  const sequence = log.reserve();
+  const method = (req.method ?? "GET").toUpperCase();
+  const url = new URL(req.url ?? "/", "http://sandbox");
+  const text = await readBody(req);
+  const parsed = text === undefined ? { ok: false as const } : parseJson(text);
+  const body = parsed.ok ? parsed.value : text;
+  const record = (status: number): void =>
+    log.add(sequence, { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, status, time: new Date(started).toISOString(), durationMs: env.now() - started });
+
+  if (url.pathname.startsWith("/_sandbox/")) {
+    // The control surface is not logged or faulted: it is how tests look at the tenant.
+    const answer = parsed.ok ? handleControl({ tenant: env.tenant, faults: env.faults, log }, method, url.pathname.slice("/_sandbox".length), body) : { status: 400, body: { error: { code: "BadRequest", message: "The body is not valid JSON." } } };
+    send(res, answer.status, {}, answer.body);
+    return;
+  }
+  if (text === undefined) {
+    send(res, 413, {}, { error: { code: "RequestEntityTooLarge", message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` } });
+    record(413);
+    return;
+  }
+  const outcome = env.faults.evaluate(method, url.pathname);
+  if (outcome.latencyMs > 0) await sleep(outcome.latencyMs);
+  let result: GraphResult | undefined = outcome.result;
+  if (!result && url.pathname.startsWith("/subscriptions/")) {
+    record(await handleArmRequest(req, res, { tenant: env.tenant, now: env.now, body: parsed.ok ? parsed.value : undefined, path: url.pathname, query: url.searchParams }));
+    return;
+  }
+  const call: GraphCall = { method, path: url.pathname.slice(VERSION_ROOT.length), query: url.searchParams, headers: lowerHeaders(req), body };
+  if (!result) {
+    result = url.pathname.startsWith(`${VERSION_ROOT}/`)
+      ? await answerGraph(env, log, sequence, call, parsed.ok)
+      : graphError(404, "NotFound", `The sandbox serves Graph under ${VERSION_ROOT}/ and ARM under /subscriptions/; nothing at ${url.pathname}.`);
+  }
+  if (result.reset) {
+    record(0);
+    req.socket.destroy();
+    return;
+  }
+  send(res, result.status, finishGraphResult(result, call, env), result.body);
+  record(result.status);
+}

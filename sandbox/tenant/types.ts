@@ -1,0 +1,156 @@
+/**
+ * The sandbox tenant's state: plain JSON-able data, so a fixture file, `GET/PUT /_sandbox/state`
+ * and the in-memory tenant are one shape. Graph routes and the ARM runbook effects (sandbox/arm)
+ * both read and change it in place.
+ */
+
+export interface TenantFixture {
+  tenantId: string;
+  /** Display name of the organisation, used in sent-mail and SKU account names. */
+  organizationName?: string;
+  domains: DomainRecord[];
+  users: UserRecord[];
+  groups: GroupRecord[];
+  skus: SkuRecord[];
+  /**
+   * Application permissions the calling app holds (e.g. "User.ReadWrite.All"). Absent = every
+   * permission granted; a call needing a missing one answers 403 Authorization_RequestDenied.
+   */
+  permissions?: string[];
+  /** Mail accepted by sendMail, newest last. */
+  sentMail?: SentMail[];
+}
+
+/** The live tenant: a loaded fixture with every optional collection filled in. */
+export interface TenantState extends TenantFixture {
+  sentMail: SentMail[];
+}
+
+export interface DomainRecord {
+  id: string; // the domain name, e.g. "contoso.com"
+  isVerified: boolean;
+  isDefault: boolean;
+  isInitial: boolean;
+  authenticationType: "Managed" | "Federated";
+}
+
+export interface UserRecord {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  mailNickname: string;
+  accountEnabled: boolean;
+  userType: "Member" | "Guest";
+  givenName?: string | null;
+  surname?: string | null;
+  jobTitle?: string | null;
+  department?: string | null;
+  mail?: string | null;
+  mobilePhone?: string | null;
+  officeLocation?: string | null;
+  preferredLanguage?: string | null;
+  businessPhones?: string[];
+  usageLocation?: string | null;
+  onPremisesSyncEnabled?: boolean | null;
+  createdDateTime?: string;
+  /** Object id of the manager (a user). */
+  managerId?: string | null;
+  assignedLicenses: AssignedLicense[];
+  /** Never the password itself: the sandbox keeps only when it changed and the reset flag. */
+  passwordProfile?: { forceChangePasswordNextSignIn: boolean; lastChangedDateTime?: string };
+  /** Set by revokeSignInSessions. */
+  signInSessionsValidFromDateTime?: string;
+  authenticationMethods: AuthenticationMethodRecord[];
+  /** Id of the default MFA method (v1.0 cannot read it, but deleting it first is refused). */
+  defaultAuthenticationMethodId?: string | null;
+  /** Exchange Online mailbox; absent = the user has no mailbox. */
+  mailbox?: MailboxRecord | null;
+}
+
+export interface AssignedLicense {
+  skuId: string;
+  disabledPlans: string[];
+}
+
+export type AuthenticationMethodType =
+  | "password"
+  | "phone"
+  | "email"
+  | "fido2"
+  | "microsoftAuthenticator"
+  | "softwareOath"
+  | "windowsHelloForBusiness"
+  | "temporaryAccessPass";
+
+export interface AuthenticationMethodRecord {
+  id: string;
+  type: AuthenticationMethodType;
+  /** Type-specific properties as Graph returns them (phoneNumber, phoneType, displayName, …). */
+  properties?: Record<string, unknown>;
+}
+
+export interface MailboxRecord {
+  type: "UserMailbox" | "SharedMailbox";
+  hiddenFromAddressListsEnabled: boolean;
+  forwardingSmtpAddress: string | null;
+  deliverToMailboxAndForward: boolean;
+  /** UPNs or object ids of those holding the permission. */
+  fullAccess: string[];
+  sendAs: string[];
+  sendOnBehalf: string[];
+  automaticReplies: AutomaticRepliesSetting;
+  timeZone?: string;
+  language?: { locale: string; displayName: string };
+}
+
+export interface AutomaticRepliesSetting {
+  status: "disabled" | "alwaysEnabled" | "scheduled";
+  externalAudience: "none" | "contactsOnly" | "all";
+  internalReplyMessage: string;
+  externalReplyMessage: string;
+  scheduledStartDateTime?: { dateTime: string; timeZone: string };
+  scheduledEndDateTime?: { dateTime: string; timeZone: string };
+}
+
+export interface GroupRecord {
+  id: string;
+  displayName: string;
+  description?: string | null;
+  /** "Unified" = Microsoft 365 group; "DynamicMembership" = rule-driven members. */
+  groupTypes: string[];
+  mailEnabled: boolean;
+  securityEnabled: boolean;
+  mail?: string | null;
+  mailNickname: string;
+  membershipRule?: string | null;
+  onPremisesSyncEnabled?: boolean | null;
+  isAssignableToRole?: boolean | null;
+  /** Object ids of member users. Mail-enabled security and distribution groups change through Exchange (runbooks). */
+  members: string[];
+  /** Object ids of owner users. */
+  owners?: string[];
+}
+
+export interface SkuRecord {
+  skuId: string;
+  skuPartNumber: string;
+  capabilityStatus: "Enabled" | "Suspended" | "Warning" | "LockedOut";
+  /** Seats bought; consumed seats are counted from the users' assignedLicenses. */
+  prepaidUnits: { enabled: number; lockedOut: number; suspended: number; warning: number };
+  servicePlans: { servicePlanId: string; servicePlanName: string; provisioningStatus: string; appliesTo: string }[];
+}
+
+export interface SentMail {
+  id: string;
+  /** Object id of the sending user. */
+  from: string;
+  sentDateTime: string;
+  message: {
+    subject?: string;
+    body?: { contentType: string; content: string };
+    toRecipients?: { emailAddress: { address: string; name?: string } }[];
+    ccRecipients?: { emailAddress: { address: string; name?: string } }[];
+    bccRecipients?: { emailAddress: { address: string; name?: string } }[];
+  };
+  saveToSentItems: boolean;
+}

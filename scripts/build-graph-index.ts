@@ -1,0 +1,18 @@
+/**
+ * Builds engine/graph-metadata/graph-v1.0.index.json from Microsoft's Graph v1.0 CSDL
+ * (microsoftgraph/msgraph-metadata, MIT). The sandbox and the linter only need names, so the
+ * 3 MB of XML shrinks to a compact JSON index (see engine/graph-metadata/types.ts).
+ *
+ * Usage: node bin/run-ts.cjs scripts/build-graph-index.ts [csdl-path] [out-path]
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildGraphIndex } from "../engine/graph-metadata/build";
+
+const DEFAULT_CSDL = "/work/shared/data/graph-v1.0.csdl";
+const DEFAULT_OUT = join(__dirname, "..", "engine", "graph-metadata", "graph-v1.0.index.json");
+
+const [csdlPath = DEFAULT_CSDL, outPath = DEFAULT_OUT] = process.argv.slice(2);
+const json = JSON.stringify(buildGraphIndex(readFileSync(csdlPath, "utf8")));
+writeFileSync(outPath, json + "\n");
+process.stdout.write(`wrote ${outPath} (${json.length} bytes)\n`);

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Sandbox } from "../../sandbox";
+import { control, DEMO, graph, startTestSandbox } from "./helpers";
+
+let sandbox: Sandbox;
+beforeAll(async () => { sandbox = await startTestSandbox(); });
+afterAll(async () => { await sandbox.close(); });
+beforeEach(async () => {
+  await control(sandbox, "DELETE", "/faults");
+  await control(sandbox, "DELETE", "/requests");
+});
+
+describe("sandbox fault rules", () => {
+  it("throttles N times with Retry-After and throttle headers, then lets requests through", async () => {
+    const rule = await control(sandbox, "POST", "/faults", { kind: "throttle", path: "/v1.0/users/*", retryAfter: 3, times: 2 });
+    expect(rule.status).toBe(201);
+    const first = await graph(sandbox, "GET", `/users/${DEMO.adele}`);
+    const second = await graph(sandbox, "GET", `/users/${DEMO.adele}`);
+    const third = await graph(sandbox, "GET", `/users/${DEMO.adele}`);
+    expect([first.status, second.status, third.status]).toEqual([429, 429, 200]);
+    expect(first.headers.get("retry-after")).toBe("3");
+    expect(first.headers.get("x-ms-throttle-scope")).toContain("Tenant_Application");
+    expect(first.body.error.innerError).toMatchObject({ code: "429", status: "429", date: "2026-01-02T03:04:05" });
+    const other = await graph(sandbox, "GET", "/domains");
+    expect(other.status).toBe(200);
+  });
+
+  it("answers 503 and 504 by method, and spreads a rate evenly", async () => {
+    await control(sandbox, "POST", "/faults", { rules: [{ kind: "unavailable", method: "POST", path: "*", retryAfter: 1 }, { kind: "timeout", method: "DELETE", path: "*", rate: 0.5 }] });
+    const post = await graph(sandbox, "POST", `/users/${DEMO.adele}/revokeSignInSessions`);
+    expect(post.status).toBe(503);
+    expect(post.body.error.code).toBe("serviceNotAvailable");
+    expect(post.headers.get("retry-after")).toBe("1");
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await graph(sandbox, "DELETE", `/users/${DEMO.conor}/manager/$ref`)).status);
+    expect(statuses.filter((s) => s === 504)).toHaveLength(2);
+    expect(statuses[0]).not.toBe(statuses[1]);
+  });
+
+  it("adds latency to every request matching a catch-all rule", async () => {
+    await control(sandbox, "POST", "/faults", { kind: "latency", latencyMs: 60 });
+    const started = performance.now();
+    const answer = await graph(sandbox, "GET", "/domains");
+    expect(answer.status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(55);
+  });
+
+  it("resets the connection when a reset rule fires", async () => {
+    await control(sandbox, "POST", "/faults", { kind: "reset", path: "/v1.0/domains", times: 1 });
+    await expect(graph(sandbox, "GET", "/domains")).rejects.toThrow();
+    expect((await graph(sandbox, "GET", "/domains")).status).toBe(200);
+  });
+
+  it("refuses an invalid rule with a clear message, lists and deletes rules one by one", async () => {
+    const bad = await control(sandbox, "POST", "/faults", { kind: "explode" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain("kind must be one of");
+    const added = await control(sandbox, "POST", "/faults", { kind: "throttle", path: "/v1.0/nothing" });
+    expect((await control(sandbox, "GET", "/faults")).body.value).toHaveLength(1);
+    expect((await control(sandbox, "DELETE", `/faults/${added.body.id}`)).status).toBe(204);
+    expect((await control(sandbox, "GET", "/faults")).body.value).toHaveLength(0);
+  });
+});
+
+describe("sandbox control surface", () => {
+  it("logs method, path, query, masked body, status and time; DELETE clears", async () => {
+    await graph(sandbox, "PATCH", `/users/${DEMO.ben}?x=1`, { passwordProfile: { password: "Sup3r$ecret-value" } });
+    const log = (await control(sandbox, "GET", "/requests")).body.value;
+    expect(log).toEqual([expect.objectContaining({
+      method: "PATCH", path: `/v1.0/users/${DEMO.ben}`, query: { x: "1" }, body: { passwordProfile: { password: "***" } }, status: 204, time: "2026-01-02T03:04:05.000Z",
+    })]);
+    expect(JSON.stringify(sandbox.requests())).not.toContain("Sup3r$ecret-value");
+    expect((await control(sandbox, "DELETE", "/requests")).status).toBe(204);
+    expect(sandbox.requests()).toEqual([]);
+  });
+
+  it("dumps the state and loads a fixture in place; a malformed fixture is refused and changes nothing", async () => {
+    const dump = (await control(sandbox, "GET", "/state")).body;
+    expect(dump.users.length).toBeGreaterThan(5);
+    const small = { ...dump, users: dump.users.slice(0, 1), groups: [] };
+    expect((await control(sandbox, "PUT", "/state", small)).status).toBe(204);
+    expect(sandbox.tenant.users).toHaveLength(1);
+    expect((await graph(sandbox, "GET", `/users/${DEMO.ben}`)).status).toBe(404);
+    const bad = await control(sandbox, "PUT", "/state", { tenantId: "x", users: "nope" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: "SANDBOX_FIXTURE_INVALID" });
+    expect(sandbox.tenant.users).toHaveLength(1);
+    expect((await control(sandbox, "PUT", "/state", dump)).status).toBe(204);
+    expect(sandbox.tenant.users).toHaveLength(dump.users.length);
+  });
+
+  it("sends /subscriptions/ paths to the ARM handler", async () => {
+    const response = await fetch(`${sandbox.url}/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Automation/automationAccounts/aa/jobs/j1?api-version=2023-11-01`);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("ResourceNotFound");
+    expect(sandbox.requests().at(-1)).toMatchObject({ path: expect.stringContaining("/subscriptions/0000/"), status: 404 });
+  });
+});
+
+describe("sandbox permissions", () => {
+  it("answers 403 Authorization_RequestDenied when the fixture withholds the permission", async () => {
+    const state = structuredClone(sandbox.tenant);
+    const restricted = await startTestSandbox({ ...state, permissions: ["User.Read.All", "Mail.Send"] });
+    try {
+      expect((await graph(restricted, "GET", `/users/${DEMO.adele}`)).status).toBe(200);
+      const denied = await graph(restricted, "PATCH", `/users/${DEMO.adele}`, { accountEnabled: false });
+      expect(denied.status).toBe(403);
+      expect(denied.body.error).toMatchObject({ code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation." });
+      expect((await graph(restricted, "GET", "/subscribedSkus")).status).toBe(403);
+    } finally {
+      await restricted.close();
+    }
+  });
+});
