@@ -1,0 +1,133 @@
+import { IntentError } from "../../errors";
+import type { Clock, EventSink } from "../../runtime/types";
+import { resolveRetryPolicy, retryDelay, type RetryPolicy } from "../http/retry-policy";
+import { toGraphResponse } from "./response";
+import type { Sender } from "./sender";
+import { encodeQuery, targetFor, type GraphBase } from "./target";
+import type { GraphRequest, GraphRequestOptions, GraphResponse } from "./types";
+
+/** Graph's limit on requests in one `/$batch` body. */
+export const BATCH_LIMIT = 20;
+
+export interface BatchSettings {
+  send: Sender;
+  base: GraphBase;
+  clock: Clock;
+  policy: RetryPolicy;
+  events: EventSink;
+  random?: () => number;
+}
+
+interface BatchItem {
+  index: number;
+  idempotent: boolean;
+  wire: { id: string; method: string; url: string; headers?: Record<string, string>; body?: unknown };
+}
+
+interface WireAnswer {
+  id?: unknown;
+  status?: unknown;
+  headers?: unknown;
+  body?: unknown;
+}
+
+/**
+ * Sends independent requests through `/$batch`, 20 per round trip (chunks in parallel). Items
+ * Graph throttled (429/503, or 504 when idempotent) are resubmitted together after the longest wait any of them asked
+ * for; answers are returned in the order of `requests` whatever order Graph used.
+ */
+export async function sendBatch(settings: BatchSettings, requests: GraphRequest[], options: GraphRequestOptions = {}): Promise<GraphResponse[]> {
+  const startedAt = settings.clock.now();
+  const items = requests.map((request, index) => toItem(settings.base, request, index));
+  const chunks: BatchItem[][] = [];
+  for (let start = 0; start < items.length; start += BATCH_LIMIT) chunks.push(items.slice(start, start + BATCH_LIMIT));
+  const answers = new Array<GraphResponse>(requests.length);
+  const stats = { roundTrips: 0, resubmitted: 0 };
+  await Promise.all(chunks.map((chunk) => runChunk(settings, chunk, options, answers, stats)));
+  settings.events("graph.batch", { items: requests.length, ...stats, durationMs: settings.clock.now() - startedAt });
+  return answers;
+}
+
+async function runChunk(
+  settings: BatchSettings,
+  chunk: BatchItem[],
+  options: GraphRequestOptions,
+  answers: GraphResponse[],
+  stats: { roundTrips: number; resubmitted: number },
+): Promise<void> {
+  const policy = resolveRetryPolicy(settings.policy, options.retry);
+  const submissions = new Map<number, number>();
+  let pending = chunk;
+  while (pending.length > 0) {
+    for (const item of pending) submissions.set(item.index, (submissions.get(item.index) ?? 0) + 1);
+    stats.roundTrips++;
+    const outer = await settings.send(
+      {
+        method: "POST",
+        pathAndQuery: `${settings.base.basePath}/$batch`,
+        label: { method: "POST", path: "/$batch" },
+        body: { requests: pending.map((item) => item.wire) },
+        // A batch of writes that may have run cannot be blindly resent, as for any POST.
+        idempotent: pending.every((item) => item.idempotent),
+      },
+      options,
+    );
+    if (outer.status !== 200) {
+      // The whole batch was refused (the sender already retried what could be): each item gets that answer.
+      for (const item of pending) answers[item.index] = { ...outer, attempts: submissions.get(item.index) ?? 1 };
+      return;
+    }
+    const byId = answersById(outer.body);
+    const again: Array<{ item: BatchItem; delayMs: number }> = [];
+    for (const item of pending) {
+      const wire = byId.get(item.wire.id);
+      if (wire === undefined) throw new IntentError("GRAPH_ERROR", `[POST] /$batch: the answer has no response for request ${item.wire.id} (${item.wire.method} ${item.wire.url})`);
+      const answer = itemResponse(wire, submissions.get(item.index) ?? 1);
+      answers[item.index] = answer;
+      // The same decision as for single requests: 429/503 always, 504 only for idempotent items.
+      const delayMs = retryDelay(
+        { kind: "response", status: answer.status, ...(answer.headers["retry-after"] === undefined ? {} : { retryAfter: answer.headers["retry-after"] }) },
+        { attempt: submissions.get(item.index) ?? 1, policy, idempotent: item.idempotent, nowMs: settings.clock.now(), ...(settings.random === undefined ? {} : { random: settings.random }) },
+      );
+      if (delayMs !== undefined) again.push({ item, delayMs });
+    }
+    if (again.length === 0) return;
+    const waitMs = Math.max(...again.map((entry) => entry.delayMs));
+    settings.events("graph.batch.retry", { items: again.length, delayMs: waitMs });
+    stats.resubmitted += again.length;
+    await settings.clock.sleep(waitMs, options.signal);
+    pending = again.map((entry) => entry.item);
+  }
+}
+
+function toItem(base: GraphBase, request: GraphRequest, index: number): BatchItem {
+  const target = targetFor(base, request); // validates the path and settles idempotency
+  const headers = { ...(request.headers ?? {}) };
+  if (request.body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === "content-type")) {
+    headers["Content-Type"] = "application/json";
+  }
+  const wire: BatchItem["wire"] = { id: String(index + 1), method: request.method, url: request.path + encodeQuery(request.query) };
+  if (Object.keys(headers).length > 0) wire.headers = headers;
+  if (request.body !== undefined) wire.body = request.body;
+  return { index, idempotent: target.idempotent, wire };
+}
+
+function answersById(body: unknown): Map<string, WireAnswer> {
+  const responses = (body as { responses?: unknown } | null)?.responses;
+  if (!Array.isArray(responses)) throw new IntentError("GRAPH_ERROR", "[POST] /$batch: the answer has no 'responses' array");
+  const byId = new Map<string, WireAnswer>();
+  for (const entry of responses as WireAnswer[]) {
+    if (typeof entry?.id === "string") byId.set(entry.id, entry);
+  }
+  return byId;
+}
+
+function itemResponse(wire: WireAnswer, attempts: number): GraphResponse {
+  const headers: Record<string, string> = {};
+  if (typeof wire.headers === "object" && wire.headers !== null) {
+    for (const [name, value] of Object.entries(wire.headers)) headers[name.toLowerCase()] = String(value);
+  }
+  const status = typeof wire.status === "number" ? wire.status : 0;
+  const text = wire.body === undefined || wire.body === null ? "" : typeof wire.body === "string" ? wire.body : JSON.stringify(wire.body);
+  return toGraphResponse(status, headers, text, attempts);
+}
