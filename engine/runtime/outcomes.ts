@@ -31,7 +31,7 @@ export function decide(outcomes: readonly CompiledOutcome[], c: Classification, 
       : defaultError(c);
     return { status: "failed", error };
   }
-  if (c.success) return { status: readOnly ? "ok" : "changed" };
+  if (c.success) return { status: c.outcome ?? (readOnly ? "ok" : "changed") };
   return { status: "failed", error: defaultError(c) };
 }
 

@@ -1,3 +1,4 @@
+import type { AutomationClient } from "../clients/arm/types";
 import type { GraphClient } from "../clients/graph/types";
 import type { ErrorCode } from "../errors";
 
@@ -76,7 +77,7 @@ export type EventSink = (event: string, fields: Record<string, unknown>) => void
 export interface EngineServices {
   graph: GraphClient;
   /** Azure Automation (runbooks); absent where no Automation account is configured. */
-  automation?: unknown;
+  automation?: AutomationClient;
   clock: Clock;
   /** Settings intents may read as `{{settings.NAME}}` (HELPDESK_EMAIL, DEFAULT_USAGE_LOCATION, …). */
   settings: Readonly<Record<string, string | undefined>>;

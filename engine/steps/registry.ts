@@ -1,5 +1,6 @@
 /** The one place step kinds are registered. A new kind is a module plus one line here. */
 import { IntentError } from "../errors";
+import { automationRunbook } from "./automation-runbook";
 import { graphBatch } from "./graph-batch";
 import { graphList } from "./graph-list";
 import { graphRequest } from "./graph-request";
@@ -19,7 +20,7 @@ registerStepKind(graphBatch);
 registerStepKind(graphList);
 registerStepKind(secretGenerate);
 registerStepKind(mailSend);
-// automation:runbook is registered here by the runbooks branch: registerStepKind(automationRunbook);
+registerStepKind(automationRunbook);
 
 export function findStepKind(id: string): StepKind | undefined {
   return kinds.get(id);

@@ -36,6 +36,11 @@ export interface Classification {
   status?: number;
   code?: string;
   message?: string;
+  /**
+   * The kind's own verdict on a success when the answer says more than its HTTP status (a
+   * runbook's result line knows whether it changed anything); absent = the default rules.
+   */
+  outcome?: "changed" | "ok";
 }
 
 export interface KindAnswer {

@@ -1,0 +1,107 @@
+import { AutomationClient as ArmAutomationClient, type AutomationModels } from "@azure/arm-automation";
+import type { TokenCredential } from "@azure/identity";
+import { IntentError } from "../../errors";
+import { armCredential } from "./credential";
+import type { AutomationAccountSettings, AutomationCallOptions, AutomationClient, AutomationJob } from "./types";
+
+/**
+ * Job - Create of a name that exists: ARM may answer the existing job (200, which the SDK only
+ * expects as 201) or a conflict. Either way the job of that name is the one to poll.
+ */
+const EXISTING_JOB_STATUSES = new Set([200, 409]);
+
+export interface AutomationClientOptions {
+  /** Overrides the credential derived from the settings (tests, other identities). */
+  credential?: TokenCredential;
+}
+
+/**
+ * Azure Automation jobs through @azure/arm-automation. The SDK's own retry policies sleep on the
+ * wall clock, so they are off: the step kind's poll loop is the backoff (on the injected clock).
+ */
+export function createAutomationClient(account: AutomationAccountSettings, options: AutomationClientOptions = {}): AutomationClient {
+  const credential = options.credential ?? armCredential(account.accessToken);
+  // countType1 only matters to the account statistics calls, which we never make.
+  const sdk = new ArmAutomationClient(credential, account.subscriptionId, "status", {
+    baseUri: account.baseUrl,
+    noRetryPolicy: true,
+  });
+  const { resourceGroup, accountName } = account;
+
+  async function getJob(jobName: string, callOptions: AutomationCallOptions = {}): Promise<AutomationJob> {
+    const job = await call("get job", () => sdk.job.get(resourceGroup, accountName, jobName, sdkOptions(callOptions)));
+    return toJob(jobName, job);
+  }
+
+  return {
+    async startJob(jobName, runbook, parameters, callOptions = {}) {
+      try {
+        const job = await call("create job", () =>
+          sdk.job.create(resourceGroup, accountName, jobName, { runbook: { name: runbook }, parameters }, sdkOptions(callOptions)),
+        );
+        return toJob(jobName, job);
+      } catch (error) {
+        const status = error instanceof IntentError ? (error.details as { status?: number } | undefined)?.status : undefined;
+        if (status !== undefined && EXISTING_JOB_STATUSES.has(status)) {
+          return getJob(jobName, callOptions);
+        }
+        throw error;
+      }
+    },
+    getJob,
+    async getJobOutput(jobName, callOptions = {}) {
+      const output = await call("read job output", () => sdk.job.getOutput(resourceGroup, accountName, jobName, sdkOptions(callOptions)));
+      return readText(output.readableStreamBody);
+    },
+  };
+}
+
+type SdkAbortSignal = AutomationModels.JobGetOptionalParams["abortSignal"];
+
+function sdkOptions(options: AutomationCallOptions): { abortSignal?: SdkAbortSignal } {
+  // The SDK's AbortSignalLike predates DOM typings of `this` in onabort; a Node AbortSignal works.
+  return options.signal ? { abortSignal: options.signal as unknown as SdkAbortSignal } : {};
+}
+
+function toJob(jobName: string, job: { name?: string; status?: string; exception?: string; runbook?: { name?: string } }): AutomationJob {
+  return {
+    name: job.name ?? jobName,
+    runbook: job.runbook?.name ?? "",
+    status: job.status ?? "New",
+    ...(job.exception ? { exception: job.exception } : {}),
+  };
+}
+
+async function readText(stream: NodeJS.ReadableStream | undefined): Promise<string> {
+  if (!stream) return "";
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+interface SdkError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+  body?: { code?: string; message?: string; error?: { code?: string; message?: string } };
+}
+
+/** Turns the SDK's RestError into AUTOMATION_ERROR with ARM's code; never echoes a token. */
+async function call<T>(what: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (thrown) {
+    const error = (thrown ?? {}) as SdkError;
+    const status = error.statusCode;
+    const armCode = error.body?.error?.code ?? error.body?.code ?? error.code;
+    const armMessage = error.body?.error?.message ?? error.body?.message ?? error.message ?? "no answer";
+    const retryable = status === undefined || status === 429 || status >= 500;
+    throw new IntentError("AUTOMATION_ERROR", `Azure Automation could not ${what}: ${armMessage}`, {
+      retryable,
+      details: { ...(status === undefined ? {} : { status }), ...(armCode ? { code: armCode } : {}) },
+      fix: status === 401 || status === 403
+        ? "Give the Function App's managed identity the Automation Job Operator role on the Automation account."
+        : undefined,
+    });
+  }
+}

@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createAutomationClient, readAutomationSettings } from "../../engine/clients/arm";
+import { execute } from "../../engine/runtime/interpreter";
+import type { RunJournal, StepCheckpoint } from "../../engine/runtime/types";
+import { loadIntentText } from "../../engine/spec/load";
+import { runContext, testServices } from "../runtime/services";
+import { startArmServer, type ArmServer } from "./support/arm-server";
+import { ARM_SETTINGS } from "./support/drive-step";
+import { runbookTenant } from "./support/tenant";
+
+const intentYaml = (parameterName = "UserPrincipalName") => `apiVersion: intents/v1
+kind: Intent
+name: Convert To Shared
+description: Converts a leaver's mailbox to a shared mailbox.
+risk: reversible
+permissions:
+  graph: []
+  exchangeRoles: [Exchange Administrator]
+fields:
+  userEmail:
+    label: User Email
+    type: string
+    required: true
+steps:
+  - id: convert
+    kind: automation:runbook
+    with:
+      runbook: Convert-ToSharedMailbox
+      parameters:
+        ${parameterName}: "{{fields.userEmail}}"
+    timeoutMs: 60000
+result:
+  messages:
+    succeeded: "The mailbox of {{fields.userEmail}} is now shared."
+    failed: "The mailbox could not be converted: {{error.message}}"
+`;
+
+function memoryJournal(): RunJournal & { saved: Record<string, StepCheckpoint> } {
+  const saved: Record<string, StepCheckpoint> = {};
+  return { saved, load: async () => ({ ...saved }), save: async (stepId, checkpoint) => void (saved[stepId] = checkpoint) };
+}
+
+describe("automation:runbook through the linter and the interpreter", () => {
+  it("intents lint rejects a misspelt runbook parameter at its line", () => {
+    const { intent, diagnostics } = loadIntentText("intents/convert.yaml", intentYaml("UserPrincipleName"));
+    expect(intent).toBeUndefined();
+    const runbookFindings = diagnostics.filter((d) => d.code === "SPEC_RUNBOOK_PARAMETER");
+    expect(runbookFindings.map((d) => [d.line, d.message])).toEqual([
+      [20, "Runbook 'Convert-ToSharedMailbox' has no parameter 'UserPrincipleName'. Did you mean 'UserPrincipalName'?"],
+      [20, "Runbook 'Convert-ToSharedMailbox' needs parameter 'UserPrincipalName'."],
+    ]);
+    expect(runbookFindings[0]!.file).toBe("intents/convert.yaml");
+  });
+
+  describe("against the sandbox ARM API", () => {
+    let server: ArmServer;
+    beforeEach(async () => {
+      server = await startArmServer(runbookTenant());
+    });
+    afterEach(() => server.close());
+
+    function services() {
+      const settings = { ...ARM_SETTINGS, ARM_BASE_URL: server.url };
+      return { ...testServices({} as never, settings), automation: createAutomationClient(readAutomationSettings(settings)) };
+    }
+
+    it("reports changed, then ok on a second genuine run (the runbook's verdict, not the HTTP status)", async () => {
+      const { intent } = loadIntentText("intents/convert.yaml", intentYaml());
+      const fields = { userEmail: "alex@contoso.com" };
+      const first = await execute(intent!, { fields, run: runContext({ runId: "r1" }), services: services() });
+      expect(first.status).toBe("succeeded");
+      expect(first.steps[0]).toMatchObject({ id: "convert", status: "changed" });
+      const second = await execute(intent!, { fields, run: runContext({ runId: "r2" }), services: services() });
+      expect(second.steps[0]).toMatchObject({ status: "ok" });
+    });
+
+    it("suspends as running past the deadline, then resumes the same job from the journal", async () => {
+      server.jobs.addRule({ outcome: "slow", pollsToComplete: 3 });
+      const { intent } = loadIntentText("intents/convert.yaml", intentYaml());
+      const journal = memoryJournal();
+      const shared = services();
+      const options = { fields: { userEmail: "alex@contoso.com" }, run: runContext({ runId: "r3" }), services: shared, journal };
+      const first = await execute(intent!, { ...options, deadline: shared.clock.now() + 1_000 });
+      expect(first.status).toBe("running");
+      expect(journal.saved.convert?.state).toMatchObject({ jobName: expect.any(String), startedAt: expect.any(Number) });
+
+      const resumed = await execute(intent!, options);
+      expect(resumed.status).toBe("succeeded");
+      expect(server.jobs.list()).toHaveLength(1);
+      expect(server.tenant.users.find((user) => user.id === "u-alex")!.mailbox!.type).toBe("SharedMailbox");
+    });
+
+    it("fails the run with RUNBOOK_FAILED and the runbook's reason", async () => {
+      server.jobs.addRule({ outcome: "Failed", reason: "The mailbox is on litigation hold." });
+      const { intent } = loadIntentText("intents/convert.yaml", intentYaml());
+      const result = await execute(intent!, { fields: { userEmail: "alex@contoso.com" }, run: runContext({ runId: "r4" }), services: services() });
+      expect(result.status).toBe("failed");
+      expect(result.steps[0]!.error).toMatchObject({ code: "RUNBOOK_FAILED" });
+      expect(result.steps[0]!.error!.message).toContain("litigation hold");
+    });
+  });
+});

@@ -1,0 +1,67 @@
+import { createAutomationClient, readAutomationSettings } from "../../../engine/clients/arm";
+import type { GraphClient } from "../../../engine/clients/graph/types";
+import { ensureIntentError, type IntentError } from "../../../engine/errors";
+import type { Clock, EngineServices } from "../../../engine/runtime/types";
+import { automationRunbook, type RunbookStepInput } from "../../../engine/steps/automation-runbook";
+import type { KindAnswer } from "../../../engine/steps/types";
+
+export const ARM_SETTINGS = {
+  AZURE_SUBSCRIPTION_ID: "11111111-2222-3333-4444-555555555555",
+  AZURE_RESOURCE_GROUP: "rg-intents",
+  AUTOMATION_ACCOUNT_NAME: "aa-intents",
+  ARM_ACCESS_TOKEN: "sandbox-token",
+};
+
+export function runbookServices(armBaseUrl: string, clock: Clock, events: Array<[string, Record<string, unknown>]> = []): EngineServices {
+  const settings = { ...ARM_SETTINGS, ARM_BASE_URL: armBaseUrl };
+  return {
+    graph: {} as GraphClient,
+    automation: createAutomationClient(readAutomationSettings(settings)),
+    clock,
+    settings,
+    events: (event, fields) => events.push([event, fields]),
+  };
+}
+
+export interface DriveResult {
+  answer?: KindAnswer;
+  error?: IntentError;
+  /** The kind's state when the run suspended (its deadline came before the job finished). */
+  suspendedState?: unknown;
+  calls: number;
+}
+
+/**
+ * Runs the step the way the interpreter does: call `run` again while it answers pending, sleeping
+ * on the injected clock until `deadline`, after which the run suspends with the kind's state.
+ */
+export async function driveStep(
+  input: RunbookStepInput,
+  options: { services: EngineServices; runId: string; stepId: string; timeoutMs?: number; state?: unknown; deadline?: number },
+): Promise<DriveResult> {
+  const { services } = options;
+  let state = options.state;
+  for (let calls = 1; ; calls++) {
+    let answer: KindAnswer;
+    try {
+      answer = await automationRunbook.run(input, {
+        services,
+        runId: options.runId,
+        stepId: options.stepId,
+        mode: "live",
+        signal: new AbortController().signal,
+        idempotent: true,
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+        ...(state === undefined ? {} : { state }),
+      });
+    } catch (thrown) {
+      return { error: ensureIntentError(thrown), calls };
+    }
+    if (!answer.pending) return { answer, calls };
+    if (options.deadline !== undefined && services.clock.now() + answer.pending.resumeAfterMs > options.deadline) {
+      return { suspendedState: answer.pending.state, calls };
+    }
+    await services.clock.sleep(answer.pending.resumeAfterMs);
+    state = answer.pending.state;
+  }
+}
