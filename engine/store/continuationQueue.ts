@@ -1,0 +1,20 @@
+/** Continuations of long runs on an Azure Storage Queue; the message becomes visible after the delay. */
+import type { QueueClient } from "@azure/storage-queue";
+import { storeError } from "./tables";
+import type { ContinuationMessage, ContinuationQueue } from "./types";
+
+export const CONTINUATION_QUEUE = "intent-runs";
+
+export class StorageContinuationQueue implements ContinuationQueue {
+  constructor(private readonly queue: QueueClient) {}
+
+  async send(message: ContinuationMessage, delayMs: number): Promise<void> {
+    // The Functions queue trigger expects base64 text by default (host.json messageEncoding).
+    const text = Buffer.from(JSON.stringify(message), "utf8").toString("base64");
+    try {
+      await this.queue.sendMessage(text, { visibilityTimeout: Math.max(0, Math.ceil(delayMs / 1000)) });
+    } catch (error) {
+      throw storeError("queue the run's continuation", error);
+    }
+  }
+}
