@@ -44,7 +44,7 @@ export async function measureEngineCpu(catalog: Catalog, workload: Workload, lim
   const { recording, status } = await record(catalog, workload);
   const replay = replayClients(recording);
   const clock = instantClock();
-  const deps = memoryPipeline(catalogEngine(catalog), { graph: replay.graph, automation: replay.automation, clock, settings: workload.settings });
+  const deps = memoryPipeline(catalogEngine(catalog), { graph: replay.graph, automation: replay.automation, clock, settings: workload.settings }, true);
   const total = limits.iterations + (limits.warmup ?? 0);
   // Bodies are built before timing: Thread serialises them, not us. Unique tickets, so each is a new run.
   const bodies = Array.from({ length: total }, (_, i) => Buffer.from(JSON.stringify(webhookBody(workload, 1_000 + i))));

@@ -52,10 +52,10 @@ export interface ServicesParts {
 }
 
 /** The pipeline with the run store in memory (see memory-store.ts for why). */
-export function memoryPipeline(engine: IntentEngine<CompiledIntent>, parts: ServicesParts): PipelineDeps & { store: MemoryRunStore } {
+export function memoryPipeline(engine: IntentEngine<CompiledIntent>, parts: ServicesParts, forgetFinished = false): PipelineDeps & { store: MemoryRunStore } {
   return {
     engine: engine as IntentEngine,
-    store: new MemoryRunStore(),
+    store: new MemoryRunStore({ forgetFinished }),
     queue: countingQueue(),
     notifier: silentNotifier,
     services: { graph: parts.graph, ...(parts.automation ? { automation: parts.automation } : {}), clock: parts.clock, settings: parts.settings },

@@ -16,6 +16,12 @@ export class MemoryRunStore implements RunStore {
   private readonly records = new Map<string, RunRecord>();
   private readonly journals = new Map<string, Map<string, StepCheckpoint>>();
 
+  /**
+   * `forgetFinished`: a finished run is dropped at once, so a long CPU loop does not measure the
+   * garbage collector walking thousands of kept records (a real store keeps them in Azure, not here).
+   */
+  constructor(private readonly options: { forgetFinished?: boolean } = {}) {}
+
   async claim(identity: RunIdentity): Promise<ClaimOutcome> {
     const existing = this.records.get(identity.runId);
     if (existing) return { kind: "existing", record: { ...existing } };
@@ -52,6 +58,10 @@ export class MemoryRunStore implements RunStore {
     const write = (result: RunResult, suspended: boolean): RunRecord => {
       Object.assign(record, { status: result.status, result: recorded(result), suspended, updatedAt: new Date().toISOString() });
       if (!suspended) record.finishedAt = record.updatedAt;
+      if (!suspended && this.options.forgetFinished) {
+        this.records.delete(record.runId);
+        this.journals.delete(record.runId);
+      }
       return { ...record };
     };
     return {
