@@ -25,6 +25,9 @@ export async function runForEach(step: CompiledStep, scope: object, env: StepEnv
       step.kind.runMany && inputs.length > 1
         ? await step.kind.runMany(inputs, ctx)
         : await inputs.reduce<Promise<KindAnswer[]>>(async (done, input) => [...(await done), await step.kind.run(input, ctx)], Promise.resolve([]));
+    if (answers.some((answer) => answer.pending)) {
+      throw new IntentError("STEP_FAILED", `Step "${step.id}": a kind that answers pending cannot run in a for-each.`);
+    }
     const items = answers.map((answer, i) => settle(step, answer, readOnly, scopes[i] ?? scope, env));
     const failed = items.find((item) => item.status === "failed");
     const status = failed ? "failed" : items.some((item) => item.status === "changed") ? "changed" : "ok";

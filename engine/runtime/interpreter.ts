@@ -77,6 +77,7 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
     if (saved && restorable(saved)) {
       scope.steps[step.id] = { status: saved.result.status, output: { ...nullOutputs(outputNames(step)), ...saved.outputs } };
       steps.push({ ...saved.result, resumed: true });
+      if (saved.result.status === "failed" && !step.continueOnError) break;
       continue;
     }
     if (options.deadline !== undefined && services.clock.now() >= options.deadline) {

@@ -2,6 +2,8 @@
  * Masks every known secret value as `***` wherever it appears in a string, at any depth. Secrets
  * become known as the run goes (secret fields first, then secret outputs as kinds produce them).
  */
+import { unwrapPlaceholder } from "../template/placeholder";
+
 export interface Redactor {
   add(secret: unknown): void;
   mask<T>(value: T): T;
@@ -19,7 +21,8 @@ export function createRedactor(initial: readonly string[] = []): Redactor {
   };
   initial.forEach(add);
   const maskString = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join(MASK), text);
-  const mask = (value: unknown): unknown => {
+  const mask = (raw: unknown): unknown => {
+    const value = unwrapPlaceholder(raw);
     if (secrets.length === 0) return value;
     if (typeof value === "string") return maskString(value);
     if (Array.isArray(value)) return value.map(mask);

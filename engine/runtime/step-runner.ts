@@ -38,6 +38,9 @@ function placeholderOutputs(step: CompiledStep): Record<string, unknown> {
   return Object.fromEntries(names.map((name) => [name, placeholder(`steps.${step.id}.output.${name}`)]));
 }
 
+// The engine itself never cancels a step; timeouts belong to the client (timeoutMs).
+const NEVER_ABORTED = new AbortController().signal;
+
 /** What a kind's `run` sees; `state` is the kind's own, saved by an earlier pending attempt. */
 export function kindContext(step: CompiledStep, env: StepEnv, state: unknown): StepRunContext {
   return {
@@ -45,7 +48,7 @@ export function kindContext(step: CompiledStep, env: StepEnv, state: unknown): S
     runId: env.runId,
     stepId: step.id,
     mode: env.mode,
-    signal: new AbortController().signal,
+    signal: NEVER_ABORTED,
     idempotent: step.idempotent,
     ...(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs }),
     ...(step.retry === undefined ? {} : { retry: step.retry }),

@@ -4,15 +4,15 @@
  * hooks. Every problem is reported; nothing stops at the first.
  */
 import type { ErrorCode } from "../errors";
-import { IntentError } from "../errors";
 import { analyzeTemplate } from "../template/analyze";
 import { compileTemplate } from "../template/compile";
 import { findStepKind, stepKindIds } from "../steps/registry";
-import type { Diagnostic, StaticStep } from "../steps/types";
+import { inputValidator } from "../steps/input-validator";
+import type { Diagnostic, StaticStep, StepKind } from "../steps/types";
 import { checkReference, pathMatches, type Scope } from "./references";
 import type { DocPath, SourceFile } from "./source";
 import type { IntentSpec } from "./types";
-import { compileSchema } from "./validate";
+import { compileSchema, pointerToPath } from "./validate";
 import { normaliseName } from "./names";
 
 interface Place {
@@ -33,13 +33,18 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
     let facts;
     try {
       facts = analyzeTemplate(text);
-      compileTemplate(text);
     } catch (thrown) {
-      const message = thrown instanceof IntentError ? thrown.message : `Template does not parse: ${String(thrown)}`;
-      return report("SPEC_TEMPLATE_SYNTAX", message.split("\n")[0] ?? message, path);
+      return report("SPEC_TEMPLATE_SYNTAX", `template does not parse: ${parseErrorSummary(thrown)}`, path);
     }
     for (const problem of facts.problems) {
       report(problem.kind === "helper" ? "SPEC_UNKNOWN_HELPER" : problem.kind === "syntax" ? "SPEC_TEMPLATE_SYNTAX" : "SPEC_UNKNOWN_REFERENCE", problem.message, path);
+    }
+    if (facts.problems.length === 0) {
+      try {
+        compileTemplate(text);
+      } catch (thrown) {
+        report("SPEC_TEMPLATE_SYNTAX", thrown instanceof Error ? thrown.message : String(thrown), path);
+      }
     }
     if (place.odataOnly && !facts.odataOnly) {
       report("SPEC_ODATA_LITERAL", `every value in an OData expression must go through the odata helper, e.g. {{odata fields.name}}`, path);
@@ -60,6 +65,11 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
   };
 
   checkFields(spec, report);
+  const names = new Set([normaliseName(spec.name)]);
+  (spec.aliases ?? []).forEach((alias, i) => {
+    if (names.has(normaliseName(alias))) report("SPEC_DUPLICATE_INTENT_NAME", `alias "${alias}" repeats the intent's name or another alias`, ["aliases", i]);
+    names.add(normaliseName(alias));
+  });
 
   const all = new Set(spec.steps.map((s) => s.id));
   const earlier = new Set<string>();
@@ -87,6 +97,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
       if (outcome.when) checkTemplate(outcome.when, [...at, "outcomes", i, "when"], answered);
       if (outcome.error) checkTemplate(outcome.error.message, [...at, "outcomes", i, "error", "message"], answered);
     });
+    if (kind) checkInputShape(kind, step.with ?? {}, at, source, report);
     if (kind?.lint) kind.lint(staticStep(source, step.id, step.kind, step.with, at), (code, message, path) => report(code, message, [...at, "with", ...path]));
     earlier.add(step.id);
   });
@@ -101,7 +112,15 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
   return diagnostics;
 }
 
-function checkFields(spec: IntentSpec, report: (code: ErrorCode, message: string, path: DocPath, key?: boolean) => void): void {
+/** Handlebars puts the useful part ("Expecting 'ID', got 'EOF'") on the last line of its message. */
+function parseErrorSummary(thrown: unknown): string {
+  const lines = (thrown instanceof Error ? thrown.message : String(thrown)).split("\n").filter(Boolean);
+  return [lines[0]?.replace(/:$/, ""), lines.length > 1 ? lines[lines.length - 1] : undefined].filter(Boolean).join(": ");
+}
+
+type Report = (code: ErrorCode, message: string, path: DocPath, key?: boolean) => void;
+
+function checkFields(spec: IntentSpec, report: Report): void {
   const labels = new Map<string, string>();
   for (const [variable, field] of Object.entries(spec.fields)) {
     const label = normaliseName(field.label);
@@ -119,6 +138,27 @@ function checkFields(spec: IntentSpec, report: (code: ErrorCode, message: string
       compileSchema(spec.validation);
     } catch (thrown) {
       report("SPEC_SCHEMA", `validation is not a valid JSON Schema: ${thrown instanceof Error ? thrown.message : String(thrown)}`, ["validation"]);
+    }
+  }
+}
+
+/**
+ * The kind's input schema over the raw `with`: unknown keys, missing keys and wrong literals are
+ * lint errors; a value that is still a template is checked only after rendering, at run time.
+ */
+function checkInputShape(kind: StepKind, input: unknown, at: DocPath, source: SourceFile, report: Report): void {
+  const validate = inputValidator(kind);
+  if (validate(input)) return;
+  for (const error of validate.errors ?? []) {
+    const path = pointerToPath(error.instancePath);
+    const where = ["with", ...path].join(".");
+    if (error.keyword === "additionalProperties") {
+      const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+      const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      report("SPEC_STEP_INPUT", `unknown key "${extra}" in ${where} of ${kind.id}; allowed: ${allowed.join(", ")}`, [...at, "with", ...path, extra], true);
+    } else if (error.keyword === "required" || source.isLiteral([...at, "with", ...path])) {
+      const allowed = error.keyword === "enum" ? `: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}` : "";
+      report("SPEC_STEP_INPUT", `${where} ${error.message ?? "is invalid"}${allowed} (${kind.id})`, [...at, "with", ...path]);
     }
   }
 }

@@ -1,4 +1,5 @@
 /** The loaded set of intents, looked up by name or alias the way Thread sends them. */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { IntentError } from "../errors";
 import type { Diagnostic } from "../steps/types";
@@ -6,7 +7,9 @@ import { intentFiles, loadIntentFiles } from "./load";
 import { normaliseName } from "./names";
 import type { Catalog } from "./types";
 
-export const DEFAULT_INTENTS_DIR = join(__dirname, "..", "..", "intents");
+/** `<repo>/intents`, from the sources (engine/spec) or from a build (dist/engine/spec). */
+export const DEFAULT_INTENTS_DIR =
+  [join(__dirname, "..", "..", "intents"), join(__dirname, "..", "..", "..", "intents")].find((dir) => existsSync(dir)) ?? join(__dirname, "..", "..", "intents");
 
 export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.col} ${d.code} ${d.message}`;

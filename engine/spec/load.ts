@@ -9,7 +9,14 @@ import { parseSource } from "./source";
 import type { CompiledIntent, IntentSpec } from "./types";
 import { validateAgainstSchema } from "./validate";
 
-export function loadIntentText(file: string, text: string): { intent?: CompiledIntent; diagnostics: Diagnostic[] } {
+export interface LoadedIntent {
+  intent?: CompiledIntent;
+  diagnostics: Diagnostic[];
+  /** Where the intent's name is written, for diagnostics that span files. */
+  nameAt?: { line: number; col: number };
+}
+
+export function loadIntentText(file: string, text: string): LoadedIntent {
   const { source, diagnostics } = parseSource(file, text);
   if (!source) return { diagnostics };
   const schemaDiagnostics = validateAgainstSchema(source);
@@ -18,7 +25,7 @@ export function loadIntentText(file: string, text: string): { intent?: CompiledI
   const spec = source.value as IntentSpec;
   const semantic = analyzeIntent(source, spec);
   if (semantic.length > 0) return { diagnostics: semantic };
-  return { intent: compileIntent(spec, file), diagnostics: [] };
+  return { intent: compileIntent(spec, file), diagnostics: [], nameAt: source.locate(["name"]) };
 }
 
 /** Intent files under each path (a file, or a directory searched recursively), sorted. */
@@ -47,7 +54,8 @@ export function loadIntentFiles(files: string[]): { intents: CompiledIntent[]; d
     if (!loaded.intent) continue;
     const duplicate = [loaded.intent.name, ...loaded.intent.aliases].find((name) => claimed.has(normaliseName(name)));
     if (duplicate !== undefined) {
-      diagnostics.push({ code: "SPEC_DUPLICATE_INTENT_NAME", message: `"${duplicate}" is already claimed by ${claimed.get(normaliseName(duplicate))}`, file: shown, line: 1, col: 1 });
+      const { line, col } = loaded.nameAt ?? { line: 1, col: 1 };
+      diagnostics.push({ code: "SPEC_DUPLICATE_INTENT_NAME", message: `"${duplicate}" is already claimed by ${claimed.get(normaliseName(duplicate))}`, file: shown, line, col });
       continue;
     }
     for (const name of [loaded.intent.name, ...loaded.intent.aliases]) claimed.set(normaliseName(name), shown);

@@ -19,7 +19,7 @@ export function compileSchema(schema: object): ReturnType<typeof ajv.compile> {
   return ajv.compile(schema);
 }
 
-function pointerToPath(pointer: string): Array<string | number> {
+export function pointerToPath(pointer: string): Array<string | number> {
   if (pointer === "") return [];
   return pointer.slice(1).split("/").map((part) => {
     const key = part.replace(/~1/g, "/").replace(/~0/g, "~");

@@ -2,7 +2,8 @@
 import { classifyGraph, graphRequestSchema, lintGraphRequest, responseView, toGraphRequest, type GraphRequestInput } from "./graph-input";
 import type { KindAnswer, StepKind, StepRunContext } from "./types";
 
-function options(ctx: StepRunContext) {
+/** The client options a Graph kind passes on from its step: timeout, retry overrides, abort signal. */
+export function graphOptions(ctx: StepRunContext) {
   return {
     signal: ctx.signal,
     ...(ctx.timeoutMs === undefined ? {} : { timeoutMs: ctx.timeoutMs }),
@@ -21,13 +22,11 @@ export const graphRequest: StepKind<GraphRequestInput> = {
   describe: (input) => toGraphRequest(input),
   classify: classifyGraph,
   async run(input, ctx): Promise<KindAnswer> {
-    const response = await ctx.services.graph.request(toGraphRequest(input, ctx.idempotent), options(ctx));
+    const response = await ctx.services.graph.request(toGraphRequest(input, ctx.idempotent), graphOptions(ctx));
     return { response: responseView(response), attempts: response.attempts };
   },
   async runMany(inputs, ctx): Promise<KindAnswer[]> {
-    const responses = await ctx.services.graph.batch(inputs.map((input) => toGraphRequest(input, ctx.idempotent)), options(ctx));
+    const responses = await ctx.services.graph.batch(inputs.map((input) => toGraphRequest(input, ctx.idempotent)), graphOptions(ctx));
     return responses.map((response) => ({ response: responseView(response), attempts: response.attempts }));
   },
 };
-
-export { options as graphOptions };

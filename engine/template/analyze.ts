@@ -16,7 +16,17 @@ export interface TemplateFacts {
 
 type Node = hbs.AST.Node;
 
+// The linter and the compiler both ask about the same strings; facts never change for a source.
+const cache = new Map<string, TemplateFacts>();
+
+/** Throws Handlebars' parse error when the template does not parse. */
 export function analyzeTemplate(source: string): TemplateFacts {
+  let facts = cache.get(source);
+  if (!facts) cache.set(source, (facts = analyzeUncached(source)));
+  return facts;
+}
+
+function analyzeUncached(source: string): TemplateFacts {
   const facts: TemplateFacts = { references: [], problems: [], odataOnly: true };
   const program = Handlebars.parse(source);
   const visitPath = (path: hbs.AST.PathExpression): void => {

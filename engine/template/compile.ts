@@ -30,7 +30,8 @@ const runtimeOptions = { allowProtoPropertiesByDefault: false, allowProtoMethods
 
 /** The expression inside a lone `{{…}}`, rewritten so the `__value` helper receives its value. */
 function loneExpression(source: string): string | undefined {
-  if (!source.includes("{{")) return undefined;
+  // A triple-stash `{{{x}}}` only matters for escaping, which is off; it stays a text template.
+  if (!source.includes("{{") || source.startsWith("{{{")) return undefined;
   const program = env.parse(source);
   const [only] = program.body;
   if (program.body.length !== 1 || only?.type !== "MustacheStatement") return undefined;
@@ -46,24 +47,70 @@ function renderError(source: string, thrown: unknown): IntentError {
   return new IntentError("TEMPLATE_RENDER", `Template "${source}" could not be rendered: ${reason}`, { cause: thrown });
 }
 
+interface HandlebarsInternals {
+  Compiler: new () => { compile(ast: hbs.AST.Program, options: object): unknown };
+  JavaScriptCompiler: new () => { compile(environment: unknown, options: object, context: undefined, asObject: true): unknown };
+  template(spec: unknown): Handlebars.TemplateDelegate;
+}
+
+/**
+ * What `Handlebars.compile` does on a template's first call, done now: syntax errors surface at
+ * load, and the code is generated once instead of once to check and again to run.
+ */
+function compileEagerly(source: string): Handlebars.TemplateDelegate {
+  const internals = env as unknown as HandlebarsInternals;
+  const options = { ...compileOptions, data: true };
+  const environment = new internals.Compiler().compile(env.parse(source), options);
+  return internals.template(new internals.JavaScriptCompiler().compile(environment, options, undefined, true));
+}
+
+/**
+ * Handlebars re-merges and re-wraps every helper and rebuilds its prototype-access guard on each
+ * call, which costs more than the rendering itself. Helpers and options never change here, so the
+ * runtime setup is built once and passed the way Handlebars passes it to partials. The wrapping
+ * it skips only hands `lookupProperty` to helpers; ours never read it (our `lookup` is our own).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const protoAccess = require("handlebars/dist/cjs/handlebars/internal/proto-access") as { createProtoAccessControl(options: object): unknown };
+const preparedRuntime = {
+  partial: true,
+  helpers: env.helpers,
+  partials: {},
+  decorators: {},
+  hooks: { helperMissing: env.helpers.helperMissing, blockHelperMissing: env.helpers.blockHelperMissing },
+  protoAccessControl: protoAccess.createProtoAccessControl(runtimeOptions),
+} as unknown as Handlebars.RuntimeOptions;
+
+function bindPreparedRuntime(fn: Handlebars.TemplateDelegate): (scope: object) => string {
+  return (scope) => fn(scope, preparedRuntime);
+}
+
+// Templates are pure and immutable, so one compiled copy serves every intent that repeats it.
+const cache = new Map<string, Template>();
+
 /** Compiles once; throws IntentError SPEC_TEMPLATE_SYNTAX when the template does not parse. */
 export function compileTemplate(source: string): Template {
+  let template = cache.get(source);
+  if (!template) cache.set(source, (template = compileUncached(source)));
+  return template;
+}
+
+function compileUncached(source: string): Template {
   let lone: string | undefined;
   let fn: Handlebars.TemplateDelegate;
   try {
     lone = loneExpression(source);
-    fn = env.compile(lone ?? source, compileOptions);
-    // Handlebars compiles lazily; force it now so syntax errors surface at load, not at run.
-    env.precompile(lone ?? source, compileOptions);
+    fn = compileEagerly(lone ?? source);
   } catch (thrown) {
     const reason = thrown instanceof Error ? thrown.message.split("\n")[0] : String(thrown);
     throw new IntentError("SPEC_TEMPLATE_SYNTAX", `Template does not parse: ${reason}`);
   }
+  const fast = bindPreparedRuntime(fn);
   if (lone !== undefined) {
     const render = (scope: object): unknown => {
       captured = undefined;
       try {
-        fn(scope, runtimeOptions);
+        fast(scope);
       } catch (thrown) {
         throw renderError(source, thrown);
       }
@@ -73,7 +120,7 @@ export function compileTemplate(source: string): Template {
   }
   const render = (scope: object): unknown => {
     try {
-      return fn(scope, runtimeOptions);
+      return fast(scope);
     } catch (thrown) {
       throw renderError(source, thrown);
     }

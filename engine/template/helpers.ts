@@ -48,10 +48,12 @@ const HELPERS: Record<string, Helper> = {
   pluck: (values, key) => list(values).map((item) => own(item, key) ?? null),
   concat: (...args) => args.map((a) => (a === undefined || a === null ? "" : String(a))).join(""),
   first: (values) => list(values)[0] ?? null,
+  /** Replaces Handlebars' built-in: own properties only, so no template reaches a prototype. */
+  lookup: (item, key) => own(item, typeof key === "number" ? String(key) : key) ?? null,
 };
 
-/** Helper names a template may call; `lookup`, `if` and `unless` are Handlebars built-ins we keep. */
-export const HELPER_NAMES: ReadonlySet<string> = new Set([...Object.keys(HELPERS), "lookup"]);
+/** Helper names a template may call; `if` and `unless` are Handlebars built-ins we keep. */
+export const HELPER_NAMES: ReadonlySet<string> = new Set(Object.keys(HELPERS));
 export const BLOCK_HELPER_NAMES: ReadonlySet<string> = new Set(["if", "unless"]);
 
 /** Handlebars passes its `options` object last; our helpers never see it. */

@@ -30,11 +30,8 @@ export function renderTree(tree: TemplateTree, scope: object): unknown {
       return tree.template.render(scope);
     case "array":
       return tree.items.map((item) => renderTree(item, scope));
-    case "object": {
-      // A null-prototype object: a key named `__proto__` stays an ordinary key.
-      const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-      for (const [key, child] of tree.entries) out[key] = renderTree(child, scope);
-      return { ...out };
-    }
+    case "object":
+      // fromEntries defines keys, so a key named `__proto__` stays an ordinary key.
+      return Object.fromEntries(tree.entries.map(([key, child]) => [key, renderTree(child, scope)]));
   }
 }

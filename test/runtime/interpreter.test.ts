@@ -139,6 +139,20 @@ describe("interpreter", () => {
     expect(calls.map((c) => c.state)).toEqual([undefined, 1]);
   });
 
+  it("a failed step restored from the journal still stops the run, and nothing is re-sent", async () => {
+    const intent = compile(`  - id: a
+    kind: graph:request
+    with: { method: GET, path: "/users/{id}", params: { id: "x" } }
+  - id: b
+    kind: graph:request
+    with: { method: GET, path: "/users/{id}", params: { id: "y" } }`);
+    const failed = { id: "a", kind: "graph:request", status: "failed" as const, attempts: 1, durationMs: 3, error: { code: "GRAPH_ERROR", message: "boom" } };
+    const journal = { load: async () => ({ a: { result: failed, outputs: {} } }), save: async () => undefined };
+    const result = await execute(intent, { fields: { names: null, who: null }, run: runContext(), services: testServices(graph.client()), journal });
+    expect(result).toMatchObject({ status: "failed", error: { code: "GRAPH_ERROR" }, steps: [{ id: "a", resumed: true }] });
+    expect(graph.received).toEqual([]);
+  });
+
   it("suspends between steps once the deadline has passed", async () => {
     const intent = compile(`  - id: job
     kind: test:pending

@@ -63,6 +63,17 @@ describe("Password Reset over real HTTP", () => {
     expect(graph.received.map((r) => r.method)).toEqual(["PATCH"]);
   });
 
+  it("masks a secret that Graph echoes back in its error message", async () => {
+    graph.route("PATCH", "/users/:upn", graphError(403, "Authorization_RequestDenied", "Cannot set password Given-Pass-123 for this user."));
+    const result = await execute(intent, {
+      fields: fields({ "User Email": "jane@contoso.com", "Temporary Password": "Given-Pass-123" }),
+      run: runContext(),
+      services: testServices(graph.client()),
+    });
+    expect(result.error).toEqual({ code: "GRAPH_ERROR", message: "Microsoft Graph answered 403 (Authorization_RequestDenied: Cannot set password *** for this user.)." });
+    expect(JSON.stringify(result)).not.toContain("Given-Pass-123");
+  });
+
   it("dry-run sends no write and masks the secret in the planned request", async () => {
     const result = await execute(intent, {
       fields: fields({ "User Email": "jane@contoso.com", "Temporary Password": "Given-Pass-123" }),

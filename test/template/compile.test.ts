@@ -21,6 +21,10 @@ describe("templates", () => {
   it("does not reach prototype properties", () => {
     const rendered = compileTemplate("{{fields.constructor}}").render({ fields: {} });
     expect(typeof rendered).not.toBe("function");
+    expect(compileTemplate("{{lookup fields 'constructor'}}").render({ fields: {} })).toBeNull();
+    expect(compileTemplate("{{lookup fields.list 1}}").render({ fields: { list: ["a", "b"] } })).toBe("b");
+    expect(() => compileTemplate("x{{fields.constructor.name}}").render({ fields: {} })).toThrow(expect.objectContaining({ code: "TEMPLATE_RENDER" }));
+    expect(compileTemplate("{{#if fields.ok}}yes{{else}}no{{/if}}").render({ fields: { ok: false } })).toBe("no");
   });
 
   it("refuses unknown helpers at compile time and reports syntax errors as SPEC_TEMPLATE_SYNTAX", () => {

@@ -1,0 +1,101 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import * as lint from "../../engine/cli/commands/lint";
+import * as plan from "../../engine/cli/commands/plan";
+import * as runCommand from "../../engine/cli/commands/run";
+import { startLoopbackGraph, type LoopbackGraph } from "../support/loopback-graph";
+
+const root = join(__dirname, "..", "..");
+let out: string;
+let err: string;
+
+beforeEach(() => {
+  out = "";
+  err = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((err += String(chunk)), true));
+});
+afterEach(() => vi.restoreAllMocks());
+
+// The dispatcher (engine/cli/main.ts) loads these by name with require; tests call them directly.
+const commands: Record<string, { run(args: string[]): Promise<number> }> = { lint, plan, run: runCommand };
+function main([name, ...args]: string[]): Promise<number> {
+  return (commands[name ?? ""] as { run(args: string[]): Promise<number> }).run(args);
+}
+
+function payload(body: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), "cli-")), "payload.json");
+  writeFileSync(file, JSON.stringify(body));
+  return file;
+}
+
+describe("intents lint", () => {
+  it("exits 0 on the shipped intents", async () => {
+    expect(await main(["lint", join(root, "intents")])).toBe(0);
+    expect(err).toContain("2 intent file(s) checked, no problems");
+  });
+
+  it("prints every problem as file:line:col CODE message and exits 1", async () => {
+    expect(await main(["lint", join(root, "test", "fixtures", "broken-intents")])).toBe(1);
+    const lines = out.trim().split("\n");
+    expect(lines).toHaveLength(14);
+    expect(lines).toContainEqual(expect.stringMatching(/forward-reference\.yaml:12:11 SPEC_FORWARD_REFERENCE "steps\.later\.status"/));
+  });
+
+  it("exits 2 on a bad flag or a missing path", async () => {
+    expect(await main(["lint", "--strict"])).toBe(2);
+    expect(err).toContain("unknown option --strict");
+    expect(await main(["lint", join(root, "nope")])).toBe(2);
+  });
+});
+
+describe("intents plan", () => {
+  it("shows the rendered requests without sending anything, secrets masked", async () => {
+    const input = payload({ intent_fields: { "User Email": "jane@contoso.com", "Temporary Password": "Xy-secret-99" }, meta_data: { ticket_id: "T-9" } });
+    expect(await main(["plan", "password reset", "--input", input])).toBe(0);
+    const result = JSON.parse(out) as { steps: Array<{ id: string; planned?: { method: string; path: string; body: unknown } }> };
+    expect(result.steps.find((s) => s.id === "reset")?.planned).toEqual({
+      method: "PATCH",
+      path: "/users/jane%40contoso.com",
+      body: { passwordProfile: { password: "***", forceChangePasswordNextSignIn: true } },
+    });
+    expect(out).not.toContain("Xy-secret-99");
+  });
+
+  it("reports field errors and unknown intents with exit 1, bad usage with exit 2", async () => {
+    expect(await main(["plan", "password reset", "--input", payload({ "User Email": "" })])).toBe(1);
+    expect(err).toContain("User Email is required");
+    expect(await main(["plan", "Reset Everything", "--input", payload({})])).toBe(1);
+    expect(err).toContain("INTENT_UNKNOWN");
+    expect(await main(["plan", "password reset"])).toBe(2);
+    expect(await main(["plan", "password reset", "--input", "x.json", "--fast"])).toBe(2);
+  });
+});
+
+describe("intents run", () => {
+  it("needs --graph-url and GRAPH_ACCESS_TOKEN (exit 2)", async () => {
+    expect(await main(["run", "password reset", "--input", "x.json"])).toBe(2);
+    expect(err).toContain("--graph-url is required");
+    vi.stubEnv("GRAPH_ACCESS_TOKEN", "");
+    expect(await main(["run", "password reset", "--input", "x.json", "--graph-url", "http://127.0.0.1:1/v1.0"])).toBe(2);
+    vi.unstubAllEnvs();
+  });
+
+  it("runs an intent live against a Graph URL (the command's core, with the loopback client)", async () => {
+    const graph: LoopbackGraph = await startLoopbackGraph();
+    try {
+      graph.route("PATCH", "/users/:upn", { status: 204 });
+      vi.stubEnv("HELPDESK_EMAIL", "helpdesk@contoso.com");
+      vi.stubEnv("MAIL_SENDER", "noreply@contoso.com");
+      const input = payload({ "User Email": "jane@contoso.com", "Temporary Password": "Given-Pass-1" });
+      const result = await plan.runIntent({ target: "Password Reset", input }, "live", graph.client());
+      expect("status" in result && result.status).toBe("succeeded");
+      expect(graph.received.map((r) => `${r.method} ${r.path}`)).toEqual(["PATCH /users/jane%40contoso.com"]);
+    } finally {
+      vi.unstubAllEnvs();
+      await graph.close();
+    }
+  });
+});
