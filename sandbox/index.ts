@@ -42,7 +42,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const fixture = options.fixture ?? DEMO_FIXTURE_PATH;
   const tenant = typeof fixture === "string" ? tenantFromFile(fixture) : tenantFromFixture(fixture);
   const host = options.host ?? "127.0.0.1";
-  const env: GraphEnv = { tenant, now: options.now ?? Date.now, graphBaseUrl: "", faults: new FaultStore() };
+  const now = options.now ?? Date.now;
+  const env: GraphEnv = { tenant, now, graphBaseUrl: "", faults: new FaultStore(now) };
   const log = new RequestLog();
   const server = createSandboxServer(env, log);
   await new Promise<void>((resolve, reject) => {

@@ -9,6 +9,7 @@ import { handleControl } from "./control";
 import { runBatch } from "./graph/batch";
 import { graphError } from "./graph/errors";
 import { finishGraphResult, runGraphCall } from "./graph/pipeline";
+import { resourceUnits } from "./graph/resource-units";
 import type { GraphCall, GraphEnv, GraphResult } from "./graph/types";
 import type { RequestLog } from "./request-log";
 
@@ -18,12 +19,12 @@ const VERSION_ROOT = "/v1.0";
 async function readBody(req: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // Past the limit the rest is read and dropped, so the client gets the 413 rather than a reset.
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString("utf8");
 }
 
 function lowerHeaders(req: IncomingMessage): Record<string, string> {
@@ -40,10 +41,9 @@ function authenticate(headers: Record<string, string>): GraphResult | undefined 
   return undefined;
 }
 
-/** The fault rules for one call, then the call itself. */
-export async function runWithFaults(call: GraphCall, env: GraphEnv): Promise<GraphResult> {
-  const outcome = env.faults.evaluate(call.method, VERSION_ROOT + call.path);
-  if (outcome.latencyMs > 0) await sleep(outcome.latencyMs);
+/** A `$batch` item: its own error fault rules (a per-item 429), then the call itself. */
+async function runBatchItem(call: GraphCall, env: GraphEnv): Promise<GraphResult> {
+  const outcome = env.faults.evaluate({ method: call.method, path: VERSION_ROOT + call.path, cost: resourceUnits(call), roundTrip: false });
   return outcome.result ?? runGraphCall(call, env);
 }
 
@@ -66,7 +66,7 @@ async function answerGraph(env: GraphEnv, log: RequestLog, sequence: number, cal
   const denied = authenticate(call.headers);
   if (denied) return denied;
   if (!bodyOk) return graphError(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
-  if (call.method === "POST" && call.path === "/$batch") return runBatch(call.body, env, log, sequence, runWithFaults);
+  if (call.method === "POST" && call.path === "/$batch") return runBatch(call.body, env, log, sequence, runBatchItem);
   return runGraphCall(call, env);
 }
 
@@ -86,7 +86,8 @@ async function handle(env: GraphEnv, log: RequestLog, req: IncomingMessage, res:
   const url = new URL(req.url ?? "/", "http://sandbox");
   const text = await readBody(req);
   const parsed = text === undefined ? { ok: false as const } : parseJson(text);
-  const body = parsed.ok ? parsed.value : text;
+  // Unparsable text is not logged: it could hold a secret that masking cannot find.
+  const body = parsed.ok ? parsed.value : text === undefined ? undefined : `<not JSON: ${text.length} characters>`;
   const record = (status: number): void =>
     log.add(sequence, { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, status, time: new Date(started).toISOString(), durationMs: env.now() - started });
 
@@ -96,19 +97,17 @@ async function handle(env: GraphEnv, log: RequestLog, req: IncomingMessage, res:
     send(res, answer.status, {}, answer.body);
     return;
   }
-  if (text === undefined) {
-    send(res, 413, {}, { error: { code: "RequestEntityTooLarge", message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` } });
-    record(413);
-    return;
-  }
-  const outcome = env.faults.evaluate(method, url.pathname);
+  const call: GraphCall = { method, path: url.pathname.slice(VERSION_ROOT.length), query: url.searchParams, headers: lowerHeaders(req), body };
+  // Only the items of a batch count against a budget, as each counts against Graph's limits.
+  const cost = method === "POST" && call.path === "/$batch" ? 0 : resourceUnits(call);
+  const outcome = text === undefined ? { latencyMs: 0 } : env.faults.evaluate({ method, path: url.pathname, cost, roundTrip: true });
   if (outcome.latencyMs > 0) await sleep(outcome.latencyMs);
-  let result: GraphResult | undefined = outcome.result;
+  let result: GraphResult | undefined =
+    text === undefined ? graphError(413, "RequestEntityTooLarge", `The request body is larger than ${MAX_BODY_BYTES} bytes.`) : outcome.result;
   if (!result && url.pathname.startsWith("/subscriptions/")) {
     record(await handleArmRequest(req, res, { tenant: env.tenant, now: env.now, body: parsed.ok ? parsed.value : undefined, path: url.pathname, query: url.searchParams }));
     return;
   }
-  const call: GraphCall = { method, path: url.pathname.slice(VERSION_ROOT.length), query: url.searchParams, headers: lowerHeaders(req), body };
   if (!result) {
     result = url.pathname.startsWith(`${VERSION_ROOT}/`)
       ? await answerGraph(env, log, sequence, call, parsed.ok)

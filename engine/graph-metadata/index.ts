@@ -14,3 +14,5 @@ export { resolveGraphPath } from "./resolve-path";
 export type { PathResolution, PathTarget } from "./resolve-path";
 export { findUnknownBodyProperty, findUnknownParameter } from "./check-body";
 export type { UnknownName } from "./check-body";
+export { checkGraphRequest } from "./check-request";
+export type { GraphNameProblem } from "./check-request";

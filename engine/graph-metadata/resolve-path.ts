@@ -12,7 +12,7 @@ export interface PathTarget {
   /** Type reference of what the path addresses ("user", "group*", "" for a primitive). */
   type: string;
   /** What the last segment was. */
-  kind: "root" | "key" | "property" | "navigation" | "cast" | "operation" | "ref" | "count" | "value" | "special";
+  kind: "root" | "key" | "property" | "navigation" | "cast" | "operation" | "ref" | "count" | "value" | "special" | "dynamic";
   /** Set when the path ends on a bound action or function. */
   operation?: { name: string; entry: OperationEntry; boundTo: string };
 }
@@ -86,6 +86,8 @@ export function resolveGraphPath(path: string | string[]): PathResolution {
   for (let position = 1; position < segments.length; position++) {
     const segment = segments[position] as string;
     const next = step(current, segment);
+    // A `{placeholder}` where no key can go is filled at run time: nothing after it can be checked.
+    if (!next && /^\{[^{}]+\}$/.test(segment)) return { ok: true, type: "", kind: "dynamic" };
     if (!next) {
       const element = current.type.replace(/\*$/, "");
       return { ok: false, unknownSegment: segment, position, parentType: element, suggestion: suggestName(segment, element ? segmentCandidates(current.type) : []) };

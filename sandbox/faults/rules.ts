@@ -1,9 +1,11 @@
 /**
  * Fault rules: what a benchmark or test asks the sandbox to do wrong. A rule matches a method and
  * a path pattern (`*` = any run of characters, matched against the full path such as
- * `/v1.0/users/x/assignLicense`), and applies for `times` matches, at a `rate`, or forever.
+ * `/v1.0/users/x/assignLicense`), and applies for `times` matches, at a `rate`, or forever. A
+ * `budget` rule is Graph's own throttling: a token bucket of resource units that answers 429 with
+ * the Retry-After that lets enough units refill.
  */
-export type FaultKind = "throttle" | "unavailable" | "timeout" | "latency" | "reset";
+export type FaultKind = "throttle" | "unavailable" | "timeout" | "latency" | "reset" | "budget";
 
 export interface FaultRuleInput {
   kind: FaultKind;
@@ -15,6 +17,10 @@ export interface FaultRuleInput {
   retryAfter?: number;
   /** Added delay for `latency` rules. */
   latencyMs?: number;
+  /** `budget` rules: resource units (x-ms-resource-unit) the matching requests may spend per window… */
+  capacity?: number;
+  /** …and the window's length; the budget refills evenly over it (identity's limit is per 10 s). */
+  windowSeconds?: number;
   /** Apply to this many matching requests, then retire. */
   times?: number;
   /** Apply to this fraction (0..1) of matching requests, spread evenly (deterministic, so tests repeat). */
@@ -27,9 +33,12 @@ export interface FaultRule extends FaultRuleInput {
   matched: number;
   /** Times the rule was applied. */
   applied: number;
+  /** `budget` rules: units left, and when they were last topped up (sandbox clock, ms). */
+  tokens?: number;
+  refilledAt?: number;
 }
 
-const KINDS: readonly FaultKind[] = ["throttle", "unavailable", "timeout", "latency", "reset"];
+const KINDS: readonly FaultKind[] = ["throttle", "unavailable", "timeout", "latency", "reset", "budget"];
 
 function isNonNegativeNumber(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value) && value >= 0;
@@ -44,6 +53,9 @@ export function faultRuleProblem(value: unknown): string | undefined {
   if (rule.path !== undefined && typeof rule.path !== "string") return "path must be a string";
   if (rule.retryAfter !== undefined && !isNonNegativeNumber(rule.retryAfter)) return "retryAfter must be a number of seconds >= 0";
   if (rule.kind === "latency" && !isNonNegativeNumber(rule.latencyMs)) return "a latency rule needs latencyMs >= 0";
+  if (rule.kind === "budget" && !(isNonNegativeNumber(rule.capacity) && rule.capacity > 0 && isNonNegativeNumber(rule.windowSeconds) && rule.windowSeconds > 0)) {
+    return "a budget rule needs capacity > 0 and windowSeconds > 0";
+  }
   if (rule.times !== undefined && !(Number.isInteger(rule.times) && (rule.times as number) > 0)) return "times must be a positive integer";
   if (rule.rate !== undefined && !(isNonNegativeNumber(rule.rate) && rule.rate <= 1)) return "rate must be between 0 and 1";
   return undefined;
@@ -69,4 +81,22 @@ export function ruleFires(rule: FaultRule): boolean {
   const fires = rule.rate === undefined || Math.floor(rule.matched * rule.rate) > Math.floor((rule.matched - 1) * rule.rate);
   if (fires) rule.applied += 1;
   return fires;
+}
+
+/**
+ * Spends `cost` units from a budget rule at time `now`; returns undefined when they were there, or
+ * the whole seconds to wait until they will be.
+ */
+export function spendBudget(rule: FaultRule, cost: number, now: number): number | undefined {
+  const capacity = rule.capacity ?? 1;
+  const perMs = capacity / ((rule.windowSeconds ?? 10) * 1000);
+  const tokens = Math.min(capacity, (rule.tokens ?? capacity) + (now - (rule.refilledAt ?? now)) * perMs);
+  rule.refilledAt = now;
+  if (tokens >= cost) {
+    rule.tokens = tokens - cost;
+    return undefined;
+  }
+  rule.tokens = tokens;
+  rule.applied += 1;
+  return Math.max(1, Math.ceil((cost - tokens) / perMs / 1000));
 }

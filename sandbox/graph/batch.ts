@@ -1,7 +1,8 @@
 /**
  * POST /$batch (reference §8): at most 20 items with unique ids (case-insensitive); `dependsOn`
- * sequences items and a failed dependency gives 424. Each item passes through the fault rules and
- * permissions on its own, so one item can be throttled with its own Retry-After while others pass.
+ * sequences items and a failed dependency gives 424. Each item passes through the error fault rules
+ * and permissions on its own, so one item can be throttled with its own Retry-After while others
+ * pass; latency and resets belong to the batch's one round trip.
  */
 import type { RequestLog } from "../request-log";
 import { graphError } from "./errors";
@@ -27,7 +28,7 @@ export interface BatchResponseItem {
   body?: unknown;
 }
 
-/** Runs one call with its fault rules (the wire path does the same before calling runGraphCall). */
+/** Runs one item: its fault rules, then the call. */
 export type CallRunner = (call: GraphCall, env: GraphEnv) => Promise<GraphResult>;
 
 function readItems(body: unknown): BatchItem[] | GraphResult {
@@ -71,15 +72,12 @@ export async function runBatch(body: unknown, env: GraphEnv, log: RequestLog, ba
   const items = readItems(body);
   if (!Array.isArray(items)) return items;
   const done = new Map<string, Promise<BatchResponseItem>>();
-  let reset = false;
   const runItem = async (item: BatchItem): Promise<BatchResponseItem> => {
     const dependencies = await Promise.all(item.dependsOn.map((d) => done.get(d.toLowerCase()) as Promise<BatchResponseItem>));
     const call = toCall(item);
     const started = env.now();
     const failed = dependencies.some((d) => d.status < 200 || d.status >= 300);
     const result = failed ? graphError(424, "FailedDependency", "The request failed because a request it depends on failed.") : await runCall(call, env);
-    // A reset rule matching an item drops the batch's connection, as a reset would on the wire.
-    if (result.reset) reset = true;
     const headers = finishGraphResult(result, call, env);
     log.add(log.reserve(), {
       method: call.method, path: `/v1.0${call.path}`, query: Object.fromEntries(call.query), body: call.body,
@@ -90,5 +88,5 @@ export async function runBatch(body: unknown, env: GraphEnv, log: RequestLog, ba
   // Items are registered in order, so a dependency (always an earlier id) is already in the map.
   for (const item of items) done.set(item.id.toLowerCase(), runItem(item));
   const responses = await Promise.all(done.values());
-  return reset ? { status: 0, reset: true } : { status: 200, body: { responses } };
+  return { status: 200, body: { responses } };
 }

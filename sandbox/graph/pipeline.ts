@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { checkAgainstMetadata } from "./metadata-check";
 import { completeInnerError, forbidden, graphError, innerErrorDate } from "./errors";
+import { resourceUnits } from "./resource-units";
 import { createRouter, pathSegments } from "./router";
 import { GRAPH_ROUTES } from "../routes";
 import type { GraphCall, GraphEnv, GraphResult, RouteContext } from "./types";
@@ -40,11 +41,13 @@ export async function runGraphCall(call: GraphCall, env: GraphEnv): Promise<Grap
 }
 
 /** Stamps request ids on an answer and fills an error's innerError; returns the response headers. */
-export function finishGraphResult(result: GraphResult, call: Pick<GraphCall, "headers">, env: GraphEnv): Record<string, string> {
+export function finishGraphResult(result: GraphResult, call: GraphCall, env: GraphEnv): Record<string, string> {
   const requestId = randomUUID();
   const clientRequestId = call.headers["client-request-id"] ?? requestId;
   completeInnerError(result, innerErrorDate(env.now()), requestId, clientRequestId);
-  const headers: Record<string, string> = { ...(result.headers ?? {}), "request-id": requestId, "client-request-id": clientRequestId };
+  const headers: Record<string, string> = {
+    ...(result.headers ?? {}), "request-id": requestId, "client-request-id": clientRequestId, "x-ms-resource-unit": String(resourceUnits(call)),
+  };
   if (result.body !== undefined) headers["content-type"] = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
   return headers;
 }

@@ -1,10 +1,10 @@
-/** GET /subscribedSkus (seats counted from assignments) and POST /users/{id}/assignLicense. */
+/** GET /subscribedSkus (seats counted from assignments), POST /users/{id}/assignLicense, GET …/licenseDetails. */
 import { badRequest, notFound } from "../graph/errors";
 import { applySelect, contextUrl } from "../graph/odata";
 import type { GraphResult, Route, RouteContext } from "../graph/types";
 import { consumedUnits, findSku, findUser } from "../tenant/lookup";
 import type { AssignedLicense, TenantState } from "../tenant/types";
-import { LICENSE_WRITE, SKU_READ } from "./permissions";
+import { LICENSE_WRITE, SKU_READ, USER_READ } from "./permissions";
 import { DEFAULT_USER_PROPERTIES, userJson } from "./serialize";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -90,7 +90,24 @@ function assignLicense(ctx: RouteContext): GraphResult {
   return { status: 200, body: { "@odata.context": `${ctx.env.graphBaseUrl}/$metadata#users/$entity`, ...body } };
 }
 
+function licenseDetails(ctx: RouteContext): GraphResult {
+  const tenant = ctx.env.tenant;
+  const user = findUser(tenant, ctx.params.id as string);
+  if (!user) return notFound(ctx.params.id as string);
+  const value = user.assignedLicenses.map((license) => {
+    const sku = findSku(tenant, license.skuId);
+    return {
+      id: `${user.id}_${license.skuId}`,
+      skuId: license.skuId,
+      skuPartNumber: sku?.skuPartNumber ?? null,
+      servicePlans: (sku?.servicePlans ?? []).map((p) => ({ ...p, provisioningStatus: license.disabledPlans.includes(p.servicePlanId) ? "Disabled" : p.provisioningStatus })),
+    };
+  });
+  return { status: 200, body: { "@odata.context": `${ctx.env.graphBaseUrl}/$metadata#users('${user.id}')/licenseDetails`, value } };
+}
+
 export const LICENSE_ROUTES: Route[] = [
+  { method: "GET", pattern: "/users/:id/licenseDetails", permissions: USER_READ, handler: licenseDetails },
   { method: "GET", pattern: "/subscribedSkus", permissions: SKU_READ, handler: listSkus },
   { method: "POST", pattern: "/users/:id/assignLicense", permissions: LICENSE_WRITE, handler: assignLicense },
 ];

@@ -65,6 +65,16 @@ describe("sandbox $batch", () => {
     expect(items["2"]?.status).toBe(200);
   });
 
+  it("adds a latency rule once per batch round trip, not once per item", async () => {
+    await fetch(`${sandbox.url}/_sandbox/faults`, { method: "POST", body: JSON.stringify({ kind: "latency", latencyMs: 50 }) });
+    const started = performance.now();
+    const answer = await graph(sandbox, "POST", "/$batch", { requests: Array.from({ length: 5 }, (_, i) => ({ id: String(i), method: "GET", url: "/domains", dependsOn: i ? [String(i - 1)] : [] })) });
+    const elapsed = performance.now() - started;
+    expect(answer.body.responses.every((r: { status: number }) => r.status === 200)).toBe(true);
+    expect(elapsed).toBeGreaterThanOrEqual(45);
+    expect(elapsed).toBeLessThan(250); // five sequenced items each delayed would take 300 ms
+  });
+
   it("applies permissions per item", async () => {
     const withheld = structuredClone(sandbox.tenant);
     const restricted = await startTestSandbox({ ...withheld, permissions: ["User.Read.All"] });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Sandbox } from "../../sandbox";
+import { startSandbox, type Sandbox } from "../../sandbox";
 import { control, DEMO, graph, startTestSandbox } from "./helpers";
 
 let sandbox: Sandbox;
@@ -23,6 +23,8 @@ describe("sandbox fault rules", () => {
     expect(first.body.error.innerError).toMatchObject({ code: "429", status: "429", date: "2026-01-02T03:04:05" });
     const other = await graph(sandbox, "GET", "/domains");
     expect(other.status).toBe(200);
+    expect(third.headers.get("x-ms-resource-unit")).toBe("1");
+    expect((await graph(sandbox, "GET", "/subscribedSkus")).headers.get("x-ms-resource-unit")).toBe("3");
   });
 
   it("answers 503 and 504 by method, and spreads a rate evenly", async () => {
@@ -62,6 +64,36 @@ describe("sandbox fault rules", () => {
   });
 });
 
+describe("sandbox budget rule (Graph's resource-unit token bucket)", () => {
+  it("spends resource units, answers 429 with the Retry-After that refills enough, and counts $batch items one by one", async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const budgeted = await startSandbox({ now: () => now });
+    try {
+      await control(budgeted, "POST", "/faults", { kind: "budget", path: "/v1.0/users/*", capacity: 3, windowSeconds: 10 });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await graph(budgeted, "GET", `/users/${DEMO.adele}`)).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const throttled = await graph(budgeted, "GET", `/users/${DEMO.adele}`);
+      expect(throttled.headers.get("retry-after")).toBe("4"); // 1 unit refills in 3.33 s
+      expect(throttled.headers.get("x-ms-throttle-information")).toBe("ResourceUnitLimitExceeded");
+      now += 4_000;
+      expect((await graph(budgeted, "GET", `/users/${DEMO.adele}`)).status).toBe(200);
+      now += 10_000;
+      const batch = await graph(budgeted, "POST", "/$batch", { requests: ["a", "b", "c", "d"].map((id) => ({ id, method: "GET", url: `/users/${DEMO.adele}` })) });
+      expect(batch.status).toBe(200);
+      expect(batch.body.responses.map((r: { status: number }) => r.status).sort()).toEqual([200, 200, 200, 429]);
+    } finally {
+      await budgeted.close();
+    }
+  });
+
+  it("refuses a budget rule without capacity", async () => {
+    const answer = await control(sandbox, "POST", "/faults", { kind: "budget", windowSeconds: 10 });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.message).toContain("capacity");
+  });
+});
+
 describe("sandbox control surface", () => {
   it("logs method, path, query, masked body, status and time; DELETE clears", async () => {
     await graph(sandbox, "PATCH", `/users/${DEMO.ben}?x=1`, { passwordProfile: { password: "Sup3r$ecret-value" } });
@@ -70,6 +102,9 @@ describe("sandbox control surface", () => {
       method: "PATCH", path: `/v1.0/users/${DEMO.ben}`, query: { x: "1" }, body: { passwordProfile: { password: "***" } }, status: 204, time: "2026-01-02T03:04:05.000Z",
     })]);
     expect(JSON.stringify(sandbox.requests())).not.toContain("Sup3r$ecret-value");
+    const broken = await fetch(`${sandbox.graphBaseUrl}/users/${DEMO.ben}`, { method: "PATCH", headers: { authorization: "Bearer t" }, body: '{"passwordProfile": {"password": "Leak3d!secret"' });
+    expect(broken.status).toBe(400);
+    expect(JSON.stringify(sandbox.requests())).not.toContain("Leak3d!secret");
     expect((await control(sandbox, "DELETE", "/requests")).status).toBe(204);
     expect(sandbox.requests()).toEqual([]);
   });
@@ -89,8 +124,15 @@ describe("sandbox control surface", () => {
     expect(sandbox.tenant.users).toHaveLength(dump.users.length);
   });
 
+  it("refuses a body over 4 MB with 413 in the Graph envelope", async () => {
+    const answer = await graph(sandbox, "PATCH", `/users/${DEMO.ben}`, { jobTitle: "x".repeat(4 * 1024 * 1024) });
+    expect(answer.status).toBe(413);
+    expect(answer.body.error).toMatchObject({ code: "RequestEntityTooLarge", innerError: { date: "2026-01-02T03:04:05" } });
+    expect(sandbox.tenant.users.find((u) => u.id === DEMO.ben)?.jobTitle).toBe("Account Executive");
+  });
+
   it("sends /subscriptions/ paths to the ARM handler", async () => {
-    const response = await fetch(`${sandbox.url}/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Automation/automationAccounts/aa/jobs/j1?api-version=2023-11-01`);
+    const response = await fetch(`${sandbox.url}/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Automation/automationAccounts/aa/jobs/j1?api-version=2023-11-01`, { headers: { authorization: "Bearer sandbox" } });
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("ResourceNotFound");
     expect(sandbox.requests().at(-1)).toMatchObject({ path: expect.stringContaining("/subscriptions/0000/"), status: 404 });

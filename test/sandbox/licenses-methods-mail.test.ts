@@ -19,6 +19,8 @@ describe("sandbox licences", () => {
     expect(answer.status).toBe(200);
     expect(answer.body.assignedLicenses).toContainEqual({ skuId: DEMO.e3, disabledPlans: [] });
     expect(await seats(DEMO.e3)).toEqual({ consumed: before.consumed + 1, enabled: before.enabled });
+    const details = await graph(sandbox, "GET", `/users/${DEMO.diego}/licenseDetails`);
+    expect(details.body.value.map((d: { skuPartNumber: string }) => d.skuPartNumber).sort()).toEqual(["SPB", "SPE_E3"]);
   });
 
   it("refuses a user without usageLocation, a full SKU, a missing removeLicenses, a malformed skuId and removing what is not assigned", async () => {
