@@ -8,7 +8,7 @@ export function toGraphResponse(status: number, headers: Record<string, string>,
 }
 
 /** JSON when it parses, the text itself otherwise, null when there is nothing. */
-export function parseBody(text: string): unknown {
+function parseBody(text: string): unknown {
   if (text.trim() === "") return null;
   try {
     return JSON.parse(text) as unknown;

@@ -111,6 +111,25 @@ describe("Graph client answers", () => {
     expect(server.requests[0]).toMatchObject({ path: "/v1.0/me", headers: { authorization: "Bearer static-sandbox-token" } });
   });
 
+  it("reuses kept-alive connections across sequential requests", async () => {
+    server = await startScriptedServer(() => ({ status: 200, body: {} }));
+    const { client } = clientFor(server);
+    close = () => client.close();
+    for (let i = 0; i < 10; i++) await client.request({ method: "GET", path: `/users/u${i}` });
+    // undici may open a second socket while the first is being released; never one per request.
+    expect(new Set(server.requests.map((r) => r.remotePort)).size).toBeLessThanOrEqual(2);
+  });
+
+  it("fails with GRAPH_AUTH, sending nothing, when no token can be had", async () => {
+    server = await startScriptedServer(() => ({ status: 200 }));
+    const tokens = { getToken: () => Promise.reject(new IntentError("GRAPH_AUTH", "No access token for Microsoft Graph from the managed identity credential")) };
+    const { client, events } = clientFor(server, { tokens });
+    close = () => client.close();
+    await expect(client.request({ method: "GET", path: "/me" })).rejects.toMatchObject({ code: "GRAPH_AUTH" });
+    expect(server.requests).toHaveLength(0);
+    expect(events.map((e) => [e.name, e.fields.error])).toEqual([["graph.request", "GRAPH_AUTH"]]);
+  });
+
   it("works against any base path, as a national cloud's URL has", async () => {
     server = await startScriptedServer(() => ({ status: 200, body: { value: [] } }));
     const { client } = clientFor(server, { baseUrl: `${server.origin}/gov/v1.0/` });

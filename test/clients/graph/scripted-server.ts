@@ -11,6 +11,8 @@ export interface ArrivedRequest {
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
   at: number;
+  /** The client's port: equal ports mean one kept-alive connection. */
+  remotePort: number | undefined;
 }
 
 export type Reply =
@@ -49,6 +51,7 @@ export async function startScriptedServer(
       headers: req.headers,
       body: parsed(text),
       at: clock?.now() ?? Date.now(),
+      remotePort: req.socket.remotePort,
     };
     requests.push(arrived);
     const reply = await script(arrived, requests.length - 1);
