@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   FIELD_INVALID: "One or more intent fields are missing or invalid.",
   RUN_NOT_FOUND: "No run has this id.",
   RUN_IN_PROGRESS: "The run is still in progress.",
+  RUN_ABANDONED: "A long run's queued continuation failed too often, or could not be opened, and the run was ended.",
 
   // ---- run time ---------------------------------------------------------------------------
   TEMPLATE_RENDER: "A template could not be rendered with the run's values.",

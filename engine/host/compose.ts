@@ -20,7 +20,7 @@ export interface HostParts {
   engine: IntentEngine;
   graph: GraphClient;
   clock: Clock;
-  sharedSecret: string;
+  sharedSecret: () => Promise<string>;
   /** Values intents may read as `{{settings.NAME}}`. */
   intentSettings: Readonly<Record<string, string | undefined>>;
 }
@@ -39,7 +39,7 @@ export async function composePipeline(settings: AppSettings, parts: HostParts): 
   return {
     engine: parts.engine,
     store,
-    queue: new StorageContinuationQueue(queue),
+    queue: new StorageContinuationQueue(queue, parts.sharedSecret),
     notifier,
     services: { graph: parts.graph, clock: parts.clock, settings: parts.intentSettings },
     clock: parts.clock,

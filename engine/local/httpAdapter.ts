@@ -83,7 +83,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       response.end(JSON.stringify({ message: "Something went wrong on our side; the helpdesk has been told." }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(new Error(error.code === "EADDRINUSE" ? `port ${options.port} is already in use; pick another with --port or PORT` : error.message)));
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve);
+  });
   const address = server.address() as AddressInfo;
   return {
     url: `http://${options.host ?? "127.0.0.1"}:${address.port}`,

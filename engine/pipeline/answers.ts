@@ -19,6 +19,9 @@ const END_USER_MESSAGES: Partial<Record<IntentError["code"], { status: number; m
   CONFIG_MISSING: { status: 500, message: "The service is not set up correctly; the helpdesk has been told." },
 };
 
+/** The end-user sentence of a run that ended without a message of its own intent. */
+export const FAILED_MESSAGE = "The request could not be completed; the helpdesk has been told.";
+
 const UNEXPECTED = { status: 500, message: "Something went wrong on our side; the helpdesk has been told." };
 
 /** An answer for a request that never became a run (or whose run could not be read). */

@@ -3,10 +3,11 @@
  * intent, map its fields, claim the run, execute. Each refusal happens before anything runs.
  */
 import { ensureIntentError, IntentError } from "../errors";
-import type { EventSink, RunContext } from "../runtime/types";
+import type { EventSink } from "../runtime/types";
 import { idempotencyKey, runIdFor } from "../store/runKey";
 import { errorAnswer, recordAnswer, runAnswer } from "./answers";
 import { readLimitedBody } from "./body";
+import { runContextFor } from "./runContext";
 import { runClaimed } from "./runner";
 import { SECRET_HEADER, sharedSecretMatches } from "./sharedSecret";
 import type { HttpAnswer, IncomingRequest, PipelineDeps, WebhookPayload } from "./types";
@@ -18,7 +19,7 @@ export function unauthorized(): HttpAnswer {
 
 export async function handleIntent(deps: PipelineDeps, request: IncomingRequest, events: EventSink): Promise<HttpAnswer> {
   // Nothing about an unauthenticated request is read, parsed or logged.
-  if (!sharedSecretMatches(request.header(SECRET_HEADER), deps.settings.sharedSecret)) {
+  if (!sharedSecretMatches(request.header(SECRET_HEADER), await deps.settings.sharedSecret())) {
     events("rejected", { status: 401 });
     return unauthorized();
   }
@@ -31,17 +32,6 @@ export async function handleIntent(deps: PipelineDeps, request: IncomingRequest,
     events("rejected", { code: error.code });
     return errorAnswer(error, error.code === "WEBHOOK_INVALID" ? { errors: error.details } : {});
   }
-}
-
-function runContextFor(payload: WebhookPayload, runId: string, intentName: string): RunContext {
-  return {
-    runId,
-    ticketId: payload.meta_data.ticket_id,
-    intentName,
-    contactName: payload.meta_data.contact_name,
-    contactEmail: payload.meta_data.contact_email,
-    companyName: payload.meta_data.company_name,
-  };
 }
 
 async function process(deps: PipelineDeps, payload: WebhookPayload, events: EventSink): Promise<HttpAnswer> {
@@ -70,7 +60,7 @@ async function process(deps: PipelineDeps, payload: WebhookPayload, events: Even
     return recordAnswer(claim.record, { duplicate: true });
   }
   if (claim.takenOver) events("taken_over", { runId, attempts: claim.lease.record.attempts });
-  const run = runContextFor(payload, runId, intent.name);
+  const run = runContextFor(runId, intent.name, ticketId, payload);
   const result = await runClaimed(deps, {
     intent, payload, fields: mapped.fields, secretValues: mapped.secretValues, run, lease: claim.lease, budgetMs: deps.settings.runBudgetMs,
   }, events);

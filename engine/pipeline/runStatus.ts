@@ -12,7 +12,7 @@ function notFound(): HttpAnswer {
 }
 
 export async function handleRunStatus(deps: PipelineDeps, request: IncomingRequest, runId: string, events: EventSink): Promise<HttpAnswer> {
-  if (!sharedSecretMatches(request.header(SECRET_HEADER), deps.settings.sharedSecret)) {
+  if (!sharedSecretMatches(request.header(SECRET_HEADER), await deps.settings.sharedSecret())) {
     events("rejected", { status: 401 });
     return unauthorized();
   }

@@ -5,6 +5,7 @@
 import { ensureIntentError } from "../errors";
 import type { EventSink, RunContext, RunResult } from "../runtime/types";
 import type { Lease } from "../store/types";
+import { FAILED_MESSAGE } from "./answers";
 import type { EngineIntent, PipelineDeps, WebhookPayload } from "./types";
 
 export interface ClaimedRun {
@@ -21,7 +22,7 @@ function crashed(thrown: unknown): RunResult {
   const error = ensureIntentError(thrown);
   return {
     status: "failed",
-    message: "The request could not be completed; the helpdesk has been told.",
+    message: FAILED_MESSAGE,
     steps: [],
     error: error.code === "INTERNAL" ? { code: "INTERNAL", message: "An unexpected error occurred." } : error.toJSON(),
   };

@@ -52,7 +52,8 @@ export interface IncomingRequest {
 }
 
 export interface PipelineSettings {
-  sharedSecret: string;
+  /** The X-Intent-Secret value; read per request so a rotated secret (Key Vault, cached) is picked up. */
+  sharedSecret: () => Promise<string>;
   maxBodyBytes: number;
   /** How long the HTTP handler lets a run go before answering 202 and queueing the rest. */
   runBudgetMs: number;

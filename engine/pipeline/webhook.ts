@@ -59,7 +59,7 @@ export function parseWebhook(raw: Buffer): WebhookPayload {
     intent_fields: valid.intent_fields,
     meta_data: {
       // "0055" and 55 are one ticket, so one idempotency key.
-      ticket_id: BigInt(valid.meta_data.ticket_id).toString(),
+      ticket_id: BigInt(String(valid.meta_data.ticket_id).trim()).toString(),
       contact_name: valid.meta_data.contact_name,
       contact_email: valid.meta_data.contact_email,
       company_name: valid.meta_data.company_name,

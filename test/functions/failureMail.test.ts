@@ -84,14 +84,29 @@ describe("failure notification over Graph", () => {
     expect(answer.status).toBe(202);
     const queue = new QueueClient(azurite.connectionString, CONTINUATION_QUEUE);
     const [item] = (await queue.receiveMessages({ numberOfMessages: 1 })).receivedMessageItems;
+    expect(Buffer.from(item!.messageText, "base64").toString("utf8")).not.toContain("jo@contoso.com"); // sealed
     const mailsBefore = graph.requests.filter((r) => r.path.endsWith("/sendMail")).length;
     const handler = continuationHandler(async () => app.deps);
     const context = new InvocationContext({ invocationId: "poison-1", functionName: "continueRun", triggerMetadata: { dequeueCount: 6 }, logHandler: () => undefined });
     await handler(Buffer.from(item!.messageText, "base64").toString("utf8"), context);
     const run = await app.getRun(answer.body.runId);
     expect(run.body.status).toBe("failed");
-    expect(run.body.error.code).toBe("STEP_TIMEOUT");
+    expect(run.body.error.code).toBe("RUN_ABANDONED");
     expect(graph.requests.filter((r) => r.path.endsWith("/sendMail")).length).toBe(mailsBefore + 1);
     expect(graph.requests.some((r) => r.path === "/users/jo%40contoso.com/convert")).toBe(false);
+  });
+
+  it("ends a run whose continuation was sealed under a secret since rotated", async () => {
+    const answer = await app.post(webhook("User Offboarding", { "User Email": "kai@contoso.com" }, 3004));
+    expect(answer.status).toBe(202);
+    const queue = new QueueClient(azurite.connectionString, CONTINUATION_QUEUE);
+    const [item] = (await queue.receiveMessages({ numberOfMessages: 1 })).receivedMessageItems;
+    const rotated = { ...app.deps, settings: { ...app.deps.settings, sharedSecret: async () => "rotated-secret" } };
+    const context = new InvocationContext({ invocationId: "rotated-1", functionName: "continueRun", triggerMetadata: { dequeueCount: 1 }, logHandler: () => undefined });
+    await continuationHandler(async () => rotated)(Buffer.from(item!.messageText, "base64").toString("utf8"), context);
+    const run = await app.getRun(answer.body.runId);
+    expect(run.body.status).toBe("failed");
+    expect(run.body.error.code).toBe("RUN_ABANDONED");
+    expect(graph.requests.some((r) => r.path === "/users/kai%40contoso.com/convert")).toBe(false);
   });
 });

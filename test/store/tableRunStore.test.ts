@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunResult, StepResult } from "../../engine/runtime/types";
 import { TableRunStore } from "../../engine/store/tableRunStore";
 import { openTable } from "../../engine/store/tables";
-import { manualClock } from "../functions/support/clock";
+import { createManualClock } from "../support/manual-clock";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
 
 let azurite: RunningAzurite;
 let store: TableRunStore;
 let other: TableRunStore;
-const clock = manualClock();
+const clock = createManualClock(Date.now());
 const LEASE = 60_000;
 let counter = 0;
 

@@ -4,7 +4,7 @@
  * CLOCK_OFFSET_MS (this instance's clock runs ahead, so earlier leases read as expired).
  */
 import { fakeEngine } from "./fakeEngine";
-import { manualClock } from "./clock";
+import { createManualClock } from "../../support/manual-clock";
 import { startApp } from "./harness";
 import { ADD_TO_GROUP, THREE_WRITES } from "./intents";
 import { fetchGraphClient } from "./loopbackGraph";
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     connectionString: process.env.STORAGE ?? "",
     engine,
     graph: fetchGraphClient(process.env.GRAPH_URL ?? ""),
-    clock: manualClock(Date.now() + Number(process.env.CLOCK_OFFSET_MS ?? 0)),
+    clock: createManualClock(Date.now() + Number(process.env.CLOCK_OFFSET_MS ?? 0)),
   });
   process.stdout.write(JSON.stringify({ url: app.url }) + "\n");
 }

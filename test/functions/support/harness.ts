@@ -12,7 +12,7 @@ import { startQueuePoller, type QueuePoller } from "../../../engine/local/queueP
 import { MAX_BODY_BYTES } from "../../../engine/pipeline/body";
 import type { PipelineDeps } from "../../../engine/pipeline/types";
 import { CONTINUATION_QUEUE } from "../../../engine/store/continuationQueue";
-import { manualClock } from "./clock";
+import { createManualClock, type ManualClock } from "../../support/manual-clock";
 import type { FakeEngine } from "./fakeEngine";
 import type { GraphClient } from "../../../engine/clients/graph/types";
 
@@ -21,7 +21,7 @@ export const SECRET = "test-shared-secret-4c1d";
 export interface App {
   url: string;
   deps: PipelineDeps;
-  clock: ReturnType<typeof manualClock>;
+  clock: ManualClock;
   logs: string[];
   poller: QueuePoller;
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
@@ -34,11 +34,11 @@ export interface AppOptions {
   engine: FakeEngine;
   graph: GraphClient;
   env?: Record<string, string>;
-  clock?: ReturnType<typeof manualClock>;
+  clock?: ManualClock;
 }
 
 export async function startApp(options: AppOptions): Promise<App> {
-  const clock = options.clock ?? manualClock();
+  const clock = options.clock ?? createManualClock(Date.now());
   const settings = loadSettings({
     AzureWebJobsStorage: options.connectionString,
     NOTIFICATION_MAILBOX: "automation@contoso.com",
@@ -48,7 +48,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     ...options.env,
   });
   const deps = await composePipeline(settings, {
-    engine: options.engine, graph: options.graph, clock, sharedSecret: SECRET, intentSettings: {},
+    engine: options.engine, graph: options.graph, clock, sharedSecret: async () => SECRET, intentSettings: {},
   });
   const logs: string[] = [];
   const log = (_level: string, line: string) => { logs.push(line); };
