@@ -36,11 +36,8 @@ try {
         Write-Result 'ok' "$UserPrincipalName is already a shared mailbox." @{ mailbox = $UserPrincipalName; recipientTypeDetails = 'SharedMailbox' }
     }
     else {
-        Set-Mailbox -Identity $mailbox.Identity -Type Shared
-        $after = Get-EXOMailbox -Identity $mailbox.Identity -Properties RecipientTypeDetails
-        if ($after.RecipientTypeDetails -ne 'SharedMailbox') {
-            throw "Set-Mailbox -Type Shared left $UserPrincipalName as $($after.RecipientTypeDetails)."
-        }
+        # With ErrorActionPreference Stop, a refused conversion throws; no re-read (it may lag).
+        Set-Mailbox -Identity $mailbox.PrimarySmtpAddress -Type Shared
         Write-Result 'changed' "$UserPrincipalName was converted to a shared mailbox." @{ mailbox = $UserPrincipalName; recipientTypeDetails = 'SharedMailbox' }
     }
 }

@@ -43,7 +43,7 @@ try {
     foreach ($group in $groups) {
         if ($group.IsDirSynced) { $skipped.Add("$($group.DisplayName) (synced from on-premises)"); continue }
         try {
-            Remove-DistributionGroupMember -Identity $group.Identity -Member $member.Identity -BypassSecurityGroupManagerCheck -Confirm:$false
+            Remove-DistributionGroupMember -Identity $group.PrimarySmtpAddress -Member $member.PrimarySmtpAddress -BypassSecurityGroupManagerCheck -Confirm:$false
             $removed.Add($group.DisplayName)
         }
         catch { $errors.Add("$($group.DisplayName): $($_.Exception.Message)") }

@@ -50,11 +50,11 @@ try {
         Write-Result 'ok' "$UserPrincipalName $state." $detail
     }
     elseif ($null -eq $wanted) {
-        Set-Mailbox -Identity $mailbox.Identity -ForwardingSmtpAddress $null -DeliverToMailboxAndForward $false
+        Set-Mailbox -Identity $mailbox.PrimarySmtpAddress -ForwardingSmtpAddress $null -DeliverToMailboxAndForward $false
         Write-Result 'changed' "Forwarding was removed from $UserPrincipalName." $detail
     }
     else {
-        Set-Mailbox -Identity $mailbox.Identity -ForwardingSmtpAddress "smtp:$wanted" -DeliverToMailboxAndForward $keepCopy
+        Set-Mailbox -Identity $mailbox.PrimarySmtpAddress -ForwardingSmtpAddress "smtp:$wanted" -DeliverToMailboxAndForward $keepCopy
         Write-Result 'changed' "$UserPrincipalName now forwards to $wanted." $detail
     }
 }

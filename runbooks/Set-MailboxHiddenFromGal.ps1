@@ -41,7 +41,7 @@ try {
         Write-Result 'ok' "$UserPrincipalName is already $word the address lists." @{ mailbox = $UserPrincipalName; hidden = $wantHidden }
     }
     else {
-        Set-Mailbox -Identity $mailbox.Identity -HiddenFromAddressListsEnabled $wantHidden
+        Set-Mailbox -Identity $mailbox.PrimarySmtpAddress -HiddenFromAddressListsEnabled $wantHidden
         Write-Result 'changed' "$UserPrincipalName is now $word the address lists." @{ mailbox = $UserPrincipalName; hidden = $wantHidden }
     }
 }

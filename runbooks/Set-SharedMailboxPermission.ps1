@@ -56,12 +56,12 @@ function Test-HoldsPermission([object[]]$Identities, [object]$Target) {
 function Get-PermissionHolders([object]$Mailbox, [string]$Type) {
     switch ($Type) {
         'FullAccess' {
-            return Get-MailboxPermission -Identity $Mailbox.Identity |
+            return Get-MailboxPermission -Identity $Mailbox.PrimarySmtpAddress |
                 Where-Object { -not $_.IsInherited -and -not $_.Deny -and $_.AccessRights -contains 'FullAccess' } |
                 ForEach-Object { $_.User }
         }
         'SendAs' {
-            return Get-RecipientPermission -Identity $Mailbox.Identity -AccessRights SendAs |
+            return Get-RecipientPermission -Identity $Mailbox.PrimarySmtpAddress -AccessRights SendAs |
                 Where-Object { $_.AccessControlType -eq 'Allow' } |
                 ForEach-Object { $_.Trustee }
         }
@@ -73,16 +73,16 @@ function Set-Permission([object]$Mailbox, [object]$User, [string]$Type, [bool]$G
     $who = $User.PrimarySmtpAddress
     switch ($Type) {
         'FullAccess' {
-            if ($Grant) { Add-MailboxPermission -Identity $Mailbox.Identity -User $who -AccessRights FullAccess -InheritanceType All -AutoMapping $true | Out-Null }
-            else { Remove-MailboxPermission -Identity $Mailbox.Identity -User $who -AccessRights FullAccess -InheritanceType All -Confirm:$false }
+            if ($Grant) { Add-MailboxPermission -Identity $Mailbox.PrimarySmtpAddress -User $who -AccessRights FullAccess -InheritanceType All -AutoMapping $true | Out-Null }
+            else { Remove-MailboxPermission -Identity $Mailbox.PrimarySmtpAddress -User $who -AccessRights FullAccess -InheritanceType All -Confirm:$false }
         }
         'SendAs' {
-            if ($Grant) { Add-RecipientPermission -Identity $Mailbox.Identity -Trustee $who -AccessRights SendAs -Confirm:$false | Out-Null }
-            else { Remove-RecipientPermission -Identity $Mailbox.Identity -Trustee $who -AccessRights SendAs -Confirm:$false }
+            if ($Grant) { Add-RecipientPermission -Identity $Mailbox.PrimarySmtpAddress -Trustee $who -AccessRights SendAs -Confirm:$false | Out-Null }
+            else { Remove-RecipientPermission -Identity $Mailbox.PrimarySmtpAddress -Trustee $who -AccessRights SendAs -Confirm:$false }
         }
         'SendOnBehalf' {
-            if ($Grant) { Set-Mailbox -Identity $Mailbox.Identity -GrantSendOnBehalfTo @{ Add = $who } }
-            else { Set-Mailbox -Identity $Mailbox.Identity -GrantSendOnBehalfTo @{ Remove = $who } }
+            if ($Grant) { Set-Mailbox -Identity $Mailbox.PrimarySmtpAddress -GrantSendOnBehalfTo @{ Add = $who } }
+            else { Set-Mailbox -Identity $Mailbox.PrimarySmtpAddress -GrantSendOnBehalfTo @{ Remove = $who } }
         }
     }
 }

@@ -1,4 +1,4 @@
-import { automationClientFor, deterministicJobName, loadRunbookManifest, parseRunbookResult } from "../clients/arm";
+import { automationClientFor, automationErrorStatus, deterministicJobName, loadRunbookManifest, parseRunbookResult } from "../clients/arm";
 import type { AutomationJob, RunbookResult } from "../clients/arm";
 import { lintRunbookStep } from "../clients/arm/runbook-lint";
 import { IntentError } from "../errors";
@@ -95,7 +95,7 @@ async function pollJob(jobName: string, input: RunbookStepInput, ctx: StepRunCon
   try {
     return await automation.getJob(jobName, { signal: ctx.signal });
   } catch (error) {
-    if (!(error instanceof IntentError) || (error.details as { status?: number } | undefined)?.status !== 404) throw error;
+    if (automationErrorStatus(error) !== 404) throw error;
     return automation.startJob(jobName, input.runbook, jobParameters(input), { signal: ctx.signal });
   }
 }

@@ -62,14 +62,14 @@ export async function handleArmRequest(req: IncomingMessage, res: ServerResponse
   if (rest.length === 3) {
     if (req.method !== "GET") return methodNotAllowed(res, req.method);
     const job = store.get(jobName);
-    if (!job) return jobNotFound(res, jobName);
+    if (!job) return jobNotFound(res, scope, jobName);
     res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
     res.end(job.output.map((line) => `${line}\n`).join(""));
     return 200;
   }
   if (req.method === "GET") {
     const job = store.get(jobName);
-    if (!job) return jobNotFound(res, jobName);
+    if (!job) return jobNotFound(res, scope, jobName);
     return send(res, 200, jobResource(scope, store.poll(job, ctx.now())));
   }
   if (req.method === "PUT") {
@@ -104,8 +104,9 @@ function notFound(res: ServerResponse, path: string): number {
   return send(res, 404, armError("ResourceNotFound", `The Resource '${path}' was not found.`));
 }
 
-function jobNotFound(res: ServerResponse, jobName: string): number {
-  return send(res, 404, armError("NotFound", `The job '${jobName}' was not found.`));
+function jobNotFound(res: ServerResponse, scope: JobScope, jobName: string): number {
+  const resource = `Microsoft.Automation/automationAccounts/${scope.account}/jobs/${jobName}`;
+  return send(res, 404, armError("ResourceNotFound", `The Resource '${resource}' under resource group '${scope.resourceGroup}' was not found.`));
 }
 
 function methodNotAllowed(res: ServerResponse, method: string | undefined): number {

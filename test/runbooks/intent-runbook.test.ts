@@ -1,4 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import * as lintCommand from "../../engine/cli/commands/lint";
 import { createAutomationClient, readAutomationSettings } from "../../engine/clients/arm";
 import { execute } from "../../engine/runtime/interpreter";
 import type { RunJournal, StepCheckpoint } from "../../engine/runtime/types";
@@ -50,6 +54,21 @@ describe("automation:runbook through the linter and the interpreter", () => {
       [20, "Runbook 'Convert-ToSharedMailbox' needs parameter 'UserPrincipalName'."],
     ]);
     expect(runbookFindings[0]!.file).toBe("intents/convert.yaml");
+  });
+
+  it("npx intents lint prints the misspelt parameter as file:line:col and exits 1", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "runbook-lint-")), "convert.yaml");
+    writeFileSync(file, intentYaml("UserPrincipleName"));
+    let printed = "";
+    const capture = (chunk: unknown) => ((printed += String(chunk)), true);
+    vi.spyOn(process.stdout, "write").mockImplementation(capture);
+    vi.spyOn(process.stderr, "write").mockImplementation(capture);
+    try {
+      expect(await lintCommand.run([file])).toBe(1);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(printed).toMatch(/convert\.yaml:20:\d+ SPEC_RUNBOOK_PARAMETER Runbook 'Convert-ToSharedMailbox' has no parameter 'UserPrincipleName'/);
   });
 
   describe("against the sandbox ARM API", () => {

@@ -42,7 +42,7 @@ describe("automation:runbook over HTTP against the sandbox ARM API", () => {
       deliveries.push(await driveStep(convert, { services, runId: "run-redelivered", stepId: "convert" }));
     }
     expect(server.jobs.list()).toHaveLength(1);
-    expect(server.requests.filter((request) => request.method === "PUT")).toHaveLength(3);
+    expect(server.requests().filter((request) => request.method === "PUT")).toHaveLength(3);
     expect(deliveries.map((result) => (result.answer?.response as { status: string }).status)).toEqual(["changed", "changed", "changed"]);
     expect(alexMailbox().type).toBe("SharedMailbox");
   });
@@ -98,15 +98,15 @@ describe("automation:runbook over HTTP against the sandbox ARM API", () => {
 
     const resumed = await driveStep(convert, { services, runId: "run-q", stepId: "convert", state: first.suspendedState });
     expect(resumed.answer?.response).toMatchObject({ status: "changed" });
-    expect(server.requests.filter((request) => request.method === "PUT")).toHaveLength(1);
+    expect(server.requests().filter((request) => request.method === "PUT")).toHaveLength(1);
     expect(server.jobs.list()).toHaveLength(1);
   });
 
   it("keeps polling through a transient ARM outage when creating the job", async () => {
-    server.faults.push({ method: "PUT", pathIncludes: "/jobs/", status: 503, times: 1 });
+    await server.fault({ kind: "unavailable", method: "PUT", path: "/subscriptions/*/jobs/*", times: 1 });
     const result = await driveStep(convert, { services: runbookServices(server.url, clock), runId: "run-o", stepId: "convert" });
     expect(result.answer?.response).toMatchObject({ status: "changed" });
-    expect(server.requests.map((request) => `${request.method} ${request.status}`)).toEqual(["PUT 503", "PUT 201", "GET 200", "GET 200", "GET 200"]);
+    expect(server.requests().map((request) => `${request.method} ${request.status}`)).toEqual(["PUT 503", "PUT 201", "GET 200", "GET 200", "GET 200"]);
   });
 
   it("completes a job after the configured time on the sandbox clock", async () => {
@@ -126,6 +126,12 @@ describe("automation:runbook over HTTP against the sandbox ARM API", () => {
     expect(failed.error?.message).toContain("Quota exceeded.");
     const next = await driveStep(convert, { services: runbookServices(server.url, clock), runId: "run-h2", stepId: "convert" });
     expect(next.answer?.response).toMatchObject({ status: "changed" });
+  });
+
+  it("records the job start as an event with names only, never the runbook's parameters", async () => {
+    const events: Array<[string, Record<string, unknown>]> = [];
+    await driveStep(convert, { services: runbookServices(server.url, clock, events), runId: "run-e", stepId: "convert" });
+    expect(events).toEqual([["runbook.job.started", { runbook: "Convert-ToSharedMailbox", jobName: deterministicJobName("run-e", "convert"), stepId: "convert" }]]);
   });
 
   it("answers as soon as the job exists when wait is false", async () => {

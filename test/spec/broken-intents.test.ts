@@ -14,7 +14,7 @@ const expected: Record<string, { code: string; line: number; col: number; messag
   "duplicate-step-id.yaml": { code: "SPEC_DUPLICATE_STEP_ID", line: 13, col: 9, message: /"read" is used twice/ },
   "duplicate-field-label.yaml": { code: "SPEC_DUPLICATE_FIELD_LABEL", line: 9, col: 18, message: /"userEmail" and "mail"/ },
   "duplicate-intent-name.yaml": { code: "SPEC_DUPLICATE_INTENT_NAME", line: 4, col: 23, message: /repeats the intent's name/ },
-  "unknown-step-kind.yaml": { code: "SPEC_UNKNOWN_STEP_KIND", line: 11, col: 11, message: /"graph:fetch"; registered: graph:batch/ },
+  "unknown-step-kind.yaml": { code: "SPEC_UNKNOWN_STEP_KIND", line: 11, col: 11, message: /"graph:fetch"; registered: automation:runbook, graph:batch/ },
   "step-input.yaml": { code: "SPEC_STEP_INPUT", line: 14, col: 13, message: /path must be a literal/ },
   "template-syntax.yaml": { code: "SPEC_TEMPLATE_SYNTAX", line: 16, col: 14, message: /does not parse: Parse error on line 1: Expecting/ },
   "unknown-helper.yaml": { code: "SPEC_UNKNOWN_HELPER", line: 16, col: 14, message: /unknown helper "shell"/ },

@@ -41,7 +41,7 @@ export function createAutomationClient(account: AutomationAccountSettings, optio
         );
         return toJob(jobName, job);
       } catch (error) {
-        const status = error instanceof IntentError ? (error.details as { status?: number } | undefined)?.status : undefined;
+        const status = automationErrorStatus(error);
         if (status !== undefined && EXISTING_JOB_STATUSES.has(status)) {
           return getJob(jobName, callOptions);
         }
@@ -57,6 +57,11 @@ export function createAutomationClient(account: AutomationAccountSettings, optio
 }
 
 type SdkAbortSignal = AutomationModels.JobGetOptionalParams["abortSignal"];
+
+/** The HTTP status ARM answered, for an AUTOMATION_ERROR this client threw. */
+export function automationErrorStatus(error: unknown): number | undefined {
+  return error instanceof IntentError && error.code === "AUTOMATION_ERROR" ? (error.details as { status?: number } | undefined)?.status : undefined;
+}
 
 function sdkOptions(options: AutomationCallOptions): { abortSignal?: SdkAbortSignal } {
   // The SDK's AbortSignalLike predates DOM typings of `this` in onabort; a Node AbortSignal works.

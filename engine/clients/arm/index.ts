@@ -3,7 +3,7 @@ import { createAutomationClient } from "./automation-client";
 import { readAutomationSettings } from "./settings";
 import type { AutomationClient } from "./types";
 
-export { createAutomationClient, type AutomationClientOptions } from "./automation-client";
+export { automationErrorStatus, createAutomationClient, type AutomationClientOptions } from "./automation-client";
 export { readAutomationSettings, DEFAULT_ARM_BASE_URL } from "./settings";
 export { deterministicJobName } from "./job-name";
 export { parseRunbookResult, type RunbookResult } from "./runbook-result";

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAutomationClient, deterministicJobName, parseRunbookResult, readAutomationSettings } from "../../../engine/clients/arm";
+import { ManagedIdentityCredential } from "@azure/identity";
+import { armCredential } from "../../../engine/clients/arm/credential";
 import { IntentError } from "../../../engine/errors";
 import { startArmServer, type ArmServer } from "../../runbooks/support/arm-server";
 import { ARM_SETTINGS } from "../../runbooks/support/drive-step";
@@ -32,7 +34,18 @@ describe("Automation client (@azure/arm-automation) against the sandbox ARM API"
     expect(parseRunbookResult(output)).toMatchObject({ status: "changed", hidden: true });
     // The manifest's default (Hidden = 'true') was applied, as PowerShell would.
     expect(server.jobs.get("job-a")!.parameters).toEqual({ UserPrincipalName: "alex@contoso.com", Hidden: "true" });
-    expect(server.requests[0]!.path).toBe(`/subscriptions/${ARM_SETTINGS.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-intents/providers/Microsoft.Automation/automationAccounts/aa-intents/jobs/job-a`);
+    expect(server.requests()[0]!.path).toBe(`/subscriptions/${ARM_SETTINGS.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-intents/providers/Microsoft.Automation/automationAccounts/aa-intents/jobs/job-a`);
+  });
+
+  it("asks its credential for an ARM token, and uses the managed identity when no static token is set", async () => {
+    const scopes: Array<string | string[]> = [];
+    const credential = { getToken: async (scope: string | string[]) => (scopes.push(scope), { token: "mi-token", expiresOnTimestamp: Date.now() + 60_000 }) };
+    const account = readAutomationSettings({ ...ARM_SETTINGS, ARM_ACCESS_TOKEN: undefined, ARM_BASE_URL: server.url } as Record<string, string | undefined>);
+    expect(account.accessToken).toBeUndefined();
+    await createAutomationClient(account, { credential }).startJob("job-mi", "Convert-ToSharedMailbox", { UserPrincipalName: "alex@contoso.com" });
+    expect(scopes.flat()).toEqual(["https://management.azure.com/.default"]);
+    expect(armCredential(undefined)).toBeInstanceOf(ManagedIdentityCredential);
+    expect(await armCredential("static").getToken("x")).toMatchObject({ token: "static" });
   });
 
   it("answers the existing job when the same job name is created again", async () => {
@@ -41,7 +54,7 @@ describe("Automation client (@azure/arm-automation) against the sandbox ARM API"
     const again = await automation.startJob("job-b", "Convert-ToSharedMailbox", { UserPrincipalName: "alex@contoso.com" });
     expect(again.name).toBe("job-b");
     expect(server.jobs.list()).toHaveLength(1);
-    expect(server.requests.map((request) => `${request.method} ${request.status}`)).toEqual(["PUT 201", "PUT 200", "GET 200"]);
+    expect(server.requests().map((request) => `${request.method} ${request.status}`)).toEqual(["PUT 201", "PUT 200", "GET 200"]);
   });
 
   it("maps ARM errors to AUTOMATION_ERROR with ARM's code, retryable only for outages", async () => {
@@ -53,8 +66,8 @@ describe("Automation client (@azure/arm-automation) against the sandbox ARM API"
     const badParameter = await rejection(automation.startJob("job-c", "Convert-ToSharedMailbox", { Upn: "x" }));
     expect(badParameter.message).toContain("has no parameter named 'Upn'");
     const missingJob = await rejection(automation.getJob("never-created"));
-    expect(missingJob.details).toEqual({ status: 404, code: "NotFound" });
-    server.faults.push({ method: "GET", pathIncludes: "/jobs/", status: 503, times: 1 });
+    expect(missingJob.details).toEqual({ status: 404, code: "ResourceNotFound" });
+    await server.fault({ kind: "unavailable", method: "GET", path: "/subscriptions/*/jobs/*", times: 1 });
     const outage = await rejection(automation.getJob("never-created"));
     expect(outage.retryable).toBe(true);
     expect(JSON.stringify(outage)).not.toContain(ARM_SETTINGS.ARM_ACCESS_TOKEN);
