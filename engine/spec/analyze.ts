@@ -93,9 +93,11 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
     );
     const answered: Place = { scope: { ...base, response: true }, secretsAllowed: false };
     walk(step.outputs ?? {}, [...at, "outputs"], (text, path) => checkTemplate(text, path, answered));
+    // A for-each step's outcomes are decided per item, so they may name the item.
+    const answeredItem: Place = { scope: { ...itemScope, response: true }, secretsAllowed: false };
     (step.outcomes ?? []).forEach((outcome, i) => {
-      if (outcome.when) checkTemplate(outcome.when, [...at, "outcomes", i, "when"], answered);
-      if (outcome.error) checkTemplate(outcome.error.message, [...at, "outcomes", i, "error", "message"], answered);
+      if (outcome.when) checkTemplate(outcome.when, [...at, "outcomes", i, "when"], answeredItem);
+      if (outcome.error) checkTemplate(outcome.error.message, [...at, "outcomes", i, "error", "message"], answeredItem);
     });
     if (kind) checkInputShape(kind, step.with ?? {}, at, source, report);
     if (kind?.lint) kind.lint(staticStep(source, step.id, step.kind, step.with, at), (code, message, path) => report(code, message, [...at, "with", ...path]));
