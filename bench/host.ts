@@ -61,7 +61,7 @@ export function memoryPipeline(engine: IntentEngine<CompiledIntent>, parts: Serv
     services: { graph: parts.graph, ...(parts.automation ? { automation: parts.automation } : {}), clock: parts.clock, settings: parts.settings },
     clock: parts.clock,
     settings: {
-      sharedSecret: BENCH_SECRET, maxBodyBytes: MAX_BODY_BYTES, runBudgetMs: RUN_BUDGET_MS,
+      sharedSecret: async () => BENCH_SECRET, maxBodyBytes: MAX_BODY_BYTES, runBudgetMs: RUN_BUDGET_MS,
       maxDequeueCount: 5, continuationBudgetMs: RUN_BUDGET_MS, heartbeatMs: 30_000,
     },
   };

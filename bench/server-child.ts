@@ -1,44 +1,54 @@
 /**
- * The local server as `npm start` runs it (node:http adapter, real handlers, real engine, sandbox
- * tenant, and Azurite in-process or the bench's memory store), in its own process so its peak RSS
- * is its own and the load generator does not share its event loop. Prints one JSON line with its
- * URLs, then serves until killed. Usage: run-ts bench/server-child.ts <memory|azurite> <intents dir>
+ * The local server in its own process, so its peak RSS is its own and the load generator does not
+ * share its event loop. `azurite` is `npm start` itself (funcapp's dev stack: Azurite in memory,
+ * the real host composition, the queue poller); `memory` is the same handlers over the bench's
+ * memory store. Both talk to a sandbox tenant started here. Prints one JSON line with the URLs,
+ * then serves until killed. Usage: run-ts bench/server-child.ts <memory|azurite> <intents dir>
  */
 import { systemClock } from "../engine/clock";
-import { loadSettings } from "../engine/config";
 import { httpRoutes } from "../engine/functions/routes";
-import { composePipeline } from "../engine/host/compose";
 import { loadCatalog } from "../engine/index";
-import { startAzurite } from "../engine/local/azurite";
+import { startDevStack } from "../engine/local/devStack";
 import { startLocalServer } from "../engine/local/httpAdapter";
 import { MAX_BODY_BYTES } from "../engine/pipeline/body";
-import type { PipelineDeps } from "../engine/pipeline/types";
-import { startSandbox } from "../sandbox";
+import { startSandbox, type Sandbox } from "../sandbox";
 import { BENCH_SECRET, catalogEngine, memoryPipeline, RUN_BUDGET_MS, sandboxClients } from "./host";
 import { BENCH_SETTINGS, workloadsFor } from "./workloads";
 
-async function main(): Promise<void> {
-  const [store = "memory", dir] = process.argv.slice(2);
+async function memoryServer(sandbox: Sandbox, dir: string | undefined, settings: Record<string, string>): Promise<string> {
   const catalog = loadCatalog(dir);
-  const sandbox = await startSandbox();
-  // Every workload's settings at once: the server serves them all.
-  const settings: Record<string, string> = { ...BENCH_SETTINGS, ARM_BASE_URL: sandbox.armBaseUrl };
-  for (const workload of workloadsFor(catalog).workloads) Object.assign(settings, workload.settings);
   const clients = sandboxClients(sandbox, settings, systemClock);
-  const engine = catalogEngine(catalog);
-  let deps: PipelineDeps;
-  if (store === "azurite") {
-    const azurite = await startAzurite();
-    const appSettings = loadSettings({ AzureWebJobsStorage: azurite.connectionString, RUN_BUDGET_MS: String(RUN_BUDGET_MS), NOTIFICATION_MAILBOX: "reception@contoso.com", NOTIFICATION_EMAIL: "helpdesk@contoso.com" });
-    deps = await composePipeline(appSettings, { engine, graph: clients.graph, clock: systemClock, sharedSecret: BENCH_SECRET, intentSettings: settings });
-  } else {
-    deps = memoryPipeline(engine, { ...clients, clock: systemClock, settings });
-  }
+  const deps = memoryPipeline(catalogEngine(catalog), { ...clients, clock: systemClock, settings });
   const server = await startLocalServer({
     routes: httpRoutes(async () => deps).map((r) => ({ method: r.method, pattern: `/api/${r.route}`, name: r.name, handler: r.handler })),
     maxBodyBytes: MAX_BODY_BYTES,
   });
-  process.stdout.write(JSON.stringify({ url: server.url, sandboxUrl: sandbox.url }) + "\n");
+  return server.url;
+}
+
+async function devStackServer(sandbox: Sandbox, settings: Record<string, string>): Promise<string> {
+  const stack = await startDevStack({
+    env: {
+      ...process.env, ...settings,
+      GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox-graph-token",
+      INTENT_SHARED_SECRET: BENCH_SECRET, RUN_BUDGET_MS: String(RUN_BUDGET_MS),
+      NOTIFICATION_MAILBOX: "reception@contoso.com", NOTIFICATION_EMAIL: "helpdesk@contoso.com",
+    },
+    port: 0,
+    azuriteLocation: null,
+  });
+  return stack.url;
+}
+
+async function main(): Promise<void> {
+  const [store = "memory", dir] = process.argv.slice(2);
+  const sandbox = await startSandbox();
+  // Every workload's settings at once: one server serves them all.
+  const settings: Record<string, string> = { ...BENCH_SETTINGS };
+  for (const workload of workloadsFor(loadCatalog(dir)).workloads) Object.assign(settings, workload.settings);
+  settings.ARM_BASE_URL = sandbox.armBaseUrl;
+  const url = store === "azurite" ? await devStackServer(sandbox, settings) : await memoryServer(sandbox, dir, settings);
+  process.stdout.write(JSON.stringify({ url, sandboxUrl: sandbox.url }) + "\n");
 }
 
 main().catch((error: unknown) => {
