@@ -23,6 +23,8 @@ export interface Results {
   roundTrips: RoundTripFigure[];
   latencyMs: number;
   throughput: ThroughputFigure[];
+  /** The intents the load rotates over. */
+  throughputIntents: string[];
   duplicates: DuplicateFigure[];
   storm: StormFigure & { rate: number; retryAfterSec: number };
   targets: Array<{ what: string; target: string; measured: string; met: boolean }>;
@@ -70,12 +72,12 @@ export function formatResults(r: Results): string {
   out.push(table(`Round trips and end-to-end at ${r.latencyMs} ms per request`, ["intent", "ours graph+arm", "ours dependent", "ours ms", "seed graph+arm", "seed dependent", "seed ms", "ours status"],
     r.roundTrips.map((x) => [x.intent, `${x.ours.graph}+${x.ours.arm}`, String(x.ours.dependent), f(x.ours.ms, 0),
       x.seed ? `${x.seed.graph}+${x.seed.arm}` : "—", x.seed ? String(x.seed.dependent) : "—", x.seed ? f(x.seed.ms, 0) : "—", x.ours.status])));
-  out.push(table("Local server, POST /api/intent, unique tickets", ["store", "req/s", "requests", "p50 ms", "p99 ms", "non-2xx", "errors", "peak RSS MiB"],
+  out.push(table(`Local server, POST /api/intent, unique tickets, rotating over: ${r.throughputIntents.join(", ")}`, ["store", "req/s", "requests", "p50 ms", "p99 ms", "non-2xx", "errors", "peak RSS MiB"],
     r.throughput.map((x) => [x.store, f(x.requestsPerSec), String(x.total), f(x.latencyP50Ms), f(x.latencyP99Ms), String(x.non2xx), String(x.errors), f(x.peakRssMiB)])));
   out.push(table("100 concurrent deliveries of one webhook", ["store", "executions", "distinct runIds", "answered duplicate"],
     r.duplicates.map((x) => [x.store, f(x.executions, 2), String(x.distinctRunIds), String(x.answeredAsDuplicate)])));
   const s = r.storm;
-  out.push(table(`429 storm (${s.rate * 100}% of Graph requests and batch items, Retry-After ${s.retryAfterSec} s)`, ["runs", "failures", "429s", "waits", "completion s", "ideal s", "inside window", "closest resend ms"],
+  out.push(table(`429 storm (${s.rate * 100}% of Graph requests and batch items, Retry-After ${s.retryAfterSec} s; ms on the shared clock = real + slept)`, ["runs", "failures", "429s", "waits", "completion s", "ideal s", "inside window", "closest resend ms"],
     [[String(s.runs), String(s.failures), String(s.throttled), String(s.waits), f(s.completionMs / 1000, 2), f(s.idealMs / 1000, 2), String(s.inside), f(s.closestMs, 0)]]));
   out.push(table("Targets (PRODUCT.md §9)", ["bar", "target", "measured", "met"], r.targets.map((t) => [t.what, t.target, t.measured, t.met ? "yes" : "NO"])));
   out.push(`\nTotal ${f(r.totalSeconds)} s`);

@@ -13,7 +13,7 @@ import { measureLoad } from "./load-time";
 import { formatResults, targetsOf, type Results } from "./report";
 import { measureRoundTrips } from "./round-trips";
 import { measureStorm } from "./storm";
-import { measureServer } from "./throughput";
+import { graphOnly, measureServer } from "./throughput";
 import { workloadsFor } from "./workloads";
 
 const LIMITS = {
@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     roundTrips,
     latencyMs: LIMITS.latencyMs,
     throughput: [memory.throughput, azurite.throughput],
+    throughputIntents: graphOnly(workloads).map((workload) => workload.intent.name),
     duplicates: [memory.duplicates, azurite.duplicates],
     storm,
   };

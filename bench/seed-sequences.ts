@@ -161,7 +161,8 @@ const SEQUENCES: Record<string, Sequence> = {
     await resolveUser(ctx);
     await runbook(ctx, "Set-SharedMailboxPermission", {
       SharedMailboxEmail: field(ctx, "Shared Mailbox Email"), UserEmail: field(ctx, "User Email"),
-      PermissionType: field(ctx, "Permission Type", "Full Access"), Action: field(ctx, "Action", "Grant"),
+      // Our runbook's parameter set spells the types without spaces; the call pattern is what counts.
+      PermissionType: field(ctx, "Permission Type", "Full Access").replace(/\s+/g, ""), Action: field(ctx, "Action", "Grant"),
     });
   },
 };

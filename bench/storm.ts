@@ -1,17 +1,18 @@
 /**
  * A 429 storm: the sandbox answers a share of Graph requests (and `$batch` items) 429 with
  * Retry-After. Every workload runs `rounds` times, one run at a time, so every request in the log
- * belongs to the run in flight and a resend can be matched to the 429 it answers. Real time: the
- * client really waits out each Retry-After, which is what is being checked.
+ * belongs to the run in flight and a resend can be matched to the 429 it answers. The client, the
+ * engine and the sandbox share one clock: real time plus every sleep, so a Retry-After wait or a
+ * runbook poll costs no real time, yet a resend the client did not wait for shows in the log.
  */
-import { systemClock } from "../engine/clock";
 import type { Catalog } from "../engine/index";
 import { handleIntent } from "../engine/pipeline/intake";
 import { jsonEventSink } from "../engine/pipeline/events";
 import { startSandbox, type Sandbox } from "../sandbox";
-import { catalogEngine, incomingRequest, memoryPipeline, sandboxClients } from "./host";
+import type { Clock } from "../engine/runtime/types";
+import { catalogEngine, incomingRequest, instantClock, memoryPipeline, sandboxClients } from "./host";
 import { retryAfterWindows, type WindowCheck } from "./log-analysis";
-import { timed, withTimeout } from "./stats";
+import { withTimeout } from "./stats";
 import { webhookBody, type Workload } from "./workloads";
 
 export interface StormOptions {
@@ -41,32 +42,34 @@ interface RunOutcome {
 
 let ticket = 500_000;
 
-async function runOnce(catalog: Catalog, sandbox: Sandbox, workload: Workload): Promise<RunOutcome> {
+async function runOnce(catalog: Catalog, sandbox: Sandbox, clock: Clock, workload: Workload): Promise<RunOutcome> {
   let waits = 0;
   const countWaits = (event: string, fields: Record<string, unknown>): void => {
     // One wait per single-request 429, and one per batch resubmission (its items wait together).
     if ((event === "graph.retry" && fields.status === 429) || event === "graph.batch.retry") waits++;
   };
-  const clients = sandboxClients(sandbox, workload.settings, systemClock, countWaits);
+  const clients = sandboxClients(sandbox, workload.settings, clock, countWaits);
   try {
-    const deps = memoryPipeline(catalogEngine(catalog), { ...clients, clock: systemClock, settings: workload.settings });
+    const deps = memoryPipeline(catalogEngine(catalog), { ...clients, clock, settings: workload.settings });
     const body = Buffer.from(JSON.stringify(webhookBody(workload, ++ticket)));
-    const { value: answer, ms } = await timed(() => withTimeout("a storm run", 60_000, handleIntent(deps, incomingRequest(body), jsonEventSink(() => undefined))));
-    return { ms, status: String(answer.body.status ?? answer.status), waits };
+    const started = clock.now();
+    const answer = await withTimeout("a storm run", 60_000, handleIntent(deps, incomingRequest(body), jsonEventSink(() => undefined)));
+    return { ms: clock.now() - started, status: String(answer.body.status ?? answer.status), waits };
   } finally {
     await clients.graph.close();
   }
 }
 
 async function runAll(catalog: Catalog, workloads: readonly Workload[], options: StormOptions, fault?: object): Promise<{ outcomes: Array<RunOutcome & { workload: Workload }>; sandbox: Sandbox }> {
-  const sandbox = await startSandbox();
+  const clock = instantClock();
+  const sandbox = await startSandbox({ now: clock.now });
   if (fault) {
     const answer = await fetch(`${sandbox.url}/_sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(fault) });
     if (!answer.ok) throw new Error(`the sandbox refused the throttle rule: ${answer.status}`);
   }
   const outcomes: Array<RunOutcome & { workload: Workload }> = [];
   for (let round = 0; round < options.rounds; round++) {
-    for (const workload of workloads) outcomes.push({ ...(await runOnce(catalog, sandbox, workload)), workload });
+    for (const workload of workloads) outcomes.push({ ...(await runOnce(catalog, sandbox, clock, workload)), workload });
   }
   return { outcomes, sandbox };
 }
