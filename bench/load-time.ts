@@ -22,7 +22,7 @@ export async function measureLoad(dir: string, processes: number, warmRepeats: n
   const figures: LoadFigure[] = [];
   for (let i = 0; i < processes; i++) {
     const { stdout } = await run(process.execPath, [join(ROOT, "bin", "run-ts.cjs"), join(ROOT, "bench", "load-child.ts"), dir, String(warmRepeats)], {
-      cwd: ROOT, timeout: 60_000, maxBuffer: 1 << 20,
+      cwd: ROOT, timeout: 120_000, maxBuffer: 1 << 20,
     });
     const line = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { intents: number; importMs: number; coldMs: number; warmMs: number[] };
     figures.push({ intents: line.intents, importMs: line.importMs, coldMs: line.coldMs, warm: summarise(line.warmMs) });
