@@ -9,7 +9,9 @@ import { instantClock, sandboxClients } from "../../bench/host";
 import { dependentWaves, retryAfterWindows } from "../../bench/log-analysis";
 import { MemoryRunStore } from "../../bench/memory-store";
 import { recordingClients, replayClients } from "../../bench/replay-clients";
+import { measureRoundTrips } from "../../bench/round-trips";
 import { seedSequenceFor } from "../../bench/seed-sequences";
+import { measureStorm } from "../../bench/storm";
 import { percentile, summarise, timeEach } from "../../bench/stats";
 import { BENCH_SETTINGS, type Workload } from "../../bench/workloads";
 import { loadCatalog, type CompiledIntent } from "../../engine/index";
@@ -115,6 +117,33 @@ describe("engine CPU and the seed's sequence against the sandbox", () => {
     const marketing = sandbox.tenant.groups.find((g) => g.displayName === "Marketing")!;
     expect(marketing.members).toContain(sandbox.tenant.users.find((u) => u.userPrincipalName === "isaiah.langer@contoso.com")!.id);
     expect(seedSequenceFor("Offboard Everything")).toBeUndefined();
+  });
+});
+
+describe("round trips and the storm on one intent", () => {
+  const catalog = loadCatalog();
+  const addToGroup: Workload = {
+    intent: catalog.find("Add User to Group") as CompiledIntent,
+    fields: { "User Email": "isaiah.langer@contoso.com", "Group Name": "Marketing" },
+    settings: { ...BENCH_SETTINGS },
+    source: "test",
+  };
+
+  it("counts our batched lookup once and the seed's four calls, with latency in the end-to-end time", async () => {
+    const figure = await measureRoundTrips(catalog, addToGroup, 20);
+    expect(figure.ours).toMatchObject({ graph: 2, arm: 0, dependent: 2, status: "succeeded" });
+    expect(figure.seed).toMatchObject({ graph: 4, arm: 0, dependent: 4 });
+    // A $batch pays the latency twice (envelope and items): at least 3 × 20 ms for ours.
+    expect(figure.ours.ms).toBeGreaterThanOrEqual(60);
+  });
+
+  it("rides out a storm with every 429 waited out and no run failing", async () => {
+    const figure = await measureStorm(catalog, [addToGroup], { rounds: 2, rate: 0.3, retryAfterSec: 1 });
+    expect(figure.runs).toBe(2);
+    expect(figure.throttled).toBeGreaterThan(0);
+    expect(figure).toMatchObject({ failures: 0, inside: 0 });
+    expect(figure.closestMs).toBeGreaterThanOrEqual(1_000);
+    expect(figure.completionMs).toBeGreaterThanOrEqual(figure.waits * 1_000);
   });
 });
 
