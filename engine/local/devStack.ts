@@ -56,6 +56,10 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       closers.push(() => sandbox!.close());
       Object.assign(env, {
         GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox", ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox",
+        // The sandbox's Automation account answers for any coordinates; these only have to be set.
+        AZURE_SUBSCRIPTION_ID: env.AZURE_SUBSCRIPTION_ID ?? "00000000-0000-0000-0000-00000000a11e",
+        AZURE_RESOURCE_GROUP: env.AZURE_RESOURCE_GROUP ?? "rg-sandbox",
+        AUTOMATION_ACCOUNT_NAME: env.AUTOMATION_ACCOUNT_NAME ?? "aa-sandbox",
         NOTIFICATION_MAILBOX: env.NOTIFICATION_MAILBOX ?? "isaiah.langer@contoso.com",
         NOTIFICATION_EMAIL: env.NOTIFICATION_EMAIL ?? "grace.taylor@contoso.com",
         HELPDESK_EMAIL: env.HELPDESK_EMAIL ?? "grace.taylor@contoso.com",
