@@ -22,5 +22,6 @@ export function caseFixture(patch: FixturePatch = {}): TenantFixture {
   patchEach(fixture.users, patch.users, (u) => u.userPrincipalName, "user");
   patchEach(fixture.groups, patch.groups, (g) => g.id, "group");
   patchEach(fixture.skus, patch.skus, (s) => s.skuPartNumber, "SKU");
+  if (patch.permissions) fixture.permissions = [...patch.permissions];
   return fixture;
 }

@@ -1,12 +1,13 @@
 /**
  * `intents test`: every intent's own cases against the sandbox. An intent's cases live beside it
- * in intents/cases/<intent file name>.cases.yaml.
+ * in intents/cases/<intent file name>.cases.yaml, or where its `cases:` key says.
  */
-import { existsSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
 import { IntentError } from "../errors";
 import type { Catalog, CompiledIntent } from "../spec/types";
-import { loadCaseFile } from "./load";
+import { parse } from "yaml";
+import { casesPathFor, loadCaseFile } from "./load";
 import { runCase, type CaseTrace } from "./run";
 import type { CaseFile, CaseOutcome } from "./types";
 
@@ -15,8 +16,11 @@ export type * from "./types";
 export { runCase } from "./run";
 export { loadCaseFile } from "./load";
 
+/** The intent's `cases:` path (relative to its file) when it declares one, else cases/<file>.cases.yaml beside it. */
 export function casesFileFor(intent: CompiledIntent): string {
-  return join(dirname(intent.file), "cases", `${basename(intent.file).replace(/\.ya?ml$/, "")}.cases.yaml`);
+  const declared = (parse(readFileSync(intent.file, "utf8")) as { cases?: unknown } | null)?.cases;
+  if (typeof declared === "string") return casesPathFor(intent.file, declared);
+  return resolve(dirname(intent.file), "cases", `${basename(intent.file).replace(/\.ya?ml$/, "")}.cases.yaml`);
 }
 
 /** The intents named (all when none), each with its case file; an unknown name or a missing file is an error. */

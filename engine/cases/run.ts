@@ -24,6 +24,8 @@ export interface CaseTrace {
   requests: SentRequest[];
   /** Passwords the engine sent to Graph (generated or given). */
   sentPasswords: string[];
+  /** Every wait the engine asked of the (fast) clock, in ms: a Retry-After shows here, not in real time. */
+  sleeps: number[];
   /** HTTP exchanges, one per `$batch` (its items ride along): what a run waits on, one after another. */
   roundTrips: { graph: number; automation: number };
   tenant?: TenantState;
@@ -62,7 +64,7 @@ async function runInSandbox(intent: CompiledIntent, c: IntentCase, fields: Recor
     const exchanges = log.filter((entry) => entry.batch === undefined);
     const graph = exchanges.filter((entry) => entry.path.startsWith("/v1.0/")).length;
     const roundTrips = { graph, automation: exchanges.length - graph };
-    Object.assign(trace, { result, events: services.captured, requests: sentRequests(log), sentPasswords: [...sent], tenant: sandbox.tenant, roundTrips });
+    Object.assign(trace, { result, events: services.captured, requests: sentRequests(log), sentPasswords: [...sent], tenant: sandbox.tenant, roundTrips, sleeps: [...clock.sleeps] });
     const problems = resultProblems(c, result);
     if (c.expect.requests) problems.push(...requestProblems(c.expect.requests, trace.requests));
     if (c.expect.state) problems.push(...stateProblems(c.expect.state, sandbox.tenant));
@@ -75,7 +77,7 @@ async function runInSandbox(intent: CompiledIntent, c: IntentCase, fields: Recor
 
 export async function runCase(intent: CompiledIntent, c: IntentCase): Promise<{ outcome: CaseOutcome; trace: CaseTrace }> {
   const started = Date.now();
-  const trace: CaseTrace = { events: [], requests: [], sentPasswords: [], roundTrips: { graph: 0, automation: 0 } };
+  const trace: CaseTrace = { events: [], requests: [], sentPasswords: [], sleeps: [], roundTrips: { graph: 0, automation: 0 } };
   let problems: string[];
   try {
     const mapped = mapFields(intent, c.fields);

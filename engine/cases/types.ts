@@ -23,6 +23,8 @@ export interface FixturePatch {
   skus?: Record<string, Record<string, unknown>>;
   addUsers?: Array<Record<string, unknown>>;
   addGroups?: Array<Record<string, unknown>>;
+  /** The application permissions the app holds (absent = all); a call needing another answers 403. */
+  permissions?: string[];
 }
 
 export interface ExpectedGroupState {

@@ -48,6 +48,9 @@ const HELPERS: Record<string, Helper> = {
   join: (values, separator) => list(values).map((v) => String(v)).join(typeof separator === "string" ? separator : ", "),
   where: (values, key, value) => list(values).filter((item) => matches(item, key, value)),
   whereNot: (values, key, value) => list(values).filter((item) => !matches(item, key, value)),
+  /** Items whose `key` is one of `allowed` (a list): keeps only what an intent knows how to handle. */
+  whereIn: (values, key, allowed) => list(values).filter((item) => list(allowed).includes(own(item, key))),
+  whereNotIn: (values, key, excluded) => list(values).filter((item) => !list(excluded).includes(own(item, key))),
   pluck: (values, key) => list(values).map((item) => own(item, key) ?? null),
   concat: (...args) => args.map((a) => (a === undefined || a === null ? "" : String(a))).join(""),
   first: (values) => list(values)[0] ?? null,

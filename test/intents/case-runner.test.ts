@@ -1,9 +1,9 @@
 /** The case runner must catch every kind of difference it claims to check, or the cases prove nothing. */
 import { describe, expect, it } from "vitest";
-import { runCase, type IntentCase } from "../../engine/cases";
+import { casesFileFor, runCase, type IntentCase } from "../../engine/cases";
 import { loadCaseFile } from "../../engine/cases/load";
 import { loadCatalog, type CompiledIntent } from "../../engine/index";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 
@@ -66,5 +66,17 @@ describe("case runner", () => {
     const path = join(dir, "bad.cases.yaml");
     writeFileSync(path, "intent: Password Reset\ncases:\n  - name: x\n    fields: {}\n    expect: { status: done }\n");
     expect(() => loadCaseFile(path)).toThrow(/\/cases\/0\/expect\/status must be equal to one of the allowed values/);
+  });
+});
+
+describe("where an intent's cases live", () => {
+  it("follows the intent's cases: key, else cases/<file>.cases.yaml beside it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "intents-"));
+    const text = readFileSync(join(__dirname, "../../intents/password-reset.yaml"), "utf8").replace(/\ncases: .*\n/, "\n");
+    writeFileSync(join(dir, "password-reset.yaml"), `${text}\ncases: ./elsewhere/mine.cases.yaml\n`);
+    writeFileSync(join(dir, "plain.yaml"), text.replace("name: Password Reset", "name: Plain Reset").replace("aliases: [Reset Password]", "aliases: []"));
+    const catalog = loadCatalog(dir);
+    expect(casesFileFor(catalog.find("Password Reset") as CompiledIntent)).toBe(join(dir, "elsewhere", "mine.cases.yaml"));
+    expect(casesFileFor(catalog.find("Plain Reset") as CompiledIntent)).toBe(join(dir, "cases", "plain.cases.yaml"));
   });
 });

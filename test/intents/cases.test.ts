@@ -15,6 +15,10 @@ describe.each(selected.map((s) => [s.intent.name, s] as const))("%s", (_name, { 
     const { outcome, trace } = await runCase(intent, c);
     traces.push(trace);
     expect(outcome.problems).toEqual([]);
+    // A throttled case must have waited out Graph's Retry-After (on the injected clock) before resending.
+    for (const fault of c.faults ?? []) {
+      if (fault.kind === "throttle") expect(Math.max(0, ...trace.sleeps)).toBeGreaterThanOrEqual((fault.retryAfter ?? 10) * 1000);
+    }
   });
 });
 
@@ -26,6 +30,7 @@ describe("secrets across every case", () => {
   it("no generated or given password appears in any event, run record or request log entry; each generated one of a successful run was delivered", () => {
     const passwords = traces.flatMap((t) => t.sentPasswords);
     expect(passwords.length).toBeGreaterThan(2);
+    expect(traces.filter((t) => t.events.length > 0).length).toBeGreaterThan(traces.length / 2);
     for (const trace of traces) {
       // The delivery mail is the one place a password belongs; it is checked to hold it below.
       const logged = trace.requests.map((r) => (r.path.endsWith("/sendMail") ? { ...r, body: "<delivery mail>" } : r));

@@ -33,3 +33,19 @@ describe("split and mailNickname template helpers", () => {
     expect(render("{{mailNickname fields.s}}", { s: null })).toBe("");
   });
 });
+
+describe("whereIn template helper", () => {
+  it("keeps the items whose key is in the list, in their order", () => {
+    const items = [{ t: "a", n: 1 }, { t: "b", n: 2 }, { t: "c", n: 3 }, { n: 4 }];
+    expect(render("{{pluck (whereIn fields.items 't' fields.allowed) 'n'}}", { items, allowed: ["c", "a"] })).toEqual([1, 3]);
+    expect(render("{{whereIn fields.items 't' fields.allowed}}", { items, allowed: null })).toEqual([]);
+  });
+});
+
+describe("whereNotIn template helper", () => {
+  it("drops the items whose key is in the list", () => {
+    const items = [{ id: "a" }, { id: "b" }, { id: "c" }];
+    expect(render("{{pluck (whereNotIn fields.items 'id' fields.out) 'id'}}", { items, out: ["b"] })).toEqual(["a", "c"]);
+    expect(render("{{pluck (whereNotIn fields.items 'id' fields.out) 'id'}}", { items, out: null })).toEqual(["a", "b", "c"]);
+  });
+});
