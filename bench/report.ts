@@ -62,8 +62,8 @@ export function formatResults(r: Results): string {
   const m = r.machine;
   const out = [`Benchmarks ${m.date}: ${m.cpus} CPUs, ${f(m.memoryGiB)} GiB, Node ${m.node}, load average ${f(m.loadAverage.start, 2)} → ${f(m.loadAverage.end, 2)}`];
   for (const [name, why] of Object.entries(r.skipped)) out.push(`not benchmarked: ${name} (${why})`);
-  out.push(table("Engine CPU per webhook (real pipeline, Graph/ARM answered in-process)", ["intent", "n", "p50 µs", "p99 µs", "mean µs", "status", "mismatches"],
-    r.engineCpu.map((x) => [x.intent, String(x.micros.count), f(x.micros.p50), f(x.micros.p99), f(x.micros.mean), x.status, String(x.mismatches)])));
+  out.push(table("Engine CPU per webhook (real pipeline, Graph/ARM answered in-process)", ["intent", "n", "min µs", "p50 µs", "p99 µs", "mean µs", "status", "mismatches"],
+    r.engineCpu.map((x) => [x.intent, String(x.micros.count), f(x.micros.min), f(x.micros.p50), f(x.micros.p99), f(x.micros.mean), x.status, String(x.mismatches)])));
   out.push(table("Load + compile (fresh child process)", ["set", "intents", "import ms", "cold ms", "warm p50 ms"],
     [["shipped", r.load.shipped], ["generated", r.load.generated]].map(([name, x]) => {
       const load = x as LoadFigure;
