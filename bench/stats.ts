@@ -50,13 +50,6 @@ export async function timeEach(work: (i: number) => Promise<unknown>, limits: Lo
   return samples;
 }
 
-/** Runs `work` and returns its result with the wall time it took in ms. */
-export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now();
-  const value = await work();
-  return { value, ms: performance.now() - started };
-}
-
 /** Rejects when `work` has not settled within `ms`, so no section can hang the bench. */
 export async function withTimeout<T>(what: string, ms: number, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
