@@ -1,0 +1,77 @@
+/**
+ * How the bench assembles the real engine and pipeline: the catalogue as the pipeline's engine,
+ * production Graph and Automation clients pointed at a sandbox, a clock whose sleeps cost no time,
+ * and the run store in memory or on Azurite.
+ */
+import { createAutomationClient, readAutomationSettings } from "../engine/clients/arm";
+import type { AutomationClient } from "../engine/clients/arm/types";
+import { createGraphClient } from "../engine/clients/graph";
+import type { GraphClient } from "../engine/clients/graph/types";
+import { execute, mapFields, type Catalog, type CompiledIntent } from "../engine/index";
+import { MAX_BODY_BYTES } from "../engine/pipeline/body";
+import type { IncomingRequest, IntentEngine, PipelineDeps } from "../engine/pipeline/types";
+import type { Clock, EventSink } from "../engine/runtime/types";
+import type { Sandbox } from "../sandbox";
+import { countingQueue, MemoryRunStore, silentNotifier } from "./memory-store";
+
+export const BENCH_SECRET = "bench-shared-secret-not-a-real-one";
+/** Long enough that every benchmarked run finishes inside the HTTP request, as the seed's do. */
+export const RUN_BUDGET_MS = 60_000;
+
+export function catalogEngine(catalog: Catalog): IntentEngine<CompiledIntent> {
+  return { find: catalog.find, supportedNames: catalog.supportedNames, mapFields, execute };
+}
+
+/** Sleeps return at once but move time on, so retries and polls cost no real waiting. */
+export function instantClock(): Clock {
+  let offset = 0;
+  return {
+    now: () => Date.now() + offset,
+    sleep: async (ms) => void (offset += Math.max(0, ms)),
+  };
+}
+
+export interface TenantClients {
+  graph: GraphClient & { close(): Promise<void> };
+  automation: AutomationClient;
+}
+
+export function sandboxClients(sandbox: Sandbox, settings: Record<string, string>, clock: Clock, events?: EventSink): TenantClients {
+  const graph = createGraphClient({
+    baseUrl: sandbox.graphBaseUrl, tokens: { getToken: async () => "sandbox-graph-token" }, clock, connections: 64, ...(events ? { events } : {}),
+  });
+  const automation = createAutomationClient(readAutomationSettings({ ...settings, ARM_BASE_URL: sandbox.armBaseUrl }));
+  return { graph, automation };
+}
+
+export interface ServicesParts {
+  graph: GraphClient;
+  automation?: AutomationClient;
+  clock: Clock;
+  settings: Record<string, string>;
+}
+
+/** The pipeline with the run store in memory (see memory-store.ts for why). */
+export function memoryPipeline(engine: IntentEngine<CompiledIntent>, parts: ServicesParts, forgetFinished = false): PipelineDeps & { store: MemoryRunStore } {
+  return {
+    engine: engine as IntentEngine,
+    store: new MemoryRunStore({ forgetFinished }),
+    queue: countingQueue(),
+    notifier: silentNotifier,
+    services: { graph: parts.graph, ...(parts.automation ? { automation: parts.automation } : {}), clock: parts.clock, settings: parts.settings },
+    clock: parts.clock,
+    settings: {
+      sharedSecret: async () => BENCH_SECRET, maxBodyBytes: MAX_BODY_BYTES, runBudgetMs: RUN_BUDGET_MS,
+      maxDequeueCount: 5, continuationBudgetMs: RUN_BUDGET_MS, heartbeatMs: 30_000,
+    },
+  };
+}
+
+/** A `POST /api/intent` as the pipeline sees it, from bytes already in memory. */
+export function incomingRequest(body: Buffer, secret: string = BENCH_SECRET): IncomingRequest {
+  const headers: Record<string, string> = { "x-intent-secret": secret, "content-length": String(body.byteLength), "content-type": "application/json" };
+  return {
+    header: (name) => headers[name.toLowerCase()] ?? null,
+    body: (async function* () { yield body; })(),
+  };
+}

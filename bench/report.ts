@@ -1,0 +1,85 @@
+/** The bench's results as one object (bench/results.json) and as the table `npm run bench` prints. */
+import type { EngineCpuFigure } from "./engine-cpu";
+import type { LoadFigure } from "./load-time";
+import type { RoundTripFigure } from "./round-trips";
+import type { StormFigure } from "./storm";
+import type { DuplicateFigure, ThroughputFigure } from "./throughput";
+
+export interface Machine {
+  cpus: number;
+  memoryGiB: number;
+  node: string;
+  /** 1-minute load average at start and end: other work on the machine inflates every time. */
+  loadAverage: { start: number; end: number };
+  date: string;
+}
+
+export interface Results {
+  machine: Machine;
+  intentsDir: string;
+  skipped: Record<string, string>;
+  engineCpu: EngineCpuFigure[];
+  load: { shipped: LoadFigure; generated: LoadFigure };
+  roundTrips: RoundTripFigure[];
+  latencyMs: number;
+  throughput: ThroughputFigure[];
+  /** The intents the load rotates over. */
+  throughputIntents: string[];
+  duplicates: DuplicateFigure[];
+  storm: StormFigure & { rate: number; retryAfterSec: number };
+  targets: Array<{ what: string; target: string; measured: string; met: boolean }>;
+  totalSeconds: number;
+}
+
+const f = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : "—");
+
+function table(title: string, head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd();
+  return [`\n${title}`, line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** Each PRODUCT.md §9 bar against its figure. */
+export function targetsOf(r: Omit<Results, "targets" | "totalSeconds">): Results["targets"] {
+  const worst = (pick: (x: EngineCpuFigure) => number) => Math.max(...r.engineCpu.map(pick));
+  const tripsMet = r.roundTrips.filter((x) => x.seed).every((x) => x.ours.dependent * 2 <= x.seed!.dependent);
+  return [
+    { what: "engine CPU p50 (worst intent)", target: "≤ 50 µs", measured: `${f(worst((x) => x.micros.p50))} µs`, met: worst((x) => x.micros.p50) <= 50 },
+    { what: "engine CPU p99 (worst intent)", target: "≤ 1 ms", measured: `${f(worst((x) => x.micros.p99) / 1000, 2)} ms`, met: worst((x) => x.micros.p99) <= 1_000 },
+    { what: `load shipped (${r.load.shipped.intents}), cold`, target: "≤ 50 ms", measured: `${f(r.load.shipped.coldMs)} ms`, met: r.load.shipped.coldMs <= 50 },
+    { what: `load ${r.load.generated.intents} generated, cold`, target: "≤ 500 ms", measured: `${f(r.load.generated.coldMs)} ms`, met: r.load.generated.coldMs <= 500 },
+    {
+      what: "dependent round trips vs seed", target: "≤ ½ seed, every intent",
+      measured: r.roundTrips.filter((x) => x.seed).map((x) => `${x.ours.dependent}/${x.seed!.dependent}`).join(" "), met: tripsMet,
+    },
+    { what: "429 storm failures", target: "0", measured: String(r.storm.failures), met: r.storm.failures === 0 },
+    { what: "sent inside Retry-After", target: "0", measured: String(r.storm.inside), met: r.storm.inside === 0 },
+    { what: "100 duplicates → executions", target: "1", measured: r.duplicates.map((d) => `${d.store}: ${f(d.executions, 2)}`).join(", "), met: r.duplicates.every((d) => d.executions === 1) },
+  ];
+}
+
+export function formatResults(r: Results): string {
+  const m = r.machine;
+  const out = [`Benchmarks ${m.date}: ${m.cpus} CPUs, ${f(m.memoryGiB)} GiB, Node ${m.node}, load average ${f(m.loadAverage.start, 2)} → ${f(m.loadAverage.end, 2)}`];
+  for (const [name, why] of Object.entries(r.skipped)) out.push(`not benchmarked: ${name} (${why})`);
+  out.push(table("Engine CPU per webhook (real pipeline, Graph/ARM answered in-process)", ["intent", "n", "min µs", "p50 µs", "p99 µs", "mean µs", "status", "mismatches"],
+    r.engineCpu.map((x) => [x.intent, String(x.micros.count), f(x.micros.min), f(x.micros.p50), f(x.micros.p99), f(x.micros.mean), x.status, String(x.mismatches)])));
+  out.push(table("Load + compile (fresh child process)", ["set", "intents", "import ms", "cold ms", "warm p50 ms"],
+    [["shipped", r.load.shipped], ["generated", r.load.generated]].map(([name, x]) => {
+      const load = x as LoadFigure;
+      return [String(name), String(load.intents), f(load.importMs), f(load.coldMs), f(load.warm.p50)];
+    })));
+  out.push(table(`Round trips and end-to-end at ${r.latencyMs} ms per request`, ["intent", "ours graph+arm", "ours dependent", "ours ms", "seed graph+arm", "seed dependent", "seed ms", "ours status"],
+    r.roundTrips.map((x) => [x.intent, `${x.ours.graph}+${x.ours.arm}`, String(x.ours.dependent), f(x.ours.ms, 0),
+      x.seed ? `${x.seed.graph}+${x.seed.arm}` : "—", x.seed ? String(x.seed.dependent) : "—", x.seed ? f(x.seed.ms, 0) : "—", x.ours.status])));
+  out.push(table(`Local server, POST /api/intent, unique tickets, rotating over: ${r.throughputIntents.join(", ")}`, ["store", "req/s", "requests", "p50 ms", "p99 ms", "non-2xx", "errors", "peak RSS MiB"],
+    r.throughput.map((x) => [x.store, f(x.requestsPerSec), String(x.total), f(x.latencyP50Ms), f(x.latencyP99Ms), String(x.non2xx), String(x.errors), f(x.peakRssMiB)])));
+  out.push(table("100 concurrent deliveries of one webhook", ["store", "executions", "distinct runIds", "answered duplicate"],
+    r.duplicates.map((x) => [x.store, f(x.executions, 2), String(x.distinctRunIds), String(x.answeredAsDuplicate)])));
+  const s = r.storm;
+  out.push(table(`429 storm (${s.rate * 100}% of Graph requests and batch items, Retry-After ${s.retryAfterSec} s; ms on the shared clock = real + slept)`, ["runs", "failures", "429s", "waits", "completion s", "ideal s", "inside window", "closest resend ms"],
+    [[String(s.runs), String(s.failures), String(s.throttled), String(s.waits), f(s.completionMs / 1000, 2), f(s.idealMs / 1000, 2), String(s.inside), f(s.closestMs, 0)]]));
+  out.push(table("Targets (PRODUCT.md §9)", ["bar", "target", "measured", "met"], r.targets.map((t) => [t.what, t.target, t.measured, t.met ? "yes" : "NO"])));
+  out.push(`\nTotal ${f(r.totalSeconds)} s`);
+  return out.join("\n");
+}

@@ -1,0 +1,103 @@
+/**
+ * `npm run bench` (`npm run bench -- --intents <dir>` for another folder): every figure of
+ * PRODUCT.md §9, printed as tables and written to bench/results.json. Loopback only; every loop is
+ * bounded in count and time, so the whole run stays well under 5 minutes on 2 cores.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { DEFAULT_INTENTS_DIR, loadCatalog } from "../engine/index";
+import { measureEngineCpu } from "./engine-cpu";
+import { generateIntents } from "./generate-intents";
+import { measureLoad } from "./load-time";
+import { formatResults, targetsOf, type Results } from "./report";
+import { measureRoundTrips } from "./round-trips";
+import { measureStorm } from "./storm";
+import { graphOnly, measureServer } from "./throughput";
+import { workloadsFor } from "./workloads";
+
+const LIMITS = {
+  cpu: { iterations: 2_000, warmup: 200, maxMs: 5_000 },
+  loadProcesses: 3,
+  loadWarmRepeats: 10,
+  generatedIntents: 200,
+  generatedWarmRepeats: 2,
+  latencyMs: 100,
+  throughputSeconds: 10,
+  storm: { rounds: 2, rate: 0.3, retryAfterSec: 1 },
+};
+
+function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+function progress(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  // tsx turns on source-map support, which makes every Error the engine constructs cost more than
+  // the engine itself; the deployed app runs compiled JavaScript without it.
+  process.setSourceMapsEnabled(false);
+  const started = performance.now();
+  const loadStart = loadavg()[0] ?? 0;
+  const intentsDir = resolve(argument("--intents") ?? DEFAULT_INTENTS_DIR);
+  const catalog = loadCatalog(intentsDir);
+  const { workloads, skipped } = workloadsFor(catalog);
+  if (workloads.length === 0) throw new Error(`no intent in ${intentsDir} has a case to benchmark`);
+
+  progress(`engine CPU, ${workloads.length} intents`);
+  const engineCpu = [];
+  for (const workload of workloads) engineCpu.push(await measureEngineCpu(catalog, workload, LIMITS.cpu));
+
+  progress("load + compile");
+  const shipped = await measureLoad(intentsDir, LIMITS.loadProcesses, LIMITS.loadWarmRepeats);
+  const generatedDir = mkdtempSync(join(tmpdir(), "bench-intents-"));
+  let generated;
+  try {
+    generateIntents(catalog.intents, LIMITS.generatedIntents, generatedDir);
+    generated = await measureLoad(generatedDir, 1, LIMITS.generatedWarmRepeats);
+  } finally {
+    rmSync(generatedDir, { recursive: true, force: true });
+  }
+
+  progress(`round trips at ${LIMITS.latencyMs} ms per request`);
+  const roundTrips = [];
+  for (const workload of workloads) roundTrips.push(await measureRoundTrips(catalog, workload, LIMITS.latencyMs));
+
+  progress("429 storm");
+  const storm = { ...(await measureStorm(catalog, workloads, LIMITS.storm)), rate: LIMITS.storm.rate, retryAfterSec: LIMITS.storm.retryAfterSec };
+
+  progress(`local server: duplicates, then ${LIMITS.throughputSeconds} s of load per store`);
+  const memory = await measureServer("memory", intentsDir, workloads, LIMITS.throughputSeconds);
+  const azurite = await measureServer("azurite", intentsDir, workloads, LIMITS.throughputSeconds);
+
+  const partial: Omit<Results, "targets" | "totalSeconds"> = {
+    machine: {
+      cpus: cpus().length, memoryGiB: totalmem() / 2 ** 30, node: process.version,
+      loadAverage: { start: loadStart, end: loadavg()[0] ?? 0 }, date: new Date().toISOString(),
+    },
+    intentsDir,
+    skipped,
+    engineCpu,
+    load: { shipped, generated },
+    roundTrips,
+    latencyMs: LIMITS.latencyMs,
+    throughput: [memory.throughput, azurite.throughput],
+    throughputIntents: graphOnly(workloads).map((workload) => workload.intent.name),
+    duplicates: [memory.duplicates, azurite.duplicates],
+    storm,
+  };
+  const results: Results = { ...partial, targets: targetsOf(partial), totalSeconds: (performance.now() - started) / 1000 };
+  writeFileSync(join(__dirname, "results.json"), JSON.stringify(results, null, 2) + "\n");
+  process.stdout.write(formatResults(results) + "\n");
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

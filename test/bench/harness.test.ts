@@ -1,0 +1,160 @@
+/** The bench's measuring parts on tiny counts: they must count what they claim to. No timing asserts. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { measureEngineCpu } from "../../bench/engine-cpu";
+import { generateIntents } from "../../bench/generate-intents";
+import { instantClock, sandboxClients } from "../../bench/host";
+import { dependentWaves, retryAfterWindows } from "../../bench/log-analysis";
+import { MemoryRunStore } from "../../bench/memory-store";
+import { recordingClients, replayClients } from "../../bench/replay-clients";
+import { measureRoundTrips } from "../../bench/round-trips";
+import { seedSequenceFor } from "../../bench/seed-sequences";
+import { measureStorm } from "../../bench/storm";
+import { percentile, summarise, timeEach } from "../../bench/stats";
+import { BENCH_SETTINGS, type Workload } from "../../bench/workloads";
+import { loadCatalog, type CompiledIntent } from "../../engine/index";
+import type { GraphResponse } from "../../engine/clients/graph/types";
+import { startSandbox, type RequestLogEntry, type Sandbox } from "../../sandbox";
+
+let sandbox: Sandbox | undefined;
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+});
+
+const ok = (status: number, body: unknown = null): GraphResponse => ({ status, headers: {}, body, attempts: 1 });
+
+function entry(sequence: number, startMs: number, durationMs: number, extra: Partial<RequestLogEntry> = {}): RequestLogEntry {
+  return { sequence, method: "GET", path: "/v1.0/users/a", query: {}, body: undefined, status: 200, time: new Date(startMs).toISOString(), durationMs, ...extra };
+}
+
+describe("stats", () => {
+  it("takes nearest-rank percentiles and stops loops at their count or time cap", async () => {
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentile([...values].sort((a, b) => a - b), 50)).toBe(50);
+    expect(summarise(values)).toMatchObject({ count: 100, p50: 50, p99: 99, min: 1, max: 100 });
+    let calls = 0;
+    expect(await timeEach(async () => void calls++, { iterations: 7, maxMs: 60_000, warmup: 2 })).toHaveLength(7);
+    expect(calls).toBe(9);
+    expect(await timeEach(async () => undefined, { iterations: 1_000, maxMs: 0 })).toHaveLength(0);
+  });
+});
+
+describe("request-log analysis", () => {
+  it("counts overlapping requests as one dependent wave and leaves batch items out", () => {
+    const log = [entry(1, 0, 100), entry(2, 50, 100), entry(3, 200, 100, { path: "/v1.0/$batch", method: "POST" }), entry(4, 200, 0, { batch: { sequence: 3, itemId: "1" } })];
+    expect(dependentWaves(log)).toBe(2);
+    expect(dependentWaves([entry(1, 0, 100), entry(2, 100, 100), entry(3, 200, 100)])).toBe(3);
+  });
+
+  it("finds a resend inside the Retry-After window of its 429, and none when the client waited", () => {
+    const throttled = entry(1, 0, 10, { status: 429 });
+    expect(retryAfterWindows([throttled, entry(2, 510, 5)], 1_000)).toMatchObject({ throttled: 1, inside: 1, closestMs: 500 });
+    expect(retryAfterWindows([throttled, entry(2, 1_010, 5)], 1_000)).toMatchObject({ throttled: 1, inside: 0, closestMs: 1_000 });
+    // Another resource's request in the window is not a resend.
+    expect(retryAfterWindows([throttled, entry(2, 20, 5, { path: "/v1.0/users/b" })], 1_000).inside).toBe(0);
+  });
+});
+
+describe("replayed clients", () => {
+  it("answer recorded calls in order, again after rewind, and refuse a call out of order", async () => {
+    const answers = [ok(200, { id: "u1" }), ok(204)];
+    let next = 0;
+    const real = { request: async () => answers[next++]!, batch: async () => [], getAll: async () => ({ items: [], attempts: 1, pages: 1 }) };
+    const recorder = recordingClients(real);
+    await recorder.graph.request({ method: "GET", path: "/users/a" });
+    await recorder.graph.request({ method: "PATCH", path: "/users/u1", body: {} });
+    const replay = replayClients(recorder.recording);
+    for (let round = 0; round < 2; round++) {
+      replay.rewind();
+      expect(await replay.graph.request({ method: "GET", path: "/users/a" })).toEqual(answers[0]);
+      expect(await replay.graph.request({ method: "PATCH", path: "/users/u1" })).toEqual(answers[1]);
+      expect(replay.remaining()).toBe(0);
+    }
+    replay.rewind();
+    await expect(replay.graph.batch([{ method: "GET", path: "/users/a" }])).rejects.toThrow(/recording has request/);
+  });
+});
+
+describe("memory run store", () => {
+  it("claims a run once and answers the record to a second claim", async () => {
+    const store = new MemoryRunStore();
+    const first = await store.claim({ runId: "r1", ticketId: "1", intentName: "X" });
+    expect(first.kind).toBe("claimed");
+    if (first.kind === "claimed") await first.lease.finish({ status: "succeeded", message: "done", steps: [], outputs: { credential: "s3cret" } });
+    const second = await store.claim({ runId: "r1", ticketId: "1", intentName: "X" });
+    expect(second).toMatchObject({ kind: "existing", record: { status: "succeeded", result: { message: "done" } } });
+    expect(JSON.stringify(second)).not.toContain("s3cret");
+  });
+});
+
+describe("engine CPU and the seed's sequence against the sandbox", () => {
+  const catalog = loadCatalog();
+  const passwordReset: Workload = {
+    intent: catalog.find("Password Reset") as CompiledIntent,
+    fields: { "User Email": "adele.vance@contoso.com" },
+    settings: { ...BENCH_SETTINGS },
+    source: "test",
+  };
+
+  it("runs a webhook through the real pipeline the asked number of times, every one to its recorded end", async () => {
+    const figure = await measureEngineCpu(catalog, passwordReset, { iterations: 5, maxMs: 60_000, warmup: 1 });
+    expect(figure).toMatchObject({ intent: "Password Reset", status: "succeeded", mismatches: 0 });
+    expect(figure.micros.count).toBe(5);
+  });
+
+  it("replays the seed's four calls for Add User to Group and its write reaches the tenant", async () => {
+    sandbox = await startSandbox();
+    const clients = sandboxClients(sandbox, BENCH_SETTINGS, instantClock());
+    try {
+      await seedSequenceFor("add user to  group")!({ ...clients, clock: instantClock(), fields: { "user email": "isaiah.langer@contoso.com", "Group Name": "Marketing" } });
+    } finally {
+      await clients.graph.close();
+    }
+    expect(sandbox.requests().map((e) => e.method)).toEqual(["GET", "GET", "GET", "POST"]);
+    const marketing = sandbox.tenant.groups.find((g) => g.displayName === "Marketing")!;
+    expect(marketing.members).toContain(sandbox.tenant.users.find((u) => u.userPrincipalName === "isaiah.langer@contoso.com")!.id);
+    expect(seedSequenceFor("Offboard Everything")).toBeUndefined();
+  });
+});
+
+describe("round trips and the storm on one intent", () => {
+  const catalog = loadCatalog();
+  const addToGroup: Workload = {
+    intent: catalog.find("Add User to Group") as CompiledIntent,
+    fields: { "User Email": "isaiah.langer@contoso.com", "Group Name": "Marketing" },
+    settings: { ...BENCH_SETTINGS },
+    source: "test",
+  };
+
+  it("counts our batched lookup once and the seed's four sequential calls", async () => {
+    const figure = await measureRoundTrips(catalog, addToGroup, 20);
+    expect(figure.ours).toMatchObject({ graph: 2, arm: 0, dependent: 2, status: "succeeded" });
+    expect(figure.seed).toMatchObject({ graph: 4, arm: 0, dependent: 4 });
+  });
+
+  it("rides out a storm with every 429 waited out and no run failing", async () => {
+    const figure = await measureStorm(catalog, [addToGroup], { rounds: 2, rate: 0.3, retryAfterSec: 1 });
+    expect(figure.runs).toBe(2);
+    expect(figure.throttled).toBeGreaterThan(0);
+    expect(figure).toMatchObject({ failures: 0, inside: 0 });
+    expect(figure.completionMs).toBeGreaterThanOrEqual(figure.waits * 1_000);
+  });
+});
+
+describe("generated intents", () => {
+  it("are the shipped intents under new names, and all load", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bench-test-"));
+    try {
+      const shipped = loadCatalog().intents;
+      generateIntents(shipped, 5, dir);
+      const names = loadCatalog(dir).supportedNames();
+      expect(names).toHaveLength(5);
+      expect(names).toContain(`${shipped[0]!.name} (copy 1)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
