@@ -8,8 +8,8 @@
 import { systemClock } from "../engine/clock";
 import { httpRoutes } from "../engine/functions/routes";
 import { loadCatalog } from "../engine/index";
-import { startDevStack } from "../engine/local/devStack";
-import { startLocalServer } from "../engine/local/httpAdapter";
+import { startDevStack } from "../engine/local/dev-stack";
+import { startLocalServer } from "../engine/local/http-adapter";
 import { MAX_BODY_BYTES } from "../engine/pipeline/body";
 import { startSandbox, type Sandbox } from "../sandbox";
 import { BENCH_SECRET, catalogEngine, memoryPipeline, RUN_BUDGET_MS, sandboxClients } from "./host";
