@@ -21,6 +21,12 @@ param allowedIpAddresses array = [
   '3.220.225.111'
 ]
 
+@description('Addresses (IPv4 or CIDR) Microsoft Graph delivers change notifications from, published in "Additional endpoints" of Microsoft 365 URLs and IP address ranges and changed by Microsoft without notice. Empty (with notificationSourceServiceTags empty): Graph cannot reach /api/notifications and event-triggered intents stay off. Access restrictions cannot be scoped to a path: these addresses reach /api/intent too, where the shared secret still guards it.')
+param notificationSourceAddresses array = []
+
+@description('Azure service tags (e.g. AzureCloud) allowed in for change notifications, with the same trade-off as notificationSourceAddresses and a far wider audience: every address the tag covers reaches /api/intent, guarded by the shared secret alone.')
+param notificationSourceServiceTags array = []
+
 @description('Addresses allowed to reach the SCM (deployment) site permanently. Empty: deny-all; deploy.sh opens its own address only while it deploys.')
 param scmAllowedIpAddresses array = []
 
@@ -78,10 +84,13 @@ var allTags = union(tags, { app: 'm365-intent-engine', customer: appName })
 var runbookManifest = loadJsonContent('../runbooks/runbooks.json')
 var runbooks = [for runbook in items(runbookManifest.runbooks): { name: runbook.key, description: runbook.value.description }]
 
-// The app's own tables and continuation queue (engine/host/compose.ts, engine/store), plus the
-// poison queue the Functions queue trigger moves failing messages to.
-var tableNames = ['intentruns', 'intentrunsteps']
-var queueNames = ['intent-runs', 'intent-runs-poison']
+// The app's own tables and queues: the run store and continuation queue (engine/host/compose.ts,
+// engine/store) and the change notifications' subscriptions, member snapshots and queue
+// (engine/notifications), each queue with the poison queue the Functions queue trigger moves
+// failing messages to. Created here so a missing role or name shows at deployment, not at the
+// first notification.
+var tableNames = ['intentruns', 'intentrunsteps', 'graphsubscriptions', 'graphmembersnapshots']
+var queueNames = ['intent-runs', 'intent-runs-poison', 'graph-notifications', 'graph-notifications-poison']
 
 module monitoring 'app/monitoring.bicep' = {
   name: 'monitoring'
@@ -168,6 +177,8 @@ module functionApp 'app/functionapp.bicep' = {
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     appSettings: appSettings
     allowedIpAddresses: allowedIpAddresses
+    notificationSourceAddresses: notificationSourceAddresses
+    notificationSourceServiceTags: notificationSourceServiceTags
     scmAllowedIpAddresses: scmAllowedIpAddresses
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
@@ -188,6 +199,9 @@ module rbac 'app/rbac.bicep' = {
 
 // Names and principal ids only: no key, connection string or secret leaves the deployment.
 output webhookUrl string = 'https://${functionApp.outputs.defaultHostName}/api/intent'
+// Where Graph delivers change notifications; the app derives the same URL from WEBSITE_HOSTNAME.
+output notificationUrl string = 'https://${functionApp.outputs.defaultHostName}/api/notifications'
+output notificationsReachable bool = !empty(notificationSourceAddresses) || !empty(notificationSourceServiceTags)
 output functionAppName string = functionApp.outputs.name
 output functionPrincipalId string = functionApp.outputs.principalId
 output automationAccountName string = automation.outputs.name

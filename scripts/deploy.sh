@@ -136,5 +136,11 @@ Deployed.
   Shared secret:          az keyvault secret show --vault-name $(output keyVaultName) --name $secret_name --query value -o tsv
   Function App identity:  $(output functionPrincipalId)
   Automation identity:    $(output automationPrincipalId)
+  Notifications URL:      $(output notificationUrl)
 In Thread, point each intent at the webhook URL and add the header X-Intent-Secret with the shared secret.
 DONE
+# The allowlist admits Thread only unless the parameters name Graph's sources; say what that costs.
+if [ "$(output notificationsReachable)" != "true" ]; then
+  echo "Change notifications are off: the allowlist keeps Graph out of /api/notifications, so event-triggered"
+  echo "intents never run. To turn them on, set notificationSourceAddresses (README: Change notifications in Azure)."
+fi

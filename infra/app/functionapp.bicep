@@ -1,5 +1,7 @@
 // The Function App on Flex Consumption (Linux, Node 20) with a system-assigned identity. Inbound
-// traffic: Thread's egress addresses, then deny-all. The SCM (deployment) site is deny-all apart
+// traffic: Thread's egress addresses, then the sources of Graph change notifications when the
+// deployment lists any, then deny-all. Access restrictions apply to the whole site (no path
+// scope), so a notification source can reach /api/intent as well; the shared secret guards it. The SCM (deployment) site is deny-all apart
 // from explicitly listed deployer addresses; scripts/deploy.sh opens its own address for the
 // length of a code deployment and closes it again.
 
@@ -11,6 +13,10 @@ param deploymentContainerUrl string
 @description('Every app setting, name → value. Built in main.bicep so one place lists them all.')
 param appSettings object
 param allowedIpAddresses array
+@description('Graph change-notification sources: IPv4 or CIDR. Empty: none.')
+param notificationSourceAddresses array
+@description('Graph change-notification sources as Azure service tags (AzureCloud, …). Empty: none.')
+param notificationSourceServiceTags array
 param scmAllowedIpAddresses array
 param maximumInstanceCount int
 param instanceMemoryMB int
@@ -31,6 +37,27 @@ var threadRules = [
     ipAddress: contains(ip, '/') ? ip : '${ip}/32'
     action: 'Allow'
     priority: 100 + i
+  }
+]
+
+var notificationAddressRules = [
+  for (ip, i) in notificationSourceAddresses: {
+    name: 'Graph-notifications-${i + 1}'
+    description: 'Microsoft Graph change notifications (POST /api/notifications)'
+    ipAddress: contains(ip, '/') ? ip : '${ip}/32'
+    action: 'Allow'
+    priority: 300 + i
+  }
+]
+
+var notificationTagRules = [
+  for (tag, i) in notificationSourceServiceTags: {
+    name: 'Graph-notifications-tag-${i + 1}'
+    description: 'Microsoft Graph change notifications (POST /api/notifications)'
+    tag: 'ServiceTag'
+    ipAddress: tag
+    action: 'Allow'
+    priority: 400 + i
   }
 ]
 
@@ -75,7 +102,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       http20Enabled: true
       appSettings: [for setting in items(appSettings): { name: setting.key, value: setting.value }]
       ipSecurityRestrictionsDefaultAction: 'Deny'
-      ipSecurityRestrictions: concat(threadRules, [
+      ipSecurityRestrictions: concat(threadRules, notificationAddressRules, notificationTagRules, [
         {
           name: 'Deny-All'
           description: 'Everything not allowed above'

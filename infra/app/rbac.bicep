@@ -6,7 +6,7 @@ param storageAccountName string
 param keyVaultName string
 param automationAccountName string
 param appInsightsName string
-@description('Optional: an operator (the deploying user) who may read the shared secret to configure Thread.')
+@description('Optional: an operator (the deploying user) who may read the shared secret to configure Thread, and the app\'s tables (runs, Graph subscriptions) with `az storage entity query --auth-mode login`.')
 param operatorPrincipalId string = ''
 
 var roles = {
@@ -16,6 +16,7 @@ var roles = {
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   automationJobOperator: '4fe576fe-1146-4730-92eb-48519fa6bf9f'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  storageTableDataReader: '76199698-9eea-4c19-bc75-cec21354c6b6'
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
@@ -89,5 +90,16 @@ resource operatorSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01
     principalId: operatorPrincipalId
     principalType: 'User'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+  }
+}
+
+// Shared-key access is off, so the operator reads the tables (e.g. graphsubscriptions) with Entra ID.
+resource operatorTableReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
+  scope: storage
+  name: guid(storage.id, operatorPrincipalId, roles.storageTableDataReader)
+  properties: {
+    principalId: operatorPrincipalId
+    principalType: 'User'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataReader)
   }
 }

@@ -4,30 +4,29 @@ import { describe, expect, it } from "vitest";
 import { SecretSettings, keyVaultName } from "../../engine/config";
 import { RUNS_TABLE, STEPS_TABLE } from "../../engine/host/compose";
 import { loadCatalog } from "../../engine/index";
+import { notificationUrlFrom } from "../../engine/notifications/compose";
+import { MEMBER_SNAPSHOTS_TABLE } from "../../engine/notifications/members/snapshot-store";
+import { NOTIFICATION_QUEUE } from "../../engine/notifications/queue";
+import { SUBSCRIPTIONS_TABLE } from "../../engine/notifications/subscriptions/table-store";
 import { CONTINUATION_QUEUE } from "../../engine/store/continuation-queue";
-import { objectEntries, readBicep, variableBlock } from "./bicep-reader";
-
-const ROOT = join(__dirname, "..", "..");
-
-/** Setting names a TypeScript module reads from its settings/env record. */
-export function settingsReadBy(source: string, record: string): string[] {
-  const names = new Set<string>();
-  for (const m of source.matchAll(new RegExp(`\\b${record}\\.([A-Za-z_]\\w*)`, "g"))) names.add(m[1] as string);
-  for (const m of source.matchAll(new RegExp(`\\b${record}\\[\\s*"([^"]+)"\\s*\\]`, "g"))) names.add(m[1] as string);
-  // helpers called as integer(env, "NAME", fallback)
-  for (const m of source.matchAll(new RegExp(`\\(\\s*${record}\\s*,\\s*"([A-Za-z_]\\w*)"`, "g"))) names.add(m[1] as string);
-  // lists of names, e.g. SECRET_SETTINGS = ["A", "B"] or REQUIRED = ["A", "B"]
-  for (const list of source.matchAll(/^(?:export )?const [A-Z_]+ = \[([^\]]*)\] as const/gm)) {
-    for (const m of (list[1] as string).matchAll(/"([A-Za-z_]\w*)"/g)) names.add(m[1] as string);
-  }
-  return [...names].sort();
-}
+import { objectEntries, outputs, readBicep, variableBlock } from "./bicep-reader";
+import { ROOT, loadedByFunctionApp, settingsReadBy, settingsReaders } from "./settings-scan";
 
 const config = readFileSync(join(ROOT, "engine", "config.ts"), "utf8");
-const armSettings = readFileSync(join(ROOT, "engine", "clients", "arm", "settings.ts"), "utf8");
-const readByApp = [...new Set([...settingsReadBy(config, "env"), ...settingsReadBy(armSettings, "settings")])].sort();
+const loaded = loadedByFunctionApp();
+const readers = settingsReaders();
+const inFunctionApp = [...readers].filter(([file]) => loaded.has(file));
+const readByApp = [...new Set(inFunctionApp.flatMap(([, names]) => names))].sort();
 const readByIntents = [...new Set(loadCatalog().intents.flatMap((i) => i.settings))].sort();
 const bicepSettings = objectEntries(variableBlock(readBicep("main.bicep"), "appSettings"));
+
+/** Modules that read settings but never run in the Function App (it does not import them), and why. */
+const OFF_AZURE: Record<string, string> = {
+  "engine/cli/": "the `intents` CLI on an operator's machine",
+  "engine/local/": "`npm start`: the local server, Azurite and the sandbox tenant",
+  "engine/notifications/local.ts": "change notifications under `npm start` (poller and timer in-process)",
+  "engine/clients/graph/index.ts": "the Graph client factory for the CLI and cases; the Function App builds its client in engine/host/from-settings.ts",
+};
 
 /** Read by the code but deliberately not set in Azure, each for a stated reason. */
 const NOT_SET_IN_AZURE: Record<string, string> = {
@@ -37,6 +36,14 @@ const NOT_SET_IN_AZURE: Record<string, string> = {
   GRAPH_ACCESS_TOKEN: "a static token for the sandbox and tests only",
   ARM_ACCESS_TOKEN: "a static token for the sandbox and tests only",
   INTENT_SHARED_SECRET: "read from Key Vault (KEY_VAULT_URL) by the app itself, so an unresolved reference can never become the secret",
+  AZURE_CLIENT_ID: "unset picks the system-assigned managed identity; set only for a user-assigned one or an app registration",
+  AZURE_TENANT_ID: "only for an app registration (certificate, secret, federation); the managed identity knows its tenant",
+  AZURE_FEDERATED_TOKEN_FILE: "workload identity federation outside Azure; the Function App has a managed identity",
+  AZURE_CLIENT_CERTIFICATE_PATH: "an app registration's certificate; the managed identity needs none",
+  AZURE_CLIENT_CERTIFICATE_PASSWORD: "an app registration's certificate; the managed identity needs none",
+  AZURE_AUTHORITY_HOST: "derived from GRAPH_BASE_URL's cloud (public, US Government, China)",
+  NOTIFICATION_URL: "derived from WEBSITE_HOSTNAME (https://<host>/api/notifications), so it follows the site's real host name",
+  WEBSITE_HOSTNAME: "set by the App Service platform to the site's default host name; an app setting cannot override it",
 };
 
 /** Set in Azure for the platform, not read by our code. */
@@ -49,11 +56,33 @@ const PLATFORM_SETTINGS: Record<string, string> = {
 };
 
 describe("app settings: engine code and intents ↔ infra/main.bicep", () => {
-  it("finds the settings the code reads (the parser sees config.ts and the Automation settings)", () => {
-    expect(readByApp).toEqual(expect.arrayContaining(["GRAPH_BASE_URL", "INTENT_SHARED_SECRET", "KEY_VAULT_URL", "AZURE_SUBSCRIPTION_ID", "AUTOMATION_ACCOUNT_NAME"]));
+  it("finds the modules that read settings by scanning engine/, and which of them the Function App loads", () => {
+    const files = inFunctionApp.map(([file]) => file);
+    expect(files).toEqual(expect.arrayContaining([
+      "engine/config.ts", "engine/clients/arm/settings.ts", "engine/clients/graph/auth.ts", "engine/notifications/compose.ts",
+    ]));
+    expect(readByApp).toEqual(expect.arrayContaining([
+      "GRAPH_BASE_URL", "INTENT_SHARED_SECRET", "KEY_VAULT_URL", "AZURE_SUBSCRIPTION_ID", "AUTOMATION_ACCOUNT_NAME", "AZURE_CLIENT_ID", "NOTIFICATION_URL", "WEBSITE_HOSTNAME",
+    ]));
   });
 
-  it("sets every setting engine/config.ts and the Automation client read", () => {
+  it("reads settings the way the scanner recognises, and no camelCase property counts as one", () => {
+    const sample = [
+      "const a = env.FIRST ?? settings?.SECOND; const b = process.env[\"THIRD\"]; integer(env, \"FOURTH\", 1);",
+      "const { FIFTH, SIXTH } = process.env; pipeline.settings.sharedSecret(); // env.COMMENTED",
+      "const LISTED = [\"SEVENTH\"] as const; LISTED.filter((name) => !settings[name]);",
+    ].join("\n");
+    expect(settingsReadBy(sample)).toEqual(["FIFTH", "FIRST", "FOURTH", "SECOND", "SEVENTH", "SIXTH", "THIRD"]);
+  });
+
+  it("knows why each module that reads settings outside the Function App's imports never runs there", () => {
+    const exemptBy = (file: string): string | undefined => Object.keys(OFF_AZURE).find((key) => (key.endsWith("/") ? file.startsWith(key) : file === key));
+    const outside = [...readers.keys()].filter((file) => !loaded.has(file));
+    expect(outside.filter((file) => exemptBy(file) === undefined), "imported by no Function App entry: say why in OFF_AZURE, or import it").toEqual([]);
+    for (const key of Object.keys(OFF_AZURE)) expect(outside.some((file) => exemptBy(file) === key), `stale OFF_AZURE entry ${key}`).toBe(true);
+  });
+
+  it("sets every setting a module of the Function App reads", () => {
     const missing = readByApp.filter((name) => !bicepSettings.has(name) && !(name in NOT_SET_IN_AZURE));
     expect(missing, "add these to appSettings in infra/main.bicep").toEqual([]);
   });
@@ -103,8 +132,33 @@ describe("storage names: engine ↔ infra/main.bicep", () => {
   const main = readBicep("main.bicep");
   const list = (name: string): string[] => [...(new RegExp(`^var ${name} = \\[([^\\]]*)\\]`, "m").exec(main)?.[1] ?? "").matchAll(/'([^']+)'/g)].map((m) => m[1] as string);
 
-  it("creates exactly the tables and the queue (with its poison queue) the app uses", () => {
-    expect(list("tableNames").sort()).toEqual([RUNS_TABLE, STEPS_TABLE].sort());
-    expect(list("queueNames").sort()).toEqual([CONTINUATION_QUEUE, `${CONTINUATION_QUEUE}-poison`].sort());
+  it("creates exactly the tables and the queues (each with its poison queue) the app uses, notifications included", () => {
+    expect(list("tableNames").sort()).toEqual([RUNS_TABLE, STEPS_TABLE, SUBSCRIPTIONS_TABLE, MEMBER_SNAPSHOTS_TABLE].sort());
+    const queues = [CONTINUATION_QUEUE, NOTIFICATION_QUEUE];
+    expect(list("queueNames").sort()).toEqual([...queues, ...queues.map((q) => `${q}-poison`)].sort());
+  });
+
+  it("every queue a Functions trigger listens on is one of those constants", () => {
+    const triggers = [...loaded].filter((f) => f.startsWith("engine/functions/")).flatMap((f) =>
+      [...readFileSync(join(ROOT, f), "utf8").matchAll(/app\.storageQueue\("\w+", \{ queueName: (\w+)/g)].map((m) => m[1] as string));
+    expect(triggers.sort()).toEqual(["CONTINUATION_QUEUE", "NOTIFICATION_QUEUE"]);
+  });
+});
+
+describe("notification URL: engine ↔ platform ↔ infra/main.bicep", () => {
+  it("derives from WEBSITE_HOSTNAME the URL Bicep outputs and the notifications function serves", () => {
+    const host = "contoso-func-abc123.azurewebsites.net";
+    const derived = notificationUrlFrom({ WEBSITE_HOSTNAME: host });
+    const output = outputs(readBicep("main.bicep")).find((o) => o.name === "notificationUrl")?.value ?? "";
+    expect(output).toBe("'https://${functionApp.outputs.defaultHostName}/api/notifications'");
+    expect(derived).toBe(output.slice(1, -1).replace("${functionApp.outputs.defaultHostName}", host));
+    const route = /app\.http\("notifications", \{[^}]*route: "([^"]+)"/.exec(readFileSync(join(ROOT, "engine", "functions", "notifications.ts"), "utf8"))?.[1];
+    const prefix = (JSON.parse(readFileSync(join(ROOT, "host.json"), "utf8")) as { extensions: { http: { routePrefix: string } } }).extensions.http.routePrefix;
+    expect(derived).toBe(`https://${host}/${prefix}/${route}`);
+  });
+
+  it("is not an app setting, so a renamed or custom-domain site cannot keep a stale one", () => {
+    expect(bicepSettings.has("NOTIFICATION_URL")).toBe(false);
+    expect(notificationUrlFrom({})).toBeUndefined();
   });
 });

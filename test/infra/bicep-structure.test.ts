@@ -103,6 +103,15 @@ describe("identity and roles", () => {
     });
   }
 
+  it("lets the operator (only when given) read the tables with Entra ID, never write them", () => {
+    const at = rbac.indexOf("resource operatorTableReader");
+    expect(at).toBeGreaterThan(0);
+    const assignment = rbac.slice(at).split(/\n(?=resource )/)[0] ?? "";
+    expect(assignment).toMatch(/= if \(!empty\(operatorPrincipalId\)\) \{\s*scope: storage\n/);
+    expect(assignment).toMatch(/principalId: operatorPrincipalId[\s\S]*roles\.storageTableDataReader\)/);
+    expect(rbac).toMatch(/storageTableDataReader: '76199698-9eea-4c19-bc75-cec21354c6b6'/);
+  });
+
   it("gives the Function App and the Automation account system-assigned identities and outputs their principal ids", () => {
     expect(readBicep("app/functionapp.bicep")).toMatch(/identity: \{ type: 'SystemAssigned' \}/);
     expect(readBicep("app/automation.bicep")).toMatch(/identity: \{ type: 'SystemAssigned' \}/);
@@ -131,6 +140,28 @@ describe("Function App", () => {
     const ips = [...defaults.matchAll(/'([^']+)'/g)].map((m) => m[1]);
     expect(ips).toHaveLength(6);
     for (const ip of ips) expect(ip).toMatch(/^(\d{1,3}\.){3}\d{1,3}$/);
+  });
+
+  it("lets Graph's change notifications in only from the sources the deployment names, between Thread's rules and deny-all", () => {
+    for (const name of ["notificationSourceAddresses", "notificationSourceServiceTags"]) {
+      expect(main, name).toMatch(new RegExp(`^param ${name} array = \\[\\]$`, "m"));
+      expect(blockAt(main, main.indexOf("module functionApp")), name).toContain(`${name}: ${name}`);
+    }
+    expect(app).toMatch(/ipSecurityRestrictions: concat\(threadRules, notificationAddressRules, notificationTagRules, \[/);
+    const rules = (name: string): string => blockAt(app, app.search(new RegExp(`^var ${name} = `, "m")));
+    const priority = (name: string): number => Number(/priority: (\d+)/.exec(rules(name))?.[1]);
+    expect(rules("notificationAddressRules")).toMatch(/for \(ip, i\) in notificationSourceAddresses:[\s\S]*action: 'Allow'/);
+    expect(rules("notificationTagRules")).toMatch(/for \(tag, i\) in notificationSourceServiceTags:[\s\S]*tag: 'ServiceTag'\s*ipAddress: tag\s*action: 'Allow'/);
+    expect(rules("threadRules")).not.toMatch(/tag:/);
+    // Thread's rules (up to 200 addresses) come first; the deny-all rule last.
+    expect(priority("threadRules")).toBe(100);
+    expect(priority("notificationAddressRules")).toBe(300);
+    expect(priority("notificationTagRules")).toBe(400);
+    expect(app).toMatch(/name: 'Deny-All'[\s\S]*priority: 2147483647/);
+  });
+
+  it("reports whether Graph can reach the notifications URL, which deploy.sh turns into a warning", () => {
+    expect(outputs(main).find((o) => o.name === "notificationsReachable")?.value).toBe("!empty(notificationSourceAddresses) || !empty(notificationSourceServiceTags)");
   });
 
   it("turns off publishing passwords for SCM and FTP", () => {

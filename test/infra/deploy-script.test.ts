@@ -20,7 +20,8 @@ case "$1 $2" in
   "ad signed-in-user") echo "operator-object-id"; exit 0 ;;
   "deployment group")
     n=0; for a in "$@"; do case "$a" in @*) n=$((n+1)); cp "\${a#@}" "$FAKE_DIR/parameters-$n.json" ;; esac; done
-    jq -n --argjson runbooks "$FAKE_RUNBOOKS" '{webhookUrl:{value:"https://contoso-func.azurewebsites.net/api/intent"},
+    jq -n --argjson runbooks "$FAKE_RUNBOOKS" --argjson reachable "\${FAKE_REACHABLE:-false}" '{webhookUrl:{value:"https://contoso-func.azurewebsites.net/api/intent"},
+      notificationUrl:{value:"https://contoso-func.azurewebsites.net/api/notifications"}, notificationsReachable:{value:$reachable},
       functionAppName:{value:"contoso-func"}, functionPrincipalId:{value:"func-principal"},
       automationAccountName:{value:"contoso-auto"}, automationPrincipalId:{value:"auto-principal"},
       keyVaultName:{value:"contoso-kv"}, runbookNames:{value:$runbooks}}'
@@ -98,6 +99,15 @@ describe("scripts/deploy.sh (against a recording az)", () => {
     const { node, stdout } = firstDeployment();
     expect(node.trim().split("\n")).toEqual(["bin/intents.cjs permissions --json"]);
     expect(stdout).toMatch(/grant-graph-permissions\.ts --permissions permissions\.json --function-principal-id func-principal --automation-principal-id auto-principal/);
+  });
+
+  it("says that event-triggered intents are off when no notification source is allowed in, and not when one is", () => {
+    const { stdout } = firstDeployment();
+    expect(stdout).toContain("Notifications URL:      https://contoso-func.azurewebsites.net/api/notifications");
+    expect(stdout).toMatch(/Change notifications are off[\s\S]*notificationSourceAddresses/);
+    const opened = deploy({ FAKE_VAULT: "contoso-kv", FAKE_SECRET_EXISTS: "1", FAKE_REACHABLE: "true" }, ["--skip-code"]);
+    expect(opened.stdout).toContain("Notifications URL:");
+    expect(opened.stdout).not.toContain("Change notifications are off");
   });
 
   it("redeployment keeps the stored secret: no secret parameter is passed", () => {

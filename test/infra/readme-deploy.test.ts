@@ -1,6 +1,9 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MEMBER_SNAPSHOTS_TABLE } from "../../engine/notifications/members/snapshot-store";
+import { NOTIFICATION_QUEUE } from "../../engine/notifications/queue";
+import { SUBSCRIPTIONS_TABLE } from "../../engine/notifications/subscriptions/table-store";
 import { jsonEventSink } from "../../engine/pipeline/events";
 import { outputs, params, readBicep } from "./bicep-reader";
 
@@ -15,14 +18,32 @@ function engineSources(dir = join(ROOT, "engine")): string[] {
   });
 }
 
-/** Event name → the words of the field objects it is emitted with, across the engine. */
-function emittedEvents(): Map<string, Set<string>> {
+/** Keys of an interface declared in an engine module. */
+function interfaceKeys(file: string, name: string): string[] {
+  const source = readFileSync(join(ROOT, file), "utf8");
+  const body = new RegExp(`interface ${name} \\{([^}]*)\\}`).exec(source)?.[1] ?? "";
+  return [...body.matchAll(/^\s*(\w+)\??:/gm)].map((m) => m[1] as string);
+}
+
+/** Spread values events are emitted with, by the name of the variable spread, and the type that gives their keys. */
+const SPREAD_TYPES: Record<string, [string, string]> = {
+  report: ["engine/notifications/subscriptions/manager.ts", "ReconcileReport"],
+};
+
+const EMIT = String.raw`\b(?:events|eventsFor\(\w+\))\("([\w.]+)"`;
+
+/** Event name → the words of the field objects it is emitted with, across the engine (or one folder of it). */
+function emittedEvents(dir?: string): Map<string, Set<string>> {
   const events = new Map<string, Set<string>>();
-  for (const source of engineSources()) {
-    for (const m of source.matchAll(/\b(?:events|eventsFor\(\w+\))\("([\w.]+)",\s*\{([^;]*?)\}\)/g)) {
-      const words = events.get(m[1] as string) ?? new Set<string>();
+  for (const source of engineSources(dir)) {
+    for (const m of source.matchAll(new RegExp(EMIT, "g"))) events.set(m[1] as string, events.get(m[1] as string) ?? new Set<string>());
+    for (const m of source.matchAll(new RegExp(`${EMIT},\\s*\\{([^;]*?)\\}\\)`, "g"))) {
+      const words = events.get(m[1] as string) as Set<string>;
       for (const w of (m[2] as string).matchAll(/[A-Za-z_]\w*/g)) words.add(w[0]);
-      events.set(m[1] as string, words);
+      for (const spread of (m[2] as string).matchAll(/\.\.\.(\w+)/g)) {
+        const type = SPREAD_TYPES[spread[1] as string];
+        if (type) for (const key of interfaceKeys(...type)) words.add(key);
+      }
     }
   }
   return events;
@@ -73,8 +94,43 @@ describe("README: Deploy to Azure", () => {
     }
     const usage = readFileSync(join(ROOT, "scripts", "deploy.sh"), "utf8");
     for (const m of section.matchAll(/(--[a-z][a-z-]*)/g)) {
-      if (["--tenant", "--location", "--vault-name", "--name", "--query", "--out", "--json"].includes(m[1] as string)) continue;
+      // az's own options; --storage and --json belong to `intents subscriptions` (checked below).
+      if (["--tenant", "--location", "--vault-name", "--name", "--query", "--out", "--json", "--account-name", "--table-name", "--auth-mode", "--storage"].includes(m[1] as string)) continue;
       expect(usage, m[1]).toContain(`  ${m[1]}`);
     }
+  });
+
+  describe("change notifications in Azure", () => {
+    const part = section.slice(section.indexOf("### Change notifications in Azure"));
+
+    it("lists exactly the events engine/notifications emits", () => {
+      const listed = /Notification events[^:]*:([\s\S]*?)\.\n/.exec(part)?.[1] ?? "";
+      const names = [...listed.matchAll(/`([\w.]+)`/g)].map((m) => m[1] as string).sort();
+      expect(names).toEqual([...emittedEvents(join(ROOT, "engine", "notifications")).keys()].sort());
+    });
+
+    it("reads the subscription table by its real name and columns, with options `intents subscriptions` has", () => {
+      const query = /az storage entity query[^\n]*\\\n[^\n]*/.exec(part)?.[0] ?? "";
+      expect(query).toContain(`--table-name ${SUBSCRIPTIONS_TABLE} `);
+      const columns = interfaceKeys("engine/notifications/subscriptions/table-store.ts", "SubscriptionEntity");
+      const projected = [...query.matchAll(/: (\w+)[,}]/g)].map((m) => m[1] as string);
+      expect(projected.length).toBeGreaterThan(2);
+      for (const column of projected) expect(columns, column).toContain(column);
+      const help = readFileSync(join(ROOT, "engine", "cli", "commands", "subscriptions.ts"), "utf8");
+      for (const option of ["--storage CONNECTION", "--json"]) {
+        expect(part).toContain(option);
+        expect(help).toContain(`[${option}]`);
+      }
+    });
+
+    it("names the queue and tables Bicep creates for notifications, and the parameters that open the allowlist", () => {
+      for (const name of [NOTIFICATION_QUEUE, SUBSCRIPTIONS_TABLE, MEMBER_SNAPSHOTS_TABLE]) expect(part).toContain(`\`${name}\``);
+      const declared = params(readBicep("main.bicep")).map((p) => p.name);
+      for (const name of ["notificationSourceAddresses", "notificationSourceServiceTags"]) {
+        expect(declared).toContain(name);
+        expect(part).toContain(`\`${name}\``);
+      }
+      expect(part).toMatch(/reach `\/api\/intent`/);
+    });
   });
 });
