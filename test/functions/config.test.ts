@@ -8,7 +8,7 @@ describe("loadSettings", () => {
     expect(settings.runBudgetMs).toBe(1500);
     expect(settings.leaseMs).toBe(60_000);
     expect(settings.graphBaseUrl).toBe("https://graph.microsoft.com/v1.0");
-    expect(settings.storageConnection).toBe("UseDevelopmentStorage=true");
+    expect(settings.storage).toEqual({ kind: "connection-string", connectionString: "UseDevelopmentStorage=true" });
     expect(settings.keyVaultUrl).toBe("https://kv1.vault.azure.net");
     expect(settings.plain.HELPDESK_EMAIL).toBe("hd@contoso.com");
     expect(settings.plain.INTENT_SHARED_SECRET).toBeUndefined();

@@ -15,8 +15,8 @@ let counter = 0;
 
 beforeAll(async () => {
   azurite = await startTestAzurite();
-  const runs = await openTable(azurite.connectionString, "storeruns");
-  const steps = await openTable(azurite.connectionString, "storesteps");
+  const runs = await openTable({ kind: "connection-string", connectionString: azurite.connectionString }, "storeruns");
+  const steps = await openTable({ kind: "connection-string", connectionString: azurite.connectionString }, "storesteps");
   store = new TableRunStore({ runs, steps, clock, leaseMs: LEASE, owner: "a" });
   other = new TableRunStore({ runs, steps, clock, leaseMs: LEASE, owner: "b" });
 });
