@@ -52,6 +52,23 @@ describe("exactly once", () => {
     for (const answer of answers) expect([200, 202]).toContain(answer.status);
   });
 
+  it("20 concurrent redeliveries of a failed webhook re-execute it once; the others answer as duplicates", async () => {
+    graph.answers.set("/groups/Refusing/", 400); // the first run and its retry both fail
+    const body = webhook("Add User to Group", { "User Email": "hal@contoso.com", "Group Name": "Refusing" }, 2004);
+    const first = await post(app.url, body);
+    expect(first.body).toMatchObject({ status: "failed", attempts: 1 });
+    expect(writesTo("/groups/Refusing/")).toBe(1);
+
+    app.clock.advance(1); // the redeliveries arrive after the failure (the app's clock is manual)
+    const answers = await Promise.all(Array.from({ length: 20 }, () => post(app.url, body)));
+    expect(writesTo("/groups/Refusing/")).toBe(2);
+    const retried = answers.filter((a) => a.body.duplicate !== true);
+    expect(retried).toHaveLength(1);
+    expect(retried[0]?.body).toMatchObject({ runId: first.body.runId, status: "failed", attempts: 2 });
+    for (const answer of answers) expect(answer.body.runId).toBe(first.body.runId);
+    expect((await app.getRun(first.body.runId)).body).toMatchObject({ status: "failed", attempts: 2 });
+  });
+
   it("two server processes sharing one Azurite execute a webhook once", async () => {
     const env = { STORAGE: azurite.connectionString, GRAPH_URL: graph.baseUrl };
     const [a, b] = await Promise.all([startChildApp(env), startChildApp(env)]);
