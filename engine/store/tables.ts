@@ -18,7 +18,7 @@ export function storeError(action: string, cause: unknown): IntentError {
   return new IntentError("STORE_ERROR", `The run store failed to ${action}.`, {
     cause,
     retryable: true,
-    fix: "Check that the storage account (AzureWebJobsStorage) is reachable and the app may write to it.",
+    fix: "Check that the storage account (AzureWebJobsStorage, or AzureWebJobsStorage__accountName with the app's identity holding Storage Table and Queue Data Contributor) is reachable and the app may write to it.",
   });
 }
 
