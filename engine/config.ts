@@ -12,9 +12,28 @@ type Env = Readonly<Record<string, string | undefined>>;
 export const SECRET_SETTINGS = ["INTENT_SHARED_SECRET", "AZURE_CLIENT_SECRET", "GRAPH_ACCESS_TOKEN", "ARM_ACCESS_TOKEN"] as const;
 export type SecretSetting = (typeof SECRET_SETTINGS)[number];
 
+/**
+ * Where Tables and Queues live (the Functions host's own storage). In Azure the app has no key:
+ * the identity-based section `AzureWebJobsStorage__accountName` (+ `__credential`, `__clientId`,
+ * `__tableServiceUri`, `__queueServiceUri`) names the account and its token comes from the managed
+ * identity. A connection string (`AzureWebJobsStorage`) serves Azurite and local development.
+ */
+export type StorageSettings =
+  | { kind: "connection-string"; connectionString: string }
+  | {
+      kind: "identity";
+      tableServiceUri: string;
+      queueServiceUri: string;
+      /** "managedidentity" → ManagedIdentityCredential; unset → DefaultAzureCredential. */
+      credential: "managedidentity" | undefined;
+      /** Client id of a user-assigned identity; unset → the system-assigned one. */
+      clientId: string | undefined;
+    };
+
+export const DEVELOPMENT_STORAGE = "UseDevelopmentStorage=true";
+
 export interface AppSettings {
-  /** Connection string for Tables and Queues (the Functions host's own storage). */
-  storageConnection: string;
+  storage: StorageSettings;
   graphBaseUrl: string;
   notificationMailbox: string | undefined;
   notificationEmail: string | undefined;
@@ -41,11 +60,43 @@ function integer(env: Env, name: string, fallback: number): number {
   return parsed;
 }
 
+const STORAGE_SECTION = "AzureWebJobsStorage__";
+
+/** The `AzureWebJobsStorage__*` settings by key, read as a section the way the Functions host reads them. */
+function storageSection(env: Env): Record<string, string> {
+  const section: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith(STORAGE_SECTION) && value?.trim()) section[name.slice(STORAGE_SECTION.length)] = value.trim();
+  }
+  return section;
+}
+
+function storageSettings(env: Env): StorageSettings {
+  if (env.AzureWebJobsStorage?.trim()) return { kind: "connection-string", connectionString: env.AzureWebJobsStorage.trim() };
+  const section = storageSection(env);
+  const account = section.accountName;
+  const tableServiceUri = section.tableServiceUri ?? (account ? `https://${account}.table.core.windows.net` : undefined);
+  const queueServiceUri = section.queueServiceUri ?? (account ? `https://${account}.queue.core.windows.net` : undefined);
+  if (!tableServiceUri && !queueServiceUri) return { kind: "connection-string", connectionString: DEVELOPMENT_STORAGE };
+  if (!tableServiceUri || !queueServiceUri) {
+    throw new IntentError("CONFIG_MISSING", "Identity-based storage needs both the table and the queue endpoint.", {
+      fix: "Set AzureWebJobsStorage__accountName, or both AzureWebJobsStorage__tableServiceUri and AzureWebJobsStorage__queueServiceUri.",
+    });
+  }
+  const credential = section.credential?.toLowerCase();
+  if (credential !== undefined && credential !== "managedidentity") {
+    throw new IntentError("CONFIG_MISSING", `AzureWebJobsStorage__credential must be "managedidentity", not "${section.credential}".`, {
+      fix: "Set AzureWebJobsStorage__credential to managedidentity, or remove it to use the default Azure credential chain.",
+    });
+  }
+  return { kind: "identity", tableServiceUri, queueServiceUri, credential, clientId: section.clientId };
+}
+
 export function loadSettings(env: Env = process.env): AppSettings {
   const plain: Record<string, string | undefined> = { ...env };
   for (const name of SECRET_SETTINGS) delete plain[name];
   return {
-    storageConnection: env.AzureWebJobsStorage ?? "UseDevelopmentStorage=true",
+    storage: storageSettings(env),
     graphBaseUrl: env.GRAPH_BASE_URL ?? "https://graph.microsoft.com/v1.0",
     notificationMailbox: env.NOTIFICATION_MAILBOX || undefined,
     notificationEmail: env.NOTIFICATION_EMAIL || undefined,

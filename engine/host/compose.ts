@@ -27,9 +27,9 @@ export interface HostParts {
 
 export async function composePipeline(settings: AppSettings, parts: HostParts): Promise<PipelineDeps> {
   const [runs, steps, queue] = await Promise.all([
-    openTable(settings.storageConnection, RUNS_TABLE),
-    openTable(settings.storageConnection, STEPS_TABLE),
-    openQueue(settings.storageConnection, CONTINUATION_QUEUE),
+    openTable(settings.storage, RUNS_TABLE),
+    openTable(settings.storage, STEPS_TABLE),
+    openQueue(settings.storage, CONTINUATION_QUEUE),
   ]);
   const store = new TableRunStore({ runs, steps, clock: parts.clock, leaseMs: settings.leaseMs });
   const notifier = new GraphFailureNotifier(parts.graph, {

@@ -1,10 +1,11 @@
 /**
  * Everything `npm start` runs: the sandbox tenant (unless Graph is configured), Azurite with its
- * data under .azurite/ (unless AzureWebJobsStorage is set), the Function App's handlers on a local
+ * data under .azurite/ (unless storage is configured), the Function App's handlers on a local
  * port and the queue poller that continues long runs. One close() stops it all.
  */
 import { join } from "node:path";
 import { startSandbox, type Sandbox } from "../../sandbox";
+import { loadSettings } from "../config";
 import { httpRoutes } from "../functions/routes";
 import { continuationHandler } from "../functions/handlers";
 import { composeFromSettings } from "../host/from-settings";
@@ -19,6 +20,11 @@ import { localNotifications } from "../notifications/local";
 /** Only ever used when no INTENT_SHARED_SECRET is set, and printed at start: never for a deployment. */
 export const LOCAL_DEV_SECRET = "local-dev-secret";
 const REPO_ROOT = join(__dirname, "..", "..");
+
+/** Azurite stands in only when neither a connection string nor identity-based storage is configured. */
+function storageConfigured(env: Readonly<Record<string, string | undefined>>): boolean {
+  return Boolean(env.AzureWebJobsStorage) || loadSettings(env).storage.kind === "identity";
+}
 
 export interface DevStackOptions {
   env: Readonly<Record<string, string | undefined>>;
@@ -70,14 +76,14 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     } else {
       describe.push(`Graph: ${env.GRAPH_BASE_URL ?? "https://graph.microsoft.com/v1.0"}`);
     }
-    if (!env.AzureWebJobsStorage) {
+    if (!storageConfigured(env)) {
       const location = options.azuriteLocation === undefined ? join(REPO_ROOT, ".azurite") : options.azuriteLocation ?? undefined;
       const azurite: RunningAzurite = await startAzurite(location ? { location } : {});
       closers.push(() => azurite.close());
       env.AzureWebJobsStorage = azurite.connectionString;
       describe.push(`Azurite: tables ${azurite.tableUrl}, queues ${azurite.queueUrl}${location ? `, data in ${location}` : ""}`);
     } else {
-      describe.push("storage: AzureWebJobsStorage");
+      describe.push("storage: AzureWebJobsStorage settings");
     }
     env.INTENT_SHARED_SECRET ??= LOCAL_DEV_SECRET;
     const host = await composeFromSettings(env);
@@ -96,7 +102,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       log,
     });
     closers.push(() => server.close());
-    const queue = await openQueue(env.AzureWebJobsStorage, CONTINUATION_QUEUE);
+    const queue = await openQueue(loadSettings(env).storage, CONTINUATION_QUEUE);
     const poller = startQueuePoller({ queue, handler: continuationHandler(deps), log });
     closers.push(() => poller.stop());
     closers.push(() => notifications.close());

@@ -18,6 +18,7 @@ export function unauthorized(): HttpAnswer {
 }
 
 export async function handleIntent(deps: PipelineDeps, request: IncomingRequest, events: EventSink): Promise<HttpAnswer> {
+  const receivedAt = deps.clock.now();
   // Nothing about an unauthenticated request is read, parsed or logged.
   if (!sharedSecretMatches(request.header(SECRET_HEADER), await deps.settings.sharedSecret())) {
     events("rejected", { status: 401 });
@@ -26,7 +27,7 @@ export async function handleIntent(deps: PipelineDeps, request: IncomingRequest,
   try {
     const raw = await readLimitedBody(request.body, request.header("content-length"), deps.settings.maxBodyBytes);
     events("received", { bytes: raw.byteLength });
-    return await process(deps, parseWebhook(raw), events);
+    return await process(deps, parseWebhook(raw), receivedAt, events);
   } catch (thrown) {
     const error = ensureIntentError(thrown);
     events("rejected", { code: error.code });
@@ -34,7 +35,7 @@ export async function handleIntent(deps: PipelineDeps, request: IncomingRequest,
   }
 }
 
-async function process(deps: PipelineDeps, payload: WebhookPayload, events: EventSink): Promise<HttpAnswer> {
+async function process(deps: PipelineDeps, payload: WebhookPayload, receivedAt: number, events: EventSink): Promise<HttpAnswer> {
   const ticketId = payload.meta_data.ticket_id;
   const intent = deps.engine.find(payload.intent_name);
   if (!intent) {
@@ -54,7 +55,7 @@ async function process(deps: PipelineDeps, payload: WebhookPayload, events: Even
   }
   const runId = runIdFor(idempotencyKey(ticketId, intent.name, mapped.identity));
   events("validated", { runId, ticketId, intentName: intent.name });
-  const claim = await deps.store.claim({ runId, ticketId, intentName: intent.name });
+  const claim = await deps.store.claim({ runId, ticketId, intentName: intent.name, receivedAt });
   if (claim.kind === "existing") {
     events("duplicate", { runId, ticketId, intentName: intent.name, status: claim.record.status });
     return recordAnswer(claim.record, { duplicate: true });

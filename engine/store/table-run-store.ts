@@ -1,7 +1,8 @@
 /**
  * The run store on Azure Tables. A claim is an atomic conditional insert of the run's row; a
  * second delivery gets 409 and reads the row. A crashed claim (lease expired) or a failed run is
- * taken over with an ETag-conditional update, so exactly one contender wins there too.
+ * taken over with an ETag-conditional update, so exactly one contender wins there too; the losers
+ * (412) answer as duplicates of the winner's execution.
  */
 import type { TableClient } from "@azure/data-tables";
 import { randomUUID } from "node:crypto";
@@ -24,6 +25,11 @@ export interface TableRunStoreOptions {
 
 const MAX_CLAIM_ROUNDS = 5;
 
+function failedBefore(entity: RunEntity, receivedAt: number | undefined): boolean {
+  if (receivedAt === undefined) return true;
+  return Date.parse(entity.finishedAt || entity.updatedAt) < receivedAt;
+}
+
 export class TableRunStore implements RunStore {
   private readonly owner: string;
 
@@ -37,9 +43,14 @@ export class TableRunStore implements RunStore {
       if (created) return { kind: "claimed", lease: created, takenOver: false };
       const existing = await this.read(identity.runId);
       if (!existing) continue; // deleted between our insert and read: insert again
-      if (!this.takeable(existing, false)) return { kind: "existing", record: toRecord(existing) };
+      if (!this.takeable(existing, { receivedAt: identity.receivedAt })) return { kind: "existing", record: toRecord(existing) };
       const taken = await this.takeOver(existing);
-      if (taken) return { kind: "claimed", lease: taken, takenOver: true };
+      if (taken === "gone") continue;
+      if (taken !== "lost") return { kind: "claimed", lease: taken, takenOver: true };
+      // Another delivery took the run between our read and our write: that one executes it. Looking
+      // again could find its retry already failed and retry once more, so answer as a duplicate.
+      const winner = await this.read(identity.runId);
+      if (winner) return { kind: "existing", record: toRecord(winner) };
     }
     throw storeError("claim the run (too much contention)", undefined);
   }
@@ -49,9 +60,9 @@ export class TableRunStore implements RunStore {
       const existing = await this.read(runId);
       if (!existing) return undefined;
       if (existing.status !== "running") return { kind: "done" as const, record: toRecord(existing) };
-      if (!this.takeable(existing, true)) return { kind: "busy" as const, record: toRecord(existing) };
+      if (!this.takeable(existing, "continuation")) return { kind: "busy" as const, record: toRecord(existing) };
       const taken = await this.takeOver(existing);
-      if (taken) return { kind: "claimed" as const, lease: taken };
+      if (typeof taken !== "string") return { kind: "claimed" as const, lease: taken };
     }
     throw storeError("resume the run (too much contention)", undefined);
   }
@@ -66,11 +77,13 @@ export class TableRunStore implements RunStore {
   }
 
   /**
-   * Succeeded and partial runs are final. A failed run may be retried by a redelivery. A running
-   * run is taken only when its lease expired (crash), or by its own continuation while suspended.
+   * Succeeded and partial runs are final. A failed run may be retried by a redelivery that arrived
+   * after the failure. A running run is taken only when its lease expired (crash), or by its own
+   * continuation while suspended.
    */
-  private takeable(entity: RunEntity, continuation: boolean): boolean {
-    if (entity.status === "failed") return !continuation;
+  private takeable(entity: RunEntity, by: "continuation" | { receivedAt: number | undefined }): boolean {
+    const continuation = by === "continuation";
+    if (entity.status === "failed") return !continuation && failedBefore(entity, by.receivedAt);
     if (entity.status !== "running") return false;
     if (continuation && entity.suspended) return true;
     return entity.leaseUntil <= this.options.clock.now();
@@ -93,7 +106,8 @@ export class TableRunStore implements RunStore {
     }
   }
 
-  private async takeOver(entity: RunEntity): Promise<Lease | undefined> {
+  /** "lost": another contender's conditional write came first (412); "gone": the row was deleted (404). */
+  private async takeOver(entity: RunEntity): Promise<Lease | "lost" | "gone"> {
     const now = this.options.clock.now();
     const retryingFailure = entity.status === "failed";
     const next: RunEntity = {
@@ -108,7 +122,8 @@ export class TableRunStore implements RunStore {
       return this.lease({ ...next, etag: response.etag });
     } catch (error) {
       const status = storageStatus(error);
-      if (status === 412 || status === 404) return undefined; // another contender won; look again
+      if (status === 412) return "lost";
+      if (status === 404) return "gone";
       throw storeError("take over the run", error);
     }
   }

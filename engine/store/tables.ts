@@ -1,6 +1,8 @@
-/** Opening Azure Tables and Queues from one connection setting, creating what is missing once. */
+/** Opening Azure Tables and Queues from the storage settings, creating what is missing once. */
 import { TableClient } from "@azure/data-tables";
+import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from "@azure/identity";
 import { QueueClient } from "@azure/storage-queue";
+import type { StorageSettings } from "../config";
 import { IntentError } from "../errors";
 
 export interface StorageStatusError {
@@ -16,7 +18,7 @@ export function storeError(action: string, cause: unknown): IntentError {
   return new IntentError("STORE_ERROR", `The run store failed to ${action}.`, {
     cause,
     retryable: true,
-    fix: "Check that the storage account (AzureWebJobsStorage) is reachable and the app may write to it.",
+    fix: "Check that the storage account (AzureWebJobsStorage, or AzureWebJobsStorage__accountName with the app's identity holding Storage Table and Queue Data Contributor) is reachable and the app may write to it.",
   });
 }
 
@@ -24,10 +26,26 @@ function isLocalHttp(connectionString: string): boolean {
   return /UseDevelopmentStorage=true|Endpoint=http:\/\//i.test(connectionString);
 }
 
-export async function openTable(connectionString: string, name: string): Promise<TableClient> {
-  const client = TableClient.fromConnectionString(connectionString, name, {
-    allowInsecureConnection: isLocalHttp(connectionString),
-  });
+/** The token the app's identity gets for storage; never a key (shared-key access is off in Azure). */
+export function storageCredential(storage: Extract<StorageSettings, { kind: "identity" }>): TokenCredential {
+  if (storage.credential === "managedidentity") {
+    return storage.clientId ? new ManagedIdentityCredential({ clientId: storage.clientId }) : new ManagedIdentityCredential();
+  }
+  return new DefaultAzureCredential(storage.clientId ? { managedIdentityClientId: storage.clientId } : {});
+}
+
+export function tableClient(storage: StorageSettings, name: string): TableClient {
+  if (storage.kind === "identity") return new TableClient(storage.tableServiceUri, name, storageCredential(storage));
+  return TableClient.fromConnectionString(storage.connectionString, name, { allowInsecureConnection: isLocalHttp(storage.connectionString) });
+}
+
+export function queueClient(storage: StorageSettings, name: string): QueueClient {
+  if (storage.kind === "identity") return new QueueClient(`${storage.queueServiceUri.replace(/\/+$/, "")}/${name}`, storageCredential(storage));
+  return new QueueClient(storage.connectionString, name);
+}
+
+export async function openTable(storage: StorageSettings, name: string): Promise<TableClient> {
+  const client = tableClient(storage, name);
   try {
     await client.createTable(); // an existing table is not an error (the SDK swallows its 409)
   } catch (error) {
@@ -36,8 +54,8 @@ export async function openTable(connectionString: string, name: string): Promise
   return client;
 }
 
-export async function openQueue(connectionString: string, name: string): Promise<QueueClient> {
-  const client = new QueueClient(connectionString, name);
+export async function openQueue(storage: StorageSettings, name: string): Promise<QueueClient> {
+  const client = queueClient(storage, name);
   try {
     await client.createIfNotExists();
   } catch (error) {

@@ -47,6 +47,12 @@ export interface RunIdentity {
   runId: string;
   ticketId: string;
   intentName: string;
+  /**
+   * When this delivery arrived (epoch ms). A failed run is retried only by a delivery that arrived
+   * after the failure was recorded; a later failure came from a retry running alongside this
+   * delivery, which answers for it. Unset: any delivery may retry a failure.
+   */
+  receivedAt?: number;
 }
 
 export interface RunStore {

@@ -7,17 +7,19 @@ import { startChildApp, type ChildApp } from "./support/child-process";
 import { fakeEngine } from "./support/fake-engine";
 import { SECRET, startApp, webhook, type App } from "./support/harness";
 import { ADD_TO_GROUP, THREE_WRITES } from "./support/intents";
-import { startLoopbackGraph, type LoopbackGraph } from "./support/loopback-graph";
+import { acceptingAll, startLoopbackGraph, type LoopbackGraph } from "../support/loopback-graph";
 
 let azurite: RunningAzurite;
 let graph: LoopbackGraph;
+/** Path fragments Graph refuses, with the status it answers. */
+const refusals = new Map<string, number>();
 const children: ChildApp[] = [];
 let app: App;
 
 beforeAll(async () => {
   azurite = await startTestAzurite();
-  graph = await startLoopbackGraph();
-  app = await startApp({ connectionString: azurite.connectionString, engine: fakeEngine([ADD_TO_GROUP, THREE_WRITES]), graph: graph.client });
+  graph = await startLoopbackGraph({ otherwise: acceptingAll(refusals) });
+  app = await startApp({ connectionString: azurite.connectionString, engine: fakeEngine([ADD_TO_GROUP, THREE_WRITES]), graph: graph.client() });
 });
 
 afterAll(async () => {
@@ -40,7 +42,7 @@ async function checkpointed(stepId: string): Promise<boolean> {
   return false;
 }
 
-const writesTo = (fragment: string) => graph.requests.filter((r) => r.path.includes(fragment)).length;
+const writesTo = (fragment: string) => graph.received.filter((r) => r.path.includes(fragment)).length;
 
 describe("exactly once", () => {
   it("100 concurrent deliveries of one webhook execute once and all answer the same run", async () => {
@@ -52,8 +54,25 @@ describe("exactly once", () => {
     for (const answer of answers) expect([200, 202]).toContain(answer.status);
   });
 
+  it("20 concurrent redeliveries of a failed webhook re-execute it once; the others answer as duplicates", async () => {
+    refusals.set("/groups/Refusing/", 400); // the first run and its retry both fail
+    const body = webhook("Add User to Group", { "User Email": "hal@contoso.com", "Group Name": "Refusing" }, 2004);
+    const first = await post(app.url, body);
+    expect(first.body).toMatchObject({ status: "failed", attempts: 1 });
+    expect(writesTo("/groups/Refusing/")).toBe(1);
+
+    app.clock.advance(1); // the redeliveries arrive after the failure (the app's clock is manual)
+    const answers = await Promise.all(Array.from({ length: 20 }, () => post(app.url, body)));
+    expect(writesTo("/groups/Refusing/")).toBe(2);
+    const retried = answers.filter((a) => a.body.duplicate !== true);
+    expect(retried).toHaveLength(1);
+    expect(retried[0]?.body).toMatchObject({ runId: first.body.runId, status: "failed", attempts: 2 });
+    for (const answer of answers) expect(answer.body.runId).toBe(first.body.runId);
+    expect((await app.getRun(first.body.runId)).body).toMatchObject({ status: "failed", attempts: 2 });
+  });
+
   it("two server processes sharing one Azurite execute a webhook once", async () => {
-    const env = { STORAGE: azurite.connectionString, GRAPH_URL: graph.baseUrl };
+    const env = { STORAGE: azurite.connectionString, GRAPH_URL: graph.url };
     const [a, b] = await Promise.all([startChildApp(env), startChildApp(env)]);
     children.push(a, b);
     const body = webhook("Add User to Group", { "User Email": "fay@contoso.com", "Group Name": "TwoInstances" }, 2002);
@@ -64,7 +83,7 @@ describe("exactly once", () => {
   });
 
   it("a run killed mid-way is taken over by a redelivery and resumes without repeating writes", async () => {
-    const env = { STORAGE: azurite.connectionString, GRAPH_URL: graph.baseUrl };
+    const env = { STORAGE: azurite.connectionString, GRAPH_URL: graph.url };
     const doomed = await startChildApp({ ...env, HANG: "1" });
     children.push(doomed);
     const body = webhook("Three Writes", { "User Email": "gus@contoso.com" }, 2003);

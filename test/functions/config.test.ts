@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { keyVaultName, loadSettings, SecretSettings } from "../../engine/config";
 import { IntentError } from "../../engine/errors";
+import { createManualClock } from "../support/manual-clock";
 
 describe("loadSettings", () => {
   it("reads defaults and overrides, and keeps secrets out of the plain settings", () => {
@@ -8,7 +9,7 @@ describe("loadSettings", () => {
     expect(settings.runBudgetMs).toBe(1500);
     expect(settings.leaseMs).toBe(60_000);
     expect(settings.graphBaseUrl).toBe("https://graph.microsoft.com/v1.0");
-    expect(settings.storageConnection).toBe("UseDevelopmentStorage=true");
+    expect(settings.storage).toEqual({ kind: "connection-string", connectionString: "UseDevelopmentStorage=true" });
     expect(settings.keyVaultUrl).toBe("https://kv1.vault.azure.net");
     expect(settings.plain.HELPDESK_EMAIL).toBe("hd@contoso.com");
     expect(settings.plain.INTENT_SHARED_SECRET).toBeUndefined();
@@ -22,15 +23,15 @@ describe("loadSettings", () => {
 
 describe("SecretSettings", () => {
   it("prefers the environment, caches Key Vault reads, and re-reads after expiry or refresh", async () => {
-    let now = 0;
+    const clock = createManualClock(0);
     const reads: string[] = [];
     let value = "v1";
-    const secrets = new SecretSettings({ AZURE_CLIENT_SECRET: "from-env" }, { read: async (name) => { reads.push(name); return value; } }, 1_000, () => now);
+    const secrets = new SecretSettings({ AZURE_CLIENT_SECRET: "from-env" }, { read: async (name) => { reads.push(name); return value; } }, 1_000, () => clock.now());
     expect(await secrets.get("AZURE_CLIENT_SECRET")).toBe("from-env");
     expect(await secrets.get("INTENT_SHARED_SECRET")).toBe("v1");
     value = "v2";
     expect(await secrets.get("INTENT_SHARED_SECRET")).toBe("v1");
-    now = 1_001;
+    clock.advance(1_001);
     expect(await secrets.get("INTENT_SHARED_SECRET")).toBe("v2");
     value = "v3";
     secrets.refresh();

@@ -9,16 +9,18 @@ import { startTestAzurite, type RunningAzurite } from "../support/azurite";
 import { fakeEngine } from "./support/fake-engine";
 import { startApp, webhook, type App } from "./support/harness";
 import { OFFBOARDING, PASSWORD_RESET } from "./support/intents";
-import { startLoopbackGraph, type LoopbackGraph } from "./support/loopback-graph";
+import { acceptingAll, startLoopbackGraph, type LoopbackGraph } from "../support/loopback-graph";
 
 let azurite: RunningAzurite;
 let graph: LoopbackGraph;
+/** Path fragments Graph refuses, with the status it answers. */
+const refusals = new Map<string, number>();
 let app: App;
 
 beforeAll(async () => {
   azurite = await startTestAzurite();
-  graph = await startLoopbackGraph();
-  app = await startApp({ connectionString: azurite.connectionString, engine: fakeEngine([PASSWORD_RESET, OFFBOARDING]), graph: graph.client });
+  graph = await startLoopbackGraph({ otherwise: acceptingAll(refusals) });
+  app = await startApp({ connectionString: azurite.connectionString, engine: fakeEngine([PASSWORD_RESET, OFFBOARDING]), graph: graph.client() });
 });
 
 afterAll(async () => {
@@ -52,13 +54,13 @@ describe("buildFailureMail", () => {
 
 describe("failure notification over Graph", () => {
   it("mails the recipients from the notification mailbox when a run fails", async () => {
-    graph.answers.set("/reset", 400);
+    refusals.set("/reset", 400);
     const secret = "Tmp-9f<x>&Q";
     const answer = await app.post(webhook("Password Reset", { "User Email": "<b>hal</b>@contoso.com", "Temporary Password": secret }, 3001));
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe("failed");
     expect(answer.body.error.code).toBe("GRAPH_ERROR");
-    const mail = graph.requests.find((r) => r.path === "/users/automation%40contoso.com/sendMail");
+    const mail = graph.received.find((r) => r.path === "/users/automation%40contoso.com/sendMail");
     expect(mail).toBeDefined();
     const message = (mail!.body as any).message;
     expect(message.toRecipients).toEqual([{ emailAddress: { address: "ops@contoso.com" } }, { emailAddress: { address: "lead@contoso.com" } }]);
@@ -70,13 +72,13 @@ describe("failure notification over Graph", () => {
   });
 
   it("answers the run's result even when sendMail itself fails, and logs that", async () => {
-    graph.answers.set("/reset", 400);
-    graph.answers.set("/sendMail", 500);
+    refusals.set("/reset", 400);
+    refusals.set("/sendMail", 500);
     const answer = await app.post(webhook("Password Reset", { "User Email": "ivy@contoso.com", "Temporary Password": "x-1" }, 3002));
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe("failed");
     expect(app.logs.some((line) => JSON.parse(line).event === "notification" && JSON.parse(line).sent === false)).toBe(true);
-    graph.answers.delete("/sendMail");
+    refusals.delete("/sendMail");
   });
 
   it("ends a run whose continuation became poison as failed, with a mail", async () => {
@@ -85,15 +87,15 @@ describe("failure notification over Graph", () => {
     const queue = new QueueClient(azurite.connectionString, CONTINUATION_QUEUE);
     const [item] = (await queue.receiveMessages({ numberOfMessages: 1 })).receivedMessageItems;
     expect(Buffer.from(item!.messageText, "base64").toString("utf8")).not.toContain("jo@contoso.com"); // sealed
-    const mailsBefore = graph.requests.filter((r) => r.path.endsWith("/sendMail")).length;
+    const mailsBefore = graph.received.filter((r) => r.path.endsWith("/sendMail")).length;
     const handler = continuationHandler(async () => app.deps);
     const context = new InvocationContext({ invocationId: "poison-1", functionName: "continueRun", triggerMetadata: { dequeueCount: 6 }, logHandler: () => undefined });
     await handler(Buffer.from(item!.messageText, "base64").toString("utf8"), context);
     const run = await app.getRun(answer.body.runId);
     expect(run.body.status).toBe("failed");
     expect(run.body.error.code).toBe("RUN_ABANDONED");
-    expect(graph.requests.filter((r) => r.path.endsWith("/sendMail")).length).toBe(mailsBefore + 1);
-    expect(graph.requests.some((r) => r.path === "/users/jo%40contoso.com/convert")).toBe(false);
+    expect(graph.received.filter((r) => r.path.endsWith("/sendMail")).length).toBe(mailsBefore + 1);
+    expect(graph.received.some((r) => r.path === "/users/jo%40contoso.com/convert")).toBe(false);
   });
 
   it("ends a run whose continuation was sealed under a secret since rotated", async () => {
@@ -107,6 +109,6 @@ describe("failure notification over Graph", () => {
     const run = await app.getRun(answer.body.runId);
     expect(run.body.status).toBe("failed");
     expect(run.body.error.code).toBe("RUN_ABANDONED");
-    expect(graph.requests.some((r) => r.path === "/users/kai%40contoso.com/convert")).toBe(false);
+    expect(graph.received.some((r) => r.path === "/users/kai%40contoso.com/convert")).toBe(false);
   });
 });

@@ -120,10 +120,7 @@ describe("app settings: engine code and intents ↔ infra/main.bicep", () => {
     await expect(secrets.require("INTENT_SHARED_SECRET")).rejects.toMatchObject({ code: "CONFIG_MISSING" });
   });
 
-  // Known gap, kept visible: engine/config.ts only knows a storage connection string, so in Azure
-  // (identity-based storage, no key) it falls back to the development emulator. When the
-  // Function App reads AzureWebJobsStorage__accountName this test starts failing: drop `.fails`.
-  it.fails("the app reaches its tables and queue with the identity-based setting Bicep provides", () => {
+  it("the app reaches its tables and queue with the identity-based setting Bicep provides", () => {
     expect(config).toMatch(/AzureWebJobsStorage__accountName/);
   });
 });

@@ -1,4 +1,5 @@
 /** The run store against Azurite: atomic claims, leases, takeovers, retries and checkpoints. */
+import type { TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunResult, StepResult } from "../../engine/runtime/types";
 import { TableRunStore } from "../../engine/store/table-run-store";
@@ -7,6 +8,8 @@ import { createManualClock } from "../support/manual-clock";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
 
 let azurite: RunningAzurite;
+let runs: TableClient;
+let steps: TableClient;
 let store: TableRunStore;
 let other: TableRunStore;
 const clock = createManualClock(Date.now());
@@ -15,8 +18,8 @@ let counter = 0;
 
 beforeAll(async () => {
   azurite = await startTestAzurite();
-  const runs = await openTable(azurite.connectionString, "storeruns");
-  const steps = await openTable(azurite.connectionString, "storesteps");
+  runs = await openTable({ kind: "connection-string", connectionString: azurite.connectionString }, "storeruns");
+  steps = await openTable({ kind: "connection-string", connectionString: azurite.connectionString }, "storesteps");
   store = new TableRunStore({ runs, steps, clock, leaseMs: LEASE, owner: "a" });
   other = new TableRunStore({ runs, steps, clock, leaseMs: LEASE, owner: "b" });
 });
@@ -86,6 +89,48 @@ describe("TableRunStore", () => {
     expect(retry.lease.record.attempts).toBe(2);
     expect(retry.lease.record.result).toBeUndefined();
     expect(Object.keys(await other.journal(id.runId).load())).toEqual(["one"]);
+  });
+
+  it("retries a failure only for a delivery that arrived after it was recorded", async () => {
+    const id = identity();
+    const claim = await store.claim(id);
+    if (claim.kind !== "claimed") throw new Error("expected a claim");
+    const arrivedDuringRun = clock.now();
+    await claim.lease.finish(result("failed"));
+    // Arrived while the run was still going: that execution's failure is its answer.
+    expect(await other.claim({ ...id, receivedAt: arrivedDuringRun })).toMatchObject({ kind: "existing", record: { status: "failed", attempts: 1 } });
+    clock.advance(1);
+    expect(await other.claim({ ...id, receivedAt: clock.now() })).toMatchObject({ kind: "claimed", takenOver: true });
+  });
+
+  it("a retry that loses the conditional write answers with the winner's run, even once that failed again", async () => {
+    const id = identity();
+    const claim = await store.claim(id);
+    if (claim.kind !== "claimed") throw new Error("expected a claim");
+    await claim.lease.finish(result("failed"));
+    // Between this contender's read and its write, another delivery retries the run and fails again.
+    let interleave: (() => Promise<void>) | undefined = async () => {
+      const retry = await other.claim(id);
+      if (retry.kind !== "claimed") throw new Error("expected the other delivery to retry");
+      await retry.lease.finish(result("failed"));
+    };
+    const racingRuns = new Proxy(runs, {
+      get(target, property) {
+        if (property === "updateEntity") {
+          return async (...args: Parameters<TableClient["updateEntity"]>) => {
+            const hook = interleave;
+            interleave = undefined;
+            await hook?.();
+            return target.updateEntity(...args);
+          };
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const racing = new TableRunStore({ runs: racingRuns, steps, clock, leaseMs: LEASE, owner: "c" });
+    expect(await racing.claim(id)).toMatchObject({ kind: "existing", record: { status: "failed", attempts: 2 } });
+    expect((await store.get(id.runId))?.attempts).toBe(2);
   });
 
   it("reserves a suspended run for its continuation, then marks it done", async () => {

@@ -52,7 +52,25 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return text === "" ? undefined : (JSON.parse(text) as unknown);
 }
 
-export async function startLoopbackGraph(): Promise<LoopbackGraph> {
+/**
+ * For tests that count writes rather than script answers: every request succeeds (sendMail 202 as
+ * in Graph, anything else 204) unless a key of `refusals` is part of its path; that one gets the
+ * key's status. Tests change `refusals` as they go.
+ */
+export function acceptingAll(refusals: ReadonlyMap<string, number>): Handler {
+  return (req) => {
+    const refused = [...refusals.entries()].find(([fragment]) => req.path.includes(fragment));
+    if (refused && refused[1] >= 400) return graphError(refused[1], "Request_BadRequest", "Refused by the test.");
+    return { status: refused?.[1] ?? (req.path.endsWith("/sendMail") ? 202 : 204) };
+  };
+}
+
+export interface LoopbackGraphOptions {
+  /** The answer to a request no route matches; default 404 Request_ResourceNotFound. */
+  otherwise?: Handler;
+}
+
+export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Promise<LoopbackGraph> {
   const routes: Array<{ method: string; pattern: string[]; handler: Handler }> = [];
   const received: Received[] = [];
   const dispatch = (req: Received): Answer => {
@@ -63,7 +81,7 @@ export async function startLoopbackGraph(): Promise<LoopbackGraph> {
       const hit = route.pattern.every((part, i) => (part.startsWith(":") ? ((params[part.slice(1)] = req.segments[i] ?? ""), true) : part === req.segments[i]));
       if (hit) return route.handler(req, params);
     }
-    return graphError(404, "Request_ResourceNotFound", `No route for ${req.method} ${req.path}`);
+    return options.otherwise ? options.otherwise(req, {}) : graphError(404, "Request_ResourceNotFound", `No route for ${req.method} ${req.path}`);
   };
   const server: Server = createServer((req, res) => {
     void readBody(req).then((body) => {

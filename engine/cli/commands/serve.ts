@@ -12,7 +12,8 @@ const HELP = `usage: intents serve [--port N] [--host H] [--fixture tenant.json]
   --in-memory     keep Azurite's data in memory instead of .azurite/
 
 The sandbox tenant starts unless GRAPH_BASE_URL, AZURE_CLIENT_ID or GRAPH_ACCESS_TOKEN is set;
-Azurite starts unless AzureWebJobsStorage is set. Stop with Ctrl-C.`;
+Azurite starts unless AzureWebJobsStorage or AzureWebJobsStorage__accountName is set.
+Stop with Ctrl-C.`;
 
 export async function run(args: string[]): Promise<number> {
   let values: { port?: string; host?: string; fixture?: string; "in-memory"?: boolean; help?: boolean };

@@ -7,7 +7,7 @@ import { fakeEngine } from "./fake-engine";
 import { createManualClock } from "../../support/manual-clock";
 import { startApp } from "./harness";
 import { ADD_TO_GROUP, THREE_WRITES } from "./intents";
-import { fetchGraphClient } from "./loopback-graph";
+import { createTestGraphClient } from "../../support/loopback-graph";
 
 async function main(): Promise<void> {
   const engine = fakeEngine([ADD_TO_GROUP, THREE_WRITES]);
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const app = await startApp({
     connectionString: process.env.STORAGE ?? "",
     engine,
-    graph: fetchGraphClient(process.env.GRAPH_URL ?? ""),
+    graph: createTestGraphClient(process.env.GRAPH_URL ?? "", "test-token"),
     clock: createManualClock(Date.now() + Number(process.env.CLOCK_OFFSET_MS ?? 0)),
   });
   process.stdout.write(JSON.stringify({ url: app.url }) + "\n");
