@@ -23,9 +23,9 @@ export function notificationUrlFrom(env: Env): string | undefined {
 }
 
 export async function composeNotifications(env: Env, pipeline: PipelineDeps, catalog: Catalog): Promise<NotificationDeps> {
-  const { storageConnection } = loadSettings(env);
+  const { storage } = loadSettings(env);
   const [table, snapshots, queue] = await Promise.all([
-    openTable(storageConnection, SUBSCRIPTIONS_TABLE), openTable(storageConnection, MEMBER_SNAPSHOTS_TABLE), openQueue(storageConnection, NOTIFICATION_QUEUE),
+    openTable(storage, SUBSCRIPTIONS_TABLE), openTable(storage, MEMBER_SNAPSHOTS_TABLE), openQueue(storage, NOTIFICATION_QUEUE),
   ]);
   return {
     pipeline,

@@ -40,7 +40,7 @@ export function localNotifications(env: Env, pipeline: PipelineDeps, log: (level
       const url = env.NOTIFICATION_URL ?? `${serverUrl}/api/notifications`;
       const deps = await composeNotifications({ ...env, NOTIFICATION_URL: url }, pipeline, loadCatalog());
       resolveDeps(deps);
-      const queue = await openQueue(loadSettings(env).storageConnection, NOTIFICATION_QUEUE);
+      const queue = await openQueue(loadSettings(env).storage, NOTIFICATION_QUEUE);
       poller = startQueuePoller({ queue, handler: notificationQueueHandler(provider), log });
       const report = await reconcile(deps);
       timer = setInterval(() => void reconcile(deps).catch(() => undefined), TIMER_MS);

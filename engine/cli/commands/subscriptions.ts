@@ -45,8 +45,8 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const connection = values.storage ?? loadSettings(process.env).storageConnection;
-  const records = await new TableSubscriptionStore(await openTable(connection, SUBSCRIPTIONS_TABLE)).list();
+  const storage = loadSettings(values.storage ? { ...process.env, AzureWebJobsStorage: values.storage } : process.env).storage;
+  const records = await new TableSubscriptionStore(await openTable(storage, SUBSCRIPTIONS_TABLE)).list();
   process.stdout.write(`${values.json ? JSON.stringify(records, null, 2) : formatSubscriptions(records, Date.now())}\n`);
   return 0;
 }
