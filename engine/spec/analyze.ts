@@ -8,7 +8,7 @@ import { analyzeTemplate } from "../template/analyze";
 import { compileTemplate } from "../template/compile";
 import { findStepKind, stepKindIds } from "../steps/registry";
 import { inputValidator } from "../steps/input-validator";
-import type { Diagnostic, StaticStep, StepKind } from "../steps/types";
+import type { Diagnostic, DiagnosticAnchor, StaticStep, StepKind } from "../steps/types";
 import { checkReference, pathMatches, type Scope } from "./references";
 import type { DocPath, SourceFile } from "./source";
 import type { IntentSpec } from "./types";
@@ -23,8 +23,8 @@ interface Place {
 
 export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const report = (code: ErrorCode, message: string, path: DocPath, key = false): void => {
-    const { line, col } = source.locate(path, key);
+  const report = (code: ErrorCode, message: string, path: DocPath, anchor: DiagnosticAnchor = {}): void => {
+    const { line, col } = anchor.offset === undefined ? source.locate(path, anchor.key) : source.locateAt(path, anchor.offset);
     diagnostics.push({ code, message, file: source.file, line, col, path: path.join(".") });
   };
 
@@ -98,7 +98,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
       if (outcome.error) checkTemplate(outcome.error.message, [...at, "outcomes", i, "error", "message"], answered);
     });
     if (kind) checkInputShape(kind, step.with ?? {}, at, source, report);
-    if (kind?.lint) kind.lint(staticStep(source, step.id, step.kind, step.with, at), (code, message, path) => report(code, message, [...at, "with", ...path]));
+    if (kind?.lint) kind.lint(staticStep(source, step.id, step.kind, step.with, at), (code, message, path, anchor) => report(code, message, [...at, "with", ...path], anchor));
     earlier.add(step.id);
   });
 
@@ -118,7 +118,7 @@ function parseErrorSummary(thrown: unknown): string {
   return [lines[0]?.replace(/:$/, ""), lines.length > 1 ? lines[lines.length - 1] : undefined].filter(Boolean).join(": ");
 }
 
-type Report = (code: ErrorCode, message: string, path: DocPath, key?: boolean) => void;
+type Report = (code: ErrorCode, message: string, path: DocPath, anchor?: DiagnosticAnchor) => void;
 
 function checkFields(spec: IntentSpec, report: Report): void {
   const labels = new Map<string, string>();
@@ -155,7 +155,7 @@ function checkInputShape(kind: StepKind, input: unknown, at: DocPath, source: So
     if (error.keyword === "additionalProperties") {
       const extra = String((error.params as { additionalProperty: string }).additionalProperty);
       const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      report("SPEC_STEP_INPUT", `unknown key "${extra}" in ${where} of ${kind.id}; allowed: ${allowed.join(", ")}`, [...at, "with", ...path, extra], true);
+      report("SPEC_STEP_INPUT", `unknown key "${extra}" in ${where} of ${kind.id}; allowed: ${allowed.join(", ")}`, [...at, "with", ...path, extra], { key: true });
     } else if (error.keyword === "required" || source.isLiteral([...at, "with", ...path])) {
       const allowed = error.keyword === "enum" ? `: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}` : "";
       report("SPEC_STEP_INPUT", `${where} ${error.message ?? "is invalid"}${allowed} (${kind.id})`, [...at, "with", ...path]);
