@@ -3,12 +3,13 @@
  * kind (sleeping on the clock while it is pending and the deadline allows), decide the outcome
  * and render outputs. Returns unmasked outputs for later templates; the caller masks the result.
  */
-import { ensureIntentError } from "../errors";
+import { ensureIntentError, type IntentError } from "../errors";
 import type { CompiledStep } from "../spec/types";
 import type { KindAnswer, StepRunContext } from "../steps/types";
 import { placeholder } from "../template/placeholder";
 import { decide, type Decision } from "./outcomes";
 import { renderInput } from "./step-input";
+import { withStepTimeout } from "./step-timeout";
 import type { EngineServices, ReportedError, RunMode } from "./types";
 
 export interface StepAttempt {
@@ -38,17 +39,17 @@ function placeholderOutputs(step: CompiledStep): Record<string, unknown> {
   return Object.fromEntries(names.map((name) => [name, placeholder(`steps.${step.id}.output.${name}`)]));
 }
 
-// The engine itself never cancels a step; timeouts belong to the client (timeoutMs).
-const NEVER_ABORTED = new AbortController().signal;
-
-/** What a kind's `run` sees; `state` is the kind's own, saved by an earlier pending attempt. */
-export function kindContext(step: CompiledStep, env: StepEnv, state: unknown): StepRunContext {
+/**
+ * What a kind's `run` sees; `state` is the kind's own, saved by an earlier pending attempt, and
+ * `signal` aborts when the step's timeout expires.
+ */
+export function kindContext(step: CompiledStep, env: StepEnv, state: unknown, signal: AbortSignal): StepRunContext {
   return {
     services: env.services,
     runId: env.runId,
     stepId: step.id,
     mode: env.mode,
-    signal: NEVER_ABORTED,
+    signal,
     idempotent: step.idempotent,
     ...(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs }),
     ...(step.retry === undefined ? {} : { retry: step.retry }),
@@ -59,7 +60,7 @@ export function kindContext(step: CompiledStep, env: StepEnv, state: unknown): S
 async function callKind(step: CompiledStep, input: unknown, env: StepEnv): Promise<KindAnswer | { suspend: StepAttempt["suspend"] }> {
   let state = env.state;
   for (;;) {
-    const answer = await step.kind.run(input, kindContext(step, env, state));
+    const answer = await withStepTimeout(step, (signal) => step.kind.run(input, kindContext(step, env, state, signal)));
     if (!answer.pending) return answer;
     const wakeAt = env.services.clock.now() + answer.pending.resumeAfterMs;
     if (env.deadline !== undefined && wakeAt > env.deadline) return { suspend: answer.pending };
@@ -79,6 +80,11 @@ export function settle(step: CompiledStep, answer: KindAnswer, readOnly: boolean
   return { status: decision.status, attempts: answer.attempts, outputs };
 }
 
+/** What a run reports of a failure: code, message, fix, and whether trying again may succeed. */
+export function reportedError(error: IntentError): ReportedError {
+  return { code: error.code, message: error.message, ...(error.fix ? { fix: error.fix } : {}), ...(error.retryable ? { retryable: true } : {}) };
+}
+
 export async function runStepOnce(step: CompiledStep, scope: object, env: StepEnv): Promise<StepAttempt> {
   try {
     const input = renderInput(step, scope);
@@ -90,6 +96,6 @@ export async function runStepOnce(step: CompiledStep, scope: object, env: StepEn
     return settle(step, answer, readOnly, scope, env);
   } catch (thrown) {
     const error = ensureIntentError(thrown);
-    return { status: "failed", attempts: 1, error: { code: error.code, message: error.message, ...(error.fix ? { fix: error.fix } : {}) } };
+    return { status: "failed", attempts: 1, error: reportedError(error) };
   }
 }
