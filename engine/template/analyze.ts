@@ -2,8 +2,8 @@
  * Static facts about one template, for the linter: which paths it reads, which helpers it calls,
  * and whether every interpolation goes through `odata`. Nothing here renders anything.
  */
-import Handlebars from "handlebars";
 import { BLOCK_HELPER_NAMES, HELPER_NAMES } from "./helpers";
+import { parseTemplate } from "./parse";
 
 export interface TemplateFacts {
   /** Data paths read, e.g. ["steps", "lookup", "output", "userId"]. */
@@ -28,7 +28,7 @@ export function analyzeTemplate(source: string): TemplateFacts {
 
 function analyzeUncached(source: string): TemplateFacts {
   const facts: TemplateFacts = { references: [], problems: [], odataOnly: true };
-  const program = Handlebars.parse(source);
+  const program = parseTemplate(source);
   const visitPath = (path: hbs.AST.PathExpression): void => {
     if (path.data || path.depth > 0 || path.parts.length === 0 || /^this\b|^\.\.?\//.test(path.original)) {
       facts.problems.push({ kind: "reference", message: `"${path.original}" is not allowed; name a root such as fields, steps or settings` });
