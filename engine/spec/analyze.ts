@@ -37,7 +37,8 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
       return report("SPEC_TEMPLATE_SYNTAX", `template does not parse: ${parseErrorSummary(thrown)}`, path);
     }
     for (const problem of facts.problems) {
-      report(problem.kind === "helper" ? "SPEC_UNKNOWN_HELPER" : problem.kind === "syntax" ? "SPEC_TEMPLATE_SYNTAX" : "SPEC_UNKNOWN_REFERENCE", problem.message, path);
+      const code = problem.kind === "helper" ? "SPEC_UNKNOWN_HELPER" : problem.kind === "syntax" ? "SPEC_TEMPLATE_SYNTAX" : "SPEC_UNKNOWN_REFERENCE";
+      report(code, problem.message, path, { offset: problem.offset });
     }
     if (facts.problems.length === 0) {
       try {
@@ -47,15 +48,17 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
       }
     }
     if (place.odataOnly && !facts.odataOnly) {
-      report("SPEC_ODATA_LITERAL", `every value in an OData expression must go through the odata helper, e.g. {{odata fields.name}}`, path);
+      const anchor = facts.odataOffset === undefined ? {} : { offset: facts.odataOffset };
+      report("SPEC_ODATA_LITERAL", `every value in an OData expression must go through the odata helper, e.g. {{odata fields.name}}`, path, anchor);
     }
-    for (const parts of facts.references) {
+    facts.references.forEach((parts, i) => {
+      const anchor = { offset: facts.referenceOffsets[i] ?? 0 };
       const verdict = checkReference(spec, place.scope, parts);
-      if (!verdict.ok) report(verdict.code, verdict.message, path);
+      if (!verdict.ok) report(verdict.code, verdict.message, path, anchor);
       else if (verdict.secret && !place.secretsAllowed) {
-        report("SPEC_SECRET_NOT_ALLOWED", `"${parts.join(".")}" is a secret; secrets may only go into request bodies, mail bodies and result.credential`, path);
+        report("SPEC_SECRET_NOT_ALLOWED", `"${parts.join(".")}" is a secret; secrets may only go into request bodies, mail bodies and result.credential`, path, anchor);
       }
-    }
+    });
   };
 
   const walk = (value: unknown, path: DocPath, visit: (text: string, path: DocPath) => void): void => {
