@@ -8,6 +8,7 @@ import type { CompiledStep } from "../spec/types";
 import type { KindAnswer, StepRunContext } from "../steps/types";
 import { placeholder } from "../template/placeholder";
 import { decide, type Decision } from "./outcomes";
+import type { Redactor } from "./redaction";
 import { renderInput } from "./step-input";
 import { withStepTimeout } from "./step-timeout";
 import type { EngineServices, ReportedError, RunMode } from "./types";
@@ -30,8 +31,8 @@ export interface StepEnv {
   /** `intents plan` without a tenant: reads are planned too, their outputs shown as placeholders. */
   offline?: boolean;
   state?: unknown;
-  /** Registers secret outputs with the run's redactor as soon as they exist. */
-  onSecret(value: unknown): void;
+  /** The run's redactor: secret outputs are added as soon as they exist. */
+  secrets: Pick<Redactor, "add">;
 }
 
 function placeholderOutputs(step: CompiledStep): Record<string, unknown> {
@@ -71,7 +72,7 @@ async function callKind(step: CompiledStep, input: unknown, env: StepEnv): Promi
 
 /** Decides and renders outputs for an answer the kind gave. */
 export function settle(step: CompiledStep, answer: KindAnswer, readOnly: boolean, scope: object, env: StepEnv): StepAttempt {
-  for (const [name, value] of Object.entries(answer.outputs ?? {})) if (step.secretOutputs.has(name)) env.onSecret(value);
+  for (const [name, value] of Object.entries(answer.outputs ?? {})) if (step.secretOutputs.has(name)) env.secrets.add(value);
   const answered = { ...scope, response: answer.response };
   const decision = decide(step.outcomes, step.kind.classify(answer.response), readOnly, answered);
   if (decision.status === "failed") return { status: "failed", attempts: answer.attempts, ...(decision.error ? { error: decision.error } : {}) };
