@@ -6,6 +6,7 @@
 import Handlebars from "handlebars";
 import { IntentError } from "../errors";
 import { analyzeTemplate } from "./analyze";
+import { plainPieces, readPath, renderPieces } from "./fast-path";
 import { parseTemplate } from "./parse";
 import { unwrapPlaceholder } from "./placeholder";
 import { handlebarsHelpers, HELPER_NAMES, BLOCK_HELPER_NAMES } from "./helpers";
@@ -110,15 +111,17 @@ function compileUncached(source: string): Template {
   // What Handlebars' knownHelpersOnly would refuse when generating code is refused now, at load.
   const [problem] = analyzeTemplate(source).problems;
   if (problem) throw new IntentError("SPEC_TEMPLATE_SYNTAX", `Template "${source}" is refused: ${problem.message}`);
+  const fast = fastRender(source, lone !== undefined);
+  if (fast) return fast;
   // Code generation costs more than parsing and many templates (outcome messages) never render,
   // so each is generated on its first render, once; parse errors were already raised above.
   let compiled: ((scope: object) => string) | undefined;
-  const fast = (scope: object): string => (compiled ??= bindPreparedRuntime(generateCode(lone ?? source)))(scope);
+  const viaHandlebars = (scope: object): string => (compiled ??= bindPreparedRuntime(generateCode(lone ?? source)))(scope);
   if (lone !== undefined) {
     const render = (scope: object): unknown => {
       captured = undefined;
       try {
-        fast(scope);
+        viaHandlebars(scope);
       } catch (thrown) {
         throw renderError(source, thrown);
       }
@@ -128,7 +131,36 @@ function compileUncached(source: string): Template {
   }
   const render = (scope: object): unknown => {
     try {
-      return fast(scope);
+      return viaHandlebars(scope);
+    } catch (thrown) {
+      throw renderError(source, thrown);
+    }
+  };
+  return Object.freeze({ source, lone: false, render });
+}
+
+/** Text with plain `{{a.b}}` interpolations, or a lone `{{a.b}}`, rendered without Handlebars. */
+function fastRender(source: string, lone: boolean): Template | undefined {
+  const pieces = plainPieces(parseTemplate(source));
+  if (!pieces) return undefined;
+  const [only] = pieces;
+  if (lone && pieces.length === 1 && only && "path" in only) {
+    const path = only.path;
+    const render = (scope: object): unknown => {
+      let value: unknown;
+      try {
+        value = readPath(scope, path);
+      } catch (thrown) {
+        throw renderError(source, thrown);
+      }
+      return value === undefined ? null : unwrapPlaceholder(value);
+    };
+    return Object.freeze({ source, lone: true, render });
+  }
+  if (lone) return undefined;
+  const render = (scope: object): unknown => {
+    try {
+      return renderPieces(pieces, scope);
     } catch (thrown) {
       throw renderError(source, thrown);
     }
