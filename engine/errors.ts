@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   SPEC_RUNBOOK_UNKNOWN: "A runbook step names a runbook that is not in runbooks/runbooks.json.",
   SPEC_RUNBOOK_PARAMETER: "A runbook step passes an unknown parameter or misses a required one.",
   SPEC_CASE_INVALID: "An intent test case does not match its schema.",
+  SPEC_TRIGGER_INVALID: "An intent's trigger leaves a required field unmapped or asks for a change type its resource does not have.",
   SPEC_ODATA_LITERAL: "An OData expression ($filter, $search) interpolates a value without the odata helper.",
 
   // ---- webhook and HTTP surface -------------------------------------------------------------
@@ -33,6 +34,8 @@ export const ERROR_CODES = {
   FIELD_INVALID: "One or more intent fields are missing or invalid.",
   RUN_NOT_FOUND: "No run has this id.",
   RUN_IN_PROGRESS: "The run is still in progress.",
+  RUN_ABANDONED: "A long run's queued continuation failed too often, or could not be opened, and the run was ended.",
+  NOTIFICATION_INVALID: "A change-notification request is not valid JSON or has no value array.",
 
   // ---- run time ---------------------------------------------------------------------------
   TEMPLATE_RENDER: "A template could not be rendered with the run's values.",
@@ -47,6 +50,7 @@ export const ERROR_CODES = {
   RUNBOOK_FAILED: "The runbook job failed.",
   RUNBOOK_TIMEOUT: "The runbook job did not finish within the step's timeout.",
   STORE_ERROR: "The run store (Azure Tables) failed.",
+  SUBSCRIPTION_FAILED: "Microsoft Graph refused to create, renew or reauthorize a change-notification subscription.",
   SANDBOX_FIXTURE_INVALID: "The sandbox tenant fixture is missing, not JSON, or malformed.",
   CONFIG_MISSING: "A required setting is missing.",
   INTERNAL: "An unexpected error occurred.",

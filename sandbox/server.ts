@@ -12,6 +12,7 @@ import { finishGraphResult, runGraphCall } from "./graph/pipeline";
 import { resourceUnits } from "./graph/resource-units";
 import type { GraphCall, GraphEnv, GraphResult } from "./graph/types";
 import type { RequestLog } from "./request-log";
+import { handleSubscriptionControl } from "./subscriptions/control";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const VERSION_ROOT = "/v1.0";
@@ -91,6 +92,11 @@ async function handle(env: GraphEnv, log: RequestLog, req: IncomingMessage, res:
   const record = (status: number): void =>
     log.add(sequence, { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, status, time: new Date(started).toISOString(), durationMs: env.now() - started });
 
+  if (url.pathname === "/_sandbox/subscriptions" || url.pathname.startsWith("/_sandbox/subscriptions/")) {
+    const answer = await handleSubscriptionControl(env, method, url, parsed.ok ? parsed.value : undefined);
+    send(res, answer.status, {}, answer.body);
+    return;
+  }
   if (url.pathname.startsWith("/_sandbox/")) {
     // The control surface is not logged or faulted: it is how tests look at the tenant.
     const answer = parsed.ok ? handleControl({ tenant: env.tenant, faults: env.faults, log }, method, url.pathname.slice("/_sandbox".length), body) : { status: 400, body: { error: { code: "BadRequest", message: "The body is not valid JSON." } } };

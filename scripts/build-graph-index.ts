@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildGraphIndex } from "../engine/graph-metadata/build";
 
-const DEFAULT_CSDL = "/work/shared/data/graph-v1.0.csdl";
+const DEFAULT_CSDL = join(__dirname, "..", "..", "shared", "data", "graph-v1.0.csdl");
 const DEFAULT_OUT = join(__dirname, "..", "engine", "graph-metadata", "graph-v1.0.index.json");
 
 const [csdlPath = DEFAULT_CSDL, outPath = DEFAULT_OUT] = process.argv.slice(2);

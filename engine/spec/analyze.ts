@@ -14,6 +14,7 @@ import type { DocPath, SourceFile } from "./source";
 import type { IntentSpec } from "./types";
 import { compileSchema, pointerToPath } from "./validate";
 import { normaliseName } from "./names";
+import { analyzeTrigger } from "./trigger";
 
 interface Place {
   scope: Scope;
@@ -96,14 +97,21 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
     );
     const answered: Place = { scope: { ...base, response: true }, secretsAllowed: false };
     walk(step.outputs ?? {}, [...at, "outputs"], (text, path) => checkTemplate(text, path, answered));
+    // A for-each step's outcomes are decided per item, so they may name the item.
+    const answeredItem: Place = { scope: { ...itemScope, response: true }, secretsAllowed: false };
     (step.outcomes ?? []).forEach((outcome, i) => {
-      if (outcome.when) checkTemplate(outcome.when, [...at, "outcomes", i, "when"], answered);
-      if (outcome.error) checkTemplate(outcome.error.message, [...at, "outcomes", i, "error", "message"], answered);
+      if (outcome.when) checkTemplate(outcome.when, [...at, "outcomes", i, "when"], answeredItem);
+      if (outcome.error) checkTemplate(outcome.error.message, [...at, "outcomes", i, "error", "message"], answeredItem);
     });
     if (kind) checkInputShape(kind, step.with ?? {}, at, source, report);
     if (kind?.lint) kind.lint(staticStep(source, step.id, step.kind, step.with, at), (code, message, path, anchor) => report(code, message, [...at, "with", ...path], anchor));
     earlier.add(step.id);
   });
+
+  if (spec.trigger) {
+    const triggerPlace: Place = { scope: { earlier: new Set(), all, response: false, error: false, trigger: true }, secretsAllowed: false };
+    analyzeTrigger(spec, spec.trigger, (text, path) => checkTemplate(text, path, triggerPlace), report);
+  }
 
   const end: Scope = { earlier, all, response: false, error: false };
   for (const [status, text] of Object.entries(spec.result.messages)) {

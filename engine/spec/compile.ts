@@ -5,6 +5,7 @@ import { analyzeTemplate } from "../template/analyze";
 import { compileTemplate, type Template } from "../template/compile";
 import { compileTree, deepFreeze } from "../template/tree";
 import type { CompiledIntent, CompiledPlan, CompiledStep, FieldSpec, IntentSpec, StepSpec } from "./types";
+import { compileTrigger } from "./trigger";
 import { compileSchema } from "./validate";
 
 function entries(map: Record<string, string> | undefined): ReadonlyArray<readonly [string, Template]> {
@@ -89,5 +90,6 @@ export function compileIntent(spec: IntentSpec, file: string): CompiledIntent {
     fields,
     file,
     plan: Object.freeze(plan),
+    ...(spec.trigger ? { trigger: compileTrigger(spec.trigger) } : {}),
   });
 }

@@ -15,6 +15,8 @@ export interface Scope {
   item?: string;
   response: boolean;
   error: boolean;
+  /** A trigger's templates: they read the changed object (`resource`), settings and constants only. */
+  trigger?: boolean;
 }
 
 export type ReferenceVerdict =
@@ -34,6 +36,10 @@ export function checkReference(spec: IntentSpec, scope: Scope, parts: string[]):
   const [root, second, third, fourth] = parts;
   const shown = parts.join(".");
   const unknown = (why: string): ReferenceVerdict => ({ ok: false, code: "SPEC_UNKNOWN_REFERENCE", message: `"${shown}": ${why}` });
+  if (scope.trigger) {
+    if (root === "resource") return second === undefined ? unknown("name a property of the changed object, e.g. resource.id") : { ok: true, secret: false };
+    if (root !== "settings" && root !== "constants") return unknown("a trigger reads only resource, settings and constants");
+  }
   switch (root) {
     case "fields": {
       const field = second === undefined ? undefined : spec.fields[second];

@@ -42,6 +42,27 @@ export interface StepSpec {
   continueOnError?: boolean;
 }
 
+export type ChangeType = "created" | "updated" | "deleted";
+
+/** `trigger:` as written: which Graph change runs the intent and how its fields are mapped. */
+export interface TriggerSpec {
+  /** `users`, `groups`, `users/{id}`, `groups/{id}` or `groups/{id}/members` (the member is the changed object). */
+  resource: string;
+  changeTypes: ChangeType[];
+  when?: string;
+  /** Field variable → template over `resource`. */
+  fields: Record<string, string>;
+}
+
+export interface CompiledTrigger {
+  resource: string;
+  changeTypes: readonly ChangeType[];
+  /** Properties of the changed object the templates read, `id` first: the GET's $select. */
+  select: readonly string[];
+  when?: Template;
+  fields: ReadonlyArray<readonly [string, Template]>;
+}
+
 export interface IntentSpec {
   apiVersion: string;
   kind: "Intent";
@@ -56,6 +77,8 @@ export interface IntentSpec {
   identity?: string[];
   constants?: Record<string, unknown>;
   steps: StepSpec[];
+  /** Optional: run the intent on a Graph change notification (engine/notifications). */
+  trigger?: TriggerSpec;
   result: {
     messages: { succeeded: string; failed: string; partial?: string; running?: string };
     outputs?: Record<string, string>;
@@ -109,6 +132,7 @@ export interface CompiledIntent {
   fields: readonly FieldSpec[];
   file: string;
   plan: CompiledPlan;
+  trigger?: CompiledTrigger;
 }
 
 export interface Catalog {

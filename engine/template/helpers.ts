@@ -26,6 +26,9 @@ function matches(item: unknown, key: unknown, value: unknown): boolean {
 
 const HELPERS: Record<string, Helper> = {
   eq: (a, b) => a === b,
+  /** Numbers only: anything else compares false, so a missing count never passes a check. */
+  lt: (a, b) => typeof a === "number" && typeof b === "number" && a < b,
+  gt: (a, b) => typeof a === "number" && typeof b === "number" && a > b,
   ne: (a, b) => a !== b,
   not: (a) => !truthy(a),
   and: (...args) => args.every(truthy),
@@ -45,9 +48,25 @@ const HELPERS: Record<string, Helper> = {
   join: (values, separator) => list(values).map((v) => String(v)).join(typeof separator === "string" ? separator : ", "),
   where: (values, key, value) => list(values).filter((item) => matches(item, key, value)),
   whereNot: (values, key, value) => list(values).filter((item) => !matches(item, key, value)),
+  /** Items whose `key` is one of `allowed` (a list): keeps only what an intent knows how to handle. */
+  whereIn: (values, key, allowed) => list(values).filter((item) => list(allowed).includes(own(item, key))),
+  whereNotIn: (values, key, excluded) => list(values).filter((item) => !list(excluded).includes(own(item, key))),
   pluck: (values, key) => list(values).map((item) => own(item, key) ?? null),
   concat: (...args) => args.map((a) => (a === undefined || a === null ? "" : String(a))).join(""),
   first: (values) => list(values)[0] ?? null,
+  split: (s, separator) => (typeof s === "string" && typeof separator === "string" && separator !== "" ? s.split(separator) : []),
+  /**
+   * An Exchange alias from any text: ASCII letters, digits and . - _ only, no leading/trailing
+   * or doubled dots, at most 64 characters (accents are folded first: José → Jose).
+   */
+  mailNickname: (s) =>
+    String(s ?? "")
+      .normalize("NFKD")
+      .replace(/[^A-Za-z0-9._-]/g, "")
+      .replace(/\.{2,}/g, ".")
+      .replace(/^\.+|\.+$/g, "")
+      .slice(0, 64)
+      .replace(/\.+$/, ""),
   /** Replaces Handlebars' built-in: own properties only, so no template reaches a prototype. */
   lookup: (item, key) => own(item, typeof key === "number" ? String(key) : key) ?? null,
 };

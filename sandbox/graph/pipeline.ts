@@ -8,6 +8,7 @@ import { completeInnerError, forbidden, graphError, innerErrorDate } from "./err
 import { resourceUnits } from "./resource-units";
 import { createRouter, pathSegments } from "./router";
 import { GRAPH_ROUTES } from "../routes";
+import { withChangeNotifications } from "../subscriptions/changes";
 import type { GraphCall, GraphEnv, GraphResult, RouteContext } from "./types";
 
 const router = createRouter(GRAPH_ROUTES);
@@ -33,7 +34,7 @@ export async function runGraphCall(call: GraphCall, env: GraphEnv): Promise<Grap
   const permissions = typeof found.route.permissions === "function" ? found.route.permissions(ctx) : found.route.permissions;
   if (!allowed(env, permissions)) return forbidden();
   try {
-    return await found.route.handler(ctx);
+    return await withChangeNotifications(env, call.method, async () => found.route.handler(ctx));
   } catch {
     // A sandbox bug must still answer like Graph, never with a stack trace.
     return graphError(500, "generalException", "An unexpected error occurred in the sandbox tenant.");

@@ -6,7 +6,8 @@ import { LICENSE_ROUTES } from "./licenses";
 import { MAIL_ROUTES } from "./mail";
 import { RELATION_ROUTES } from "./relations";
 import { USER_ROUTES } from "./users";
+import { SUBSCRIPTION_ROUTES } from "../subscriptions/routes";
 
 export const GRAPH_ROUTES: readonly Route[] = [
-  ...USER_ROUTES, ...RELATION_ROUTES, ...GROUP_ROUTES, ...LICENSE_ROUTES, ...AUTH_METHOD_ROUTES, ...MAIL_ROUTES,
+  ...USER_ROUTES, ...RELATION_ROUTES, ...GROUP_ROUTES, ...LICENSE_ROUTES, ...AUTH_METHOD_ROUTES, ...MAIL_ROUTES, ...SUBSCRIPTION_ROUTES,
 ];

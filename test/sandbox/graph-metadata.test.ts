@@ -7,7 +7,8 @@ import {
 import { buildGraphIndex } from "../../engine/graph-metadata/build";
 
 describe("graph metadata index", () => {
-  const csdl = "/work/shared/data/graph-v1.0.csdl";
+  // The CSDL sits in shared/, beside the repository (as on developer machines and in CI).
+  const csdl = join(__dirname, "../../../shared/data/graph-v1.0.csdl");
   it.skipIf(!existsSync(csdl))("is what scripts/build-graph-index.ts makes from the shipped CSDL", () => {
     const committed = JSON.parse(readFileSync(join(__dirname, "../../engine/graph-metadata/graph-v1.0.index.json"), "utf8"));
     expect(buildGraphIndex(readFileSync(csdl, "utf8"))).toEqual(committed);

@@ -1,0 +1,45 @@
+/** The human-readable form of `intents permissions`: what to grant, to which identity, and why. */
+import type { PermissionSet, Requirement } from "./permissions";
+
+function section(title: string, requirements: Requirement[], lines: string[]): void {
+  lines.push(title);
+  if (requirements.length === 0) {
+    lines.push("  (none)");
+    return;
+  }
+  const width = Math.max(...requirements.map((r) => r.name.length)) + 2;
+  for (const req of requirements) {
+    lines.push(`  ${req.name.padEnd(width)}${req.intents.join(", ")}`);
+    for (const covered of req.covers) {
+      lines.push(`    covers ${covered.name} (${covered.intents.join(", ")})`);
+    }
+  }
+}
+
+function list(values: string[]): string {
+  return values.length === 0 ? "-" : values.join(", ");
+}
+
+export function formatPermissionsText(set: PermissionSet): string {
+  const lines: string[] = [];
+  section("Microsoft Graph application permissions (Function App managed identity):", set.graph, lines);
+  lines.push("");
+  section("Entra directory roles (Function App managed identity):", set.entraRoles, lines);
+  lines.push("");
+  section("Exchange Online roles used by runbooks (Automation account identity):", set.exchangeRoles, lines);
+  if (set.exchangeRoles.length > 0) {
+    lines.push("  granted as Exchange.ManageAsApp + the Exchange Administrator role");
+  }
+  lines.push("", "By intent:");
+  for (const entry of set.byIntent) {
+    lines.push(
+      `  ${entry.intent} [${entry.risk}]: graph ${list(entry.graph)}; entra ${list(entry.entraRoles)}; exchange ${list(entry.exchangeRoles)}`,
+    );
+  }
+  lines.push(
+    "",
+    "scripts/deploy.sh grants these; by hand: npx intents permissions --json > permissions.json &&",
+    "  node bin/run-ts.cjs scripts/grant-graph-permissions.ts --permissions permissions.json --function-principal-id <id> --automation-principal-id <id>",
+  );
+  return lines.join("\n") + "\n";
+}

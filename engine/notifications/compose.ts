@@ -1,0 +1,40 @@
+/**
+ * Composes change notifications over an existing pipeline: the subscription table, the
+ * notification queue, the triggered intents and the clientState derived from the shared secret.
+ */
+import { loadSettings } from "../config";
+import type { PipelineDeps } from "../pipeline/types";
+import type { Catalog } from "../spec/types";
+import { openQueue, openTable } from "../store/tables";
+import { clientStateFor } from "./client-state";
+import { MEMBER_SNAPSHOTS_TABLE, TableMemberSnapshotStore } from "./members/snapshot-store";
+import { NOTIFICATION_QUEUE, StorageNotificationQueue } from "./queue";
+import { NOTIFICATION_MAX_BYTES } from "./receiver";
+import { SUBSCRIPTIONS_TABLE, TableSubscriptionStore } from "./subscriptions/table-store";
+import { triggeredIntents } from "./triggers";
+import type { NotificationDeps } from "./types";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** NOTIFICATION_URL, else the Function App's own host name (Azure sets WEBSITE_HOSTNAME). */
+export function notificationUrlFrom(env: Env): string | undefined {
+  if (env.NOTIFICATION_URL) return env.NOTIFICATION_URL;
+  return env.WEBSITE_HOSTNAME ? `https://${env.WEBSITE_HOSTNAME}/api/notifications` : undefined;
+}
+
+export async function composeNotifications(env: Env, pipeline: PipelineDeps, catalog: Catalog): Promise<NotificationDeps> {
+  const { storageConnection } = loadSettings(env);
+  const [table, snapshots, queue] = await Promise.all([
+    openTable(storageConnection, SUBSCRIPTIONS_TABLE), openTable(storageConnection, MEMBER_SNAPSHOTS_TABLE), openQueue(storageConnection, NOTIFICATION_QUEUE),
+  ]);
+  return {
+    pipeline,
+    triggers: triggeredIntents(catalog),
+    queue: new StorageNotificationQueue(queue),
+    subscriptions: new TableSubscriptionStore(table),
+    snapshots: new TableMemberSnapshotStore(snapshots),
+    clientState: async () => clientStateFor(await pipeline.settings.sharedSecret()),
+    notificationUrl: notificationUrlFrom(env),
+    maxBodyBytes: NOTIFICATION_MAX_BYTES,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Change notifications for `npm start`: the POST /api/notifications route, the queue poller that
+ * plays the queue trigger, and the subscription timer (once at start, then every six hours).
+ */
+import { loadSettings } from "../config";
+import type { Route } from "../local/http-adapter";
+import { startQueuePoller, type QueuePoller } from "../local/queue-poller";
+import { notificationQueueHandler, notificationsHandler } from "./handlers";
+import type { PipelineDeps } from "../pipeline/types";
+import { loadCatalog } from "../spec/catalog";
+import { openQueue } from "../store/tables";
+import { composeNotifications } from "./compose";
+import { NOTIFICATION_QUEUE } from "./queue";
+import { reconcileSubscriptions } from "./subscriptions/manager";
+import type { NotificationDeps } from "./types";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const TIMER_MS = 6 * 3_600_000;
+
+export interface LocalNotifications {
+  /** Serve it before start(): the sandbox's handshake arrives while start() creates subscriptions. */
+  route: Route;
+  /** Composes, starts the poller and reconciles once; returns lines for the start banner. */
+  start(serverUrl: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export function localNotifications(env: Env, pipeline: PipelineDeps, log: (level: string, line: string) => void): LocalNotifications {
+  let resolveDeps: (deps: NotificationDeps) => void = () => undefined;
+  const ready = new Promise<NotificationDeps>((resolve) => { resolveDeps = resolve; });
+  const provider = () => ready;
+  let poller: QueuePoller | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const reconcile = (deps: NotificationDeps) =>
+    reconcileSubscriptions(deps, (event, fields) => log("info", JSON.stringify({ event, ...fields })));
+  return {
+    route: { method: "POST", pattern: "/api/notifications", name: "notifications", handler: notificationsHandler(provider) },
+    async start(serverUrl) {
+      const url = env.NOTIFICATION_URL ?? `${serverUrl}/api/notifications`;
+      const deps = await composeNotifications({ ...env, NOTIFICATION_URL: url }, pipeline, loadCatalog());
+      resolveDeps(deps);
+      const queue = await openQueue(loadSettings(env).storageConnection, NOTIFICATION_QUEUE);
+      poller = startQueuePoller({ queue, handler: notificationQueueHandler(provider), log });
+      const report = await reconcile(deps);
+      timer = setInterval(() => void reconcile(deps).catch(() => undefined), TIMER_MS);
+      timer.unref();
+      const watched = [...report.created, ...report.renewed, ...report.kept];
+      return [
+        `change notifications: ${url} (${deps.triggers.length} triggered intent(s); subscriptions: ${watched.join(", ") || "none"}${report.failed.length ? `; failed: ${report.failed.map((f) => `${f.resource} ${f.code}`).join(", ")}` : ""})`,
+        `subscriptions: AzureWebJobsStorage='${env.AzureWebJobsStorage ?? ""}' npx intents subscriptions`,
+      ];
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      await poller?.stop();
+    },
+  };
+}

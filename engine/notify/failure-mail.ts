@@ -1,0 +1,57 @@
+/**
+ * The failure mail an engineer gets when a run fails or ends partial: what was asked, by whom, the
+ * error code, message and suggested fix, and each step's outcome. Every value is HTML-escaped and
+ * every secret masked; the intent's fields are not listed at all (they may hold secrets).
+ */
+import type { RunContext, RunResult } from "../runtime/types";
+
+export interface FailureMail {
+  subject: string;
+  html: string;
+}
+
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
+}
+
+export function maskSecrets(text: string, secretValues: readonly string[]): string {
+  let masked = text;
+  // Longest first, so a secret that contains another is masked whole.
+  for (const secret of [...secretValues].filter((s) => s.length > 0).sort((a, b) => b.length - a.length)) {
+    masked = masked.split(secret).join("***");
+  }
+  return masked;
+}
+
+function row(label: string, value: string): string {
+  return `<tr><th align="left" style="padding:4px 12px 4px 0">${label}</th><td style="padding:4px 0">${value}</td></tr>`;
+}
+
+export function buildFailureMail(run: RunContext, result: RunResult, secretValues: readonly string[], at: Date): FailureMail {
+  const clean = (value: string) => escapeHtml(maskSecrets(value, secretValues));
+  const error = result.error ?? result.steps.find((step) => step.error)?.error;
+  const steps = result.steps
+    .map((step) => `<tr><td>${clean(step.id)}</td><td>${clean(step.status)}</td><td>${clean(step.error?.code ?? "")}</td><td>${clean(step.error?.message ?? "")}</td></tr>`)
+    .join("");
+  const requester = run.contactEmail ? `${run.contactName} (${run.contactEmail})` : run.contactName;
+  const html = [
+    `<div style="font-family:Segoe UI,Arial,sans-serif;max-width:640px">`,
+    `<h2 style="color:#d13438">Intent ${clean(result.status)}: ${clean(run.intentName)}</h2>`,
+    `<table>`,
+    row("Time", clean(at.toISOString())),
+    row("Ticket", `#${clean(run.ticketId)}`),
+    row("Requested by", clean(requester)),
+    row("Company", clean(run.companyName)),
+    row("Run id", clean(run.runId)),
+    row("Error code", clean(String(error?.code ?? ""))),
+    row("Message", clean(error?.message ?? result.message)),
+    `</table>`,
+    `<p style="background:#fff4ce;border-left:4px solid #ffb900;padding:8px"><b>Suggested fix:</b> ${clean(error?.fix ?? "Review the run in Application Insights and send the request again from Thread.")}</p>`,
+    steps ? `<table><tr><th>Step</th><th>Outcome</th><th>Code</th><th>Message</th></tr>${steps}</table>` : "",
+    `</div>`,
+  ].join("\n");
+  const subject = maskSecrets(`[${result.status.toUpperCase()}] Thread Automation: ${run.intentName} - Ticket #${run.ticketId}`, secretValues);
+  return { subject, html };
+}

@@ -1,0 +1,117 @@
+// The Function App on Flex Consumption (Linux, Node 20) with a system-assigned identity. Inbound
+// traffic: Thread's egress addresses, then deny-all. The SCM (deployment) site is deny-all apart
+// from explicitly listed deployer addresses; scripts/deploy.sh opens its own address for the
+// length of a code deployment and closes it again.
+
+param location string
+param tags object
+param planName string
+param functionAppName string
+param deploymentContainerUrl string
+@description('Every app setting, name → value. Built in main.bicep so one place lists them all.')
+param appSettings object
+param allowedIpAddresses array
+param scmAllowedIpAddresses array
+param maximumInstanceCount int
+param instanceMemoryMB int
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { name: 'FC1', tier: 'FlexConsumption' }
+  properties: { reserved: true }
+}
+
+var threadRules = [
+  for (ip, i) in allowedIpAddresses: {
+    name: 'Thread-${i + 1}'
+    description: 'Thread egress address'
+    ipAddress: contains(ip, '/') ? ip : '${ip}/32'
+    action: 'Allow'
+    priority: 100 + i
+  }
+]
+
+var scmRules = [
+  for (ip, i) in scmAllowedIpAddresses: {
+    name: 'Deployer-${i + 1}'
+    description: 'Deployment machine'
+    ipAddress: contains(ip, '/') ? ip : '${ip}/32'
+    action: 'Allow'
+    priority: 100 + i
+  }
+]
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: functionAppName
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: { type: 'SystemAssigned' }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    publicNetworkAccess: 'Enabled'
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: { type: 'SystemAssignedIdentity' }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: { name: 'node', version: '20' }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      appSettings: [for setting in items(appSettings): { name: setting.key, value: setting.value }]
+      ipSecurityRestrictionsDefaultAction: 'Deny'
+      ipSecurityRestrictions: concat(threadRules, [
+        {
+          name: 'Deny-All'
+          description: 'Everything not allowed above'
+          ipAddress: 'Any'
+          action: 'Deny'
+          priority: 2147483647
+        }
+      ])
+      scmIpSecurityRestrictionsUseMain: false
+      scmIpSecurityRestrictionsDefaultAction: 'Deny'
+      scmIpSecurityRestrictions: concat(scmRules, [
+        {
+          name: 'Deny-All'
+          description: 'Deployments come from listed addresses only'
+          ipAddress: 'Any'
+          action: 'Deny'
+          priority: 2147483647
+        }
+      ])
+    }
+  }
+}
+
+// Deployments authenticate with Entra ID; no publishing user name or password exists.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: { allow: false }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: { allow: false }
+}
+
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName
+output principalId string = site.identity.principalId

@@ -1,0 +1,200 @@
+// One customer deployment of the intent engine, in the customer's own subscription
+// (resource-group scope). scripts/deploy.sh runs this, publishes the code and the runbooks, and
+// scripts/grant-graph-permissions.ts grants the tenant-level (Entra) permissions.
+
+targetScope = 'resourceGroup'
+
+@minLength(3)
+@maxLength(18)
+@description('Short name for this customer deployment; resource names derive from it.')
+param appName string
+
+param location string = resourceGroup().location
+
+@description('Thread\'s egress addresses (IPv4 or CIDR); everything else is denied. The defaults are the six addresses the seed deployment allowed: confirm them with Thread before going live.')
+param allowedIpAddresses array = [
+  '52.70.34.233'
+  '3.221.147.202'
+  '54.152.112.100'
+  '34.226.184.103'
+  '52.23.25.207'
+  '3.220.225.111'
+]
+
+@description('Addresses allowed to reach the SCM (deployment) site permanently. Empty: deny-all; deploy.sh opens its own address only while it deploys.')
+param scmAllowedIpAddresses array = []
+
+@description('The tenant\'s initial domain, e.g. contoso.onmicrosoft.com (Exchange Online runbooks connect to it).')
+param exchangeOrganization string
+
+@description('Mailbox that sends failure notifications and generated credentials (a licensed or shared mailbox).')
+param notificationMailbox string
+
+@description('Comma-separated addresses that receive failure notifications.')
+param notificationEmail string
+
+@description('Helpdesk address that receives generated credentials (e.g. temporary passwords).')
+param helpdeskEmail string
+
+@description('Usage location given to new users when the request has none (ISO 3166 alpha-2).')
+param defaultUsageLocation string = 'US'
+
+@description('ExchangeOnlineManagement version imported into Automation for the PowerShell 7.2 runtime. Pinned so a deployment never picks up an untested release; raise it deliberately after a test job.')
+param exchangeModuleVersion string = '3.4.0'
+
+@secure()
+@description('Only on the first deployment or a rotation: the webhook shared secret to store in Key Vault. deploy.sh generates it; empty keeps the stored one.')
+param intentSharedSecret string = ''
+
+@description('Object id of the deploying user, granted read access to the shared secret. Empty: nobody.')
+param operatorPrincipalId string = ''
+
+@description('Microsoft Graph base URL with version; change only for a national cloud (https://graph.microsoft.us/v1.0).')
+param graphBaseUrl string = 'https://graph.microsoft.com/v1.0'
+
+param maximumInstanceCount int = 40
+param instanceMemoryMB int = 2048
+param tags object = {}
+
+var suffix = uniqueString(resourceGroup().id, appName)
+var names = {
+  functionApp: '${appName}-func-${take(suffix, 6)}'
+  plan: '${appName}-plan'
+  storage: take(toLower('${replace(take(appName, 10), '-', '')}st${suffix}'), 24)
+  keyVault: '${take(appName, 14)}-kv-${take(suffix, 6)}'
+  workspace: '${appName}-law'
+  appInsights: '${appName}-appi'
+  automation: '${appName}-auto'
+}
+// The name engine/config.ts reads from the vault (keyVaultName('INTENT_SHARED_SECRET')).
+var sharedSecretName = 'INTENT-SHARED-SECRET'
+// environment().resourceManager ends with '/'; the ARM client expects an origin.
+var resourceManager = environment().resourceManager
+var armBaseUrl = endsWith(resourceManager, '/') ? substring(resourceManager, 0, length(resourceManager) - 1) : resourceManager
+var deploymentContainerName = 'app-package'
+var allTags = union(tags, { app: 'm365-intent-engine', customer: appName })
+
+// The runbook manifest is the single list of runbooks: adding one there adds it here.
+var runbookManifest = loadJsonContent('../runbooks/runbooks.json')
+var runbooks = [for runbook in items(runbookManifest.runbooks): { name: runbook.key, description: runbook.value.description }]
+
+// The app's own tables and continuation queue (engine/host/compose.ts, engine/store), plus the
+// poison queue the Functions queue trigger moves failing messages to.
+var tableNames = ['intentruns', 'intentrunsteps']
+var queueNames = ['intent-runs', 'intent-runs-poison']
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    location: location
+    tags: allTags
+    workspaceName: names.workspace
+    appInsightsName: names.appInsights
+  }
+}
+
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  params: {
+    location: location
+    tags: allTags
+    storageAccountName: names.storage
+    deploymentContainerName: deploymentContainerName
+    tableNames: tableNames
+    queueNames: queueNames
+  }
+}
+
+module keyVault 'app/keyvault.bicep' = {
+  name: 'keyVault'
+  params: {
+    location: location
+    tags: allTags
+    keyVaultName: names.keyVault
+    sharedSecretName: sharedSecretName
+    sharedSecretValue: intentSharedSecret
+  }
+}
+
+module automation 'app/automation.bicep' = {
+  name: 'automation'
+  params: {
+    location: location
+    tags: allTags
+    automationAccountName: names.automation
+    exchangeOrganization: exchangeOrganization
+    exchangeModuleVersion: exchangeModuleVersion
+    runbooks: runbooks
+  }
+}
+
+// Every setting engine/config.ts reads, and nothing secret. The shared secret stays in Key Vault:
+// the app reads INTENT-SHARED-SECRET from KEY_VAULT_URL with its identity and fails closed. An
+// app-setting Key Vault reference would not: when it cannot resolve (role not yet effective,
+// secret missing) App Service passes the literal "@Microsoft.KeyVault(...)" text on as the value.
+// Storage and telemetry authenticate with the managed identity.
+var appSettings = {
+  AzureWebJobsStorage__accountName: storage.outputs.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+  KEY_VAULT_URL: keyVault.outputs.vaultUri
+  GRAPH_BASE_URL: graphBaseUrl
+  ARM_BASE_URL: armBaseUrl
+  AZURE_SUBSCRIPTION_ID: subscription().subscriptionId
+  AZURE_RESOURCE_GROUP: resourceGroup().name
+  AUTOMATION_ACCOUNT_NAME: automation.outputs.name
+  NOTIFICATION_MAILBOX: notificationMailbox
+  NOTIFICATION_EMAIL: notificationEmail
+  // Intents send mail (generated credentials) from the same mailbox as the notifications.
+  MAIL_SENDER: notificationMailbox
+  HELPDESK_EMAIL: helpdeskEmail
+  DEFAULT_USAGE_LOCATION: defaultUsageLocation
+  // Run budgets and leases: engine/config.ts's defaults, written out so operators see and tune them.
+  RUN_BUDGET_MS: '5000'
+  CONTINUATION_BUDGET_MS: '240000'
+  RUN_LEASE_MS: '60000'
+  MAX_DEQUEUE_COUNT: '5'
+  SECRET_CACHE_MS: '300000'
+}
+
+module functionApp 'app/functionapp.bicep' = {
+  name: 'functionApp'
+  params: {
+    location: location
+    tags: allTags
+    planName: names.plan
+    functionAppName: names.functionApp
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    appSettings: appSettings
+    allowedIpAddresses: allowedIpAddresses
+    scmAllowedIpAddresses: scmAllowedIpAddresses
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+  }
+}
+
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  params: {
+    functionPrincipalId: functionApp.outputs.principalId
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+    automationAccountName: automation.outputs.name
+    appInsightsName: monitoring.outputs.appInsightsName
+    operatorPrincipalId: operatorPrincipalId
+  }
+}
+
+// Names and principal ids only: no key, connection string or secret leaves the deployment.
+output webhookUrl string = 'https://${functionApp.outputs.defaultHostName}/api/intent'
+output functionAppName string = functionApp.outputs.name
+output functionPrincipalId string = functionApp.outputs.principalId
+output automationAccountName string = automation.outputs.name
+output automationPrincipalId string = automation.outputs.principalId
+output keyVaultName string = keyVault.outputs.name
+output sharedSecretName string = sharedSecretName
+output storageAccountName string = storage.outputs.name
+output appInsightsName string = monitoring.outputs.appInsightsName
+output runbookNames array = automation.outputs.runbookNames
+output tenantId string = tenant().tenantId

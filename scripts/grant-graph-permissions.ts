@@ -1,0 +1,234 @@
+/**
+ * Grants the tenant-level permissions Bicep cannot: the Graph application permissions and Entra
+ * roles the intents declare go to the Function App's managed identity; Exchange.ManageAsApp and
+ * the Exchange Administrator role go to the Automation account's identity when an intent uses
+ * Exchange. Idempotent: what is already granted is left alone, so it runs on every deployment.
+ *
+ *   npx intents permissions --json > permissions.json
+ *   node bin/run-ts.cjs scripts/grant-graph-permissions.ts --permissions permissions.json \
+ *     --function-principal-id <id> [--automation-principal-id <id>] [--graph-url <url>] [--dry-run]
+ *
+ * It grants exactly what `intents permissions` printed, so what an operator reviews is what is
+ * granted.
+ *
+ * The token is the signed-in Azure CLI user's (Privileged Role Administrator or Global
+ * Administrator), or GRAPH_ACCESS_TOKEN when set.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { IntentError, ensureIntentError } from "../engine/errors";
+import type { PermissionSet } from "../engine/catalog-docs/permissions";
+
+export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+export const EXCHANGE_ONLINE_APP_ID = "00000002-0000-0ff1-ce00-000000000000";
+
+export interface GrantOptions {
+  graphUrl: string;
+  token: string;
+  functionPrincipalId: string;
+  automationPrincipalId?: string;
+  permissions: PermissionSet;
+  dryRun?: boolean;
+  log: (line: string) => void;
+}
+
+interface AppRole { id: string; value: string; allowedMemberTypes: string[] }
+interface ServicePrincipal { id: string; appRoles: AppRole[] }
+
+function graphCaller(options: GrantOptions) {
+  const origin = new URL(options.graphUrl).origin;
+  /** `target` is a path under the Graph base URL, or an absolute @odata.nextLink on the same origin. */
+  return async function call<T>(method: "GET" | "POST", target: string, body?: unknown): Promise<T> {
+    const url = target.startsWith("https://") || target.startsWith("http://") ? target : `${options.graphUrl}${target}`;
+    // The token only ever goes to the Graph origin we were given.
+    if (new URL(url).origin !== origin) throw new IntentError("GRAPH_ERROR", `Refusing to follow a link off ${origin}.`);
+    const response = await fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${options.token}`, ...(body ? { "content-type": "application/json" } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    const parsed = text ? (JSON.parse(text) as unknown) : null;
+    if (!response.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
+      const where = new URL(url).pathname;
+      throw new IntentError("GRAPH_ERROR", `[${method}] ${where}: ${response.status} ${error?.code ?? ""} ${error?.message ?? ""}`.trim(), {
+        fix: "Sign in (az login) as a Privileged Role Administrator or Global Administrator of the customer's tenant.",
+      });
+    }
+    return parsed as T;
+  };
+}
+
+const quoted = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+export interface GrantResult {
+  granted: string[];
+  present: string[];
+  /** Granted earlier but no longer needed by any intent: reported, never revoked automatically. */
+  unneeded: string[];
+}
+
+export async function grantPermissions(options: GrantOptions): Promise<GrantResult> {
+  const call = graphCaller(options);
+  const granted: string[] = [];
+  const present: string[] = [];
+  const unneeded: string[] = [];
+
+  async function listAll<T>(path: string): Promise<T[]> {
+    const items: T[] = [];
+    let next: string | undefined = path;
+    while (next) {
+      const page: { value: T[]; "@odata.nextLink"?: string } = await call("GET", next);
+      items.push(...page.value);
+      next = page["@odata.nextLink"];
+    }
+    return items;
+  }
+
+  async function grantAppRoles(principalId: string, resourceAppId: string, values: string[], who: string): Promise<void> {
+    if (values.length === 0) return;
+    const resource = await call<ServicePrincipal>("GET", `/servicePrincipals(appId=${quoted(resourceAppId)})?$select=id,appRoles`);
+    const existing = await listAll<{ appRoleId: string; resourceId: string }>(`/servicePrincipals/${principalId}/appRoleAssignments`);
+    for (const value of values) {
+      const role = resource.appRoles.find((r) => r.value === value && r.allowedMemberTypes.includes("Application"));
+      if (!role) {
+        throw new IntentError("GRAPH_ERROR", `There is no application permission named ${value}.`, {
+          fix: "Correct the permission's spelling in the intent that declares it (see `npx intents permissions`).",
+        });
+      }
+      const label = `${who}: ${value}`;
+      if (existing.some((a) => a.appRoleId === role.id && a.resourceId === resource.id)) {
+        present.push(label);
+        continue;
+      }
+      if (!options.dryRun) {
+        await call("POST", `/servicePrincipals/${principalId}/appRoleAssignments`, { principalId, resourceId: resource.id, appRoleId: role.id });
+      }
+      granted.push(label);
+    }
+    const needed = new Set(values);
+    for (const assignment of existing.filter((a) => a.resourceId === resource.id)) {
+      const value = resource.appRoles.find((r) => r.id === assignment.appRoleId)?.value ?? assignment.appRoleId;
+      if (!needed.has(value)) unneeded.push(`${who}: ${value}`);
+    }
+  }
+
+  async function grantDirectoryRoles(principalId: string, names: string[], who: string): Promise<void> {
+    if (names.length === 0) return;
+    const assigned = await listAll<{ roleDefinitionId: string; directoryScopeId: string }>(
+      `/roleManagement/directory/roleAssignments?$filter=principalId eq ${quoted(principalId)}`,
+    );
+    for (const name of names) {
+      const found = await call<{ value: Array<{ id: string }> }>(
+        "GET",
+        `/roleManagement/directory/roleDefinitions?$filter=displayName eq ${quoted(name)}&$select=id,displayName`,
+      );
+      const definition = found.value[0];
+      if (!definition) {
+        throw new IntentError("GRAPH_ERROR", `There is no Entra role named ${name}.`, {
+          fix: "Use the role's display name as the Entra admin center shows it, e.g. User Administrator.",
+        });
+      }
+      const label = `${who}: ${name}`;
+      if (assigned.some((a) => a.roleDefinitionId === definition.id && a.directoryScopeId === "/")) {
+        present.push(label);
+        continue;
+      }
+      if (!options.dryRun) {
+        await call("POST", "/roleManagement/directory/roleAssignments", { principalId, roleDefinitionId: definition.id, directoryScopeId: "/" });
+      }
+      granted.push(label);
+    }
+  }
+
+  const { permissions } = options;
+  await grantAppRoles(options.functionPrincipalId, MICROSOFT_GRAPH_APP_ID, permissions.graph.map((r) => r.name), "Function App");
+  await grantDirectoryRoles(options.functionPrincipalId, permissions.entraRoles.map((r) => r.name), "Function App");
+  if (permissions.exchangeRoles.length > 0) {
+    if (!options.automationPrincipalId) {
+      throw new IntentError("CONFIG_MISSING", "Intents use Exchange Online runbooks, but no Automation identity was given.", {
+        fix: "Pass --automation-principal-id (the deployment output automationPrincipalId).",
+      });
+    }
+    await grantAppRoles(options.automationPrincipalId, EXCHANGE_ONLINE_APP_ID, ["Exchange.ManageAsApp"], "Automation");
+    await grantDirectoryRoles(options.automationPrincipalId, ["Exchange Administrator"], "Automation");
+  }
+  for (const line of present) options.log(`already granted  ${line}`);
+  for (const line of granted) options.log(`${options.dryRun ? "would grant     " : "granted         "} ${line}`);
+  for (const line of unneeded) options.log(`not needed by any intent (revoke it by hand if nothing else uses it)  ${line}`);
+  return { granted, present, unneeded };
+}
+
+function azureCliGraphToken(): string {
+  try {
+    return execFileSync("az", ["account", "get-access-token", "--resource-type", "ms-graph", "--query", "accessToken", "-o", "tsv"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+  } catch (cause) {
+    throw new IntentError("GRAPH_AUTH", "No Microsoft Graph token: the Azure CLI is not signed in.", { cause, fix: "Run `az login --tenant <customer tenant>` first." });
+  }
+}
+
+/** The JSON `intents permissions --json` printed; only the names are used. */
+export function readPermissionSet(file: string): PermissionSet {
+  const text = readFileSync(file === "-" ? 0 : file, "utf8");
+  let parsed: Partial<PermissionSet>;
+  try {
+    parsed = JSON.parse(text) as Partial<PermissionSet>;
+  } catch (cause) {
+    throw new IntentError("CONFIG_MISSING", `${file} is not JSON from \`intents permissions --json\`.`, { cause });
+  }
+  const lists = [parsed.graph, parsed.entraRoles, parsed.exchangeRoles];
+  if (!lists.every((list) => Array.isArray(list) && list.every((r) => typeof (r as { name?: unknown }).name === "string"))) {
+    throw new IntentError("CONFIG_MISSING", `${file} lacks graph, entraRoles or exchangeRoles lists.`, {
+      fix: "Write the file with `npx intents permissions --json`.",
+    });
+  }
+  return parsed as PermissionSet;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      "function-principal-id": { type: "string" },
+      "automation-principal-id": { type: "string" },
+      permissions: { type: "string" },
+      "graph-url": { type: "string", default: "https://graph.microsoft.com/v1.0" },
+      "dry-run": { type: "boolean", default: false },
+    },
+  });
+  const functionPrincipalId = values["function-principal-id"];
+  const permissionsFile = values.permissions;
+  if (!functionPrincipalId || !permissionsFile) {
+    process.stderr.write(
+      "usage: grant-graph-permissions --permissions <file|-> --function-principal-id <id> [--automation-principal-id <id>] [--graph-url url] [--dry-run]\n",
+    );
+    return 2;
+  }
+  await grantPermissions({
+    graphUrl: (values["graph-url"] as string).replace(/\/+$/, ""),
+    token: process.env.GRAPH_ACCESS_TOKEN || azureCliGraphToken(),
+    functionPrincipalId,
+    ...(values["automation-principal-id"] ? { automationPrincipalId: values["automation-principal-id"] } : {}),
+    permissions: readPermissionSet(permissionsFile),
+    dryRun: values["dry-run"] as boolean,
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
+  return 0;
+}
+
+// Run as a script (bin/run-ts.cjs puts this file in argv[1]); imported by tests otherwise.
+if (process.argv[1] === __filename) {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => {
+      const failure = ensureIntentError(error);
+      process.stderr.write(`grant-graph-permissions: ${failure.message}${failure.fix ? `\n  fix: ${failure.fix}` : ""}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,93 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import * as docsCommand from "../../engine/cli/commands/docs";
+import { captured } from "../support/capture-output";
+import { renderCatalogMarkdown } from "../../engine/catalog-docs/docs-markdown";
+import type { DocumentedIntent } from "../../engine/catalog-docs/types";
+
+const passwordReset: DocumentedIntent = {
+  name: "Password Reset",
+  aliases: ["Reset Password"],
+  description: "Resets a user's password.",
+  risk: "reversible",
+  permissions: { graph: ["User.ReadWrite.All"], entraRoles: ["Helpdesk Administrator"], exchangeRoles: [] },
+  file: "intents/password-reset.yaml",
+  fields: [
+    { variable: "userEmail", label: "User Email", type: "string", required: true, format: "email" },
+    { variable: "tempPassword", label: "Temporary Password", type: "string", required: false, secret: true },
+    { variable: "forceChange", label: "Force Change on Login", type: "boolean", required: false, default: true },
+    { variable: "action", label: "Action | Mode", type: "string", required: false, enum: ["assign", "remove"], default: "assign" },
+  ],
+};
+
+describe("renderCatalogMarkdown", () => {
+  const md = renderCatalogMarkdown([passwordReset]);
+  const rows = md.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| Thread") && !l.startsWith("| Intent"));
+
+  it("writes one table row per field with label, required, choices and default", () => {
+    expect(rows).toContain("| User Email | yes | string |  |  | format: email | userEmail |");
+    expect(rows).toContain("| Force Change on Login | no | boolean | Yes / No | Yes |  | forceChange |");
+    expect(rows.some((r) => r.startsWith("| Action \\| Mode | no | string | assign / remove | assign |"))).toBe(true);
+  });
+
+  it("marks secret fields and gives risk, names and permissions", () => {
+    expect(rows.find((r) => r.startsWith("| Temporary Password"))).toContain("secret: never logged or stored");
+    expect(md).toContain("- Risk: **reversible** (changes something that can be undone)");
+    expect(md).toContain("`Password Reset`, `Reset Password`");
+    expect(md).toContain("- Graph application permissions: `User.ReadWrite.All`");
+    expect(md).toContain("- Entra roles: `Helpdesk Administrator`");
+    expect(md).toContain("- Exchange roles: none");
+  });
+
+  it("lists intents alphabetically in the summary and in the sections", () => {
+    const other: DocumentedIntent = { ...passwordReset, name: "Add User to Group", aliases: [], fields: [] };
+    const both = renderCatalogMarkdown([passwordReset, other]);
+    expect(both.indexOf("## Add User to Group")).toBeLessThan(both.indexOf("## Password Reset"));
+    expect(both).toContain("| Add User to Group | reversible | 0 |");
+    expect(both).toContain("This intent has no form fields.");
+  });
+});
+
+describe("`intents docs` on the shipped intents", () => {
+  const root = join(__dirname, "..", "..");
+  interface DeclaredField { label: string; required?: boolean; enum?: string[]; default?: unknown; type: string }
+  const declared = readdirSync(join(root, "intents"))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => ({ file: f, ...(parse(readFileSync(join(root, "intents", f), "utf8")) as { name: string; risk: string; fields?: Record<string, DeclaredField> }) }));
+
+  it("writes --out with every intent's fields, required flag, choices and risk, as the files declare them", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "docs-")), "catalogue.md");
+    execFileSync(process.execPath, [join(root, "bin", "intents.cjs"), "docs", "--out", out], { stdio: "pipe" });
+    const md = readFileSync(out, "utf8");
+    expect(declared.length).toBeGreaterThan(0);
+    for (const intent of declared) {
+      const start = md.indexOf(`\n## ${intent.name}\n`);
+      expect(start, intent.name).toBeGreaterThan(0);
+      const next = md.indexOf("\n## ", start + 1);
+      const section = md.slice(start, next < 0 ? undefined : next);
+      expect(section).toContain(`- Risk: **${intent.risk}**`);
+      expect(section).toContain(`\`intents/${intent.file}\``);
+      for (const [variable, field] of Object.entries(intent.fields ?? {})) {
+        const row = section.split("\n").find((l) => l.startsWith(`| ${field.label} |`));
+        expect(row, `${intent.name}: ${field.label}`).toBeDefined();
+        const cells = (row as string).split(" | ");
+        expect(cells[1], `${field.label} required`).toBe(field.required ? "yes" : "no");
+        expect(row).toContain(`| ${variable} |`);
+        for (const choice of field.enum ?? []) expect(cells[3]).toContain(choice);
+        if (field.type === "boolean" && field.default !== undefined) expect(cells[4]).toBe(field.default ? "Yes" : "No");
+      }
+    }
+  });
+
+  it("prints to stdout without --out and answers a bad flag with exit code 2", async () => {
+    const printed = await captured(() => docsCommand.run([]));
+    expect(printed.code).toBe(0);
+    for (const intent of declared) expect(printed.out).toContain(`## ${intent.name}`);
+    const bad = await captured(() => docsCommand.run(["--outt", "x.md"]));
+    expect(bad).toMatchObject({ code: 2, err: expect.stringContaining("usage: intents docs") });
+  });
+});

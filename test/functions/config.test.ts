@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { keyVaultName, loadSettings, SecretSettings } from "../../engine/config";
+import { IntentError } from "../../engine/errors";
+
+describe("loadSettings", () => {
+  it("reads defaults and overrides, and keeps secrets out of the plain settings", () => {
+    const settings = loadSettings({ RUN_BUDGET_MS: "1500", INTENT_SHARED_SECRET: "s", HELPDESK_EMAIL: "hd@contoso.com", KEY_VAULT_NAME: "kv1" });
+    expect(settings.runBudgetMs).toBe(1500);
+    expect(settings.leaseMs).toBe(60_000);
+    expect(settings.graphBaseUrl).toBe("https://graph.microsoft.com/v1.0");
+    expect(settings.storageConnection).toBe("UseDevelopmentStorage=true");
+    expect(settings.keyVaultUrl).toBe("https://kv1.vault.azure.net");
+    expect(settings.plain.HELPDESK_EMAIL).toBe("hd@contoso.com");
+    expect(settings.plain.INTENT_SHARED_SECRET).toBeUndefined();
+  });
+
+  it("refuses a malformed number with CONFIG_MISSING naming the setting", () => {
+    expect(() => loadSettings({ RUN_LEASE_MS: "soon" })).toThrow(IntentError);
+    expect(() => loadSettings({ RUN_LEASE_MS: "soon" })).toThrow(/RUN_LEASE_MS/);
+  });
+});
+
+describe("SecretSettings", () => {
+  it("prefers the environment, caches Key Vault reads, and re-reads after expiry or refresh", async () => {
+    let now = 0;
+    const reads: string[] = [];
+    let value = "v1";
+    const secrets = new SecretSettings({ AZURE_CLIENT_SECRET: "from-env" }, { read: async (name) => { reads.push(name); return value; } }, 1_000, () => now);
+    expect(await secrets.get("AZURE_CLIENT_SECRET")).toBe("from-env");
+    expect(await secrets.get("INTENT_SHARED_SECRET")).toBe("v1");
+    value = "v2";
+    expect(await secrets.get("INTENT_SHARED_SECRET")).toBe("v1");
+    now = 1_001;
+    expect(await secrets.get("INTENT_SHARED_SECRET")).toBe("v2");
+    value = "v3";
+    secrets.refresh();
+    expect(await secrets.get("INTENT_SHARED_SECRET")).toBe("v3");
+    expect(reads).toEqual(["INTENT-SHARED-SECRET", "INTENT-SHARED-SECRET", "INTENT-SHARED-SECRET"]);
+  });
+
+  it("reports a missing or unreadable secret by name, never by value", async () => {
+    const missing = new SecretSettings({}, undefined, 1_000);
+    await expect(missing.require("INTENT_SHARED_SECRET")).rejects.toMatchObject({ code: "CONFIG_MISSING" });
+    const broken = new SecretSettings({}, { read: async () => { throw new Error("403 Forbidden"); } }, 1_000);
+    await expect(broken.get("AZURE_CLIENT_SECRET")).rejects.toMatchObject({ code: "CONFIG_MISSING", retryable: true });
+    expect(keyVaultName("ARM_ACCESS_TOKEN")).toBe("ARM-ACCESS-TOKEN");
+  });
+});

@@ -1,0 +1,112 @@
+/** Failure mail: masked, escaped, sent through Graph, and never able to break the answer. */
+import { InvocationContext } from "@azure/functions";
+import { QueueClient } from "@azure/storage-queue";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { continuationHandler } from "../../engine/functions/handlers";
+import { buildFailureMail } from "../../engine/notify/failure-mail";
+import { CONTINUATION_QUEUE } from "../../engine/store/continuation-queue";
+import { startTestAzurite, type RunningAzurite } from "../support/azurite";
+import { fakeEngine } from "./support/fake-engine";
+import { startApp, webhook, type App } from "./support/harness";
+import { OFFBOARDING, PASSWORD_RESET } from "./support/intents";
+import { startLoopbackGraph, type LoopbackGraph } from "./support/loopback-graph";
+
+let azurite: RunningAzurite;
+let graph: LoopbackGraph;
+let app: App;
+
+beforeAll(async () => {
+  azurite = await startTestAzurite();
+  graph = await startLoopbackGraph();
+  app = await startApp({ connectionString: azurite.connectionString, engine: fakeEngine([PASSWORD_RESET, OFFBOARDING]), graph: graph.client });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await graph?.close();
+  await azurite?.close();
+});
+
+const RUN = {
+  runId: "r1", ticketId: "77", intentName: "Password Reset", contactName: "<img src=x onerror=alert(1)>",
+  contactEmail: "a@b.c", companyName: "Contoso & Sons",
+};
+
+describe("buildFailureMail", () => {
+  it("escapes every value and masks every secret, in body and subject", () => {
+    const mail = buildFailureMail(RUN, {
+      status: "failed", message: "failed", steps: [{ id: "reset", kind: "graph:request", status: "failed", attempts: 1, durationMs: 3,
+        error: { code: "GRAPH_ERROR", message: "Password P@ss<w0rd> was rejected", fix: "Use <b>another</b> one" } }],
+      error: { code: "GRAPH_ERROR", message: "Password P@ss<w0rd> was rejected", fix: "Use <b>another</b> one" },
+    }, ["P@ss<w0rd>"], new Date("2026-11-23T06:00:00Z"));
+    expect(mail.html).not.toContain("P@ss");
+    expect(mail.html).toContain("Password *** was rejected");
+    expect(mail.html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    expect(mail.html).not.toContain("<img");
+    expect(mail.html).toContain("Use &lt;b&gt;another&lt;/b&gt; one");
+    expect(mail.html).toContain("Contoso &amp; Sons");
+    expect(mail.html).toContain("GRAPH_ERROR");
+    expect(mail.subject).toBe("[FAILED] Thread Automation: Password Reset - Ticket #77");
+  });
+});
+
+describe("failure notification over Graph", () => {
+  it("mails the recipients from the notification mailbox when a run fails", async () => {
+    graph.answers.set("/reset", 400);
+    const secret = "Tmp-9f<x>&Q";
+    const answer = await app.post(webhook("Password Reset", { "User Email": "<b>hal</b>@contoso.com", "Temporary Password": secret }, 3001));
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).toBe("failed");
+    expect(answer.body.error.code).toBe("GRAPH_ERROR");
+    const mail = graph.requests.find((r) => r.path === "/users/automation%40contoso.com/sendMail");
+    expect(mail).toBeDefined();
+    const message = (mail!.body as any).message;
+    expect(message.toRecipients).toEqual([{ emailAddress: { address: "ops@contoso.com" } }, { emailAddress: { address: "lead@contoso.com" } }]);
+    expect(message.body.contentType).toBe("HTML");
+    expect(message.body.content).toContain("&lt;b&gt;hal&lt;/b&gt;@contoso.com");
+    expect(JSON.stringify(mail!.body)).not.toContain(secret);
+    expect(app.logs.join("\n")).not.toContain(secret);
+    expect(app.logs.some((line) => JSON.parse(line).event === "notification" && JSON.parse(line).sent === true)).toBe(true);
+  });
+
+  it("answers the run's result even when sendMail itself fails, and logs that", async () => {
+    graph.answers.set("/reset", 400);
+    graph.answers.set("/sendMail", 500);
+    const answer = await app.post(webhook("Password Reset", { "User Email": "ivy@contoso.com", "Temporary Password": "x-1" }, 3002));
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).toBe("failed");
+    expect(app.logs.some((line) => JSON.parse(line).event === "notification" && JSON.parse(line).sent === false)).toBe(true);
+    graph.answers.delete("/sendMail");
+  });
+
+  it("ends a run whose continuation became poison as failed, with a mail", async () => {
+    const answer = await app.post(webhook("User Offboarding", { "User Email": "jo@contoso.com" }, 3003));
+    expect(answer.status).toBe(202);
+    const queue = new QueueClient(azurite.connectionString, CONTINUATION_QUEUE);
+    const [item] = (await queue.receiveMessages({ numberOfMessages: 1 })).receivedMessageItems;
+    expect(Buffer.from(item!.messageText, "base64").toString("utf8")).not.toContain("jo@contoso.com"); // sealed
+    const mailsBefore = graph.requests.filter((r) => r.path.endsWith("/sendMail")).length;
+    const handler = continuationHandler(async () => app.deps);
+    const context = new InvocationContext({ invocationId: "poison-1", functionName: "continueRun", triggerMetadata: { dequeueCount: 6 }, logHandler: () => undefined });
+    await handler(Buffer.from(item!.messageText, "base64").toString("utf8"), context);
+    const run = await app.getRun(answer.body.runId);
+    expect(run.body.status).toBe("failed");
+    expect(run.body.error.code).toBe("RUN_ABANDONED");
+    expect(graph.requests.filter((r) => r.path.endsWith("/sendMail")).length).toBe(mailsBefore + 1);
+    expect(graph.requests.some((r) => r.path === "/users/jo%40contoso.com/convert")).toBe(false);
+  });
+
+  it("ends a run whose continuation was sealed under a secret since rotated", async () => {
+    const answer = await app.post(webhook("User Offboarding", { "User Email": "kai@contoso.com" }, 3004));
+    expect(answer.status).toBe(202);
+    const queue = new QueueClient(azurite.connectionString, CONTINUATION_QUEUE);
+    const [item] = (await queue.receiveMessages({ numberOfMessages: 1 })).receivedMessageItems;
+    const rotated = { ...app.deps, settings: { ...app.deps.settings, sharedSecret: async () => "rotated-secret" } };
+    const context = new InvocationContext({ invocationId: "rotated-1", functionName: "continueRun", triggerMetadata: { dequeueCount: 1 }, logHandler: () => undefined });
+    await continuationHandler(async () => rotated)(Buffer.from(item!.messageText, "base64").toString("utf8"), context);
+    const run = await app.getRun(answer.body.runId);
+    expect(run.body.status).toBe("failed");
+    expect(run.body.error.code).toBe("RUN_ABANDONED");
+    expect(graph.requests.some((r) => r.path === "/users/kai%40contoso.com/convert")).toBe(false);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * A runbook intent through the real engine: past the HTTP budget it answers 202 running, the queued
+ * continuation resumes it and polls the same Automation job, and GET /api/runs reports the end.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { QueueClient } from "@azure/storage-queue";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { continuationHandler } from "../../engine/functions/handlers";
+import { httpRoutes } from "../../engine/functions/routes";
+import { composeFromSettings, type ComposedHost } from "../../engine/host/from-settings";
+import { startLocalServer, type LocalServer } from "../../engine/local/http-adapter";
+import { startQueuePoller, type QueuePoller } from "../../engine/local/queue-poller";
+import { MAX_BODY_BYTES } from "../../engine/pipeline/body";
+import { CONTINUATION_QUEUE } from "../../engine/store/continuation-queue";
+import { startSandbox, type Sandbox } from "../../sandbox/index";
+import { startTestAzurite, type RunningAzurite } from "../support/azurite";
+import { createManualClock } from "../support/manual-clock";
+import { webhook } from "./support/harness";
+
+const SECRET = "long-run-secret";
+const CONVERT = `apiVersion: intents/v1
+kind: Intent
+name: Convert To Shared
+description: Converts a leaver's mailbox to a shared mailbox.
+risk: reversible
+permissions:
+  graph: []
+  exchangeRoles: [Exchange Administrator]
+fields:
+  userEmail:
+    label: User Email
+    type: string
+    required: true
+steps:
+  - id: convert
+    kind: automation:runbook
+    with:
+      runbook: Convert-ToSharedMailbox
+      parameters:
+        UserPrincipalName: "{{fields.userEmail}}"
+    timeoutMs: 600000
+result:
+  messages:
+    succeeded: "The mailbox of {{fields.userEmail}} is now shared."
+    failed: "The mailbox could not be converted: {{error.message}}"
+`;
+
+const clock = createManualClock(Date.now());
+let azurite: RunningAzurite;
+let sandbox: Sandbox;
+let host: ComposedHost;
+let server: LocalServer;
+let poller: QueuePoller;
+
+beforeAll(async () => {
+  const intentsDir = mkdtempSync(join(tmpdir(), "long-run-intents-"));
+  writeFileSync(join(intentsDir, "convert-to-shared.yaml"), CONVERT);
+  azurite = await startTestAzurite();
+  sandbox = await startSandbox({ now: () => clock.now() });
+  host = await composeFromSettings({
+    AzureWebJobsStorage: azurite.connectionString,
+    GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox", INTENT_SHARED_SECRET: SECRET,
+    ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox",
+    AZURE_SUBSCRIPTION_ID: "11111111-2222-3333-4444-555555555555", AZURE_RESOURCE_GROUP: "rg-intents", AUTOMATION_ACCOUNT_NAME: "aa-intents",
+    RUN_BUDGET_MS: "0",
+  }, { clock, intentsDir });
+  const deps = async () => host.deps;
+  server = await startLocalServer({
+    routes: httpRoutes(deps).map((r) => ({ method: r.method, pattern: `/api/${r.route}`, name: r.name, handler: r.handler })),
+    maxBodyBytes: MAX_BODY_BYTES,
+  });
+  poller = startQueuePoller({ queue: new QueueClient(azurite.connectionString, CONTINUATION_QUEUE), handler: continuationHandler(deps) }, false);
+});
+
+afterAll(async () => {
+  await server?.close();
+  await host?.close();
+  await sandbox?.close();
+  await azurite?.close();
+});
+
+const jobCreations = () => sandbox.requests().filter((r) => r.method === "PUT" && r.path.includes("/jobs/"));
+
+describe("a run that outlives the HTTP budget", () => {
+  it("answers 202 running, continues from the queue and reports success", async () => {
+    const response = await fetch(`${server.url}/api/intent`, {
+      method: "POST", headers: { "x-intent-secret": SECRET },
+      body: JSON.stringify(webhook("Convert To Shared", { "User Email": "adele.vance@contoso.com" }, 6001)),
+    });
+    const answer = (await response.json()) as { runId: string; status: string; message: string };
+    expect(response.status).toBe(202);
+    expect(answer.status).toBe("running");
+    const status = async () => {
+      const r = await fetch(`${server.url}/api/runs/${answer.runId}`, { headers: { "x-intent-secret": SECRET } });
+      return { code: r.status, body: (await r.json()) as { status: string; message: string; steps: Array<{ id: string; status: string }> } };
+    };
+    expect((await status()).code).toBe(202);
+    for (let round = 0; round < 10 && (await status()).body.status === "running"; round++) {
+      clock.advance(60_000);
+      await poller.pollOnce();
+    }
+    const done = await status();
+    expect(done.code).toBe(200);
+    expect(done.body.status).toBe("succeeded");
+    expect(done.body.message).toBe("The mailbox of adele.vance@contoso.com is now shared.");
+    expect(done.body.steps).toEqual([expect.objectContaining({ id: "convert", status: "changed" })]);
+    expect(jobCreations().length).toBe(1);
+  });
+});

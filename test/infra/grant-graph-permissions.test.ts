@@ -1,0 +1,186 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { computePermissions } from "../../engine/catalog-docs/permissions";
+import type { DocumentedIntent } from "../../engine/catalog-docs/types";
+import { EXCHANGE_ONLINE_APP_ID, MICROSOFT_GRAPH_APP_ID, grantPermissions, readPermissionSet } from "../../scripts/grant-graph-permissions";
+
+const TOKEN = "test-token-value";
+const SERVICE_PRINCIPALS: Record<string, { id: string; appRoles: Array<{ id: string; value: string; allowedMemberTypes: string[] }> }> = {
+  [MICROSOFT_GRAPH_APP_ID]: {
+    id: "graph-sp",
+    appRoles: [
+      { id: "role-user-rw", value: "User.ReadWrite.All", allowedMemberTypes: ["Application"] },
+      { id: "role-user-read", value: "User.Read.All", allowedMemberTypes: ["Application"] },
+      { id: "role-mail-send", value: "Mail.Send", allowedMemberTypes: ["Application"] },
+      { id: "role-delegated", value: "Mail.Read", allowedMemberTypes: ["User"] },
+    ],
+  },
+  [EXCHANGE_ONLINE_APP_ID]: { id: "exo-sp", appRoles: [{ id: "role-manage-as-app", value: "Exchange.ManageAsApp", allowedMemberTypes: ["Application"] }] },
+};
+const ROLE_DEFINITIONS: Record<string, string> = { "User Administrator": "def-user-admin", "Exchange Administrator": "def-exchange-admin" };
+
+/** A loopback stand-in for the Graph endpoints the script calls, with their real shapes. */
+const state = {
+  appRoleAssignments: [] as Array<{ principalId: string; resourceId: string; appRoleId: string }>,
+  roleAssignments: [] as Array<{ principalId: string; roleDefinitionId: string; directoryScopeId: string }>,
+  posts: [] as string[],
+  nextLinkOrigin: "",
+};
+let server: Server;
+let graphUrl = "";
+
+async function body(req: IncomingMessage): Promise<any> {
+  let text = "";
+  for await (const chunk of req) text += chunk;
+  return JSON.parse(text);
+}
+
+beforeAll(async () => {
+  server = createServer(async (req, res) => {
+    const send = (status: number, payload: unknown): void => {
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
+    };
+    if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { error: { code: "InvalidAuthenticationToken", message: "Access token is empty." } });
+    const url = new URL(req.url ?? "/", graphUrl);
+    const path = decodeURIComponent(url.pathname).replace(/^\/v1\.0/, "");
+    const filter = url.searchParams.get("$filter") ?? "";
+    let m: RegExpExecArray | null;
+    if ((m = /^\/servicePrincipals\(appId='([^']+)'\)$/.exec(path))) return send(200, SERVICE_PRINCIPALS[m[1] as string]);
+    if ((m = /^\/servicePrincipals\/([^/]+)\/appRoleAssignments$/.exec(path))) {
+      const principalId = m[1] as string;
+      if (req.method === "POST") {
+        state.posts.push(`appRole ${principalId}`);
+        state.appRoleAssignments.push(await body(req));
+        return send(201, {});
+      }
+      const mine = state.appRoleAssignments.filter((a) => a.principalId === principalId);
+      // Two pages, so the script has to follow @odata.nextLink.
+      if (url.searchParams.get("page") === "2") return send(200, { value: mine.slice(1) });
+      return send(200, { value: mine.slice(0, 1), "@odata.nextLink": `${state.nextLinkOrigin || new URL(graphUrl).origin}/v1.0${path}?page=2` });
+    }
+    if (path === "/roleManagement/directory/roleDefinitions") {
+      const name = /^displayName eq '(.*)'$/.exec(filter)?.[1]?.replace(/''/g, "'") ?? "";
+      const id = ROLE_DEFINITIONS[name];
+      return send(200, { value: id ? [{ id, displayName: name }] : [] });
+    }
+    if (path === "/roleManagement/directory/roleAssignments") {
+      if (req.method === "POST") {
+        state.posts.push("directoryRole");
+        state.roleAssignments.push(await body(req));
+        return send(201, {});
+      }
+      const principalId = /^principalId eq '(.*)'$/.exec(filter)?.[1];
+      return send(200, { value: state.roleAssignments.filter((a) => a.principalId === principalId) });
+    }
+    send(404, { error: { code: "Request_ResourceNotFound", message: `no route ${path}` } });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  graphUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1.0`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+beforeEach(() => {
+  state.appRoleAssignments = [];
+  state.roleAssignments = [];
+  state.posts = [];
+  state.nextLinkOrigin = "";
+});
+
+function intent(name: string, graph: string[], entraRoles: string[] = [], exchangeRoles: string[] = []): DocumentedIntent {
+  return { name, aliases: [], description: "", risk: "reversible", permissions: { graph, entraRoles, exchangeRoles }, fields: [], file: "" };
+}
+
+const lines: string[] = [];
+const base = { token: TOKEN, functionPrincipalId: "func-mi", log: (l: string) => lines.push(l) };
+
+describe("grantPermissions against Graph over HTTP", () => {
+  const permissions = computePermissions([
+    intent("Password Reset", ["User.ReadWrite.All", "Mail.Send"], ["User Administrator"]),
+    intent("Lookup", ["User.Read.All"]),
+  ]);
+
+  it("grants the least-privilege set to the Function App identity, once", async () => {
+    const first = await grantPermissions({ ...base, graphUrl, permissions });
+    expect(first.granted).toEqual(["Function App: Mail.Send", "Function App: User.ReadWrite.All", "Function App: User Administrator"]);
+    expect(state.appRoleAssignments).toEqual([
+      { principalId: "func-mi", resourceId: "graph-sp", appRoleId: "role-mail-send" },
+      { principalId: "func-mi", resourceId: "graph-sp", appRoleId: "role-user-rw" },
+    ]);
+    expect(state.roleAssignments).toEqual([{ principalId: "func-mi", roleDefinitionId: "def-user-admin", directoryScopeId: "/" }]);
+
+    state.posts = [];
+    const again = await grantPermissions({ ...base, graphUrl, permissions });
+    expect(again.granted).toEqual([]);
+    expect(again.present).toHaveLength(3);
+    expect(again.unneeded).toEqual([]);
+    expect(state.posts).toEqual([]);
+  });
+
+  it("gives the Automation identity Exchange.ManageAsApp and Exchange Administrator only when an intent uses Exchange", async () => {
+    await grantPermissions({ ...base, graphUrl, permissions, automationPrincipalId: "auto-mi" });
+    expect(state.appRoleAssignments.filter((a) => a.principalId === "auto-mi")).toEqual([]);
+
+    const withExchange = computePermissions([intent("Convert", ["User.Read.All"], [], ["Exchange Recipient Administrator"])]);
+    await grantPermissions({ ...base, graphUrl, permissions: withExchange, automationPrincipalId: "auto-mi" });
+    expect(state.appRoleAssignments).toContainEqual({ principalId: "auto-mi", resourceId: "exo-sp", appRoleId: "role-manage-as-app" });
+    expect(state.roleAssignments).toContainEqual({ principalId: "auto-mi", roleDefinitionId: "def-exchange-admin", directoryScopeId: "/" });
+    await expect(grantPermissions({ ...base, graphUrl, permissions: withExchange })).rejects.toMatchObject({ code: "CONFIG_MISSING" });
+  });
+
+  it("reports an earlier grant no intent needs any more, without revoking it", async () => {
+    state.appRoleAssignments.push({ principalId: "func-mi", resourceId: "graph-sp", appRoleId: "role-user-read" });
+    const result = await grantPermissions({ ...base, graphUrl, permissions });
+    expect(result.unneeded).toEqual(["Function App: User.Read.All"]);
+    expect(state.appRoleAssignments).toContainEqual({ principalId: "func-mi", resourceId: "graph-sp", appRoleId: "role-user-read" });
+    expect(lines.some((l) => l.startsWith("not needed by any intent") && l.endsWith("Function App: User.Read.All"))).toBe(true);
+  });
+
+  it("changes nothing in a dry run", async () => {
+    const result = await grantPermissions({ ...base, graphUrl, permissions, dryRun: true });
+    expect(result.granted).toHaveLength(3);
+    expect(state.posts).toEqual([]);
+  });
+
+  it("refuses a permission Graph offers only as delegated, granting nothing", async () => {
+    const delegatedOnly = computePermissions([intent("Reader", ["Mail.Read"])]);
+    await expect(grantPermissions({ ...base, graphUrl, permissions: delegatedOnly })).rejects.toMatchObject({
+      code: "GRAPH_ERROR",
+      message: "There is no application permission named Mail.Read.",
+    });
+    expect(state.posts).toEqual([]);
+  });
+
+  it("reports Graph's status and code without the token, and never follows a link to another origin", async () => {
+    const failure = (await grantPermissions({ ...base, graphUrl, token: "wrong", permissions }).then(
+      () => new Error("no failure"),
+      (e: unknown) => e,
+    )) as Error;
+    expect(failure.message).toMatch(/^\[GET\] \/v1\.0\/servicePrincipals.*: 401 InvalidAuthenticationToken/);
+    expect(failure.message).not.toContain("wrong");
+
+    state.appRoleAssignments.push({ principalId: "func-mi", resourceId: "graph-sp", appRoleId: "role-mail-send" });
+    state.nextLinkOrigin = "http://elsewhere.example";
+    await expect(grantPermissions({ ...base, graphUrl, permissions })).rejects.toThrow(/Refusing to follow a link/);
+  });
+});
+
+describe("readPermissionSet", () => {
+  const dir = mkdtempSync(join(tmpdir(), "grant-"));
+
+  it("reads what `intents permissions --json` prints and rejects anything else", () => {
+    const good = join(dir, "good.json");
+    writeFileSync(good, JSON.stringify(computePermissions([intent("A", ["Mail.Send"])])));
+    expect(readPermissionSet(good).graph.map((r) => r.name)).toEqual(["Mail.Send"]);
+
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify({ graph: ["Mail.Send"] }));
+    expect(() => readPermissionSet(bad)).toThrow(/lacks graph, entraRoles or exchangeRoles/);
+    writeFileSync(bad, "not json");
+    expect(() => readPermissionSet(bad)).toThrow(/is not JSON/);
+  });
+});

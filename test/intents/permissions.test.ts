@@ -1,0 +1,24 @@
+/**
+ * Each intent's declared Graph permissions are enough: its happy path runs against a sandbox
+ * tenant that grants the app exactly those (a call needing more answers 403), and one less fails.
+ */
+import { describe, expect, it } from "vitest";
+import { runCase, selectCaseFiles } from "../../engine/cases";
+import { loadCatalog } from "../../engine/index";
+
+const selected = selectCaseFiles(loadCatalog()).filter((s) => s.intent.permissions.graph.length > 0);
+
+describe("declared Graph permissions", () => {
+  it.each(selected.map((s) => [s.intent.name, s] as const))("%s: its happy path needs no more than it declares", async (_name, { intent, cases }) => {
+    const happy = cases.cases[0]!;
+    const { outcome } = await runCase(intent, { ...happy, fixture: { ...happy.fixture, permissions: intent.permissions.graph } });
+    expect(outcome.problems).toEqual([]);
+  });
+
+  it("a tenant granting less makes the happy path fail (the check is real)", async () => {
+    const { intent, cases } = selected.find((s) => s.intent.name === "Add User to Group")!;
+    const happy = cases.cases[0]!;
+    const { outcome } = await runCase(intent, { ...happy, fixture: { permissions: ["User.Read.All"] } });
+    expect(outcome.passed).toBe(false);
+  });
+});

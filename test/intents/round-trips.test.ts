@@ -1,0 +1,37 @@
+/**
+ * Dependent round trips per intent, measured from the sandbox request log on the intents' own
+ * cases, next to the seed's sequence for the same request (reference Appendix B). The README
+ * "Round trips" table is this table; when an intent changes, this test says by how much.
+ */
+import { describe, expect, it } from "vitest";
+import { runCase, selectCaseFiles } from "../../engine/cases";
+import { loadCatalog } from "../../engine/index";
+
+/** [intent, case name prefix, our Graph round trips, our runbook jobs, the seed's Graph round trips]. */
+const TABLE: Array<[string, string, number, number, number]> = [
+  ["Password Reset", "happy path", 2, 0, 2], // + the delivery mail; the seed lost the password
+  ["Add User to Group", "happy path", 2, 0, 4],
+  ["Remove User from Group", "happy path", 2, 0, 4],
+  ["License Assignment", "happy path", 3, 0, 4], // + the usageLocation PATCH the seed never sent
+  ["License Assignment", "already assigned", 2, 0, 4],
+  ["MFA Reset", "happy path", 5, 0, 5], // default method last, + revoke (the seed's default DELETE failed)
+  ["MFA Reset", "Windows Hello alone", 3, 0, 2], // the seed could not delete Windows Hello at all
+  ["New User Creation", "happy path", 6, 0, 7], // licence + 2 groups + the delivery mail
+  ["User Offboarding", "happy path", 5, 2, 5], // every option on, + group removal the seed never did
+  ["User Offboarding", "with defaults", 2, 0, 2],
+  ["Shared Mailbox Permission", "happy path", 0, 1, 1],
+];
+
+const selected = selectCaseFiles(loadCatalog());
+
+describe("dependent round trips per intent", () => {
+  it.each(TABLE)("%s › %s: %i Graph round trips, %i runbook jobs (seed: %i)", async (intentName, casePrefix, graph, jobs) => {
+    const entry = selected.find((s) => s.intent.name === intentName)!;
+    const c = entry.cases.cases.find((x) => x.name.startsWith(casePrefix))!;
+    const { outcome, trace } = await runCase(entry.intent, c);
+    expect(outcome.problems).toEqual([]);
+    expect(trace.roundTrips.graph).toBe(graph);
+    // A job is one create (PUT); its polls and output read follow it.
+    expect(trace.requests.filter((r) => r.method === "PUT" && r.path.startsWith("/automation/jobs/") && r.status !== 429).length).toBe(jobs);
+  });
+});

@@ -1,0 +1,31 @@
+/** The demo from `npm start`: a Marketing user created in the sandbox tenant lands in the Marketing group. */
+import { describe, expect, it } from "vitest";
+import { startDevStack } from "../../engine/local/dev-stack";
+
+const MARKETING = "04075811-bc0f-5730-bbd5-3fc23d798f66";
+
+describe("npm start with a triggered intent", () => {
+  it("subscribes at start and runs the demo intent when the sandbox reports a new user", async () => {
+    const stack = await startDevStack({ env: {}, port: 0, azuriteLocation: null });
+    try {
+      expect(stack.describe.find((line) => line.startsWith("change notifications:"))).toContain("subscriptions: users");
+      const graph = /Graph (\S+\/v1\.0)/.exec(stack.describe.join("\n"))?.[1] as string;
+      const headers = { authorization: "Bearer sandbox", "content-type": "application/json" };
+      const created = await fetch(`${graph}/users`, {
+        method: "POST", headers,
+        body: JSON.stringify({ accountEnabled: true, displayName: "Mia", mailNickname: "mia", userPrincipalName: "mia@contoso.com", department: "Marketing", passwordProfile: { password: "xWwvJ]6NMw+bWH-d" } }),
+      });
+      const { id } = (await created.json()) as { id: string };
+      // The local poller picks the notification up within its idle interval (1 s).
+      let members: string[] = [];
+      for (let tries = 0; tries < 50 && !members.includes(id); tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const answer = await fetch(`${graph}/groups/${MARKETING}/members?$select=id`, { headers });
+        members = ((await answer.json()) as { value: Array<{ id: string }> }).value.map((m) => m.id);
+      }
+      expect(members).toContain(id);
+    } finally {
+      await stack.close();
+    }
+  });
+});

@@ -1,0 +1,112 @@
+/** The run store against Azurite: atomic claims, leases, takeovers, retries and checkpoints. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunResult, StepResult } from "../../engine/runtime/types";
+import { TableRunStore } from "../../engine/store/table-run-store";
+import { openTable } from "../../engine/store/tables";
+import { createManualClock } from "../support/manual-clock";
+import { startTestAzurite, type RunningAzurite } from "../support/azurite";
+
+let azurite: RunningAzurite;
+let store: TableRunStore;
+let other: TableRunStore;
+const clock = createManualClock(Date.now());
+const LEASE = 60_000;
+let counter = 0;
+
+beforeAll(async () => {
+  azurite = await startTestAzurite();
+  const runs = await openTable(azurite.connectionString, "storeruns");
+  const steps = await openTable(azurite.connectionString, "storesteps");
+  store = new TableRunStore({ runs, steps, clock, leaseMs: LEASE, owner: "a" });
+  other = new TableRunStore({ runs, steps, clock, leaseMs: LEASE, owner: "b" });
+});
+
+afterAll(async () => {
+  await azurite?.close();
+});
+
+function identity() {
+  counter++;
+  return { runId: counter.toString(16).padStart(32, "0"), ticketId: String(counter), intentName: "Add User to Group" };
+}
+
+const step = (id: string, status: StepResult["status"]): StepResult => ({ id, kind: "graph:request", status, attempts: 1, durationMs: 1 });
+const result = (status: RunResult["status"], steps: StepResult[] = []): RunResult => ({ status, message: `run ${status}`, steps });
+
+describe("TableRunStore", () => {
+  it("lets exactly one of many concurrent claims win", async () => {
+    const id = identity();
+    const outcomes = await Promise.all(Array.from({ length: 25 }, (_, i) => (i % 2 ? store : other).claim(id)));
+    expect(outcomes.filter((o) => o.kind === "claimed")).toHaveLength(1);
+  });
+
+  it("returns a finished run to later claims, without its caller-bound outputs", async () => {
+    const id = identity();
+    const claim = await store.claim(id);
+    if (claim.kind !== "claimed") throw new Error("expected a claim");
+    await claim.lease.finish({ ...result("succeeded", [step("add", "changed")]), outputs: { temporaryPassword: "Sup3r-S3cret" } });
+    const again = await other.claim(id);
+    expect(again.kind).toBe("existing");
+    if (again.kind !== "existing") return;
+    expect(again.record.status).toBe("succeeded");
+    expect(again.record.result?.steps).toEqual([step("add", "changed")]);
+    expect(JSON.stringify(again.record)).not.toContain("Sup3r-S3cret");
+  });
+
+  it("keeps a live lease and lets an expired one be taken over, once", async () => {
+    const id = identity();
+    const first = await store.claim(id);
+    if (first.kind !== "claimed") throw new Error("expected a claim");
+    clock.advance(LEASE / 2);
+    await first.lease.renew();
+    clock.advance(LEASE / 2 + 1);
+    expect((await other.claim(id)).kind).toBe("existing"); // renewed: still held
+    clock.advance(LEASE);
+    const takeovers = await Promise.all([other.claim(id), other.claim(id), other.claim(id)]);
+    const won = takeovers.filter((o) => o.kind === "claimed");
+    expect(won).toHaveLength(1);
+    expect(won[0]?.kind === "claimed" && won[0].takenOver && won[0].lease.record.attempts).toBe(2);
+    // The stalled first owner learns it lost the run instead of overwriting the new owner's record.
+    await first.lease.finish(result("failed"));
+    expect(first.lease.lost).toBe(true);
+    expect((await store.get(id.runId))?.status).toBe("running");
+  });
+
+  it("retries a failed run on redelivery, keeping completed checkpoints and dropping failed ones", async () => {
+    const id = identity();
+    const claim = await store.claim(id);
+    if (claim.kind !== "claimed") throw new Error("expected a claim");
+    const journal = store.journal(id.runId);
+    await journal.save("one", { result: step("one", "changed"), outputs: { id: "u1" } });
+    await journal.save("two", { result: step("two", "failed"), outputs: {} });
+    await claim.lease.finish(result("failed", [step("one", "changed"), step("two", "failed")]));
+    const retry = await other.claim(id);
+    expect(retry.kind).toBe("claimed");
+    if (retry.kind !== "claimed") return;
+    expect(retry.lease.record.attempts).toBe(2);
+    expect(retry.lease.record.result).toBeUndefined();
+    expect(Object.keys(await other.journal(id.runId).load())).toEqual(["one"]);
+  });
+
+  it("reserves a suspended run for its continuation, then marks it done", async () => {
+    const id = identity();
+    const claim = await store.claim(id);
+    if (claim.kind !== "claimed") throw new Error("expected a claim");
+    await claim.lease.suspend({ ...result("running"), resumeAfterMs: 5_000 });
+    expect((await other.claim(id)).kind).toBe("existing");
+    const resumed = await other.resume(id.runId);
+    expect(resumed?.kind).toBe("claimed");
+    if (resumed?.kind !== "claimed") return;
+    expect((await store.resume(id.runId))?.kind).toBe("busy");
+    await resumed.lease.finish(result("partial"));
+    expect((await store.resume(id.runId))?.kind).toBe("done");
+    expect(await store.resume("f".repeat(32))).toBeUndefined();
+  });
+
+  it("stores checkpoints per run under any step id", async () => {
+    const journal = store.journal(identity().runId);
+    await journal.save("odd/step#id?", { result: step("odd/step#id?", "ok"), outputs: { n: 1 }, state: { job: "j1" } });
+    expect(await journal.load()).toEqual({ "odd/step#id?": { result: step("odd/step#id?", "ok"), outputs: { n: 1 }, state: { job: "j1" } } });
+    expect(await store.journal(identity().runId).load()).toEqual({});
+  });
+});

@@ -1,0 +1,8 @@
+/** Azurite for tests: in memory, on free ports, one per test file; close it in afterAll. */
+import { startAzurite, type RunningAzurite } from "../../engine/local/azurite";
+
+export type { RunningAzurite };
+
+export function startTestAzurite(): Promise<RunningAzurite> {
+  return startAzurite();
+}
