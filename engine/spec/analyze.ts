@@ -110,7 +110,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
 
   if (spec.trigger) {
     const triggerPlace: Place = { scope: { earlier: new Set(), all, response: false, error: false, trigger: true }, secretsAllowed: false };
-    analyzeTrigger(spec, spec.trigger, (text, path) => checkTemplate(text, path, triggerPlace), report);
+    analyzeTrigger(spec, spec.trigger, (text, path) => checkTemplate(text, path, triggerPlace), (code, message, path, key) => report(code, message, path, { key: key === true }));
   }
 
   const end: Scope = { earlier, all, response: false, error: false };
