@@ -53,15 +53,24 @@ function readStrict(scope: object, piece: { path: readonly string[]; at: string 
   return ownProperty(parent, name);
 }
 
+/**
+ * Handlebars joins the pieces in one `a + b + c` expression, so each value is read before the text
+ * so far is joined with it, and an empty text adds nothing: the same order gives the same errors.
+ */
 export function renderPieces(pieces: readonly Piece[], scope: object): string {
-  let out = "";
+  let out: unknown;
+  let started = false;
   for (const piece of pieces) {
+    let next: unknown;
     if ("text" in piece) {
-      out += piece.text;
-      continue;
+      if (piece.text === "") continue;
+      next = piece.text;
+    } else {
+      const value = readStrict(scope, piece);
+      next = value === null || value === undefined ? "" : value;
     }
-    const value = readStrict(scope, piece);
-    out += value === null || value === undefined ? "" : (value as string);
+    out = started ? (out as string) + (next as string) : next;
+    started = true;
   }
-  return out;
+  return "" + (started ? (out as string) : "");
 }

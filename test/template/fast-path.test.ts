@@ -38,10 +38,10 @@ function ours(source: string, scope: object): { value?: unknown; error?: string 
   }
 }
 
-const TEMPLATES = ["{{a}}", "{{a.b}}", "{{a.b.c}}", "{{a.[0]}}", "{{a.length}}", "{{a.constructor}}", "x {{a.b}} y {{c}}!", "{{a.b}}{{a.c}}", "[{{a.[0].b}}]"];
+const TEMPLATES = ["{{a}}", "{{a.b}}", "{{a.b.c}}", "{{a.[0]}}", "{{a.length}}", "{{a.constructor}}", "x {{a.b}} y {{c}}!", "{{a.b}}{{a.c}}", "[{{a.[0].b}}]", "x  {{~a.b~}}  y"];
 
 const inherited = Object.create({ b: "from the prototype" }) as object;
-const leaf = fc.oneof(fc.constant(null), fc.constant(undefined), fc.integer(), fc.string({ maxLength: 3 }), fc.boolean(), fc.constant(inherited));
+const leaf = fc.oneof(fc.constant(null), fc.constant(undefined), fc.integer(), fc.string({ maxLength: 3 }), fc.boolean(), fc.constant(inherited), fc.constant(Object.create(null) as object));
 const key = fc.constantFrom("a", "b", "c", "0", "length");
 const value = fc.letrec((tie) => ({
   node: fc.oneof({ depthSize: "small" }, leaf, tie("object"), tie("array")),
@@ -56,7 +56,7 @@ describe("template fast path", () => {
       fc.property(fc.constantFrom(...TEMPLATES), scope, (source, data) => {
         expect(ours(source, data)).toEqual(reference(source, data));
       }),
-      { numRuns: 1000 },
+      { numRuns: 1500 },
     );
   });
 
