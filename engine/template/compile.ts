@@ -6,7 +6,7 @@
 import Handlebars from "handlebars";
 import { IntentError } from "../errors";
 import { analyzeTemplate } from "./analyze";
-import { plainPieces, readPath, renderPieces } from "./fast-path";
+import { invoke, plainPieces, readPath, renderPieces } from "./fast-path";
 import { parseTemplate } from "./parse";
 import { unwrapPlaceholder } from "./placeholder";
 import { handlebarsHelpers, HELPER_NAMES, BLOCK_HELPER_NAMES } from "./helpers";
@@ -139,17 +139,16 @@ function compileUncached(source: string): Template {
   return Object.freeze({ source, lone: false, render });
 }
 
-/** Text with plain `{{a.b}}` interpolations, or a lone `{{a.b}}`, rendered without Handlebars. */
+/** Text with `{{a.b}}` and helper interpolations, or one lone expression, rendered without Handlebars. */
 function fastRender(source: string, lone: boolean): Template | undefined {
   const pieces = plainPieces(parseTemplate(source));
   if (!pieces) return undefined;
   const [only] = pieces;
-  if (lone && pieces.length === 1 && only && "path" in only) {
-    const path = only.path;
+  if (lone && pieces.length === 1 && only && !("text" in only)) {
     const render = (scope: object): unknown => {
       let value: unknown;
       try {
-        value = readPath(scope, path);
+        value = "call" in only ? invoke(only.call, scope) : readPath(scope, only.path);
       } catch (thrown) {
         throw renderError(source, thrown);
       }

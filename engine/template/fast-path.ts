@@ -1,14 +1,58 @@
 /**
- * Renders the commonest templates without Handlebars' runtime: a lone `{{a.b.c}}` and text with
- * plain `{{a.b}}` interpolations. Results and errors are those of the code Handlebars generates
- * for them with our options (strict, no escaping, no prototype access); a property test holds
- * the two to the same answers. Anything else (helpers, blocks) goes to Handlebars.
+ * Renders the commonest templates without Handlebars' runtime: text with `{{a.b}}` and
+ * `{{helper arg …}}` interpolations, or one lone expression. Results and errors are those of the
+ * code Handlebars generates for them with our options (strict, no escaping, no prototype access);
+ * a property test holds the two to the same answers. Blocks and hash arguments go to Handlebars.
  */
-import { HELPER_NAMES } from "./helpers";
+import { findHelper, HELPER_NAMES } from "./helpers";
 
-type Piece = { text: string } | { path: readonly string[]; at: string };
+/** A helper argument: a path read, a literal, or a nested helper call. */
+type Argument = { path: readonly string[] } | { literal: unknown } | Call;
+interface Call {
+  helper: (...args: unknown[]) => unknown;
+  args: readonly Argument[];
+}
+type Piece = { text: string } | { path: readonly string[]; at: string } | { call: Call };
 
-/** The pieces of a template made only of text and plain path interpolations, else undefined. */
+function plainPath(node: hbs.AST.Expression): readonly string[] | undefined {
+  if (node.type !== "PathExpression") return undefined;
+  const path = node as hbs.AST.PathExpression;
+  if (path.data || path.depth > 0 || path.parts.length === 0 || /^this\b|^\.\.?\//.test(path.original)) return undefined;
+  return [...path.parts];
+}
+
+function argument(node: hbs.AST.Expression): Argument | undefined {
+  switch (node.type) {
+    case "StringLiteral":
+    case "NumberLiteral":
+    case "BooleanLiteral":
+      return { literal: (node as hbs.AST.StringLiteral).value };
+    case "NullLiteral":
+      return { literal: null };
+    case "UndefinedLiteral":
+      return { literal: undefined };
+    case "SubExpression":
+      return call(node as hbs.AST.SubExpression);
+    default: {
+      const path = plainPath(node);
+      return path && { path };
+    }
+  }
+}
+
+function call(node: hbs.AST.MustacheStatement | hbs.AST.SubExpression): Call | undefined {
+  const helper = node.path.type === "PathExpression" && node.hash === undefined ? findHelper((node.path as hbs.AST.PathExpression).original) : undefined;
+  if (!helper) return undefined;
+  const args: Argument[] = [];
+  for (const param of node.params) {
+    const parsed = argument(param);
+    if (!parsed) return undefined;
+    args.push(parsed);
+  }
+  return { helper, args };
+}
+
+/** The pieces of a template made only of text, path and helper interpolations, else undefined. */
 export function plainPieces(program: hbs.AST.Program): Piece[] | undefined {
   const pieces: Piece[] = [];
   for (const statement of program.body) {
@@ -18,13 +62,25 @@ export function plainPieces(program: hbs.AST.Program): Piece[] | undefined {
     }
     if (statement.type !== "MustacheStatement") return undefined;
     const mustache = statement as hbs.AST.MustacheStatement;
-    if (mustache.params.length > 0 || mustache.hash !== undefined || mustache.path.type !== "PathExpression") return undefined;
-    const path = mustache.path as hbs.AST.PathExpression;
-    if (path.data || path.depth > 0 || path.parts.length === 0 || HELPER_NAMES.has(path.original) || /^this\b|^\.\.?\//.test(path.original)) return undefined;
-    const start = path.loc?.start;
-    pieces.push({ path: [...path.parts], at: start ? ` - ${start.line}:${start.column}` : "" });
+    const name = mustache.path.type === "PathExpression" ? (mustache.path as hbs.AST.PathExpression).original : "";
+    if (mustache.params.length > 0 || HELPER_NAMES.has(name)) {
+      const helperCall = call(mustache);
+      if (!helperCall) return undefined;
+      pieces.push({ call: helperCall });
+      continue;
+    }
+    const path = mustache.hash === undefined ? plainPath(mustache.path) : undefined;
+    if (!path) return undefined;
+    const start = mustache.path.loc?.start;
+    pieces.push({ path, at: start ? ` - ${start.line}:${start.column}` : "" });
   }
   return pieces;
+}
+
+/** A helper call as Handlebars makes it: arguments read left to right, then the helper. */
+export function invoke(helperCall: Call, scope: object): unknown {
+  const values = helperCall.args.map((arg) => ("path" in arg ? readPath(scope, arg.path) : "literal" in arg ? arg.literal : invoke(arg, scope)));
+  return helperCall.helper(...values);
 }
 
 /** Handlebars' lookupProperty with prototype access off: own properties only, never a prototype's constructor. */
@@ -66,7 +122,7 @@ export function renderPieces(pieces: readonly Piece[], scope: object): string {
       if (piece.text === "") continue;
       next = piece.text;
     } else {
-      const value = readStrict(scope, piece);
+      const value = "call" in piece ? invoke(piece.call, scope) : readStrict(scope, piece);
       next = value === null || value === undefined ? "" : value;
     }
     out = started ? (out as string) + (next as string) : next;
