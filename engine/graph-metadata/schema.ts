@@ -23,10 +23,15 @@ function typeEntry(typeName: string): TypeEntry | undefined {
   return graphIndex().types[typeName];
 }
 
+const lineages = new Map<string, readonly string[]>();
+
 /** The type and its ancestors, nearest first. */
-function lineage(typeName: string): string[] {
-  const chain: string[] = [];
-  for (let name: string | undefined = typeName; name && !chain.includes(name); name = typeEntry(name)?.base) chain.push(name);
+function lineage(typeName: string): readonly string[] {
+  let chain = lineages.get(typeName);
+  if (chain) return chain;
+  const names: string[] = [];
+  for (let name: string | undefined = typeName; name && !names.includes(name); name = typeEntry(name)?.base) names.push(name);
+  lineages.set(typeName, (chain = Object.freeze(names)));
   return chain;
 }
 
@@ -44,22 +49,45 @@ export interface PropertyInfo {
 }
 
 /** Every structural and navigation property of a type, inherited ones included. */
-export function listProperties(typeName: string): PropertyInfo[] {
-  const result: PropertyInfo[] = [];
+export function listProperties(typeName: string): readonly PropertyInfo[] {
+  return propertyTable(typeName).all;
+}
+
+interface PropertyTable {
+  all: readonly PropertyInfo[];
+  byName: Map<string, PropertyInfo>;
+  byLowerName: Map<string, PropertyInfo>;
+}
+
+// The index never changes, and the linter and the sandbox ask about the same few types again and
+// again, so each type's properties are gathered once.
+const tables = new Map<string, PropertyTable>();
+
+function propertyTable(typeName: string): PropertyTable {
+  let table = tables.get(typeName);
+  if (table) return table;
+  const all: PropertyInfo[] = [];
   for (const name of lineage(typeName)) {
     const entry = typeEntry(name);
     if (!entry) continue;
-    for (const [prop, type] of Object.entries(entry.properties)) result.push({ name: prop, type, navigation: false, declaredOn: name });
-    for (const [prop, type] of Object.entries(entry.navigation)) result.push({ name: prop, type, navigation: true, declaredOn: name });
+    for (const [prop, type] of Object.entries(entry.properties)) all.push({ name: prop, type, navigation: false, declaredOn: name });
+    for (const [prop, type] of Object.entries(entry.navigation)) all.push({ name: prop, type, navigation: true, declaredOn: name });
   }
-  return result;
+  const byName = new Map<string, PropertyInfo>();
+  const byLowerName = new Map<string, PropertyInfo>();
+  // Nearest declaration first, as a search of the list would find it.
+  for (const property of all) {
+    if (!byName.has(property.name)) byName.set(property.name, property);
+    if (!byLowerName.has(property.name.toLowerCase())) byLowerName.set(property.name.toLowerCase(), property);
+  }
+  tables.set(typeName, (table = { all: Object.freeze(all), byName, byLowerName }));
+  return table;
 }
 
 export function findProperty(typeName: string, propertyName: string): PropertyInfo | undefined {
   // Graph matches property names without regard to case (real calls send "message" for "Message").
-  const all = listProperties(typeName);
-  const lower = propertyName.toLowerCase();
-  return all.find((p) => p.name === propertyName) ?? all.find((p) => p.name.toLowerCase() === lower);
+  const table = propertyTable(typeName);
+  return table.byName.get(propertyName) ?? table.byLowerName.get(propertyName.toLowerCase());
 }
 
 /**

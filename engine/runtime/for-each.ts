@@ -4,11 +4,20 @@
  */
 import { ensureIntentError, IntentError } from "../errors";
 import type { CompiledStep } from "../spec/types";
-import type { KindAnswer } from "../steps/types";
+import type { KindAnswer, StepRunContext } from "../steps/types";
 import { renderInput } from "./step-input";
-import { kindContext, settle, type StepAttempt, type StepEnv } from "./step-runner";
+import { kindContext, reportedError, settle, type StepAttempt, type StepEnv } from "./step-runner";
+import { withStepTimeout } from "./step-timeout";
 
 export type ItemAttempt = Omit<StepAttempt, "suspend">;
+
+/** One `$batch` round trip per 20 items where the kind can, else one call per item, in order. */
+async function runItems(step: CompiledStep, inputs: unknown[], ctx: StepRunContext): Promise<KindAnswer[]> {
+  if (step.kind.runMany && inputs.length > 1) return step.kind.runMany(inputs, ctx);
+  const answers: KindAnswer[] = [];
+  for (const input of inputs) answers.push(await step.kind.run(input, ctx));
+  return answers;
+}
 
 export async function runForEach(step: CompiledStep, scope: object, env: StepEnv): Promise<StepAttempt & { items?: ItemAttempt[] }> {
   try {
@@ -20,11 +29,7 @@ export async function runForEach(step: CompiledStep, scope: object, env: StepEnv
     if ((env.mode === "dry-run" && !readOnly) || env.offline) {
       return { status: readOnly ? "ok" : "skipped", attempts: 0, planned: inputs.map((input) => step.kind.describe(input)), outputs: {} };
     }
-    const ctx = kindContext(step, env, undefined);
-    const answers: KindAnswer[] =
-      step.kind.runMany && inputs.length > 1
-        ? await step.kind.runMany(inputs, ctx)
-        : await inputs.reduce<Promise<KindAnswer[]>>(async (done, input) => [...(await done), await step.kind.run(input, ctx)], Promise.resolve([]));
+    const answers = await withStepTimeout(step, (signal) => runItems(step, inputs, kindContext(step, env, undefined, signal)));
     if (answers.some((answer) => answer.pending)) {
       throw new IntentError("STEP_FAILED", `Step "${step.id}": a kind that answers pending cannot run in a for-each.`);
     }
@@ -42,6 +47,6 @@ export async function runForEach(step: CompiledStep, scope: object, env: StepEnv
     };
   } catch (thrown) {
     const error = ensureIntentError(thrown);
-    return { status: "failed", attempts: 1, error: { code: error.code, message: error.message } };
+    return { status: "failed", attempts: 1, error: reportedError(error) };
   }
 }

@@ -71,6 +71,14 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
     return { status: "failed", message: "Your request could not be completed; the helpdesk has the details.", steps, error };
   }
   const journal = mode === "live" ? options.journal : undefined;
+  const runEnv: StepEnv = {
+    services,
+    runId: options.run.runId,
+    mode,
+    ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+    ...(options.offline ? { offline: true } : {}),
+    secrets: redactor,
+  };
   const checkpoints = await loadCheckpoints(journal);
   for (const step of intent.plan.steps) {
     const saved = checkpoints[step.id];
@@ -83,15 +91,7 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
     if (options.deadline !== undefined && services.clock.now() >= options.deadline) {
       return finishRun(intent, scope, steps, redactor, mode, 0);
     }
-    const env: StepEnv = {
-      services,
-      runId: options.run.runId,
-      mode,
-      ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
-      ...(options.offline ? { offline: true } : {}),
-      ...(saved?.state === undefined ? {} : { state: saved.state }),
-      onSecret: (value) => redactor.add(value),
-    };
+    const env: StepEnv = saved?.state === undefined ? runEnv : { ...runEnv, state: saved.state };
     const started = services.clock.now();
     const attempt = await attemptStep(step, scope, env);
     const result = toResult(step, attempt, services.clock.now() - started, redactor);

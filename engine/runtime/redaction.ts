@@ -12,30 +12,44 @@ export interface Redactor {
 
 export const MASK = "***";
 
-export function createRedactor(initial: readonly string[] = []): Redactor {
-  let secrets: string[] = [];
-  const add = (secret: unknown): void => {
-    if (typeof secret !== "string" || secret === "" || secrets.includes(secret)) return;
+/** A class, not closures: a redactor is made for every run, so its methods are shared. */
+class SecretRedactor implements Redactor {
+  private known: string[] = [];
+
+  get secrets(): readonly string[] {
+    return this.known;
+  }
+
+  add(secret: unknown): void {
+    if (typeof secret !== "string" || secret === "" || this.known.includes(secret)) return;
     // Longest first, so a secret that contains another is masked whole.
-    secrets = [...secrets, secret].sort((a, b) => b.length - a.length);
-  };
-  initial.forEach(add);
-  const maskString = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join(MASK), text);
-  const mask = (raw: unknown): unknown => {
+    this.known = [...this.known, secret].sort((a, b) => b.length - a.length);
+  }
+
+  mask<T>(raw: T): T {
+    return this.maskValue(raw) as T;
+  }
+
+  private maskValue(raw: unknown): unknown {
     const value = unwrapPlaceholder(raw);
-    if (secrets.length === 0) return value;
-    if (typeof value === "string") return maskString(value);
-    if (Array.isArray(value)) return value.map(mask);
+    if (this.known.length === 0) return value;
+    if (typeof value === "string") return this.maskString(value);
+    if (Array.isArray(value)) return value.map((item) => this.maskValue(item));
     if (value !== null && typeof value === "object") {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v)]));
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.maskValue(v)]));
     }
     return value;
-  };
-  return {
-    add,
-    mask: <T>(value: T) => mask(value) as T,
-    get secrets() {
-      return secrets;
-    },
-  };
+  }
+
+  private maskString(text: string): string {
+    let out = text;
+    for (const secret of this.known) out = out.split(secret).join(MASK);
+    return out;
+  }
+}
+
+export function createRedactor(initial: readonly string[] = []): Redactor {
+  const redactor = new SecretRedactor();
+  for (const secret of initial) redactor.add(secret);
+  return redactor;
 }

@@ -3,12 +3,14 @@
  * kind (sleeping on the clock while it is pending and the deadline allows), decide the outcome
  * and render outputs. Returns unmasked outputs for later templates; the caller masks the result.
  */
-import { ensureIntentError } from "../errors";
+import { ensureIntentError, type IntentError } from "../errors";
 import type { CompiledStep } from "../spec/types";
 import type { KindAnswer, StepRunContext } from "../steps/types";
 import { placeholder } from "../template/placeholder";
 import { decide, type Decision } from "./outcomes";
+import type { Redactor } from "./redaction";
 import { renderInput } from "./step-input";
+import { withStepTimeout } from "./step-timeout";
 import type { EngineServices, ReportedError, RunMode } from "./types";
 
 export interface StepAttempt {
@@ -29,8 +31,8 @@ export interface StepEnv {
   /** `intents plan` without a tenant: reads are planned too, their outputs shown as placeholders. */
   offline?: boolean;
   state?: unknown;
-  /** Registers secret outputs with the run's redactor as soon as they exist. */
-  onSecret(value: unknown): void;
+  /** The run's redactor: secret outputs are added as soon as they exist. */
+  secrets: Pick<Redactor, "add">;
 }
 
 function placeholderOutputs(step: CompiledStep): Record<string, unknown> {
@@ -38,17 +40,17 @@ function placeholderOutputs(step: CompiledStep): Record<string, unknown> {
   return Object.fromEntries(names.map((name) => [name, placeholder(`steps.${step.id}.output.${name}`)]));
 }
 
-// The engine itself never cancels a step; timeouts belong to the client (timeoutMs).
-const NEVER_ABORTED = new AbortController().signal;
-
-/** What a kind's `run` sees; `state` is the kind's own, saved by an earlier pending attempt. */
-export function kindContext(step: CompiledStep, env: StepEnv, state: unknown): StepRunContext {
+/**
+ * What a kind's `run` sees; `state` is the kind's own, saved by an earlier pending attempt, and
+ * `signal` aborts when the step's timeout expires.
+ */
+export function kindContext(step: CompiledStep, env: StepEnv, state: unknown, signal: AbortSignal): StepRunContext {
   return {
     services: env.services,
     runId: env.runId,
     stepId: step.id,
     mode: env.mode,
-    signal: NEVER_ABORTED,
+    signal,
     idempotent: step.idempotent,
     ...(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs }),
     ...(step.retry === undefined ? {} : { retry: step.retry }),
@@ -59,7 +61,7 @@ export function kindContext(step: CompiledStep, env: StepEnv, state: unknown): S
 async function callKind(step: CompiledStep, input: unknown, env: StepEnv): Promise<KindAnswer | { suspend: StepAttempt["suspend"] }> {
   let state = env.state;
   for (;;) {
-    const answer = await step.kind.run(input, kindContext(step, env, state));
+    const answer = await withStepTimeout(step, (signal) => step.kind.run(input, kindContext(step, env, state, signal)));
     if (!answer.pending) return answer;
     const wakeAt = env.services.clock.now() + answer.pending.resumeAfterMs;
     if (env.deadline !== undefined && wakeAt > env.deadline) return { suspend: answer.pending };
@@ -70,13 +72,18 @@ async function callKind(step: CompiledStep, input: unknown, env: StepEnv): Promi
 
 /** Decides and renders outputs for an answer the kind gave. */
 export function settle(step: CompiledStep, answer: KindAnswer, readOnly: boolean, scope: object, env: StepEnv): StepAttempt {
-  for (const [name, value] of Object.entries(answer.outputs ?? {})) if (step.secretOutputs.has(name)) env.onSecret(value);
+  for (const [name, value] of Object.entries(answer.outputs ?? {})) if (step.secretOutputs.has(name)) env.secrets.add(value);
   const answered = { ...scope, response: answer.response };
   const decision = decide(step.outcomes, step.kind.classify(answer.response), readOnly, answered);
   if (decision.status === "failed") return { status: "failed", attempts: answer.attempts, ...(decision.error ? { error: decision.error } : {}) };
   const outputs: Record<string, unknown> = { ...answer.outputs };
   for (const [name, template] of step.outputs) outputs[name] = template.render(answered);
   return { status: decision.status, attempts: answer.attempts, outputs };
+}
+
+/** What a run reports of a failure: code, message, fix, and whether trying again may succeed. */
+export function reportedError(error: IntentError): ReportedError {
+  return { code: error.code, message: error.message, ...(error.fix ? { fix: error.fix } : {}), ...(error.retryable ? { retryable: true } : {}) };
 }
 
 export async function runStepOnce(step: CompiledStep, scope: object, env: StepEnv): Promise<StepAttempt> {
@@ -90,6 +97,6 @@ export async function runStepOnce(step: CompiledStep, scope: object, env: StepEn
     return settle(step, answer, readOnly, scope, env);
   } catch (thrown) {
     const error = ensureIntentError(thrown);
-    return { status: "failed", attempts: 1, error: { code: error.code, message: error.message, ...(error.fix ? { fix: error.fix } : {}) } };
+    return { status: "failed", attempts: 1, error: reportedError(error) };
   }
 }

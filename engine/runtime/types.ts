@@ -11,6 +11,8 @@ export interface ReportedError {
   code: ErrorCode | string;
   message: string;
   fix?: string;
+  /** True when trying the run again later may succeed (a timeout, throttling, an outage). */
+  retryable?: boolean;
 }
 
 export interface StepResult {

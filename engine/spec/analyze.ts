@@ -8,7 +8,7 @@ import { analyzeTemplate } from "../template/analyze";
 import { compileTemplate } from "../template/compile";
 import { findStepKind, stepKindIds } from "../steps/registry";
 import { inputValidator } from "../steps/input-validator";
-import type { Diagnostic, StaticStep, StepKind } from "../steps/types";
+import type { Diagnostic, DiagnosticAnchor, StaticStep, StepKind } from "../steps/types";
 import { checkReference, pathMatches, type Scope } from "./references";
 import type { DocPath, SourceFile } from "./source";
 import type { IntentSpec } from "./types";
@@ -24,8 +24,8 @@ interface Place {
 
 export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const report = (code: ErrorCode, message: string, path: DocPath, key = false): void => {
-    const { line, col } = source.locate(path, key);
+  const report = (code: ErrorCode, message: string, path: DocPath, anchor: DiagnosticAnchor = {}): void => {
+    const { line, col } = anchor.offset === undefined ? source.locate(path, anchor.key) : source.locateAt(path, anchor.offset);
     diagnostics.push({ code, message, file: source.file, line, col, path: path.join(".") });
   };
 
@@ -38,7 +38,8 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
       return report("SPEC_TEMPLATE_SYNTAX", `template does not parse: ${parseErrorSummary(thrown)}`, path);
     }
     for (const problem of facts.problems) {
-      report(problem.kind === "helper" ? "SPEC_UNKNOWN_HELPER" : problem.kind === "syntax" ? "SPEC_TEMPLATE_SYNTAX" : "SPEC_UNKNOWN_REFERENCE", problem.message, path);
+      const code = problem.kind === "helper" ? "SPEC_UNKNOWN_HELPER" : problem.kind === "syntax" ? "SPEC_TEMPLATE_SYNTAX" : "SPEC_UNKNOWN_REFERENCE";
+      report(code, problem.message, path, { offset: problem.offset });
     }
     if (facts.problems.length === 0) {
       try {
@@ -48,15 +49,17 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
       }
     }
     if (place.odataOnly && !facts.odataOnly) {
-      report("SPEC_ODATA_LITERAL", `every value in an OData expression must go through the odata helper, e.g. {{odata fields.name}}`, path);
+      const anchor = facts.odataOffset === undefined ? {} : { offset: facts.odataOffset };
+      report("SPEC_ODATA_LITERAL", `every value in an OData expression must go through the odata helper, e.g. {{odata fields.name}}`, path, anchor);
     }
-    for (const parts of facts.references) {
+    facts.references.forEach((parts, i) => {
+      const anchor = { offset: facts.referenceOffsets[i] ?? 0 };
       const verdict = checkReference(spec, place.scope, parts);
-      if (!verdict.ok) report(verdict.code, verdict.message, path);
+      if (!verdict.ok) report(verdict.code, verdict.message, path, anchor);
       else if (verdict.secret && !place.secretsAllowed) {
-        report("SPEC_SECRET_NOT_ALLOWED", `"${parts.join(".")}" is a secret; secrets may only go into request bodies, mail bodies and result.credential`, path);
+        report("SPEC_SECRET_NOT_ALLOWED", `"${parts.join(".")}" is a secret; secrets may only go into request bodies, mail bodies and result.credential`, path, anchor);
       }
-    }
+    });
   };
 
   const walk = (value: unknown, path: DocPath, visit: (text: string, path: DocPath) => void): void => {
@@ -101,13 +104,13 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
       if (outcome.error) checkTemplate(outcome.error.message, [...at, "outcomes", i, "error", "message"], answeredItem);
     });
     if (kind) checkInputShape(kind, step.with ?? {}, at, source, report);
-    if (kind?.lint) kind.lint(staticStep(source, step.id, step.kind, step.with, at), (code, message, path) => report(code, message, [...at, "with", ...path]));
+    if (kind?.lint) kind.lint(staticStep(source, step.id, step.kind, step.with, at), (code, message, path, anchor) => report(code, message, [...at, "with", ...path], anchor));
     earlier.add(step.id);
   });
 
   if (spec.trigger) {
     const triggerPlace: Place = { scope: { earlier: new Set(), all, response: false, error: false, trigger: true }, secretsAllowed: false };
-    analyzeTrigger(spec, spec.trigger, (text, path) => checkTemplate(text, path, triggerPlace), report);
+    analyzeTrigger(spec, spec.trigger, (text, path) => checkTemplate(text, path, triggerPlace), (code, message, path, key) => report(code, message, path, { key: key === true }));
   }
 
   const end: Scope = { earlier, all, response: false, error: false };
@@ -126,7 +129,7 @@ function parseErrorSummary(thrown: unknown): string {
   return [lines[0]?.replace(/:$/, ""), lines.length > 1 ? lines[lines.length - 1] : undefined].filter(Boolean).join(": ");
 }
 
-type Report = (code: ErrorCode, message: string, path: DocPath, key?: boolean) => void;
+type Report = (code: ErrorCode, message: string, path: DocPath, anchor?: DiagnosticAnchor) => void;
 
 function checkFields(spec: IntentSpec, report: Report): void {
   const labels = new Map<string, string>();
@@ -163,7 +166,7 @@ function checkInputShape(kind: StepKind, input: unknown, at: DocPath, source: So
     if (error.keyword === "additionalProperties") {
       const extra = String((error.params as { additionalProperty: string }).additionalProperty);
       const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      report("SPEC_STEP_INPUT", `unknown key "${extra}" in ${where} of ${kind.id}; allowed: ${allowed.join(", ")}`, [...at, "with", ...path, extra], true);
+      report("SPEC_STEP_INPUT", `unknown key "${extra}" in ${where} of ${kind.id}; allowed: ${allowed.join(", ")}`, [...at, "with", ...path, extra], { key: true });
     } else if (error.keyword === "required" || source.isLiteral([...at, "with", ...path])) {
       const allowed = error.keyword === "enum" ? `: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}` : "";
       report("SPEC_STEP_INPUT", `${where} ${error.message ?? "is invalid"}${allowed} (${kind.id})`, [...at, "with", ...path]);

@@ -3,18 +3,10 @@ import { IntentError } from "../errors";
 import { findStepKind } from "../steps/registry";
 import { analyzeTemplate } from "../template/analyze";
 import { compileTemplate, type Template } from "../template/compile";
-import { compileTree } from "../template/tree";
+import { compileTree, deepFreeze } from "../template/tree";
 import type { CompiledIntent, CompiledPlan, CompiledStep, FieldSpec, IntentSpec, StepSpec } from "./types";
 import { compileTrigger } from "./trigger";
 import { compileSchema } from "./validate";
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
 
 function entries(map: Record<string, string> | undefined): ReadonlyArray<readonly [string, Template]> {
   return Object.freeze(Object.entries(map ?? {}).map(([name, text]) => Object.freeze([name, compileTemplate(text)] as const)));

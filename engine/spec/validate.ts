@@ -2,7 +2,7 @@
  * Ajv validation against schemas/intent.schema.json, the same file editors and CI use. Each error
  * is located at the offending node; an unknown key lists the keys allowed there.
  */
-import Ajv, { type ErrorObject } from "ajv";
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import intentSchema from "../../schemas/intent.schema.json";
 import type { Diagnostic } from "../steps/types";
@@ -14,9 +14,15 @@ const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
 addFormats(ajv);
 const validateIntent = ajv.compile(intentSchema);
 
+// Ajv caches by object identity; equal schemas in many intents (or in lint then compile) share one.
+const compiled = new Map<string, ValidateFunction>();
+
 /** Compiles a JSON Schema (an intent's `validation`, a kind's input) with the shared Ajv instance, formats included. */
-export function compileSchema(schema: object): ReturnType<typeof ajv.compile> {
-  return ajv.compile(schema);
+export function compileSchema(schema: object): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let validate = compiled.get(key);
+  if (!validate) compiled.set(key, (validate = ajv.compile(schema)));
+  return validate;
 }
 
 export function pointerToPath(pointer: string): Array<string | number> {

@@ -5,6 +5,7 @@
  */
 import type { GraphRequest, GraphResponse, HttpMethod } from "../clients/graph/types";
 import { IntentError } from "../errors";
+import { lintGraphNames } from "./graph-lint";
 import type { Classification, ReportDiagnostic, StaticStep } from "./types";
 
 export interface GraphRequestInput {
@@ -82,13 +83,17 @@ export function classifyGraph(response: unknown): Classification {
   };
 }
 
-/** Static checks of one request at `base` inside `with`: a literal path whose placeholders match params. */
+/**
+ * Static checks of one request at `base` inside `with`: a literal path whose placeholders match
+ * params, and whose segments and literal body keys exist in Graph's metadata.
+ */
 export function lintGraphRequest(step: StaticStep, report: ReportDiagnostic, base: ReadonlyArray<string | number>): void {
   const input = base.reduce<unknown>((value, key) => (value as Record<string | number, unknown> | undefined)?.[key], step.with) as
     | Partial<GraphRequestInput>
     | undefined;
   if (!input || typeof input !== "object") return;
-  if (!step.isLiteral([...base, "method"])) report("SPEC_STEP_INPUT", "method must be a literal, not a template", [...base, "method"]);
+  const literalMethod = input.method === undefined || step.isLiteral([...base, "method"]);
+  if (!literalMethod) report("SPEC_STEP_INPUT", "method must be a literal, not a template", [...base, "method"]);
   if (typeof input.path !== "string") return;
   if (!step.isLiteral([...base, "path"])) {
     report("SPEC_STEP_INPUT", "path must be a literal with {name} placeholders filled from params, never a template", [...base, "path"]);
@@ -102,4 +107,7 @@ export function lintGraphRequest(step: StaticStep, report: ReportDiagnostic, bas
   for (const name of params) {
     if (!placeholders.has(name)) report("SPEC_STEP_INPUT", `param "${name}" is not a placeholder in path ${input.path}`, [...base, "params", name]);
   }
+  // graph:list has no method key: it is always a GET.
+  const method = input.method === undefined ? "GET" : literalMethod ? String(input.method) : undefined;
+  lintGraphNames(method, input.path, input.body, report, base);
 }

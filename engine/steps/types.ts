@@ -28,7 +28,13 @@ export interface StaticStep {
   isLiteral(path: ReadonlyArray<string | number>): boolean;
 }
 
-export type ReportDiagnostic = (code: ErrorCode, message: string, path: ReadonlyArray<string | number>) => void;
+/** Where inside the node at `path` to point: its key, or a character offset inside its string value. */
+export interface DiagnosticAnchor {
+  key?: boolean;
+  offset?: number;
+}
+
+export type ReportDiagnostic = (code: ErrorCode, message: string, path: ReadonlyArray<string | number>, anchor?: DiagnosticAnchor) => void;
 
 /** How a kind sees an answer, for outcome rules (`match: {status, code, message}`) and defaults. */
 export interface Classification {

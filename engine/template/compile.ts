@@ -1,9 +1,13 @@
 /**
- * Precompiles template strings once at load; the hot path only calls `render`. A string that is
- * exactly one `{{…}}` keeps its value's type; anything else renders to a string.
+ * Template strings, parsed once at load and compiled once on first use; the hot path only calls
+ * `render`. A string that is exactly one `{{…}}` keeps its value's type; anything else renders to
+ * a string, and a string without `{{` is returned as it is.
  */
 import Handlebars from "handlebars";
 import { IntentError } from "../errors";
+import { analyzeTemplate } from "./analyze";
+import { invoke, plainPieces, readPath, renderPieces } from "./fast-path";
+import { parseTemplate } from "./parse";
 import { unwrapPlaceholder } from "./placeholder";
 import { handlebarsHelpers, HELPER_NAMES, BLOCK_HELPER_NAMES } from "./helpers";
 
@@ -31,8 +35,8 @@ const runtimeOptions = { allowProtoPropertiesByDefault: false, allowProtoMethods
 /** The expression inside a lone `{{…}}`, rewritten so the `__value` helper receives its value. */
 function loneExpression(source: string): string | undefined {
   // A triple-stash `{{{x}}}` only matters for escaping, which is off; it stays a text template.
-  if (!source.includes("{{") || source.startsWith("{{{")) return undefined;
-  const program = env.parse(source);
+  if (source.startsWith("{{{")) return undefined;
+  const program = parseTemplate(source);
   const [only] = program.body;
   if (program.body.length !== 1 || only?.type !== "MustacheStatement") return undefined;
   const inner = /^\{\{~?\s*([\s\S]*?)\s*~?\}\}$/.exec(source.trim())?.[1];
@@ -53,11 +57,8 @@ interface HandlebarsInternals {
   template(spec: unknown): Handlebars.TemplateDelegate;
 }
 
-/**
- * What `Handlebars.compile` does on a template's first call, done now: syntax errors surface at
- * load, and the code is generated once instead of once to check and again to run.
- */
-function compileEagerly(source: string): Handlebars.TemplateDelegate {
+/** What `Handlebars.compile` does on a template's first call, without its per-call wrapping. */
+function generateCode(source: string): Handlebars.TemplateDelegate {
   const internals = env as unknown as HandlebarsInternals;
   const options = { ...compileOptions, data: true };
   const environment = new internals.Compiler().compile(env.parse(source), options);
@@ -88,7 +89,10 @@ function bindPreparedRuntime(fn: Handlebars.TemplateDelegate): (scope: object) =
 // Templates are pure and immutable, so one compiled copy serves every intent that repeats it.
 const cache = new Map<string, Template>();
 
-/** Compiles once; throws IntentError SPEC_TEMPLATE_SYNTAX when the template does not parse. */
+/**
+ * Prepares once; throws IntentError SPEC_TEMPLATE_SYNTAX when the template does not parse. The
+ * Handlebars code is generated on the first render.
+ */
 export function compileTemplate(source: string): Template {
   let template = cache.get(source);
   if (!template) cache.set(source, (template = compileUncached(source)));
@@ -96,21 +100,28 @@ export function compileTemplate(source: string): Template {
 }
 
 function compileUncached(source: string): Template {
+  if (!source.includes("{{")) return Object.freeze({ source, lone: false, render: () => source });
   let lone: string | undefined;
-  let fn: Handlebars.TemplateDelegate;
   try {
     lone = loneExpression(source);
-    fn = compileEagerly(lone ?? source);
   } catch (thrown) {
     const reason = thrown instanceof Error ? thrown.message.split("\n")[0] : String(thrown);
     throw new IntentError("SPEC_TEMPLATE_SYNTAX", `Template does not parse: ${reason}`);
   }
-  const fast = bindPreparedRuntime(fn);
+  // What Handlebars' knownHelpersOnly would refuse when generating code is refused now, at load.
+  const [problem] = analyzeTemplate(source).problems;
+  if (problem) throw new IntentError("SPEC_TEMPLATE_SYNTAX", `Template "${source}" is refused: ${problem.message}`);
+  const fast = fastRender(source, lone !== undefined);
+  if (fast) return fast;
+  // Code generation costs more than parsing and many templates (outcome messages) never render,
+  // so each is generated on its first render, once; parse errors were already raised above.
+  let compiled: ((scope: object) => string) | undefined;
+  const viaHandlebars = (scope: object): string => (compiled ??= bindPreparedRuntime(generateCode(lone ?? source)))(scope);
   if (lone !== undefined) {
     const render = (scope: object): unknown => {
       captured = undefined;
       try {
-        fast(scope);
+        viaHandlebars(scope);
       } catch (thrown) {
         throw renderError(source, thrown);
       }
@@ -120,7 +131,35 @@ function compileUncached(source: string): Template {
   }
   const render = (scope: object): unknown => {
     try {
-      return fast(scope);
+      return viaHandlebars(scope);
+    } catch (thrown) {
+      throw renderError(source, thrown);
+    }
+  };
+  return Object.freeze({ source, lone: false, render });
+}
+
+/** Text with `{{a.b}}` and helper interpolations, or one lone expression, rendered without Handlebars. */
+function fastRender(source: string, lone: boolean): Template | undefined {
+  const pieces = plainPieces(parseTemplate(source));
+  if (!pieces) return undefined;
+  const [only] = pieces;
+  if (lone && pieces.length === 1 && only && !("text" in only)) {
+    const render = (scope: object): unknown => {
+      let value: unknown;
+      try {
+        value = "call" in only ? invoke(only.call, scope) : readPath(scope, only.path);
+      } catch (thrown) {
+        throw renderError(source, thrown);
+      }
+      return value === undefined ? null : unwrapPlaceholder(value);
+    };
+    return Object.freeze({ source, lone: true, render });
+  }
+  if (lone) return undefined;
+  const render = (scope: object): unknown => {
+    try {
+      return renderPieces(pieces, scope);
     } catch (thrown) {
       throw renderError(source, thrown);
     }

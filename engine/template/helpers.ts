@@ -75,6 +75,11 @@ const HELPERS: Record<string, Helper> = {
 export const HELPER_NAMES: ReadonlySet<string> = new Set(Object.keys(HELPERS));
 export const BLOCK_HELPER_NAMES: ReadonlySet<string> = new Set(["if", "unless"]);
 
+/** The helper itself, for templates rendered without Handlebars (engine/template/fast-path.ts). */
+export function findHelper(name: string): Helper | undefined {
+  return Object.hasOwn(HELPERS, name) ? HELPERS[name] : undefined;
+}
+
 /** Handlebars passes its `options` object last; our helpers never see it. */
 export function handlebarsHelpers(): Record<string, Helper> {
   const wrapped: Record<string, Helper> = {};

@@ -10,13 +10,28 @@ export type TemplateTree =
   | { readonly t: "array"; readonly items: readonly TemplateTree[] }
   | { readonly t: "object"; readonly entries: ReadonlyArray<readonly [string, TemplateTree]> };
 
+/** Freezes a value and everything under it; compiled plans and shared literals are immutable. */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 export function compileTree(value: unknown): TemplateTree {
   if (typeof value === "string") {
     return value.includes("{{") ? { t: "template", template: compileTemplate(value) } : { t: "literal", value };
   }
-  if (Array.isArray(value)) return Object.freeze({ t: "array", items: Object.freeze(value.map(compileTree)) });
+  if (Array.isArray(value)) {
+    const items = value.map(compileTree);
+    // A subtree without templates renders to the same value every time: one frozen copy serves all.
+    if (items.every((item) => item.t === "literal")) return Object.freeze({ t: "literal", value: deepFreeze(structuredClone(value)) });
+    return Object.freeze({ t: "array", items: Object.freeze(items) });
+  }
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value).map(([k, v]) => Object.freeze([k, compileTree(v)] as const));
+    if (entries.every(([, child]) => child.t === "literal")) return Object.freeze({ t: "literal", value: deepFreeze(structuredClone(value)) });
     return Object.freeze({ t: "object", entries: Object.freeze(entries) });
   }
   return Object.freeze({ t: "literal", value });
@@ -28,10 +43,19 @@ export function renderTree(tree: TemplateTree, scope: object): unknown {
       return tree.value;
     case "template":
       return tree.template.render(scope);
-    case "array":
-      return tree.items.map((item) => renderTree(item, scope));
-    case "object":
-      // fromEntries defines keys, so a key named `__proto__` stays an ordinary key.
-      return Object.fromEntries(tree.entries.map(([key, child]) => [key, renderTree(child, scope)]));
+    case "array": {
+      const out: unknown[] = [];
+      for (const item of tree.items) out.push(renderTree(item, scope));
+      return out;
+    }
+    case "object": {
+      const out: Record<string, unknown> = {};
+      for (const [key, child] of tree.entries) {
+        // Defined, not assigned, so a key named `__proto__` stays an ordinary key.
+        if (key === "__proto__") Object.defineProperty(out, key, { value: renderTree(child, scope), enumerable: true, writable: true, configurable: true });
+        else out[key] = renderTree(child, scope);
+      }
+      return out;
+    }
   }
 }

@@ -41,7 +41,7 @@ describe("intents lint", () => {
     expect(await main(["lint", join(root, "test", "fixtures", "broken-intents")])).toBe(1);
     const lines = out.trim().split("\n");
     expect(lines).toHaveLength(14);
-    expect(lines).toContainEqual(expect.stringMatching(/forward-reference\.yaml:12:11 SPEC_FORWARD_REFERENCE "steps\.later\.status"/));
+    expect(lines).toContainEqual(expect.stringMatching(/forward-reference\.yaml:12:17 SPEC_FORWARD_REFERENCE "steps\.later\.status"/));
   });
 
   it("exits 2 on a bad flag or a missing path", async () => {

@@ -17,11 +17,11 @@ const expected: Record<string, { code: string; line: number; col: number; messag
   "unknown-step-kind.yaml": { code: "SPEC_UNKNOWN_STEP_KIND", line: 11, col: 11, message: /"graph:fetch"; registered: automation:runbook, graph:batch/ },
   "step-input.yaml": { code: "SPEC_STEP_INPUT", line: 14, col: 13, message: /path must be a literal/ },
   "template-syntax.yaml": { code: "SPEC_TEMPLATE_SYNTAX", line: 16, col: 14, message: /does not parse: Parse error on line 1: Expecting/ },
-  "unknown-helper.yaml": { code: "SPEC_UNKNOWN_HELPER", line: 16, col: 14, message: /unknown helper "shell"/ },
-  "unknown-reference.yaml": { code: "SPEC_UNKNOWN_REFERENCE", line: 16, col: 14, message: /no field "userMail"; declared: userEmail/ },
-  "forward-reference.yaml": { code: "SPEC_FORWARD_REFERENCE", line: 12, col: 11, message: /step "later" does not run before this point/ },
-  "secret-not-allowed.yaml": { code: "SPEC_SECRET_NOT_ALLOWED", line: 17, col: 25, message: /"fields.password" is a secret/ },
-  "odata-literal.yaml": { code: "SPEC_ODATA_LITERAL", line: 16, col: 18, message: /must go through the odata helper/ },
+  "unknown-helper.yaml": { code: "SPEC_UNKNOWN_HELPER", line: 16, col: 17, message: /unknown helper "shell"/ },
+  "unknown-reference.yaml": { code: "SPEC_UNKNOWN_REFERENCE", line: 16, col: 17, message: /no field "userMail"; declared: userEmail/ },
+  "forward-reference.yaml": { code: "SPEC_FORWARD_REFERENCE", line: 12, col: 17, message: /step "later" does not run before this point/ },
+  "secret-not-allowed.yaml": { code: "SPEC_SECRET_NOT_ALLOWED", line: 17, col: 34, message: /"fields.password" is a secret/ },
+  "odata-literal.yaml": { code: "SPEC_ODATA_LITERAL", line: 16, col: 28, message: /must go through the odata helper/ },
 };
 
 describe("broken intents", () => {

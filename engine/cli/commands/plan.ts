@@ -4,7 +4,8 @@
  * outputs of reads show as placeholders; with it, reads are sent and writes only planned.
  */
 import { existsSync, readFileSync } from "node:fs";
-import type { GraphClient } from "../../clients/graph/types";
+import { graphClientFromSettings, type GraphClient } from "../../clients/graph";
+import { systemClock } from "../../clock";
 import { ensureIntentError, IntentError } from "../../errors";
 import { execute } from "../../runtime/interpreter";
 import type { EngineServices, RunContext, RunMode, RunResult } from "../../runtime/types";
@@ -72,13 +73,12 @@ export function readPayload(file: string, intentName: string): { fields: Record<
   };
 }
 
-const realClock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
-
-/** The real Graph client comes from the graphclient branch; loaded only when a URL is given. */
-export function graphClientFor(url: string, token: string): GraphClient {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const module = require("../../clients/graph/client") as { createGraphClient(o: { baseUrl: string; tokens: { getToken(): Promise<string> } }): GraphClient };
-  return module.createGraphClient({ baseUrl: url, tokens: { getToken: async () => token } });
+/**
+ * The Graph client the process settings describe (GRAPH_ACCESS_TOKEN for the sandbox, else the
+ * deployment's identity), pointed at `url`; the caller closes it so the CLI exits promptly.
+ */
+export function graphClientFor(url: string): GraphClient & { close(): Promise<void> } {
+  return graphClientFromSettings({ ...process.env, GRAPH_BASE_URL: url }, { clock: systemClock });
 }
 
 const offlineGraph: GraphClient = {
@@ -92,7 +92,7 @@ export async function runIntent(args: CommandArgs, mode: RunMode, graph: GraphCl
   const { fields, run } = readPayload(args.input, intent.name);
   const mapped = mapFields(intent, fields);
   if (!mapped.ok) return { errors: mapped.errors.map((e) => `${e.label}: ${e.message}`) };
-  const services: EngineServices = { graph: graph ?? offlineGraph, clock: realClock, settings: process.env, events: () => undefined };
+  const services: EngineServices = { graph: graph ?? offlineGraph, clock: systemClock, settings: process.env, events: () => undefined };
   return execute(intent, { fields: mapped.fields, run, services, mode, ...(graph ? {} : { offline: true }) });
 }
 
@@ -110,8 +110,12 @@ export async function run(args: string[]): Promise<number> {
   const parsed = parseArgs(args, USAGE);
   if ("usage" in parsed) return void process.stderr.write(`intents plan: ${parsed.usage}\n`), 2;
   try {
-    const graph = parsed.graphUrl ? graphClientFor(parsed.graphUrl, process.env.GRAPH_ACCESS_TOKEN ?? "") : undefined;
-    return printResult(await runIntent(parsed, "dry-run", graph));
+    const graph = parsed.graphUrl ? graphClientFor(parsed.graphUrl) : undefined;
+    try {
+      return printResult(await runIntent(parsed, "dry-run", graph));
+    } finally {
+      await graph?.close();
+    }
   } catch (thrown) {
     const error = ensureIntentError(thrown);
     process.stderr.write(`intents plan: ${error.code} ${error.message}\n`);
