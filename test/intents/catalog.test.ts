@@ -1,23 +1,43 @@
-/** The shipped catalogue: the eight seed intents, their aliases, and one idempotency identity per request. */
+/** The shipped catalogue: the seed intents, the breadth ones, their aliases, and one idempotency identity per request. */
 import { describe, expect, it } from "vitest";
 import { loadCatalog, mapFields, type CompiledIntent } from "../../engine/index";
 
 const catalog = loadCatalog();
 
 describe("intent catalogue", () => {
-  it("ships the eight seed intents and the two change-triggered ones", () => {
+  it("ships the eight seed intents, the two change-triggered ones and the breadth ones", () => {
     expect(catalog.supportedNames()).toEqual([
       "Add User to Group",
+      "Convert to Shared Mailbox",
+      "Delete User",
       "Department Group Onboarding",
       "Disabled Account Sign-out",
+      "Hide from Address Book",
       "License Assignment",
       "MFA Reset",
       "New User Creation",
       "Password Reset",
+      "Remove Mail Forwarding",
       "Remove User from Group",
+      "Revoke Sessions",
+      "Set Mail Forwarding",
+      "Set Out of Office",
       "Shared Mailbox Permission",
+      "Update Manager",
       "User Offboarding",
     ]);
+  });
+
+  it("maps the breadth intents' aliases to their canonical intents", () => {
+    const aliases: Array<[string, string]> = [
+      ["automatic replies", "Set Out of Office"],
+      ["Hide from GAL", "Hide from Address Book"],
+      ["Turn Off Mail Forwarding", "Remove Mail Forwarding"],
+      ["email forwarding", "Set Mail Forwarding"],
+      ["Change Manager", "Update Manager"],
+      ["Revoke Sign-in Sessions", "Revoke Sessions"],
+    ];
+    for (const [alias, name] of aliases) expect(catalog.find(alias)?.name).toBe(name);
   });
 
   it("maps both offboarding aliases, in any case and spacing, to the one canonical intent and idempotency identity", () => {
