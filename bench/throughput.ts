@@ -44,7 +44,7 @@ export interface DuplicateFigure {
 
 const HEADERS = { "content-type": "application/json", "x-intent-secret": BENCH_SECRET };
 
-export async function measureThroughput(server: ServerProcess, store: string, workloads: readonly Workload[], seconds: number, connections: number): Promise<ThroughputFigure> {
+async function measureThroughput(server: ServerProcess, store: string, workloads: readonly Workload[], seconds: number, connections: number): Promise<ThroughputFigure> {
   let ticket = 100_000;
   const requests: AutocannonRequest[] = [{
     // A new ticket each time, the intents in turn: each request is a new run, never a duplicate.
@@ -81,7 +81,7 @@ async function deliver(server: ServerProcess, body: string): Promise<{ status: n
   return { status: response.status, ...json };
 }
 
-export async function measureDuplicates(server: ServerProcess, store: string, workload: Workload, deliveries: number): Promise<DuplicateFigure> {
+async function measureDuplicates(server: ServerProcess, store: string, workload: Workload, deliveries: number): Promise<DuplicateFigure> {
   const clear = () => fetch(`${server.sandboxUrl}/_sandbox/requests`, { method: "DELETE" });
   await clear();
   await deliver(server, JSON.stringify(webhookBody(workload, 900_001)));
@@ -99,7 +99,6 @@ export async function measureDuplicates(server: ServerProcess, store: string, wo
   };
 }
 
-/** Both figures on one server process of the given store, which is stopped afterwards. */
 /**
  * Intents that start a runbook wait for an Automation job for seconds on a real clock, which
  * measures the job and not the server; the load uses the Graph-only intents.
@@ -108,6 +107,7 @@ export function graphOnly(workloads: readonly Workload[]): Workload[] {
   return workloads.filter((workload) => workload.intent.plan.steps.every((step) => !step.kind.id.startsWith("automation:")));
 }
 
+/** Both figures on one server process of the given store, which is stopped afterwards. */
 export async function measureServer(store: "memory" | "azurite", intentsDir: string, workloads: readonly Workload[], seconds: number): Promise<{ throughput: ThroughputFigure; duplicates: DuplicateFigure }> {
   const server = await startServerProcess(store, intentsDir);
   const load = graphOnly(workloads);

@@ -1,6 +1,8 @@
 /**
  * Every request the sandbox answered, for tests and benchmarks to count and inspect. Bodies are
- * kept with secret values masked: the log is a log, and secrets never go in logs.
+ * kept with secret values and message contents masked: the log is a log, and secrets never go in
+ * logs. A delivery mail carries a password in its text, so mail content is masked wherever it
+ * appears (sendMail, or sendMail inside a `$batch`); the recipient's stored mailbox keeps it.
  */
 export interface RequestLogEntry {
   method: string;
@@ -22,11 +24,24 @@ const SECRET_KEY = /password|secret|token|temporaryAccessPass|clientState/i;
 /** Enough for a long benchmark; the oldest entries go first beyond it. */
 const MAX_ENTRIES = 50_000;
 
-export function maskSecrets(value: unknown): unknown {
+/** Graph's itemBody (`{ contentType, content }`) under a `body` key: the text of a mail or post. */
+function isItemBody(key: string, value: unknown): value is Record<string, unknown> {
+  return key.toLowerCase() === "body" && typeof value === "object" && value !== null && Object.keys(value).some((k) => k.toLowerCase() === "content");
+}
+
+function maskContent(itemBody: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(itemBody).map(([key, inner]) => [key, key.toLowerCase() === "content" ? "***" : inner]));
+}
+
+function maskSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskSecrets);
   if (typeof value !== "object" || value === null) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) out[key] = SECRET_KEY.test(key) && typeof inner === "string" ? "***" : maskSecrets(inner);
+  for (const [key, inner] of Object.entries(value)) {
+    if (SECRET_KEY.test(key) && typeof inner === "string") out[key] = "***";
+    else if (isItemBody(key, inner)) out[key] = maskContent(inner);
+    else out[key] = maskSecrets(inner);
+  }
   return out;
 }
 

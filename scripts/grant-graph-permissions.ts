@@ -17,8 +17,9 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { IntentError, ensureIntentError } from "../engine/errors";
 import type { PermissionSet } from "../engine/catalog-docs/permissions";
+import { createGraphClient, graphResponseError, type GraphClient } from "../engine/clients/graph";
+import { IntentError, ensureIntentError } from "../engine/errors";
 
 export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 export const EXCHANGE_ONLINE_APP_ID = "00000002-0000-0ff1-ce00-000000000000";
@@ -36,28 +37,34 @@ export interface GrantOptions {
 interface AppRole { id: string; value: string; allowedMemberTypes: string[] }
 interface ServicePrincipal { id: string; appRoles: AppRole[] }
 
-function graphCaller(options: GrantOptions) {
-  const origin = new URL(options.graphUrl).origin;
-  /** `target` is a path under the Graph base URL, or an absolute @odata.nextLink on the same origin. */
-  return async function call<T>(method: "GET" | "POST", target: string, body?: unknown): Promise<T> {
-    const url = target.startsWith("https://") || target.startsWith("http://") ? target : `${options.graphUrl}${target}`;
-    // The token only ever goes to the Graph origin we were given.
-    if (new URL(url).origin !== origin) throw new IntentError("GRAPH_ERROR", `Refusing to follow a link off ${origin}.`);
-    const response = await fetch(url, {
-      method,
-      headers: { authorization: `Bearer ${options.token}`, ...(body ? { "content-type": "application/json" } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    const parsed = text ? (JSON.parse(text) as unknown) : null;
-    if (!response.ok) {
-      const error = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
-      const where = new URL(url).pathname;
-      throw new IntentError("GRAPH_ERROR", `[${method}] ${where}: ${response.status} ${error?.code ?? ""} ${error?.message ?? ""}`.trim(), {
-        fix: "Sign in (az login) as a Privileged Role Administrator or Global Administrator of the customer's tenant.",
-      });
-    }
-    return parsed as T;
+const SIGN_IN_FIX = "Sign in (az login) as a Privileged Role Administrator or Global Administrator of the customer's tenant.";
+
+/** A 401 or 403 here is about the operator's sign-in, not the app's credentials or consent. */
+function asOperatorError(thrown: unknown): IntentError {
+  const error = ensureIntentError(thrown);
+  const status = (error.details as { status?: unknown } | undefined)?.status;
+  return status === 401 || status === 403 ? new IntentError(error.code, error.message, { fix: SIGN_IN_FIX, details: error.details }) : error;
+}
+
+/**
+ * The engine's Graph client (throttling retries, the same-origin rule for `@odata.nextLink`,
+ * Graph's error text) with the operator's token, answering only what this script needs.
+ */
+function graphCaller(graph: GraphClient) {
+  return {
+    async call<T>(method: "GET" | "POST", path: string, query?: Record<string, string>, body?: unknown): Promise<T> {
+      const request = { method, path, ...(query ? { query } : {}), ...(body === undefined ? {} : { body }) };
+      const response = await graph.request(request);
+      if (response.status < 200 || response.status > 299) throw asOperatorError(graphResponseError(request, response));
+      return response.body as T;
+    },
+    async listAll<T>(path: string, query?: Record<string, string>): Promise<T[]> {
+      try {
+        return (await graph.getAll({ method: "GET", path, ...(query ? { query } : {}) })).items as T[];
+      } catch (thrown) {
+        throw asOperatorError(thrown);
+      }
+    },
   };
 }
 
@@ -71,25 +78,22 @@ export interface GrantResult {
 }
 
 export async function grantPermissions(options: GrantOptions): Promise<GrantResult> {
-  const call = graphCaller(options);
+  const graph = createGraphClient({ baseUrl: options.graphUrl, tokens: { getToken: async () => options.token } });
+  try {
+    return await grantWith(graphCaller(graph), options);
+  } finally {
+    await graph.close();
+  }
+}
+
+async function grantWith({ call, listAll }: ReturnType<typeof graphCaller>, options: GrantOptions): Promise<GrantResult> {
   const granted: string[] = [];
   const present: string[] = [];
   const unneeded: string[] = [];
 
-  async function listAll<T>(path: string): Promise<T[]> {
-    const items: T[] = [];
-    let next: string | undefined = path;
-    while (next) {
-      const page: { value: T[]; "@odata.nextLink"?: string } = await call("GET", next);
-      items.push(...page.value);
-      next = page["@odata.nextLink"];
-    }
-    return items;
-  }
-
   async function grantAppRoles(principalId: string, resourceAppId: string, values: string[], who: string): Promise<void> {
     if (values.length === 0) return;
-    const resource = await call<ServicePrincipal>("GET", `/servicePrincipals(appId=${quoted(resourceAppId)})?$select=id,appRoles`);
+    const resource = await call<ServicePrincipal>("GET", `/servicePrincipals(appId=${quoted(resourceAppId)})`, { $select: "id,appRoles" });
     const existing = await listAll<{ appRoleId: string; resourceId: string }>(`/servicePrincipals/${principalId}/appRoleAssignments`);
     for (const value of values) {
       const role = resource.appRoles.find((r) => r.value === value && r.allowedMemberTypes.includes("Application"));
@@ -104,7 +108,7 @@ export async function grantPermissions(options: GrantOptions): Promise<GrantResu
         continue;
       }
       if (!options.dryRun) {
-        await call("POST", `/servicePrincipals/${principalId}/appRoleAssignments`, { principalId, resourceId: resource.id, appRoleId: role.id });
+        await call("POST", `/servicePrincipals/${principalId}/appRoleAssignments`, undefined, { principalId, resourceId: resource.id, appRoleId: role.id });
       }
       granted.push(label);
     }
@@ -117,14 +121,14 @@ export async function grantPermissions(options: GrantOptions): Promise<GrantResu
 
   async function grantDirectoryRoles(principalId: string, names: string[], who: string): Promise<void> {
     if (names.length === 0) return;
-    const assigned = await listAll<{ roleDefinitionId: string; directoryScopeId: string }>(
-      `/roleManagement/directory/roleAssignments?$filter=principalId eq ${quoted(principalId)}`,
-    );
+    const assigned = await listAll<{ roleDefinitionId: string; directoryScopeId: string }>("/roleManagement/directory/roleAssignments", {
+      $filter: `principalId eq ${quoted(principalId)}`,
+    });
     for (const name of names) {
-      const found = await call<{ value: Array<{ id: string }> }>(
-        "GET",
-        `/roleManagement/directory/roleDefinitions?$filter=displayName eq ${quoted(name)}&$select=id,displayName`,
-      );
+      const found = await call<{ value: Array<{ id: string }> }>("GET", "/roleManagement/directory/roleDefinitions", {
+        $filter: `displayName eq ${quoted(name)}`,
+        $select: "id,displayName",
+      });
       const definition = found.value[0];
       if (!definition) {
         throw new IntentError("GRAPH_ERROR", `There is no Entra role named ${name}.`, {
@@ -137,7 +141,7 @@ export async function grantPermissions(options: GrantOptions): Promise<GrantResu
         continue;
       }
       if (!options.dryRun) {
-        await call("POST", "/roleManagement/directory/roleAssignments", { principalId, roleDefinitionId: definition.id, directoryScopeId: "/" });
+        await call("POST", "/roleManagement/directory/roleAssignments", undefined, { principalId, roleDefinitionId: definition.id, directoryScopeId: "/" });
       }
       granted.push(label);
     }

@@ -115,7 +115,7 @@ export function findOperation(typeRef: string, name: string): OperationEntry | u
   return undefined;
 }
 
-export function operationNames(typeRef: string): string[] {
+function operationNames(typeRef: string): string[] {
   const collection = typeRef.endsWith("*");
   return lineage(collection ? typeRef.slice(0, -1) : typeRef).flatMap((t) =>
     Object.keys(graphIndex().operations[collection ? `${t}*` : t] ?? {}),

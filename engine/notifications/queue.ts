@@ -23,15 +23,21 @@ export class StorageNotificationQueue implements NotificationQueue {
   }
 }
 
-export function parseNotificationMessage(raw: unknown): NotificationMessage {
-  const text = typeof raw === "string" ? raw : JSON.stringify(raw);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = JSON.parse(Buffer.from(text, "base64").toString("utf8"));
+/** The trigger hands over an object (it decoded the JSON itself), the JSON text, or the base64 we sent. */
+function decodeMessage(raw: unknown): unknown {
+  if (typeof raw !== "string") return raw;
+  for (const text of [raw, Buffer.from(raw, "base64").toString("utf8")]) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // Not this encoding; the next one, or the refusal below.
+    }
   }
-  const message = parsed as Partial<NotificationMessage> | null;
+  return undefined;
+}
+
+export function parseNotificationMessage(raw: unknown): NotificationMessage {
+  const message = decodeMessage(raw) as Partial<NotificationMessage> | null | undefined;
   if ((message?.kind !== "change" && message?.kind !== "lifecycle") || typeof message.item !== "object" || message.item === null) {
     throw new IntentError("NOTIFICATION_INVALID", "A queued notification has no kind or item.");
   }

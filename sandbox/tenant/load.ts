@@ -14,7 +14,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Checks the fixture's outline; a clear message beats a TypeError deep inside a route. */
-export function fixtureProblem(value: unknown): string | undefined {
+function fixtureProblem(value: unknown): string | undefined {
   if (!isObject(value)) return "the fixture must be a JSON object";
   if (typeof value.tenantId !== "string") return "tenantId must be a string";
   for (const key of ["domains", "users", "groups", "skus"] as const) {

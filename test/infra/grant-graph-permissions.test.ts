@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { IntentError } from "../../engine/errors";
 import { computePermissions } from "../../engine/catalog-docs/permissions";
 import type { DocumentedIntent } from "../../engine/catalog-docs/types";
 import { EXCHANGE_ONLINE_APP_ID, MICROSOFT_GRAPH_APP_ID, grantPermissions, readPermissionSet } from "../../scripts/grant-graph-permissions";
@@ -29,6 +30,8 @@ const state = {
   roleAssignments: [] as Array<{ principalId: string; roleDefinitionId: string; directoryScopeId: string }>,
   posts: [] as string[],
   nextLinkOrigin: "",
+  /** Answers this many requests with 429 (Retry-After 0, so no real waiting) before serving. */
+  throttle: 0,
 };
 let server: Server;
 let graphUrl = "";
@@ -44,6 +47,11 @@ beforeAll(async () => {
     const send = (status: number, payload: unknown): void => {
       res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
     };
+    if (state.throttle > 0) {
+      state.throttle--;
+      res.writeHead(429, { "content-type": "application/json", "retry-after": "0" }).end(JSON.stringify({ error: { code: "TooManyRequests", message: "Too many requests" } }));
+      return;
+    }
     if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { error: { code: "InvalidAuthenticationToken", message: "Access token is empty." } });
     const url = new URL(req.url ?? "/", graphUrl);
     const path = decodeURIComponent(url.pathname).replace(/^\/v1\.0/, "");
@@ -89,6 +97,7 @@ beforeEach(() => {
   state.roleAssignments = [];
   state.posts = [];
   state.nextLinkOrigin = "";
+  state.throttle = 0;
 });
 
 function intent(name: string, graph: string[], entraRoles: string[] = [], exchangeRoles: string[] = []): DocumentedIntent {
@@ -155,17 +164,25 @@ describe("grantPermissions against Graph over HTTP", () => {
     expect(state.posts).toEqual([]);
   });
 
+  it("rides out Graph throttling (429 with Retry-After) instead of failing the deployment", async () => {
+    state.throttle = 3;
+    const result = await grantPermissions({ ...base, graphUrl, permissions });
+    expect(state.throttle).toBe(0);
+    expect(result.granted).toHaveLength(3);
+  });
+
   it("reports Graph's status and code without the token, and never follows a link to another origin", async () => {
     const failure = (await grantPermissions({ ...base, graphUrl, token: "wrong", permissions }).then(
       () => new Error("no failure"),
       (e: unknown) => e,
     )) as Error;
-    expect(failure.message).toMatch(/^\[GET\] \/v1\.0\/servicePrincipals.*: 401 InvalidAuthenticationToken/);
+    expect(failure.message).toMatch(/^\[GET\] \/servicePrincipals.*: 401 InvalidAuthenticationToken/);
     expect(failure.message).not.toContain("wrong");
+    expect((failure as IntentError).fix).toMatch(/^Sign in \(az login\)/);
 
     state.appRoleAssignments.push({ principalId: "func-mi", resourceId: "graph-sp", appRoleId: "role-mail-send" });
     state.nextLinkOrigin = "http://elsewhere.example";
-    await expect(grantPermissions({ ...base, graphUrl, permissions })).rejects.toThrow(/Refusing to follow a link/);
+    await expect(grantPermissions({ ...base, graphUrl, permissions })).rejects.toThrow(/'@odata.nextLink' points to another host \(http:\/\/elsewhere.example\); not followed/);
   });
 });
 

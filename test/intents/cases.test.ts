@@ -32,9 +32,9 @@ describe("secrets across every case", () => {
     expect(passwords.length).toBeGreaterThan(2);
     expect(traces.filter((t) => t.events.length > 0).length).toBeGreaterThan(traces.length / 2);
     for (const trace of traces) {
-      // The delivery mail is the one place a password belongs; it is checked to hold it below.
-      const logged = trace.requests.map((r) => (r.path.endsWith("/sendMail") ? { ...r, body: "<delivery mail>" } : r));
-      const record = JSON.stringify({ result: { ...trace.result, outputs: { ...trace.result?.outputs, credential: undefined } }, events: trace.events, logged });
+      // The delivered mail in the tenant is the one place a password belongs (checked below); the
+      // request log, sendMail bodies included, is scanned like everything else.
+      const record = JSON.stringify({ result: { ...trace.result, outputs: { ...trace.result?.outputs, credential: undefined } }, events: trace.events, requests: trace.requests });
       for (const password of trace.sentPasswords) expect(record).not.toContain(password);
       // A run that succeeded with a generated password must have handed it to someone.
       const generated = trace.result?.status === "succeeded" && trace.result.steps.some((s) => s.id === "password" && s.status === "ok");

@@ -109,6 +109,21 @@ describe("sandbox control surface", () => {
     expect(sandbox.requests()).toEqual([]);
   });
 
+  it("masks mail content in the log, direct and inside $batch, while the stored mail keeps it", async () => {
+    await control(sandbox, "DELETE", "/requests");
+    const message = { subject: "Your access", body: { contentType: "Text", content: "Temporary password: Deliv3red!pw" }, toRecipients: [{ emailAddress: { address: "grace.taylor@contoso.com" } }] };
+    expect((await graph(sandbox, "POST", `/users/${DEMO.adele}/sendMail`, { message, saveToSentItems: false })).status).toBe(202);
+    const { body: _text, ...envelope } = message;
+    const batched = { Message: { ...envelope, Body: { ContentType: "HTML", Content: "<b>Batch3d!pw</b>" } } };
+    await graph(sandbox, "POST", "/$batch", { requests: [{ id: "1", method: "POST", url: `/users/${DEMO.adele}/sendMail`, headers: { "content-type": "application/json" }, body: batched }] });
+    const logged = sandbox.requests();
+    expect(logged.find((r) => r.path.endsWith("/sendMail") && !r.batch)?.body).toEqual({ message: { ...message, body: { contentType: "Text", content: "***" } }, saveToSentItems: false });
+    expect(logged.find((r) => r.batch)?.body).toEqual({ Message: { ...envelope, Body: { ContentType: "HTML", Content: "***" } } });
+    expect(JSON.stringify(logged)).not.toMatch(/Deliv3red|Batch3d/);
+    const state = (await control(sandbox, "GET", "/state")).body as { sentMail: unknown[] };
+    expect(JSON.stringify(state.sentMail)).toContain("Deliv3red!pw");
+  });
+
   it("dumps the state and loads a fixture in place; a malformed fixture is refused and changes nothing", async () => {
     const dump = (await control(sandbox, "GET", "/state")).body;
     expect(dump.users.length).toBeGreaterThan(5);

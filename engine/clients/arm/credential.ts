@@ -3,7 +3,7 @@ import { ManagedIdentityCredential, type AccessToken, type TokenCredential } fro
 const STATIC_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 
 /** A fixed bearer token (the sandbox); it never refreshes, so it is re-stamped on every call. */
-export function staticTokenCredential(token: string): TokenCredential {
+function staticTokenCredential(token: string): TokenCredential {
   return {
     async getToken(): Promise<AccessToken> {
       return { token, expiresOnTimestamp: Date.now() + STATIC_TOKEN_LIFETIME_MS };

@@ -7,7 +7,7 @@ import { encodeQuery, targetFor, type GraphBase } from "./target";
 import type { GraphRequest, GraphRequestOptions, GraphResponse } from "./types";
 
 /** Graph's limit on requests in one `/$batch` body. */
-export const BATCH_LIMIT = 20;
+const BATCH_LIMIT = 20;
 
 export interface BatchSettings {
   send: Sender;

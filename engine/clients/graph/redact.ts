@@ -1,12 +1,12 @@
+import { createRedactor, MASK } from "../../runtime/redaction";
+
 /** Bearer tokens and JWTs look like this whatever credential produced them. */
 const TOKEN_PATTERNS = [/Bearer\s+[\w.~+/=-]+/gi, /eyJ[\w-]+\.[\w-]+\.[\w-]*/g];
+/** Shorter values would mask ordinary words of an identity provider's message. */
+const MIN_SECRET_LENGTH = 4;
 
-/** Removes known secret values and anything token-shaped from text bound for a message. */
+/** Masks known secret values (the run's redactor) and anything token-shaped in text bound for a message. */
 export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  let clean = text;
-  for (const secret of secrets) {
-    if (secret !== undefined && secret.length >= 4) clean = clean.split(secret).join("[redacted]");
-  }
-  for (const pattern of TOKEN_PATTERNS) clean = clean.replace(pattern, "[redacted]");
-  return clean;
+  const known = secrets.filter((secret): secret is string => secret !== undefined && secret.length >= MIN_SECRET_LENGTH);
+  return TOKEN_PATTERNS.reduce((clean, pattern) => clean.replace(pattern, MASK), createRedactor(known).mask(text));
 }

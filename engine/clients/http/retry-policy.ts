@@ -5,8 +5,8 @@ import type { RetryPolicy } from "../graph/types";
 
 export type { RetryPolicy };
 
-export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 60_000 };
-export const MAX_ATTEMPTS_LIMIT = 10;
+const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 60_000 };
+const MAX_ATTEMPTS_LIMIT = 10;
 
 /** Overlays overrides on a policy, keeping attempts within 1..10 and delays non-negative. */
 export function resolveRetryPolicy(...layers: Array<Partial<RetryPolicy> | undefined>): RetryPolicy {

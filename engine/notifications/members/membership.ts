@@ -16,7 +16,7 @@ export interface MembershipDelta {
   commit(): Promise<void>;
 }
 
-export async function currentMembers(graph: GraphClient, groupId: string): Promise<string[]> {
+async function currentMembers(graph: GraphClient, groupId: string): Promise<string[]> {
   try {
     const { items } = await graph.getAll({ method: "GET", path: `/groups/${encodeURIComponent(groupId)}/members`, query: { $select: "id" } });
     return items.map((item) => String((item as { id?: unknown }).id ?? "").toLowerCase()).filter(Boolean);

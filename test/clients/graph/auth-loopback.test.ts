@@ -1,20 +1,17 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTokenProvider } from "../../../engine/clients/graph/auth";
 import { createManualClock } from "../../support/manual-clock";
 import { loopbackHttpClient } from "./loopback-identity";
-import { startScriptedServer, type ScriptedServer } from "./scripted-server";
+import { serve } from "./helpers";
+import type { ScriptedServer } from "./scripted-server";
 
 let server: ScriptedServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 const AUTHORITY = "https://login.microsoftonline.us";
 
 describe("client secret sign-in against a loopback authority", () => {
   it("asks the national cloud's authority for the Graph host's scope, and caches the token", async () => {
-    server = await startScriptedServer((request) => {
+    server = await serve((request) => {
       if (request.path.endsWith("/openid-configuration")) {
         return {
           status: 200,

@@ -67,7 +67,8 @@ describe("token cache", () => {
         ? Promise.resolve({ token: "t1", expiresOnTimestamp: HOUR })
         : Promise.reject(new Error("AADSTS7000215: Invalid client secret provided: hunter2-secret. Bearer eyJabc.def.ghi\nstack")),
     );
-    const tokens = createCachingTokenProvider(credential, "s", { clock, credentialName: "client secret", secrets: ["hunter2-secret"] });
+    // A secret that holds another is masked whole, whatever order they are given in.
+    const tokens = createCachingTokenProvider(credential, "s", { clock, credentialName: "client secret", secrets: ["hunter2", "hunter2-secret"] });
     await tokens.getToken();
     clock.advance(HOUR - 60_000);
     expect(await tokens.getToken()).toBe("t1");
@@ -76,7 +77,7 @@ describe("token cache", () => {
     expect(error).toBeInstanceOf(IntentError);
     expect((error as IntentError).code).toBe("GRAPH_AUTH");
     expect((error as IntentError).message).toBe(
-      "No access token for Microsoft Graph from the client secret credential: AADSTS7000215: Invalid client secret provided: [redacted]. [redacted]",
+      "No access token for Microsoft Graph from the client secret credential: AADSTS7000215: Invalid client secret provided: ***. ***",
     );
   });
 

@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { GraphRequest } from "../../../engine/clients/graph/types";
 import { createManualClock } from "../../support/manual-clock";
-import { clientFor } from "./helpers";
-import { startScriptedServer, throttled, type ArrivedRequest, type Reply, type ScriptedServer } from "./scripted-server";
+import { clientFor, serve } from "./helpers";
+import { throttled, type ArrivedRequest, type Reply, type ScriptedServer } from "./scripted-server";
 
 interface WireItem {
   id: string;
@@ -13,13 +13,6 @@ interface WireItem {
 }
 
 let server: ScriptedServer | undefined;
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-  await server?.close();
-  server = undefined;
-});
 
 function itemsOf(request: ArrivedRequest): WireItem[] {
   return (request.body as { requests: WireItem[] }).requests;
@@ -43,9 +36,8 @@ const removals = (count: number): GraphRequest[] =>
 
 describe("batch", () => {
   it("sends 30 requests in 2 round trips of at most 20, and answers in input order", async () => {
-    server = await startScriptedServer(batchEndpoint((item) => ({ status: 204, headers: { "Request-Id": `r-${item.url}` } })));
+    server = await serve(batchEndpoint((item) => ({ status: 204, headers: { "Request-Id": `r-${item.url}` } })));
     const { client } = clientFor(server, { clock: createManualClock() });
-    close = () => client.close();
     const requests = removals(30);
     const answers = await client.batch(requests);
 
@@ -59,9 +51,8 @@ describe("batch", () => {
   });
 
   it("writes relative urls with the query and a Content-Type beside every body", async () => {
-    server = await startScriptedServer(batchEndpoint(() => ({ status: 200, body: { ok: true } })));
+    server = await serve(batchEndpoint(() => ({ status: 200, body: { ok: true } })));
     const { client } = clientFor(server);
-    close = () => client.close();
     await client.batch([
       { method: "GET", path: "/users/adele%40contoso.com", query: { $select: "id,accountEnabled" } },
       { method: "PATCH", path: "/users/u1", body: { accountEnabled: false } },
@@ -75,7 +66,7 @@ describe("batch", () => {
   it("resubmits only the throttled items, after the largest Retry-After among them", async () => {
     const clock = createManualClock();
     const retryAfter: Record<string, string> = { "/groups/g2/members/u1/$ref": "2", "/groups/g4/members/u1/$ref": "7" };
-    server = await startScriptedServer(
+    server = await serve(
       batchEndpoint((item, round) => {
         const wait = retryAfter[item.url];
         return round === 1 && wait !== undefined ? { status: 429, headers: { "Retry-After": wait }, body: { error: { code: "TooManyRequests" } } } : { status: 204 };
@@ -83,7 +74,6 @@ describe("batch", () => {
       clock,
     );
     const { client, events } = clientFor(server, { clock });
-    close = () => client.close();
     const answers = await client.batch(removals(5));
 
     expect(server.requests).toHaveLength(2);
@@ -96,9 +86,8 @@ describe("batch", () => {
 
   it("returns an item's last 429 when its attempts run out", async () => {
     const clock = createManualClock();
-    server = await startScriptedServer(batchEndpoint((item) => (item.url.includes("g1/") ? { status: 429, headers: { "retry-after": "1" } } : { status: 204 })), clock);
+    server = await serve(batchEndpoint((item) => (item.url.includes("g1/") ? { status: 429, headers: { "retry-after": "1" } } : { status: 204 })), clock);
     const { client } = clientFor(server, { clock, retry: { maxAttempts: 3 } });
-    close = () => client.close();
     const answers = await client.batch(removals(2));
     expect(answers.map((a) => [a.status, a.attempts])).toEqual([[429, 3], [204, 1]]);
     expect(server.requests).toHaveLength(3);
@@ -106,9 +95,8 @@ describe("batch", () => {
 
   it("resubmits an item's 504 only when the item is idempotent", async () => {
     const clock = createManualClock();
-    server = await startScriptedServer(batchEndpoint((_, round) => (round === 1 ? { status: 504 } : { status: 200, body: {} })), clock);
+    server = await serve(batchEndpoint((_, round) => (round === 1 ? { status: 504 } : { status: 200, body: {} })), clock);
     const { client } = clientFor(server, { clock });
-    close = () => client.close();
     const answers = await client.batch([
       { method: "GET", path: "/users/u1" },
       { method: "POST", path: "/users/u1/revokeSignInSessions", body: {} },
@@ -120,18 +108,16 @@ describe("batch", () => {
   it("retries a throttled /$batch itself by the same policy", async () => {
     const clock = createManualClock();
     const endpoint = batchEndpoint(() => ({ status: 204 }));
-    server = await startScriptedServer((request, index) => (index === 0 ? throttled("4") : endpoint(request)), clock);
+    server = await serve((request, index) => (index === 0 ? throttled("4") : endpoint(request)), clock);
     const { client } = clientFor(server, { clock });
-    close = () => client.close();
     const answers = await client.batch([{ method: "POST", path: "/users/u1/revokeSignInSessions", body: {} }]);
     expect(answers.map((a) => a.status)).toEqual([204]);
     expect(clock.sleeps).toEqual([4_000]);
   });
 
   it("does not resend a batch holding a non-idempotent write after a connection reset", async () => {
-    server = await startScriptedServer(() => ({ reset: true }));
+    server = await serve(() => ({ reset: true }));
     const { client } = clientFor(server, { clock: createManualClock() });
-    close = () => client.close();
     await expect(client.batch([{ method: "POST", path: "/groups/g1/members/$ref", body: { "@odata.id": "x" } }])).rejects.toMatchObject({
       code: "GRAPH_UNREACHABLE",
     });

@@ -1,19 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { graphResponseError } from "../../../engine/clients/graph/errors";
 import { graphClientFromSettings } from "../../../engine/clients/graph/index";
 import { IntentError } from "../../../engine/errors";
 import { createManualClock } from "../../support/manual-clock";
-import { clientFor, TEST_TOKEN } from "./helpers";
+import { clientFor, closeAfterTest, serve, TEST_TOKEN } from "./helpers";
 import { startScriptedServer, throttled, type ScriptedServer } from "./scripted-server";
 
 let server: ScriptedServer | undefined;
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-  await server?.close();
-  server = undefined;
-});
 
 const denied = {
   status: 403,
@@ -29,9 +22,8 @@ const denied = {
 
 describe("Graph client answers", () => {
   it("sends the token, JSON and encoded query to the base URL's path, and returns any status as a response", async () => {
-    server = await startScriptedServer(() => denied);
+    server = await serve(() => denied);
     const { client } = clientFor(server);
-    close = () => client.close();
     const answer = await client.request({
       method: "PATCH",
       path: "/users/adele%40contoso.com",
@@ -52,17 +44,15 @@ describe("Graph client answers", () => {
   });
 
   it("keeps non-JSON text and gives null for an empty body", async () => {
-    server = await startScriptedServer((_, index) => (index === 0 ? { status: 200, text: "plain words" } : { status: 204 }));
+    server = await serve((_, index) => (index === 0 ? { status: 200, text: "plain words" } : { status: 204 }));
     const { client } = clientFor(server);
-    close = () => client.close();
     expect((await client.request({ method: "GET", path: "/a" })).body).toBe("plain words");
     expect((await client.request({ method: "DELETE", path: "/b" })).body).toBeNull();
   });
 
   it("turns an error answer into an IntentError with status, Graph code, message and request-id", async () => {
-    server = await startScriptedServer(() => denied);
+    server = await serve(() => denied);
     const { client } = clientFor(server);
-    close = () => client.close();
     const request = { method: "PATCH" as const, path: "/users/adele%40contoso.com", body: {} };
     const error = graphResponseError(request, await client.request(request));
     expect(error.code).toBe("GRAPH_ERROR");
@@ -83,9 +73,8 @@ describe("Graph client answers", () => {
 
   it("emits graph.request with method, path, status, attempts and duration, never the token, query values or body", async () => {
     const clock = createManualClock();
-    server = await startScriptedServer((_, index) => (index === 0 ? throttled("3") : { status: 200, body: { secretish: "x" } }), clock);
+    server = await serve((_, index) => (index === 0 ? throttled("3") : { status: 200, body: { secretish: "x" } }), clock);
     const { client, events } = clientFor(server, { clock });
-    close = () => client.close();
     await client.request({ method: "GET", path: "/users", query: { $filter: "mail eq 'jane@contoso.com'" } });
     const done = events.filter((e) => e.name === "graph.request");
     expect(done).toHaveLength(1);
@@ -96,55 +85,48 @@ describe("Graph client answers", () => {
   });
 
   it("refuses a header value with a line break before sending anything", async () => {
-    server = await startScriptedServer(() => ({ status: 200 }));
+    server = await serve(() => ({ status: 200 }));
     const { client } = clientFor(server);
-    close = () => client.close();
     await expect(client.request({ method: "GET", path: "/me", headers: { "x-a": "1\r\nx-b: 2" } })).rejects.toMatchObject({ code: "STEP_INPUT_INVALID" });
     expect(server.requests).toHaveLength(0);
   });
 
   it("builds from settings: GRAPH_BASE_URL and a static GRAPH_ACCESS_TOKEN", async () => {
-    server = await startScriptedServer(() => ({ status: 200, body: {} }));
-    const client = graphClientFromSettings({ GRAPH_BASE_URL: `${server.origin}/v1.0`, GRAPH_ACCESS_TOKEN: "static-sandbox-token" });
-    close = () => client.close();
+    server = await serve(() => ({ status: 200, body: {} }));
+    const client = closeAfterTest(graphClientFromSettings({ GRAPH_BASE_URL: `${server.origin}/v1.0`, GRAPH_ACCESS_TOKEN: "static-sandbox-token" }));
     await client.request({ method: "GET", path: "/me" });
     expect(server.requests[0]).toMatchObject({ path: "/v1.0/me", headers: { authorization: "Bearer static-sandbox-token" } });
   });
 
   it("reuses kept-alive connections across sequential requests", async () => {
-    server = await startScriptedServer(() => ({ status: 200, body: {} }));
+    server = await serve(() => ({ status: 200, body: {} }));
     const { client } = clientFor(server);
-    close = () => client.close();
     for (let i = 0; i < 10; i++) await client.request({ method: "GET", path: `/users/u${i}` });
     // undici may open a second socket while the first is being released; never one per request.
     expect(new Set(server.requests.map((r) => r.remotePort)).size).toBeLessThanOrEqual(2);
   });
 
   it("fails with GRAPH_AUTH, sending nothing, when no token can be had", async () => {
-    server = await startScriptedServer(() => ({ status: 200 }));
+    server = await serve(() => ({ status: 200 }));
     const tokens = { getToken: () => Promise.reject(new IntentError("GRAPH_AUTH", "No access token for Microsoft Graph from the managed identity credential")) };
     const { client, events } = clientFor(server, { tokens });
-    close = () => client.close();
     await expect(client.request({ method: "GET", path: "/me" })).rejects.toMatchObject({ code: "GRAPH_AUTH" });
     expect(server.requests).toHaveLength(0);
     expect(events.map((e) => [e.name, e.fields.error])).toEqual([["graph.request", "GRAPH_AUTH"]]);
   });
 
   it("works against any base path, as a national cloud's URL has", async () => {
-    server = await startScriptedServer(() => ({ status: 200, body: { value: [] } }));
+    server = await serve(() => ({ status: 200, body: { value: [] } }));
     const { client } = clientFor(server, { baseUrl: `${server.origin}/gov/v1.0/` });
-    close = () => client.close();
     await client.request({ method: "GET", path: "/organization" });
     expect(server.requests[0]!.path).toBe("/gov/v1.0/organization");
   });
 
   it("says GRAPH_UNREACHABLE with no token in the message when nothing listens", async () => {
-    server = await startScriptedServer(() => ({ status: 200 }));
-    const origin = server.origin;
-    await server.close();
-    server = undefined;
+    const stopped = await startScriptedServer(() => ({ status: 200 }));
+    const origin = stopped.origin;
+    await stopped.close();
     const { client } = clientFor({ origin, requests: [], close: async () => undefined }, { clock: createManualClock(), retry: { maxAttempts: 2 } });
-    close = () => client.close();
     const error = await client.request({ method: "POST", path: "/users", body: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IntentError);
     // A refused connection proves nothing was sent, so even a POST was tried again.

@@ -1,20 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createManualClock } from "../../support/manual-clock";
-import { clientFor } from "./helpers";
-import { startScriptedServer, throttled, type ScriptedServer } from "./scripted-server";
-
-const servers: ScriptedServer[] = [];
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-  for (const server of servers.splice(0)) await server.close();
-});
-
-async function serve(...args: Parameters<typeof startScriptedServer>): Promise<ScriptedServer> {
-  const server = await startScriptedServer(...args);
-  servers.push(server);
-  return server;
-}
+import { clientFor, serve } from "./helpers";
+import { throttled } from "./scripted-server";
 
 describe("getAll", () => {
   it("follows @odata.nextLink to the end, sending each skip token exactly as Graph wrote it", async () => {
@@ -29,7 +16,6 @@ describe("getAll", () => {
     }, clock);
     origin = server.origin;
     const { client, events } = clientFor(server, { clock });
-    closers.push(() => client.close());
     const result = await client.getAll({ method: "GET", path: "/users", query: { $select: "id", $top: "2" } });
     expect(result).toEqual({ items: [1, 2, 3, 4, 5], pages: 3, attempts: 4 });
     expect(server.requests.map((r) => r.rawUrl)).toEqual([
@@ -45,7 +31,6 @@ describe("getAll", () => {
     const elsewhere = await serve(() => ({ status: 200, body: { value: ["stolen"] } }));
     const server = await serve(() => ({ status: 200, body: { value: [1], "@odata.nextLink": `${elsewhere.origin}/v1.0/users?$skiptoken=x` } }));
     const { client } = clientFor(server);
-    closers.push(() => client.close());
     await expect(client.getAll({ method: "GET", path: "/users" })).rejects.toMatchObject({
       code: "GRAPH_ERROR",
       message: expect.stringContaining("points to another host") as unknown,
@@ -59,7 +44,6 @@ describe("getAll", () => {
       body: { error: { code: "Request_ResourceNotFound", message: "Resource 'g1' does not exist or one of its queried reference-property objects are not present." } },
     }));
     const { client } = clientFor(server);
-    closers.push(() => client.close());
     await expect(client.getAll({ method: "GET", path: "/groups/g1/members" })).rejects.toMatchObject({
       code: "GRAPH_ERROR",
       message: "[GET] /groups/g1/members: 404 Request_ResourceNotFound Resource 'g1' does not exist or one of its queried reference-property objects are not present.",

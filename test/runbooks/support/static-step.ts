@@ -1,39 +1,20 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { parseSource } from "../../../engine/spec/source";
 import type { StaticStep } from "../../../engine/steps/types";
 
 /**
- * A StaticStep for one step of an intent's YAML, located with yaml's LineCounter the way the
- * linter does, so the lint hook's paths can be checked against real lines and columns.
+ * A StaticStep for one step of an intent's YAML, built on the linter's own source positions
+ * (engine/spec/source), so the lint hook's paths, lines and literal checks are the ones `lint` uses.
  */
-export function staticStepFromYaml(source: string, stepIndex = 0): StaticStep {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(source, { lineCounter });
-  const step = document.getIn(["steps", stepIndex], true) as Node;
-  const withNode = document.getIn(["steps", stepIndex, "with"], true) as Node | undefined;
-  const position = (node: Node | undefined) => {
-    const { line, col } = lineCounter.linePos(node?.range?.[0] ?? step.range?.[0] ?? 0);
-    return { line, col };
-  };
-  const nodeAt = (path: ReadonlyArray<string | number>): Node | undefined => {
-    let node: Node | undefined = withNode;
-    let found = node;
-    for (const key of path) {
-      if (isMap(node) || isSeq(node)) node = node.get(key, true) as Node | undefined;
-      else node = undefined;
-      if (!node) break;
-      found = node;
-    }
-    return found;
-  };
-  const stepValue = document.getIn(["steps", stepIndex]) as { id: string; kind: string; with: unknown };
+export function staticStepFromYaml(text: string, stepIndex = 0): StaticStep {
+  const { source, diagnostics } = parseSource("intent.yaml", text);
+  if (!source) throw new Error(`test YAML does not parse: ${diagnostics.map((d) => d.message).join("; ")}`);
+  const at = ["steps", stepIndex];
+  const step = (source.value as { steps: Array<{ id: string; kind: string; with: unknown }> }).steps[stepIndex]!;
   return {
-    id: stepValue.id,
-    kind: stepValue.kind,
-    with: document.toJS().steps[stepIndex].with,
-    locate: (path) => position(nodeAt(path)),
-    isLiteral: (path) => {
-      const node = nodeAt(path);
-      return !isScalar(node) || !String(node.value).includes("{{");
-    },
+    id: step.id,
+    kind: step.kind,
+    with: step.with,
+    locate: (path) => source.locate([...at, "with", ...path]),
+    isLiteral: (path) => source.isLiteral([...at, "with", ...path]),
   };
 }
