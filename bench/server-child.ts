@@ -12,7 +12,8 @@ import { startDevStack } from "../engine/local/dev-stack";
 import { startLocalServer } from "../engine/local/http-adapter";
 import { MAX_BODY_BYTES } from "../engine/pipeline/body";
 import { startSandbox, type Sandbox } from "../sandbox";
-import { BENCH_SECRET, catalogEngine, memoryPipeline, RUN_BUDGET_MS, sandboxClients } from "./host";
+import { catalogEngine } from "../engine/host/catalog-engine";
+import { BENCH_SECRET, memoryPipeline, RUN_BUDGET_MS, sandboxClients } from "./host";
 import { BENCH_SETTINGS, workloadsFor } from "./workloads";
 
 async function memoryServer(sandbox: Sandbox, dir: string | undefined, settings: Record<string, string>): Promise<string> {
