@@ -16,36 +16,13 @@ import { MAX_BODY_BYTES } from "../../engine/pipeline/body";
 import { CONTINUATION_QUEUE } from "../../engine/store/continuation-queue";
 import { startSandbox, type Sandbox } from "../../sandbox/index";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
+import { convertToSharedYaml } from "../support/convert-to-shared";
 import { createManualClock } from "../support/manual-clock";
 import { webhook } from "./support/harness";
 
 const SECRET = "long-run-secret";
-const CONVERT = `apiVersion: intents/v1
-kind: Intent
-name: Convert To Shared
-description: Converts a leaver's mailbox to a shared mailbox.
-risk: reversible
-permissions:
-  graph: []
-  exchangeRoles: [Exchange Administrator]
-fields:
-  userEmail:
-    label: User Email
-    type: string
-    required: true
-steps:
-  - id: convert
-    kind: automation:runbook
-    with:
-      runbook: Convert-ToSharedMailbox
-      parameters:
-        UserPrincipalName: "{{fields.userEmail}}"
-    timeoutMs: 600000
-result:
-  messages:
-    succeeded: "The mailbox of {{fields.userEmail}} is now shared."
-    failed: "The mailbox could not be converted: {{error.message}}"
-`;
+/** Ten minutes: far past the HTTP budget, so the run must go through the queue. */
+const CONVERT = convertToSharedYaml({ timeoutMs: 600_000 });
 
 const clock = createManualClock(Date.now());
 let azurite: RunningAzurite;

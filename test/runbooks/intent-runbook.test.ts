@@ -11,33 +11,9 @@ import { runContext, testServices } from "../runtime/services";
 import { startArmServer, type ArmServer } from "./support/arm-server";
 import { ARM_SETTINGS } from "./support/drive-step";
 import { runbookTenant } from "./support/tenant";
+import { convertToSharedYaml } from "../support/convert-to-shared";
 
-const intentYaml = (parameterName = "UserPrincipalName") => `apiVersion: intents/v1
-kind: Intent
-name: Convert To Shared
-description: Converts a leaver's mailbox to a shared mailbox.
-risk: reversible
-permissions:
-  graph: []
-  exchangeRoles: [Exchange Administrator]
-fields:
-  userEmail:
-    label: User Email
-    type: string
-    required: true
-steps:
-  - id: convert
-    kind: automation:runbook
-    with:
-      runbook: Convert-ToSharedMailbox
-      parameters:
-        ${parameterName}: "{{fields.userEmail}}"
-    timeoutMs: 60000
-result:
-  messages:
-    succeeded: "The mailbox of {{fields.userEmail}} is now shared."
-    failed: "The mailbox could not be converted: {{error.message}}"
-`;
+const intentYaml = (parameterName?: string) => convertToSharedYaml({ timeoutMs: 60_000, ...(parameterName ? { parameterName } : {}) });
 
 function memoryJournal(): RunJournal & { saved: Record<string, StepCheckpoint> } {
   const saved: Record<string, StepCheckpoint> = {};
