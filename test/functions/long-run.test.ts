@@ -8,9 +8,8 @@ import { join } from "node:path";
 import { QueueClient } from "@azure/storage-queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { continuationHandler } from "../../engine/functions/handlers";
-import { httpRoutes } from "../../engine/functions/routes";
 import { composeFromSettings, type ComposedHost } from "../../engine/host/from-settings";
-import { startLocalServer, type LocalServer } from "../../engine/local/http-adapter";
+import { appRoutes, startLocalServer, type LocalServer } from "../../engine/local/http-adapter";
 import { startQueuePoller, type QueuePoller } from "../../engine/local/queue-poller";
 import { MAX_BODY_BYTES } from "../../engine/pipeline/body";
 import { CONTINUATION_QUEUE } from "../../engine/store/continuation-queue";
@@ -45,7 +44,7 @@ beforeAll(async () => {
   }, { clock, intentsDir });
   const deps = async () => host.deps;
   server = await startLocalServer({
-    routes: httpRoutes(deps).map((r) => ({ method: r.method, pattern: `/api/${r.route}`, name: r.name, handler: r.handler })),
+    routes: appRoutes(deps),
     maxBodyBytes: MAX_BODY_BYTES,
   });
   poller = startQueuePoller({ queue: new QueueClient(azurite.connectionString, CONTINUATION_QUEUE), handler: continuationHandler(deps) }, false);
