@@ -21,6 +21,9 @@ export const RUNTIME_FILES: Readonly<Record<string, string>> = {
   intents: "dist/intents",
   schemas: "dist/schemas",
   "runbooks/runbooks.json": "dist/runbooks/runbooks.json",
+  // Read beside its module at run time (tsc copies no JSON that is not imported).
+  "engine/graph-metadata/graph-v1.0.index.json": "dist/engine/graph-metadata/graph-v1.0.index.json",
+  "engine/graph-metadata/LICENSE-graph-metadata.txt": "dist/engine/graph-metadata/LICENSE-graph-metadata.txt",
 };
 
 interface LockEntry { dev?: boolean; devOptional?: boolean; optional?: boolean; link?: boolean }

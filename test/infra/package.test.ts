@@ -47,6 +47,9 @@ describe("package layout", () => {
     const packaged = (file: string): string => relative("dist/engine", RUNTIME_FILES[file] as string);
     expect(packaged("intents")).toBe(fromEngine(DEFAULT_INTENTS_DIR));
     expect(packaged("runbooks/runbooks.json")).toBe(fromEngine(defaultManifestPath()));
+    // engine/graph-metadata/schema.ts reads the index beside itself; the loader and lint need it.
+    const index = "engine/graph-metadata/graph-v1.0.index.json";
+    expect(packaged(index)).toBe(fromEngine(join(ROOT, index)));
     expect(RUNTIME_FILES["host.json"]).toBe("host.json");
   });
 });
@@ -66,6 +69,8 @@ describe("buildPackage", () => {
     write(root, "schemas/intent.schema.json", "{}");
     write(root, "runbooks/runbooks.json", "{}");
     write(root, "runbooks/Convert-ToSharedMailbox.ps1", "");
+    write(root, "engine/graph-metadata/graph-v1.0.index.json", "{}");
+    write(root, "engine/graph-metadata/LICENSE-graph-metadata.txt", "MIT");
 
     const { zip, dependencies } = buildPackage({ root, compile: false });
     expect(zip).toBe(join(root, "dist", "function-app.zip"));
@@ -73,6 +78,8 @@ describe("buildPackage", () => {
     const listing = execFileSync("unzip", ["-Z1", zip], { encoding: "utf8" }).split("\n").filter((l) => l && !l.endsWith("/")).sort();
     expect(listing).toEqual([
       "dist/engine/functions/intent.js",
+      "dist/engine/graph-metadata/LICENSE-graph-metadata.txt",
+      "dist/engine/graph-metadata/graph-v1.0.index.json",
       "dist/intents/password-reset.yaml",
       "dist/runbooks/runbooks.json",
       "dist/schemas/intent.schema.json",
