@@ -109,5 +109,5 @@ export function lintGraphRequest(step: StaticStep, report: ReportDiagnostic, bas
   }
   // graph:list has no method key: it is always a GET.
   const method = input.method === undefined ? "GET" : literalMethod ? String(input.method) : undefined;
-  lintGraphNames(method, input.path, input.body, report, base);
+  if (step.referenceChecks !== false) lintGraphNames(method, input.path, input.body, report, base);
 }
