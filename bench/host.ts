@@ -1,5 +1,5 @@
 /**
- * How the bench assembles the real engine and pipeline: the catalogue as the pipeline's engine,
+ * How the bench assembles the real engine and pipeline: the catalogue as the pipeline's engine (engine/host),
  * production Graph and Automation clients pointed at a sandbox, a clock whose sleeps cost no time,
  * and the run store in memory or on Azurite.
  */
@@ -7,7 +7,7 @@ import { createAutomationClient, readAutomationSettings } from "../engine/client
 import type { AutomationClient } from "../engine/clients/arm/types";
 import { createGraphClient } from "../engine/clients/graph";
 import type { GraphClient } from "../engine/clients/graph/types";
-import { execute, mapFields, type Catalog, type CompiledIntent } from "../engine/index";
+import type { CompiledIntent } from "../engine/index";
 import { MAX_BODY_BYTES } from "../engine/pipeline/body";
 import type { IncomingRequest, IntentEngine, PipelineDeps } from "../engine/pipeline/types";
 import type { Clock, EventSink } from "../engine/runtime/types";
@@ -17,10 +17,6 @@ import { countingQueue, MemoryRunStore, silentNotifier } from "./memory-store";
 export const BENCH_SECRET = "bench-shared-secret-not-a-real-one";
 /** Long enough that every benchmarked run finishes inside the HTTP request, as the seed's do. */
 export const RUN_BUDGET_MS = 60_000;
-
-export function catalogEngine(catalog: Catalog): IntentEngine<CompiledIntent> {
-  return { find: catalog.find, supportedNames: catalog.supportedNames, mapFields, execute };
-}
 
 /** Sleeps return at once but move time on, so retries and polls cost no real waiting. */
 export function instantClock(): Clock {

@@ -6,13 +6,13 @@
  * then serves until killed. Usage: run-ts bench/server-child.ts <memory|azurite> <intents dir>
  */
 import { systemClock } from "../engine/clock";
-import { httpRoutes } from "../engine/functions/routes";
 import { loadCatalog } from "../engine/index";
 import { startDevStack } from "../engine/local/dev-stack";
-import { startLocalServer } from "../engine/local/http-adapter";
+import { appRoutes, startLocalServer } from "../engine/local/http-adapter";
 import { MAX_BODY_BYTES } from "../engine/pipeline/body";
 import { startSandbox, type Sandbox } from "../sandbox";
-import { BENCH_SECRET, catalogEngine, memoryPipeline, RUN_BUDGET_MS, sandboxClients } from "./host";
+import { catalogEngine } from "../engine/host/catalog-engine";
+import { BENCH_SECRET, memoryPipeline, RUN_BUDGET_MS, sandboxClients } from "./host";
 import { BENCH_SETTINGS, workloadsFor } from "./workloads";
 
 async function memoryServer(sandbox: Sandbox, dir: string | undefined, settings: Record<string, string>): Promise<string> {
@@ -20,7 +20,7 @@ async function memoryServer(sandbox: Sandbox, dir: string | undefined, settings:
   const clients = sandboxClients(sandbox, settings, systemClock);
   const deps = memoryPipeline(catalogEngine(catalog), { ...clients, clock: systemClock, settings });
   const server = await startLocalServer({
-    routes: httpRoutes(async () => deps).map((r) => ({ method: r.method, pattern: `/api/${r.route}`, name: r.name, handler: r.handler })),
+    routes: appRoutes(async () => deps),
     maxBodyBytes: MAX_BODY_BYTES,
   });
   return server.url;

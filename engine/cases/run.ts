@@ -6,6 +6,7 @@
 import { startSandbox, type FaultRuleInput, type Sandbox, type TenantState } from "../../sandbox";
 import { ensureIntentError } from "../errors";
 import { execute } from "../runtime/interpreter";
+import { createRedactor } from "../runtime/redaction";
 import type { RunResult } from "../runtime/types";
 import { mapFields } from "../spec/fields";
 import type { CompiledIntent } from "../spec/types";
@@ -24,6 +25,8 @@ export interface CaseTrace {
   requests: SentRequest[];
   /** Passwords the engine sent to Graph (generated or given). */
   sentPasswords: string[];
+  /** Every secret the run knew: secret fields and every secret step output (a pass Graph returned included). */
+  secrets: string[];
   /** Every wait the engine asked of the (fast) clock, in ms: a Retry-After shows here, not in real time. */
   sleeps: number[];
   /** HTTP exchanges, one per `$batch` (its items ride along): what a run waits on, one after another. */
@@ -59,12 +62,13 @@ async function runInSandbox(intent: CompiledIntent, c: IntentCase, fields: Recor
   try {
     await addFaults(sandbox, c.faults ?? []);
     const run = { runId: `case-${c.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`, ticketId: "T-1001", intentName: intent.name, contactName: "Ada Requester", contactEmail: "adele.vance@contoso.com", companyName: "Contoso Ltd" };
-    const result = await execute(intent, { fields, run, services: { ...services, graph: recordingSentPasswords(services.graph, sent) } });
+    const redactor = createRedactor();
+    const result = await execute(intent, { fields, run, redactor, services: { ...services, graph: recordingSentPasswords(services.graph, sent) } });
     const log = sandbox.requests();
     const exchanges = log.filter((entry) => entry.batch === undefined);
     const graph = exchanges.filter((entry) => entry.path.startsWith("/v1.0/")).length;
     const roundTrips = { graph, automation: exchanges.length - graph };
-    Object.assign(trace, { result, events: services.captured, requests: sentRequests(log), sentPasswords: [...sent], tenant: sandbox.tenant, roundTrips, sleeps: [...clock.sleeps] });
+    Object.assign(trace, { result, events: services.captured, requests: sentRequests(log), sentPasswords: [...sent], secrets: [...redactor.secrets], tenant: sandbox.tenant, roundTrips, sleeps: [...clock.sleeps] });
     const problems = resultProblems(c, result);
     if (c.expect.requests) problems.push(...requestProblems(c.expect.requests, trace.requests));
     if (c.expect.state) problems.push(...stateProblems(c.expect.state, sandbox.tenant));
@@ -77,7 +81,7 @@ async function runInSandbox(intent: CompiledIntent, c: IntentCase, fields: Recor
 
 export async function runCase(intent: CompiledIntent, c: IntentCase): Promise<{ outcome: CaseOutcome; trace: CaseTrace }> {
   const started = Date.now();
-  const trace: CaseTrace = { events: [], requests: [], sentPasswords: [], sleeps: [], roundTrips: { graph: 0, automation: 0 } };
+  const trace: CaseTrace = { events: [], requests: [], sentPasswords: [], secrets: [], sleeps: [], roundTrips: { graph: 0, automation: 0 } };
   let problems: string[];
   try {
     const mapped = mapFields(intent, c.fields);

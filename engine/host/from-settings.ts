@@ -7,9 +7,10 @@ import { createGraphClient } from "../clients/graph/client";
 import { systemClock } from "../clock";
 import { keyVaultReader, loadSettings, SecretSettings } from "../config";
 import type { DepsProvider } from "../functions/adapt";
-import { execute, loadCatalog, mapFields, type CompiledIntent } from "../index";
-import type { IntentEngine, PipelineDeps } from "../pipeline/types";
+import { loadCatalog } from "../index";
+import type { PipelineDeps } from "../pipeline/types";
 import type { Clock } from "../runtime/types";
+import { catalogEngine } from "./catalog-engine";
 import { composePipeline } from "./compose";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -35,12 +36,7 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   const tokens = createTokenProvider({ ...settings.plain, ...(await secrets.all()) }, settings.graphBaseUrl, { clock });
   const graph = createGraphClient({ baseUrl: settings.graphBaseUrl, tokens, clock });
   const catalog = loadCatalog(options.intentsDir);
-  const engine: IntentEngine<CompiledIntent> = {
-    find: (name) => catalog.find(name),
-    supportedNames: () => catalog.supportedNames(),
-    mapFields,
-    execute,
-  };
+  const engine = catalogEngine(catalog);
   // Intents see plain settings only; the one secret added is the ARM token the runbook step builds
   // its Automation client from. The shared secret and Graph credentials never reach a template.
   const armToken = await secrets.get("ARM_ACCESS_TOKEN");

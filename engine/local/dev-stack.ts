@@ -6,14 +6,13 @@
 import { join } from "node:path";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { loadSettings } from "../config";
-import { httpRoutes } from "../functions/routes";
 import { continuationHandler } from "../functions/handlers";
 import { composeFromSettings } from "../host/from-settings";
 import { MAX_BODY_BYTES } from "../pipeline/body";
 import { CONTINUATION_QUEUE } from "../store/continuation-queue";
 import { openQueue } from "../store/tables";
 import { startAzurite, type RunningAzurite } from "./azurite";
-import { startLocalServer } from "./http-adapter";
+import { appRoutes, startLocalServer } from "./http-adapter";
 import { startQueuePoller } from "./queue-poller";
 import { localNotifications } from "../notifications/local";
 
@@ -93,7 +92,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     const notifications = localNotifications(env, host.deps, log);
     const server = await startLocalServer({
       routes: [
-        ...httpRoutes(deps).map((route) => ({ method: route.method, pattern: `/api/${route.route}`, name: route.name, handler: route.handler })),
+        ...appRoutes(deps),
         notifications.route,
       ],
       port: options.port,

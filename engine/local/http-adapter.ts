@@ -8,7 +8,9 @@ import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } f
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { DepsProvider } from "../functions/adapt";
 import type { HttpHandler } from "../functions/handlers";
+import { httpRoutes } from "../functions/routes";
 
 export interface Route {
   method: string;
@@ -16,6 +18,11 @@ export interface Route {
   pattern: string;
   name: string;
   handler: HttpHandler;
+}
+
+/** The Function App's HTTP routes under the /api prefix, as the Functions host serves them. */
+export function appRoutes(deps: DepsProvider): Route[] {
+  return httpRoutes(deps).map((route) => ({ method: route.method, pattern: `/api/${route.route}`, name: route.name, handler: route.handler }));
 }
 
 export interface LocalServer {

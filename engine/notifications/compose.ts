@@ -2,6 +2,7 @@
  * Composes change notifications over an existing pipeline: the subscription table, the
  * notification queue, the triggered intents and the clientState derived from the shared secret.
  */
+import type { QueueClient } from "@azure/storage-queue";
 import { loadSettings } from "../config";
 import type { PipelineDeps } from "../pipeline/types";
 import type { Catalog } from "../spec/types";
@@ -22,7 +23,12 @@ export function notificationUrlFrom(env: Env): string | undefined {
   return env.WEBSITE_HOSTNAME ? `https://${env.WEBSITE_HOSTNAME}/api/notifications` : undefined;
 }
 
-export async function composeNotifications(env: Env, pipeline: PipelineDeps, catalog: Catalog): Promise<NotificationDeps> {
+export interface ComposedNotifications extends NotificationDeps {
+  /** The notification queue opened here, for a local poller playing the queue trigger (opened once). */
+  queueClient: QueueClient;
+}
+
+export async function composeNotifications(env: Env, pipeline: PipelineDeps, catalog: Catalog): Promise<ComposedNotifications> {
   const { storage } = loadSettings(env);
   const [table, snapshots, queue] = await Promise.all([
     openTable(storage, SUBSCRIPTIONS_TABLE), openTable(storage, MEMBER_SNAPSHOTS_TABLE), openQueue(storage, NOTIFICATION_QUEUE),
@@ -36,5 +42,6 @@ export async function composeNotifications(env: Env, pipeline: PipelineDeps, cat
     clientState: async () => clientStateFor(await pipeline.settings.sharedSecret()),
     notificationUrl: notificationUrlFrom(env),
     maxBodyBytes: NOTIFICATION_MAX_BYTES,
+    queueClient: queue,
   };
 }

@@ -2,15 +2,12 @@
  * Change notifications for `npm start`: the POST /api/notifications route, the queue poller that
  * plays the queue trigger, and the subscription timer (once at start, then every six hours).
  */
-import { loadSettings } from "../config";
 import type { Route } from "../local/http-adapter";
 import { startQueuePoller, type QueuePoller } from "../local/queue-poller";
 import { notificationQueueHandler, notificationsHandler } from "./handlers";
 import type { PipelineDeps } from "../pipeline/types";
 import { loadCatalog } from "../spec/catalog";
-import { openQueue } from "../store/tables";
 import { composeNotifications } from "./compose";
-import { NOTIFICATION_QUEUE } from "./queue";
 import { reconcileSubscriptions } from "./subscriptions/manager";
 import type { NotificationDeps } from "./types";
 
@@ -40,8 +37,7 @@ export function localNotifications(env: Env, pipeline: PipelineDeps, log: (level
       const url = env.NOTIFICATION_URL ?? `${serverUrl}/api/notifications`;
       const deps = await composeNotifications({ ...env, NOTIFICATION_URL: url }, pipeline, loadCatalog());
       resolveDeps(deps);
-      const queue = await openQueue(loadSettings(env).storage, NOTIFICATION_QUEUE);
-      poller = startQueuePoller({ queue, handler: notificationQueueHandler(provider), log });
+      poller = startQueuePoller({ queue: deps.queueClient, handler: notificationQueueHandler(provider), log });
       const report = await reconcile(deps);
       timer = setInterval(() => void reconcile(deps).catch(() => undefined), TIMER_MS);
       timer.unref();

@@ -3,6 +3,7 @@
  * error code, message and suggested fix, and each step's outcome. Every value is HTML-escaped and
  * every secret masked; the intent's fields are not listed at all (they may hold secrets).
  */
+import { createRedactor } from "../runtime/redaction";
 import type { RunContext, RunResult } from "../runtime/types";
 
 export interface FailureMail {
@@ -16,21 +17,14 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
 }
 
-export function maskSecrets(text: string, secretValues: readonly string[]): string {
-  let masked = text;
-  // Longest first, so a secret that contains another is masked whole.
-  for (const secret of [...secretValues].filter((s) => s.length > 0).sort((a, b) => b.length - a.length)) {
-    masked = masked.split(secret).join("***");
-  }
-  return masked;
-}
-
 function row(label: string, value: string): string {
   return `<tr><th align="left" style="padding:4px 12px 4px 0">${label}</th><td style="padding:4px 0">${value}</td></tr>`;
 }
 
 export function buildFailureMail(run: RunContext, result: RunResult, secretValues: readonly string[], at: Date): FailureMail {
-  const clean = (value: string) => escapeHtml(maskSecrets(value, secretValues));
+  const redactor = createRedactor(secretValues);
+  // Mask before escaping: a secret is matched as the caller gave it, not in its escaped form.
+  const clean = (value: string) => escapeHtml(redactor.mask(value));
   const error = result.error ?? result.steps.find((step) => step.error)?.error;
   const steps = result.steps
     .map((step) => `<tr><td>${clean(step.id)}</td><td>${clean(step.status)}</td><td>${clean(step.error?.code ?? "")}</td><td>${clean(step.error?.message ?? "")}</td></tr>`)
@@ -52,6 +46,6 @@ export function buildFailureMail(run: RunContext, result: RunResult, secretValue
     steps ? `<table><tr><th>Step</th><th>Outcome</th><th>Code</th><th>Message</th></tr>${steps}</table>` : "",
     `</div>`,
   ].join("\n");
-  const subject = maskSecrets(`[${result.status.toUpperCase()}] Thread Automation: ${run.intentName} - Ticket #${run.ticketId}`, secretValues);
+  const subject = redactor.mask(`[${result.status.toUpperCase()}] Thread Automation: ${run.intentName} - Ticket #${run.ticketId}`);
   return { subject, html };
 }

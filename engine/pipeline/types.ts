@@ -2,7 +2,8 @@
  * The contracts of the webhook pipeline. The pipeline is plain functions over these interfaces, so
  * the Azure handlers, the local server and the tests all drive the same code.
  */
-import type { Clock, EngineServices, EventSink, RunContext, RunJournal, RunMode, RunResult } from "../runtime/types";
+import type { ExecuteOptions, MappedFields } from "../index";
+import type { Clock, EngineServices, EventSink, RunContext, RunResult } from "../runtime/types";
 import type { ContinuationQueue, RunStore } from "../store/types";
 
 /** What the pipeline needs of a compiled intent (engine/index.ts CompiledIntent fits). */
@@ -10,25 +11,14 @@ export interface EngineIntent {
   name: string;
 }
 
-export type MapFieldsResult =
-  | { ok: true; fields: Record<string, unknown>; identity: string; secretValues: string[] }
-  | { ok: false; errors: Array<{ field: string; label: string; message: string }> };
-
-export interface ExecuteOptions {
-  fields: Record<string, unknown>;
-  run: RunContext;
-  services: EngineServices;
-  mode?: RunMode;
-  journal?: RunJournal;
-  /** Epoch ms; past it the run suspends and answers `running`. */
-  deadline?: number;
-}
-
-/** The engine as the pipeline sees it: the catalogue plus mapFields and execute. */
+/**
+ * The engine as the pipeline sees it: the catalogue plus mapFields and execute, typed with the
+ * engine's own result and option types so a test's fake engine stays in step with the real one.
+ */
 export interface IntentEngine<I extends EngineIntent = EngineIntent> {
   find(name: string): I | undefined;
   supportedNames(): string[];
-  mapFields(intent: I, intentFields: Record<string, unknown>): MapFieldsResult;
+  mapFields(intent: I, intentFields: Record<string, unknown>): MappedFields;
   execute(intent: I, options: ExecuteOptions): Promise<RunResult>;
 }
 

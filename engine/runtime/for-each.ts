@@ -6,7 +6,7 @@ import { ensureIntentError, IntentError } from "../errors";
 import type { CompiledStep } from "../spec/types";
 import type { KindAnswer, StepRunContext } from "../steps/types";
 import { renderInput } from "./step-input";
-import { kindContext, reportedError, settle, type StepAttempt, type StepEnv } from "./step-runner";
+import { kindContext, registerSecretOutputs, reportedError, settle, type StepAttempt, type StepEnv } from "./step-runner";
 import { withStepTimeout } from "./step-timeout";
 
 export type ItemAttempt = Omit<StepAttempt, "suspend">;
@@ -38,6 +38,7 @@ export async function runForEach(step: CompiledStep, scope: object, env: StepEnv
     const status = failed ? "failed" : items.some((item) => item.status === "changed") ? "changed" : "ok";
     const response = answers.map((answer) => answer.response);
     const outputs = failed ? undefined : Object.fromEntries(step.outputs.map(([name, t]) => [name, t.render({ ...scope, response })]));
+    if (outputs) registerSecretOutputs(step, outputs, env);
     return {
       status,
       attempts: Math.max(0, ...items.map((item) => item.attempts)),

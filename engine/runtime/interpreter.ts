@@ -24,6 +24,8 @@ export interface ExecuteOptions {
   deadline?: number;
   /** `intents plan` without a tenant: nothing is sent, reads are planned with placeholder outputs. */
   offline?: boolean;
+  /** The run's redactor when the caller must learn which secrets the run knew (the cases' secret scan); else a new one. */
+  redactor?: Redactor;
 }
 
 function outputNames(step: CompiledStep): string[] {
@@ -60,7 +62,8 @@ async function attemptStep(step: CompiledStep, scope: RunScope, env: StepEnv): P
 export async function execute(intent: CompiledIntent, options: ExecuteOptions): Promise<RunResult> {
   const { services, mode = "live" } = options;
   const secretFields = intent.fields.filter((f) => f.secret).map((f) => options.fields[f.variable]);
-  const redactor = createRedactor(secretFields.filter((v): v is string => typeof v === "string"));
+  const redactor = options.redactor ?? createRedactor();
+  for (const value of secretFields) redactor.add(value);
   const scope = createScope(intent, options.fields, options.run, services.settings);
   const steps: StepResult[] = [];
   const missing = intent.settings.filter((name) => !services.settings[name]);

@@ -70,14 +70,20 @@ async function callKind(step: CompiledStep, input: unknown, env: StepEnv): Promi
   }
 }
 
+/** Declared secret outputs exist only once rendered; they are known to the redactor before any result is recorded. */
+export function registerSecretOutputs(step: CompiledStep, outputs: Record<string, unknown>, env: StepEnv): void {
+  for (const [name, value] of Object.entries(outputs)) if (step.secretOutputs.has(name)) env.secrets.add(value);
+}
+
 /** Decides and renders outputs for an answer the kind gave. */
 export function settle(step: CompiledStep, answer: KindAnswer, readOnly: boolean, scope: object, env: StepEnv): StepAttempt {
-  for (const [name, value] of Object.entries(answer.outputs ?? {})) if (step.secretOutputs.has(name)) env.secrets.add(value);
+  registerSecretOutputs(step, answer.outputs ?? {}, env);
   const answered = { ...scope, response: answer.response };
   const decision = decide(step.outcomes, step.kind.classify(answer.response), readOnly, answered);
   if (decision.status === "failed") return { status: "failed", attempts: answer.attempts, ...(decision.error ? { error: decision.error } : {}) };
   const outputs: Record<string, unknown> = { ...answer.outputs };
   for (const [name, template] of step.outputs) outputs[name] = template.render(answered);
+  registerSecretOutputs(step, outputs, env);
   return { status: decision.status, attempts: answer.attempts, outputs };
 }
 

@@ -5,22 +5,22 @@ import { analyzeTemplate } from "../template/analyze";
 import { compileTemplate, type Template } from "../template/compile";
 import { compileTree, deepFreeze } from "../template/tree";
 import type { CompiledIntent, CompiledPlan, CompiledStep, FieldSpec, IntentSpec, StepSpec } from "./types";
+import { declaredOutputs, secretOutputNames } from "./step-outputs";
 import { compileTrigger } from "./trigger";
 import { compileSchema } from "./validate";
 
-function entries(map: Record<string, string> | undefined): ReadonlyArray<readonly [string, Template]> {
-  return Object.freeze(Object.entries(map ?? {}).map(([name, text]) => Object.freeze([name, compileTemplate(text)] as const)));
+function entries(pairs: ReadonlyArray<readonly [string, string]>): ReadonlyArray<readonly [string, Template]> {
+  return Object.freeze(pairs.map(([name, text]) => Object.freeze([name, compileTemplate(text)] as const)));
 }
 
-/** True when any template under `value` reads a secret field or a kind's secret output. */
+/** True when any template under `value` reads a secret field or a secret step output. */
 function readsSecret(spec: IntentSpec, value: unknown): boolean {
   if (typeof value === "string") {
     if (!value.includes("{{")) return false;
     return analyzeTemplate(value).references.some(([root, name, third, output]) => {
       if (root === "fields") return spec.fields[name ?? ""]?.secret === true;
       if (root !== "steps" || third !== "output") return false;
-      const kind = findStepKind(spec.steps.find((s) => s.id === name)?.kind ?? "");
-      return kind?.outputs?.[output ?? ""]?.secret === true;
+      return secretOutputNames(spec.steps.find((s) => s.id === name)).has(output ?? "");
     });
   }
   if (value !== null && typeof value === "object") return Object.values(value).some((child) => readsSecret(spec, child));
@@ -30,7 +30,7 @@ function readsSecret(spec: IntentSpec, value: unknown): boolean {
 function compileStep(spec: IntentSpec, step: StepSpec): CompiledStep {
   const kind = findStepKind(step.kind);
   if (!kind) throw new IntentError("SPEC_UNKNOWN_STEP_KIND", `Unknown step kind ${step.kind}.`);
-  const secretOutputs = new Set(Object.entries(kind.outputs ?? {}).filter(([, o]) => o.secret).map(([name]) => name));
+  const secretOutputs = secretOutputNames(step);
   return Object.freeze({
     id: step.id,
     kind,
@@ -38,7 +38,7 @@ function compileStep(spec: IntentSpec, step: StepSpec): CompiledStep {
     ...(step.forEach ? { forEach: compileTemplate(step.forEach) } : {}),
     as: step.as ?? "item",
     with: compileTree(step.with ?? {}),
-    outputs: entries(step.outputs),
+    outputs: entries(declaredOutputs(step).map((o) => [o.name, o.template] as const)),
     secretOutputs,
     outcomes: Object.freeze(
       (step.outcomes ?? []).map((o) =>
@@ -74,7 +74,7 @@ export function compileIntent(spec: IntentSpec, file: string): CompiledIntent {
       partial: messages.partial === undefined ? undefined : compileTemplate(messages.partial),
       running: messages.running === undefined ? undefined : compileTemplate(messages.running),
     }),
-    outputs: entries(spec.result.outputs),
+    outputs: entries(Object.entries(spec.result.outputs ?? {})),
     ...(spec.result.credential ? { credential: compileTemplate(spec.result.credential) } : {}),
     constants: deepFreeze(structuredClone(spec.constants ?? {})),
     ...(spec.validation ? { validate: compileSchema(spec.validation) } : {}),

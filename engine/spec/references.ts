@@ -3,7 +3,7 @@
  * The analyzer builds one Scope per place (a step's input, its outputs, a result message, …).
  */
 import type { IntentSpec } from "./types";
-import { findStepKind } from "../steps/registry";
+import { outputNames, secretOutputNames } from "./step-outputs";
 
 export const RUN_KEYS: ReadonlySet<string> = new Set(["runId", "ticketId", "intentName", "contactName", "contactEmail", "companyName"]);
 
@@ -25,11 +25,7 @@ export type ReferenceVerdict =
 
 function stepOutputs(spec: IntentSpec, stepId: string): { declared: Set<string>; secret: Set<string> } {
   const step = spec.steps.find((s) => s.id === stepId);
-  const kindOutputs = Object.entries(findStepKind(step?.kind ?? "")?.outputs ?? {});
-  return {
-    declared: new Set([...Object.keys(step?.outputs ?? {}), ...kindOutputs.map(([name]) => name)]),
-    secret: new Set(kindOutputs.filter(([, o]) => o.secret).map(([name]) => name)),
-  };
+  return { declared: outputNames(step), secret: secretOutputNames(step) };
 }
 
 export function checkReference(spec: IntentSpec, scope: Scope, parts: string[]): ReferenceVerdict {

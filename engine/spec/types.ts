@@ -26,6 +26,9 @@ export interface OutcomeSpec {
   error?: { code: string; message: string; fix?: string };
 }
 
+/** A step output as written: a template, or `{ value, secret }` to mark its value secret. */
+export type StepOutputSpec = string | { value: string; secret?: boolean };
+
 export interface StepSpec {
   id: string;
   kind: string;
@@ -34,7 +37,7 @@ export interface StepSpec {
   forEach?: string;
   as?: string;
   with?: Record<string, unknown>;
-  outputs?: Record<string, string>;
+  outputs?: Record<string, StepOutputSpec>;
   outcomes?: OutcomeSpec[];
   idempotent?: boolean;
   retry?: Partial<RetryPolicy>;
@@ -101,7 +104,7 @@ export interface CompiledStep {
   as: string;
   with: TemplateTree;
   outputs: ReadonlyArray<readonly [string, Template]>;
-  /** Output names whose value is a secret (the kind's secret outputs). */
+  /** Output names whose value is a secret (the kind's secret outputs and those declared secret). */
   secretOutputs: ReadonlySet<string>;
   outcomes: readonly CompiledOutcome[];
   idempotent: boolean;

@@ -1,23 +1,15 @@
 /** Converting between run records and their Table entities (one row per run: PK runId, RK "run"). */
-import type { RunResult, RunStatus } from "../runtime/types";
+import type { RunResult } from "../runtime/types";
 import type { RecordedResult, RunRecord } from "./types";
 
 export const RUN_ROW = "run";
 
-export interface RunEntity {
+/** The record's own columns as they are, plus the table keys, the lease owner and the result as JSON. */
+export interface RunEntity extends Omit<RunRecord, "runId" | "result"> {
   partitionKey: string;
   rowKey: string;
   etag?: string;
-  ticketId: string;
-  intentName: string;
-  status: RunStatus;
-  attempts: number;
-  createdAt: string;
-  updatedAt: string;
-  finishedAt?: string;
-  leaseUntil: number;
   owner: string;
-  suspended: boolean;
   /** JSON of RecordedResult; "" while nothing is recorded. */
   result: string;
 }

@@ -3,9 +3,8 @@
  * shipped intents → the Graph client → the sandbox tenant, with the run store on Azurite.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpRoutes } from "../../engine/functions/routes";
 import { composeFromSettings, type ComposedHost } from "../../engine/host/from-settings";
-import { startLocalServer, type LocalServer } from "../../engine/local/http-adapter";
+import { appRoutes, startLocalServer, type LocalServer } from "../../engine/local/http-adapter";
 import { MAX_BODY_BYTES } from "../../engine/pipeline/body";
 import { startSandbox, type Sandbox } from "../../sandbox/index";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
@@ -34,7 +33,7 @@ beforeAll(async () => {
   }, { clock: createManualClock(Date.now()) });
   const deps = async () => host.deps;
   server = await startLocalServer({
-    routes: httpRoutes(deps).map((r) => ({ method: r.method, pattern: `/api/${r.route}`, name: r.name, handler: r.handler })),
+    routes: appRoutes(deps),
     maxBodyBytes: MAX_BODY_BYTES,
     log: (_level, line) => logs.push(line),
   });

@@ -50,6 +50,19 @@ describe("buildFailureMail", () => {
     expect(mail.html).toContain("GRAPH_ERROR");
     expect(mail.subject).toBe("[FAILED] Thread Automation: Password Reset - Ticket #77");
   });
+
+  it("masks a secret that contains another whole, in body and subject", () => {
+    const inner = "hunter2";
+    const outer = "xx-hunter2-yy";
+    const mail = buildFailureMail({ ...RUN, intentName: `Reset ${outer}` }, {
+      status: "failed", message: "failed", steps: [],
+      error: { code: "GRAPH_ERROR", message: `old ${outer}, new ${inner}` },
+    }, [inner, outer], new Date("2026-11-23T06:00:00Z"));
+    expect(mail.html).toContain("old ***, new ***");
+    expect(mail.html).not.toContain("xx-");
+    expect(mail.html).not.toContain("-yy");
+    expect(mail.subject).toBe("[FAILED] Thread Automation: Reset *** - Ticket #77");
+  });
 });
 
 describe("failure notification over Graph", () => {

@@ -8,44 +8,20 @@ import { join } from "node:path";
 import { QueueClient } from "@azure/storage-queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { continuationHandler } from "../../engine/functions/handlers";
-import { httpRoutes } from "../../engine/functions/routes";
 import { composeFromSettings, type ComposedHost } from "../../engine/host/from-settings";
-import { startLocalServer, type LocalServer } from "../../engine/local/http-adapter";
+import { appRoutes, startLocalServer, type LocalServer } from "../../engine/local/http-adapter";
 import { startQueuePoller, type QueuePoller } from "../../engine/local/queue-poller";
 import { MAX_BODY_BYTES } from "../../engine/pipeline/body";
 import { CONTINUATION_QUEUE } from "../../engine/store/continuation-queue";
 import { startSandbox, type Sandbox } from "../../sandbox/index";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
+import { convertToSharedYaml } from "../support/convert-to-shared";
 import { createManualClock } from "../support/manual-clock";
 import { webhook } from "./support/harness";
 
 const SECRET = "long-run-secret";
-const CONVERT = `apiVersion: intents/v1
-kind: Intent
-name: Convert To Shared
-description: Converts a leaver's mailbox to a shared mailbox.
-risk: reversible
-permissions:
-  graph: []
-  exchangeRoles: [Exchange Administrator]
-fields:
-  userEmail:
-    label: User Email
-    type: string
-    required: true
-steps:
-  - id: convert
-    kind: automation:runbook
-    with:
-      runbook: Convert-ToSharedMailbox
-      parameters:
-        UserPrincipalName: "{{fields.userEmail}}"
-    timeoutMs: 600000
-result:
-  messages:
-    succeeded: "The mailbox of {{fields.userEmail}} is now shared."
-    failed: "The mailbox could not be converted: {{error.message}}"
-`;
+/** Ten minutes: far past the HTTP budget, so the run must go through the queue. */
+const CONVERT = convertToSharedYaml({ timeoutMs: 600_000 });
 
 const clock = createManualClock(Date.now());
 let azurite: RunningAzurite;
@@ -68,7 +44,7 @@ beforeAll(async () => {
   }, { clock, intentsDir });
   const deps = async () => host.deps;
   server = await startLocalServer({
-    routes: httpRoutes(deps).map((r) => ({ method: r.method, pattern: `/api/${r.route}`, name: r.name, handler: r.handler })),
+    routes: appRoutes(deps),
     maxBodyBytes: MAX_BODY_BYTES,
   });
   poller = startQueuePoller({ queue: new QueueClient(azurite.connectionString, CONTINUATION_QUEUE), handler: continuationHandler(deps) }, false);

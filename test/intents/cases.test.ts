@@ -1,6 +1,7 @@
 /**
  * Every intent's own cases (intents/cases/*.cases.yaml) against the sandbox, one vitest test per
- * case, then one scan of everything the runs left behind for the passwords they actually sent.
+ * case, then one scan of everything the runs left behind for the passwords they actually sent and
+ * every secret they knew (secret fields and secret step outputs).
  */
 import { describe, expect, it } from "vitest";
 import { runCase, selectCaseFiles, type CaseTrace } from "../../engine/cases";
@@ -9,11 +10,14 @@ import { loadCatalog } from "../../engine/index";
 const catalog = loadCatalog();
 const selected = selectCaseFiles(catalog);
 const traces: CaseTrace[] = [];
+/** Secret values each case gave in its fields, to tell them from the secrets the run produced. */
+const givenSecrets = new Map<CaseTrace, string[]>();
 
 describe.each(selected.map((s) => [s.intent.name, s] as const))("%s", (_name, { intent, cases }) => {
   it.each(cases.cases.map((c) => [c.name, c] as const))("%s", async (_caseName, c) => {
     const { outcome, trace } = await runCase(intent, c);
     traces.push(trace);
+    givenSecrets.set(trace, Object.values(c.fields).map(String));
     expect(outcome.problems).toEqual([]);
     // A throttled case must have waited out Graph's Retry-After (on the injected clock) before resending.
     for (const fault of c.faults ?? []) {
@@ -25,6 +29,21 @@ describe.each(selected.map((s) => [s.intent.name, s] as const))("%s", (_name, { 
 describe("secrets across every case", () => {
   it("every intent has cases", () => {
     expect(selected.map((s) => s.intent.name).sort()).toEqual(catalog.supportedNames());
+  });
+
+  it("no secret the run produced (a pass Graph returned included) appears in any event, run record or request log entry; each one of a successful run was delivered", () => {
+    const produced = (trace: CaseTrace) => trace.secrets.filter((secret) => !(givenSecrets.get(trace) ?? []).includes(secret));
+    // Secrets that came back from Graph rather than being sent to it (a Temporary Access Pass) are covered.
+    expect(traces.some((t) => produced(t).some((secret) => !t.sentPasswords.includes(secret)))).toBe(true);
+    for (const trace of traces) {
+      const logged = trace.requests.map((r) => (r.path.endsWith("/sendMail") ? { ...r, body: "<delivery mail>" } : r));
+      const record = JSON.stringify({ result: { ...trace.result, outputs: { ...trace.result?.outputs, credential: undefined } }, events: trace.events, logged });
+      for (const secret of trace.secrets) expect(record).not.toContain(secret);
+      for (const secret of trace.result?.status === "succeeded" ? produced(trace) : []) {
+        const delivered = JSON.stringify(trace.tenant?.sentMail ?? []).includes(secret) || trace.result?.outputs?.credential === secret;
+        expect(delivered).toBe(true);
+      }
+    }
   });
 
   it("no generated or given password appears in any event, run record or request log entry; each generated one of a successful run was delivered", () => {

@@ -23,6 +23,7 @@ describe("intent catalogue", () => {
       "Set Mail Forwarding",
       "Set Out of Office",
       "Shared Mailbox Permission",
+      "Temporary Access Pass",
       "Update Manager",
       "User Offboarding",
     ]);
@@ -36,6 +37,8 @@ describe("intent catalogue", () => {
       ["email forwarding", "Set Mail Forwarding"],
       ["Change Manager", "Update Manager"],
       ["Revoke Sign-in Sessions", "Revoke Sessions"],
+      ["tap", "Temporary Access Pass"],
+      ["Create  Temporary Access Pass", "Temporary Access Pass"],
     ];
     for (const [alias, name] of aliases) expect(catalog.find(alias)?.name).toBe(name);
   });

@@ -1,11 +1,12 @@
 /** Subscription upkeep with an injected clock: create, renew before expiry, recreate, lifecycle events, replace, remove. */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run as runSubscriptionsCommand } from "../../engine/cli/commands/subscriptions";
 import { clientStateFor } from "../../engine/notifications/client-state";
 import { maxLifetimeMs } from "../../engine/notifications/subscriptions/lifetime";
 import { reconcileSubscriptions } from "../../engine/notifications/subscriptions/manager";
 import type { SubscriptionRecord } from "../../engine/notifications/types";
 import { graph } from "../sandbox/helpers";
+import { captured } from "../support/capture-output";
 import { startNotifyStack, type NotifyStack } from "./support/stack";
 
 const MINUTE = 60_000;
@@ -87,19 +88,14 @@ describe("subscription manager", () => {
 
   it("lists the subscriptions with `intents subscriptions`", async () => {
     const saved = await record();
-    const written: string[] = [];
-    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => { written.push(String(chunk)); return true; });
-    try {
-      expect(await runSubscriptionsCommand(["--storage", stack.connectionString, "--json"])).toBe(0);
-      expect(JSON.parse(written.join(""))).toEqual([saved]);
-      written.length = 0;
-      expect(await runSubscriptionsCommand(["--storage", stack.connectionString])).toBe(0);
-    } finally {
-      spy.mockRestore();
-    }
-    expect(written.join("")).toContain(`users  created,updated  ${saved.subscriptionId}`);
-    expect(written.join("")).toMatch(/\(\d+d \d+h left\)/);
-    expect(written.join("")).toContain("last lifecycle event subscriptionRemoved");
+    const listed = await captured(() => runSubscriptionsCommand(["--storage", stack.connectionString, "--json"]));
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.out)).toEqual([saved]);
+    const { code, out } = await captured(() => runSubscriptionsCommand(["--storage", stack.connectionString]));
+    expect(code).toBe(0);
+    expect(out).toContain(`users  created,updated  ${saved.subscriptionId}`);
+    expect(out).toMatch(/\(\d+d \d+h left\)/);
+    expect(out).toContain("last lifecycle event subscriptionRemoved");
   });
 
   it("ignores a lifecycle notification with a wrong clientState", async () => {

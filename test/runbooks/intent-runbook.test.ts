@@ -1,43 +1,20 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as lintCommand from "../../engine/cli/commands/lint";
 import { createAutomationClient, readAutomationSettings } from "../../engine/clients/arm";
 import { execute } from "../../engine/runtime/interpreter";
 import type { RunJournal, StepCheckpoint } from "../../engine/runtime/types";
 import { loadIntentText } from "../../engine/spec/load";
 import { runContext, testServices } from "../runtime/services";
+import { captured } from "../support/capture-output";
+import { convertToSharedYaml } from "../support/convert-to-shared";
 import { startArmServer, type ArmServer } from "./support/arm-server";
 import { ARM_SETTINGS } from "./support/drive-step";
 import { runbookTenant } from "./support/tenant";
 
-const intentYaml = (parameterName = "UserPrincipalName") => `apiVersion: intents/v1
-kind: Intent
-name: Convert To Shared
-description: Converts a leaver's mailbox to a shared mailbox.
-risk: reversible
-permissions:
-  graph: []
-  exchangeRoles: [Exchange Administrator]
-fields:
-  userEmail:
-    label: User Email
-    type: string
-    required: true
-steps:
-  - id: convert
-    kind: automation:runbook
-    with:
-      runbook: Convert-ToSharedMailbox
-      parameters:
-        ${parameterName}: "{{fields.userEmail}}"
-    timeoutMs: 60000
-result:
-  messages:
-    succeeded: "The mailbox of {{fields.userEmail}} is now shared."
-    failed: "The mailbox could not be converted: {{error.message}}"
-`;
+const intentYaml = (parameterName?: string) => convertToSharedYaml({ timeoutMs: 60_000, parameterName });
 
 function memoryJournal(): RunJournal & { saved: Record<string, StepCheckpoint> } {
   const saved: Record<string, StepCheckpoint> = {};
@@ -59,16 +36,9 @@ describe("automation:runbook through the linter and the interpreter", () => {
   it("npx intents lint prints the misspelt parameter as file:line:col and exits 1", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "runbook-lint-")), "convert.yaml");
     writeFileSync(file, intentYaml("UserPrincipleName"));
-    let printed = "";
-    const capture = (chunk: unknown) => ((printed += String(chunk)), true);
-    vi.spyOn(process.stdout, "write").mockImplementation(capture);
-    vi.spyOn(process.stderr, "write").mockImplementation(capture);
-    try {
-      expect(await lintCommand.run([file])).toBe(1);
-    } finally {
-      vi.restoreAllMocks();
-    }
-    expect(printed).toMatch(/convert\.yaml:20:\d+ SPEC_RUNBOOK_PARAMETER Runbook 'Convert-ToSharedMailbox' has no parameter 'UserPrincipleName'/);
+    const { code, out, err } = await captured(() => lintCommand.run([file]));
+    expect(code).toBe(1);
+    expect(out + err).toMatch(/convert\.yaml:20:\d+ SPEC_RUNBOOK_PARAMETER Runbook 'Convert-ToSharedMailbox' has no parameter 'UserPrincipleName'/);
   });
 
   describe("against the sandbox ARM API", () => {

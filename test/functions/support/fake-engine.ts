@@ -3,7 +3,8 @@
  * the core lands: intents are a list of Graph writes, checkpointed in the journal, suspending
  * (status "running") when the deadline passes between steps.
  */
-import type { EngineIntent, IntentEngine, MapFieldsResult } from "../../../engine/pipeline/types";
+import type { FieldError, MappedFields } from "../../../engine/index";
+import type { EngineIntent, IntentEngine } from "../../../engine/pipeline/types";
 import type { RunResult, StepResult } from "../../../engine/runtime/types";
 
 export interface FakeIntent extends EngineIntent {
@@ -27,9 +28,9 @@ export function fakeEngine(intents: FakeIntent[]): FakeEngine {
     executions: 0,
     find: (name) => intents.find((intent) => [intent.name, ...intent.aliases].some((n) => squash(n) === squash(name))),
     supportedNames: () => intents.map((intent) => intent.name),
-    mapFields(intent, given): MapFieldsResult {
+    mapFields(intent, given): MappedFields {
       const fields: Record<string, unknown> = {};
-      const errors: Array<{ field: string; label: string; message: string }> = [];
+      const errors: FieldError[] = [];
       const secretValues: string[] = [];
       for (const spec of intent.fields) {
         const key = Object.keys(given).find((label) => squash(label) === squash(spec.label));

@@ -5,9 +5,8 @@
 import { QueueClient } from "@azure/storage-queue";
 import { loadSettings } from "../../../engine/config";
 import { continuationHandler } from "../../../engine/functions/handlers";
-import { httpRoutes } from "../../../engine/functions/routes";
 import { composePipeline } from "../../../engine/host/compose";
-import { startLocalServer, type LocalServer } from "../../../engine/local/http-adapter";
+import { appRoutes, startLocalServer, type LocalServer } from "../../../engine/local/http-adapter";
 import { startQueuePoller, type QueuePoller } from "../../../engine/local/queue-poller";
 import { MAX_BODY_BYTES } from "../../../engine/pipeline/body";
 import type { PipelineDeps } from "../../../engine/pipeline/types";
@@ -54,7 +53,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const log = (_level: string, line: string) => { logs.push(line); };
   const provider = async () => deps;
   const server: LocalServer = await startLocalServer({
-    routes: httpRoutes(provider).map((r) => ({ method: r.method, pattern: `/api/${r.route}`, name: r.name, handler: r.handler })),
+    routes: appRoutes(provider),
     maxBodyBytes: MAX_BODY_BYTES,
     log,
   });

@@ -3,13 +3,11 @@
  * adapter serving POST /api/notifications, the real engine and shipped intents, Azurite for runs,
  * subscriptions and the notification queue, and one manual clock for the app and the sandbox.
  */
-import { QueueClient } from "@azure/storage-queue";
 import { notificationQueueHandler, notificationsHandler } from "../../../engine/notifications/handlers";
 import { composeFromSettings, type ComposedHost } from "../../../engine/host/from-settings";
 import { startLocalServer, type LocalServer } from "../../../engine/local/http-adapter";
 import { startQueuePoller, type QueuePoller } from "../../../engine/local/queue-poller";
 import { composeNotifications } from "../../../engine/notifications/compose";
-import { NOTIFICATION_QUEUE } from "../../../engine/notifications/queue";
 import type { NotificationDeps } from "../../../engine/notifications/types";
 import { MAX_BODY_BYTES } from "../../../engine/pipeline/body";
 import { loadCatalog } from "../../../engine/spec/catalog";
@@ -52,11 +50,11 @@ export async function startNotifyStack(intentsDir?: string): Promise<NotifyStack
     maxBodyBytes: MAX_BODY_BYTES,
     log,
   });
-  deps = await composeNotifications({ ...env, NOTIFICATION_URL: `${server.url}/api/notifications` }, host.deps, loadCatalog(intentsDir));
-  const queue = new QueueClient(azurite.connectionString, NOTIFICATION_QUEUE);
-  const poller = startQueuePoller({ queue, handler: notificationQueueHandler(provider), log, retryAfterSeconds: 0 }, false);
+  const composed = await composeNotifications({ ...env, NOTIFICATION_URL: `${server.url}/api/notifications` }, host.deps, loadCatalog(intentsDir));
+  deps = composed;
+  const poller = startQueuePoller({ queue: composed.queueClient, handler: notificationQueueHandler(provider), log, retryAfterSeconds: 0 }, false);
   return {
-    sandbox, server, deps, clock, poller, connectionString: azurite.connectionString,
+    sandbox, server, deps: composed, clock, poller, connectionString: azurite.connectionString,
     events: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
     async drain() {
       await fetch(`${sandbox.url}/_sandbox/subscriptions?settle=true`);
