@@ -5,6 +5,7 @@
 import { ensureIntentError, IntentError } from "../errors";
 import type { CompiledStep } from "../spec/types";
 import type { KindAnswer, StepRunContext } from "../steps/types";
+import { scopeWith } from "./scope";
 import { renderInput } from "./step-input";
 import { kindContext, registerSecretOutputs, reportedError, settle, type StepAttempt, type StepEnv } from "./step-runner";
 import { withStepTimeout } from "./step-timeout";
@@ -23,7 +24,7 @@ export async function runForEach(step: CompiledStep, scope: object, env: StepEnv
   try {
     const list = step.forEach?.render(scope);
     if (!Array.isArray(list)) throw new IntentError("STEP_INPUT_INVALID", `Step "${step.id}" forEach did not produce a list.`);
-    const scopes = list.map((item: unknown) => ({ ...scope, [step.as]: item }));
+    const scopes = list.map((item: unknown) => scopeWith(scope, step.as, item));
     const inputs = scopes.map((itemScope) => renderInput(step, itemScope));
     const readOnly = inputs.every((input) => step.kind.isReadOnly(input));
     if ((env.mode === "dry-run" && !readOnly) || env.offline) {
@@ -37,7 +38,7 @@ export async function runForEach(step: CompiledStep, scope: object, env: StepEnv
     const failed = items.find((item) => item.status === "failed");
     const status = failed ? "failed" : items.some((item) => item.status === "changed") ? "changed" : "ok";
     const response = answers.map((answer) => answer.response);
-    const outputs = failed ? undefined : Object.fromEntries(step.outputs.map(([name, t]) => [name, t.render({ ...scope, response })]));
+    const outputs = failed ? undefined : Object.fromEntries(step.outputs.map(([name, t]) => [name, t.render(scopeWith(scope, "response", response))]));
     if (outputs) registerSecretOutputs(step, outputs, env);
     return {
       status,

@@ -1,6 +1,7 @@
 /** The run's status, its one-sentence message and the outputs the intent declares for the caller. */
 import type { CompiledIntent } from "../spec/types";
 import type { Redactor } from "./redaction";
+import { scopeWith } from "./scope";
 import type { ReportedError, RunMode, RunResult, RunStatus, StepResult } from "./types";
 
 const FALLBACK: Record<RunStatus, string> = {
@@ -39,7 +40,7 @@ export function finishRun(
   const error: ReportedError | undefined = steps.find((s) => s.status === "failed")?.error;
   const messages = intent.plan.messages;
   const template = status === "partial" ? (messages.partial ?? messages.failed) : messages[status];
-  const withError = { ...scope, error: error ?? null };
+  const withError = scopeWith(scope, "error", error ?? null);
   let message = render(template, withError) ?? FALLBACK[status];
   if (mode === "dry-run") message = `Dry run, nothing was changed: ${steps.filter((s) => s.planned !== undefined).length} step(s) planned.`;
   const result: RunResult = { status, message: redactor.mask(message), steps };

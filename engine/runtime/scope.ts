@@ -25,6 +25,16 @@ export function createScope(intent: CompiledIntent, fields: Record<string, unkno
   };
 }
 
+/**
+ * The scope with one more name (`response`, `error`, a for-each item) for one template. Not `{ ...scope, name }`:
+ * V8 copies a spread fast but adds a key the source lacks on a slow path, ~1 µs on every step.
+ */
+export function scopeWith(scope: object, name: string, value: unknown): object {
+  const extended = Object.assign({}, scope) as Record<string, unknown>;
+  extended[name] = value;
+  return extended;
+}
+
 /** A step that did not run (or failed) still exposes every declared output, as null. */
 export function nullOutputs(names: readonly string[]): Record<string, unknown> {
   return Object.fromEntries(names.map((name) => [name, null]));

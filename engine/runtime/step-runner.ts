@@ -9,6 +9,7 @@ import type { KindAnswer, StepRunContext } from "../steps/types";
 import { placeholder } from "../template/placeholder";
 import { decide, type Decision } from "./outcomes";
 import type { Redactor } from "./redaction";
+import { scopeWith } from "./scope";
 import { renderInput } from "./step-input";
 import { withStepTimeout } from "./step-timeout";
 import type { EngineServices, ReportedError, RunMode } from "./types";
@@ -78,7 +79,7 @@ export function registerSecretOutputs(step: CompiledStep, outputs: Record<string
 /** Decides and renders outputs for an answer the kind gave. */
 export function settle(step: CompiledStep, answer: KindAnswer, readOnly: boolean, scope: object, env: StepEnv): StepAttempt {
   registerSecretOutputs(step, answer.outputs ?? {}, env);
-  const answered = { ...scope, response: answer.response };
+  const answered = scopeWith(scope, "response", answer.response);
   const decision = decide(step.outcomes, step.kind.classify(answer.response), readOnly, answered);
   if (decision.status === "failed") return { status: "failed", attempts: answer.attempts, ...(decision.error ? { error: decision.error } : {}) };
   const outputs: Record<string, unknown> = { ...answer.outputs };

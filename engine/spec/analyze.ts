@@ -22,7 +22,12 @@ interface Place {
   odataOnly?: boolean;
 }
 
-export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[] {
+export interface AnalyzeOptions {
+  /** False for the runtime loader: kinds skip checks against reference data such as Graph's metadata. */
+  referenceChecks?: boolean;
+}
+
+export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: AnalyzeOptions = {}): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const report = (code: ErrorCode, message: string, path: DocPath, anchor: DiagnosticAnchor = {}): void => {
     const { line, col } = anchor.offset === undefined ? source.locate(path, anchor.key) : source.locateAt(path, anchor.offset);
@@ -104,7 +109,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec): Diagnostic[
       if (outcome.error) checkTemplate(outcome.error.message, [...at, "outcomes", i, "error", "message"], answeredItem);
     });
     if (kind) checkInputShape(kind, step.with ?? {}, at, source, report);
-    if (kind?.lint) kind.lint(staticStep(source, step.id, step.kind, step.with, at), (code, message, path, anchor) => report(code, message, [...at, "with", ...path], anchor));
+    if (kind?.lint) kind.lint(staticStep(source, step.id, step.kind, step.with, at, options), (code, message, path, anchor) => report(code, message, [...at, "with", ...path], anchor));
     earlier.add(step.id);
   });
 
@@ -174,13 +179,14 @@ function checkInputShape(kind: StepKind, input: unknown, at: DocPath, source: So
   }
 }
 
-function staticStep(source: SourceFile, id: string, kind: string, input: unknown, at: DocPath): StaticStep {
+function staticStep(source: SourceFile, id: string, kind: string, input: unknown, at: DocPath, options: AnalyzeOptions): StaticStep {
   return {
     id,
     kind,
     with: input,
     locate: (path) => source.locate([...at, "with", ...path]),
     isLiteral: (path) => source.isLiteral([...at, "with", ...path]),
+    ...(options.referenceChecks === false ? { referenceChecks: false } : {}),
   };
 }
 

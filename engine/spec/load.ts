@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Diagnostic } from "../steps/types";
-import { analyzeIntent } from "./analyze";
+import { analyzeIntent, type AnalyzeOptions } from "./analyze";
 import { compileIntent } from "./compile";
 import { normaliseName } from "./names";
 import { parseSource } from "./source";
@@ -16,14 +16,14 @@ export interface LoadedIntent {
   nameAt?: { line: number; col: number };
 }
 
-export function loadIntentText(file: string, text: string): LoadedIntent {
+export function loadIntentText(file: string, text: string, options: AnalyzeOptions = {}): LoadedIntent {
   const { source, diagnostics } = parseSource(file, text);
   if (!source) return { diagnostics };
   const schemaDiagnostics = validateAgainstSchema(source);
   // Semantic checks need the shape the schema guarantees, so they wait for a schema-valid file.
   if (schemaDiagnostics.length > 0) return { diagnostics: schemaDiagnostics };
   const spec = source.value as IntentSpec;
-  const semantic = analyzeIntent(source, spec);
+  const semantic = analyzeIntent(source, spec, options);
   if (semantic.length > 0) return { diagnostics: semantic };
   return { intent: compileIntent(spec, file), diagnostics: [], nameAt: source.locate(["name"]) };
 }
@@ -43,13 +43,13 @@ export function intentFiles(paths: string[]): string[] {
 }
 
 /** Loads every file; a name or alias claimed twice is reported at the second claim. */
-export function loadIntentFiles(files: string[]): { intents: CompiledIntent[]; diagnostics: Diagnostic[] } {
+export function loadIntentFiles(files: string[], options: AnalyzeOptions = {}): { intents: CompiledIntent[]; diagnostics: Diagnostic[] } {
   const intents: CompiledIntent[] = [];
   const diagnostics: Diagnostic[] = [];
   const claimed = new Map<string, string>();
   for (const file of files) {
     const shown = relative(process.cwd(), file) || file;
-    const loaded = loadIntentText(shown, readFileSync(file, "utf8"));
+    const loaded = loadIntentText(shown, readFileSync(file, "utf8"), options);
     diagnostics.push(...loaded.diagnostics);
     if (!loaded.intent) continue;
     const duplicate = [loaded.intent.name, ...loaded.intent.aliases].find((name) => claimed.has(normaliseName(name)));

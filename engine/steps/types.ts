@@ -26,6 +26,11 @@ export interface StaticStep {
   locate(path: ReadonlyArray<string | number>): { line: number; col: number };
   /** True when the value at `path` holds no template at all (a literal the linter can check). */
   isLiteral(path: ReadonlyArray<string | number>): boolean;
+  /**
+   * False when the runtime loads the catalogue: checks against large reference data (the Graph
+   * metadata index) belong to `intents lint` and CI, not to every cold start. Absent means true.
+   */
+  referenceChecks?: boolean;
 }
 
 /** Where inside the node at `path` to point: its key, or a character offset inside its string value. */

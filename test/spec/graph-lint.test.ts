@@ -1,9 +1,10 @@
 /** `intents lint` checks literal Graph paths and bodies against the v1.0 metadata, at the offending key. */
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { lintPaths } from "../../engine/index";
+import { lintPaths, loadCatalog } from "../../engine/index";
 import { loadIntentText } from "../../engine/spec/load";
 import type { Sandbox } from "../../sandbox";
 import { DEMO, graph, startTestSandbox } from "../sandbox/helpers";
@@ -47,6 +48,21 @@ describe("Graph names in intents", () => {
     const codes = (source: string) => loadIntentText("m.yaml", source).diagnostics.map((d) => d.code);
     expect(codes(text.replace("method: PATCH", "method: GET"))).toEqual(["SPEC_GRAPH_UNKNOWN_PROPERTY", "SPEC_GRAPH_UNKNOWN_PROPERTY"]);
     expect(codes(text.replace(/method: PATCH/g, 'method: "{{fields.userEmail}}"'))).toEqual(["SPEC_STEP_INPUT", "SPEC_STEP_INPUT"]);
+  });
+
+  it("is left to lint by the runtime loader, which keeps every other check", () => {
+    const misspelt = join(dir, "misspelt-body.yaml");
+    const copy = mkdtempSync(join(tmpdir(), "graph-lint-"));
+    try {
+      copyFileSync(misspelt, join(copy, "misspelt-body.yaml"));
+      expect(loadCatalog(copy).intents.map((intent) => intent.name)).toHaveLength(1);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+    const text = readFileSync(misspelt, "utf8");
+    const runtime = (source: string) => loadIntentText("m.yaml", source, { referenceChecks: false }).diagnostics.map((d) => d.code);
+    expect(runtime(text)).toEqual([]);
+    expect(runtime(text.replace(/method: PATCH/g, 'method: "{{fields.userEmail}}"'))).toEqual(["SPEC_STEP_INPUT", "SPEC_STEP_INPUT"]);
   });
 
   describe("the sandbox", () => {
