@@ -4,10 +4,10 @@
  * answer and its structured events) with Graph and Automation answering instantly in-process.
  */
 import type { Catalog } from "../engine/index";
-import { handleIntent } from "../engine/pipeline/intake";
-import { jsonEventSink } from "../engine/pipeline/events";
+import { handleIntent } from "../engine/inbound/webhook/intake";
+import { jsonEventSink } from "../engine/core/events";
 import { startSandbox } from "../sandbox";
-import { catalogEngine } from "../engine/host/catalog-engine";
+import { catalogEngine } from "../engine/hosts/compose/catalog-engine";
 import { incomingRequest, instantClock, memoryPipeline, sandboxClients } from "./host";
 import { recordingClients, replayClients, type Recording } from "./replay-clients";
 import { summarise, timeEach, type LoopLimits, type Summary } from "./stats";

@@ -1,5 +1,5 @@
 /**
- * How the bench assembles the real engine and pipeline: the catalogue as the pipeline's engine (engine/host),
+ * How the bench assembles the real engine and pipeline: the catalogue as the pipeline's engine (engine/hosts/compose),
  * production Graph and Automation clients pointed at a sandbox, a clock whose sleeps cost no time,
  * and the run store in memory or on Azurite.
  */
@@ -8,8 +8,8 @@ import type { AutomationClient } from "../engine/clients/arm/types";
 import { createGraphClient } from "../engine/clients/graph";
 import type { GraphClient } from "../engine/clients/graph/types";
 import type { CompiledIntent } from "../engine/index";
-import { MAX_BODY_BYTES } from "../engine/pipeline/body";
-import type { IncomingRequest, IntentEngine, PipelineDeps } from "../engine/pipeline/types";
+import { MAX_BODY_BYTES } from "../engine/inbound/webhook/body";
+import type { IncomingRequest, IntentEngine, PipelineDeps } from "../engine/lifecycle/types";
 import type { Clock, EventSink } from "../engine/runtime/types";
 import type { Sandbox } from "../sandbox";
 import { countingQueue, MemoryRunStore, silentNotifier } from "./memory-store";

@@ -6,11 +6,11 @@
  * so the end-to-end figure counts them without the bench waiting for them.
  */
 import type { Catalog } from "../engine/index";
-import { handleIntent } from "../engine/pipeline/intake";
-import { jsonEventSink } from "../engine/pipeline/events";
+import { handleIntent } from "../engine/inbound/webhook/intake";
+import { jsonEventSink } from "../engine/core/events";
 import { startSandbox, type RequestLogEntry } from "../sandbox";
 import type { Clock } from "../engine/runtime/types";
-import { catalogEngine } from "../engine/host/catalog-engine";
+import { catalogEngine } from "../engine/hosts/compose/catalog-engine";
 import { incomingRequest, instantClock, memoryPipeline, sandboxClients, type TenantClients } from "./host";
 import { dependentWaves, roundTrips } from "./log-analysis";
 import { seedSequenceFor } from "./seed-sequences";

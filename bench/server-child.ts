@@ -5,13 +5,13 @@
  * memory store. Both talk to a sandbox tenant started here. Prints one JSON line with the URLs,
  * then serves until killed. Usage: run-ts bench/server-child.ts <memory|azurite> <intents dir>
  */
-import { systemClock } from "../engine/clock";
+import { systemClock } from "../engine/core/clock";
 import { loadCatalog } from "../engine/index";
-import { startDevStack } from "../engine/local/dev-stack";
-import { appRoutes, startLocalServer } from "../engine/local/http-adapter";
-import { MAX_BODY_BYTES } from "../engine/pipeline/body";
+import { startDevStack } from "../engine/hosts/local/dev-stack";
+import { appRoutes, startLocalServer } from "../engine/hosts/local/http-adapter";
+import { MAX_BODY_BYTES } from "../engine/inbound/webhook/body";
 import { startSandbox, type Sandbox } from "../sandbox";
-import { catalogEngine } from "../engine/host/catalog-engine";
+import { catalogEngine } from "../engine/hosts/compose/catalog-engine";
 import { BENCH_SECRET, memoryPipeline, RUN_BUDGET_MS, sandboxClients } from "./host";
 import { BENCH_SETTINGS, workloadsFor } from "./workloads";
 

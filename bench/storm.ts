@@ -6,11 +6,11 @@
  * runbook poll costs no real time, yet a resend the client did not wait for shows in the log.
  */
 import type { Catalog } from "../engine/index";
-import { handleIntent } from "../engine/pipeline/intake";
-import { jsonEventSink } from "../engine/pipeline/events";
+import { handleIntent } from "../engine/inbound/webhook/intake";
+import { jsonEventSink } from "../engine/core/events";
 import { startSandbox, type Sandbox } from "../sandbox";
 import type { Clock } from "../engine/runtime/types";
-import { catalogEngine } from "../engine/host/catalog-engine";
+import { catalogEngine } from "../engine/hosts/compose/catalog-engine";
 import { incomingRequest, instantClock, memoryPipeline, sandboxClients } from "./host";
 import { retryAfterWindows, type WindowCheck } from "./log-analysis";
 import { withTimeout } from "./stats";

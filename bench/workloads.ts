@@ -5,8 +5,8 @@
  */
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
-import { casesFileFor, loadCaseFile, type IntentCase } from "../engine/cases";
-import { CASE_SETTINGS } from "../engine/cases/services";
+import { casesFileFor, loadCaseFile, type IntentCase } from "../engine/tooling/cases";
+import { CASE_SETTINGS } from "../engine/tooling/cases/services";
 import type { Catalog, CompiledIntent } from "../engine/index";
 
 /** The cases' settings, plus the static ARM token the sandbox accepts. */

@@ -72,7 +72,7 @@ var names = {
   appInsights: '${appName}-appi'
   automation: '${appName}-auto'
 }
-// The name engine/config.ts reads from the vault (keyVaultName('INTENT_SHARED_SECRET')).
+// The name engine/hosts/config.ts reads from the vault (keyVaultName('INTENT_SHARED_SECRET')).
 var sharedSecretName = 'INTENT-SHARED-SECRET'
 // environment().resourceManager ends with '/'; the ARM client expects an origin.
 var resourceManager = environment().resourceManager
@@ -84,9 +84,9 @@ var allTags = union(tags, { app: 'm365-intent-engine', customer: appName })
 var runbookManifest = loadJsonContent('../runbooks/runbooks.json')
 var runbooks = [for runbook in items(runbookManifest.runbooks): { name: runbook.key, description: runbook.value.description }]
 
-// The app's own tables and queues: the run store and continuation queue (engine/host/compose.ts,
-// engine/store) and the change notifications' subscriptions, member snapshots and queue
-// (engine/notifications), each queue with the poison queue the Functions queue trigger moves
+// The app's own tables and queues: the run store and continuation queue (engine/hosts/compose/pipeline.ts,
+// engine/lifecycle/store) and the change notifications' subscriptions, member snapshots and queue
+// (engine/inbound/notifications), each queue with the poison queue the Functions queue trigger moves
 // failing messages to. Created here so a missing role or name shows at deployment, not at the
 // first notification.
 var tableNames = ['intentruns', 'intentrunsteps', 'graphsubscriptions', 'graphmembersnapshots']
@@ -137,7 +137,7 @@ module automation 'app/automation.bicep' = {
   }
 }
 
-// Every setting engine/config.ts reads, and nothing secret. The shared secret stays in Key Vault:
+// Every setting engine/hosts/config.ts reads, and nothing secret. The shared secret stays in Key Vault:
 // the app reads INTENT-SHARED-SECRET from KEY_VAULT_URL with its identity and fails closed. An
 // app-setting Key Vault reference would not: when it cannot resolve (role not yet effective,
 // secret missing) App Service passes the literal "@Microsoft.KeyVault(...)" text on as the value.
@@ -159,7 +159,7 @@ var appSettings = {
   MAIL_SENDER: notificationMailbox
   HELPDESK_EMAIL: helpdeskEmail
   DEFAULT_USAGE_LOCATION: defaultUsageLocation
-  // Run budgets and leases: engine/config.ts's defaults, written out so operators see and tune them.
+  // Run budgets and leases: engine/hosts/config.ts's defaults, written out so operators see and tune them.
   RUN_BUDGET_MS: '5000'
   CONTINUATION_BUDGET_MS: '240000'
   RUN_LEASE_MS: '60000'

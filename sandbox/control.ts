@@ -3,7 +3,7 @@
  * add and remove fault rules. Answers are plain JSON; errors use the Graph envelope's outline so
  * one client can read both.
  */
-import { IntentError } from "../engine/errors";
+import { IntentError } from "../engine/core/errors";
 import { faultRuleProblem, type FaultRuleInput } from "./faults/rules";
 import type { FaultStore } from "./faults/store";
 import type { RequestLog } from "./request-log";

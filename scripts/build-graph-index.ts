@@ -1,16 +1,16 @@
 /**
- * Builds engine/graph-metadata/graph-v1.0.index.json from Microsoft's Graph v1.0 CSDL
+ * Builds engine/contracts/graph-metadata/graph-v1.0.index.json from Microsoft's Graph v1.0 CSDL
  * (microsoftgraph/msgraph-metadata, MIT). The sandbox and the linter only need names, so the
- * 3 MB of XML shrinks to a compact JSON index (see engine/graph-metadata/types.ts).
+ * 3 MB of XML shrinks to a compact JSON index (see engine/contracts/graph-metadata/types.ts).
  *
  * Usage: node bin/run-ts.cjs scripts/build-graph-index.ts [csdl-path] [out-path]
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildGraphIndex } from "../engine/graph-metadata/build";
+import { buildGraphIndex } from "../engine/contracts/graph-metadata/build";
 
 const DEFAULT_CSDL = join(__dirname, "..", "..", "shared", "data", "graph-v1.0.csdl");
-const DEFAULT_OUT = join(__dirname, "..", "engine", "graph-metadata", "graph-v1.0.index.json");
+const DEFAULT_OUT = join(__dirname, "..", "engine", "contracts", "graph-metadata", "graph-v1.0.index.json");
 
 const [csdlPath = DEFAULT_CSDL, outPath = DEFAULT_OUT] = process.argv.slice(2);
 const json = JSON.stringify(buildGraphIndex(readFileSync(csdlPath, "utf8")));

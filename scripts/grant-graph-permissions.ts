@@ -17,9 +17,9 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { PermissionSet } from "../engine/catalog-docs/permissions";
+import type { PermissionSet } from "../engine/tooling/permissions/permissions";
 import { createGraphClient, graphResponseError, type GraphClient } from "../engine/clients/graph";
-import { IntentError, ensureIntentError } from "../engine/errors";
+import { IntentError, ensureIntentError } from "../engine/core/errors";
 
 export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 export const EXCHANGE_ONLINE_APP_ID = "00000002-0000-0ff1-ce00-000000000000";

@@ -2,8 +2,8 @@
  * `npm run package`: the deployable zip for zip deploy (Flex Consumption) or
  * WEBSITE_RUN_FROM_PACKAGE: compiled JavaScript, production dependencies only, host.json, the
  * intents, the schemas and the runbook manifest. Data files go under dist/ beside the compiled
- * engine, where the code's `__dirname`-relative lookups find them (dist/engine/spec → ../../intents
- * is dist/intents, as engine/spec → ../../intents is intents/ in the repository).
+ * engine, where the code's `__dirname`-relative lookups find them (dist/engine/language/spec → ../../../intents
+ * is dist/intents, as engine/language/spec → ../../../intents is intents/ in the repository).
  *
  * Dependencies are copied from the installed node_modules as package-lock.json lists them
  * (entries not marked dev), so packaging needs no network and ships exactly the locked versions.
@@ -12,7 +12,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { IntentError, ensureIntentError } from "../engine/errors";
+import { IntentError, ensureIntentError } from "../engine/core/errors";
 
 const ROOT = resolve(__dirname, "..");
 /** What the Function App reads at run time besides compiled code and dependencies: repository path → package path. */
@@ -22,8 +22,8 @@ export const RUNTIME_FILES: Readonly<Record<string, string>> = {
   schemas: "dist/schemas",
   "runbooks/runbooks.json": "dist/runbooks/runbooks.json",
   // Read beside its module at run time (tsc copies no JSON that is not imported).
-  "engine/graph-metadata/graph-v1.0.index.json": "dist/engine/graph-metadata/graph-v1.0.index.json",
-  "engine/graph-metadata/LICENSE-graph-metadata.txt": "dist/engine/graph-metadata/LICENSE-graph-metadata.txt",
+  "engine/contracts/graph-metadata/graph-v1.0.index.json": "dist/engine/contracts/graph-metadata/graph-v1.0.index.json",
+  "engine/contracts/graph-metadata/LICENSE-graph-metadata.txt": "dist/engine/contracts/graph-metadata/LICENSE-graph-metadata.txt",
 };
 
 interface LockEntry { dev?: boolean; devOptional?: boolean; optional?: boolean; link?: boolean }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ensureIntentError, IntentError } from "../engine/errors";
+import { ensureIntentError, IntentError } from "../engine/core/errors";
 
 describe("IntentError", () => {
   it("keeps its code, fix and details and serialises without the cause", () => {

@@ -3,7 +3,7 @@
  * re-creates and re-delivers a credential rather than lose it; a pending step saves only its
  * kind's state (a job name), never a result.
  */
-import type { CompiledStep } from "../spec/types";
+import type { CompiledStep } from "../language/spec/types";
 import type { RunJournal, StepCheckpoint, StepResult } from "./types";
 
 export async function loadCheckpoints(journal: RunJournal | undefined): Promise<Record<string, StepCheckpoint>> {

@@ -1,6 +1,6 @@
 /** `when` conditions: a template whose value decides whether a step (or an outcome rule) applies. */
-import { truthy } from "../template/helpers";
-import type { Template } from "../template/compile";
+import { truthy } from "../language/template/helpers";
+import type { Template } from "../language/template/compile";
 
 export function holds(condition: Template | undefined, scope: object): boolean {
   if (!condition) return true;

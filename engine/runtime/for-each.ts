@@ -2,9 +2,9 @@
  * A for-each step: one input per item of a list. Graph kinds send them through `$batch`
  * (runMany); each item gets its own outcome. Pending answers are not supported here.
  */
-import { ensureIntentError, IntentError } from "../errors";
-import type { CompiledStep } from "../spec/types";
-import type { KindAnswer, StepRunContext } from "../steps/types";
+import { ensureIntentError, IntentError } from "../core/errors";
+import type { CompiledStep } from "../language/spec/types";
+import type { KindAnswer, StepRunContext } from "../core/step-kind";
 import { scopeWith } from "./scope";
 import { renderInput } from "./step-input";
 import { kindContext, registerSecretOutputs, reportedError, settle, type StepAttempt, type StepEnv } from "./step-runner";

@@ -2,13 +2,13 @@
  * The executor: a short loop over the compiled plan. Conditions, outcomes, for-each,
  * checkpointing and redaction live in their own modules; dry-run is a mode of this same loop.
  */
-import { placeholder } from "../template/placeholder";
-import { ensureIntentError } from "../errors";
-import type { CompiledIntent, CompiledStep } from "../spec/types";
+import { placeholder } from "../core/placeholder";
+import { ensureIntentError } from "../core/errors";
+import type { CompiledIntent, CompiledStep } from "../language/spec/types";
 import { loadCheckpoints, restorable, saveFinished, savePending } from "./checkpoint";
 import { holds } from "./conditions";
 import { runForEach } from "./for-each";
-import { createRedactor, type Redactor } from "./redaction";
+import { createRedactor, type Redactor } from "../core/redaction";
 import { finishRun } from "./run-result";
 import { createScope, nullOutputs, type RunScope } from "./scope";
 import { runStepOnce, type StepAttempt, type StepEnv } from "./step-runner";

@@ -2,8 +2,8 @@
  * Maps a kind's answer to changed | ok | failed: the step's outcome rules first (in order), then
  * the default (2xx write → changed, 2xx read → ok, anything else → failed with GRAPH_ERROR).
  */
-import type { CompiledOutcome } from "../spec/types";
-import type { Classification } from "../steps/types";
+import type { CompiledOutcome } from "../language/spec/types";
+import type { Classification } from "../core/step-kind";
 import type { ReportedError, StepStatus } from "./types";
 import { holds } from "./conditions";
 

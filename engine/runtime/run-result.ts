@@ -1,6 +1,6 @@
 /** The run's status, its one-sentence message and the outputs the intent declares for the caller. */
-import type { CompiledIntent } from "../spec/types";
-import type { Redactor } from "./redaction";
+import type { CompiledIntent } from "../language/spec/types";
+import type { Redactor } from "../core/redaction";
 import { scopeWith } from "./scope";
 import type { ReportedError, RunMode, RunResult, RunStatus, StepResult } from "./types";
 

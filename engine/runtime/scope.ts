@@ -1,5 +1,5 @@
 /** The values templates read: fields, declared settings, constants, run, earlier steps. */
-import type { CompiledIntent } from "../spec/types";
+import type { CompiledIntent } from "../language/spec/types";
 import type { RunContext } from "./types";
 
 export interface StepView {

@@ -1,8 +1,8 @@
 /** Renders a step's input and checks it against its kind's input schema before any side effect. */
-import { IntentError } from "../errors";
-import type { CompiledStep } from "../spec/types";
-import { inputValidator } from "../steps/input-validator";
-import { renderTree } from "../template/tree";
+import { IntentError } from "../core/errors";
+import type { CompiledStep } from "../language/spec/types";
+import { inputValidator } from "../language/spec/input-validator";
+import { renderTree } from "../language/template/tree";
 
 export function renderInput(step: CompiledStep, scope: object): unknown {
   const input = renderTree(step.with, scope);

@@ -3,12 +3,12 @@
  * kind (sleeping on the clock while it is pending and the deadline allows), decide the outcome
  * and render outputs. Returns unmasked outputs for later templates; the caller masks the result.
  */
-import { ensureIntentError, type IntentError } from "../errors";
-import type { CompiledStep } from "../spec/types";
-import type { KindAnswer, StepRunContext } from "../steps/types";
-import { placeholder } from "../template/placeholder";
+import { ensureIntentError, type IntentError } from "../core/errors";
+import type { CompiledStep } from "../language/spec/types";
+import type { KindAnswer, StepRunContext } from "../core/step-kind";
+import { placeholder } from "../core/placeholder";
 import { decide, type Decision } from "./outcomes";
-import type { Redactor } from "./redaction";
+import type { Redactor } from "../core/redaction";
 import { scopeWith } from "./scope";
 import { renderInput } from "./step-input";
 import { withStepTimeout } from "./step-timeout";

@@ -4,8 +4,8 @@
  * The timer is a real one, not the run's clock: it bounds wall time spent waiting on a tenant,
  * and a manual test clock answers every sleep at once, which would expire every step.
  */
-import { IntentError } from "../errors";
-import type { CompiledStep } from "../spec/types";
+import { IntentError } from "../core/errors";
+import type { CompiledStep } from "../language/spec/types";
 
 // Steps without a timeout share one signal that never aborts, so the hot path allocates nothing.
 const NEVER_ABORTED = new AbortController().signal;

@@ -1,6 +1,6 @@
 import type { AutomationClient } from "../clients/arm/types";
 import type { GraphClient } from "../clients/graph/types";
-import type { ErrorCode } from "../errors";
+import type { ErrorCode } from "../core/errors";
 
 /** What one step did. `ok` = already in the desired state, nothing changed. */
 export type StepStatus = "changed" | "ok" | "failed" | "skipped";

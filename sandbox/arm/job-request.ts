@@ -1,4 +1,4 @@
-import { loadRunbookManifest } from "../../engine/clients/arm/runbook-manifest";
+import { loadRunbookManifest } from "../../engine/contracts/runbook-manifest";
 
 export type JobRequestCheck = { runbook: string; parameters: Record<string, string> } | { status: number; code: string; message: string };
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { RunbookResult } from "../../engine/clients/arm/runbook-result";
+import type { RunbookResult } from "../../engine/contracts/runbook-result";
 import type { TenantState } from "../tenant/types";
 import { RUNBOOK_EFFECTS } from "./runbook-effects";
 

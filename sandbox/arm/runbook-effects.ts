@@ -1,4 +1,4 @@
-import type { RunbookResult } from "../../engine/clients/arm/runbook-result";
+import type { RunbookResult } from "../../engine/contracts/runbook-result";
 import type { TenantState } from "../tenant/types";
 import { resolveMailbox, resolveUser } from "./recipients";
 

@@ -3,7 +3,7 @@
  * parameter or $select name that Microsoft's v1.0 metadata does not define. Messages follow the
  * OData wording Graph uses.
  */
-import { checkGraphRequest, findPropertyInSubtypes, qualifiedTypeName, resolveGraphPath } from "../../engine/graph-metadata";
+import { checkGraphRequest, findPropertyInSubtypes, qualifiedTypeName, resolveGraphPath } from "../../engine/contracts/graph-metadata";
 import { badRequest } from "./errors";
 import type { GraphCall, GraphResult } from "./types";
 

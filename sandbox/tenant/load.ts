@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { IntentError } from "../../engine/errors";
+import { IntentError } from "../../engine/core/errors";
 import type { TenantFixture, TenantState } from "./types";
 
 export const DEMO_FIXTURE_PATH = join(__dirname, "..", "fixtures", "demo-tenant.json");

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import * as lint from "../../engine/cli/commands/lint";
-import * as plan from "../../engine/cli/commands/plan";
-import * as runCommand from "../../engine/cli/commands/run";
+import * as lint from "../../engine/hosts/cli/commands/lint";
+import * as plan from "../../engine/hosts/cli/commands/plan";
+import * as runCommand from "../../engine/hosts/cli/commands/run";
 import { startLoopbackGraph, type LoopbackGraph } from "../support/loopback-graph";
 
 const root = join(__dirname, "..", "..");
@@ -19,7 +19,7 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-// The dispatcher (engine/cli/main.ts) loads these by name with require; tests call them directly.
+// The dispatcher (engine/hosts/cli/main.ts) loads these by name with require; tests call them directly.
 const commands: Record<string, { run(args: string[]): Promise<number> }> = { lint, plan, run: runCommand };
 function main([name, ...args]: string[]): Promise<number> {
   return (commands[name ?? ""] as { run(args: string[]): Promise<number> }).run(args);

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import * as docsCommand from "../../engine/cli/commands/docs";
+import * as docsCommand from "../../engine/hosts/cli/commands/docs";
 import { captured } from "../support/capture-output";
-import { renderCatalogMarkdown } from "../../engine/catalog-docs/docs-markdown";
-import type { DocumentedIntent } from "../../engine/catalog-docs/types";
+import { renderCatalogMarkdown } from "../../engine/tooling/docs/docs-markdown";
+import type { DocumentedIntent } from "../../engine/tooling/docs/types";
 
 const passwordReset: DocumentedIntent = {
   name: "Password Reset",

@@ -3,11 +3,11 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import * as permissionsCommand from "../../engine/cli/commands/permissions";
+import * as permissionsCommand from "../../engine/hosts/cli/commands/permissions";
 import { captured } from "../support/capture-output";
-import { computePermissions, grantedBy, type PermissionSet } from "../../engine/catalog-docs/permissions";
-import { formatPermissionsText } from "../../engine/catalog-docs/permissions-text";
-import type { DocumentedIntent } from "../../engine/catalog-docs/types";
+import { computePermissions, grantedBy, type PermissionSet } from "../../engine/tooling/permissions/permissions";
+import { formatPermissionsText } from "../../engine/tooling/permissions/permissions-text";
+import type { DocumentedIntent } from "../../engine/tooling/docs/types";
 
 function intent(name: string, graph: string[], entraRoles: string[] = [], exchangeRoles: string[] = []): DocumentedIntent {
   return { name, aliases: [], description: "", risk: "reversible", permissions: { graph, entraRoles, exchangeRoles }, fields: [], file: `intents/${name}.yaml` };

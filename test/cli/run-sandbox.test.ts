@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import * as plan from "../../engine/cli/commands/plan";
-import * as runCommand from "../../engine/cli/commands/run";
+import * as plan from "../../engine/hosts/cli/commands/plan";
+import * as runCommand from "../../engine/hosts/cli/commands/run";
 import type { Sandbox } from "../../sandbox";
 import { DEMO, graph, startTestSandbox } from "../sandbox/helpers";
 

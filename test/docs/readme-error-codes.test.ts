@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderErrorCodesMarkdown } from "../../engine/catalog-docs/error-codes-markdown";
-import { ERROR_CODES } from "../../engine/errors";
+import { renderErrorCodesMarkdown } from "../../engine/tooling/docs/error-codes-markdown";
+import { ERROR_CODES } from "../../engine/core/errors";
 
 describe("README error-code table", () => {
-  it("is exactly what `intents docs --errors` prints from engine/errors.ts", () => {
+  it("is exactly what `intents docs --errors` prints from engine/core/errors.ts", () => {
     const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
     const section = readme.split("## Error codes")[1];
     expect(section, "README.md has an '## Error codes' section").toBeDefined();

@@ -1,7 +1,7 @@
 /** Exactly-once under concurrent duplicates, across instances, and after a crash mid-run. */
 import { odata, TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STEPS_TABLE } from "../../engine/host/compose";
+import { STEPS_TABLE } from "../../engine/hosts/compose/pipeline";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
 import { startChildApp, type ChildApp } from "./support/child-process";
 import { fakeEngine } from "./support/fake-engine";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { keyVaultName, loadSettings, SecretSettings } from "../../engine/config";
-import { IntentError } from "../../engine/errors";
+import { keyVaultName, loadSettings, SecretSettings } from "../../engine/hosts/config";
+import { IntentError } from "../../engine/core/errors";
 import { createManualClock } from "../support/manual-clock";
 
 describe("loadSettings", () => {

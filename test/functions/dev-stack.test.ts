@@ -1,6 +1,6 @@
 /** `npm start`'s stack: sandbox + Azurite + server + poller from empty settings, and a clean stop. */
 import { describe, expect, it } from "vitest";
-import { LOCAL_DEV_SECRET, startDevStack } from "../../engine/local/dev-stack";
+import { LOCAL_DEV_SECRET, startDevStack } from "../../engine/hosts/local/dev-stack";
 
 describe("startDevStack", () => {
   it("serves the demo tenant with the local default secret and stops cleanly", async () => {

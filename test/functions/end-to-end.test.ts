@@ -3,9 +3,9 @@
  * shipped intents → the Graph client → the sandbox tenant, with the run store on Azurite.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { composeFromSettings, type ComposedHost } from "../../engine/host/from-settings";
-import { appRoutes, startLocalServer, type LocalServer } from "../../engine/local/http-adapter";
-import { MAX_BODY_BYTES } from "../../engine/pipeline/body";
+import { composeFromSettings, type ComposedHost } from "../../engine/hosts/compose/from-settings";
+import { appRoutes, startLocalServer, type LocalServer } from "../../engine/hosts/local/http-adapter";
+import { MAX_BODY_BYTES } from "../../engine/inbound/webhook/body";
 import { startSandbox, type Sandbox } from "../../sandbox/index";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
 import { createManualClock } from "../support/manual-clock";

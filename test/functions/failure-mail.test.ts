@@ -2,9 +2,9 @@
 import { InvocationContext } from "@azure/functions";
 import { QueueClient } from "@azure/storage-queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { continuationHandler } from "../../engine/functions/handlers";
-import { buildFailureMail } from "../../engine/notify/failure-mail";
-import { CONTINUATION_QUEUE } from "../../engine/store/continuation-queue";
+import { continuationHandler } from "../../engine/hosts/functions/handlers";
+import { buildFailureMail } from "../../engine/lifecycle/failure-mail/failure-mail";
+import { CONTINUATION_QUEUE } from "../../engine/lifecycle/continue/continuation-queue";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
 import { fakeEngine } from "./support/fake-engine";
 import { startApp, webhook, type App } from "./support/harness";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { readLimitedBody } from "../../engine/pipeline/body";
-import { jsonEventSink } from "../../engine/pipeline/events";
-import { sharedSecretMatches } from "../../engine/pipeline/shared-secret";
-import { parseWebhook } from "../../engine/pipeline/webhook";
+import { readLimitedBody } from "../../engine/inbound/webhook/body";
+import { jsonEventSink } from "../../engine/core/events";
+import { sharedSecretMatches } from "../../engine/inbound/webhook/shared-secret";
+import { parseWebhook } from "../../engine/inbound/webhook/webhook";
 
 async function* chunks(sizes: number[]) {
   for (const size of sizes) yield new Uint8Array(size);

@@ -1,18 +1,18 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SecretSettings, keyVaultName } from "../../engine/config";
-import { RUNS_TABLE, STEPS_TABLE } from "../../engine/host/compose";
+import { SecretSettings, keyVaultName } from "../../engine/hosts/config";
+import { RUNS_TABLE, STEPS_TABLE } from "../../engine/hosts/compose/pipeline";
 import { loadCatalog } from "../../engine/index";
-import { notificationUrlFrom } from "../../engine/notifications/compose";
-import { MEMBER_SNAPSHOTS_TABLE } from "../../engine/notifications/members/snapshot-store";
-import { NOTIFICATION_QUEUE } from "../../engine/notifications/queue";
-import { SUBSCRIPTIONS_TABLE } from "../../engine/notifications/subscriptions/table-store";
-import { CONTINUATION_QUEUE } from "../../engine/store/continuation-queue";
+import { notificationUrlFrom } from "../../engine/hosts/compose/notifications";
+import { MEMBER_SNAPSHOTS_TABLE } from "../../engine/inbound/notifications/members/snapshot-store";
+import { NOTIFICATION_QUEUE } from "../../engine/inbound/notifications/queue";
+import { SUBSCRIPTIONS_TABLE } from "../../engine/inbound/notifications/subscriptions/table-store";
+import { CONTINUATION_QUEUE } from "../../engine/lifecycle/continue/continuation-queue";
 import { objectEntries, outputs, readBicep, variableBlock } from "./bicep-reader";
 import { ROOT, loadedByFunctionApp, settingsReadBy, settingsReaders } from "./settings-scan";
 
-const config = readFileSync(join(ROOT, "engine", "config.ts"), "utf8");
+const config = readFileSync(join(ROOT, "engine", "hosts", "config.ts"), "utf8");
 const loaded = loadedByFunctionApp();
 const readers = settingsReaders();
 const inFunctionApp = [...readers].filter(([file]) => loaded.has(file));
@@ -22,10 +22,9 @@ const bicepSettings = objectEntries(variableBlock(readBicep("main.bicep"), "appS
 
 /** Modules that read settings but never run in the Function App (it does not import them), and why. */
 const OFF_AZURE: Record<string, string> = {
-  "engine/cli/": "the `intents` CLI on an operator's machine",
-  "engine/local/": "`npm start`: the local server, Azurite and the sandbox tenant",
-  "engine/notifications/local.ts": "change notifications under `npm start` (poller and timer in-process)",
-  "engine/clients/graph/index.ts": "the Graph client factory for the CLI and cases; the Function App builds its client in engine/host/from-settings.ts",
+  "engine/hosts/cli/": "the `intents` CLI on an operator's machine",
+  "engine/hosts/local/": "`npm start`: the local server, Azurite, the sandbox tenant and change notifications (poller and timer in-process)",
+  "engine/clients/graph/index.ts": "the Graph client factory for the CLI and cases; the Function App builds its client in engine/hosts/compose/from-settings.ts",
 };
 
 /** Read by the code but deliberately not set in Azure, each for a stated reason. */
@@ -59,7 +58,7 @@ describe("app settings: engine code and intents ↔ infra/main.bicep", () => {
   it("finds the modules that read settings by scanning engine/, and which of them the Function App loads", () => {
     const files = inFunctionApp.map(([file]) => file);
     expect(files).toEqual(expect.arrayContaining([
-      "engine/config.ts", "engine/clients/arm/settings.ts", "engine/clients/graph/auth.ts", "engine/notifications/compose.ts",
+      "engine/hosts/config.ts", "engine/clients/arm/settings.ts", "engine/clients/graph/auth.ts", "engine/hosts/compose/notifications.ts",
     ]));
     expect(readByApp).toEqual(expect.arrayContaining([
       "GRAPH_BASE_URL", "INTENT_SHARED_SECRET", "KEY_VAULT_URL", "AZURE_SUBSCRIPTION_ID", "AUTOMATION_ACCOUNT_NAME", "AZURE_CLIENT_ID", "NOTIFICATION_URL", "WEBSITE_HOSTNAME",
@@ -136,7 +135,7 @@ describe("storage names: engine ↔ infra/main.bicep", () => {
   });
 
   it("every queue a Functions trigger listens on is one of those constants", () => {
-    const triggers = [...loaded].filter((f) => f.startsWith("engine/functions/")).flatMap((f) =>
+    const triggers = [...loaded].filter((f) => f.startsWith("engine/hosts/functions/")).flatMap((f) =>
       [...readFileSync(join(ROOT, f), "utf8").matchAll(/app\.storageQueue\("\w+", \{ queueName: (\w+)/g)].map((m) => m[1] as string));
     expect(triggers.sort()).toEqual(["CONTINUATION_QUEUE", "NOTIFICATION_QUEUE"]);
   });
@@ -149,7 +148,7 @@ describe("notification URL: engine ↔ platform ↔ infra/main.bicep", () => {
     const output = outputs(readBicep("main.bicep")).find((o) => o.name === "notificationUrl")?.value ?? "";
     expect(output).toBe("'https://${functionApp.outputs.defaultHostName}/api/notifications'");
     expect(derived).toBe(output.slice(1, -1).replace("${functionApp.outputs.defaultHostName}", host));
-    const route = /app\.http\("notifications", \{[^}]*route: "([^"]+)"/.exec(readFileSync(join(ROOT, "engine", "functions", "notifications.ts"), "utf8"))?.[1];
+    const route = /app\.http\("notifications", \{[^}]*route: "([^"]+)"/.exec(readFileSync(join(ROOT, "engine", "hosts", "functions", "notifications.ts"), "utf8"))?.[1];
     const prefix = (JSON.parse(readFileSync(join(ROOT, "host.json"), "utf8")) as { extensions: { http: { routePrefix: string } } }).extensions.http.routePrefix;
     expect(derived).toBe(`https://${host}/${prefix}/${route}`);
   });

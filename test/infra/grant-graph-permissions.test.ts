@@ -4,9 +4,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { IntentError } from "../../engine/errors";
-import { computePermissions } from "../../engine/catalog-docs/permissions";
-import type { DocumentedIntent } from "../../engine/catalog-docs/types";
+import type { IntentError } from "../../engine/core/errors";
+import { computePermissions } from "../../engine/tooling/permissions/permissions";
+import type { DocumentedIntent } from "../../engine/tooling/docs/types";
 import { EXCHANGE_ONLINE_APP_ID, MICROSOFT_GRAPH_APP_ID, grantPermissions, readPermissionSet } from "../../scripts/grant-graph-permissions";
 
 const TOKEN = "test-token-value";

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { relative } from "node:path";
-import { defaultManifestPath } from "../../engine/clients/arm/runbook-manifest";
-import { DEFAULT_INTENTS_DIR } from "../../engine/spec/catalog";
+import { defaultManifestPath } from "../../engine/contracts/runbook-manifest";
+import { DEFAULT_INTENTS_DIR } from "../../engine/language/spec/catalog";
 import { RUNTIME_FILES, buildPackage, productionPackagePaths } from "../../scripts/package";
 
 const ROOT = join(__dirname, "..", "..");
@@ -47,8 +47,8 @@ describe("package layout", () => {
     const packaged = (file: string): string => relative("dist/engine", RUNTIME_FILES[file] as string);
     expect(packaged("intents")).toBe(fromEngine(DEFAULT_INTENTS_DIR));
     expect(packaged("runbooks/runbooks.json")).toBe(fromEngine(defaultManifestPath()));
-    // engine/graph-metadata/schema.ts reads the index beside itself; the loader and lint need it.
-    const index = "engine/graph-metadata/graph-v1.0.index.json";
+    // engine/contracts/graph-metadata/schema.ts reads the index beside itself; the loader and lint need it.
+    const index = "engine/contracts/graph-metadata/graph-v1.0.index.json";
     expect(packaged(index)).toBe(fromEngine(join(ROOT, index)));
     expect(RUNTIME_FILES["host.json"]).toBe("host.json");
   });
@@ -57,29 +57,29 @@ describe("package layout", () => {
 describe("buildPackage", () => {
   it("zips compiled code, runtime files and production dependencies only, with a trimmed package.json", () => {
     const root = mkdtempSync(join(tmpdir(), "package-root-"));
-    write(root, "package.json", JSON.stringify({ name: "x", version: "1.2.3", main: "dist/engine/functions/*.js", scripts: { test: "vitest" }, dependencies: { prod: "1.0.0" }, devDependencies: { devonly: "1.0.0" } }));
+    write(root, "package.json", JSON.stringify({ name: "x", version: "1.2.3", main: "dist/engine/hosts/functions/*.js", scripts: { test: "vitest" }, dependencies: { prod: "1.0.0" }, devDependencies: { devonly: "1.0.0" } }));
     write(root, "package-lock.json", JSON.stringify({ packages: { "": {}, "node_modules/prod": {}, "node_modules/prod/node_modules/inner": {}, "node_modules/devonly": { dev: true } } }));
     write(root, "node_modules/prod/index.js", "module.exports = 1;");
     write(root, "node_modules/prod/node_modules/inner/index.js", "module.exports = 2;");
     write(root, "node_modules/devonly/index.js", "");
-    write(root, "dist/engine/functions/intent.js", "");
+    write(root, "dist/engine/hosts/functions/intent.js", "");
     write(root, "dist/test/should-not-ship.js", "");
     write(root, "host.json", "{}");
     write(root, "intents/password-reset.yaml", "name: x");
     write(root, "schemas/intent.schema.json", "{}");
     write(root, "runbooks/runbooks.json", "{}");
     write(root, "runbooks/Convert-ToSharedMailbox.ps1", "");
-    write(root, "engine/graph-metadata/graph-v1.0.index.json", "{}");
-    write(root, "engine/graph-metadata/LICENSE-graph-metadata.txt", "MIT");
+    write(root, "engine/contracts/graph-metadata/graph-v1.0.index.json", "{}");
+    write(root, "engine/contracts/graph-metadata/LICENSE-graph-metadata.txt", "MIT");
 
     const { zip, dependencies } = buildPackage({ root, compile: false });
     expect(zip).toBe(join(root, "dist", "function-app.zip"));
     expect(dependencies).toBe(2);
     const listing = execFileSync("unzip", ["-Z1", zip], { encoding: "utf8" }).split("\n").filter((l) => l && !l.endsWith("/")).sort();
     expect(listing).toEqual([
-      "dist/engine/functions/intent.js",
-      "dist/engine/graph-metadata/LICENSE-graph-metadata.txt",
-      "dist/engine/graph-metadata/graph-v1.0.index.json",
+      "dist/engine/contracts/graph-metadata/LICENSE-graph-metadata.txt",
+      "dist/engine/contracts/graph-metadata/graph-v1.0.index.json",
+      "dist/engine/hosts/functions/intent.js",
       "dist/intents/password-reset.yaml",
       "dist/runbooks/runbooks.json",
       "dist/schemas/intent.schema.json",
@@ -89,7 +89,7 @@ describe("buildPackage", () => {
       "package.json",
     ]);
     const shipped = JSON.parse(execFileSync("unzip", ["-p", zip, "package.json"], { encoding: "utf8" }));
-    expect(shipped).toEqual({ name: "x", version: "1.2.3", private: true, main: "dist/engine/functions/*.js", dependencies: { prod: "1.0.0" } });
+    expect(shipped).toEqual({ name: "x", version: "1.2.3", private: true, main: "dist/engine/hosts/functions/*.js", dependencies: { prod: "1.0.0" } });
   });
 
   it("refuses to package without a file the app needs at run time", () => {

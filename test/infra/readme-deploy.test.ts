@@ -1,10 +1,10 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MEMBER_SNAPSHOTS_TABLE } from "../../engine/notifications/members/snapshot-store";
-import { NOTIFICATION_QUEUE } from "../../engine/notifications/queue";
-import { SUBSCRIPTIONS_TABLE } from "../../engine/notifications/subscriptions/table-store";
-import { jsonEventSink } from "../../engine/pipeline/events";
+import { MEMBER_SNAPSHOTS_TABLE } from "../../engine/inbound/notifications/members/snapshot-store";
+import { NOTIFICATION_QUEUE } from "../../engine/inbound/notifications/queue";
+import { SUBSCRIPTIONS_TABLE } from "../../engine/inbound/notifications/subscriptions/table-store";
+import { jsonEventSink } from "../../engine/core/events";
 import { outputs, params, readBicep } from "./bicep-reader";
 
 const ROOT = join(__dirname, "..", "..");
@@ -12,6 +12,7 @@ const readme = readFileSync(join(ROOT, "README.md"), "utf8");
 const section = readme.slice(readme.indexOf("## Deploy to Azure"), readme.indexOf("\n## ", readme.indexOf("## Deploy to Azure") + 1) >>> 0 || undefined);
 
 function engineSources(dir = join(ROOT, "engine")): string[] {
+  if (statSync(dir).isFile()) return [readFileSync(dir, "utf8")];
   return readdirSync(dir).flatMap((entry) => {
     const path = join(dir, entry);
     return statSync(path).isDirectory() ? engineSources(path) : entry.endsWith(".ts") ? [readFileSync(path, "utf8")] : [];
@@ -27,7 +28,7 @@ function interfaceKeys(file: string, name: string): string[] {
 
 /** Spread values events are emitted with, by the name of the variable spread, and the type that gives their keys. */
 const SPREAD_TYPES: Record<string, [string, string]> = {
-  report: ["engine/notifications/subscriptions/manager.ts", "ReconcileReport"],
+  report: ["engine/inbound/notifications/subscriptions/manager.ts", "ReconcileReport"],
 };
 
 const EMIT = String.raw`\b(?:events|eventsFor\(\w+\))\("([\w.]+)"`;
@@ -103,20 +104,24 @@ describe("README: Deploy to Azure", () => {
   describe("change notifications in Azure", () => {
     const part = section.slice(section.indexOf("### Change notifications in Azure"));
 
-    it("lists exactly the events engine/notifications emits", () => {
+    it("lists exactly the events change notifications emit (engine/inbound/notifications and their Functions handlers)", () => {
       const listed = /Notification events[^:]*:([\s\S]*?)\.\n/.exec(part)?.[1] ?? "";
       const names = [...listed.matchAll(/`([\w.]+)`/g)].map((m) => m[1] as string).sort();
-      expect(names).toEqual([...emittedEvents(join(ROOT, "engine", "notifications")).keys()].sort());
+      const emitted = new Set([
+        ...emittedEvents(join(ROOT, "engine", "inbound", "notifications")).keys(),
+        ...emittedEvents(join(ROOT, "engine", "hosts", "functions", "notification-handlers.ts")).keys(),
+      ]);
+      expect(names).toEqual([...emitted].sort());
     });
 
     it("reads the subscription table by its real name and columns, with options `intents subscriptions` has", () => {
       const query = /az storage entity query[^\n]*\\\n[^\n]*/.exec(part)?.[0] ?? "";
       expect(query).toContain(`--table-name ${SUBSCRIPTIONS_TABLE} `);
-      const columns = interfaceKeys("engine/notifications/subscriptions/table-store.ts", "SubscriptionEntity");
+      const columns = interfaceKeys("engine/inbound/notifications/subscriptions/table-store.ts", "SubscriptionEntity");
       const projected = [...query.matchAll(/: (\w+)[,}]/g)].map((m) => m[1] as string);
       expect(projected.length).toBeGreaterThan(2);
       for (const column of projected) expect(columns, column).toContain(column);
-      const help = readFileSync(join(ROOT, "engine", "cli", "commands", "subscriptions.ts"), "utf8");
+      const help = readFileSync(join(ROOT, "engine", "hosts", "cli", "commands", "subscriptions.ts"), "utf8");
       for (const option of ["--storage CONNECTION", "--json"]) {
         expect(part).toContain(option);
         expect(help).toContain(`[${option}]`);

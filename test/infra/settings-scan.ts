@@ -62,7 +62,7 @@ export function importsOf(file: string): string[] {
   return found;
 }
 
-/** The Function App's entry modules: package.json's main (dist/engine/functions/*.js) in source form. */
+/** The Function App's entry modules: package.json's main (dist/engine/hosts/functions/*.js) in source form. */
 export function functionAppEntries(): string[] {
   const main = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { main: string }).main;
   const dir = dirname(main).replace(/^dist\//, "");

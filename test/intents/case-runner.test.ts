@@ -1,7 +1,7 @@
 /** The case runner must catch every kind of difference it claims to check, or the cases prove nothing. */
 import { describe, expect, it } from "vitest";
-import { casesFileFor, runCase, type IntentCase } from "../../engine/cases";
-import { loadCaseFile } from "../../engine/cases/load";
+import { casesFileFor, runCase, type IntentCase } from "../../engine/tooling/cases";
+import { loadCaseFile } from "../../engine/tooling/cases/load";
 import { loadCatalog, type CompiledIntent } from "../../engine/index";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -4,7 +4,7 @@
  * every secret they knew (secret fields and secret step outputs).
  */
 import { describe, expect, it } from "vitest";
-import { runCase, selectCaseFiles, type CaseTrace } from "../../engine/cases";
+import { runCase, selectCaseFiles, type CaseTrace } from "../../engine/tooling/cases";
 import { loadCatalog } from "../../engine/index";
 
 const catalog = loadCatalog();

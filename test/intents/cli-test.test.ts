@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { run } from "../../engine/cli/commands/test";
+import { run } from "../../engine/hosts/cli/commands/test";
 
 function captureStdout(): { text: () => string } {
   const chunks: string[] = [];

@@ -1,6 +1,6 @@
 /** `lt` / `gt`, added for seat checks: numbers only, so a missing count never passes a check. */
 import { describe, expect, it } from "vitest";
-import { compileTemplate } from "../../engine/template/compile";
+import { compileTemplate } from "../../engine/language/template/compile";
 
 const render = (template: string, fields: Record<string, unknown>): unknown => compileTemplate(template).render({ fields });
 

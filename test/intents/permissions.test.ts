@@ -3,7 +3,7 @@
  * tenant that grants the app exactly those (a call needing more answers 403), and one less fails.
  */
 import { describe, expect, it } from "vitest";
-import { runCase, selectCaseFiles } from "../../engine/cases";
+import { runCase, selectCaseFiles } from "../../engine/tooling/cases";
 import { loadCatalog } from "../../engine/index";
 
 const selected = selectCaseFiles(loadCatalog()).filter((s) => s.intent.permissions.graph.length > 0);

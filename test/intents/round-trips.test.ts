@@ -4,7 +4,7 @@
  * "Round trips" table is this table; when an intent changes, this test says by how much.
  */
 import { describe, expect, it } from "vitest";
-import { runCase, selectCaseFiles } from "../../engine/cases";
+import { runCase, selectCaseFiles } from "../../engine/tooling/cases";
 import { loadCatalog } from "../../engine/index";
 
 /** [intent, case name prefix, our Graph round trips, our runbook jobs, the seed's Graph round trips]. */

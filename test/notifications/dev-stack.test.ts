@@ -1,6 +1,6 @@
 /** The demo from `npm start`: a Marketing user created in the sandbox tenant lands in the Marketing group. */
 import { describe, expect, it } from "vitest";
-import { startDevStack } from "../../engine/local/dev-stack";
+import { startDevStack } from "../../engine/hosts/local/dev-stack";
 
 const MARKETING = "04075811-bc0f-5730-bbd5-3fc23d798f66";
 

@@ -4,8 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientStateFor } from "../../engine/notifications/client-state";
-import { reconcileSubscriptions } from "../../engine/notifications/subscriptions/manager";
+import { clientStateFor } from "../../engine/inbound/notifications/client-state";
+import { reconcileSubscriptions } from "../../engine/inbound/notifications/subscriptions/manager";
 import { graph } from "../sandbox/helpers";
 import { SECRET, startNotifyStack, type NotifyStack } from "./support/stack";
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadIntentText } from "../../engine/index";
-import { reconcileSubscriptions } from "../../engine/notifications/subscriptions/manager";
+import { reconcileSubscriptions } from "../../engine/inbound/notifications/subscriptions/manager";
 import { graph } from "../sandbox/helpers";
 import { startNotifyStack, type NotifyStack } from "./support/stack";
 

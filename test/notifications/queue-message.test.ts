@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseNotificationMessage } from "../../engine/notifications/queue";
-import type { NotificationMessage } from "../../engine/notifications/types";
+import { parseNotificationMessage } from "../../engine/inbound/notifications/queue";
+import type { NotificationMessage } from "../../engine/inbound/notifications/types";
 
 const message: NotificationMessage = { kind: "change", item: { subscriptionId: "s-1", changeType: "created", resource: "Users/u-1" } };
 

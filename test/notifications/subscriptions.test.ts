@@ -1,10 +1,10 @@
 /** Subscription upkeep with an injected clock: create, renew before expiry, recreate, lifecycle events, replace, remove. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run as runSubscriptionsCommand } from "../../engine/cli/commands/subscriptions";
-import { clientStateFor } from "../../engine/notifications/client-state";
-import { maxLifetimeMs } from "../../engine/notifications/subscriptions/lifetime";
-import { reconcileSubscriptions } from "../../engine/notifications/subscriptions/manager";
-import type { SubscriptionRecord } from "../../engine/notifications/types";
+import { run as runSubscriptionsCommand } from "../../engine/hosts/cli/commands/subscriptions";
+import { clientStateFor } from "../../engine/inbound/notifications/client-state";
+import { maxLifetimeMs } from "../../engine/inbound/notifications/subscriptions/lifetime";
+import { reconcileSubscriptions } from "../../engine/inbound/notifications/subscriptions/manager";
+import type { SubscriptionRecord } from "../../engine/inbound/notifications/types";
 import { graph } from "../sandbox/helpers";
 import { captured } from "../support/capture-output";
 import { startNotifyStack, type NotifyStack } from "./support/stack";

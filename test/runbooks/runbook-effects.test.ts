@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { RunbookStepInput } from "../../engine/steps/automation-runbook";
+import type { RunbookStepInput } from "../../engine/kinds/automation/runbook";
 import { startArmServer, type ArmServer } from "./support/arm-server";
 import { createManualClock } from "../support/manual-clock";
 import { driveStep, runbookServices } from "./support/drive-step";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ErrorCode } from "../../engine/errors";
-import { automationRunbook } from "../../engine/steps/automation-runbook";
-import type { StaticStep } from "../../engine/steps/types";
+import type { ErrorCode } from "../../engine/core/errors";
+import { automationRunbook } from "../../engine/kinds/automation/runbook";
+import type { StaticStep } from "../../engine/core/step-kind";
 import { staticStepFromYaml } from "./support/static-step";
 
 interface Finding {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deterministicJobName } from "../../engine/clients/arm";
-import { automationRunbook } from "../../engine/steps/automation-runbook";
+import { automationRunbook } from "../../engine/kinds/automation/runbook";
 import { startArmServer, type ArmServer } from "./support/arm-server";
 import { createManualClock, type ManualClock } from "../support/manual-clock";
 import { driveStep, runbookServices } from "./support/drive-step";

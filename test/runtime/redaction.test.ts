@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createRedactor } from "../../engine/runtime/redaction";
-import { placeholder } from "../../engine/template/placeholder";
+import { createRedactor } from "../../engine/core/redaction";
+import { placeholder } from "../../engine/core/placeholder";
 
 describe("redaction", () => {
   it("masks every secret wherever it appears, longest first, at any depth", () => {

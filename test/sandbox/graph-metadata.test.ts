@@ -3,19 +3,19 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   checkGraphRequest, findOperation, findUnknownBodyProperty, findUnknownParameter, isTypeOrSubtype, listProperties, resolveGraphPath, suggestName, suggestProperty,
-} from "../../engine/graph-metadata";
-import { buildGraphIndex } from "../../engine/graph-metadata/build";
+} from "../../engine/contracts/graph-metadata";
+import { buildGraphIndex } from "../../engine/contracts/graph-metadata/build";
 
 describe("graph metadata index", () => {
   // The CSDL sits in shared/, beside the repository (as on developer machines and in CI).
   const csdl = join(__dirname, "../../../shared/data/graph-v1.0.csdl");
   it.skipIf(!existsSync(csdl))("is what scripts/build-graph-index.ts makes from the shipped CSDL", () => {
-    const committed = JSON.parse(readFileSync(join(__dirname, "../../engine/graph-metadata/graph-v1.0.index.json"), "utf8"));
+    const committed = JSON.parse(readFileSync(join(__dirname, "../../engine/contracts/graph-metadata/graph-v1.0.index.json"), "utf8"));
     expect(buildGraphIndex(readFileSync(csdl, "utf8"))).toEqual(committed);
   });
 
   it("ships well under 1 MB", () => {
-    expect(statSync(join(__dirname, "../../engine/graph-metadata/graph-v1.0.index.json")).size).toBeLessThan(900_000);
+    expect(statSync(join(__dirname, "../../engine/contracts/graph-metadata/graph-v1.0.index.json")).size).toBeLessThan(900_000);
   });
 
   it("resolves paths with keys, {placeholders}, casts, navigation, $ref and bound actions", () => {

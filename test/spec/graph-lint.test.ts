@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { lintPaths, loadCatalog } from "../../engine/index";
-import { loadIntentText } from "../../engine/spec/load";
+import { loadIntentText } from "../../engine/language/spec/load";
 import type { Sandbox } from "../../sandbox";
 import { DEMO, graph, startTestSandbox } from "../sandbox/helpers";
 

@@ -1,6 +1,6 @@
 /** Template diagnostics point at the bad reference inside the template text, not at the YAML value's start. */
 import { describe, expect, it } from "vitest";
-import { loadIntentText } from "../../engine/spec/load";
+import { loadIntentText } from "../../engine/language/spec/load";
 
 function intentWithStep(withLines: string): string {
   return `apiVersion: intents/v1

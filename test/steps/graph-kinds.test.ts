@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadIntentText } from "../../engine/index";
-import { graphList } from "../../engine/steps/graph-list";
-import { mailSend } from "../../engine/steps/mail-send";
-import type { StepRunContext } from "../../engine/steps/types";
+import { graphList } from "../../engine/kinds/graph/list";
+import { mailSend } from "../../engine/kinds/graph/mail-send";
+import type { StepRunContext } from "../../engine/core/step-kind";
 import { testServices } from "../runtime/services";
 import { startLoopbackGraph, type LoopbackGraph } from "../support/loopback-graph";
 

@@ -1,6 +1,6 @@
 /** Path placeholders are filled from params one segment each, whatever their number and order. */
 import { describe, expect, it } from "vitest";
-import { toGraphRequest } from "../../engine/steps/graph-input";
+import { toGraphRequest } from "../../engine/kinds/graph/input";
 
 describe("toGraphRequest paths", () => {
   it("fills every placeholder, repeated ones included, and keeps the text between them", () => {

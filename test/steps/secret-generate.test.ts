@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generatePassword, secretGenerate } from "../../engine/steps/secret-generate";
+import { generatePassword, secretGenerate } from "../../engine/kinds/secret/generate";
 
 const classes = [/[A-Z]/, /[a-z]/, /[0-9]/, /[^A-Za-z0-9]/];
 

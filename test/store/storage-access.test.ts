@@ -1,7 +1,7 @@
 import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
 import { describe, expect, it } from "vitest";
-import { loadSettings, type StorageSettings } from "../../engine/config";
-import { queueClient, storageCredential, tableClient } from "../../engine/store/tables";
+import { loadSettings, type StorageSettings } from "../../engine/hosts/config";
+import { queueClient, storageCredential, tableClient } from "../../engine/lifecycle/store/tables";
 
 /** The identity-based settings infra/main.bicep gives the Function App (no key anywhere). */
 const AZURE = { AzureWebJobsStorage__accountName: "stintents01", AzureWebJobsStorage__credential: "managedidentity" };

@@ -2,8 +2,8 @@
 import type { TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunResult, StepResult } from "../../engine/runtime/types";
-import { TableRunStore } from "../../engine/store/table-run-store";
-import { openTable } from "../../engine/store/tables";
+import { TableRunStore } from "../../engine/lifecycle/store/table-run-store";
+import { openTable } from "../../engine/lifecycle/store/tables";
 import { createManualClock } from "../support/manual-clock";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
 

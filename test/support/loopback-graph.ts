@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request as undiciRequest } from "undici";
 import type { GraphClient, GraphRequest, GraphResponse } from "../../engine/clients/graph/types";
-import { IntentError } from "../../engine/errors";
+import { IntentError } from "../../engine/core/errors";
 
 export interface Received {
   method: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compileTemplate } from "../../engine/template/compile";
-import { analyzeTemplate } from "../../engine/template/analyze";
+import { compileTemplate } from "../../engine/language/template/compile";
+import { analyzeTemplate } from "../../engine/language/template/analyze";
 
 describe("templates", () => {
   it("renders text, and keeps the type of a lone expression", () => {

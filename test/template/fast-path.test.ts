@@ -5,9 +5,9 @@
 import fc from "fast-check";
 import Handlebars from "handlebars";
 import { describe, expect, it } from "vitest";
-import { compileTemplate } from "../../engine/template/compile";
-import { BLOCK_HELPER_NAMES, handlebarsHelpers, HELPER_NAMES } from "../../engine/template/helpers";
-import { placeholder } from "../../engine/template/placeholder";
+import { compileTemplate } from "../../engine/language/template/compile";
+import { BLOCK_HELPER_NAMES, handlebarsHelpers, HELPER_NAMES } from "../../engine/language/template/helpers";
+import { placeholder } from "../../engine/core/placeholder";
 
 const knownHelpers: Record<string, boolean> = { __value: true };
 for (const name of [...HELPER_NAMES, ...BLOCK_HELPER_NAMES]) knownHelpers[name] = true;

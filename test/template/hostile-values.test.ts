@@ -4,8 +4,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { toGraphRequest, type GraphRequestInput } from "../../engine/steps/graph-input";
-import { compileTree, renderTree } from "../../engine/template/tree";
+import { toGraphRequest, type GraphRequestInput } from "../../engine/kinds/graph/input";
+import { compileTree, renderTree } from "../../engine/language/template/tree";
 
 const pieces = ["'", "''", '"', "/", "\\", "?", "#", "&", "=", "%", "%2e", "%2e%2e", "..", ".", "\r", "\n", "\r\n", "{{", "}}", "{", "}", "[", "]", ",", ":", "+", " ", "$", "é", "😀", "\u0000", "\uD800", "@odata.id", "__proto__", "a", "1"];
 const hostile = fc.oneof(

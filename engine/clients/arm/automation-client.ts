@@ -1,6 +1,6 @@
 import { AutomationClient as ArmAutomationClient, type AutomationModels } from "@azure/arm-automation";
 import type { TokenCredential } from "@azure/identity";
-import { IntentError } from "../../errors";
+import { IntentError } from "../../core/errors";
 import { armCredential } from "./credential";
 import type { AutomationAccountSettings, AutomationCallOptions, AutomationClient, AutomationJob } from "./types";
 

@@ -6,8 +6,8 @@ import type { AutomationClient } from "./types";
 export { automationErrorStatus, createAutomationClient, type AutomationClientOptions } from "./automation-client";
 export { readAutomationSettings, DEFAULT_ARM_BASE_URL } from "./settings";
 export { deterministicJobName } from "./job-name";
-export { parseRunbookResult, type RunbookResult } from "./runbook-result";
-export { loadRunbookManifest, type RunbookManifest, type RunbookSpec, type RunbookParameterSpec } from "./runbook-manifest";
+export { parseRunbookResult, type RunbookResult } from "../../contracts/runbook-result";
+export { loadRunbookManifest, type RunbookManifest, type RunbookSpec, type RunbookParameterSpec } from "../../contracts/runbook-manifest";
 export type * from "./types";
 
 const fromSettings = new WeakMap<object, AutomationClient>();

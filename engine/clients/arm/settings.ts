@@ -1,4 +1,4 @@
-import { IntentError } from "../../errors";
+import { IntentError } from "../../core/errors";
 import type { AutomationAccountSettings } from "./types";
 
 export const DEFAULT_ARM_BASE_URL = "https://management.azure.com";

@@ -6,7 +6,7 @@ import {
   type TokenCredential,
   type TokenCredentialOptions,
 } from "@azure/identity";
-import { IntentError } from "../../errors";
+import { IntentError } from "../../core/errors";
 import type { Clock } from "../../runtime/types";
 import { createCachingTokenProvider } from "./token-cache";
 

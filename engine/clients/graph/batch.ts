@@ -1,4 +1,4 @@
-import { IntentError } from "../../errors";
+import { IntentError } from "../../core/errors";
 import type { Clock, EventSink } from "../../runtime/types";
 import { resolveRetryPolicy, retryDelay, type RetryPolicy } from "../http/retry-policy";
 import { toGraphResponse } from "./response";

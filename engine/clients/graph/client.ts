@@ -1,5 +1,5 @@
 import { Pool } from "undici";
-import { systemClock } from "../../clock";
+import { systemClock } from "../../core/clock";
 import type { Clock, EventSink } from "../../runtime/types";
 import { resolveRetryPolicy } from "../http/retry-policy";
 import type { TokenProvider } from "./auth";

@@ -1,4 +1,4 @@
-import { IntentError } from "../../errors";
+import { IntentError } from "../../core/errors";
 import { graphErrorOf } from "./response";
 import type { GraphResponse } from "./types";
 

@@ -1,4 +1,4 @@
-import { IntentError } from "../../errors";
+import { IntentError } from "../../core/errors";
 import { graphResponseError } from "./errors";
 import type { Sender, SendTarget } from "./sender";
 import type { GraphBase } from "./target";

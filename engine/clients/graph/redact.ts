@@ -1,4 +1,4 @@
-import { createRedactor, MASK } from "../../runtime/redaction";
+import { createRedactor, MASK } from "../../core/redaction";
 
 /** Bearer tokens and JWTs look like this whatever credential produced them. */
 const TOKEN_PATTERNS = [/Bearer\s+[\w.~+/=-]+/gi, /eyJ[\w-]+\.[\w-]+\.[\w-]*/g];

@@ -1,5 +1,5 @@
 import type { Dispatcher } from "undici";
-import { IntentError } from "../../errors";
+import { IntentError } from "../../core/errors";
 import type { Clock, EventSink } from "../../runtime/types";
 import { exchange, outcomeOf, type ExchangeResult } from "../http/exchange";
 import { retryLoop } from "../http/retry-loop";

@@ -1,4 +1,4 @@
-import { IntentError } from "../../errors";
+import { IntentError } from "../../core/errors";
 import { isIdempotent } from "../http/retry-policy";
 import type { SendTarget } from "./sender";
 import type { GraphRequest } from "./types";

@@ -1,7 +1,7 @@
 import type { AccessToken, TokenCredential } from "@azure/identity";
-import { IntentError } from "../../errors";
+import { IntentError } from "../../core/errors";
 import type { Clock } from "../../runtime/types";
-import { systemClock } from "../../clock";
+import { systemClock } from "../../core/clock";
 import type { TokenProvider } from "./auth";
 import { redact } from "./redact";
 

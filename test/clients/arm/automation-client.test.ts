@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAutomationClient, deterministicJobName, parseRunbookResult, readAutomationSettings } from "../../../engine/clients/arm";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { armCredential } from "../../../engine/clients/arm/credential";
-import { IntentError } from "../../../engine/errors";
+import { IntentError } from "../../../engine/core/errors";
 import { startArmServer, type ArmServer } from "../../runbooks/support/arm-server";
 import { ARM_SETTINGS } from "../../runbooks/support/drive-step";
 import { runbookTenant } from "../../runbooks/support/tenant";

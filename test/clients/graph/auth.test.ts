@@ -9,7 +9,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { authorityHostFor, chooseCredential, createTokenProvider, graphScope } from "../../../engine/clients/graph/auth";
 import { createCachingTokenProvider } from "../../../engine/clients/graph/token-cache";
-import { IntentError } from "../../../engine/errors";
+import { IntentError } from "../../../engine/core/errors";
 import { createManualClock } from "../../support/manual-clock";
 
 const HOUR = 3_600_000;

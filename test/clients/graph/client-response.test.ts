@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { graphResponseError } from "../../../engine/clients/graph/errors";
 import { graphClientFromSettings } from "../../../engine/clients/graph/index";
-import { IntentError } from "../../../engine/errors";
+import { IntentError } from "../../../engine/core/errors";
 import { createManualClock } from "../../support/manual-clock";
 import { clientFor, closeAfterTest, serve, TEST_TOKEN } from "./helpers";
 import { startScriptedServer, throttled, type ScriptedServer } from "./scripted-server";

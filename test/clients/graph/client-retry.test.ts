@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IntentError } from "../../../engine/errors";
+import { IntentError } from "../../../engine/core/errors";
 import { createManualClock } from "../../support/manual-clock";
 import { clientFor, serve } from "./helpers";
 import { throttled, unavailable, type ScriptedServer } from "./scripted-server";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { systemClock } from "../../../engine/clock";
+import { systemClock } from "../../../engine/core/clock";
 import { createManualClock } from "../../support/manual-clock";
 
 describe("systemClock", () => {

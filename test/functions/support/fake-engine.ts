@@ -4,7 +4,7 @@
  * (status "running") when the deadline passes between steps.
  */
 import type { FieldError, MappedFields } from "../../../engine/index";
-import type { EngineIntent, IntentEngine } from "../../../engine/pipeline/types";
+import type { EngineIntent, IntentEngine } from "../../../engine/lifecycle/types";
 import type { RunResult, StepResult } from "../../../engine/runtime/types";
 
 export interface FakeIntent extends EngineIntent {

@@ -3,14 +3,14 @@
  * Azurite, Graph on a loopback server, the engine faked (until the core lands), the clock manual.
  */
 import { QueueClient } from "@azure/storage-queue";
-import { loadSettings } from "../../../engine/config";
-import { continuationHandler } from "../../../engine/functions/handlers";
-import { composePipeline } from "../../../engine/host/compose";
-import { appRoutes, startLocalServer, type LocalServer } from "../../../engine/local/http-adapter";
-import { startQueuePoller, type QueuePoller } from "../../../engine/local/queue-poller";
-import { MAX_BODY_BYTES } from "../../../engine/pipeline/body";
-import type { PipelineDeps } from "../../../engine/pipeline/types";
-import { CONTINUATION_QUEUE } from "../../../engine/store/continuation-queue";
+import { loadSettings } from "../../../engine/hosts/config";
+import { continuationHandler } from "../../../engine/hosts/functions/handlers";
+import { composePipeline } from "../../../engine/hosts/compose/pipeline";
+import { appRoutes, startLocalServer, type LocalServer } from "../../../engine/hosts/local/http-adapter";
+import { startQueuePoller, type QueuePoller } from "../../../engine/hosts/local/queue-poller";
+import { MAX_BODY_BYTES } from "../../../engine/inbound/webhook/body";
+import type { PipelineDeps } from "../../../engine/lifecycle/types";
+import { CONTINUATION_QUEUE } from "../../../engine/lifecycle/continue/continuation-queue";
 import { createManualClock, type ManualClock } from "../../support/manual-clock";
 import type { FakeEngine } from "./fake-engine";
 import type { GraphClient } from "../../../engine/clients/graph/types";

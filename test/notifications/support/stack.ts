@@ -3,14 +3,14 @@
  * adapter serving POST /api/notifications, the real engine and shipped intents, Azurite for runs,
  * subscriptions and the notification queue, and one manual clock for the app and the sandbox.
  */
-import { notificationQueueHandler, notificationsHandler } from "../../../engine/notifications/handlers";
-import { composeFromSettings, type ComposedHost } from "../../../engine/host/from-settings";
-import { startLocalServer, type LocalServer } from "../../../engine/local/http-adapter";
-import { startQueuePoller, type QueuePoller } from "../../../engine/local/queue-poller";
-import { composeNotifications } from "../../../engine/notifications/compose";
-import type { NotificationDeps } from "../../../engine/notifications/types";
-import { MAX_BODY_BYTES } from "../../../engine/pipeline/body";
-import { loadCatalog } from "../../../engine/spec/catalog";
+import { notificationQueueHandler, notificationsHandler } from "../../../engine/hosts/functions/notification-handlers";
+import { composeFromSettings, type ComposedHost } from "../../../engine/hosts/compose/from-settings";
+import { startLocalServer, type LocalServer } from "../../../engine/hosts/local/http-adapter";
+import { startQueuePoller, type QueuePoller } from "../../../engine/hosts/local/queue-poller";
+import { composeNotifications } from "../../../engine/hosts/compose/notifications";
+import type { NotificationDeps } from "../../../engine/inbound/notifications/types";
+import { MAX_BODY_BYTES } from "../../../engine/inbound/webhook/body";
+import { loadCatalog } from "../../../engine/language/spec/catalog";
 import { startSandbox, type Sandbox } from "../../../sandbox/index";
 import { startTestAzurite, type RunningAzurite } from "../../support/azurite";
 import { createManualClock, type ManualClock } from "../../support/manual-clock";

@@ -1,9 +1,9 @@
 import { createAutomationClient, readAutomationSettings } from "../../../engine/clients/arm";
 import type { GraphClient } from "../../../engine/clients/graph/types";
-import { ensureIntentError, type IntentError } from "../../../engine/errors";
+import { ensureIntentError, type IntentError } from "../../../engine/core/errors";
 import type { Clock, EngineServices } from "../../../engine/runtime/types";
-import { automationRunbook, type RunbookStepInput } from "../../../engine/steps/automation-runbook";
-import type { KindAnswer } from "../../../engine/steps/types";
+import { automationRunbook, type RunbookStepInput } from "../../../engine/kinds/automation/runbook";
+import type { KindAnswer } from "../../../engine/core/step-kind";
 
 export const ARM_SETTINGS = {
   AZURE_SUBSCRIPTION_ID: "11111111-2222-3333-4444-555555555555",

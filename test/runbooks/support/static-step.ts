@@ -1,9 +1,9 @@
-import { parseSource } from "../../../engine/spec/source";
-import type { StaticStep } from "../../../engine/steps/types";
+import { parseSource } from "../../../engine/language/spec/source";
+import type { StaticStep } from "../../../engine/core/step-kind";
 
 /**
  * A StaticStep for one step of an intent's YAML, built on the linter's own source positions
- * (engine/spec/source), so the lint hook's paths, lines and literal checks are the ones `lint` uses.
+ * (engine/language/spec/source), so the lint hook's paths, lines and literal checks are the ones `lint` uses.
  */
 export function staticStepFromYaml(text: string, stepIndex = 0): StaticStep {
   const { source, diagnostics } = parseSource("intent.yaml", text);

@@ -1,0 +1,107 @@
+import type { RetryPolicy } from "../clients/graph/types";
+import type { ErrorCode } from "./errors";
+import type { EngineServices, RunMode } from "../runtime/types";
+
+/** One lint finding, located in the intent file. */
+export interface Diagnostic {
+  code: ErrorCode;
+  message: string;
+  file: string;
+  line: number;
+  col: number;
+  /** Where in the document, e.g. `steps[2].with.body.passwordProfle`. */
+  path?: string;
+  severity?: "error" | "warning";
+}
+
+/**
+ * What a kind's static check sees of a step: its raw `with` (templates not rendered) and a way to
+ * locate any value in it, so a kind can report at the exact line and column.
+ */
+export interface StaticStep {
+  id: string;
+  kind: string;
+  with: unknown;
+  /** Position of the value at `path` inside `with` (falls back to the nearest parent). */
+  locate(path: ReadonlyArray<string | number>): { line: number; col: number };
+  /** True when the value at `path` holds no template at all (a literal the linter can check). */
+  isLiteral(path: ReadonlyArray<string | number>): boolean;
+  /**
+   * False when the runtime loads the catalogue: checks against large reference data (the Graph
+   * metadata index) belong to `intents lint` and CI, not to every cold start. Absent means true.
+   */
+  referenceChecks?: boolean;
+}
+
+/** Where inside the node at `path` to point: its key, or a character offset inside its string value. */
+export interface DiagnosticAnchor {
+  key?: boolean;
+  offset?: number;
+}
+
+export type ReportDiagnostic = (code: ErrorCode, message: string, path: ReadonlyArray<string | number>, anchor?: DiagnosticAnchor) => void;
+
+/** How a kind sees an answer, for outcome rules (`match: {status, code, message}`) and defaults. */
+export interface Classification {
+  success: boolean;
+  status?: number;
+  code?: string;
+  message?: string;
+  /**
+   * The kind's own verdict on a success when the answer says more than its HTTP status (a
+   * runbook's result line knows whether it changed anything); absent = the default rules.
+   */
+  outcome?: "changed" | "ok";
+}
+
+export interface KindAnswer {
+  /** What `outputs` and `outcomes` templates read as `response`. */
+  response: unknown;
+  attempts: number;
+  /** Values of the kind's fixed outputs (e.g. secret:generate's `value`). */
+  outputs?: Record<string, unknown>;
+  /** Not finished yet (a runbook job still running): the run suspends and resumes later. */
+  pending?: { resumeAfterMs: number; state: unknown };
+}
+
+export interface StepRunContext {
+  services: EngineServices;
+  runId: string;
+  stepId: string;
+  mode: RunMode;
+  signal: AbortSignal;
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** The step (or intent author) declared that resending is safe. */
+  idempotent: boolean;
+  /** Kind-owned state saved by an earlier, pending attempt of this step (e.g. a job name). */
+  state?: unknown;
+}
+
+/**
+ * A step kind: one module, registered once in engine/kinds/registry.ts. The interpreter knows
+ * nothing else about what a step does.
+ */
+export interface StepKind<Input = any> {
+  /** `namespace:verb`. */
+  id: string;
+  description: string;
+  /** JSON Schema of the rendered `with`; checked after rendering, before any side effect. */
+  inputSchema: Record<string, unknown>;
+  /** Outputs every step of this kind has, beyond those the intent declares. */
+  outputs?: Record<string, { secret?: boolean; description: string }>;
+  /** Paths in `with` (`*` matches one key) where secret values may be used, e.g. `body`, `requests.*.body`. */
+  secretPaths?: string[];
+  /** Paths in `with` holding an OData expression, where every interpolation must go through `odata`. */
+  odataPaths?: string[];
+  /** Decided on the rendered input: a GET is read-only, so dry-run may send it. */
+  isReadOnly(input: Input): boolean;
+  /** Static checks beyond the schema (Graph metadata, runbook manifest, …). */
+  lint?(step: StaticStep, report: ReportDiagnostic): void;
+  /** What the step would do, for `intents plan` and dry-run (masked by the caller). */
+  describe(input: Input): unknown;
+  classify(response: unknown): Classification;
+  run(input: Input, ctx: StepRunContext): Promise<KindAnswer>;
+  /** For-each over many inputs in fewer round trips (Graph `$batch`). */
+  runMany?(inputs: Input[], ctx: StepRunContext): Promise<KindAnswer[]>;
+}

@@ -1,0 +1,35 @@
+/** `intents docs`: the intent catalogue in Markdown, to create each intent's form in Thread. */
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { loadDocumentedIntents } from "../../../tooling/docs/catalog-source";
+import { renderCatalogMarkdown } from "../../../tooling/docs/docs-markdown";
+import { renderErrorCodesMarkdown } from "../../../tooling/docs/error-codes-markdown";
+
+export const summary = "Write the intent catalogue in Markdown: Thread form fields, risk, permissions (--out file.md); --errors prints the engine's error-code table.";
+
+const USAGE = "usage: intents docs [--out <file.md>] [--dir <intents folder>] [--errors]\n";
+
+export async function run(args: string[]): Promise<number> {
+  let values: { out?: string; dir?: string; help?: boolean; errors?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { out: { type: "string" }, dir: { type: "string" }, errors: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    }));
+  } catch (error) {
+    process.stderr.write(`intents docs: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const markdown = values.errors ? renderErrorCodesMarkdown() : renderCatalogMarkdown(loadDocumentedIntents(values.dir));
+  if (values.out) {
+    writeFileSync(values.out, markdown);
+    process.stderr.write(`intents docs: wrote ${values.out}\n`);
+  } else {
+    process.stdout.write(markdown);
+  }
+  return 0;
+}

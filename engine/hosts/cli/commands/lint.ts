@@ -1,0 +1,32 @@
+/** `intents lint [paths…]`: every problem at once as `file:line:col CODE message`; exit 1 on any. */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { DEFAULT_INTENTS_DIR, formatDiagnostic, lintPaths } from "../../../language/spec/catalog";
+
+export const summary = "Check intent files against the schema and the language rules.";
+
+const USAGE = "usage: intents lint [paths…]   (default: intents/)";
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const flag = args.find((arg) => arg.startsWith("-"));
+  if (flag) {
+    process.stderr.write(`intents lint: unknown option ${flag}\n${USAGE}\n`);
+    return 2;
+  }
+  const local = join(process.cwd(), "intents");
+  const paths = args.length > 0 ? args : [existsSync(local) ? local : DEFAULT_INTENTS_DIR];
+  const missing = paths.filter((path) => !existsSync(path));
+  if (missing.length > 0) {
+    process.stderr.write(`intents lint: no such file or directory: ${missing.join(", ")}\n`);
+    return 2;
+  }
+  const { diagnostics, files } = lintPaths(paths);
+  for (const diagnostic of diagnostics) process.stdout.write(`${formatDiagnostic(diagnostic)}\n`);
+  const verdict = diagnostics.length === 0 ? "no problems" : `${diagnostics.length} problem(s)`;
+  process.stderr.write(`${files} intent file(s) checked, ${verdict}\n`);
+  return diagnostics.length === 0 ? 0 : 1;
+}

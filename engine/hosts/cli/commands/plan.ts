@@ -1,0 +1,124 @@
+/**
+ * `intents plan <intent-name|file> --input payload.json [--graph-url URL]`: the exact requests a
+ * run would send, rendered, secrets masked. Without --graph-url nothing is sent at all and the
+ * outputs of reads show as placeholders; with it, reads are sent and writes only planned.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { graphClientFromSettings, type GraphClient } from "../../../clients/graph";
+import { systemClock } from "../../../core/clock";
+import { ensureIntentError, IntentError } from "../../../core/errors";
+import { execute } from "../../../runtime/interpreter";
+import type { EngineServices, RunContext, RunMode, RunResult } from "../../../runtime/types";
+import { loadCatalog, formatDiagnostic } from "../../../language/spec/catalog";
+import { mapFields } from "../../../language/spec/fields";
+import { loadIntentText } from "../../../language/spec/load";
+import type { CompiledIntent } from "../../../language/spec/types";
+
+export const summary = "Show the exact requests an intent would send for a payload (nothing is changed).";
+
+const USAGE = "usage: intents plan <intent-name|file> --input payload.json [--graph-url URL]";
+
+export interface CommandArgs {
+  target: string;
+  input: string;
+  graphUrl?: string;
+}
+
+/** Parses `<target> --input F [--graph-url U]`; returns a message for bad usage. */
+export function parseArgs(args: string[], usage: string): CommandArgs | { usage: string } {
+  const positional: string[] = [];
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === "--input" || arg === "--graph-url") {
+      const value = args[++i];
+      if (value === undefined) return { usage: `${arg} needs a value\n${usage}` };
+      flags[arg] = value;
+    } else if (arg.startsWith("-")) {
+      return { usage: `unknown option ${arg}\n${usage}` };
+    } else {
+      positional.push(arg);
+    }
+  }
+  if (positional.length !== 1 || !flags["--input"]) return { usage };
+  return { target: positional[0] as string, input: flags["--input"], ...(flags["--graph-url"] ? { graphUrl: flags["--graph-url"] } : {}) };
+}
+
+export function resolveIntent(target: string): CompiledIntent {
+  if (existsSync(target) && /\.ya?ml$/.test(target)) {
+    const loaded = loadIntentText(target, readFileSync(target, "utf8"));
+    if (!loaded.intent) throw new IntentError("SPEC_SCHEMA", loaded.diagnostics.map(formatDiagnostic).join("\n"));
+    return loaded.intent;
+  }
+  const catalog = loadCatalog();
+  const intent = catalog.find(target);
+  if (!intent) throw new IntentError("INTENT_UNKNOWN", `No intent is named "${target}". Known: ${catalog.supportedNames().join(", ")}.`);
+  return intent;
+}
+
+/** Accepts a whole Thread webhook payload, or just its `intent_fields` object. */
+export function readPayload(file: string, intentName: string): { fields: Record<string, unknown>; run: RunContext } {
+  let payload: Record<string, unknown>;
+  try {
+    payload = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  } catch (cause) {
+    throw new IntentError("WEBHOOK_BAD_JSON", `${file} is not a readable JSON file.`, { cause });
+  }
+  const fields = (payload.intent_fields ?? payload) as Record<string, unknown>;
+  const meta = (payload.meta_data ?? {}) as Record<string, unknown>;
+  const text = (value: unknown): string => (value === undefined || value === null ? "" : String(value));
+  return {
+    fields,
+    run: { runId: `cli-${Date.now()}`, ticketId: text(meta.ticket_id), intentName, contactName: text(meta.contact_name), contactEmail: text(meta.contact_email), companyName: text(meta.company_name) },
+  };
+}
+
+/**
+ * The Graph client the process settings describe (GRAPH_ACCESS_TOKEN for the sandbox, else the
+ * deployment's identity), pointed at `url`; the caller closes it so the CLI exits promptly.
+ */
+export function graphClientFor(url: string): GraphClient & { close(): Promise<void> } {
+  return graphClientFromSettings({ ...process.env, GRAPH_BASE_URL: url }, { clock: systemClock });
+}
+
+const offlineGraph: GraphClient = {
+  request: () => Promise.reject(new IntentError("INTERNAL", "An offline plan sends nothing.")),
+  batch: () => Promise.reject(new IntentError("INTERNAL", "An offline plan sends nothing.")),
+  getAll: () => Promise.reject(new IntentError("INTERNAL", "An offline plan sends nothing.")),
+};
+
+export async function runIntent(args: CommandArgs, mode: RunMode, graph: GraphClient | undefined): Promise<RunResult | { errors: string[] }> {
+  const intent = resolveIntent(args.target);
+  const { fields, run } = readPayload(args.input, intent.name);
+  const mapped = mapFields(intent, fields);
+  if (!mapped.ok) return { errors: mapped.errors.map((e) => `${e.label}: ${e.message}`) };
+  const services: EngineServices = { graph: graph ?? offlineGraph, clock: systemClock, settings: process.env, events: () => undefined };
+  return execute(intent, { fields: mapped.fields, run, services, mode, ...(graph ? {} : { offline: true }) });
+}
+
+export function printResult(result: RunResult | { errors: string[] }): number {
+  if ("errors" in result) {
+    process.stderr.write(`FIELD_INVALID\n${result.errors.map((e) => `  ${e}`).join("\n")}\n`);
+    return 1;
+  }
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  return result.status === "failed" ? 1 : 0;
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) return void process.stdout.write(`${USAGE}\n`), 0;
+  const parsed = parseArgs(args, USAGE);
+  if ("usage" in parsed) return void process.stderr.write(`intents plan: ${parsed.usage}\n`), 2;
+  try {
+    const graph = parsed.graphUrl ? graphClientFor(parsed.graphUrl) : undefined;
+    try {
+      return printResult(await runIntent(parsed, "dry-run", graph));
+    } finally {
+      await graph?.close();
+    }
+  } catch (thrown) {
+    const error = ensureIntentError(thrown);
+    process.stderr.write(`intents plan: ${error.code} ${error.message}\n`);
+    return 1;
+  }
+}

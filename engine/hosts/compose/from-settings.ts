@@ -1,0 +1,57 @@
+/**
+ * The real composition: settings and secrets → Graph token provider and client → intent catalogue
+ * → run store → pipeline. Used by the Function App (from process.env) and by `intents serve`.
+ */
+import { createTokenProvider } from "../../clients/graph/auth";
+import { createGraphClient } from "../../clients/graph/client";
+import { systemClock } from "../../core/clock";
+import { keyVaultReader, loadSettings, SecretSettings } from "../config";
+import type { DepsProvider } from "../functions/adapt";
+import { loadCatalog } from "../../index";
+import type { PipelineDeps } from "../../lifecycle/types";
+import type { Clock } from "../../runtime/types";
+import { catalogEngine } from "./catalog-engine";
+import { composePipeline } from "./pipeline";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ComposedHost {
+  deps: PipelineDeps;
+  close(): Promise<void>;
+}
+
+export interface ComposeOptions {
+  /** Intent folder; default the repository's intents/. */
+  intentsDir?: string;
+  clock?: Clock;
+}
+
+export async function composeFromSettings(env: Env, options: ComposeOptions = {}): Promise<ComposedHost> {
+  const clock = options.clock ?? systemClock;
+  const settings = loadSettings(env);
+  const vault = settings.keyVaultUrl ? await keyVaultReader(settings.keyVaultUrl) : undefined;
+  const secrets = new SecretSettings(env, vault, settings.secretCacheMs, () => clock.now());
+  await secrets.require("INTENT_SHARED_SECRET"); // refuse to start without it
+  const sharedSecret = () => secrets.require("INTENT_SHARED_SECRET");
+  const tokens = createTokenProvider({ ...settings.plain, ...(await secrets.all()) }, settings.graphBaseUrl, { clock });
+  const graph = createGraphClient({ baseUrl: settings.graphBaseUrl, tokens, clock });
+  const catalog = loadCatalog(options.intentsDir);
+  const engine = catalogEngine(catalog);
+  // Intents see plain settings only; the one secret added is the ARM token the runbook step builds
+  // its Automation client from. The shared secret and Graph credentials never reach a template.
+  const armToken = await secrets.get("ARM_ACCESS_TOKEN");
+  const intentSettings = { ...settings.plain, ...(armToken ? { ARM_ACCESS_TOKEN: armToken } : {}) };
+  const deps = await composePipeline(settings, { engine, graph, clock, sharedSecret, intentSettings });
+  return { deps, close: () => graph.close() };
+}
+
+let processHost: Promise<ComposedHost> | undefined;
+
+/** The Function App's host, composed on first use from the app settings and kept for the process. */
+export const processDeps: DepsProvider = async () => {
+  processHost ??= composeFromSettings(process.env).catch((error: unknown) => {
+    processHost = undefined; // a missing setting fixed later must not need a restart
+    throw error;
+  });
+  return (await processHost).deps;
+};

@@ -1,0 +1,55 @@
+/**
+ * The composition root: settings → storage (tables, queue) → run store → notifier → pipeline
+ * dependencies. The engine, Graph client and clock are passed in, so the Function App, the local
+ * server and the tests compose the same way with different tenants and clocks.
+ */
+import type { GraphClient } from "../../clients/graph/types";
+import type { AppSettings } from "../config";
+import { GraphFailureNotifier, parseRecipients } from "../../lifecycle/failure-mail/graph-notifier";
+import { MAX_BODY_BYTES } from "../../inbound/webhook/body";
+import type { IntentEngine, PipelineDeps } from "../../lifecycle/types";
+import type { Clock } from "../../runtime/types";
+import { CONTINUATION_QUEUE, StorageContinuationQueue } from "../../lifecycle/continue/continuation-queue";
+import { TableRunStore } from "../../lifecycle/store/table-run-store";
+import { openQueue, openTable } from "../../lifecycle/store/tables";
+
+export const RUNS_TABLE = "intentruns";
+export const STEPS_TABLE = "intentrunsteps";
+
+export interface HostParts {
+  engine: IntentEngine;
+  graph: GraphClient;
+  clock: Clock;
+  sharedSecret: () => Promise<string>;
+  /** Values intents may read as `{{settings.NAME}}`. */
+  intentSettings: Readonly<Record<string, string | undefined>>;
+}
+
+export async function composePipeline(settings: AppSettings, parts: HostParts): Promise<PipelineDeps> {
+  const [runs, steps, queue] = await Promise.all([
+    openTable(settings.storage, RUNS_TABLE),
+    openTable(settings.storage, STEPS_TABLE),
+    openQueue(settings.storage, CONTINUATION_QUEUE),
+  ]);
+  const store = new TableRunStore({ runs, steps, clock: parts.clock, leaseMs: settings.leaseMs });
+  const notifier = new GraphFailureNotifier(parts.graph, {
+    mailbox: settings.notificationMailbox,
+    recipients: parseRecipients(settings.notificationEmail),
+  }, parts.clock);
+  return {
+    engine: parts.engine,
+    store,
+    queue: new StorageContinuationQueue(queue, parts.sharedSecret),
+    notifier,
+    services: { graph: parts.graph, clock: parts.clock, settings: parts.intentSettings },
+    clock: parts.clock,
+    settings: {
+      sharedSecret: parts.sharedSecret,
+      maxBodyBytes: MAX_BODY_BYTES,
+      runBudgetMs: settings.runBudgetMs,
+      continuationBudgetMs: settings.continuationBudgetMs,
+      maxDequeueCount: settings.maxDequeueCount,
+      heartbeatMs: Math.max(1_000, Math.floor(settings.leaseMs / 3)),
+    },
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * Every setting the Function App reads, in one place. Plain settings come from the environment
+ * (app settings; Key Vault references there arrive already resolved). Secrets not in the
+ * environment are read from Key Vault (KEY_VAULT_URL), cached and refreshed after a while, so a
+ * rotated secret is picked up without a restart.
+ */
+import { IntentError } from "../core/errors";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Settings that are secrets: never logged, never echoed, read from Key Vault when not in the environment. */
+export const SECRET_SETTINGS = ["INTENT_SHARED_SECRET", "AZURE_CLIENT_SECRET", "GRAPH_ACCESS_TOKEN", "ARM_ACCESS_TOKEN"] as const;
+export type SecretSetting = (typeof SECRET_SETTINGS)[number];
+
+/**
+ * Where Tables and Queues live (the Functions host's own storage). In Azure the app has no key:
+ * the identity-based section `AzureWebJobsStorage__accountName` (+ `__credential`, `__clientId`,
+ * `__tableServiceUri`, `__queueServiceUri`) names the account and its token comes from the managed
+ * identity. A connection string (`AzureWebJobsStorage`) serves Azurite and local development.
+ */
+export type StorageSettings =
+  | { kind: "connection-string"; connectionString: string }
+  | {
+      kind: "identity";
+      tableServiceUri: string;
+      queueServiceUri: string;
+      /** "managedidentity" → ManagedIdentityCredential; unset → DefaultAzureCredential. */
+      credential: "managedidentity" | undefined;
+      /** Client id of a user-assigned identity; unset → the system-assigned one. */
+      clientId: string | undefined;
+    };
+
+export const DEVELOPMENT_STORAGE = "UseDevelopmentStorage=true";
+
+export interface AppSettings {
+  storage: StorageSettings;
+  graphBaseUrl: string;
+  notificationMailbox: string | undefined;
+  notificationEmail: string | undefined;
+  runBudgetMs: number;
+  continuationBudgetMs: number;
+  leaseMs: number;
+  maxDequeueCount: number;
+  keyVaultUrl: string | undefined;
+  /** How long a secret read from Key Vault is trusted before it is read again. */
+  secretCacheMs: number;
+  /** Every plain setting, for the Graph token provider and `{{settings.NAME}}` in intents. */
+  plain: Env;
+}
+
+function integer(env: Env, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value.trim() === "") return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) {
+    throw new IntentError("CONFIG_MISSING", `The setting ${name} must be a whole number, not "${value}".`, {
+      fix: `Set ${name} to a whole number of milliseconds (or a count) in the app settings.`,
+    });
+  }
+  return parsed;
+}
+
+const STORAGE_SECTION = "AzureWebJobsStorage__";
+
+/** The `AzureWebJobsStorage__*` settings by key, read as a section the way the Functions host reads them. */
+function storageSection(env: Env): Record<string, string> {
+  const section: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith(STORAGE_SECTION) && value?.trim()) section[name.slice(STORAGE_SECTION.length)] = value.trim();
+  }
+  return section;
+}
+
+function storageSettings(env: Env): StorageSettings {
+  if (env.AzureWebJobsStorage?.trim()) return { kind: "connection-string", connectionString: env.AzureWebJobsStorage.trim() };
+  const section = storageSection(env);
+  const account = section.accountName;
+  const tableServiceUri = section.tableServiceUri ?? (account ? `https://${account}.table.core.windows.net` : undefined);
+  const queueServiceUri = section.queueServiceUri ?? (account ? `https://${account}.queue.core.windows.net` : undefined);
+  if (!tableServiceUri && !queueServiceUri) return { kind: "connection-string", connectionString: DEVELOPMENT_STORAGE };
+  if (!tableServiceUri || !queueServiceUri) {
+    throw new IntentError("CONFIG_MISSING", "Identity-based storage needs both the table and the queue endpoint.", {
+      fix: "Set AzureWebJobsStorage__accountName, or both AzureWebJobsStorage__tableServiceUri and AzureWebJobsStorage__queueServiceUri.",
+    });
+  }
+  const credential = section.credential?.toLowerCase();
+  if (credential !== undefined && credential !== "managedidentity") {
+    throw new IntentError("CONFIG_MISSING", `AzureWebJobsStorage__credential must be "managedidentity", not "${section.credential}".`, {
+      fix: "Set AzureWebJobsStorage__credential to managedidentity, or remove it to use the default Azure credential chain.",
+    });
+  }
+  return { kind: "identity", tableServiceUri, queueServiceUri, credential, clientId: section.clientId };
+}
+
+export function loadSettings(env: Env = process.env): AppSettings {
+  const plain: Record<string, string | undefined> = { ...env };
+  for (const name of SECRET_SETTINGS) delete plain[name];
+  return {
+    storage: storageSettings(env),
+    graphBaseUrl: env.GRAPH_BASE_URL ?? "https://graph.microsoft.com/v1.0",
+    notificationMailbox: env.NOTIFICATION_MAILBOX || undefined,
+    notificationEmail: env.NOTIFICATION_EMAIL || undefined,
+    runBudgetMs: integer(env, "RUN_BUDGET_MS", 5_000),
+    continuationBudgetMs: integer(env, "CONTINUATION_BUDGET_MS", 240_000),
+    leaseMs: integer(env, "RUN_LEASE_MS", 60_000),
+    maxDequeueCount: integer(env, "MAX_DEQUEUE_COUNT", 5),
+    keyVaultUrl: env.KEY_VAULT_URL || (env.KEY_VAULT_NAME ? `https://${env.KEY_VAULT_NAME}.vault.azure.net` : undefined),
+    secretCacheMs: integer(env, "SECRET_CACHE_MS", 300_000),
+    plain,
+  };
+}
+
+/** Where secrets come from when the environment does not hold them. */
+export interface SecretReader {
+  read(name: string): Promise<string | undefined>;
+}
+
+/** Key Vault secret names allow letters, digits and dashes: INTENT_SHARED_SECRET → INTENT-SHARED-SECRET. */
+export function keyVaultName(setting: SecretSetting): string {
+  return setting.replace(/_/g, "-");
+}
+
+export class SecretSettings {
+  private readonly cache = new Map<SecretSetting, { value: string | undefined; until: number }>();
+
+  constructor(
+    private readonly env: Env,
+    private readonly vault: SecretReader | undefined,
+    private readonly cacheMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async get(name: SecretSetting): Promise<string | undefined> {
+    const fromEnv = this.env[name];
+    if (fromEnv) return fromEnv;
+    if (!this.vault) return undefined;
+    const cached = this.cache.get(name);
+    if (cached && cached.until > this.now()) return cached.value;
+    let value: string | undefined;
+    try {
+      value = await this.vault.read(keyVaultName(name));
+    } catch (cause) {
+      throw new IntentError("CONFIG_MISSING", `The secret ${name} could not be read from Key Vault.`, {
+        cause, retryable: true, fix: "Check KEY_VAULT_URL and that the app's identity may get secrets from the vault.",
+      });
+    }
+    this.cache.set(name, { value, until: this.now() + this.cacheMs });
+    return value;
+  }
+
+  async require(name: SecretSetting): Promise<string> {
+    const value = await this.get(name);
+    if (!value) {
+      throw new IntentError("CONFIG_MISSING", `The secret setting ${name} is not set.`, {
+        fix: `Set ${name} in the app settings or as ${keyVaultName(name)} in the Key Vault.`,
+      });
+    }
+    return value;
+  }
+
+  /** Forgets cached secrets, e.g. after a 401 suggests a rotation. */
+  refresh(): void {
+    this.cache.clear();
+  }
+
+  /** Every secret that is set, for the token provider's settings record. */
+  async all(): Promise<Record<string, string | undefined>> {
+    const entries = await Promise.all(SECRET_SETTINGS.map(async (name) => [name, await this.get(name)] as const));
+    return Object.fromEntries(entries);
+  }
+}
+
+/** Key Vault through @azure/keyvault-secrets and the app's identity; a missing secret reads as undefined. */
+export async function keyVaultReader(vaultUrl: string): Promise<SecretReader> {
+  const [{ SecretClient }, { DefaultAzureCredential }] = await Promise.all([import("@azure/keyvault-secrets"), import("@azure/identity")]);
+  const client = new SecretClient(vaultUrl, new DefaultAzureCredential());
+  return {
+    async read(name) {
+      try {
+        return (await client.getSecret(name)).value;
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/** The thin layer between @azure/functions types and the transport-neutral pipeline. */
+import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { ensureIntentError } from "../../core/errors";
+import { errorAnswer } from "../../inbound/webhook/answers";
+import { jsonEventSink } from "../../core/events";
+import type { HttpAnswer, IncomingRequest, PipelineDeps } from "../../lifecycle/types";
+import type { EventSink } from "../../runtime/types";
+
+export type DepsProvider = () => Promise<PipelineDeps>;
+
+export function incoming(request: HttpRequest): IncomingRequest {
+  return {
+    header: (name) => request.headers.get(name),
+    body: request.body as AsyncIterable<Uint8Array> | null,
+  };
+}
+
+export function eventsFor(context: InvocationContext): EventSink {
+  return jsonEventSink((line) => context.info(line), { invocationId: context.invocationId });
+}
+
+export function toResponse(answer: HttpAnswer): HttpResponseInit {
+  return { status: answer.status, jsonBody: answer.body, headers: { "cache-control": "no-store" } };
+}
+
+/** Wraps a handler so a failure to compose (settings, storage) is still a JSON answer, not a stack. */
+export async function answerSafely(context: InvocationContext, work: () => Promise<HttpAnswer>): Promise<HttpResponseInit> {
+  try {
+    return toResponse(await work());
+  } catch (thrown) {
+    const error = ensureIntentError(thrown);
+    eventsFor(context)("error", { code: error.code });
+    return toResponse(errorAnswer(error));
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Everything `npm start` runs: the sandbox tenant (unless Graph is configured), Azurite with its
+ * data under .azurite/ (unless storage is configured), the Function App's handlers on a local
+ * port and the queue poller that continues long runs. One close() stops it all.
+ */
+import { join } from "node:path";
+import { startSandbox, type Sandbox } from "../../../sandbox";
+import { loadSettings } from "../config";
+import { continuationHandler } from "../functions/handlers";
+import { composeFromSettings } from "../compose/from-settings";
+import { MAX_BODY_BYTES } from "../../inbound/webhook/body";
+import { CONTINUATION_QUEUE } from "../../lifecycle/continue/continuation-queue";
+import { openQueue } from "../../lifecycle/store/tables";
+import { startAzurite, type RunningAzurite } from "./azurite";
+import { appRoutes, startLocalServer } from "./http-adapter";
+import { startQueuePoller } from "./queue-poller";
+import { localNotifications } from "./notifications";
+
+/** Only ever used when no INTENT_SHARED_SECRET is set, and printed at start: never for a deployment. */
+export const LOCAL_DEV_SECRET = "local-dev-secret";
+const REPO_ROOT = join(__dirname, "..", "..", "..");
+
+/** Azurite stands in only when neither a connection string nor identity-based storage is configured. */
+function storageConfigured(env: Readonly<Record<string, string | undefined>>): boolean {
+  return Boolean(env.AzureWebJobsStorage) || loadSettings(env).storage.kind === "identity";
+}
+
+export interface DevStackOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  port: number;
+  host?: string;
+  /** Sandbox fixture path; default the demo tenant. */
+  fixture?: string;
+  /** Azurite data folder; default <repo>/.azurite. `null` keeps it in memory (tests). */
+  azuriteLocation?: string | null;
+  log?: (line: string) => void;
+}
+
+export interface DevStack {
+  url: string;
+  sharedSecret: string;
+  /** What was started or used, one line each, for the start banner. */
+  describe: string[];
+  close(): Promise<void>;
+}
+
+function usesRealGraph(env: DevStackOptions["env"]): boolean {
+  return Boolean(env.GRAPH_BASE_URL || env.AZURE_CLIENT_ID || env.GRAPH_ACCESS_TOKEN);
+}
+
+export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
+  const env: Record<string, string | undefined> = { ...options.env };
+  const describe: string[] = [];
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    let sandbox: Sandbox | undefined;
+    if (!usesRealGraph(env)) {
+      sandbox = await startSandbox(options.fixture ? { fixture: options.fixture } : {});
+      closers.push(() => sandbox!.close());
+      Object.assign(env, {
+        GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox", ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox",
+        // The sandbox's Automation account answers for any coordinates; these only have to be set.
+        AZURE_SUBSCRIPTION_ID: env.AZURE_SUBSCRIPTION_ID ?? "00000000-0000-0000-0000-00000000a11e",
+        AZURE_RESOURCE_GROUP: env.AZURE_RESOURCE_GROUP ?? "rg-sandbox",
+        AUTOMATION_ACCOUNT_NAME: env.AUTOMATION_ACCOUNT_NAME ?? "aa-sandbox",
+        NOTIFICATION_MAILBOX: env.NOTIFICATION_MAILBOX ?? "isaiah.langer@contoso.com",
+        NOTIFICATION_EMAIL: env.NOTIFICATION_EMAIL ?? "grace.taylor@contoso.com",
+        HELPDESK_EMAIL: env.HELPDESK_EMAIL ?? "grace.taylor@contoso.com",
+        MAIL_SENDER: env.MAIL_SENDER ?? "isaiah.langer@contoso.com",
+      });
+      describe.push(`sandbox tenant: Graph ${sandbox.graphBaseUrl} (control ${sandbox.url}/_sandbox/requests)`);
+    } else {
+      describe.push(`Graph: ${env.GRAPH_BASE_URL ?? "https://graph.microsoft.com/v1.0"}`);
+    }
+    if (!storageConfigured(env)) {
+      const location = options.azuriteLocation === undefined ? join(REPO_ROOT, ".azurite") : options.azuriteLocation ?? undefined;
+      const azurite: RunningAzurite = await startAzurite(location ? { location } : {});
+      closers.push(() => azurite.close());
+      env.AzureWebJobsStorage = azurite.connectionString;
+      describe.push(`Azurite: tables ${azurite.tableUrl}, queues ${azurite.queueUrl}${location ? `, data in ${location}` : ""}`);
+    } else {
+      describe.push("storage: AzureWebJobsStorage settings");
+    }
+    env.INTENT_SHARED_SECRET ??= LOCAL_DEV_SECRET;
+    const host = await composeFromSettings(env);
+    closers.push(() => host.close());
+    const deps = async () => host.deps;
+    const log = (_level: string, line: string) => options.log?.(line);
+    const notifications = localNotifications(env, host.deps, log);
+    const server = await startLocalServer({
+      routes: [
+        ...appRoutes(deps),
+        notifications.route,
+      ],
+      port: options.port,
+      ...(options.host ? { host: options.host } : {}),
+      maxBodyBytes: MAX_BODY_BYTES,
+      log,
+    });
+    closers.push(() => server.close());
+    const queue = await openQueue(loadSettings(env).storage, CONTINUATION_QUEUE);
+    const poller = startQueuePoller({ queue, handler: continuationHandler(deps), log });
+    closers.push(() => poller.stop());
+    closers.push(() => notifications.close());
+    describe.push(...(await notifications.start(server.url)));
+    return { url: server.url, sharedSecret: env.INTENT_SHARED_SECRET, describe, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

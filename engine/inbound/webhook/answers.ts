@@ -1,0 +1,77 @@
+/**
+ * Every HTTP answer the pipeline gives: JSON with one sentence for the end user (`message`) beside
+ * what an engineer needs. Nothing here echoes a payload value, a header or a stack.
+ */
+import type { IntentError } from "../../core/errors";
+import type { RunResult } from "../../runtime/types";
+import type { RecordedResult, RunRecord } from "../../lifecycle/store/types";
+import type { HttpAnswer } from "../../lifecycle/types";
+
+const END_USER_MESSAGES: Partial<Record<IntentError["code"], { status: number; message: string }>> = {
+  WEBHOOK_UNAUTHORIZED: { status: 401, message: "This request could not be authenticated." },
+  WEBHOOK_TOO_LARGE: { status: 413, message: "This request is too large to process." },
+  WEBHOOK_BAD_JSON: { status: 400, message: "This request could not be read." },
+  WEBHOOK_INVALID: { status: 400, message: "This request is missing required information." },
+  INTENT_UNKNOWN: { status: 422, message: "This kind of request is not supported yet." },
+  FIELD_INVALID: { status: 422, message: "Some details of this request are missing or invalid; please check them and try again." },
+  RUN_NOT_FOUND: { status: 404, message: "No request with this reference was found." },
+  STORE_ERROR: { status: 503, message: "The service is busy right now; please try again in a few minutes." },
+  CONFIG_MISSING: { status: 500, message: "The service is not set up correctly; the helpdesk has been told." },
+};
+
+/** The end-user sentence of a run that ended without a message of its own intent. */
+export const FAILED_MESSAGE = "The request could not be completed; the helpdesk has been told.";
+
+const UNEXPECTED = { status: 500, message: "Something went wrong on our side; the helpdesk has been told." };
+
+/** An answer for a request that never became a run (or whose run could not be read). */
+export function errorAnswer(error: IntentError, extra: Record<string, unknown> = {}): HttpAnswer {
+  const known = END_USER_MESSAGES[error.code] ?? UNEXPECTED;
+  // An unexpected error's own message may describe internals; the caller only learns its code.
+  const detail = error.code === "INTERNAL" ? { code: error.code, message: "An unexpected error occurred." } : error.toJSON();
+  return { status: known.status, body: { message: known.message, error: detail, ...extra } };
+}
+
+function statusCodeOf(status: RunResult["status"]): number {
+  return status === "running" ? 202 : 200;
+}
+
+function resultFields(result: RecordedResult | RunResult) {
+  return {
+    status: result.status,
+    message: result.message,
+    steps: result.steps,
+    ...(result.error ? { error: result.error } : {}),
+  };
+}
+
+/** The answer of a run executed by this request; outputs (a credential the intent returns once) included. */
+export function runAnswer(runId: string, result: RunResult, attempts: number): HttpAnswer {
+  return {
+    status: statusCodeOf(result.status),
+    body: { runId, attempts, ...resultFields(result), ...(result.outputs ? { outputs: result.outputs } : {}) },
+  };
+}
+
+const IN_PROGRESS_MESSAGE = "Your request is being processed; you will be updated when it is done.";
+
+/** The answer from a stored record: duplicates and `GET /api/runs/{runId}`. */
+export function recordAnswer(record: RunRecord, extra: Record<string, unknown> = {}): HttpAnswer {
+  const fields = record.result
+    ? { ...resultFields(record.result), status: record.status }
+    : { status: record.status, message: IN_PROGRESS_MESSAGE, steps: [] };
+  if (record.status === "running") fields.message = IN_PROGRESS_MESSAGE;
+  return {
+    status: statusCodeOf(record.status),
+    body: {
+      runId: record.runId,
+      attempts: record.attempts,
+      ...fields,
+      intentName: record.intentName,
+      ticketId: record.ticketId,
+      createdAt: record.createdAt,
+      ...(record.finishedAt ? { finishedAt: record.finishedAt } : {}),
+      ...extra,
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * `POST /api/intent` as a plain function: authenticate, read (size-limited), validate, find the
+ * intent, map its fields, claim the run, execute. Each refusal happens before anything runs.
+ */
+import { ensureIntentError, IntentError } from "../../core/errors";
+import type { EventSink } from "../../runtime/types";
+import { idempotencyKey, runIdFor } from "../../lifecycle/store/run-key";
+import { errorAnswer, recordAnswer, runAnswer } from "./answers";
+import { readLimitedBody } from "./body";
+import { runContextFor } from "../../lifecycle/execute/run-context";
+import { runClaimed } from "../../lifecycle/execute/runner";
+import { SECRET_HEADER, sharedSecretMatches } from "./shared-secret";
+import type { HttpAnswer, IncomingRequest, PipelineDeps, WebhookPayload } from "../../lifecycle/types";
+import { parseWebhook } from "./webhook";
+
+export function unauthorized(): HttpAnswer {
+  return errorAnswer(new IntentError("WEBHOOK_UNAUTHORIZED", "The X-Intent-Secret header is missing or wrong."));
+}
+
+export async function handleIntent(deps: PipelineDeps, request: IncomingRequest, events: EventSink): Promise<HttpAnswer> {
+  const receivedAt = deps.clock.now();
+  // Nothing about an unauthenticated request is read, parsed or logged.
+  if (!sharedSecretMatches(request.header(SECRET_HEADER), await deps.settings.sharedSecret())) {
+    events("rejected", { status: 401 });
+    return unauthorized();
+  }
+  try {
+    const raw = await readLimitedBody(request.body, request.header("content-length"), deps.settings.maxBodyBytes);
+    events("received", { bytes: raw.byteLength });
+    return await process(deps, parseWebhook(raw), receivedAt, events);
+  } catch (thrown) {
+    const error = ensureIntentError(thrown);
+    events("rejected", { code: error.code });
+    return errorAnswer(error, error.code === "WEBHOOK_INVALID" ? { errors: error.details } : {});
+  }
+}
+
+async function process(deps: PipelineDeps, payload: WebhookPayload, receivedAt: number, events: EventSink): Promise<HttpAnswer> {
+  const ticketId = payload.meta_data.ticket_id;
+  const intent = deps.engine.find(payload.intent_name);
+  if (!intent) {
+    events("rejected", { code: "INTENT_UNKNOWN", ticketId });
+    const error = new IntentError("INTENT_UNKNOWN", "No intent has this name or alias.", {
+      fix: "Use one of the supported intent names in Thread's intent automation.",
+    });
+    return errorAnswer(error, { supportedIntents: deps.engine.supportedNames() });
+  }
+  const mapped = deps.engine.mapFields(intent, payload.intent_fields);
+  if (!mapped.ok) {
+    events("rejected", { code: "FIELD_INVALID", ticketId, intentName: intent.name, fields: mapped.errors.map((e) => e.label) });
+    const error = new IntentError("FIELD_INVALID", "One or more intent fields are missing or invalid.", {
+      fix: "Correct the listed fields in the Thread form and send the request again.",
+    });
+    return errorAnswer(error, { errors: mapped.errors });
+  }
+  const runId = runIdFor(idempotencyKey(ticketId, intent.name, mapped.identity));
+  events("validated", { runId, ticketId, intentName: intent.name });
+  const claim = await deps.store.claim({ runId, ticketId, intentName: intent.name, receivedAt });
+  if (claim.kind === "existing") {
+    events("duplicate", { runId, ticketId, intentName: intent.name, status: claim.record.status });
+    return recordAnswer(claim.record, { duplicate: true });
+  }
+  if (claim.takenOver) events("taken_over", { runId, attempts: claim.lease.record.attempts });
+  const run = runContextFor(runId, intent.name, ticketId, payload);
+  const result = await runClaimed(deps, {
+    intent, payload, fields: mapped.fields, secretValues: mapped.secretValues, run, lease: claim.lease, budgetMs: deps.settings.runBudgetMs,
+  }, events);
+  return runAnswer(runId, result, claim.lease.record.attempts);
+}

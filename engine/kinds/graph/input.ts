@@ -1,0 +1,126 @@
+/**
+ * Turns a rendered Graph request input into a GraphRequest with typed slots: path placeholders
+ * percent-encoded one segment each, query values handed whole to the client, header values
+ * without CR/LF. No value is ever concatenated into a URL as text.
+ */
+import type { GraphRequest, GraphResponse, HttpMethod } from "../../clients/graph/types";
+import { IntentError } from "../../core/errors";
+import { lintGraphNames } from "./lint";
+import type { Classification, ReportDiagnostic, StaticStep } from "../../core/step-kind";
+
+export interface GraphRequestInput {
+  method: HttpMethod;
+  path: string;
+  params?: Record<string, string | number>;
+  query?: Record<string, string | number | boolean>;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+const PLACEHOLDER = /\{([a-zA-Z][a-zA-Z0-9_]*)\}/g;
+
+export const graphRequestSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["method", "path"],
+  properties: {
+    method: { enum: ["GET", "POST", "PATCH", "PUT", "DELETE"] },
+    path: { type: "string", pattern: "^/" },
+    params: { type: "object", additionalProperties: { type: ["string", "number"] } },
+    query: { type: "object", additionalProperties: { type: ["string", "number", "boolean"] } },
+    headers: { type: "object", additionalProperties: { type: "string" } },
+    body: {},
+  },
+} as const;
+
+function encodeSegment(name: string, value: unknown): string {
+  const text = value === null || value === undefined ? "" : String(value);
+  // The WHATWG URL parser turns %2e%2e back into `..`, so dot segments are refused, not encoded.
+  if (text === "" || text === "." || text === "..") {
+    throw new IntentError("STEP_INPUT_INVALID", `Path parameter "${name}" is empty or a dot segment.`);
+  }
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    // A lone UTF-16 surrogate has no UTF-8 form, so it cannot be a URL segment.
+    throw new IntentError("STEP_INPUT_INVALID", `Path parameter "${name}" is not valid Unicode text.`);
+  }
+}
+
+// Text and placeholder names alternating, per path: paths are literals of the catalogue, so this
+// stays small, and a split once costs a fifth of a regex replace with a callback on every request.
+const pathPieces = new Map<string, string[]>();
+
+function piecesOf(path: string): string[] {
+  let pieces = pathPieces.get(path);
+  if (!pieces) pathPieces.set(path, (pieces = path.split(new RegExp(PLACEHOLDER.source))));
+  return pieces;
+}
+
+export function toGraphRequest(input: GraphRequestInput, idempotent?: boolean): GraphRequest {
+  const params = input.params ?? {};
+  const pieces = piecesOf(input.path);
+  let path = pieces[0] ?? "";
+  for (let i = 1; i < pieces.length; i += 2) {
+    const name = pieces[i]!;
+    if (!Object.hasOwn(params, name)) throw new IntentError("STEP_INPUT_INVALID", `Path placeholder {${name}} has no value in params.`);
+    path += encodeSegment(name, params[name]) + (pieces[i + 1] ?? "");
+  }
+  const request: GraphRequest = { method: input.method, path };
+  if (input.query) request.query = Object.fromEntries(Object.entries(input.query).map(([k, v]) => [k, String(v)]));
+  if (input.headers) {
+    for (const [name, value] of Object.entries(input.headers)) {
+      if (/[\r\n]/.test(value) || /[\r\n:]/.test(name)) throw new IntentError("STEP_INPUT_INVALID", `Header "${name.replace(/[\r\n]/g, " ")}" holds a line break.`);
+    }
+    request.headers = { ...input.headers };
+  }
+  if (input.body !== undefined) request.body = input.body;
+  if (idempotent !== undefined && input.method === "POST") request.idempotent = idempotent;
+  return request;
+}
+
+/** Graph's answer as templates see it under `response`. */
+export function responseView(response: GraphResponse): { status: number; headers: Record<string, string>; body: unknown } {
+  return { status: response.status, headers: response.headers, body: response.body };
+}
+
+export function classifyGraph(response: unknown): Classification {
+  const view = response as { status?: number; body?: { error?: { code?: unknown; message?: unknown } } } | null;
+  const status = view?.status ?? 0;
+  const error = view?.body && typeof view.body === "object" ? view.body.error : undefined;
+  return {
+    success: status >= 200 && status < 300,
+    status,
+    ...(typeof error?.code === "string" ? { code: error.code } : {}),
+    ...(typeof error?.message === "string" ? { message: error.message } : {}),
+  };
+}
+
+/**
+ * Static checks of one request at `base` inside `with`: a literal path whose placeholders match
+ * params, and whose segments and literal body keys exist in Graph's metadata.
+ */
+export function lintGraphRequest(step: StaticStep, report: ReportDiagnostic, base: ReadonlyArray<string | number>): void {
+  const input = base.reduce<unknown>((value, key) => (value as Record<string | number, unknown> | undefined)?.[key], step.with) as
+    | Partial<GraphRequestInput>
+    | undefined;
+  if (!input || typeof input !== "object") return;
+  const literalMethod = input.method === undefined || step.isLiteral([...base, "method"]);
+  if (!literalMethod) report("SPEC_STEP_INPUT", "method must be a literal, not a template", [...base, "method"]);
+  if (typeof input.path !== "string") return;
+  if (!step.isLiteral([...base, "path"])) {
+    report("SPEC_STEP_INPUT", "path must be a literal with {name} placeholders filled from params, never a template", [...base, "path"]);
+    return;
+  }
+  const placeholders = new Set([...input.path.matchAll(PLACEHOLDER)].map((m) => m[1] ?? ""));
+  const params = Object.keys(input.params ?? {});
+  for (const name of placeholders) {
+    if (!params.includes(name)) report("SPEC_STEP_INPUT", `path placeholder {${name}} has no entry in params`, [...base, "path"]);
+  }
+  for (const name of params) {
+    if (!placeholders.has(name)) report("SPEC_STEP_INPUT", `param "${name}" is not a placeholder in path ${input.path}`, [...base, "params", name]);
+  }
+  // graph:list has no method key: it is always a GET.
+  const method = input.method === undefined ? "GET" : literalMethod ? String(input.method) : undefined;
+  if (step.referenceChecks !== false) lintGraphNames(method, input.path, input.body, report, base);
+}

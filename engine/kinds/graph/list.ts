@@ -1,0 +1,19 @@
+/** `graph:list`: a GET that follows `@odata.nextLink` to the end; `response.items`. */
+import { graphOptions } from "./request";
+import { graphRequestSchema, lintGraphRequest, toGraphRequest, type GraphRequestInput } from "./input";
+import type { KindAnswer, StepKind } from "../../core/step-kind";
+
+export const graphList: StepKind<GraphRequestInput> = {
+  id: "graph:list",
+  description: "Every item of a Graph collection, following @odata.nextLink.",
+  inputSchema: { ...graphRequestSchema, required: ["path"], properties: { ...graphRequestSchema.properties, method: { const: "GET" } } },
+  odataPaths: ["query.$filter", "query.$search"],
+  isReadOnly: () => true,
+  lint: (step, report) => lintGraphRequest(step, report, []),
+  describe: (input) => toGraphRequest({ ...input, method: "GET" }),
+  classify: () => ({ success: true, status: 200 }),
+  async run(input, ctx): Promise<KindAnswer> {
+    const { items, attempts, pages } = await ctx.services.graph.getAll(toGraphRequest({ ...input, method: "GET" }), graphOptions(ctx));
+    return { response: { items, pages }, attempts };
+  },
+};

@@ -1,0 +1,49 @@
+/** `mail:send`: Graph `POST /users/{from}/sendMail` (202 Accepted). */
+import { classifyGraph, responseView, toGraphRequest } from "./input";
+import { graphOptions } from "./request";
+import type { KindAnswer, StepKind } from "../../core/step-kind";
+
+export interface MailInput {
+  from: string;
+  to: string | string[];
+  cc?: string | string[];
+  subject: string;
+  body: string;
+  contentType?: "Text" | "HTML";
+}
+
+const addresses = { anyOf: [{ type: "string", minLength: 3 }, { type: "array", items: { type: "string", minLength: 3 }, minItems: 1 }] };
+
+function recipients(value: string | string[] | undefined): Array<{ emailAddress: { address: string } }> {
+  const list = value === undefined ? [] : Array.isArray(value) ? value : value.split(",");
+  return list.map((address) => address.trim()).filter(Boolean).map((address) => ({ emailAddress: { address } }));
+}
+
+function toRequest(input: MailInput) {
+  const message = {
+    subject: input.subject,
+    body: { contentType: input.contentType ?? "Text", content: input.body },
+    toRecipients: recipients(input.to),
+    ...(input.cc === undefined ? {} : { ccRecipients: recipients(input.cc) }),
+  };
+  return toGraphRequest({ method: "POST", path: "/users/{from}/sendMail", params: { from: input.from }, body: { message, saveToSentItems: false } }, false);
+}
+
+export const mailSend: StepKind<MailInput> = {
+  id: "mail:send",
+  description: "Sends a mail through Graph sendMail from a mailbox the app may send as.",
+  inputSchema: {
+    type: "object",
+    additionalProperties: false,
+    required: ["from", "to", "subject", "body"],
+    properties: { from: { type: "string", minLength: 3 }, to: addresses, cc: addresses, subject: { type: "string" }, body: { type: "string" }, contentType: { enum: ["Text", "HTML"] } },
+  },
+  secretPaths: ["body"],
+  isReadOnly: () => false,
+  describe: toRequest,
+  classify: classifyGraph,
+  async run(input, ctx): Promise<KindAnswer> {
+    const response = await ctx.services.graph.request(toRequest(input), graphOptions(ctx));
+    return { response: responseView(response), attempts: response.attempts };
+  },
+};

@@ -1,0 +1,95 @@
+/** Turns an analysed intent into an immutable plan with every template precompiled. */
+import { IntentError } from "../../core/errors";
+import { findStepKind } from "../../kinds/registry";
+import { analyzeTemplate } from "../template/analyze";
+import { compileTemplate, type Template } from "../template/compile";
+import { compileTree, deepFreeze } from "../template/tree";
+import type { CompiledIntent, CompiledPlan, CompiledStep, FieldSpec, IntentSpec, StepSpec } from "./types";
+import { declaredOutputs, secretOutputNames } from "./step-outputs";
+import { compileTrigger } from "./trigger";
+import { compileSchema } from "./validate";
+
+function entries(pairs: ReadonlyArray<readonly [string, string]>): ReadonlyArray<readonly [string, Template]> {
+  return Object.freeze(pairs.map(([name, text]) => Object.freeze([name, compileTemplate(text)] as const)));
+}
+
+/** True when any template under `value` reads a secret field or a secret step output. */
+function readsSecret(spec: IntentSpec, value: unknown): boolean {
+  if (typeof value === "string") {
+    if (!value.includes("{{")) return false;
+    return analyzeTemplate(value).references.some(([root, name, third, output]) => {
+      if (root === "fields") return spec.fields[name ?? ""]?.secret === true;
+      if (root !== "steps" || third !== "output") return false;
+      return secretOutputNames(spec.steps.find((s) => s.id === name)).has(output ?? "");
+    });
+  }
+  if (value !== null && typeof value === "object") return Object.values(value).some((child) => readsSecret(spec, child));
+  return false;
+}
+
+function compileStep(spec: IntentSpec, step: StepSpec): CompiledStep {
+  const kind = findStepKind(step.kind);
+  if (!kind) throw new IntentError("SPEC_UNKNOWN_STEP_KIND", `Unknown step kind ${step.kind}.`);
+  const secretOutputs = secretOutputNames(step);
+  return Object.freeze({
+    id: step.id,
+    kind,
+    ...(step.when ? { when: compileTemplate(step.when) } : {}),
+    ...(step.forEach ? { forEach: compileTemplate(step.forEach) } : {}),
+    as: step.as ?? "item",
+    with: compileTree(step.with ?? {}),
+    outputs: entries(declaredOutputs(step).map((o) => [o.name, o.template] as const)),
+    secretOutputs,
+    outcomes: Object.freeze(
+      (step.outcomes ?? []).map((o) =>
+        Object.freeze({
+          result: o.result,
+          ...(o.match ? { match: deepFreeze({ ...o.match }) } : {}),
+          ...(o.when ? { when: compileTemplate(o.when) } : {}),
+          ...(o.error ? { error: Object.freeze({ code: o.error.code, message: compileTemplate(o.error.message), ...(o.error.fix ? { fix: o.error.fix } : {}) }) } : {}),
+        }),
+      ),
+    ),
+    idempotent: step.idempotent ?? false,
+    ...(step.retry ? { retry: deepFreeze({ ...step.retry }) } : {}),
+    ...(step.timeoutMs ? { timeoutMs: step.timeoutMs } : {}),
+    continueOnError: step.continueOnError ?? false,
+    handlesSecrets: secretOutputs.size > 0 || readsSecret(spec, step.with),
+  });
+}
+
+export function compileIntent(spec: IntentSpec, file: string): CompiledIntent {
+  const fields: FieldSpec[] = Object.entries(spec.fields).map(([variable, f]) => ({
+    ...f,
+    variable,
+    required: f.required ?? false,
+    secret: f.secret ?? false,
+  }));
+  const messages = spec.result.messages;
+  const plan: CompiledPlan = {
+    steps: Object.freeze(spec.steps.map((step) => compileStep(spec, step))),
+    messages: Object.freeze({
+      succeeded: compileTemplate(messages.succeeded),
+      failed: compileTemplate(messages.failed),
+      partial: messages.partial === undefined ? undefined : compileTemplate(messages.partial),
+      running: messages.running === undefined ? undefined : compileTemplate(messages.running),
+    }),
+    outputs: entries(Object.entries(spec.result.outputs ?? {})),
+    ...(spec.result.credential ? { credential: compileTemplate(spec.result.credential) } : {}),
+    constants: deepFreeze(structuredClone(spec.constants ?? {})),
+    ...(spec.validation ? { validate: compileSchema(spec.validation) } : {}),
+    identity: Object.freeze(spec.identity ?? fields.filter((f) => !f.secret).map((f) => f.variable)),
+  };
+  return deepFreeze({
+    name: spec.name,
+    aliases: spec.aliases ?? [],
+    description: spec.description,
+    risk: spec.risk,
+    permissions: { graph: spec.permissions.graph, entraRoles: spec.permissions.entraRoles ?? [], exchangeRoles: spec.permissions.exchangeRoles ?? [] },
+    settings: spec.settings ?? [],
+    fields,
+    file,
+    plan: Object.freeze(plan),
+    ...(spec.trigger ? { trigger: compileTrigger(spec.trigger) } : {}),
+  });
+}

@@ -1,0 +1,146 @@
+/** The shapes of an intent: as written (after schema validation) and as compiled. */
+import type { ValidateFunction } from "ajv";
+import type { TemplateTree } from "../template/tree";
+import type { Template } from "../template/compile";
+import type { RetryPolicy } from "../../clients/graph/types";
+import type { StepKind } from "../../core/step-kind";
+
+export type FieldType = "string" | "boolean" | "integer" | "number" | "array";
+
+export interface FieldSpec {
+  variable: string;
+  label: string;
+  type: FieldType;
+  required: boolean;
+  default?: unknown;
+  enum?: readonly string[];
+  format?: string;
+  secret: boolean;
+  description?: string;
+}
+
+export interface OutcomeSpec {
+  match?: { status?: number; code?: string; message?: string };
+  when?: string;
+  result: "changed" | "ok" | "failed";
+  error?: { code: string; message: string; fix?: string };
+}
+
+/** A step output as written: a template, or `{ value, secret }` to mark its value secret. */
+export type StepOutputSpec = string | { value: string; secret?: boolean };
+
+export interface StepSpec {
+  id: string;
+  kind: string;
+  description?: string;
+  when?: string;
+  forEach?: string;
+  as?: string;
+  with?: Record<string, unknown>;
+  outputs?: Record<string, StepOutputSpec>;
+  outcomes?: OutcomeSpec[];
+  idempotent?: boolean;
+  retry?: Partial<RetryPolicy>;
+  timeoutMs?: number;
+  continueOnError?: boolean;
+}
+
+export type ChangeType = "created" | "updated" | "deleted";
+
+/** `trigger:` as written: which Graph change runs the intent and how its fields are mapped. */
+export interface TriggerSpec {
+  /** `users`, `groups`, `users/{id}`, `groups/{id}` or `groups/{id}/members` (the member is the changed object). */
+  resource: string;
+  changeTypes: ChangeType[];
+  when?: string;
+  /** Field variable → template over `resource`. */
+  fields: Record<string, string>;
+}
+
+export interface CompiledTrigger {
+  resource: string;
+  changeTypes: readonly ChangeType[];
+  /** Properties of the changed object the templates read, `id` first: the GET's $select. */
+  select: readonly string[];
+  when?: Template;
+  fields: ReadonlyArray<readonly [string, Template]>;
+}
+
+export interface IntentSpec {
+  apiVersion: string;
+  kind: "Intent";
+  name: string;
+  aliases?: string[];
+  description: string;
+  risk: "read" | "reversible" | "destructive";
+  permissions: { graph: string[]; entraRoles?: string[]; exchangeRoles?: string[] };
+  settings?: string[];
+  fields: Record<string, Omit<FieldSpec, "variable" | "required" | "secret"> & { required?: boolean; secret?: boolean }>;
+  validation?: object;
+  identity?: string[];
+  constants?: Record<string, unknown>;
+  steps: StepSpec[];
+  /** Optional: run the intent on a Graph change notification (engine/inbound/notifications). */
+  trigger?: TriggerSpec;
+  result: {
+    messages: { succeeded: string; failed: string; partial?: string; running?: string };
+    outputs?: Record<string, string>;
+    credential?: string;
+  };
+}
+
+export interface CompiledOutcome {
+  match?: OutcomeSpec["match"];
+  when?: Template;
+  result: OutcomeSpec["result"];
+  error?: { code: string; message: Template; fix?: string };
+}
+
+export interface CompiledStep {
+  id: string;
+  kind: StepKind;
+  when?: Template;
+  forEach?: Template;
+  as: string;
+  with: TemplateTree;
+  outputs: ReadonlyArray<readonly [string, Template]>;
+  /** Output names whose value is a secret (the kind's secret outputs and those declared secret). */
+  secretOutputs: ReadonlySet<string>;
+  outcomes: readonly CompiledOutcome[];
+  idempotent: boolean;
+  retry?: Partial<RetryPolicy>;
+  timeoutMs?: number;
+  continueOnError: boolean;
+  /** The rendered input may hold a secret, so the step is never checkpointed. */
+  handlesSecrets: boolean;
+}
+
+export interface CompiledPlan {
+  steps: readonly CompiledStep[];
+  messages: Readonly<Record<"succeeded" | "partial" | "failed" | "running", Template | undefined>>;
+  outputs: ReadonlyArray<readonly [string, Template]>;
+  credential?: Template;
+  constants: unknown;
+  validate?: ValidateFunction;
+  identity: readonly string[];
+}
+
+export interface CompiledIntent {
+  name: string;
+  aliases: readonly string[];
+  description: string;
+  risk: "read" | "reversible" | "destructive";
+  permissions: { graph: string[]; entraRoles: string[]; exchangeRoles: string[] };
+  settings: readonly string[];
+  fields: readonly FieldSpec[];
+  file: string;
+  plan: CompiledPlan;
+  trigger?: CompiledTrigger;
+}
+
+export interface Catalog {
+  intents: readonly CompiledIntent[];
+  /** By name or alias, ignoring case and runs of whitespace. */
+  find(name: string): CompiledIntent | undefined;
+  supportedNames(): string[];
+}

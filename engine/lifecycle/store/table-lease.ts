@@ -1,0 +1,64 @@
+/**
+ * One instance's hold on a run row. Every write is conditional on the ETag of our last write, so
+ * an instance that stalled past its lease and was taken over learns it instead of overwriting.
+ */
+import type { TableClient } from "@azure/data-tables";
+import type { Clock, RunResult } from "../../runtime/types";
+import { recordable, strip, toRecord, type RunEntity } from "./run-records";
+import { storageStatus, storeError } from "./tables";
+import type { Lease, RunRecord } from "./types";
+
+export class TableLease implements Lease {
+  private current: RunEntity;
+  private lostLease = false;
+
+  constructor(
+    private readonly table: TableClient,
+    entity: RunEntity,
+    private readonly clock: Clock,
+    private readonly leaseMs: number,
+  ) {
+    this.current = entity;
+  }
+
+  get record(): RunRecord {
+    return toRecord(this.current);
+  }
+
+  get lost(): boolean {
+    return this.lostLease;
+  }
+
+  async renew(): Promise<void> {
+    if (this.lostLease) return;
+    await this.write({ leaseUntil: this.clock.now() + this.leaseMs });
+  }
+
+  async finish(result: RunResult): Promise<RunRecord> {
+    const stamp = new Date(this.clock.now()).toISOString();
+    await this.write({ status: result.status, result: recordable(result), finishedAt: stamp, leaseUntil: 0, suspended: false });
+    return this.record;
+  }
+
+  async suspend(result: RunResult): Promise<RunRecord> {
+    // Reserve the run past the resume time, so redeliveries wait for the queued continuation.
+    const leaseUntil = this.clock.now() + (result.resumeAfterMs ?? 0) + this.leaseMs;
+    await this.write({ status: "running", result: recordable(result), leaseUntil, suspended: true });
+    return this.record;
+  }
+
+  private async write(changes: Partial<RunEntity>): Promise<void> {
+    if (this.lostLease) return;
+    const next: RunEntity = { ...this.current, ...changes, updatedAt: new Date(this.clock.now()).toISOString() };
+    try {
+      const response = await this.table.updateEntity(strip(next), "Replace", { etag: this.current.etag });
+      this.current = { ...next, etag: response.etag };
+    } catch (error) {
+      if (storageStatus(error) === 412) {
+        this.lostLease = true;
+        return;
+      }
+      throw storeError("record the run", error);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The run store on Azure Tables. A claim is an atomic conditional insert of the run's row; a
+ * second delivery gets 409 and reads the row. A crashed claim (lease expired) or a failed run is
+ * taken over with an ETag-conditional update, so exactly one contender wins there too; the losers
+ * (412) answer as duplicates of the winner's execution.
+ */
+import type { TableClient } from "@azure/data-tables";
+import { randomUUID } from "node:crypto";
+import type { Clock } from "../../runtime/types";
+import { TableRunJournal } from "./journal";
+import { RUN_ROW, strip, toRecord, type RunEntity } from "./run-records";
+import { TableLease } from "./table-lease";
+import { storageStatus, storeError } from "./tables";
+import type { ClaimOutcome, Lease, ResumeOutcome, RunIdentity, RunRecord, RunStore } from "./types";
+
+export interface TableRunStoreOptions {
+  runs: TableClient;
+  steps: TableClient;
+  clock: Clock;
+  /** How long a claim holds without a heartbeat before another instance may take it over. */
+  leaseMs: number;
+  /** Names this instance in the row, for diagnosis. */
+  owner?: string;
+}
+
+const MAX_CLAIM_ROUNDS = 5;
+
+function failedBefore(entity: RunEntity, receivedAt: number | undefined): boolean {
+  if (receivedAt === undefined) return true;
+  return Date.parse(entity.finishedAt || entity.updatedAt) < receivedAt;
+}
+
+export class TableRunStore implements RunStore {
+  private readonly owner: string;
+
+  constructor(private readonly options: TableRunStoreOptions) {
+    this.owner = options.owner ?? randomUUID();
+  }
+
+  async claim(identity: RunIdentity): Promise<ClaimOutcome> {
+    for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
+      const created = await this.tryCreate(identity);
+      if (created) return { kind: "claimed", lease: created, takenOver: false };
+      const existing = await this.read(identity.runId);
+      if (!existing) continue; // deleted between our insert and read: insert again
+      if (!this.takeable(existing, { receivedAt: identity.receivedAt })) return { kind: "existing", record: toRecord(existing) };
+      const taken = await this.takeOver(existing);
+      if (taken === "gone") continue;
+      if (taken !== "lost") return { kind: "claimed", lease: taken, takenOver: true };
+      // Another delivery took the run between our read and our write: that one executes it. Looking
+      // again could find its retry already failed and retry once more, so answer as a duplicate.
+      const winner = await this.read(identity.runId);
+      if (winner) return { kind: "existing", record: toRecord(winner) };
+    }
+    throw storeError("claim the run (too much contention)", undefined);
+  }
+
+  async resume(runId: string): Promise<ResumeOutcome | undefined> {
+    for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
+      const existing = await this.read(runId);
+      if (!existing) return undefined;
+      if (existing.status !== "running") return { kind: "done" as const, record: toRecord(existing) };
+      if (!this.takeable(existing, "continuation")) return { kind: "busy" as const, record: toRecord(existing) };
+      const taken = await this.takeOver(existing);
+      if (typeof taken !== "string") return { kind: "claimed" as const, lease: taken };
+    }
+    throw storeError("resume the run (too much contention)", undefined);
+  }
+
+  async get(runId: string): Promise<RunRecord | undefined> {
+    const entity = await this.read(runId);
+    return entity ? toRecord(entity) : undefined;
+  }
+
+  journal(runId: string) {
+    return new TableRunJournal(this.options.steps, runId);
+  }
+
+  /**
+   * Succeeded and partial runs are final. A failed run may be retried by a redelivery that arrived
+   * after the failure. A running run is taken only when its lease expired (crash), or by its own
+   * continuation while suspended.
+   */
+  private takeable(entity: RunEntity, by: "continuation" | { receivedAt: number | undefined }): boolean {
+    const continuation = by === "continuation";
+    if (entity.status === "failed") return !continuation && failedBefore(entity, by.receivedAt);
+    if (entity.status !== "running") return false;
+    if (continuation && entity.suspended) return true;
+    return entity.leaseUntil <= this.options.clock.now();
+  }
+
+  private async tryCreate(identity: RunIdentity): Promise<Lease | undefined> {
+    const now = this.options.clock.now();
+    const stamp = new Date(now).toISOString();
+    const entity: RunEntity = {
+      partitionKey: identity.runId, rowKey: RUN_ROW, ticketId: identity.ticketId, intentName: identity.intentName,
+      status: "running", attempts: 1, createdAt: stamp, updatedAt: stamp, leaseUntil: now + this.options.leaseMs,
+      owner: this.owner, suspended: false, result: "",
+    };
+    try {
+      const response = await this.options.runs.createEntity(entity);
+      return this.lease({ ...entity, etag: response.etag });
+    } catch (error) {
+      if (storageStatus(error) === 409) return undefined;
+      throw storeError("claim the run", error);
+    }
+  }
+
+  /** "lost": another contender's conditional write came first (412); "gone": the row was deleted (404). */
+  private async takeOver(entity: RunEntity): Promise<Lease | "lost" | "gone"> {
+    const now = this.options.clock.now();
+    const retryingFailure = entity.status === "failed";
+    const next: RunEntity = {
+      ...entity, status: "running", attempts: entity.attempts + 1, updatedAt: new Date(now).toISOString(),
+      leaseUntil: now + this.options.leaseMs, owner: this.owner, suspended: false,
+      // A retried failure starts a fresh result; a takeover keeps the progress recorded so far.
+      ...(retryingFailure ? { result: "", finishedAt: "" } : {}),
+    };
+    try {
+      const response = await this.options.runs.updateEntity(strip(next), "Replace", { etag: entity.etag });
+      if (retryingFailure) await this.journal(entity.partitionKey).dropFailed();
+      return this.lease({ ...next, etag: response.etag });
+    } catch (error) {
+      const status = storageStatus(error);
+      if (status === 412) return "lost";
+      if (status === 404) return "gone";
+      throw storeError("take over the run", error);
+    }
+  }
+
+  private lease(entity: RunEntity): Lease {
+    return new TableLease(this.options.runs, entity, this.options.clock, this.options.leaseMs);
+  }
+
+  private async read(runId: string): Promise<RunEntity | undefined> {
+    try {
+      return await this.options.runs.getEntity<RunEntity>(runId, RUN_ROW);
+    } catch (error) {
+      if (storageStatus(error) === 404) return undefined;
+      throw storeError("read the run", error);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/** Opening Azure Tables and Queues from the storage settings, creating what is missing once. */
+import { TableClient } from "@azure/data-tables";
+import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from "@azure/identity";
+import { QueueClient } from "@azure/storage-queue";
+import type { StorageSettings } from "../../hosts/config";
+import { IntentError } from "../../core/errors";
+
+export interface StorageStatusError {
+  statusCode?: number;
+}
+
+/** The SDK reports 409/412/404 as RestError with statusCode; `code` is unreliable (undefined on 409). */
+export function storageStatus(error: unknown): number | undefined {
+  return typeof error === "object" && error !== null ? (error as StorageStatusError).statusCode : undefined;
+}
+
+export function storeError(action: string, cause: unknown): IntentError {
+  return new IntentError("STORE_ERROR", `The run store failed to ${action}.`, {
+    cause,
+    retryable: true,
+    fix: "Check that the storage account (AzureWebJobsStorage, or AzureWebJobsStorage__accountName with the app's identity holding Storage Table and Queue Data Contributor) is reachable and the app may write to it.",
+  });
+}
+
+function isLocalHttp(connectionString: string): boolean {
+  return /UseDevelopmentStorage=true|Endpoint=http:\/\//i.test(connectionString);
+}
+
+/** The token the app's identity gets for storage; never a key (shared-key access is off in Azure). */
+export function storageCredential(storage: Extract<StorageSettings, { kind: "identity" }>): TokenCredential {
+  if (storage.credential === "managedidentity") {
+    return storage.clientId ? new ManagedIdentityCredential({ clientId: storage.clientId }) : new ManagedIdentityCredential();
+  }
+  return new DefaultAzureCredential(storage.clientId ? { managedIdentityClientId: storage.clientId } : {});
+}
+
+export function tableClient(storage: StorageSettings, name: string): TableClient {
+  if (storage.kind === "identity") return new TableClient(storage.tableServiceUri, name, storageCredential(storage));
+  return TableClient.fromConnectionString(storage.connectionString, name, { allowInsecureConnection: isLocalHttp(storage.connectionString) });
+}
+
+export function queueClient(storage: StorageSettings, name: string): QueueClient {
+  if (storage.kind === "identity") return new QueueClient(`${storage.queueServiceUri.replace(/\/+$/, "")}/${name}`, storageCredential(storage));
+  return new QueueClient(storage.connectionString, name);
+}
+
+export async function openTable(storage: StorageSettings, name: string): Promise<TableClient> {
+  const client = tableClient(storage, name);
+  try {
+    await client.createTable(); // an existing table is not an error (the SDK swallows its 409)
+  } catch (error) {
+    throw storeError(`create table ${name}`, error);
+  }
+  return client;
+}
+
+export async function openQueue(storage: StorageSettings, name: string): Promise<QueueClient> {
+  const client = queueClient(storage, name);
+  try {
+    await client.createIfNotExists();
+  } catch (error) {
+    throw storeError(`create queue ${name}`, error);
+  }
+  return client;
+}

@@ -1,0 +1,75 @@
+/** The run store's contract: idempotent claims with leases, run records and step checkpoints. */
+import type { WebhookPayload } from "../types";
+import type { RunJournal, RunResult, RunStatus } from "../../runtime/types";
+
+/** What a run record keeps of a result: never the caller-bound outputs (a credential is returned once). */
+export type RecordedResult = Omit<RunResult, "outputs">;
+
+export interface RunRecord {
+  runId: string;
+  ticketId: string;
+  intentName: string;
+  status: RunStatus;
+  /** Executions started for this run (a takeover or a retry of a failed run adds one). */
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  /** Epoch ms until which the current owner holds the run. */
+  leaseUntil: number;
+  /** True while the run waits for its queued continuation. */
+  suspended: boolean;
+  result?: RecordedResult;
+}
+
+/** The right to write a run's record, renewed by a heartbeat; lost when someone else took over. */
+export interface Lease {
+  readonly record: RunRecord;
+  /** True once a conditional write found that another instance owns the run. */
+  readonly lost: boolean;
+  renew(): Promise<void>;
+  /** Records a final result (succeeded / partial / failed) and releases the run. */
+  finish(result: RunResult): Promise<RunRecord>;
+  /** Records progress of a `running` result and keeps the run reserved for its continuation. */
+  suspend(result: RunResult): Promise<RunRecord>;
+}
+
+export type ClaimOutcome =
+  | { kind: "claimed"; lease: Lease; takenOver: boolean }
+  | { kind: "existing"; record: RunRecord };
+
+export type ResumeOutcome =
+  | { kind: "claimed"; lease: Lease }
+  | { kind: "busy"; record: RunRecord }
+  | { kind: "done"; record: RunRecord };
+
+export interface RunIdentity {
+  runId: string;
+  ticketId: string;
+  intentName: string;
+  /**
+   * When this delivery arrived (epoch ms). A failed run is retried only by a delivery that arrived
+   * after the failure was recorded; a later failure came from a retry running alongside this
+   * delivery, which answers for it. Unset: any delivery may retry a failure.
+   */
+  receivedAt?: number;
+}
+
+export interface RunStore {
+  /** Atomically claims a run for its idempotency key, or returns the run that already has it. */
+  claim(identity: RunIdentity): Promise<ClaimOutcome>;
+  /** Claims a suspended (or abandoned) run for its continuation; undefined when there is nothing to do. */
+  resume(runId: string): Promise<ResumeOutcome | undefined>;
+  get(runId: string): Promise<RunRecord | undefined>;
+  journal(runId: string): RunJournal & { dropFailed(): Promise<void> };
+}
+
+/** The continuation message: the webhook again, because secret fields may not be stored in the record. */
+export interface ContinuationMessage {
+  runId: string;
+  payload: WebhookPayload;
+}
+
+export interface ContinuationQueue {
+  send(message: ContinuationMessage, delayMs: number): Promise<void>;
+}

@@ -1,0 +1,101 @@
+/**
+ * Runs an intent's cases: each case gets its own sandbox (demo tenant plus the case's patches and
+ * faults) on a free port, real engine services, mapFields, execute, and a comparison of the
+ * requests sent, the step results, the run's answer and the final tenant state.
+ */
+import { startSandbox, type FaultRuleInput, type Sandbox, type TenantState } from "../../../sandbox";
+import { ensureIntentError } from "../../core/errors";
+import { execute } from "../../runtime/interpreter";
+import { createRedactor } from "../../core/redaction";
+import type { RunResult } from "../../runtime/types";
+import { mapFields } from "../../language/spec/fields";
+import type { CompiledIntent } from "../../language/spec/types";
+import { equalProblem, subsetProblems } from "./compare";
+import { caseFixture } from "./fixture";
+import { requestProblems, sentRequests, type SentRequest } from "./requests";
+import { recordingSentPasswords } from "./secrets";
+import { caseServices, fastClock, type CapturedEvent } from "./services";
+import { stateProblems } from "./state";
+import type { CaseOutcome, IntentCase } from "./types";
+
+/** Everything a case produced, for tests that look across all cases (the secret scan). */
+export interface CaseTrace {
+  result?: RunResult;
+  events: CapturedEvent[];
+  requests: SentRequest[];
+  /** Passwords the engine sent to Graph (generated or given). */
+  sentPasswords: string[];
+  /** Every secret the run knew: secret fields and every secret step output (a pass Graph returned included). */
+  secrets: string[];
+  /** Every wait the engine asked of the (fast) clock, in ms: a Retry-After shows here, not in real time. */
+  sleeps: number[];
+  /** HTTP exchanges, one per `$batch` (its items ride along): what a run waits on, one after another. */
+  roundTrips: { graph: number; automation: number };
+  tenant?: TenantState;
+}
+
+async function addFaults(sandbox: Sandbox, faults: FaultRuleInput[]): Promise<void> {
+  if (faults.length === 0) return;
+  const answer = await fetch(`${sandbox.url}/_sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ rules: faults }) });
+  if (answer.status !== 201) throw new Error(`the sandbox refused the case's faults: ${await answer.text()}`);
+}
+
+function resultProblems(c: IntentCase, result: RunResult): string[] {
+  const { expect } = c;
+  const problems: string[] = [];
+  if (expect.status !== undefined) problems.push(...equalProblem("status", expect.status, result.status));
+  if (expect.message !== undefined) problems.push(...equalProblem("message", expect.message, result.message));
+  if (expect.error !== undefined) problems.push(...subsetProblems("error", expect.error, result.error));
+  if (expect.steps !== undefined) {
+    const actual = Object.fromEntries(result.steps.map((s) => [s.id, s.status]));
+    problems.push(...equalProblem("steps", expect.steps, actual));
+  }
+  if (expect.outputs !== undefined) problems.push(...subsetProblems("outputs", expect.outputs, result.outputs ?? {}));
+  return problems;
+}
+
+async function runInSandbox(intent: CompiledIntent, c: IntentCase, fields: Record<string, unknown>, trace: CaseTrace): Promise<string[]> {
+  const clock = fastClock();
+  const sandbox = await startSandbox({ fixture: caseFixture(c.fixture), now: clock.now });
+  const services = caseServices(sandbox, clock, c.settings);
+  const sent = new Set<string>();
+  try {
+    await addFaults(sandbox, c.faults ?? []);
+    const run = { runId: `case-${c.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`, ticketId: "T-1001", intentName: intent.name, contactName: "Ada Requester", contactEmail: "adele.vance@contoso.com", companyName: "Contoso Ltd" };
+    const redactor = createRedactor();
+    const result = await execute(intent, { fields, run, redactor, services: { ...services, graph: recordingSentPasswords(services.graph, sent) } });
+    const log = sandbox.requests();
+    const exchanges = log.filter((entry) => entry.batch === undefined);
+    const graph = exchanges.filter((entry) => entry.path.startsWith("/v1.0/")).length;
+    const roundTrips = { graph, automation: exchanges.length - graph };
+    Object.assign(trace, { result, events: services.captured, requests: sentRequests(log), sentPasswords: [...sent], secrets: [...redactor.secrets], tenant: sandbox.tenant, roundTrips, sleeps: [...clock.sleeps] });
+    const problems = resultProblems(c, result);
+    if (c.expect.requests) problems.push(...requestProblems(c.expect.requests, trace.requests));
+    if (c.expect.state) problems.push(...stateProblems(c.expect.state, sandbox.tenant));
+    return problems;
+  } finally {
+    await services.close();
+    await sandbox.close();
+  }
+}
+
+export async function runCase(intent: CompiledIntent, c: IntentCase): Promise<{ outcome: CaseOutcome; trace: CaseTrace }> {
+  const started = Date.now();
+  const trace: CaseTrace = { events: [], requests: [], sentPasswords: [], secrets: [], sleeps: [], roundTrips: { graph: 0, automation: 0 } };
+  let problems: string[];
+  try {
+    const mapped = mapFields(intent, c.fields);
+    if (!mapped.ok) {
+      const actual = mapped.errors.map((e) => (c.expect.fieldErrors?.some((x) => x.message !== undefined) ? { field: e.field, message: e.message } : { field: e.field }));
+      problems = c.expect.fieldErrors ? equalProblem("fieldErrors", c.expect.fieldErrors, actual) : [`the fields were refused: ${mapped.errors.map((e) => `${e.label}: ${e.message}`).join("; ")}`];
+    } else if (c.expect.fieldErrors) {
+      problems = ["fieldErrors: expected the fields to be refused, but they were accepted"];
+    } else {
+      problems = await runInSandbox(intent, c, mapped.fields, trace);
+    }
+  } catch (thrown) {
+    const error = ensureIntentError(thrown);
+    problems = [`the case could not run: ${error.code} ${error.message}`];
+  }
+  return { outcome: { intent: intent.name, name: c.name, passed: problems.length === 0, problems, durationMs: Date.now() - started }, trace };
+}

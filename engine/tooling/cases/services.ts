@@ -1,0 +1,62 @@
+/**
+ * Real engine services pointed at a sandbox: the production Graph client and Automation client
+ * over loopback HTTP, a static token, and a clock whose sleeps return at once (so a Retry-After
+ * wait costs no real time) while still moving time forward for the sandbox's timestamps.
+ */
+import { createAutomationClient, readAutomationSettings } from "../../clients/arm";
+import { createGraphClient } from "../../clients/graph";
+import type { Clock, EngineServices } from "../../runtime/types";
+import type { Sandbox } from "../../../sandbox";
+
+/** Settings every case starts from; a case's own `settings` override them. */
+export const CASE_SETTINGS: Readonly<Record<string, string>> = {
+  HELPDESK_EMAIL: "helpdesk@contoso.com",
+  MAIL_SENDER: "reception@contoso.com",
+  DEFAULT_USAGE_LOCATION: "US",
+  AZURE_SUBSCRIPTION_ID: "00000000-0000-4000-8000-00000000c0de",
+  AZURE_RESOURCE_GROUP: "rg-intents-sandbox",
+  AUTOMATION_ACCOUNT_NAME: "aa-intents-sandbox",
+};
+
+export interface CapturedEvent {
+  event: string;
+  fields: Record<string, unknown>;
+}
+
+export interface FastClock extends Clock {
+  sleeps: number[];
+}
+
+export function fastClock(start = Date.UTC(2026, 0, 5, 9)): FastClock {
+  let now = start;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    async sleep(ms) {
+      sleeps.push(ms);
+      now += Math.max(0, ms);
+    },
+  };
+}
+
+export interface CaseServices extends EngineServices {
+  captured: CapturedEvent[];
+  close(): Promise<void>;
+}
+
+export function caseServices(sandbox: Sandbox, clock: FastClock, overrides: Record<string, string> = {}): CaseServices {
+  const captured: CapturedEvent[] = [];
+  const events = (event: string, fields: Record<string, unknown>): void => void captured.push({ event, fields });
+  const settings = { ...CASE_SETTINGS, ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox-arm-token", ...overrides };
+  const graph = createGraphClient({ baseUrl: sandbox.graphBaseUrl, tokens: { getToken: async () => "sandbox-graph-token" }, clock, events, random: () => 0.5 });
+  return {
+    graph,
+    automation: createAutomationClient(readAutomationSettings(settings)),
+    clock,
+    settings,
+    events,
+    captured,
+    close: () => graph.close(),
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * The least-privilege set the catalogue needs, computed from what each intent declares: the union
+ * of Graph application permissions without those another required permission already grants,
+ * Entra roles and Exchange roles, each with the intents that need it.
+ */
+import type { DocumentedIntent } from "../docs/types";
+
+export interface Requirement {
+  name: string;
+  /** Intents that declare this permission or role themselves. */
+  intents: string[];
+  /** Declared permissions this one already grants, so they are not requested separately. */
+  covers: Array<{ name: string; intents: string[] }>;
+}
+
+export interface IntentPermissions {
+  intent: string;
+  risk: string;
+  graph: string[];
+  entraRoles: string[];
+  exchangeRoles: string[];
+}
+
+export interface PermissionSet {
+  /** Application permissions for the Function App's managed identity. */
+  graph: Requirement[];
+  /** Directory roles for the Function App's managed identity. */
+  entraRoles: Requirement[];
+  /** Exchange roles the runbooks need; the Automation identity gets Exchange.ManageAsApp + Exchange Administrator. */
+  exchangeRoles: Requirement[];
+  byIntent: IntentPermissions[];
+}
+
+/**
+ * Graph permissions that contain others beyond the `X.ReadWrite.S ⊇ X.Read.S` rule, from
+ * Microsoft's permissions reference. Deliberately short: a missing entry only means a redundant
+ * permission is requested, a wrong one would leave the app without access.
+ */
+const ALSO_GRANTS: Readonly<Record<string, readonly string[]>> = {
+  "Directory.Read.All": ["User.Read.All", "Group.Read.All", "GroupMember.Read.All"],
+  "Group.Read.All": ["GroupMember.Read.All"],
+  "Group.ReadWrite.All": ["GroupMember.ReadWrite.All"],
+};
+
+function directlyGranted(permission: string): string[] {
+  const granted = [...(ALSO_GRANTS[permission] ?? [])];
+  const readWrite = /^(.+)\.ReadWrite(\..+)?$/.exec(permission);
+  if (readWrite) granted.push(`${readWrite[1]}.Read${readWrite[2] ?? ""}`);
+  return granted;
+}
+
+/** Every permission `permission` grants, transitively, itself excluded. */
+export function grantedBy(permission: string): Set<string> {
+  const seen = new Set<string>();
+  const pending = directlyGranted(permission);
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (seen.has(next) || next === permission) continue;
+    seen.add(next);
+    pending.push(...directlyGranted(next));
+  }
+  return seen;
+}
+
+function declarers(intents: readonly DocumentedIntent[], pick: (i: DocumentedIntent) => readonly string[]): Map<string, string[]> {
+  const byName = new Map<string, string[]>();
+  for (const intent of intents) {
+    for (const name of new Set(pick(intent))) {
+      byName.set(name, [...(byName.get(name) ?? []), intent.name]);
+    }
+  }
+  return byName;
+}
+
+function sortedRequirements(byName: Map<string, string[]>): Requirement[] {
+  return [...byName.entries()]
+    .map(([name, intents]) => ({ name, intents: [...intents].sort(), covers: [] as Requirement["covers"] }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function minimalGraphSet(byName: Map<string, string[]>): Requirement[] {
+  const declared = [...byName.keys()];
+  const kept = sortedRequirements(byName).filter(
+    (req) => !declared.some((other) => other !== req.name && grantedBy(other).has(req.name)),
+  );
+  for (const req of kept) {
+    const grants = grantedBy(req.name);
+    req.covers = declared
+      .filter((name) => grants.has(name))
+      .sort()
+      .map((name) => ({ name, intents: [...(byName.get(name) ?? [])].sort() }));
+  }
+  return kept;
+}
+
+export function computePermissions(intents: readonly DocumentedIntent[]): PermissionSet {
+  const sortedUnique = (values: readonly string[]): string[] => [...new Set(values)].sort();
+  return {
+    graph: minimalGraphSet(declarers(intents, (i) => i.permissions.graph)),
+    entraRoles: sortedRequirements(declarers(intents, (i) => i.permissions.entraRoles)),
+    exchangeRoles: sortedRequirements(declarers(intents, (i) => i.permissions.exchangeRoles)),
+    byIntent: [...intents]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((i) => ({
+        intent: i.name,
+        risk: i.risk,
+        graph: sortedUnique(i.permissions.graph),
+        entraRoles: sortedUnique(i.permissions.entraRoles),
+        exchangeRoles: sortedUnique(i.permissions.exchangeRoles),
+      })),
+  };
+}
