@@ -1,6 +1,7 @@
 /** Every Graph route of the sandbox, by resource. `$batch` is handled before routing (sandbox/graph/batch.ts). */
 import type { Route } from "../graph/types";
 import { AUTH_METHOD_ROUTES } from "./auth-methods";
+import { DIRECTORY_ROLE_ROUTES } from "./directory-roles";
 import { GROUP_ROUTES } from "./groups";
 import { LICENSE_ROUTES } from "./licenses";
 import { MAIL_ROUTES } from "./mail";
@@ -9,5 +10,5 @@ import { USER_ROUTES } from "./users";
 import { SUBSCRIPTION_ROUTES } from "../subscriptions/routes";
 
 export const GRAPH_ROUTES: readonly Route[] = [
-  ...USER_ROUTES, ...RELATION_ROUTES, ...GROUP_ROUTES, ...LICENSE_ROUTES, ...AUTH_METHOD_ROUTES, ...MAIL_ROUTES, ...SUBSCRIPTION_ROUTES,
+  ...USER_ROUTES, ...RELATION_ROUTES, ...GROUP_ROUTES, ...DIRECTORY_ROLE_ROUTES, ...LICENSE_ROUTES, ...AUTH_METHOD_ROUTES, ...MAIL_ROUTES, ...SUBSCRIPTION_ROUTES,
 ];

@@ -12,3 +12,4 @@ export const AUTH_METHOD_WRITE = ["UserAuthenticationMethod.ReadWrite.All"];
 export const MAILBOX_SETTINGS_READ = ["MailboxSettings.Read", "MailboxSettings.ReadWrite"];
 export const MAILBOX_SETTINGS_WRITE = ["MailboxSettings.ReadWrite"];
 export const MAIL_SEND = ["Mail.Send"];
+export const ROLE_READ = ["RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Directory.Read.All", "Directory.ReadWrite.All"];

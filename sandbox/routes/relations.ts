@@ -1,10 +1,14 @@
-/** A user's manager (GET, PUT $ref, DELETE $ref) and memberOf (with the group cast), plus /domains. */
+/**
+ * A user's manager (GET, PUT $ref, DELETE $ref), memberOf and transitiveMemberOf (groups and
+ * directory roles, with the group and directoryRole casts), plus /domains.
+ */
 import { badRequest, notFound } from "../graph/errors";
 import { applySelect, contextUrl, pageOf, referencedId } from "../graph/odata";
 import type { GraphResult, Route, RouteContext } from "../graph/types";
 import { findUser } from "../tenant/lookup";
+import { directMemberships, transitiveMemberships } from "../tenant/memberships";
 import { DOMAIN_READ, MEMBER_OF_READ, USER_READ, USER_WRITE } from "./permissions";
-import { typedGroupJson, typedUserJson } from "./serialize";
+import { typedDirectoryRoleJson, typedGroupJson, typedUserJson } from "./serialize";
 
 function getManager(ctx: RouteContext): GraphResult {
   const tenant = ctx.env.tenant;
@@ -36,17 +40,24 @@ function removeManager(ctx: RouteContext): GraphResult {
   return { status: 204 };
 }
 
-function memberOf(ctx: RouteContext, groupsOnly: boolean): GraphResult {
+type MembershipCast = "group" | "directoryRole" | undefined;
+
+/**
+ * memberOf (direct) or transitiveMemberOf: groups and directory roles in one directoryObject
+ * collection, each with its @odata.type; a cast segment keeps one type (and names the context).
+ */
+function membershipsOf(ctx: RouteContext, transitive: boolean, cast: MembershipCast): GraphResult {
   const tenant = ctx.env.tenant;
   const user = findUser(tenant, ctx.params.id as string);
   if (!user) return notFound(ctx.params.id as string);
-  // The sandbox has no directory roles or administrative units, so the cast changes only the context.
+  const { groups, roles } = transitive ? transitiveMemberships(tenant, user.id) : directMemberships(tenant, user.id);
   const select = ctx.query.get("$select");
-  const groups = tenant.groups.filter((g) => g.members.includes(user.id)).map((g) => {
-    const selected = applySelect(typedGroupJson(g), select);
-    return select ? { "@odata.type": "#microsoft.graph.group", ...selected } : selected;
-  });
-  return pageOf(ctx, groups, contextUrl(ctx, groupsOnly ? "groups" : "directoryObjects"));
+  const typed = [
+    ...(cast === "directoryRole" ? [] : groups.map(typedGroupJson)),
+    ...(cast === "group" ? [] : roles.map(typedDirectoryRoleJson)),
+  ].map((object) => (select ? { "@odata.type": object["@odata.type"], ...applySelect(object, select) } : object));
+  const entitySet = cast === "group" ? "groups" : cast === "directoryRole" ? "directoryRoles" : "directoryObjects";
+  return pageOf(ctx, typed, contextUrl(ctx, entitySet));
 }
 
 function listDomains(ctx: RouteContext): GraphResult {
@@ -58,7 +69,13 @@ export const RELATION_ROUTES: Route[] = [
   { method: "GET", pattern: "/users/:id/manager", permissions: USER_READ, handler: getManager },
   { method: "PUT", pattern: "/users/:id/manager/$ref", permissions: USER_WRITE, handler: setManager },
   { method: "DELETE", pattern: "/users/:id/manager/$ref", permissions: USER_WRITE, handler: removeManager },
-  { method: "GET", pattern: "/users/:id/memberOf", permissions: MEMBER_OF_READ, handler: (ctx) => memberOf(ctx, false) },
-  { method: "GET", pattern: "/users/:id/memberOf/microsoft.graph.group", permissions: MEMBER_OF_READ, handler: (ctx) => memberOf(ctx, true) },
+  ...(["memberOf", "transitiveMemberOf"] as const).flatMap((relation): Route[] => {
+    const transitive = relation === "transitiveMemberOf";
+    return [
+      { method: "GET", pattern: `/users/:id/${relation}`, permissions: MEMBER_OF_READ, handler: (ctx) => membershipsOf(ctx, transitive, undefined) },
+      { method: "GET", pattern: `/users/:id/${relation}/microsoft.graph.group`, permissions: MEMBER_OF_READ, handler: (ctx) => membershipsOf(ctx, transitive, "group") },
+      { method: "GET", pattern: `/users/:id/${relation}/microsoft.graph.directoryRole`, permissions: MEMBER_OF_READ, handler: (ctx) => membershipsOf(ctx, transitive, "directoryRole") },
+    ];
+  }),
   { method: "GET", pattern: "/domains", permissions: DOMAIN_READ, handler: listDomains },
 ];

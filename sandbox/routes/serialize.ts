@@ -1,5 +1,5 @@
 /** Tenant records as Graph shows them. */
-import type { GroupRecord, UserRecord } from "../tenant/types";
+import type { DirectoryRoleRecord, GroupRecord, UserRecord } from "../tenant/types";
 
 /** Returned by GET /users/{id} without $select (reference §1). */
 export const DEFAULT_USER_PROPERTIES = [
@@ -59,4 +59,15 @@ export function typedGroupJson(group: GroupRecord): Record<string, unknown> {
 
 export function typedUserJson(user: UserRecord): Record<string, unknown> {
   return { "@odata.type": "#microsoft.graph.user", ...userJson(user) };
+}
+
+export function typedDirectoryRoleJson(role: DirectoryRoleRecord): Record<string, unknown> {
+  return {
+    "@odata.type": "#microsoft.graph.directoryRole",
+    id: role.id,
+    deletedDateTime: null,
+    description: role.description ?? null,
+    displayName: role.displayName,
+    roleTemplateId: role.roleTemplateId,
+  };
 }

@@ -1,10 +1,14 @@
-/** /users: get (id or UPN, guests' #EXT# included), list, create, update, delete, revokeSignInSessions. */
+/**
+ * /users: get (id or UPN, guests' #EXT# included, `$expand=manager` and the manager chain), list,
+ * create, update, delete, revokeSignInSessions.
+ */
 import { randomUUID } from "node:crypto";
 import { notFound } from "../graph/errors";
 import { applySelect, contextUrl, isResult, pageOf, parseEqFilter } from "../graph/odata";
 import type { GraphResult, Route, RouteContext } from "../graph/types";
 import { findUser } from "../tenant/lookup";
 import type { UserRecord } from "../tenant/types";
+import { managerChain, managerExpansionFor, type ManagerExpansion } from "./manager-expand";
 import { USER_READ, USER_WRITE } from "./permissions";
 import { DEFAULT_USER_PROPERTIES, userJson } from "./serialize";
 import { applyUserPatch } from "./user-patch";
@@ -12,7 +16,14 @@ import { invalidValue, mailNicknameProblem, passwordProblem, upnConflict, upnPro
 
 const FILTERABLE = ["userPrincipalName", "mail", "displayName", "mailNickname", "id"];
 
+function withManager(ctx: RouteContext, user: UserRecord, body: Record<string, unknown>, expansion: ManagerExpansion | undefined): Record<string, unknown> {
+  const manager = expansion ? managerChain(ctx.env.tenant, user, expansion) : undefined;
+  return manager ? { ...body, manager } : body;
+}
+
 function listUsers(ctx: RouteContext): GraphResult {
+  const expansion = managerExpansionFor(ctx, true);
+  if (isResult(expansion)) return expansion;
   let users = ctx.env.tenant.users;
   const filter = ctx.query.get("$filter");
   if (filter) {
@@ -23,13 +34,15 @@ function listUsers(ctx: RouteContext): GraphResult {
     users = users.filter((u) => String(userJson(u)[property] ?? "").toLowerCase() === eq.value.toLowerCase());
   }
   const select = ctx.query.get("$select");
-  return pageOf(ctx, users.map((u) => applySelect(userJson(u), select, DEFAULT_USER_PROPERTIES)), contextUrl(ctx, "users"));
+  return pageOf(ctx, users.map((u) => withManager(ctx, u, applySelect(userJson(u), select, DEFAULT_USER_PROPERTIES), expansion)), contextUrl(ctx, "users"));
 }
 
 function getUser(ctx: RouteContext): GraphResult {
+  const expansion = managerExpansionFor(ctx, false);
+  if (isResult(expansion)) return expansion;
   const user = findUser(ctx.env.tenant, ctx.params.id as string);
   if (!user) return notFound(ctx.params.id as string);
-  const body = applySelect(userJson(user), ctx.query.get("$select"), DEFAULT_USER_PROPERTIES);
+  const body = withManager(ctx, user, applySelect(userJson(user), ctx.query.get("$select"), DEFAULT_USER_PROPERTIES), expansion);
   return { status: 200, body: { "@odata.context": contextUrl(ctx, "users", "/$entity"), ...body } };
 }
 

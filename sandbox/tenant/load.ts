@@ -28,6 +28,14 @@ function fixtureProblem(value: unknown): string | undefined {
   for (const [i, group] of (value.groups as unknown[]).entries()) {
     if (!isObject(group) || typeof group.id !== "string" || !Array.isArray(group.members)) return `groups[${i}] needs a string id and a members array`;
   }
+  if (value.directoryRoles !== undefined) {
+    if (!Array.isArray(value.directoryRoles)) return "directoryRoles must be an array";
+    for (const [i, role] of (value.directoryRoles as unknown[]).entries()) {
+      if (!isObject(role) || typeof role.id !== "string" || typeof role.roleTemplateId !== "string" || !Array.isArray(role.members)) {
+        return `directoryRoles[${i}] needs a string id and roleTemplateId and a members array`;
+      }
+    }
+  }
   if (value.permissions !== undefined && !Array.isArray(value.permissions)) return "permissions must be an array of strings";
   return undefined;
 }
@@ -42,7 +50,7 @@ export function tenantFromFixture(fixture: unknown): TenantState {
     user.authenticationMethods ??= [];
   }
   for (const group of copy.groups) group.groupTypes ??= [];
-  return { ...copy, sentMail: copy.sentMail ?? [] };
+  return { ...copy, directoryRoles: copy.directoryRoles ?? [], sentMail: copy.sentMail ?? [] };
 }
 
 /** Reads a fixture file (JSON) and loads it. */

@@ -11,6 +11,8 @@ export interface TenantFixture {
   domains: DomainRecord[];
   users: UserRecord[];
   groups: GroupRecord[];
+  /** Activated Entra directory roles and who holds them (users, or role-assignable groups). */
+  directoryRoles?: DirectoryRoleRecord[];
   skus: SkuRecord[];
   /**
    * Application permissions the calling app holds (e.g. "User.ReadWrite.All"). Absent = every
@@ -23,6 +25,7 @@ export interface TenantFixture {
 
 /** The live tenant: a loaded fixture with every optional collection filled in. */
 export interface TenantState extends TenantFixture {
+  directoryRoles: DirectoryRoleRecord[];
   sentMail: SentMail[];
 }
 
@@ -125,10 +128,24 @@ export interface GroupRecord {
   membershipRule?: string | null;
   onPremisesSyncEnabled?: boolean | null;
   isAssignableToRole?: boolean | null;
-  /** Object ids of member users. Mail-enabled security and distribution groups change through Exchange (runbooks). */
+  /**
+   * Object ids of direct members: users, or groups (nested). Mail-enabled security and
+   * distribution groups change through Exchange (runbooks).
+   */
   members: string[];
   /** Object ids of owner users. */
   owners?: string[];
+}
+
+/** An activated directory role (Graph `directoryRole`): its members hold the role tenant-wide. */
+export interface DirectoryRoleRecord {
+  id: string;
+  /** The role definition's template id, the same in every tenant (Global Administrator: 62e90394-…). */
+  roleTemplateId: string;
+  displayName: string;
+  description?: string | null;
+  /** Object ids of users and role-assignable groups holding the role. */
+  members: string[];
 }
 
 export interface SkuRecord {

@@ -7,10 +7,12 @@ import { tenantFromFile } from "../../sandbox/tenant/load";
 describe("demo tenant fixture", () => {
   const tenant = tenantFromFile(DEMO_FIXTURE_PATH);
   const userIds = new Set(tenant.users.map((u) => u.id));
+  const objectIds = new Set([...userIds, ...tenant.groups.map((g) => g.id)]);
 
   it("only refers to objects that exist", () => {
     for (const user of tenant.users) if (user.managerId) expect(userIds).toContain(user.managerId);
-    for (const group of tenant.groups) for (const member of group.members) expect(userIds).toContain(member);
+    for (const group of tenant.groups) for (const member of group.members) expect(objectIds).toContain(member);
+    for (const role of tenant.directoryRoles) for (const member of role.members) expect(objectIds).toContain(member);
     for (const user of tenant.users) {
       if (user.defaultAuthenticationMethodId) expect(user.authenticationMethods.map((m) => m.id)).toContain(user.defaultAuthenticationMethodId);
     }
@@ -28,6 +30,22 @@ describe("demo tenant fixture", () => {
     const free = tenant.skus.map((s) => s.prepaidUnits.enabled - tenant.users.filter((u) => u.assignedLicenses.some((l) => l.skuId === s.skuId)).length);
     expect(free.some((n) => n > 0)).toBe(true);
     expect(free.some((n) => n <= 0)).toBe(true);
+  });
+
+  it("has what requester policy is tested with: manager chains, role holders (direct and through a group), a disabled user, nested groups", () => {
+    const byId = new Map(tenant.users.map((u) => [u.id, u]));
+    const chainOf = (upn: string) => {
+      const chain: string[] = [];
+      for (let u = tenant.users.find((x) => x.userPrincipalName === upn); u?.managerId; u = byId.get(u.managerId)) chain.push(u.managerId);
+      return chain;
+    };
+    expect(chainOf("adele.vance@contoso.com").length).toBeGreaterThanOrEqual(2);
+    const globalAdmins = tenant.directoryRoles.find((r) => r.roleTemplateId === "62e90394-69f5-4237-9190-012177145e10")?.members ?? [];
+    expect(globalAdmins.some((id) => byId.get(id)?.userPrincipalName.startsWith("breakglass@"))).toBe(true);
+    const groupIds = new Set(tenant.groups.map((g) => g.id));
+    expect(tenant.directoryRoles.some((r) => r.members.some((m) => groupIds.has(m)))).toBe(true);
+    expect(tenant.groups.some((g) => g.members.some((m) => groupIds.has(m)))).toBe(true);
+    expect(tenant.users.some((u) => !u.accountEnabled && u.userType === "Member" && u.mailbox?.type !== "SharedMailbox")).toBe(true);
   });
 });
 

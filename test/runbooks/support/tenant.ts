@@ -53,6 +53,7 @@ export function runbookTenant(): TenantState {
       group("g-m365", "Project X", { groupTypes: ["Unified"] }, ["u-alex"]),
       group("g-sec", "VPN Users", { mailEnabled: false, securityEnabled: true }, ["u-alex"]),
     ],
+    directoryRoles: [],
     skus: [],
     sentMail: [],
   };
