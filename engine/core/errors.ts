@@ -51,6 +51,7 @@ export const ERROR_CODES = {
   RUNBOOK_TIMEOUT: "The runbook job did not finish within the step's timeout.",
   STORE_ERROR: "The run store (Azure Tables) failed.",
   SUBSCRIPTION_FAILED: "Microsoft Graph refused to create, renew or reauthorize a change-notification subscription.",
+  SECRET_REFUSED: "A secret value was refused: shorter than 8 characters (masking it would mask ordinary words) or not text.",
   SANDBOX_FIXTURE_INVALID: "The sandbox tenant fixture is missing, not JSON, or malformed.",
   CONFIG_MISSING: "A required setting is missing.",
   INTERNAL: "An unexpected error occurred.",

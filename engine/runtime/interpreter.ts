@@ -28,6 +28,8 @@ export interface ExecuteOptions {
   redactor?: Redactor;
 }
 
+const FAILED_MESSAGE = "Your request could not be completed; the helpdesk has the details.";
+
 function outputNames(step: CompiledStep): string[] {
   return [...Object.keys(step.kind.outputs ?? {}), ...step.outputs.map(([name]) => name)];
 }
@@ -61,17 +63,22 @@ async function attemptStep(step: CompiledStep, scope: RunScope, env: StepEnv): P
 
 export async function execute(intent: CompiledIntent, options: ExecuteOptions): Promise<RunResult> {
   const { services, mode = "live" } = options;
-  const secretFields = intent.fields.filter((f) => f.secret).map((f) => options.fields[f.variable]);
   const redactor = options.redactor ?? createRedactor();
-  for (const value of secretFields) redactor.add(value);
-  const scope = createScope(intent, options.fields, options.run, services.settings);
   const steps: StepResult[] = [];
+  try {
+    // Field mapping refuses a secret too short to mask; a caller that skipped it is refused here.
+    for (const field of intent.fields) if (field.secret) redactor.add(options.fields[field.variable]);
+  } catch (thrown) {
+    const error = ensureIntentError(thrown);
+    return { status: "failed", message: FAILED_MESSAGE, steps, error: { code: error.code, message: error.message } };
+  }
+  const scope = createScope(intent, options.fields, options.run, services.settings);
   const missing = intent.settings.filter((name) => !services.settings[name]);
   // A dry run may plan without the tenant's settings; a live run may not start without them.
   if (missing.length > 0 && mode === "dry-run") for (const name of missing) scope.settings[name] = placeholder(`settings.${name}`) as string;
   else if (missing.length > 0) {
     const error = { code: "CONFIG_MISSING", message: `Missing setting(s): ${missing.join(", ")}.` };
-    return { status: "failed", message: "Your request could not be completed; the helpdesk has the details.", steps, error };
+    return { status: "failed", message: FAILED_MESSAGE, steps, error };
   }
   const journal = mode === "live" ? options.journal : undefined;
   const runEnv: StepEnv = {

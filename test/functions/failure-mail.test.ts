@@ -52,8 +52,8 @@ describe("buildFailureMail", () => {
   });
 
   it("masks a secret that contains another whole, in body and subject", () => {
-    const inner = "hunter2";
-    const outer = "xx-hunter2-yy";
+    const inner = "hunter2!";
+    const outer = "xx-hunter2!-yy";
     const mail = buildFailureMail({ ...RUN, intentName: `Reset ${outer}` }, {
       status: "failed", message: "failed", steps: [],
       error: { code: "GRAPH_ERROR", message: `old ${outer}, new ${inner}` },
@@ -87,7 +87,7 @@ describe("failure notification over Graph", () => {
   it("answers the run's result even when sendMail itself fails, and logs that", async () => {
     refusals.set("/reset", 400);
     refusals.set("/sendMail", 500);
-    const answer = await app.post(webhook("Password Reset", { "User Email": "ivy@contoso.com", "Temporary Password": "x-1" }, 3002));
+    const answer = await app.post(webhook("Password Reset", { "User Email": "ivy@contoso.com", "Temporary Password": "x-1-Pass!" }, 3002));
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe("failed");
     expect(app.logs.some((line) => JSON.parse(line).event === "notification" && JSON.parse(line).sent === false)).toBe(true);

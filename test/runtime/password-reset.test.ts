@@ -54,6 +54,18 @@ describe("Password Reset over real HTTP", () => {
     expect(JSON.stringify(result)).not.toContain("Given-Pass-123");
   });
 
+  it("refuses a secret field too short to mask, even when the caller skipped field mapping, and sends nothing", async () => {
+    const result = await execute(intent, {
+      fields: { userEmail: "jane@contoso.com", tempPassword: "pass", forceChange: true },
+      run: runContext(),
+      services: testServices(graph.client()),
+    });
+    expect(result.status).toBe("failed");
+    expect(result.error?.code).toBe("SECRET_REFUSED");
+    expect(graph.received).toHaveLength(0);
+    expect(JSON.stringify(result)).not.toMatch(/\bpass\b/);
+  });
+
   it("reports USER_NOT_FOUND for a 404 and stops before delivering anything", async () => {
     graph.route("PATCH", "/users/:upn", graphError(404, "Request_ResourceNotFound", "Resource 'ghost@contoso.com' does not exist"));
     const result = await execute(intent, { fields: fields({ "User Email": "ghost@contoso.com" }), run: runContext(), services: testServices(graph.client()) });

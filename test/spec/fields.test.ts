@@ -38,6 +38,32 @@ describe("mapFields", () => {
     expect(a.secretValues).toEqual(["S3cret!!x"]);
   });
 
+  it("refuses a secret field shorter than 8 characters with a message that does not hold it", () => {
+    const mapped = mapFields(reset, { "User Email": "jane@contoso.com", "Temporary Password": " Ab1!xyz " });
+    expect(mapped).toEqual({ ok: false, errors: [{ field: "tempPassword", label: "Temporary Password", message: "Temporary Password must be at least 8 characters" }] });
+    const eight = mapFields(reset, { "User Email": "jane@contoso.com", "Temporary Password": "Ab1!xyzw" });
+    expect(eight.ok && eight.secretValues).toEqual(["Ab1!xyzw"]);
+  });
+
+  it("lints a secret field that is not text, or that has a default written in the intent", () => {
+    const text = (field: string) => `apiVersion: intents/v1
+kind: Intent
+name: Secret Field
+description: d
+risk: read
+permissions: { graph: [] }
+fields:
+  pin: ${field}
+steps:
+  - { id: a, kind: "secret:generate" }
+result: { messages: { succeeded: s, failed: f } }
+`;
+    const numeric = loadIntentText("numeric.yaml", text("{ label: PIN, type: integer, secret: true }")).diagnostics;
+    expect(numeric).toEqual([expect.objectContaining({ code: "SPEC_SECRET_NOT_ALLOWED", line: 8, col: 45, message: 'only a text field can be secret; "pin" is integer' })]);
+    const defaulted = loadIntentText("defaulted.yaml", text("{ label: PIN, type: string, secret: true, default: Hunter2-secret }")).diagnostics;
+    expect(defaulted).toEqual([expect.objectContaining({ code: "SPEC_SECRET_NOT_ALLOWED", line: 8, col: 59, message: expect.stringMatching(/may not have a default/) })]);
+  });
+
   it("canonicalises enums, splits arrays, parses numbers and applies the validation schema", () => {
     const mapped = mapFields(typed, { action: "REMOVE", "group memberships": "Sales, ,Marketing ", count: "3", enabled: "TRUE" });
     expect(mapped).toEqual(expect.objectContaining({ ok: true, fields: { action: "remove", groups: ["Sales", "Marketing"], count: 3, enabled: true } }));

@@ -143,6 +143,9 @@ function checkFields(spec: IntentSpec, report: Report): void {
     const first = labels.get(label);
     if (first) report("SPEC_DUPLICATE_FIELD_LABEL", `fields "${first}" and "${variable}" both map the label "${field.label}"`, ["fields", variable, "label"]);
     else labels.set(label, variable);
+    // The redactor masks text; a default is written in the intent, so it is no secret.
+    if (field.secret && field.type !== "string") report("SPEC_SECRET_NOT_ALLOWED", `only a text field can be secret; "${variable}" is ${field.type}`, ["fields", variable, "secret"]);
+    if (field.secret && field.default !== undefined) report("SPEC_SECRET_NOT_ALLOWED", `the secret field "${variable}" may not have a default: it is written in the intent`, ["fields", variable, "default"]);
   }
   (spec.identity ?? []).forEach((name, i) => {
     const field = spec.fields[name];

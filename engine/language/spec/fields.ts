@@ -4,6 +4,7 @@
  * Every problem is reported per field at once.
  */
 import type { ValidateFunction } from "ajv";
+import { maskableSecret, MIN_SECRET_LENGTH } from "../../core/redaction";
 import type { CompiledIntent, FieldSpec } from "./types";
 import { normaliseName } from "./names";
 import { compileSchema } from "./validate";
@@ -88,6 +89,8 @@ export function mapFields(intent: CompiledIntent, intentFields: Record<string, u
     }
     const coerced = coerce(field, raw);
     if ("error" in coerced) fail(coerced.error);
+    // A secret too short to mask without masking ordinary words is refused before anything runs.
+    else if (field.secret && !maskableSecret(String(coerced.value))) fail(`must be at least ${MIN_SECRET_LENGTH} characters`);
     else fields[field.variable] = coerced.value;
   }
   const validate = intent.plan.validate;
