@@ -39,6 +39,12 @@ param notificationMailbox string
 @description('Comma-separated addresses that receive failure notifications.')
 param notificationEmail string
 
+@description('Addresses that receive alert mails (failed runs, poison messages, Graph authentication and subscription failures). Empty: the notificationEmail recipients.')
+param alertEmailAddresses array = []
+
+@description('Failed or partial runs within 15 minutes that the run alert tolerates before it fires; 0 fires on any.')
+param failedRunAlertThreshold int = 0
+
 @description('Helpdesk address that receives generated credentials (e.g. temporary passwords).')
 param helpdeskEmail string
 
@@ -71,6 +77,7 @@ var names = {
   workspace: '${appName}-law'
   appInsights: '${appName}-appi'
   automation: '${appName}-auto'
+  actionGroup: '${appName}-alerts'
 }
 // The name engine/hosts/config.ts reads from the vault (keyVaultName('INTENT_SHARED_SECRET')).
 var sharedSecretName = 'INTENT-SHARED-SECRET'
@@ -99,6 +106,19 @@ module monitoring 'app/monitoring.bicep' = {
     tags: allTags
     workspaceName: names.workspace
     appInsightsName: names.appInsights
+  }
+}
+
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    location: location
+    tags: allTags
+    namePrefix: appName
+    workspaceName: monitoring.outputs.workspaceName
+    actionGroupName: names.actionGroup
+    emailAddresses: empty(alertEmailAddresses) ? filter(map(split(notificationEmail, ','), address => trim(address)), address => !empty(address)) : alertEmailAddresses
+    failedRunThreshold: failedRunAlertThreshold
   }
 }
 

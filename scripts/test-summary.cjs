@@ -1,16 +1,34 @@
 #!/usr/bin/env node
-// Prints vitest's JSON report as the one plain line CI reads: `N passed, N failed[, N skipped]`.
+// Prints vitest's JSON reports as the one plain line CI reads: `N passed, N failed[, N skipped]`,
+// summed over every run given (`label=file` or `file`), after one line per run that CI does not read.
 const fs = require("node:fs");
-const file = process.argv[2] || ".vitest-results.json";
-let report;
-try {
-  report = JSON.parse(fs.readFileSync(file, "utf8"));
-} catch {
-  console.log("0 passed, 1 failed");
-  process.exit(1);
+const runs = (process.argv.length > 2 ? process.argv.slice(2) : [".vitest-results.json"]).map((arg) => {
+  const at = arg.indexOf("=");
+  return at < 0 ? { label: arg, file: arg } : { label: arg.slice(0, at), file: arg.slice(at + 1) };
+});
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+let ok = true;
+for (const { label, file } of runs) {
+  let report;
+  try {
+    report = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    // A run that left no report (it could not start) counts as one failure.
+    console.log(`${label}: no test report (${file})`);
+    failed += 1;
+    ok = false;
+    continue;
+  }
+  const runPassed = report.numPassedTests ?? 0;
+  const runFailed = (report.numFailedTests ?? 0) + (report.numRuntimeErrorTestSuites ?? 0);
+  const runSkipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  if (runs.length > 1) console.log(`${label}: ${runPassed} of ${report.numTotalTests ?? runPassed + runFailed} tests passed`);
+  passed += runPassed;
+  failed += runFailed;
+  skipped += runSkipped;
+  if (runFailed > 0 || report.success === false) ok = false;
 }
-const passed = report.numPassedTests ?? 0;
-const failed = (report.numFailedTests ?? 0) + (report.numRuntimeErrorTestSuites ?? 0);
-const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
-process.exit(failed > 0 || report.success === false ? 1 : 0);
+process.exit(ok && failed === 0 ? 0 : 1);

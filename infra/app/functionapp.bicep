@@ -1,4 +1,4 @@
-// The Function App on Flex Consumption (Linux, Node 20) with a system-assigned identity. Inbound
+// The Function App on Flex Consumption (Linux, Node 22) with a system-assigned identity. Inbound
 // traffic: Thread's egress addresses, then the sources of Graph change notifications when the
 // deployment lists any, then deny-all. Access restrictions apply to the whole site (no path
 // scope), so a notification source can reach /api/intent as well; the shared secret guards it. The SCM (deployment) site is deny-all apart
@@ -93,7 +93,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
       }
-      runtime: { name: 'node', version: '20' }
+      runtime: { name: 'node', version: '22' }
     }
     siteConfig: {
       minTlsVersion: '1.2'

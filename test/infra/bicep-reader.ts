@@ -13,7 +13,8 @@ export function readBicep(relativePath: string): string {
 
 /**
  * The source with comments and string contents blanked to spaces (quotes and length kept, so
- * indexes still match the original). `${…}` inside a string is code and may hold strings itself.
+ * indexes still match the original). `${…}` inside a string is code and may hold strings itself;
+ * a multi-line `'''…'''` string is verbatim (no escapes, no interpolation).
  */
 export function blankStringsAndComments(source: string): string {
   const out = source.split("");
@@ -42,6 +43,11 @@ export function blankStringsAndComments(source: string): string {
     }
     if (ch === "/" && source[i + 1] === "/") {
       for (; i < source.length && source[i] !== "\n"; i++) blank(i);
+    } else if (source.startsWith("'''", i)) {
+      const end = source.indexOf("'''", i + 3);
+      if (end < 0) throw new Error(`unterminated ''' string at ${i}`);
+      for (let j = i + 3; j < end; j++) blank(j);
+      i = end + 2;
     } else if (ch === "'") {
       inString = true;
     } else if (interpolations.length > 0 && ch === "{") {
@@ -146,4 +152,9 @@ export function resourceTypes(source: string): Array<{ symbol: string; type: str
     type: m[2] as string,
     apiVersion: m[3] as string,
   }));
+}
+
+/** The text of every verbatim `'''…'''` string in the source, in order. */
+export function verbatimStrings(source: string): string[] {
+  return [...source.matchAll(/'''([\s\S]*?)'''/g)].map((m) => m[1] as string);
 }

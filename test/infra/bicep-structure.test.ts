@@ -124,9 +124,9 @@ describe("identity and roles", () => {
 describe("Function App", () => {
   const app = readBicep("app/functionapp.bicep");
 
-  it("runs Node 20 on Flex Consumption with identity-based deployment storage", () => {
+  it("runs Node 22 on Flex Consumption with identity-based deployment storage", () => {
     expect(app).toMatch(/sku: \{ name: 'FC1', tier: 'FlexConsumption' \}/);
-    expect(app).toMatch(/runtime: \{ name: 'node', version: '20' \}/);
+    expect(app).toMatch(/runtime: \{ name: 'node', version: '22' \}/);
     expect(app).toMatch(/authentication: \{ type: 'SystemAssignedIdentity' \}/);
   });
 
