@@ -5,7 +5,7 @@
  * `budget` rule is Graph's own throttling: a token bucket of resource units that answers 429 with
  * the Retry-After that lets enough units refill.
  */
-export type FaultKind = "throttle" | "unavailable" | "timeout" | "latency" | "reset" | "budget";
+export type FaultKind = "throttle" | "unavailable" | "timeout" | "error" | "latency" | "reset" | "budget";
 
 export interface FaultRuleInput {
   kind: FaultKind;
@@ -25,6 +25,11 @@ export interface FaultRuleInput {
   times?: number;
   /** Apply to this fraction (0..1) of matching requests, spread evenly (deterministic, so tests repeat). */
   rate?: number;
+  /**
+   * PSA simulators only: carry out the write first, then answer with the fault (or drop the
+   * connection), so the client cannot tell whether its write happened: an ambiguous write.
+   */
+  afterApply?: boolean;
 }
 
 export interface FaultRule extends FaultRuleInput {
@@ -38,7 +43,7 @@ export interface FaultRule extends FaultRuleInput {
   refilledAt?: number;
 }
 
-const KINDS: readonly FaultKind[] = ["throttle", "unavailable", "timeout", "latency", "reset", "budget"];
+const KINDS: readonly FaultKind[] = ["throttle", "unavailable", "timeout", "error", "latency", "reset", "budget"];
 
 function isNonNegativeNumber(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value) && value >= 0;
@@ -58,6 +63,7 @@ export function faultRuleProblem(value: unknown): string | undefined {
   }
   if (rule.times !== undefined && !(Number.isInteger(rule.times) && (rule.times as number) > 0)) return "times must be a positive integer";
   if (rule.rate !== undefined && !(isNonNegativeNumber(rule.rate) && rule.rate <= 1)) return "rate must be between 0 and 1";
+  if (rule.afterApply !== undefined && typeof rule.afterApply !== "boolean") return "afterApply must be true or false";
   return undefined;
 }
 

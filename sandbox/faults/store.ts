@@ -92,6 +92,8 @@ function faultResult(rule: FaultRule): GraphResult {
       return graphError(503, "serviceNotAvailable", "Service unavailable", { headers: retryAfterHeader(rule.retryAfter) });
     case "timeout":
       return graphError(504, "GatewayTimeout", "The gateway did not receive a response in time.");
+    case "error":
+      return graphError(500, "generalException", "An unexpected error occurred.");
     default:
       return { status: 0, reset: true };
   }
