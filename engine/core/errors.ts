@@ -25,6 +25,10 @@ export const ERROR_CODES = {
   SPEC_TRIGGER_INVALID: "An intent's trigger leaves a required field unmapped or asks for a change type its resource does not have.",
   SPEC_ODATA_LITERAL: "An OData expression ($filter, $search) interpolates a value without the odata helper.",
 
+  // ---- requester policy file: lint, load ---------------------------------------------------
+  POLICY_SCHEMA: "The policy file does not match schemas/policy.schema.json.",
+  POLICY_INVALID: "The policy file names an intent that does not exist, has an unsupported apiVersion, or exempts a role that cannot be exempted.",
+
   // ---- webhook and HTTP surface -------------------------------------------------------------
   WEBHOOK_UNAUTHORIZED: "The X-Intent-Secret header is missing or wrong.",
   WEBHOOK_TOO_LARGE: "The request body is larger than 256 KiB.",
@@ -36,8 +40,12 @@ export const ERROR_CODES = {
   RUN_IN_PROGRESS: "The run is still in progress.",
   RUN_ABANDONED: "A long run's queued continuation failed too often, or could not be opened, and the run was ended.",
   NOTIFICATION_INVALID: "A change-notification request is not valid JSON or has no value array.",
+  POLICY_DENIED: "Requester policy does not let this requester run this intent on this target (or the requester or target could not be found).",
+  TARGET_PROTECTED: "The target is a protected account (a directory-role holder, a protected group's member, a protected account, or the engine's own mailbox): no webhook changes it.",
+  APPROVAL_REQUIRED: "Requester policy asks for an approval before this run, and this deployment cannot ask for approvals yet.",
 
   // ---- run time ---------------------------------------------------------------------------
+  POLICY_LOOKUP_FAILED: "The requester or target could not be read from Microsoft Graph, so the request could not be judged; nothing was changed.",
   TEMPLATE_RENDER: "A template could not be rendered with the run's values.",
   STEP_INPUT_INVALID: "A step's rendered input does not match its kind's input schema.",
   STEP_TIMEOUT: "A step did not finish within its timeout.",

@@ -113,6 +113,8 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
     earlier.add(step.id);
   });
 
+  checkTarget(spec, report);
+
   if (spec.trigger) {
     const triggerPlace: Place = { scope: { earlier: new Set(), all, response: false, error: false, trigger: true }, secretsAllowed: false };
     analyzeTrigger(spec, spec.trigger, (text, path) => checkTemplate(text, path, triggerPlace), (code, message, path, key) => report(code, message, path, { key: key === true }));
@@ -159,6 +161,16 @@ function checkFields(spec: IntentSpec, report: Report): void {
       report("SPEC_SCHEMA", `validation is not a valid JSON Schema: ${thrown instanceof Error ? thrown.message : String(thrown)}`, ["validation"]);
     }
   }
+}
+
+/** `target: fields.x` must name a plain (not secret) field: requester policy resolves it in the tenant. */
+function checkTarget(spec: IntentSpec, report: Report): void {
+  if (!spec.target || spec.target === "none") return;
+  const variable = spec.target.slice("fields.".length);
+  const field = spec.fields[variable];
+  if (!field) report("SPEC_UNKNOWN_REFERENCE", `target names "${variable}", which is not a declared field`, ["target"]);
+  else if (field.secret) report("SPEC_SECRET_NOT_ALLOWED", `target may not be the secret field "${variable}"`, ["target"]);
+  else if (field.type !== "string") report("SPEC_SCHEMA", `target "${variable}" must be a string field (a UPN, mail address or object id), not ${field.type}`, ["target"]);
 }
 
 /**

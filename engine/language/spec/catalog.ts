@@ -1,11 +1,12 @@
 /** The loaded set of intents, looked up by name or alias the way Thread sends them. */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { IntentError } from "../../core/errors";
 import type { Diagnostic } from "../../core/step-kind";
 import { intentFiles, loadIntentFiles } from "./load";
 import { normaliseName } from "./names";
-import type { Catalog } from "./types";
+import { isPolicyText, lintPolicyFile, policyPathFor } from "../policy/load";
+import type { Catalog, CompiledIntent } from "./types";
 
 /** `<repo>/intents`, from the sources (engine/language/spec) or from a build (dist/engine/language/spec). */
 export const DEFAULT_INTENTS_DIR =
@@ -15,9 +16,33 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.col} ${d.code} ${d.message}`;
 }
 
-export function lintPaths(paths: string[]): { diagnostics: Diagnostic[]; files: number } {
-  const files = intentFiles(paths);
-  return { diagnostics: loadIntentFiles(files).diagnostics, files: files.length };
+/** Intent name or alias → canonical name, over the intents loaded. */
+function nameResolver(intents: readonly CompiledIntent[]): (name: string) => string | undefined {
+  const byName = new Map<string, string>();
+  for (const intent of intents) for (const name of [intent.name, ...intent.aliases]) byName.set(normaliseName(name), intent.name);
+  return (name) => byName.get(normaliseName(name));
+}
+
+/**
+ * Lints intent files and policy files (`kind: Policy`) under the paths; a folder given brings the
+ * policy.yaml beside it (the deployment policy beside intents/). A policy's per-intent rules are
+ * checked against the intents linted with it, or else the intents/ folder beside the policy.
+ */
+export function lintPaths(paths: string[]): { diagnostics: Diagnostic[]; files: number; policies: number } {
+  const found = intentFiles(paths);
+  const policies = found.filter((file) => isPolicyText(readFileSync(file, "utf8")));
+  for (const path of paths) {
+    const beside = policyPathFor(path);
+    if (statSync(path).isDirectory() && existsSync(beside) && !policies.includes(beside)) policies.push(beside);
+  }
+  const files = found.filter((file) => !policies.includes(file));
+  const { intents, diagnostics } = loadIntentFiles(files);
+  for (const policy of policies) {
+    const siblings = join(dirname(policy), "intents");
+    const known = files.length > 0 ? intents : existsSync(siblings) ? loadIntentFiles(intentFiles([siblings])).intents : undefined;
+    diagnostics.push(...lintPolicyFile(policy, known ? { resolveIntent: nameResolver(known) } : {}));
+  }
+  return { diagnostics, files: files.length, policies: policies.length };
 }
 
 /**

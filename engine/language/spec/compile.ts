@@ -7,6 +7,7 @@ import { compileTree, deepFreeze } from "../template/tree";
 import type { CompiledIntent, CompiledPlan, CompiledStep, FieldSpec, IntentSpec, StepSpec } from "./types";
 import { declaredOutputs, secretOutputNames } from "./step-outputs";
 import { compileTrigger } from "./trigger";
+import { compileRule } from "../policy/compile";
 import { compileSchema } from "./validate";
 
 function entries(pairs: ReadonlyArray<readonly [string, string]>): ReadonlyArray<readonly [string, Template]> {
@@ -91,5 +92,7 @@ export function compileIntent(spec: IntentSpec, file: string): CompiledIntent {
     file,
     plan: Object.freeze(plan),
     ...(spec.trigger ? { trigger: compileTrigger(spec.trigger) } : {}),
+    ...(spec.target && spec.target !== "none" ? { target: spec.target.slice("fields.".length) } : {}),
+    ...(spec.policy ? { policy: compileRule(spec.policy, `intent "${spec.name}" policy`) } : {}),
   });
 }

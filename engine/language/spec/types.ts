@@ -4,6 +4,7 @@ import type { TemplateTree } from "../template/tree";
 import type { Template } from "../template/compile";
 import type { RetryPolicy } from "../../clients/graph/types";
 import type { StepKind } from "../../core/step-kind";
+import type { PolicyRule, PolicyRuleSpec } from "../policy/types";
 
 export type FieldType = "string" | "boolean" | "integer" | "number" | "array";
 
@@ -82,6 +83,10 @@ export interface IntentSpec {
   steps: StepSpec[];
   /** Optional: run the intent on a Graph change notification (engine/inbound/notifications). */
   trigger?: TriggerSpec;
+  /** The user the intent acts on: `fields.<variable>`, or `none` (also when absent). */
+  target?: string;
+  /** This intent's requester rule over the policy file's rule for its risk tier. */
+  policy?: PolicyRuleSpec;
   result: {
     messages: { succeeded: string; failed: string; partial?: string; running?: string };
     outputs?: Record<string, string>;
@@ -136,6 +141,10 @@ export interface CompiledIntent {
   file: string;
   plan: CompiledPlan;
   trigger?: CompiledTrigger;
+  /** The field variable naming the user the intent acts on; absent = the intent acts on no user. */
+  target?: string;
+  /** The intent file's own requester rule, when it has one. */
+  policy?: PolicyRule;
 }
 
 export interface Catalog {

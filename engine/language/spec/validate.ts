@@ -5,10 +5,17 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import intentSchema from "../../../schemas/intent.schema.json";
+import type { ErrorCode } from "../../core/errors";
 import type { Diagnostic } from "../../core/step-kind";
 import type { DocPath, SourceFile } from "./source";
 
 export const SUPPORTED_API_VERSION = "intents/v1";
+
+/** A requester entry of a policy rule (intent and policy schemas) that fits none of its forms. */
+export function requesterWording(where: string, instancePath: string): string | undefined {
+  if (!/\/requesters\/\d+$/.test(instancePath)) return undefined;
+  return `${where} is not a requester: use self, manager, anyone, {manager: N or max}, {group: <object id>} or {address: <email>}`;
+}
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
 addFormats(ajv);
@@ -33,9 +40,20 @@ export function pointerToPath(pointer: string): Array<string | number> {
   });
 }
 
-function describe(error: ErrorObject): { path: DocPath; key: boolean; message: string } {
+/**
+ * How a file's schema errors read: what the root is called, and a sentence for a `oneOf` (by the
+ * JSON pointer of the value) that no branch matched; undefined keeps Ajv's errors of each branch.
+ */
+export interface SchemaWording {
+  root: string;
+  oneOf?: (where: string, instancePath: string) => string | undefined;
+}
+
+function describe(error: ErrorObject, wording: SchemaWording): { path: DocPath; key: boolean; message: string } {
   const path = pointerToPath(error.instancePath);
-  const where = path.length > 0 ? path.join(".") : "the intent";
+  const where = path.length > 0 ? path.join(".") : wording.root;
+  const oneOf = error.keyword === "oneOf" ? wording.oneOf?.(where, error.instancePath) : undefined;
+  if (oneOf !== undefined) return { path, key: false, message: oneOf };
   if (error.keyword === "additionalProperties") {
     const extra = String((error.params as { additionalProperty: string }).additionalProperty);
     const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
@@ -56,17 +74,29 @@ function describe(error: ErrorObject): { path: DocPath; key: boolean; message: s
   return { path, key: false, message: `${where} ${error.message ?? "is invalid"}` };
 }
 
-export function validateAgainstSchema(source: SourceFile): Diagnostic[] {
+/**
+ * A file's schema errors as located diagnostics. Where a worded `oneOf` failed, the errors of its
+ * branches are left out: each only says why one alternative did not fit.
+ */
+export function schemaDiagnostics(validate: ValidateFunction, source: SourceFile, code: ErrorCode, wording: SchemaWording): Diagnostic[] {
+  if (validate(source.value)) return [];
+  const errors = validate.errors ?? [];
+  const worded = errors.filter((e) => e.keyword === "oneOf" && wording.oneOf?.("", e.instancePath) !== undefined);
+  const oneOfAt = worded.map((e) => e.instancePath);
   const diagnostics: Diagnostic[] = [];
-  if (!validateIntent(source.value)) {
-    for (const error of validateIntent.errors ?? []) {
-      // propertyNames reports once for the name and once for the map; the name is enough.
-      if (error.keyword === "pattern" && error.propertyName !== undefined) continue;
-      const { path, key, message } = describe(error);
-      const { line, col } = source.locate(path, key);
-      diagnostics.push({ code: "SPEC_SCHEMA", message, file: source.file, line, col, path: path.join(".") });
-    }
+  for (const error of errors) {
+    // propertyNames reports once for the name and once for the map; the name is enough.
+    if (error.keyword === "pattern" && error.propertyName !== undefined) continue;
+    if (error.keyword !== "oneOf" && oneOfAt.some((at) => error.instancePath === at || error.instancePath.startsWith(`${at}/`))) continue;
+    const { path, key, message } = describe(error, wording);
+    const { line, col } = source.locate(path, key);
+    diagnostics.push({ code, message, file: source.file, line, col, path: path.join(".") });
   }
+  return diagnostics;
+}
+
+export function validateAgainstSchema(source: SourceFile): Diagnostic[] {
+  const diagnostics = schemaDiagnostics(validateIntent, source, "SPEC_SCHEMA", { root: "the intent", oneOf: requesterWording });
   const apiVersion = (source.value as { apiVersion?: unknown } | null)?.apiVersion;
   if (typeof apiVersion === "string" && apiVersion !== SUPPORTED_API_VERSION) {
     const { line, col } = source.locate(["apiVersion"]);

@@ -3,9 +3,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_INTENTS_DIR, formatDiagnostic, lintPaths } from "../../../language/spec/catalog";
 
-export const summary = "Check intent files against the schema and the language rules.";
+export const summary = "Check intent files and the policy file against their schemas and the language rules.";
 
-const USAGE = "usage: intents lint [paths…]   (default: intents/)";
+const USAGE = "usage: intents lint [paths…]   (default: intents/ and the policy.yaml beside it)";
 
 export async function run(args: string[]): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
@@ -24,9 +24,10 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`intents lint: no such file or directory: ${missing.join(", ")}\n`);
     return 2;
   }
-  const { diagnostics, files } = lintPaths(paths);
+  const { diagnostics, files, policies } = lintPaths(paths);
   for (const diagnostic of diagnostics) process.stdout.write(`${formatDiagnostic(diagnostic)}\n`);
   const verdict = diagnostics.length === 0 ? "no problems" : `${diagnostics.length} problem(s)`;
-  process.stderr.write(`${files} intent file(s) checked, ${verdict}\n`);
+  const policyFiles = policies > 0 ? ` and ${policies} policy file(s)` : "";
+  process.stderr.write(`${files} intent file(s)${policyFiles} checked, ${verdict}\n`);
   return diagnostics.length === 0 ? 0 : 1;
 }
