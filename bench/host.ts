@@ -8,7 +8,7 @@ import type { AutomationClient } from "../engine/clients/arm/types";
 import { createGraphClient } from "../engine/clients/graph";
 import type { GraphClient } from "../engine/clients/graph/types";
 import type { CompiledIntent } from "../engine/index";
-import { MAX_BODY_BYTES } from "../engine/inbound/webhook/body";
+import { BODY_TIMEOUT_MS, MAX_BODY_BYTES } from "../engine/inbound/webhook/body";
 import type { IncomingRequest, IntentEngine, PipelineDeps } from "../engine/lifecycle/types";
 import type { Clock, EventSink } from "../engine/runtime/types";
 import type { Sandbox } from "../sandbox";
@@ -57,7 +57,7 @@ export function memoryPipeline(engine: IntentEngine<CompiledIntent>, parts: Serv
     services: { graph: parts.graph, ...(parts.automation ? { automation: parts.automation } : {}), clock: parts.clock, settings: parts.settings },
     clock: parts.clock,
     settings: {
-      sharedSecret: async () => BENCH_SECRET, maxBodyBytes: MAX_BODY_BYTES, runBudgetMs: RUN_BUDGET_MS,
+      sharedSecret: async () => BENCH_SECRET, maxBodyBytes: MAX_BODY_BYTES, bodyTimeoutMs: BODY_TIMEOUT_MS, runBudgetMs: RUN_BUDGET_MS,
       maxDequeueCount: 5, continuationBudgetMs: RUN_BUDGET_MS, heartbeatMs: 30_000,
     },
   };

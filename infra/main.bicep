@@ -182,6 +182,7 @@ var appSettings = {
   // Run budgets and leases: engine/hosts/config.ts's defaults, written out so operators see and tune them.
   RUN_BUDGET_MS: '5000'
   CONTINUATION_BUDGET_MS: '240000'
+  BODY_TIMEOUT_MS: '10000'
   RUN_LEASE_MS: '60000'
   MAX_DEQUEUE_COUNT: '5'
   SECRET_CACHE_MS: '300000'

@@ -67,7 +67,15 @@ export function handleControl(deps: ControlDeps, method: string, path: string, b
       return { status: 204 };
     default: {
       const one = /^DELETE \/faults\/([^/]+)$/.exec(route);
-      if (one) return deps.faults.remove(decodeURIComponent(one[1] as string)) ? { status: 204 } : problem(404, "FaultRuleNotFound", "No fault rule has this id.");
+      if (one) {
+        let id: string;
+        try {
+          id = decodeURIComponent(one[1] as string);
+        } catch {
+          return problem(400, "BadRequest", "The fault rule id is not a valid URL segment.");
+        }
+        return deps.faults.remove(id) ? { status: 204 } : problem(404, "FaultRuleNotFound", "No fault rule has this id.");
+      }
       return problem(404, "NotFound", `The sandbox control surface has no ${method} ${path}.`);
     }
   }

@@ -14,6 +14,11 @@ export interface RequestLogEntry {
   /** ISO time the request arrived (sandbox clock). */
   time: string;
   durationMs: number;
+  /**
+   * Set when a fault replaced the answer after the request was carried out: the status the sandbox
+   * had answered, while `status` is what the client saw (504, or 0 for a dropped connection).
+   */
+  appliedStatus?: number;
   /** Set on `$batch` items: the batch's own log sequence number and the item's id. */
   batch?: { sequence: number; itemId: string };
   /** Number given on arrival, never reused (clearing keeps counting), so batch items can point at their batch. */

@@ -42,10 +42,18 @@ function authenticate(headers: Record<string, string>): GraphResult | undefined 
   return undefined;
 }
 
-/** A `$batch` item: its own error fault rules (a per-item 429), then the call itself. */
+/** A `$batch` item: its own error fault rules (a per-item 429, or a 504 after it ran), then the call itself. */
 async function runBatchItem(call: GraphCall, env: GraphEnv): Promise<GraphResult> {
   const outcome = env.faults.evaluate({ method: call.method, path: VERSION_ROOT + call.path, cost: resourceUnits(call), roundTrip: false });
-  return outcome.result ?? runGraphCall(call, env);
+  if (outcome.result) return outcome.result;
+  const result = await runGraphCall(call, env);
+  return outcome.afterwards ? { ...outcome.afterwards, appliedStatus: result.status } : result;
+}
+
+/** Carries out an ARM call into a sink, for a fault that loses its answer; returns the status it had. */
+async function armCallDiscarded(req: IncomingMessage, ctx: Parameters<typeof handleArmRequest>[2]): Promise<number> {
+  const sink = { writeHead: () => sink, end: () => sink } as unknown as Parameters<typeof handleArmRequest>[1];
+  return handleArmRequest(req, sink, ctx);
 }
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
@@ -89,8 +97,11 @@ async function handle(env: GraphEnv, log: RequestLog, req: IncomingMessage, res:
   const parsed = text === undefined ? { ok: false as const } : parseJson(text);
   // Unparsable text is not logged: it could hold a secret that masking cannot find.
   const body = parsed.ok ? parsed.value : text === undefined ? undefined : `<not JSON: ${text.length} characters>`;
-  const record = (status: number): void =>
-    log.add(sequence, { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, status, time: new Date(started).toISOString(), durationMs: env.now() - started });
+  const record = (status: number, appliedStatus?: number): void =>
+    log.add(sequence, {
+      method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, status, time: new Date(started).toISOString(), durationMs: env.now() - started,
+      ...(appliedStatus === undefined ? {} : { appliedStatus }),
+    });
 
   if (url.pathname === "/_sandbox/subscriptions" || url.pathname.startsWith("/_sandbox/subscriptions/")) {
     const answer = await handleSubscriptionControl(env, method, url, parsed.ok ? parsed.value : undefined);
@@ -110,20 +121,30 @@ async function handle(env: GraphEnv, log: RequestLog, req: IncomingMessage, res:
   if (outcome.latencyMs > 0) await sleep(outcome.latencyMs);
   let result: GraphResult | undefined =
     text === undefined ? graphError(413, "RequestEntityTooLarge", `The request body is larger than ${MAX_BODY_BYTES} bytes.`) : outcome.result;
+  let appliedStatus: number | undefined;
   if (!result && url.pathname.startsWith("/subscriptions/")) {
-    record(await handleArmRequest(req, res, { tenant: env.tenant, now: env.now, body: parsed.ok ? parsed.value : undefined, path: url.pathname, query: url.searchParams }));
-    return;
+    const arm = { tenant: env.tenant, now: env.now, body: parsed.ok ? parsed.value : undefined, path: url.pathname, query: url.searchParams };
+    if (!outcome.afterwards) {
+      record(await handleArmRequest(req, res, arm));
+      return;
+    }
+    appliedStatus = await armCallDiscarded(req, arm);
+    result = outcome.afterwards;
   }
   if (!result) {
     result = url.pathname.startsWith(`${VERSION_ROOT}/`)
       ? await answerGraph(env, log, sequence, call, parsed.ok)
       : graphError(404, "NotFound", `The sandbox serves Graph under ${VERSION_ROOT}/ and ARM under /subscriptions/; nothing at ${url.pathname}.`);
+    if (outcome.afterwards) {
+      appliedStatus = result.status;
+      result = outcome.afterwards;
+    }
   }
   if (result.reset) {
-    record(0);
+    record(0, appliedStatus);
     req.socket.destroy();
     return;
   }
   send(res, result.status, finishGraphResult(result, call, env), result.body);
-  record(result.status);
+  record(result.status, appliedStatus);
 }

@@ -32,10 +32,12 @@ export const ERROR_CODES = {
   // ---- webhook and HTTP surface -------------------------------------------------------------
   WEBHOOK_UNAUTHORIZED: "The X-Intent-Secret header is missing or wrong.",
   WEBHOOK_TOO_LARGE: "The request body is larger than 256 KiB.",
+  WEBHOOK_BODY_TIMEOUT: "The request body did not arrive in time (BODY_TIMEOUT_MS); the request was cut off.",
   WEBHOOK_BAD_JSON: "The request body is not valid JSON.",
   WEBHOOK_INVALID: "The request body does not match schemas/webhook.schema.json.",
   INTENT_UNKNOWN: "No intent has this name or alias.",
   FIELD_INVALID: "One or more intent fields are missing or invalid.",
+  REQUEST_URL_INVALID: "The request URL is malformed (a bad percent-escape).",
   RUN_NOT_FOUND: "No run has this id.",
   RUN_IN_PROGRESS: "The run is still in progress.",
   RUN_ABANDONED: "A long run's queued continuation failed too often, or could not be opened, and the run was ended.",

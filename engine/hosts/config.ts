@@ -5,6 +5,7 @@
  * rotated secret is picked up without a restart.
  */
 import { IntentError } from "../core/errors";
+import { BODY_TIMEOUT_MS } from "../inbound/webhook/body";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -39,6 +40,7 @@ export interface AppSettings {
   notificationEmail: string | undefined;
   runBudgetMs: number;
   continuationBudgetMs: number;
+  bodyTimeoutMs: number;
   leaseMs: number;
   maxDequeueCount: number;
   keyVaultUrl: string | undefined;
@@ -102,6 +104,7 @@ export function loadSettings(env: Env = process.env): AppSettings {
     notificationEmail: env.NOTIFICATION_EMAIL || undefined,
     runBudgetMs: integer(env, "RUN_BUDGET_MS", 5_000),
     continuationBudgetMs: integer(env, "CONTINUATION_BUDGET_MS", 240_000),
+    bodyTimeoutMs: integer(env, "BODY_TIMEOUT_MS", BODY_TIMEOUT_MS),
     leaseMs: integer(env, "RUN_LEASE_MS", 60_000),
     maxDequeueCount: integer(env, "MAX_DEQUEUE_COUNT", 5),
     keyVaultUrl: env.KEY_VAULT_URL || (env.KEY_VAULT_NAME ? `https://${env.KEY_VAULT_NAME}.vault.azure.net` : undefined),

@@ -45,6 +45,8 @@ export interface PipelineSettings {
   /** The X-Intent-Secret value; read per request so a rotated secret (Key Vault, cached) is picked up. */
   sharedSecret: () => Promise<string>;
   maxBodyBytes: number;
+  /** How long a body may take to arrive once its headers have; a stalled one is answered 408. */
+  bodyTimeoutMs: number;
   /** How long the HTTP handler lets a run go before answering 202 and queueing the rest. */
   runBudgetMs: number;
   /** Dequeue count from which a continuation message is treated as poison. */

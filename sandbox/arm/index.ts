@@ -4,6 +4,9 @@
  * `/subscriptions/` here.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** Where an ARM answer is written: the wire, or a sink when a fault replaces the answer after the call ran. */
+export type ArmResponse = Pick<ServerResponse, "writeHead" | "end">;
 import type { TenantState } from "../tenant/types";
 import { checkJobRequest } from "./job-request";
 import { armError, jobResource, type JobScope } from "./job-resource";
@@ -26,7 +29,7 @@ const ACCOUNT_PATH =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Automation\/automationAccounts\/([^/]+)\/(.+)$/i;
 
 /** Answers one ARM request. Returns the status it sent, for the request log. */
-export async function handleArmRequest(req: IncomingMessage, res: ServerResponse, ctx: ArmRequestContext): Promise<number> {
+export async function handleArmRequest(req: IncomingMessage, res: ArmResponse, ctx: ArmRequestContext): Promise<number> {
   if (!/^Bearer \S+/.test(req.headers.authorization ?? "")) {
     return send(res, 401, armError("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing or not a Bearer token."));
   }
@@ -89,7 +92,7 @@ function decode(segment: string): string {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown): number {
+function send(res: ArmResponse, status: number, body: unknown): number {
   if (body === undefined) {
     res.writeHead(status);
     res.end();
@@ -100,15 +103,15 @@ function send(res: ServerResponse, status: number, body: unknown): number {
   return status;
 }
 
-function notFound(res: ServerResponse, path: string): number {
+function notFound(res: ArmResponse, path: string): number {
   return send(res, 404, armError("ResourceNotFound", `The Resource '${path}' was not found.`));
 }
 
-function jobNotFound(res: ServerResponse, scope: JobScope, jobName: string): number {
+function jobNotFound(res: ArmResponse, scope: JobScope, jobName: string): number {
   const resource = `Microsoft.Automation/automationAccounts/${scope.account}/jobs/${jobName}`;
   return send(res, 404, armError("ResourceNotFound", `The Resource '${resource}' under resource group '${scope.resourceGroup}' was not found.`));
 }
 
-function methodNotAllowed(res: ServerResponse, method: string | undefined): number {
+function methodNotAllowed(res: ArmResponse, method: string | undefined): number {
   return send(res, 405, armError("MethodNotAllowed", `The method '${method ?? ""}' is not allowed here.`));
 }

@@ -9,6 +9,8 @@ export interface FaultOutcome {
   latencyMs: number;
   /** The answer to send instead of the real one, if an error rule fired. */
   result?: GraphResult;
+  /** The answer that replaces the real one after the request was carried out (an `afterApply` rule). */
+  afterwards?: GraphResult;
 }
 
 /** What is being asked: one request, or one `$batch` item (not a round trip of its own). */
@@ -60,8 +62,9 @@ export class FaultStore {
       } else if (rule.kind === "budget") {
         const wait = outcome.result || request.cost === 0 ? undefined : spendBudget(rule, request.cost, this.now());
         if (wait !== undefined) outcome.result = throttled(wait);
-      } else if (!outcome.result && ruleFires(rule)) {
-        outcome.result = faultResult(rule);
+      } else if (!outcome.result && !outcome.afterwards && ruleFires(rule)) {
+        if (rule.afterApply) outcome.afterwards = faultResult(rule);
+        else outcome.result = faultResult(rule);
       }
     }
     return outcome;

@@ -82,6 +82,7 @@ export async function runBatch(body: unknown, env: GraphEnv, log: RequestLog, ba
     log.add(log.reserve(), {
       method: call.method, path: `/v1.0${call.path}`, query: Object.fromEntries(call.query), body: call.body,
       status: result.status, time: new Date(started).toISOString(), durationMs: env.now() - started, batch: { sequence: batchSequence, itemId: item.id },
+      ...(result.appliedStatus === undefined ? {} : { appliedStatus: result.appliedStatus }),
     });
     return { id: item.id, status: result.status, headers, ...(result.body === undefined ? {} : { body: result.body }) };
   };

@@ -65,5 +65,10 @@ export function referencedId(body: unknown): string | undefined {
   const last = ref.replace(/\/+$/, "").split("/").pop() ?? "";
   const keyed = /\('?([^')]+)'?\)$/.exec(last);
   const id = keyed ? keyed[1] : last;
-  return id ? decodeURIComponent(id) : undefined;
+  if (!id) return undefined;
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    return undefined; // a malformed escape names no object: the caller answers Graph's 400
+  }
 }

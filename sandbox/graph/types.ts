@@ -10,6 +10,8 @@ export interface GraphResult {
   body?: unknown;
   /** Drop the connection instead of answering (fault injection). */
   reset?: boolean;
+  /** A fault replaced the answer after the call was carried out: the status it had (for the request log). */
+  appliedStatus?: number;
 }
 
 /** The sandbox-wide things a route may use. */

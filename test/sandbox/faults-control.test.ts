@@ -64,6 +64,57 @@ describe("sandbox fault rules", () => {
   });
 });
 
+describe("faults after the call was carried out (afterApply)", () => {
+  const newUser = (name: string) => ({
+    accountEnabled: true, displayName: name, mailNickname: name, userPrincipalName: `${name}@contoso.com`, passwordProfile: { password: "xWwvJ]6NMw+bWH-d" },
+  });
+
+  it("creates the user, then answers 504: a retry meets Graph's conflict, and the log says what happened", async () => {
+    await control(sandbox, "POST", "/faults", { kind: "timeout", method: "POST", path: "/v1.0/users", afterApply: true, times: 1 });
+    const first = await graph(sandbox, "POST", "/users", newUser("lost.answer"));
+    expect(first.status).toBe(504);
+    expect(first.body.error.code).toBe("GatewayTimeout");
+    expect(sandbox.tenant.users.filter((u) => u.userPrincipalName === "lost.answer@contoso.com")).toHaveLength(1);
+    const again = await graph(sandbox, "POST", "/users", newUser("lost.answer"));
+    expect(again.status).toBe(400);
+    expect(sandbox.requests().filter((r) => r.path === "/v1.0/users").map((r) => [r.status, r.appliedStatus])).toEqual([[504, 201], [400, undefined]]);
+  });
+
+  it("carries out the call, then drops the connection", async () => {
+    await control(sandbox, "POST", "/faults", { kind: "reset", method: "PATCH", afterApply: true, times: 1 });
+    await expect(graph(sandbox, "PATCH", `/users/${DEMO.ben}`, { jobTitle: "Applied Then Reset" })).rejects.toThrow();
+    expect(sandbox.tenant.users.find((u) => u.id === DEMO.ben)?.jobTitle).toBe("Applied Then Reset");
+    expect(sandbox.requests().at(-1)).toMatchObject({ method: "PATCH", status: 0, appliedStatus: 204 });
+    await graph(sandbox, "PATCH", `/users/${DEMO.ben}`, { jobTitle: "Account Executive" });
+  });
+
+  it("carries out a $batch item, then answers it 504 while the others answer normally", async () => {
+    await control(sandbox, "POST", "/faults", { kind: "timeout", method: "POST", path: "/v1.0/groups/*/members/$ref", afterApply: true });
+    const add = { id: "1", method: "POST", url: `/groups/${DEMO.marketing}/members/$ref`, headers: { "content-type": "application/json" }, body: { "@odata.id": `https://graph.microsoft.com/v1.0/directoryObjects/${DEMO.diego}` } };
+    const batch = await graph(sandbox, "POST", "/$batch", { requests: [add, { id: "2", method: "GET", url: "/domains" }] });
+    expect(batch.body.responses.map((r: { id: string; status: number }) => [r.id, r.status]).sort()).toEqual([["1", 504], ["2", 200]]);
+    expect(sandbox.tenant.groups.find((g) => g.id === DEMO.marketing)?.members).toContain(DEMO.diego);
+    expect(sandbox.requests().find((r) => r.batch && r.method === "POST")).toMatchObject({ status: 504, appliedStatus: 204 });
+    await control(sandbox, "DELETE", "/faults");
+    await graph(sandbox, "DELETE", `/groups/${DEMO.marketing}/members/${DEMO.diego}/$ref`);
+  });
+
+  it("creates an Automation job, then answers 504", async () => {
+    await control(sandbox, "POST", "/faults", { kind: "timeout", method: "PUT", path: "/subscriptions/*", afterApply: true, times: 1 });
+    const url = `${sandbox.url}/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Automation/automationAccounts/aa/jobs/lost-answer?api-version=2023-11-01`;
+    const put = await fetch(url, { method: "PUT", headers: { authorization: "Bearer sandbox", "content-type": "application/json" }, body: JSON.stringify({ properties: { runbook: { name: "Convert-ToSharedMailbox" }, parameters: { UserPrincipalName: "adele.vance@contoso.com" } } }) });
+    expect(put.status).toBe(504);
+    const get = await fetch(url, { headers: { authorization: "Bearer sandbox" } });
+    expect(get.status).toBe(200);
+    expect(sandbox.requests().find((r) => r.method === "PUT")).toMatchObject({ status: 504, appliedStatus: 201 });
+  });
+
+  it("refuses a malformed rule id with 400", async () => {
+    const malformed = await fetch(`${sandbox.url}/_sandbox/faults/%zz`, { method: "DELETE" });
+    expect(malformed.status).toBe(400);
+  });
+});
+
 describe("sandbox budget rule (Graph's resource-unit token bucket)", () => {
   it("spends resource units, answers 429 with the Retry-After that refills enough, and counts $batch items one by one", async () => {
     let now = Date.UTC(2026, 0, 1);

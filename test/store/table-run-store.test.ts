@@ -154,4 +154,41 @@ describe("TableRunStore", () => {
     expect(await journal.load()).toEqual({ "odd/step#id?": { result: step("odd/step#id?", "ok"), outputs: { n: 1 }, state: { job: "j1" } } });
     expect(await store.journal(identity().runId).load()).toEqual({});
   });
+
+  it("keeps a result larger than a Table property, summarising its largest values whole and never cutting one", async () => {
+    const id = identity();
+    const claim = await store.claim(id);
+    if (claim.kind !== "claimed") throw new Error("expected a claim");
+    const long = "G".repeat(16_000);
+    const failing: StepResult = { ...step("lookup", "failed"), error: { code: "GROUP_NOT_FOUND", message: `No group is named ${long}.` } };
+    const big: RunResult = {
+      status: "failed", message: `${long} could not be found`, error: { code: "GROUP_NOT_FOUND", message: `No group is named ${long}.` },
+      steps: [{ ...step("read", "ok"), outputs: { groups: Array.from({ length: 500 }, (_, i) => ({ id: `g${i}`, displayName: `Group ${i}` })) } }, failing],
+    };
+    await claim.lease.finish(big);
+    const record = await other.get(id.runId);
+    expect(record?.status).toBe("failed");
+    expect(record?.result?.steps.map((s) => [s.id, s.status])).toEqual([["read", "ok"], ["lookup", "failed"]]);
+    expect(record?.result?.error?.code).toBe("GROUP_NOT_FOUND");
+    const kept = JSON.stringify(record?.result);
+    expect(kept.length).toBeLessThanOrEqual(32_000);
+    expect(kept).toContain("not kept in the run record");
+    // Every string is either whole or replaced: no value ends part-way through the long name.
+    for (const match of kept.matchAll(/G{10,}/g)) expect(match[0]).toHaveLength(16_000);
+  });
+
+  it("keeps checkpoint outputs of any size exactly, over parts and overflow rows", async () => {
+    const journal = store.journal(identity().runId);
+    const groups = Array.from({ length: 3_000 }, (_, i) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`, displayName: `Group ${i} ☃ 𝄞`, mailEnabled: i % 2 === 0 }));
+    const checkpoint = { result: { ...step("lookup", "ok"), outputs: { groups } }, outputs: { groups } };
+    expect(JSON.stringify(checkpoint).length).toBeGreaterThan(14 * 32_000);
+    await journal.save("lookup", checkpoint);
+    const loaded = await journal.load();
+    expect(loaded.lookup?.outputs).toEqual({ groups });
+    expect(loaded.lookup?.result.status).toBe("ok");
+    expect(JSON.stringify(loaded.lookup?.result).length).toBeLessThanOrEqual(30_000);
+    // Saved again smaller, the step reads back the new checkpoint, not leftovers of the old one.
+    await journal.save("lookup", { result: step("lookup", "ok"), outputs: { groups: [] } });
+    expect((await journal.load()).lookup?.outputs).toEqual({ groups: [] });
+  });
 });

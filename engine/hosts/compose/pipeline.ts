@@ -46,6 +46,7 @@ export async function composePipeline(settings: AppSettings, parts: HostParts): 
     settings: {
       sharedSecret: parts.sharedSecret,
       maxBodyBytes: MAX_BODY_BYTES,
+      bodyTimeoutMs: settings.bodyTimeoutMs,
       runBudgetMs: settings.runBudgetMs,
       continuationBudgetMs: settings.continuationBudgetMs,
       maxDequeueCount: settings.maxDequeueCount,

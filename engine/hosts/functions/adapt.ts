@@ -20,7 +20,9 @@ export function eventsFor(context: InvocationContext): EventSink {
 }
 
 export function toResponse(answer: HttpAnswer): HttpResponseInit {
-  return { status: answer.status, jsonBody: answer.body, headers: { "cache-control": "no-store" } };
+  // A client that stalled mid-body gets its 408 and then the connection is closed under it.
+  const headers: Record<string, string> = answer.status === 408 ? { "cache-control": "no-store", connection: "close" } : { "cache-control": "no-store" };
+  return { status: answer.status, jsonBody: answer.body, headers };
 }
 
 /** Wraps a handler so a failure to compose (settings, storage) is still a JSON answer, not a stack. */

@@ -1,8 +1,9 @@
 /**
  * A node:http server that serves the Function App's handlers as the Functions host would (route
- * prefix /api), since Core Tools cannot be installed here. The body is read up to one byte past
- * the size limit (the rest is dropped as it arrives), so an oversized body is never held whole and
- * the handler still answers 413.
+ * prefix /api), since Core Tools cannot be installed here. The body reaches the handler as a stream,
+ * so the handler checks the secret from the headers before reading a byte of it, refuses an
+ * oversized body as it arrives (413) and cuts off one that stalls (408). What the handler leaves
+ * unread is drained after the answer, up to the size limit, so the client still gets its answer.
  */
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from "@azure/functions";
 import { randomUUID } from "node:crypto";
@@ -31,6 +32,7 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
+/** Route parameters, or undefined when the path does not fit; a bad percent-escape throws URIError. */
 function match(pattern: string, path: string): Record<string, string> | undefined {
   const want = pattern.split("/");
   const got = path.split("/");
@@ -45,19 +47,51 @@ function match(pattern: string, path: string): Record<string, string> | undefine
   return params;
 }
 
-/** Keeps at most cap+1 bytes; the rest is read and dropped, so the client still gets its answer. */
-function readCapped(request: IncomingMessage, cap: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      if (size > cap) return;
-      chunks.push(chunk);
-      size += chunk.byteLength;
-    });
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
+/**
+ * The request body as a web stream that pulls from the socket only when the handler reads. When the
+ * handler stops reading (it answered, or the body stalled), cancelling keeps the socket open so the
+ * answer can still be written; the server drains or closes it afterwards.
+ */
+function bodyStream(request: IncomingMessage): ReadableStream<Uint8Array> {
+  let open = true;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      request.pause();
+      request.on("data", (chunk: Buffer) => {
+        if (!open) return;
+        controller.enqueue(new Uint8Array(chunk));
+        if ((controller.desiredSize ?? 0) <= 0) request.pause();
+      });
+      request.on("end", () => open && controller.close());
+      request.on("error", (error) => open && controller.error(error));
+    },
+    pull() {
+      request.resume();
+    },
+    cancel() {
+      open = false;
+    },
+  }, { highWaterMark: 1 });
+}
+
+/** Drops what the handler left unread, up to `cap` bytes; past that (or on a stall) the socket is closed. */
+function drain(request: IncomingMessage, response: ServerResponse, cap: number): void {
+  if (request.complete) return;
+  request.removeAllListeners("data");
+  let dropped = 0;
+  request.on("data", (chunk: Buffer) => {
+    dropped += chunk.byteLength;
+    if (dropped > cap) request.socket.destroy();
   });
+  if (response.getHeader("connection") === "close") response.once("finish", () => request.socket.destroy());
+  request.resume();
+}
+
+function badUrl(): HttpResponseInit {
+  return {
+    status: 400,
+    jsonBody: { message: "This address is not valid.", error: { code: "REQUEST_URL_INVALID", message: "The request URL has a malformed percent-escape." } },
+  };
 }
 
 function headersOf(request: IncomingMessage): Record<string, string> {
@@ -78,6 +112,7 @@ export interface LocalServerOptions {
   routes: Route[];
   port?: number;
   host?: string;
+  /** How much of a body the handler left unread is drained after its answer before the socket is closed. */
   maxBodyBytes: number;
   /** Receives each invocation's log lines (the structured events). */
   log?: (level: string, line: string) => void;
@@ -106,26 +141,46 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   };
 }
 
+/** The URL, or undefined when it cannot be read (a target such as `//[` is no valid URL). */
+function parseUrl(target: string): URL | undefined {
+  try {
+    return new URL(target.startsWith("/") ? `http://localhost${target}` : target);
+  } catch {
+    return undefined;
+  }
+}
+
 async function serve(options: LocalServerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const url = new URL(request.url ?? "/", "http://localhost");
+  const url = parseUrl(request.url ?? "/");
+  if (!url) return answer(options, request, response, badUrl());
   for (const route of options.routes) {
-    const params = route.method === request.method ? match(route.pattern, url.pathname) : undefined;
+    let params: Record<string, string> | undefined;
+    try {
+      params = route.method === request.method ? match(route.pattern, url.pathname) : undefined;
+    } catch {
+      return answer(options, request, response, badUrl());
+    }
     if (!params) continue;
-    const body = await readCapped(request, options.maxBodyBytes);
-    const httpRequest = new HttpRequest({
-      method: request.method ?? "GET",
-      url: url.toString(),
+    const method = request.method ?? "GET";
+    const hasBody = method !== "GET" && method !== "HEAD";
+    const nativeRequest = new Request(url.toString(), {
+      method,
       headers: headersOf(request),
-      params,
-      ...(body.byteLength > 0 ? { body: { bytes: body } } : {}),
-    });
+      ...(hasBody ? { body: bodyStream(request), duplex: "half" } : {}),
+    } as RequestInit);
+    const httpRequest = new HttpRequest({ method, url: url.toString(), params, nativeRequest } as ConstructorParameters<typeof HttpRequest>[0]);
     const context = new InvocationContext({
       invocationId: randomUUID(),
       functionName: route.name,
       logHandler: (level, ...args) => options.log?.(level, args.map(String).join(" ")),
     });
-    await send(response, await route.handler(httpRequest, context));
-    return;
+    return answer(options, request, response, await route.handler(httpRequest, context));
   }
-  await send(response, { status: 404, jsonBody: { message: "There is nothing at this address." } });
+  await answer(options, request, response, { status: 404, jsonBody: { message: "There is nothing at this address." } });
+}
+
+async function answer(options: LocalServerOptions, request: IncomingMessage, response: ServerResponse, init: HttpResponseInit): Promise<void> {
+  const sending = send(response, init);
+  drain(request, response, options.maxBodyBytes);
+  await sending;
 }

@@ -10,6 +10,8 @@ import type { HttpAnswer } from "../../lifecycle/types";
 const END_USER_MESSAGES: Partial<Record<IntentError["code"], { status: number; message: string }>> = {
   WEBHOOK_UNAUTHORIZED: { status: 401, message: "This request could not be authenticated." },
   WEBHOOK_TOO_LARGE: { status: 413, message: "This request is too large to process." },
+  WEBHOOK_BODY_TIMEOUT: { status: 408, message: "This request took too long to arrive; please send it again." },
+  REQUEST_URL_INVALID: { status: 400, message: "This address is not valid." },
   WEBHOOK_BAD_JSON: { status: 400, message: "This request could not be read." },
   WEBHOOK_INVALID: { status: 400, message: "This request is missing required information." },
   INTENT_UNKNOWN: { status: 422, message: "This kind of request is not supported yet." },

@@ -25,7 +25,7 @@ export async function handleIntent(deps: PipelineDeps, request: IncomingRequest,
     return unauthorized();
   }
   try {
-    const raw = await readLimitedBody(request.body, request.header("content-length"), deps.settings.maxBodyBytes);
+    const raw = await readLimitedBody(request.body, request.header("content-length"), deps.settings.maxBodyBytes, deps.settings.bodyTimeoutMs);
     events("received", { bytes: raw.byteLength });
     return await process(deps, parseWebhook(raw), receivedAt, events);
   } catch (thrown) {

@@ -1,17 +1,29 @@
 /**
  * Step checkpoints on Azure Tables (PK runId, RK step id), so a resumed or taken-over run restores
- * completed steps instead of sending their writes again.
+ * completed steps instead of sending their writes again. A checkpoint longer than a row holds is
+ * split over parts and overflow rows (written first; the step's own row commits them), and its
+ * recorded result is summarised past a size, never its outputs, which later steps read.
  */
 import type { TableClient } from "@azure/data-tables";
 import { odata } from "@azure/data-tables";
 import type { RunJournal, StepCheckpoint } from "../../runtime/types";
+import { asciiJson, boundedJson } from "./summarise";
 import { storageStatus, storeError } from "./tables";
+import { asParts, PARTS_PER_ROW, partsOf, splitText } from "./table-text";
 
-interface CheckpointEntity {
+/** What a step's result may take of its checkpoint; the rest is its outputs. */
+export const CHECKPOINT_RESULT_CHARS = 30_000;
+
+interface CheckpointRow {
   partitionKey: string;
   rowKey: string;
+  /** Empty on overflow rows. */
   stepId: string;
-  checkpoint: string;
+  /** Parts in all, over this row and its overflow rows. */
+  parts?: number;
+  /** Before parts existed, the whole checkpoint was this one property. */
+  checkpoint?: string;
+  [part: `part${number}`]: string;
 }
 
 /** Row keys may not hold / \ # ? or control characters; step ids are short identifiers anyway. */
@@ -19,24 +31,45 @@ function rowKeyFor(stepId: string): string {
   return encodeURIComponent(stepId);
 }
 
+function overflowKey(rowKey: string, index: number): string {
+  return `${rowKey}~${index}`;
+}
+
+function serialise(checkpoint: StepCheckpoint): string {
+  const result = JSON.parse(boundedJson(checkpoint.result, CHECKPOINT_RESULT_CHARS)) as StepCheckpoint["result"];
+  return asciiJson({ ...checkpoint, result });
+}
+
 export class TableRunJournal implements RunJournal {
   constructor(private readonly table: TableClient, private readonly runId: string) {}
 
   async load(): Promise<Record<string, StepCheckpoint>> {
-    const checkpoints: Record<string, StepCheckpoint> = {};
+    const rows = new Map<string, CheckpointRow>();
     try {
-      const rows = this.table.listEntities<CheckpointEntity>({ queryOptions: { filter: odata`PartitionKey eq ${this.runId}` } });
-      for await (const row of rows) checkpoints[row.stepId] = JSON.parse(row.checkpoint) as StepCheckpoint;
+      const listed = this.table.listEntities<CheckpointRow>({ queryOptions: { filter: odata`PartitionKey eq ${this.runId}` } });
+      for await (const row of listed) rows.set(row.rowKey, row);
     } catch (error) {
       throw storeError("load the run's checkpoints", error);
+    }
+    const checkpoints: Record<string, StepCheckpoint> = {};
+    for (const row of rows.values()) {
+      if (!row.stepId) continue;
+      const text = row.checkpoint ?? this.assemble(row, rows);
+      if (text !== undefined) checkpoints[row.stepId] = JSON.parse(text) as StepCheckpoint;
     }
     return checkpoints;
   }
 
   async save(stepId: string, checkpoint: StepCheckpoint): Promise<void> {
-    const entity: CheckpointEntity = { partitionKey: this.runId, rowKey: rowKeyFor(stepId), stepId, checkpoint: JSON.stringify(checkpoint) };
+    const rowKey = rowKeyFor(stepId);
+    const parts = splitText(serialise(checkpoint));
     try {
-      await this.table.upsertEntity(entity, "Replace");
+      for (let start = PARTS_PER_ROW, index = 1; start < parts.length; start += PARTS_PER_ROW, index++) {
+        const overflow = { partitionKey: this.runId, rowKey: overflowKey(rowKey, index), stepId: "", ...asParts(parts.slice(start, start + PARTS_PER_ROW)) };
+        await this.table.upsertEntity(overflow, "Replace");
+      }
+      const row = { partitionKey: this.runId, rowKey, stepId, parts: parts.length, ...asParts(parts.slice(0, PARTS_PER_ROW)) };
+      await this.table.upsertEntity(row, "Replace");
     } catch (error) {
       throw storeError("save a step checkpoint", error);
     }
@@ -53,5 +86,17 @@ export class TableRunJournal implements RunJournal {
         if (storageStatus(error) !== 404) throw storeError("clear a failed checkpoint", error);
       }
     }
+  }
+
+  /** The checkpoint text from a row and its overflow rows; undefined while an overflow row is missing. */
+  private assemble(row: CheckpointRow, rows: Map<string, CheckpointRow>): string | undefined {
+    const total = row.parts ?? 0;
+    const parts = partsOf(row, Math.min(total, PARTS_PER_ROW));
+    for (let index = 1; parts.length < total; index++) {
+      const overflow = rows.get(overflowKey(row.rowKey, index));
+      if (!overflow) return undefined;
+      parts.push(...partsOf(overflow, Math.min(total - parts.length, PARTS_PER_ROW)));
+    }
+    return parts.join("");
   }
 }

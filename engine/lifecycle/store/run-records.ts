@@ -1,5 +1,7 @@
 /** Converting between run records and their Table entities (one row per run: PK runId, RK "run"). */
 import type { RunResult } from "../../runtime/types";
+import { boundedJson } from "./summarise";
+import { PROPERTY_CHARS } from "./table-text";
 import type { RecordedResult, RunRecord } from "./types";
 
 export const RUN_ROW = "run";
@@ -30,10 +32,13 @@ export function toRecord(entity: RunEntity): RunRecord {
   };
 }
 
-/** Drops outputs: a credential the intent returns to the caller is returned once, never stored. */
+/**
+ * Drops outputs: a credential the intent returns to the caller is returned once, never stored. The
+ * rest is one Table property, so past 64 KiB its largest values are summarised (whole, never cut).
+ */
 export function recordable(result: RunResult): string {
   const { outputs: _outputs, ...kept } = result;
-  return JSON.stringify(kept);
+  return boundedJson(kept, PROPERTY_CHARS);
 }
 
 /** The SDK would send `etag` and odata metadata back as properties otherwise. */
