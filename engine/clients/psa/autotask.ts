@@ -5,8 +5,9 @@
  * picklists are the instance's own, hence settings). The zone's API URL comes from
  * `zoneInformation?user=` once, unless configured. Auth: `UserName`, `Secret`, `ApiIntegrationCode`.
  */
+import { DEFAULT_OUTBOUND_TIMEOUT_MS, OutboundHttp, type OutboundRequest } from "../http/outbound";
 import { deliveryOutcome, type DeliveryOutcome } from "../http/delivery";
-import { containsMarker, parseJson, PsaHttp, trimBase, DEFAULT_PSA_TIMEOUT_MS } from "./http";
+import { containsMarker, parseJson, trimBase } from "./http";
 import type { NoteLookup, PsaConnector, PsaNote, SecretSource } from "./types";
 
 export const AUTOTASK_ZONE_LOOKUP_URL = "https://webservices.autotask.net/ATServicesRest";
@@ -28,7 +29,7 @@ export interface AutotaskOptions {
 }
 
 export function createAutotaskConnector(options: AutotaskOptions): PsaConnector {
-  const http = new PsaHttp(options.timeoutMs ?? DEFAULT_PSA_TIMEOUT_MS);
+  const http = new OutboundHttp(options.timeoutMs ?? DEFAULT_OUTBOUND_TIMEOUT_MS);
   const now = options.now ?? Date.now;
   let zone: string | undefined = options.apiBaseUrl ? `${trimBase(options.apiBaseUrl)}/V1.0` : undefined;
 

@@ -5,8 +5,9 @@
  * refuses a note with no display flag. `processNotifications: false`: the PSA's own mail rules
  * stay out of it. Auth: Basic `companyId+publicKey:privateKey` of an API member, and `clientId`.
  */
+import { DEFAULT_OUTBOUND_TIMEOUT_MS, OutboundHttp, type OutboundRequest } from "../http/outbound";
 import { deliveryOutcome } from "../http/delivery";
-import { containsMarker, parseJson, PsaHttp, trimBase, DEFAULT_PSA_TIMEOUT_MS } from "./http";
+import { containsMarker, parseJson, trimBase } from "./http";
 import type { NoteLookup, PsaConnector, PsaNote, SecretSource } from "./types";
 
 export interface ConnectWiseOptions {
@@ -22,7 +23,7 @@ export interface ConnectWiseOptions {
 }
 
 export function createConnectWiseConnector(options: ConnectWiseOptions): PsaConnector {
-  const http = new PsaHttp(options.timeoutMs ?? DEFAULT_PSA_TIMEOUT_MS);
+  const http = new OutboundHttp(options.timeoutMs ?? DEFAULT_OUTBOUND_TIMEOUT_MS);
   const base = trimBase(options.baseUrl);
   const now = options.now ?? Date.now;
   const notesUrl = (ticketId: string) => `${base}/service/tickets/${encodeURIComponent(ticketId)}/notes`;

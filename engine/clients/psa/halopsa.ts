@@ -4,8 +4,9 @@
  * The token comes from `{auth}/token` by client credentials with scope `all` and is kept until a
  * minute before it expires; a 401 fetches a new one and sends once more (the PSA did nothing).
  */
+import { DEFAULT_OUTBOUND_TIMEOUT_MS, OutboundHttp, type OutboundRequest } from "../http/outbound";
 import { deliveryOutcome, type DeliveryOutcome } from "../http/delivery";
-import { containsMarker, parseJson, PsaHttp, trimBase, DEFAULT_PSA_TIMEOUT_MS, type PsaRequest } from "./http";
+import { containsMarker, parseJson, trimBase } from "./http";
 import type { NoteLookup, PsaConnector, PsaNote, SecretSource } from "./types";
 
 const TOKEN_MARGIN_MS = 60_000;
@@ -26,7 +27,7 @@ export interface HaloOptions {
 }
 
 export function createHaloConnector(options: HaloOptions): PsaConnector {
-  const http = new PsaHttp(options.timeoutMs ?? DEFAULT_PSA_TIMEOUT_MS);
+  const http = new OutboundHttp(options.timeoutMs ?? DEFAULT_OUTBOUND_TIMEOUT_MS);
   const now = options.now ?? Date.now;
   const base = trimBase(options.baseUrl);
   const tokenUrl = `${trimBase(options.authUrl ?? `${base}/auth`)}/token${options.tenant ? `?tenant=${encodeURIComponent(options.tenant)}` : ""}`;
@@ -48,7 +49,7 @@ export function createHaloConnector(options: HaloOptions): PsaConnector {
   }
 
   /** Sends with the current token; a 401 means the token was refused, so one more try with a new one. */
-  async function send(request: Omit<PsaRequest, "headers">, contentType?: string): Promise<DeliveryOutcome> {
+  async function send(request: Omit<OutboundRequest, "headers">, contentType?: string): Promise<DeliveryOutcome> {
     for (let attempt = 1; ; attempt++) {
       const bearer = await accessToken();
       if (typeof bearer !== "string") return bearer;

@@ -1,0 +1,50 @@
+/** Plain words for states and step outcomes, shared by the note, the mail and the webhook. */
+import { createRedactor, maskableSecret, type Redactor } from "../../core/redaction";
+import type { StepResult } from "../../runtime/types";
+import type { ReportState } from "./types";
+
+const HEADLINES: Record<ReportState, string> = {
+  succeeded: "completed",
+  partial: "partly completed",
+  failed: "failed",
+  denied: "refused: the requester may not ask for this",
+  expired: "expired before anyone approved it",
+  awaiting_approval: "waiting for approval",
+  scheduled: "scheduled",
+};
+
+export function headline(state: ReportState): string {
+  return HEADLINES[state];
+}
+
+type Outcome = Pick<StepResult, "status" | "error" | "items">;
+
+/** "done", "already so", "failed: …", "not done (skipped)"; a for-each step counts its items. */
+export function stepWords(step: Outcome): string {
+  const base = {
+    changed: "done",
+    ok: "already so, nothing to change",
+    failed: `failed: ${step.error?.message ?? "no reason given"}${step.error?.code ? ` (${step.error.code})` : ""}`,
+    skipped: "not done (skipped)",
+  }[step.status];
+  if (!step.items || step.items.length === 0) return base;
+  const count = (status: string) => step.items!.filter((item) => item.status === status).length;
+  const done = count("changed") + count("ok");
+  return `${base}; ${done} of ${step.items.length} items done${count("failed") ? `, ${count("failed")} failed` : ""}`;
+}
+
+/** Steps that happened (changed or already so) and steps that did not (failed, skipped). */
+export function splitSteps(steps: readonly StepResult[]): { done: StepResult[]; notDone: StepResult[] } {
+  return {
+    done: steps.filter((step) => step.status === "changed" || step.status === "ok"),
+    notDone: steps.filter((step) => step.status === "failed" || step.status === "skipped"),
+  };
+}
+
+/**
+ * The masker for one report. Mapped secret values are always maskable (shorter ones are refused
+ * at mapping); the filter only keeps a stray short value from turning a report into an exception.
+ */
+export function reportRedactor(secretValues: readonly string[]): Redactor {
+  return createRedactor(secretValues.filter(maskableSecret));
+}
