@@ -233,3 +233,4 @@ output storageAccountName string = storage.outputs.name
 output appInsightsName string = monitoring.outputs.appInsightsName
 output runbookNames array = automation.outputs.runbookNames
 output tenantId string = tenant().tenantId
+output mailScopeGroup string = mailScopeGroup

@@ -9,7 +9,9 @@
  *     --function-principal-id <id> [--automation-principal-id <id>] [--graph-url <url>] [--dry-run]
  *
  * It grants exactly what `intents permissions` printed, so what an operator reviews is what is
- * granted.
+ * granted. `--exchange-scoped Mail.Send,MailboxSettings.ReadWrite` leaves those to Exchange RBAC for
+ * Applications (scoped to mailboxes; scripts/scope-mail-permissions.ps1): they are not granted in
+ * Entra, and an Entra grant of them is revoked, since an unscoped grant would reach every mailbox.
  *
  * The token is the signed-in Azure CLI user's (Privileged Role Administrator or Global
  * Administrator), or GRAPH_ACCESS_TOKEN when set.
@@ -30,6 +32,8 @@ export interface GrantOptions {
   functionPrincipalId: string;
   automationPrincipalId?: string;
   permissions: PermissionSet;
+  /** Graph permissions Exchange RBAC for Applications grants instead, scoped: revoked here, never granted. */
+  exchangeScoped?: readonly string[];
   dryRun?: boolean;
   log: (line: string) => void;
 }
@@ -52,7 +56,7 @@ function asOperatorError(thrown: unknown): IntentError {
  */
 function graphCaller(graph: GraphClient) {
   return {
-    async call<T>(method: "GET" | "POST", path: string, query?: Record<string, string>, body?: unknown): Promise<T> {
+    async call<T>(method: "GET" | "POST" | "DELETE", path: string, query?: Record<string, string>, body?: unknown): Promise<T> {
       const request = { method, path, ...(query ? { query } : {}), ...(body === undefined ? {} : { body }) };
       const response = await graph.request(request);
       if (response.status < 200 || response.status > 299) throw asOperatorError(graphResponseError(request, response));
@@ -75,6 +79,8 @@ export interface GrantResult {
   present: string[];
   /** Granted earlier but no longer needed by any intent: reported, never revoked automatically. */
   unneeded: string[];
+  /** Tenant-wide grants removed because Exchange RBAC for Applications grants them, scoped. */
+  revoked: string[];
 }
 
 export async function grantPermissions(options: GrantOptions): Promise<GrantResult> {
@@ -90,12 +96,14 @@ async function grantWith({ call, listAll }: ReturnType<typeof graphCaller>, opti
   const granted: string[] = [];
   const present: string[] = [];
   const unneeded: string[] = [];
+  const revoked: string[] = [];
+  const scoped = new Set(options.exchangeScoped ?? []);
 
-  async function grantAppRoles(principalId: string, resourceAppId: string, values: string[], who: string): Promise<void> {
+  async function grantAppRoles(principalId: string, resourceAppId: string, values: string[], who: string, scopedElsewhere = new Set<string>()): Promise<void> {
     if (values.length === 0) return;
     const resource = await call<ServicePrincipal>("GET", `/servicePrincipals(appId=${quoted(resourceAppId)})`, { $select: "id,appRoles" });
-    const existing = await listAll<{ appRoleId: string; resourceId: string }>(`/servicePrincipals/${principalId}/appRoleAssignments`);
-    for (const value of values) {
+    const existing = await listAll<{ id: string; appRoleId: string; resourceId: string }>(`/servicePrincipals/${principalId}/appRoleAssignments`);
+    for (const value of values.filter((v) => !scopedElsewhere.has(v))) {
       const role = resource.appRoles.find((r) => r.value === value && r.allowedMemberTypes.includes("Application"));
       if (!role) {
         throw new IntentError("GRAPH_ERROR", `There is no application permission named ${value}.`, {
@@ -115,7 +123,12 @@ async function grantWith({ call, listAll }: ReturnType<typeof graphCaller>, opti
     const needed = new Set(values);
     for (const assignment of existing.filter((a) => a.resourceId === resource.id)) {
       const value = resource.appRoles.find((r) => r.id === assignment.appRoleId)?.value ?? assignment.appRoleId;
-      if (!needed.has(value)) unneeded.push(`${who}: ${value}`);
+      if (scopedElsewhere.has(value)) {
+        if (!options.dryRun) await call("DELETE", `/servicePrincipals/${principalId}/appRoleAssignments/${assignment.id}`);
+        revoked.push(`${who}: ${value}`);
+      } else if (!needed.has(value)) {
+        unneeded.push(`${who}: ${value}`);
+      }
     }
   }
 
@@ -148,7 +161,7 @@ async function grantWith({ call, listAll }: ReturnType<typeof graphCaller>, opti
   }
 
   const { permissions } = options;
-  await grantAppRoles(options.functionPrincipalId, MICROSOFT_GRAPH_APP_ID, permissions.graph.map((r) => r.name), "Function App");
+  await grantAppRoles(options.functionPrincipalId, MICROSOFT_GRAPH_APP_ID, permissions.graph.map((r) => r.name), "Function App", scoped);
   await grantDirectoryRoles(options.functionPrincipalId, permissions.entraRoles.map((r) => r.name), "Function App");
   if (permissions.exchangeRoles.length > 0) {
     if (!options.automationPrincipalId) {
@@ -161,8 +174,9 @@ async function grantWith({ call, listAll }: ReturnType<typeof graphCaller>, opti
   }
   for (const line of present) options.log(`already granted  ${line}`);
   for (const line of granted) options.log(`${options.dryRun ? "would grant     " : "granted         "} ${line}`);
+  for (const line of revoked) options.log(`${options.dryRun ? "would revoke    " : "revoked         "} ${line} (Exchange RBAC for Applications grants it, scoped)`);
   for (const line of unneeded) options.log(`not needed by any intent (revoke it by hand if nothing else uses it)  ${line}`);
-  return { granted, present, unneeded };
+  return { granted, present, unneeded, revoked };
 }
 
 function azureCliGraphToken(): string {
@@ -202,6 +216,7 @@ async function main(argv: string[]): Promise<number> {
       "automation-principal-id": { type: "string" },
       permissions: { type: "string" },
       "graph-url": { type: "string", default: "https://graph.microsoft.com/v1.0" },
+      "exchange-scoped": { type: "string" },
       "dry-run": { type: "boolean", default: false },
     },
   });
@@ -209,7 +224,7 @@ async function main(argv: string[]): Promise<number> {
   const permissionsFile = values.permissions;
   if (!functionPrincipalId || !permissionsFile) {
     process.stderr.write(
-      "usage: grant-graph-permissions --permissions <file|-> --function-principal-id <id> [--automation-principal-id <id>] [--graph-url url] [--dry-run]\n",
+      "usage: grant-graph-permissions --permissions <file|-> --function-principal-id <id> [--automation-principal-id <id>] [--exchange-scoped Mail.Send,…] [--graph-url url] [--dry-run]\n",
     );
     return 2;
   }
@@ -219,6 +234,7 @@ async function main(argv: string[]): Promise<number> {
     functionPrincipalId,
     ...(values["automation-principal-id"] ? { automationPrincipalId: values["automation-principal-id"] } : {}),
     permissions: readPermissionSet(permissionsFile),
+    exchangeScoped: (values["exchange-scoped"] ?? "").split(",").map((name) => name.trim()).filter(Boolean),
     dryRun: values["dry-run"] as boolean,
     log: (line) => process.stdout.write(`${line}\n`),
   });

@@ -33,6 +33,8 @@ const state = {
   /** Answers this many requests with 429 (Retry-After 0, so no real waiting) before serving. */
   throttle: 0,
 };
+/** Graph's appRoleAssignment ids are opaque; this one is derived so state stays comparable. */
+const assignmentId = (a: { principalId: string; appRoleId: string }): string => `${a.principalId}~${a.appRoleId}`;
 let server: Server;
 let graphUrl = "";
 
@@ -58,6 +60,15 @@ beforeAll(async () => {
     const filter = url.searchParams.get("$filter") ?? "";
     let m: RegExpExecArray | null;
     if ((m = /^\/servicePrincipals\(appId='([^']+)'\)$/.exec(path))) return send(200, SERVICE_PRINCIPALS[m[1] as string]);
+    if ((m = /^\/servicePrincipals\/([^/]+)\/appRoleAssignments\/([^/]+)$/.exec(path)) && req.method === "DELETE") {
+      const [principalId, id] = [m[1] as string, m[2] as string];
+      const at = state.appRoleAssignments.findIndex((a) => a.principalId === principalId && assignmentId(a) === id);
+      if (at < 0) return send(404, { error: { code: "Request_ResourceNotFound", message: `Resource '${id}' does not exist or one of its queried reference-property objects are not present.` } });
+      state.appRoleAssignments.splice(at, 1);
+      state.posts.push(`delete ${id}`);
+      res.writeHead(204).end();
+      return;
+    }
     if ((m = /^\/servicePrincipals\/([^/]+)\/appRoleAssignments$/.exec(path))) {
       const principalId = m[1] as string;
       if (req.method === "POST") {
@@ -65,7 +76,7 @@ beforeAll(async () => {
         state.appRoleAssignments.push(await body(req));
         return send(201, {});
       }
-      const mine = state.appRoleAssignments.filter((a) => a.principalId === principalId);
+      const mine = state.appRoleAssignments.filter((a) => a.principalId === principalId).map((a) => ({ id: assignmentId(a), ...a }));
       // Two pages, so the script has to follow @odata.nextLink.
       if (url.searchParams.get("page") === "2") return send(200, { value: mine.slice(1) });
       return send(200, { value: mine.slice(0, 1), "@odata.nextLink": `${state.nextLinkOrigin || new URL(graphUrl).origin}/v1.0${path}?page=2` });
@@ -147,6 +158,22 @@ describe("grantPermissions against Graph over HTTP", () => {
     expect(result.unneeded).toEqual(["Function App: User.Read.All"]);
     expect(state.appRoleAssignments).toContainEqual({ principalId: "func-mi", resourceId: "graph-sp", appRoleId: "role-user-read" });
     expect(lines.some((l) => l.startsWith("not needed by any intent") && l.endsWith("Function App: User.Read.All"))).toBe(true);
+  });
+
+  it("with --exchange-scoped, leaves those permissions to Exchange RBAC: never granted in Entra, an earlier grant revoked", async () => {
+    state.appRoleAssignments.push({ principalId: "func-mi", resourceId: "graph-sp", appRoleId: "role-mail-send" });
+    lines.length = 0;
+    const result = await grantPermissions({ ...base, graphUrl, permissions, exchangeScoped: ["Mail.Send"] });
+    expect(result.revoked).toEqual(["Function App: Mail.Send"]);
+    expect(result.granted).toEqual(["Function App: User.ReadWrite.All", "Function App: User Administrator"]);
+    expect(result.unneeded).toEqual([]);
+    expect(state.appRoleAssignments).toEqual([{ principalId: "func-mi", resourceId: "graph-sp", appRoleId: "role-user-rw" }]);
+    expect(state.posts).toContain("delete func-mi~role-mail-send");
+    expect(lines).toContain("revoked          Function App: Mail.Send (Exchange RBAC for Applications grants it, scoped)");
+
+    state.posts = [];
+    const again = await grantPermissions({ ...base, graphUrl, permissions, exchangeScoped: ["Mail.Send"] });
+    expect([again.granted, again.revoked, state.posts]).toEqual([[], [], []]);
   });
 
   it("changes nothing in a dry run", async () => {
