@@ -329,7 +329,8 @@ describe("scripts/deploy.sh as a script", () => {
     ];
     for (const [pattern, what] of newer) expect(code, what).not.toMatch(pattern);
     // Arrays assigned empty somewhere (x=()) may only be expanded with the ${x[@]+"${x[@]}"} guard.
-    for (const [, name] of code.matchAll(/\b(\w+)=\(\)/g)) {
+    for (const match of code.matchAll(/\b(\w+)=\(\)/g)) {
+      const name = match[1] as string;
       const unguarded = [...code.matchAll(new RegExp(`"\\$\\{${name}\\[@\\]\\}"`, "g"))].filter((m) => code.slice(Math.max(0, (m.index ?? 0) - name.length - 6), m.index) !== `\${${name}[@]+`);
       expect(unguarded.length, `"\${${name}[@]}" without the +guard`).toBe(0);
     }
