@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   SPEC_CASE_INVALID: "An intent test case does not match its schema.",
   SPEC_TRIGGER_INVALID: "An intent's trigger leaves a required field unmapped or asks for a change type its resource does not have.",
   SPEC_ODATA_LITERAL: "An OData expression ($filter, $search) interpolates a value without the odata helper.",
+  SPEC_URL_SLOT: "A URL slot (a Graph body's @odata.id or …@odata.bind) does not start with the Graph base written out, or a value in it does not fill one whole path segment.",
 
   // ---- requester policy file: lint, load ---------------------------------------------------
   POLICY_SCHEMA: "The policy file does not match schemas/policy.schema.json.",
@@ -49,6 +50,7 @@ export const ERROR_CODES = {
   // ---- run time ---------------------------------------------------------------------------
   POLICY_LOOKUP_FAILED: "The requester or target could not be read from Microsoft Graph, so the request could not be judged; nothing was changed.",
   TEMPLATE_RENDER: "A template could not be rendered with the run's values.",
+  TEMPLATE_URL_SEGMENT: "A value rendered into a URL slot (@odata.id, …@odata.bind) is empty, a dot segment, not text or not valid Unicode.",
   STEP_INPUT_INVALID: "A step's rendered input does not match its kind's input schema.",
   STEP_TIMEOUT: "A step did not finish within its timeout.",
   STEP_FAILED: "A step failed.",

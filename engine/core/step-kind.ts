@@ -2,6 +2,11 @@ import type { RetryPolicy } from "../clients/graph/types";
 import type { ErrorCode } from "./errors";
 import type { EngineServices, RunMode } from "../runtime/types";
 
+/** A typed slot for a URL with a fixed beginning (origin and leading path), e.g. `https://graph.microsoft.com/v1.0/`. */
+export interface UrlSlot {
+  prefixes: readonly string[];
+}
+
 /** One lint finding, located in the intent file. */
 export interface Diagnostic {
   code: ErrorCode;
@@ -94,6 +99,12 @@ export interface StepKind<Input = any> {
   secretPaths?: string[];
   /** Paths in `with` holding an OData expression, where every interpolation must go through `odata`. */
   odataPaths?: string[];
+  /**
+   * Leaves of `with` that hold a URL naming a resource (Graph's `@odata.id`, `…@odata.bind`): the
+   * URL starts with one of the slot's prefixes, written out, and each value fills one path segment,
+   * percent-encoded. Undefined for every other leaf.
+   */
+  urlSlot?(path: ReadonlyArray<string | number>): UrlSlot | undefined;
   /** Decided on the rendered input: a GET is read-only, so dry-run may send it. */
   isReadOnly(input: Input): boolean;
   /** Static checks beyond the schema (Graph metadata, runbook manifest, …). */

@@ -40,7 +40,7 @@ describe("intents lint", () => {
   it("prints every problem as file:line:col CODE message and exits 1", async () => {
     expect(await main(["lint", join(root, "test", "fixtures", "broken-intents")])).toBe(1);
     const lines = out.trim().split("\n");
-    expect(lines).toHaveLength(14);
+    expect(lines).toHaveLength(15);
     expect(lines).toContainEqual(expect.stringMatching(/forward-reference\.yaml:12:17 SPEC_FORWARD_REFERENCE "steps\.later\.status"/));
   });
 

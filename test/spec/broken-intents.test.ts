@@ -22,6 +22,7 @@ const expected: Record<string, { code: string; line: number; col: number; messag
   "forward-reference.yaml": { code: "SPEC_FORWARD_REFERENCE", line: 12, col: 17, message: /step "later" does not run before this point/ },
   "secret-not-allowed.yaml": { code: "SPEC_SECRET_NOT_ALLOWED", line: 17, col: 34, message: /"fields.password" is a secret/ },
   "odata-literal.yaml": { code: "SPEC_ODATA_LITERAL", line: 16, col: 28, message: /must go through the odata helper/ },
+  "url-slot.yaml": { code: "SPEC_URL_SLOT", line: 16, col: 23, message: /must start with https:\/\/graph\.microsoft\.com\/v1\.0\/, written out/ },
 };
 
 describe("broken intents", () => {

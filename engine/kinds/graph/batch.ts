@@ -3,6 +3,7 @@ import { IntentError } from "../../core/errors";
 import { graphOptions } from "./request";
 import { classifyGraph, graphRequestSchema, lintGraphRequest, responseView, toGraphRequest, type GraphRequestInput } from "./input";
 import type { Classification, KindAnswer, StepKind } from "../../core/step-kind";
+import { graphBodyUrlSlots } from "./body-urls";
 
 export interface GraphBatchInput {
   requests: Record<string, GraphRequestInput>;
@@ -18,6 +19,7 @@ export const graphBatch: StepKind<GraphBatchInput> = {
     properties: { requests: { type: "object", minProperties: 1, maxProperties: 20, additionalProperties: graphRequestSchema } },
   },
   secretPaths: ["requests.*.body"],
+  urlSlot: graphBodyUrlSlots("requests.*.body"),
   odataPaths: ["requests.*.query.$filter", "requests.*.query.$search"],
   isReadOnly: (input) => Object.values(input.requests).every((request) => request.method === "GET"),
   lint(step, report) {

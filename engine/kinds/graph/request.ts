@@ -1,6 +1,7 @@
 /** `graph:request`: one Graph request; a for-each of them goes through `$batch`. */
 import { classifyGraph, graphRequestSchema, lintGraphRequest, responseView, toGraphRequest, type GraphRequestInput } from "./input";
 import type { KindAnswer, StepKind, StepRunContext } from "../../core/step-kind";
+import { graphBodyUrlSlots } from "./body-urls";
 
 /** The client options a Graph kind passes on from its step: timeout, retry overrides, abort signal. */
 export function graphOptions(ctx: StepRunContext) {
@@ -16,6 +17,7 @@ export const graphRequest: StepKind<GraphRequestInput> = {
   description: "One Microsoft Graph request: method, path + params, query, headers, body.",
   inputSchema: graphRequestSchema,
   secretPaths: ["body"],
+  urlSlot: graphBodyUrlSlots("body"),
   odataPaths: ["query.$filter", "query.$search"],
   isReadOnly: (input) => input.method === "GET",
   lint: (step, report) => lintGraphRequest(step, report, []),

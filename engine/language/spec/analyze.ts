@@ -6,6 +6,7 @@
 import type { ErrorCode } from "../../core/errors";
 import { analyzeTemplate } from "../template/analyze";
 import { compileTemplate } from "../template/compile";
+import { urlSlotProblems } from "../template/url";
 import { findStepKind, stepKindIds } from "../../kinds/registry";
 import { inputValidator } from "./input-validator";
 import type { Diagnostic, DiagnosticAnchor, StaticStep, StepKind } from "../../core/step-kind";
@@ -93,13 +94,16 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
     if (step.when) checkTemplate(step.when, [...at, "when"], { scope: base, secretsAllowed: true });
     if (step.forEach) checkTemplate(step.forEach, [...at, "forEach"], plain);
     const itemScope: Scope = step.forEach ? { ...base, item: step.as ?? "item" } : base;
-    walk(step.with ?? {}, [], (text, path) =>
+    walk(step.with ?? {}, [], (text, path) => {
+      const urlSlot = kind?.urlSlot?.(path);
       checkTemplate(text, [...at, "with", ...path], {
         scope: itemScope,
-        secretsAllowed: pathMatches(kind?.secretPaths, path, false),
+        // A URL names an object and ends up in logs: never a place for a secret, even in a body.
+        secretsAllowed: !urlSlot && pathMatches(kind?.secretPaths, path, false),
         odataOnly: pathMatches(kind?.odataPaths, path, true),
-      }),
-    );
+      });
+      if (urlSlot) for (const problem of urlSlotProblems(text, urlSlot)) report("SPEC_URL_SLOT", problem.message, [...at, "with", ...path], { offset: problem.offset });
+    });
     const answered: Place = { scope: { ...base, response: true }, secretsAllowed: false };
     walk(step.outputs ?? {}, [...at, "outputs"], (text, path) => checkTemplate(text, path, answered));
     // A for-each step's outcomes are decided per item, so they may name the item.

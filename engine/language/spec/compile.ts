@@ -38,7 +38,7 @@ function compileStep(spec: IntentSpec, step: StepSpec): CompiledStep {
     ...(step.when ? { when: compileTemplate(step.when) } : {}),
     ...(step.forEach ? { forEach: compileTemplate(step.forEach) } : {}),
     as: step.as ?? "item",
-    with: compileTree(step.with ?? {}),
+    with: compileTree(step.with ?? {}, kind.urlSlot),
     outputs: entries(declaredOutputs(step).map((o) => [o.name, o.template] as const)),
     secretOutputs,
     outcomes: Object.freeze(
