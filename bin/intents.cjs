@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-// The `intents` command: TypeScript sources run through tsx, so no build step is needed after install.
-require("tsx/cjs");
-require("../engine/hosts/cli/main.ts").runCli(process.argv.slice(2));
+// The `intents` command: the compiled build in dist/, or the TypeScript sources in a checkout
+// where they changed since the last build (bin/compiled.cjs says which and why).
+require("./compiled.cjs").loadModule("engine/hosts/cli/main").runCli(process.argv.slice(2));

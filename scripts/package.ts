@@ -74,7 +74,8 @@ export function buildPackage(options: { root?: string; out?: string; compile?: b
   const root = options.root ?? ROOT;
   const out = options.out ?? join(root, "dist", "function-app.zip");
   if (options.compile !== false) {
-    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
+    // The same build `npm ci` runs: tsc plus the data files the compiled modules read beside themselves.
+    execFileSync(process.execPath, [join(root, "scripts", "build.cjs")], { stdio: "inherit" });
   }
   const stage = mkdtempSync(join(tmpdir(), "intent-package-"));
   try {

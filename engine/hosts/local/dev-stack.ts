@@ -3,6 +3,7 @@
  * data under .azurite/ (unless storage is configured), the Function App's handlers on a local
  * port and the queue poller that continues long runs. One close() stops it all.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { startSandbox, type Sandbox } from "../../../sandbox";
 import { loadSettings } from "../config";
@@ -18,7 +19,9 @@ import { localNotifications } from "./notifications";
 
 /** Only ever used when no INTENT_SHARED_SECRET is set, and printed at start: never for a deployment. */
 export const LOCAL_DEV_SECRET = "local-dev-secret";
-const REPO_ROOT = join(__dirname, "..", "..", "..");
+// The checkout's root from the sources (engine/hosts/local) or from the compiled build
+// (dist/engine/hosts/local), so both keep Azurite's data in the one `.azurite/`.
+const REPO_ROOT = [join(__dirname, "..", "..", ".."), join(__dirname, "..", "..", "..", "..")].find((dir) => existsSync(join(dir, "package.json"))) ?? process.cwd();
 
 /** Azurite stands in only when neither a connection string nor identity-based storage is configured. */
 function storageConfigured(env: Readonly<Record<string, string | undefined>>): boolean {

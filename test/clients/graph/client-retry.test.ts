@@ -181,8 +181,10 @@ describe("Graph client timeouts", () => {
   it("does not resend a timed-out non-idempotent POST", async () => {
     server = await serve(() => ({ hang: true }));
     const { client } = clientFor(server, { clock: createManualClock(), timeoutMs: 50 });
-    await expect(client.request({ method: "POST", path: "/users", body: {} }, { timeoutMs: 30 })).rejects.toThrow(
-      "[POST] /users: timed out after 30 ms",
+    // Long enough that a loaded machine's server has read the request before the client gives up
+    // (at 30 ms it sometimes had not, and the one request was never seen).
+    await expect(client.request({ method: "POST", path: "/users", body: {} }, { timeoutMs: 300 })).rejects.toThrow(
+      "[POST] /users: timed out after 300 ms",
     );
     expect(server.requests).toHaveLength(1);
   });
