@@ -12,6 +12,7 @@ import { BODY_TIMEOUT_MS, MAX_BODY_BYTES } from "../engine/inbound/webhook/body"
 import type { IncomingRequest, IntentEngine, PipelineDeps } from "../engine/lifecycle/types";
 import type { Clock, EventSink } from "../engine/runtime/types";
 import type { Sandbox } from "../sandbox";
+import { silentReporter } from "../engine/lifecycle/report/reporter";
 import { countingQueue, MemoryRunStore, silentNotifier } from "./memory-store";
 
 export const BENCH_SECRET = "bench-shared-secret-not-a-real-one";
@@ -54,6 +55,7 @@ export function memoryPipeline(engine: IntentEngine<CompiledIntent>, parts: Serv
     store: new MemoryRunStore({ forgetFinished }),
     queue: countingQueue(),
     notifier: silentNotifier,
+    reporter: silentReporter,
     services: { graph: parts.graph, ...(parts.automation ? { automation: parts.automation } : {}), clock: parts.clock, settings: parts.settings },
     clock: parts.clock,
     settings: {

@@ -64,6 +64,49 @@ param operatorPrincipalId string = ''
 @description('Microsoft Graph base URL with version; change only for a national cloud (https://graph.microsoft.us/v1.0).')
 param graphBaseUrl string = 'https://graph.microsoft.com/v1.0'
 
+// Reporting back (README: Reporting back). Each PSA's API secret goes in the Key Vault, never here.
+@description('The PSA the tickets live in; empty posts no notes. Put its secret in the Key Vault: CONNECTWISE-PRIVATE-KEY, AUTOTASK-SECRET or HALOPSA-CLIENT-SECRET.')
+@allowed(['', 'connectwise', 'autotask', 'halopsa'])
+param psaKind string = ''
+
+@description('ConnectWise Manage REST base URL with your site and codebase, e.g. https://api-na.myconnectwise.net/v4_6_release/apis/3.0.')
+param connectWiseBaseUrl string = ''
+@description('ConnectWise company id (the one you sign in with).')
+param connectWiseCompanyId string = ''
+@description('Public key of the API member\'s key pair (the private key goes in the Key Vault).')
+param connectWisePublicKey string = ''
+@description('The integration\'s clientId GUID from developer.connectwise.com.')
+param connectWiseClientId string = ''
+
+@description('Autotask API user (API User (system) security level).')
+param autotaskUserName string = ''
+@description('Autotask API tracking identifier (integration code).')
+param autotaskIntegrationCode string = ''
+@description('The zone\'s ATServicesRest URL; empty asks Autotask\'s zoneInformation once.')
+param autotaskApiBaseUrl string = ''
+@description('Autotask TicketNotes picklist values for this instance (TicketNotes/entityInformation/fields).')
+param autotaskNoteType string = '1'
+param autotaskPublishInternal string = '2'
+param autotaskPublishCustomer string = '1'
+
+@description('HaloPSA instance URL, e.g. https://contoso.halopsa.com.')
+param haloBaseUrl string = ''
+@description('HaloPSA authorisation server; empty = {haloBaseUrl}/auth.')
+param haloAuthUrl string = ''
+@description('HaloPSA tenant name (hosted instances).')
+param haloTenant string = ''
+@description('Client ID of the HaloPSA API application (Client ID and Secret (Services)).')
+param haloClientId string = ''
+@description('HaloPSA outcome names for the internal and the customer-visible note.')
+param haloOutcomeInternal string = 'Private Note'
+param haloOutcomeCustomer string = 'Public Note'
+
+@description('Mail the requester (from notificationMailbox) when a run that answered 202 finishes or is decided.')
+param reportRequesterEmail bool = false
+
+@description('Outbound webhook for every reported state (https); its signing key goes in the Key Vault as REPORT-WEBHOOK-SECRET. Empty: none.')
+param reportWebhookUrl string = ''
+
 param maximumInstanceCount int = 40
 param instanceMemoryMB int = 2048
 param tags object = {}
@@ -92,12 +135,12 @@ var runbookManifest = loadJsonContent('../runbooks/runbooks.json')
 var runbooks = [for runbook in items(runbookManifest.runbooks): { name: runbook.key, description: runbook.value.description }]
 
 // The app's own tables and queues: the run store and continuation queue (engine/hosts/compose/pipeline.ts,
-// engine/lifecycle/store) and the change notifications' subscriptions, member snapshots and queue
-// (engine/inbound/notifications), each queue with the poison queue the Functions queue trigger moves
-// failing messages to. Created here so a missing role or name shows at deployment, not at the
+// engine/lifecycle/store), the change notifications' subscriptions, member snapshots and queue
+// (engine/inbound/notifications) and the report outbox and its queue (engine/lifecycle/report),
+// each queue with the poison queue the Functions queue trigger moves failing messages to. Created here so a missing role or name shows at deployment, not at the
 // first notification.
-var tableNames = ['intentruns', 'intentrunsteps', 'graphsubscriptions', 'graphmembersnapshots']
-var queueNames = ['intent-runs', 'intent-runs-poison', 'graph-notifications', 'graph-notifications-poison']
+var tableNames = ['intentruns', 'intentrunsteps', 'graphsubscriptions', 'graphmembersnapshots', 'reportoutbox']
+var queueNames = ['intent-runs', 'intent-runs-poison', 'graph-notifications', 'graph-notifications-poison', 'intent-reports', 'intent-reports-poison']
 
 module monitoring 'app/monitoring.bicep' = {
   name: 'monitoring'
@@ -186,6 +229,27 @@ var appSettings = {
   RUN_LEASE_MS: '60000'
   MAX_DEQUEUE_COUNT: '5'
   SECRET_CACHE_MS: '300000'
+  // Reporting back: where notes go, what else is sent, how long the outbox keeps trying.
+  PSA_KIND: psaKind
+  CONNECTWISE_BASE_URL: connectWiseBaseUrl
+  CONNECTWISE_COMPANY_ID: connectWiseCompanyId
+  CONNECTWISE_PUBLIC_KEY: connectWisePublicKey
+  CONNECTWISE_CLIENT_ID: connectWiseClientId
+  AUTOTASK_USERNAME: autotaskUserName
+  AUTOTASK_INTEGRATION_CODE: autotaskIntegrationCode
+  AUTOTASK_API_BASE_URL: autotaskApiBaseUrl
+  AUTOTASK_NOTE_TYPE: autotaskNoteType
+  AUTOTASK_PUBLISH_INTERNAL: autotaskPublishInternal
+  AUTOTASK_PUBLISH_CUSTOMER: autotaskPublishCustomer
+  HALOPSA_BASE_URL: haloBaseUrl
+  HALOPSA_AUTH_URL: haloAuthUrl
+  HALOPSA_TENANT: haloTenant
+  HALOPSA_CLIENT_ID: haloClientId
+  HALOPSA_OUTCOME_INTERNAL: haloOutcomeInternal
+  HALOPSA_OUTCOME_CUSTOMER: haloOutcomeCustomer
+  REPORT_REQUESTER_EMAIL: reportRequesterEmail ? 'true' : 'false'
+  REPORT_WEBHOOK_URL: reportWebhookUrl
+  REPORT_MAX_ATTEMPTS: '12'
 }
 
 module functionApp 'app/functionapp.bicep' = {

@@ -10,7 +10,10 @@ import { BODY_TIMEOUT_MS } from "../inbound/webhook/body";
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Settings that are secrets: never logged, never echoed, read from Key Vault when not in the environment. */
-export const SECRET_SETTINGS = ["INTENT_SHARED_SECRET", "AZURE_CLIENT_SECRET", "GRAPH_ACCESS_TOKEN", "ARM_ACCESS_TOKEN"] as const;
+export const PLATFORM_SECRET_SETTINGS = ["INTENT_SHARED_SECRET", "AZURE_CLIENT_SECRET", "GRAPH_ACCESS_TOKEN", "ARM_ACCESS_TOKEN"] as const;
+/** Reporting back: the PSA's API secret and the outbound webhook's signing key (README: Reporting back). */
+export const REPORT_SECRET_SETTINGS = ["CONNECTWISE_PRIVATE_KEY", "AUTOTASK_SECRET", "HALOPSA_CLIENT_SECRET", "REPORT_WEBHOOK_SECRET"] as const;
+export const SECRET_SETTINGS = [...PLATFORM_SECRET_SETTINGS, ...REPORT_SECRET_SETTINGS] as const;
 export type SecretSetting = (typeof SECRET_SETTINGS)[number];
 
 /**
@@ -166,9 +169,9 @@ export class SecretSettings {
     this.cache.clear();
   }
 
-  /** Every secret that is set, for the token provider's settings record. */
+  /** The platform's secrets that are set, for the token provider's settings record (not the PSA's). */
   async all(): Promise<Record<string, string | undefined>> {
-    const entries = await Promise.all(SECRET_SETTINGS.map(async (name) => [name, await this.get(name)] as const));
+    const entries = await Promise.all(PLATFORM_SECRET_SETTINGS.map(async (name) => [name, await this.get(name)] as const));
     return Object.fromEntries(entries);
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { ExecuteOptions, MappedFields } from "../index";
 import type { Clock, EngineServices, EventSink, RunContext, RunResult } from "../runtime/types";
+import type { RunReporter } from "./report/types";
 import type { ContinuationQueue, RunStore } from "./store/types";
 
 /** What the pipeline needs of a compiled intent (engine/index.ts CompiledIntent fits). */
@@ -63,6 +64,8 @@ export interface PipelineDeps {
   store: RunStore;
   queue: ContinuationQueue;
   notifier: FailureNotifier;
+  /** Reporting back (PSA note, requester mail, outbound webhook) for every state that matters. */
+  reporter: RunReporter;
   /** Services for the engine, minus the per-invocation event sink. */
   services: Omit<EngineServices, "events">;
   clock: Clock;

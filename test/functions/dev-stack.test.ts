@@ -13,7 +13,16 @@ describe("startDevStack", () => {
         body: JSON.stringify({ intent_name: "Add User to Group", intent_fields: { "User Email": "johanna.lorenz@contoso.com", "Group Name": "IT Department" }, meta_data: { ticket_id: 9 } }),
       });
       expect(response.status).toBe(200);
-      expect(((await response.json()) as { status: string }).status).toBe("succeeded");
+      const answer = (await response.json()) as { status: string; runId: string };
+      expect(answer.status).toBe("succeeded");
+      // The run's notes reach the ConnectWise simulator (PSA_KIND's default) from the outbox queue.
+      const notesOf = async () => ((await (await fetch(`${stack.psa?.connectwise.url}/_sandbox/tickets/9/notes`)).json()) as { value: Array<{ text: string; internal: boolean }> });
+      await stack.drainReports();
+      // Only when the stack's own poller took the message first does this wait for it to finish.
+      for (let i = 0; i < 100 && (await notesOf()).value.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      const notes = await notesOf();
+      expect(notes.value.map((n) => n.internal)).toEqual([true, false]);
+      expect(notes.value[0]?.text).toContain(answer.runId);
     } finally {
       await stack.close();
     }

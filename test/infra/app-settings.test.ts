@@ -9,6 +9,7 @@ import { MEMBER_SNAPSHOTS_TABLE } from "../../engine/inbound/notifications/membe
 import { NOTIFICATION_QUEUE } from "../../engine/inbound/notifications/queue";
 import { SUBSCRIPTIONS_TABLE } from "../../engine/inbound/notifications/subscriptions/table-store";
 import { CONTINUATION_QUEUE } from "../../engine/lifecycle/continue/continuation-queue";
+import { REPORT_OUTBOX_TABLE, REPORT_QUEUE } from "../../engine/lifecycle/report";
 import { objectEntries, outputs, readBicep, variableBlock } from "./bicep-reader";
 import { ROOT, loadedByFunctionApp, settingsReadBy, settingsReaders } from "./settings-scan";
 
@@ -43,6 +44,11 @@ const NOT_SET_IN_AZURE: Record<string, string> = {
   AZURE_AUTHORITY_HOST: "derived from GRAPH_BASE_URL's cloud (public, US Government, China)",
   NOTIFICATION_URL: "derived from WEBSITE_HOSTNAME (https://<host>/api/notifications), so it follows the site's real host name",
   WEBSITE_HOSTNAME: "set by the App Service platform to the site's default host name; an app setting cannot override it",
+  CONNECTWISE_PRIVATE_KEY: "read from Key Vault (CONNECTWISE-PRIVATE-KEY) by the app itself; no PSA secret is an app setting",
+  AUTOTASK_SECRET: "read from Key Vault (AUTOTASK-SECRET) by the app itself",
+  HALOPSA_CLIENT_SECRET: "read from Key Vault (HALOPSA-CLIENT-SECRET) by the app itself",
+  REPORT_WEBHOOK_SECRET: "read from Key Vault (REPORT-WEBHOOK-SECRET) by the app itself",
+  AUTOTASK_ZONE_LOOKUP_URL: "Autotask's own zoneInformation host is the default; only the local PSA simulator moves it",
 };
 
 /** Set in Azure for the platform, not read by our code. */
@@ -129,15 +135,15 @@ describe("storage names: engine ↔ infra/main.bicep", () => {
   const list = (name: string): string[] => [...(new RegExp(`^var ${name} = \\[([^\\]]*)\\]`, "m").exec(main)?.[1] ?? "").matchAll(/'([^']+)'/g)].map((m) => m[1] as string);
 
   it("creates exactly the tables and the queues (each with its poison queue) the app uses, notifications included", () => {
-    expect(list("tableNames").sort()).toEqual([RUNS_TABLE, STEPS_TABLE, SUBSCRIPTIONS_TABLE, MEMBER_SNAPSHOTS_TABLE].sort());
-    const queues = [CONTINUATION_QUEUE, NOTIFICATION_QUEUE];
+    expect(list("tableNames").sort()).toEqual([RUNS_TABLE, STEPS_TABLE, SUBSCRIPTIONS_TABLE, MEMBER_SNAPSHOTS_TABLE, REPORT_OUTBOX_TABLE].sort());
+    const queues = [CONTINUATION_QUEUE, NOTIFICATION_QUEUE, REPORT_QUEUE];
     expect(list("queueNames").sort()).toEqual([...queues, ...queues.map((q) => `${q}-poison`)].sort());
   });
 
   it("every queue a Functions trigger listens on is one of those constants", () => {
     const triggers = [...loaded].filter((f) => f.startsWith("engine/hosts/functions/")).flatMap((f) =>
       [...readFileSync(join(ROOT, f), "utf8").matchAll(/app\.storageQueue\("\w+", \{ queueName: (\w+)/g)].map((m) => m[1] as string));
-    expect(triggers.sort()).toEqual(["CONTINUATION_QUEUE", "NOTIFICATION_QUEUE"]);
+    expect(triggers.sort()).toEqual(["CONTINUATION_QUEUE", "NOTIFICATION_QUEUE", "REPORT_QUEUE"]);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * The real composition: settings and secrets → Graph token provider and client → intent catalogue
- * → run store → pipeline. Used by the Function App (from process.env) and by `intents serve`.
+ * → reporting back → run store → pipeline. Used by the Function App (from process.env) and by
+ * `intents serve`.
  */
 import { createTokenProvider } from "../../clients/graph/auth";
 import { createGraphClient } from "../../clients/graph/client";
@@ -12,11 +13,16 @@ import type { PipelineDeps } from "../../lifecycle/types";
 import type { Clock } from "../../runtime/types";
 import { catalogEngine } from "./catalog-engine";
 import { composePipeline } from "./pipeline";
+import { composeReporting, type ComposedReporting } from "./report";
+import type { OutboxQueue } from "../../lifecycle/report/outbox-queue";
+import type { ReportDepsProvider } from "../functions/report-handlers";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ComposedHost {
   deps: PipelineDeps;
+  /** Reporting back: the outbox's delivery deps (queue trigger, sweeper) and its storage queue. */
+  reporting: ComposedReporting;
   close(): Promise<void>;
 }
 
@@ -24,6 +30,8 @@ export interface ComposeOptions {
   /** Intent folder; default the repository's intents/. */
   intentsDir?: string;
   clock?: Clock;
+  /** Replaces the report outbox's storage queue (tests on a manual clock). */
+  reportQueue?: OutboxQueue;
 }
 
 export async function composeFromSettings(env: Env, options: ComposeOptions = {}): Promise<ComposedHost> {
@@ -41,17 +49,29 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   // its Automation client from. The shared secret and Graph credentials never reach a template.
   const armToken = await secrets.get("ARM_ACCESS_TOKEN");
   const intentSettings = { ...settings.plain, ...(armToken ? { ARM_ACCESS_TOKEN: armToken } : {}) };
-  const deps = await composePipeline(settings, { engine, graph, clock, sharedSecret, intentSettings });
-  return { deps, close: () => graph.close() };
+  const reporting = await composeReporting(env, settings, { graph, clock, secrets, ...(options.reportQueue ? { queue: options.reportQueue } : {}) });
+  const deps = await composePipeline(settings, { engine, graph, clock, sharedSecret, intentSettings, reporter: reporting.reporter });
+  return {
+    deps, reporting,
+    close: async () => {
+      await reporting.close();
+      await graph.close();
+    },
+  };
 }
 
 let processHost: Promise<ComposedHost> | undefined;
 
 /** The Function App's host, composed on first use from the app settings and kept for the process. */
-export const processDeps: DepsProvider = async () => {
+function composedProcessHost(): Promise<ComposedHost> {
   processHost ??= composeFromSettings(process.env).catch((error: unknown) => {
     processHost = undefined; // a missing setting fixed later must not need a restart
     throw error;
   });
-  return (await processHost).deps;
-};
+  return processHost;
+}
+
+export const processDeps: DepsProvider = async () => (await composedProcessHost()).deps;
+
+/** The report outbox's queue trigger and sweeper, over the same host. */
+export const processReporting: ReportDepsProvider = async () => (await composedProcessHost()).reporting.delivery;

@@ -12,6 +12,8 @@ import type { Clock } from "../../runtime/types";
 import { CONTINUATION_QUEUE, StorageContinuationQueue } from "../../lifecycle/continue/continuation-queue";
 import { TableRunStore } from "../../lifecycle/store/table-run-store";
 import { openQueue, openTable } from "../../lifecycle/store/tables";
+import { silentReporter } from "../../lifecycle/report/reporter";
+import type { RunReporter } from "../../lifecycle/report/types";
 
 export const RUNS_TABLE = "intentruns";
 export const STEPS_TABLE = "intentrunsteps";
@@ -23,6 +25,8 @@ export interface HostParts {
   sharedSecret: () => Promise<string>;
   /** Values intents may read as `{{settings.NAME}}`. */
   intentSettings: Readonly<Record<string, string | undefined>>;
+  /** Reporting back (./report.ts); none when the host reports nowhere. */
+  reporter?: RunReporter;
 }
 
 export async function composePipeline(settings: AppSettings, parts: HostParts): Promise<PipelineDeps> {
@@ -41,6 +45,7 @@ export async function composePipeline(settings: AppSettings, parts: HostParts): 
     store,
     queue: new StorageContinuationQueue(queue, parts.sharedSecret),
     notifier,
+    reporter: parts.reporter ?? silentReporter,
     services: { graph: parts.graph, clock: parts.clock, settings: parts.intentSettings },
     clock: parts.clock,
     settings: {

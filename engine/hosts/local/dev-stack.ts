@@ -1,11 +1,15 @@
 /**
- * Everything `npm start` runs: the sandbox tenant (unless Graph is configured), Azurite with its
- * data under .azurite/ (unless storage is configured), the Function App's handlers on a local
- * port and the queue poller that continues long runs. One close() stops it all.
+ * Everything `npm start` runs: the sandbox tenant (unless Graph is configured), the PSA simulators
+ * (unless a PSA is configured), Azurite with its data under .azurite/ (unless storage is
+ * configured), the Function App's handlers on a local port, the queue pollers that continue long
+ * runs and deliver reports, and the report sweeper. One close() stops it all.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { startSandbox, type Sandbox } from "../../../sandbox";
+import { startPsaSandboxes, type PsaSandboxes } from "../../../sandbox/psa";
+import { reportQueueHandler, reportSweepHandler } from "../functions/report-handlers";
+import { InvocationContext } from "@azure/functions";
 import { loadSettings } from "../config";
 import { continuationHandler } from "../functions/handlers";
 import { composeFromSettings } from "../compose/from-settings";
@@ -44,12 +48,23 @@ export interface DevStack {
   sharedSecret: string;
   /** What was started or used, one line each, for the start banner. */
   describe: string[];
+  /** The PSA simulators, when no PSA is configured. */
+  psa?: PsaSandboxes;
+  /** Delivers the report outbox's visible messages now, rather than at the poller's next turn. */
+  drainReports(): Promise<number>;
   close(): Promise<void>;
 }
 
 function usesRealGraph(env: DevStackOptions["env"]): boolean {
   return Boolean(env.GRAPH_BASE_URL || env.AZURE_CLIENT_ID || env.GRAPH_ACCESS_TOKEN);
 }
+
+function usesRealPsa(env: DevStackOptions["env"]): boolean {
+  return Boolean(env.CONNECTWISE_BASE_URL || env.AUTOTASK_USERNAME || env.HALOPSA_BASE_URL);
+}
+
+/** How often `npm start` sweeps the report outbox (the Function App's timer runs every five minutes). */
+const LOCAL_SWEEP_MS = 5 * 60_000;
 
 export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
   const env: Record<string, string | undefined> = { ...options.env };
@@ -77,6 +92,23 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       describe.push(`sandbox tenant: Graph ${sandbox.graphBaseUrl} (control ${sandbox.url}/_sandbox/requests)`);
     } else {
       describe.push(`Graph: ${env.GRAPH_BASE_URL ?? "https://graph.microsoft.com/v1.0"}`);
+    }
+    let psas: PsaSandboxes | undefined;
+    if (!usesRealPsa(env)) {
+      psas = await startPsaSandboxes();
+      const started = psas;
+      closers.push(() => started.close());
+      const { connectwise: cw, autotask: at, halopsa: halo } = psas;
+      // All three are configured, so PSA_KIND alone switches between them.
+      Object.assign(env, {
+        PSA_KIND: env.PSA_KIND ?? "connectwise",
+        CONNECTWISE_BASE_URL: cw.apiBaseUrl, CONNECTWISE_COMPANY_ID: cw.credentials.companyId, CONNECTWISE_PUBLIC_KEY: cw.credentials.publicKey,
+        CONNECTWISE_CLIENT_ID: cw.credentials.clientId, CONNECTWISE_PRIVATE_KEY: cw.credentials.privateKey,
+        AUTOTASK_USERNAME: at.credentials.userName, AUTOTASK_INTEGRATION_CODE: at.credentials.integrationCode, AUTOTASK_SECRET: at.credentials.secret,
+        AUTOTASK_ZONE_LOOKUP_URL: at.zoneLookupUrl,
+        HALOPSA_BASE_URL: halo.url, HALOPSA_CLIENT_ID: halo.credentials.clientId, HALOPSA_CLIENT_SECRET: halo.credentials.clientSecret,
+      });
+      describe.push(`PSA simulators: ConnectWise Manage ${cw.url}, Autotask ${at.url}, HaloPSA ${halo.url} (notes: <url>/_sandbox/tickets; PSA_KIND=${env.PSA_KIND})`);
     }
     if (!storageConfigured(env)) {
       const location = options.azuriteLocation === undefined ? join(REPO_ROOT, ".azurite") : options.azuriteLocation ?? undefined;
@@ -107,9 +139,23 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     const queue = await openQueue(loadSettings(env).storage, CONTINUATION_QUEUE);
     const poller = startQueuePoller({ queue, handler: continuationHandler(deps), log });
     closers.push(() => poller.stop());
+    const reportDeps = async () => host.reporting.delivery;
+    const reports = startQueuePoller({ queue: host.reporting.queueClient, handler: reportQueueHandler(reportDeps), log, functionName: "deliverReport" });
+    closers.push(() => reports.stop());
+    const sweep = reportSweepHandler(reportDeps);
+    const sweeper = setInterval(() => {
+      const context = new InvocationContext({ invocationId: "local-sweep", functionName: "sweepReports", logHandler: (level, ...args) => log(level, args.map(String).join(" ")) });
+      void sweep(undefined, context).catch(() => undefined);
+    }, LOCAL_SWEEP_MS);
+    sweeper.unref();
+    closers.push(async () => clearInterval(sweeper));
+    describe.push(host.reporting.describe);
     closers.push(() => notifications.close());
     describe.push(...(await notifications.start(server.url)));
-    return { url: server.url, sharedSecret: env.INTENT_SHARED_SECRET, describe, close: closeAll };
+    return {
+      url: server.url, sharedSecret: env.INTENT_SHARED_SECRET, describe, ...(psas ? { psa: psas } : {}),
+      drainReports: () => reports.pollOnce(), close: closeAll,
+    };
   } catch (error) {
     await closeAll();
     throw error;

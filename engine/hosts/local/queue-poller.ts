@@ -16,6 +16,8 @@ export interface QueuePollerOptions {
   /** Seconds a failed message stays invisible before it is tried again. */
   retryAfterSeconds?: number;
   log?: (level: string, line: string) => void;
+  /** The function this poller plays, for the invocation context (default continueRun). */
+  functionName?: string;
 }
 
 export interface QueuePoller {
@@ -34,7 +36,7 @@ export function startQueuePoller(options: QueuePollerOptions, autoStart = true):
     for (const item of received.receivedMessageItems) {
       const context = new InvocationContext({
         invocationId: randomUUID(),
-        functionName: "continueRun",
+        functionName: options.functionName ?? "continueRun",
         triggerMetadata: { dequeueCount: item.dequeueCount },
         logHandler: (level, ...args) => options.log?.(level, args.map(String).join(" ")),
       });

@@ -77,6 +77,7 @@ async function runTrigger(deps: NotificationDeps, binding: TriggeredIntent, chan
   events("triggered", { ...base, runId });
   await runClaimed(deps.pipeline, {
     intent, payload, fields: mapped.fields, secretValues: mapped.secretValues, run, lease: claim.lease, budgetMs: deps.pipeline.settings.continuationBudgetMs,
+    accepted: false,
   }, events);
 }
 

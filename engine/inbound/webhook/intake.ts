@@ -63,7 +63,7 @@ async function process(deps: PipelineDeps, payload: WebhookPayload, receivedAt: 
   if (claim.takenOver) events("taken_over", { runId, attempts: claim.lease.record.attempts });
   const run = runContextFor(runId, intent.name, ticketId, payload);
   const result = await runClaimed(deps, {
-    intent, payload, fields: mapped.fields, secretValues: mapped.secretValues, run, lease: claim.lease, budgetMs: deps.settings.runBudgetMs,
+    intent, payload, fields: mapped.fields, secretValues: mapped.secretValues, run, lease: claim.lease, budgetMs: deps.settings.runBudgetMs, accepted: false,
   }, events);
   return runAnswer(runId, result, claim.lease.record.attempts);
 }

@@ -46,6 +46,7 @@ async function endAsFailed(
     steps: lease.record.result?.steps ?? [],
     error: error.toJSON(),
   };
+  await deps.reporter.report({ state: "failed", run, message: result.message, steps: result.steps, error: error.toJSON(), secretValues, accepted: true }, events);
   await lease.finish(result);
   events("result", { runId: run.runId, intentName: run.intentName, ticketId: run.ticketId, status: "failed", errorCode: error.code });
   await deps.notifier.notify({ run, result, secretValues }, events);
@@ -83,6 +84,6 @@ export async function handleContinuation(deps: PipelineDeps, raw: unknown, deque
   events("resumed", { runId, attempts: lease.record.attempts, dequeueCount });
   await runClaimed(deps, {
     intent, payload, fields: mapped.fields, secretValues: mapped.secretValues, run, lease,
-    budgetMs: deps.settings.continuationBudgetMs,
+    budgetMs: deps.settings.continuationBudgetMs, accepted: true,
   }, events);
 }

@@ -1,6 +1,7 @@
 /**
  * Executes a claimed run under its lease: heartbeat while the engine works, record the result,
- * queue the continuation of a run that outlived its budget, and mail a failure.
+ * queue the continuation of a run that outlived its budget, report the state it reached (before
+ * recording it, so a retry after a failed write reports again) and mail a failure.
  */
 import { ensureIntentError } from "../../core/errors";
 import type { EventSink, RunContext, RunResult } from "../../runtime/types";
@@ -16,6 +17,8 @@ export interface ClaimedRun {
   run: RunContext;
   lease: Lease;
   budgetMs: number;
+  /** True when the run answered 202 before (a continuation): its end reaches the requester by mail. */
+  accepted: boolean;
 }
 
 function crashed(thrown: unknown): RunResult {
@@ -53,6 +56,10 @@ export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events
     await lease.suspend(result);
     await deps.queue.send({ runId: run.runId, payload: claimed.payload }, result.resumeAfterMs ?? 0);
   } else {
+    await deps.reporter.report({
+      state: result.status, run, message: result.message, steps: result.steps, ...(result.error ? { error: result.error } : {}),
+      secretValues: claimed.secretValues, accepted: claimed.accepted,
+    }, events);
     await lease.finish(result);
   }
   if (lease.lost) events("lease_lost", { runId: run.runId });

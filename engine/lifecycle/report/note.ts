@@ -6,7 +6,7 @@
  * the requester's details are not written at all (the ticket already names its contact).
  */
 import type { NoteContent, ReportState, StateReport } from "./types";
-import { headline, reportRedactor, splitSteps, stepWords } from "./wording";
+import { headline, reportRedactor, splitSteps, stateSentence, stepWords } from "./wording";
 
 /** PSAs cap note text (Autotask at 32,000 characters); a note is far shorter unless a message runs away. */
 const MAX_LINE = 500;
@@ -30,7 +30,7 @@ export function internalNote(report: StateReport): NoteContent {
   const say = (text: string) => clip(redactor.mask(text));
   const marker = noteMarker(report.run.runId, report.state, "internal");
   const { done, notDone } = splitSteps(report.steps);
-  const lines = [`Automation ${say(report.run.intentName)} is ${headline(report.state)}.`];
+  const lines = [stateSentence(report.state)];
   if (report.detail) lines.push(say(report.detail));
   if (done.length > 0) lines.push("", "What was done:", ...done.map((step) => `- ${say(step.id)}: ${say(stepWords(step))}`));
   if (notDone.length > 0) lines.push("", "What was not done:", ...notDone.map((step) => `- ${say(step.id)}: ${say(stepWords(step))}`));

@@ -28,7 +28,8 @@ export interface OutboxReporterDeps {
 
 function contents(report: StateReport, targets: ReportTargets, occurredAt: string): Array<[ChannelName, RowContent]> {
   const out: Array<[ChannelName, RowContent]> = [];
-  if (targets.psa) out.push(["psa-internal", internalNote(report)], ["psa-customer", customerNote(report)]);
+  // A run a change notification started has no ticket to write on; the webhook still hears of it.
+  if (targets.psa && report.run.ticketId) out.push(["psa-internal", internalNote(report)], ["psa-customer", customerNote(report)]);
   if (targets.requesterMail && report.accepted && MAILED_STATES.has(report.state) && report.run.contactEmail) out.push(["requester-mail", requesterMail(report)]);
   if (targets.webhook) out.push(["webhook", webhookContent(report, occurredAt)]);
   return out;

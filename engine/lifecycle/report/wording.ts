@@ -17,13 +17,28 @@ export function headline(state: ReportState): string {
   return HEADLINES[state];
 }
 
+const SENTENCES: Record<ReportState, string> = {
+  succeeded: "The automation carried out the request.",
+  partial: "The automation carried out part of the request.",
+  failed: "The automation could not carry out the request.",
+  denied: "The automation refused the request: the requester may not ask for this.",
+  expired: "The request expired before anyone approved it; nothing was changed.",
+  awaiting_approval: "The request waits for approval; nothing has been changed yet.",
+  scheduled: "The request is scheduled; nothing has been changed yet.",
+};
+
+/** The internal note's first line. */
+export function stateSentence(state: ReportState): string {
+  return SENTENCES[state];
+}
+
 type Outcome = Pick<StepResult, "status" | "error" | "items">;
 
 /** "done", "already so", "failed: …", "not done (skipped)"; a for-each step counts its items. */
 export function stepWords(step: Outcome): string {
   const base = {
     changed: "done",
-    ok: "already so, nothing to change",
+    ok: "done, nothing needed changing",
     failed: `failed: ${step.error?.message ?? "no reason given"}${step.error?.code ? ` (${step.error.code})` : ""}`,
     skipped: "not done (skipped)",
   }[step.status];

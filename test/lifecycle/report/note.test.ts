@@ -23,7 +23,7 @@ describe("internal note", () => {
     const note = internalNote(partial);
     expect(note.title).toBe("User Offboarding: partly completed");
     expect(note.visibility).toBe("internal");
-    expect(note.text).toContain("What was done:\n- disable: done\n- revoke: already so, nothing to change");
+    expect(note.text).toContain("What was done:\n- disable: done\n- revoke: done, nothing needed changing");
     expect(note.text).toContain("What was not done:\n- groups: failed: Group refused the change for *** (GRAPH_ERROR); 1 of 2 items done, 1 failed\n- convert: not done (skipped)");
     expect(note.text).toContain("Suggested fix: Remove the user from the dynamic group's rule.");
     expect(note.text).toContain('The requester was told: "Most of the offboarding is done; the helpdesk will finish the rest."');

@@ -12,6 +12,8 @@ const HELP = `usage: intents serve [--port N] [--host H] [--fixture tenant.json]
   --in-memory     keep Azurite's data in memory instead of .azurite/
 
 The sandbox tenant starts unless GRAPH_BASE_URL, AZURE_CLIENT_ID or GRAPH_ACCESS_TOKEN is set;
+the PSA simulators start (notes go to ConnectWise's unless PSA_KIND says otherwise) unless
+CONNECTWISE_BASE_URL, AUTOTASK_USERNAME or HALOPSA_BASE_URL is set;
 Azurite starts unless AzureWebJobsStorage or AzureWebJobsStorage__accountName is set.
 Stop with Ctrl-C.`;
 
