@@ -1,6 +1,7 @@
 /**
  * The sandbox tenant: an in-memory Microsoft 365 tenant behind a real loopback HTTP server that
- * speaks Graph v1.0 (under /v1.0) and hands Azure Automation (ARM) paths to ./arm.
+ * speaks Graph v1.0 (under /v1.0) and hands Azure Automation (ARM) paths to ./arm and the
+ * Exchange Online admin API (/adminapi) to ./exchange.
  */
 import type { AddressInfo } from "node:net";
 import { FaultStore } from "./faults/store";
@@ -32,6 +33,8 @@ export interface Sandbox {
   graphBaseUrl: string;
   /** Base URL for the ARM (Azure Automation) API: the server root. */
   armBaseUrl: string;
+  /** Base URL for the Exchange Online admin API (`/adminapi/beta/{tenant}/InvokeCommand`): the server root. */
+  exchangeBaseUrl: string;
   /** The live tenant; changes are visible to the next request. */
   tenant: TenantState;
   requests(): RequestLogEntry[];
@@ -57,6 +60,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url,
     graphBaseUrl: env.graphBaseUrl,
     armBaseUrl: url,
+    exchangeBaseUrl: url,
     tenant,
     requests: () => log.list(),
     close: () =>

@@ -1,11 +1,12 @@
 /**
- * The sandbox's HTTP front door: control surface, fault rules, the ARM hand-off, Graph
- * authentication and the request log. Everything Graph-specific happens in ./graph.
+ * The sandbox's HTTP front door: control surface, fault rules, the ARM and Exchange hand-offs,
+ * Graph authentication and the request log. Everything Graph-specific happens in ./graph.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { handleArmRequest } from "./arm";
 import { handleControl } from "./control";
+import { answerExchange, exchangeFault, type ExchangeResult } from "./exchange";
 import { runBatch } from "./graph/batch";
 import { graphError } from "./graph/errors";
 import { finishGraphResult, runGraphCall } from "./graph/pipeline";
@@ -131,10 +132,30 @@ async function handle(env: GraphEnv, log: RequestLog, req: IncomingMessage, res:
     appliedStatus = await armCallDiscarded(req, arm);
     result = outcome.afterwards;
   }
+  if (url.pathname.startsWith("/adminapi/")) {
+    let answer: ExchangeResult | undefined;
+    if (!result) {
+      const baseUrl = env.graphBaseUrl.slice(0, -VERSION_ROOT.length);
+      answer = answerExchange({ method, path: url.pathname, headers: call.headers, body: parsed.ok ? parsed.value : undefined, bodyOk: parsed.ok, tenant: env.tenant, baseUrl });
+      if (outcome.afterwards) {
+        appliedStatus = answer.status;
+        result = outcome.afterwards;
+      }
+    }
+    if (result?.reset) {
+      record(0, appliedStatus);
+      req.socket.destroy();
+      return;
+    }
+    if (result) answer = exchangeFault(result.status, result.headers);
+    send(res, answer!.status, answer!.headers ?? {}, answer!.body);
+    record(answer!.status, appliedStatus);
+    return;
+  }
   if (!result) {
     result = url.pathname.startsWith(`${VERSION_ROOT}/`)
       ? await answerGraph(env, log, sequence, call, parsed.ok)
-      : graphError(404, "NotFound", `The sandbox serves Graph under ${VERSION_ROOT}/ and ARM under /subscriptions/; nothing at ${url.pathname}.`);
+      : graphError(404, "NotFound", `The sandbox serves Graph under ${VERSION_ROOT}/, ARM under /subscriptions/ and Exchange under /adminapi/; nothing at ${url.pathname}.`);
     if (outcome.afterwards) {
       appliedStatus = result.status;
       result = outcome.afterwards;

@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   SPEC_TRIGGER_INVALID: "An intent's trigger leaves a required field unmapped or asks for a change type its resource does not have.",
   SPEC_ODATA_LITERAL: "An OData expression ($filter, $search) interpolates a value without the odata helper.",
   SPEC_URL_SLOT: "A URL slot (a Graph body's @odata.id or …@odata.bind) does not start with the Graph base written out, or a value in it does not fill one whole path segment.",
+  SPEC_EXCHANGE_CMDLET: "An exchange:cmdlet step names a cmdlet outside engine/contracts/exchange-cmdlets.ts, or a parameter that cmdlet may not receive.",
 
   // ---- requester policy file: lint, load ---------------------------------------------------
   POLICY_SCHEMA: "The policy file does not match schemas/policy.schema.json.",
@@ -58,6 +59,14 @@ export const ERROR_CODES = {
   GRAPH_THROTTLED: "Microsoft Graph kept throttling the request after every retry.",
   GRAPH_UNREACHABLE: "Microsoft Graph could not be reached.",
   GRAPH_AUTH: "No access token could be obtained for Microsoft Graph.",
+  EXCHANGE_ERROR: "Exchange Online answered with an error.",
+  EXCHANGE_NOT_FOUND: "Exchange Online found no mailbox, recipient or group by the identity given.",
+  EXCHANGE_ALREADY_DONE: "Exchange Online reported the change as already in place (already exists, already a member, not a member, nothing modified).",
+  EXCHANGE_PERMISSION_DENIED: "The app may not run the cmdlet: it lacks Exchange.ManageAsApp or an Exchange role that holds the cmdlet.",
+  EXCHANGE_THROTTLED: "Exchange Online kept throttling the request after every retry.",
+  EXCHANGE_UNREACHABLE: "Exchange Online could not be reached.",
+  EXCHANGE_AUTH: "No access token could be obtained for Exchange Online.",
+  EXCHANGE_CMDLET_REFUSED: "A rendered cmdlet or parameter is outside the allowed list; nothing was sent.",
   AUTOMATION_ERROR: "Azure Automation answered with an error.",
   RUNBOOK_FAILED: "The runbook job failed.",
   RUNBOOK_TIMEOUT: "The runbook job did not finish within the step's timeout.",

@@ -1,4 +1,5 @@
 import type { AutomationClient } from "../clients/arm/types";
+import type { ExchangeClient } from "../clients/exchange/types";
 import type { GraphClient } from "../clients/graph/types";
 import type { ErrorCode } from "../core/errors";
 
@@ -80,6 +81,8 @@ export interface EngineServices {
   graph: GraphClient;
   /** Azure Automation (runbooks); absent where no Automation account is configured. */
   automation?: AutomationClient;
+  /** The Exchange Online admin API; absent where the host composed none (the runbook route needs none). */
+  exchange?: ExchangeClient;
   clock: Clock;
   /** Settings intents may read as `{{settings.NAME}}` (HELPDESK_EMAIL, DEFAULT_USAGE_LOCATION, …). */
   settings: Readonly<Record<string, string | undefined>>;

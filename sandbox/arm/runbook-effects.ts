@@ -1,94 +1,102 @@
 import type { RunbookResult } from "../../engine/contracts/runbook-result";
+import {
+  isExchangeManaged,
+  onMailbox,
+  removeGroupMember,
+  setDeliverToMailboxAndForward,
+  setForwardingAddress,
+  setHiddenFromAddressLists,
+  setMailboxRight,
+  setMailboxType,
+  type Change,
+  type MailboxRight,
+} from "../exchange/changes";
+import { notFoundError } from "../exchange/errors";
+import { resolveUser } from "../exchange/recipients";
 import type { TenantState } from "../tenant/types";
-import { resolveMailbox, resolveUser } from "./recipients";
 
 /**
  * What each runbook in runbooks/ does to the sandbox tenant, with the same idempotent semantics
- * and the same result line as the PowerShell. Parameters arrive validated against the manifest.
+ * and the same result line as the PowerShell. The changes themselves are the ones the admin API's
+ * cmdlets make (sandbox/exchange/changes.ts): one mailbox model, two routes. Parameters arrive
+ * validated against the manifest.
  */
 export type RunbookEffect = (tenant: TenantState, parameters: Readonly<Record<string, string>>) => RunbookResult;
 
 const failed = (reason: string, detail: Record<string, unknown> = {}): RunbookResult => ({ status: "failed", reason, ...detail });
 
-const convertToShared: RunbookEffect = (tenant, { UserPrincipalName: upn = "" }) => {
-  const found = resolveMailbox(tenant, upn);
-  if ("error" in found) return failed(found.error, { mailbox: upn });
-  const detail = { mailbox: upn, recipientTypeDetails: "SharedMailbox" };
-  if (found.mailbox.type === "SharedMailbox") return { status: "ok", reason: `${upn} is already a shared mailbox.`, ...detail };
-  found.mailbox.type = "SharedMailbox";
-  return { status: "changed", reason: `${upn} was converted to a shared mailbox.`, ...detail };
-};
+/** The runbook's verdict on a change: its own words for changed and ok, Exchange's for an error. */
+function verdict(change: Change, words: { changed: string; ok: string }, detail: Record<string, unknown>): RunbookResult {
+  if (typeof change === "object") return failed(change.error.text, detail);
+  return { status: change === "changed" ? "changed" : "ok", reason: change === "changed" ? words.changed : words.ok, ...detail };
+}
+
+const convertToShared: RunbookEffect = (tenant, { UserPrincipalName: upn = "" }) =>
+  verdict(
+    onMailbox(tenant, upn, (mailbox) => setMailboxType(mailbox, "SharedMailbox")),
+    { changed: `${upn} was converted to a shared mailbox.`, ok: `${upn} is already a shared mailbox.` },
+    { mailbox: upn, recipientTypeDetails: "SharedMailbox" },
+  );
 
 const hideFromGal: RunbookEffect = (tenant, { UserPrincipalName: upn = "", Hidden = "true" }) => {
-  const found = resolveMailbox(tenant, upn);
-  if ("error" in found) return failed(found.error, { mailbox: upn });
   const hidden = Hidden.toLowerCase() === "true";
   const word = hidden ? "hidden from" : "shown in";
-  const detail = { mailbox: upn, hidden };
-  if (found.mailbox.hiddenFromAddressListsEnabled === hidden) return { status: "ok", reason: `${upn} is already ${word} the address lists.`, ...detail };
-  found.mailbox.hiddenFromAddressListsEnabled = hidden;
-  return { status: "changed", reason: `${upn} is now ${word} the address lists.`, ...detail };
+  return verdict(
+    onMailbox(tenant, upn, (mailbox) => setHiddenFromAddressLists(mailbox, hidden)),
+    { changed: `${upn} is now ${word} the address lists.`, ok: `${upn} is already ${word} the address lists.` },
+    { mailbox: upn, hidden },
+  );
 };
 
 const setForwarding: RunbookEffect = (tenant, { UserPrincipalName: upn = "", ForwardingAddress = "", DeliverToMailboxAndForward = "true" }) => {
-  const found = resolveMailbox(tenant, upn);
-  if ("error" in found) return failed(found.error, { mailbox: upn });
-  const { mailbox } = found;
   const wanted = ForwardingAddress.trim() || null;
-  const keepCopy = DeliverToMailboxAndForward.toLowerCase() === "true";
-  const detail = { mailbox: upn, forwardingSmtpAddress: wanted, deliverToMailboxAndForward: keepCopy };
-  const current = mailbox.forwardingSmtpAddress?.replace(/^smtp:/i, "") ?? null;
-  const sameTarget = (wanted ?? "").toLowerCase() === (current ?? "").toLowerCase();
-  if (sameTarget && (wanted === null || mailbox.deliverToMailboxAndForward === keepCopy)) {
-    return { status: "ok", reason: `${upn} ${wanted ? `already forwards to ${wanted}` : "already has no forwarding"}.`, ...detail };
-  }
-  mailbox.forwardingSmtpAddress = wanted;
-  mailbox.deliverToMailboxAndForward = wanted === null ? false : keepCopy;
-  return { status: "changed", reason: wanted ? `${upn} now forwards to ${wanted}.` : `Forwarding was removed from ${upn}.`, ...detail };
+  // Like the PowerShell: clearing forwarding also stops keeping copies.
+  const keepCopy = wanted === null ? false : DeliverToMailboxAndForward.toLowerCase() === "true";
+  const change = onMailbox(tenant, upn, (mailbox) => {
+    const address = setForwardingAddress(mailbox, wanted);
+    const copy = setDeliverToMailboxAndForward(mailbox, keepCopy);
+    return address === "changed" || copy === "changed" ? "changed" : "unchanged";
+  });
+  return verdict(
+    change,
+    {
+      changed: wanted ? `${upn} now forwards to ${wanted}.` : `Forwarding was removed from ${upn}.`,
+      ok: `${upn} ${wanted ? `already forwards to ${wanted}` : "already has no forwarding"}.`,
+    },
+    { mailbox: upn, forwardingSmtpAddress: wanted, deliverToMailboxAndForward: keepCopy },
+  );
 };
 
-const PERMISSION_LISTS = { FullAccess: "fullAccess", SendAs: "sendAs", SendOnBehalf: "sendOnBehalf" } as const;
+const RIGHTS: Readonly<Record<string, MailboxRight>> = { fullaccess: "fullAccess", sendas: "sendAs", sendonbehalf: "sendOnBehalf" };
+const RIGHT_NAMES: Readonly<Record<MailboxRight, string>> = { fullAccess: "FullAccess", sendAs: "SendAs", sendOnBehalf: "SendOnBehalf" };
 
 const setMailboxPermission: RunbookEffect = (tenant, parameters) => {
   const { SharedMailboxEmail: mailboxId = "", UserEmail: userId = "", PermissionType = "", Action = "" } = parameters;
-  const permission = (Object.keys(PERMISSION_LISTS) as Array<keyof typeof PERMISSION_LISTS>).find((name) => name.toLowerCase() === PermissionType.toLowerCase())!;
+  const right = RIGHTS[PermissionType.toLowerCase()]!;
   const grant = Action.toLowerCase() === "grant";
-  const detail = { mailbox: mailboxId, user: userId, permission, action: grant ? "Grant" : "Revoke" };
-  const found = resolveMailbox(tenant, mailboxId);
-  if ("error" in found) return failed(found.error, detail);
-  const trustee = resolveUser(tenant, userId);
-  if (!trustee) return failed(`The operation couldn't be performed because object '${userId}' couldn't be found.`, detail);
-  const listName = PERMISSION_LISTS[permission];
-  const holders = found.mailbox[listName];
-  const isTrustee = (holder: string) => resolveUser(tenant, holder)?.id === trustee.id;
-  if (holders.some(isTrustee) === grant) {
-    return { status: "ok", reason: `${userId} ${grant ? "already has" : "does not have"} ${permission} on ${mailboxId}.`, ...detail };
-  }
-  found.mailbox[listName] = grant ? [...holders, trustee.userPrincipalName] : holders.filter((holder) => !isTrustee(holder));
-  return { status: "changed", reason: `${userId} ${grant ? "was granted" : "no longer has"} ${permission} on ${mailboxId}.`, ...detail };
+  const permission = RIGHT_NAMES[right];
+  return verdict(
+    onMailbox(tenant, mailboxId, (mailbox) => setMailboxRight(tenant, mailbox, right, userId, grant)),
+    {
+      changed: `${userId} ${grant ? "was granted" : "no longer has"} ${permission} on ${mailboxId}.`,
+      ok: `${userId} ${grant ? "already has" : "does not have"} ${permission} on ${mailboxId}.`,
+    },
+    { mailbox: mailboxId, user: userId, permission, action: grant ? "Grant" : "Revoke" },
+  );
 };
 
 const removeDistributionMembership: RunbookEffect = (tenant, { UserPrincipalName: upn = "" }) => {
   const user = resolveUser(tenant, upn);
-  if (!user) return failed(`The operation couldn't be performed because object '${upn}' couldn't be found.`, { user: upn, removed: [] });
+  if (!user) return failed(notFoundError(upn).text, { user: upn, removed: [] });
   const removed: string[] = [];
   const skipped: string[] = [];
-  // Exchange-managed groups with listed members: distribution lists and mail-enabled security
-  // groups, not Microsoft 365 groups, and not dynamic groups (a rule decides their members).
-  const exchangeGroups = tenant.groups.filter(
-    (group) =>
-      group.mailEnabled &&
-      !group.groupTypes.includes("Unified") &&
-      !group.groupTypes.includes("DynamicMembership") &&
-      group.members.includes(user.id),
-  );
-  for (const group of exchangeGroups) {
+  // Like the PowerShell's Get-Recipient filter: every Exchange-managed group the user is in.
+  for (const group of tenant.groups.filter((g) => isExchangeManaged(g) && g.members.includes(user.id))) {
     if (group.onPremisesSyncEnabled) {
       skipped.push(`${group.displayName} (synced from on-premises)`);
       continue;
     }
-    group.members = group.members.filter((member) => member !== user.id);
-    removed.push(group.displayName);
+    if (removeGroupMember(tenant, group.id, user.id) === "changed") removed.push(group.displayName);
   }
   const detail = { user: upn, removed, skipped, errors: [] };
   if (removed.length === 0) {

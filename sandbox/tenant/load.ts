@@ -37,6 +37,7 @@ function fixtureProblem(value: unknown): string | undefined {
     }
   }
   if (value.permissions !== undefined && !Array.isArray(value.permissions)) return "permissions must be an array of strings";
+  if (value.exchangeCmdlets !== undefined && !Array.isArray(value.exchangeCmdlets)) return "exchangeCmdlets must be an array of strings";
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The sandbox tenant's state: plain JSON-able data, so a fixture file, `GET/PUT /_sandbox/state`
- * and the in-memory tenant are one shape. Graph routes and the ARM runbook effects (sandbox/arm)
- * both read and change it in place.
+ * and the in-memory tenant are one shape. Graph routes, the Exchange admin API (sandbox/exchange)
+ * and the ARM runbook effects (sandbox/arm) all read and change it in place.
  */
 
 export interface TenantFixture {
@@ -19,6 +19,11 @@ export interface TenantFixture {
    * permission granted; a call needing a missing one answers 403 Authorization_RequestDenied.
    */
   permissions?: string[];
+  /**
+   * Exchange cmdlets the app's Exchange roles hold (admin API). Absent = every one; another answers
+   * 403 without a body, as Exchange does. `permissions`, when listed, must hold Exchange.ManageAsApp.
+   */
+  exchangeCmdlets?: string[];
   /** Mail accepted by sendMail, newest last. */
   sentMail?: SentMail[];
 }
@@ -92,6 +97,7 @@ export interface AuthenticationMethodRecord {
   properties?: Record<string, unknown>;
 }
 
+/** A mailbox as Exchange keeps it; Exchange work changes it only through sandbox/exchange/changes.ts. */
 export interface MailboxRecord {
   type: "UserMailbox" | "SharedMailbox";
   hiddenFromAddressListsEnabled: boolean;

@@ -1,4 +1,5 @@
 import { IntentError } from "../../core/errors";
+import { GRAPH_SERVICE, type ServiceNames } from "../http/service";
 import { graphErrorOf } from "./response";
 import type { GraphResponse } from "./types";
 
@@ -37,24 +38,24 @@ export function graphResponseError(request: RequestLabel, response: GraphRespons
   });
 }
 
-export function timeoutError(request: RequestLabel, timeoutMs: number, attempts: number): IntentError {
+export function timeoutError(request: RequestLabel, timeoutMs: number, attempts: number, service: ServiceNames = GRAPH_SERVICE): IntentError {
   return new IntentError("STEP_TIMEOUT", `${label(request)}: timed out after ${timeoutMs} ms${attemptsNote(attempts)}`, {
-    fix: "Microsoft Graph answered too slowly; raise the step's timeout or try again later.",
+    fix: `${service.name} answered too slowly; raise the step's timeout or try again later.`,
     details: { timeoutMs, attempts },
     retryable: true,
   });
 }
 
-export function unreachableError(request: RequestLabel, code: string, attempts: number): IntentError {
-  return new IntentError("GRAPH_UNREACHABLE", `${label(request)}: Microsoft Graph could not be reached (${code})${attemptsNote(attempts)}`, {
-    fix: "Check the network path to the Graph endpoint (GRAPH_BASE_URL) and try again.",
+export function unreachableError(request: RequestLabel, code: string, attempts: number, service: ServiceNames = GRAPH_SERVICE): IntentError {
+  return new IntentError(service.unreachable, `${label(request)}: ${service.name} could not be reached (${code})${attemptsNote(attempts)}`, {
+    fix: `Check the network path to the ${service.name} endpoint (${service.endpointSetting}) and try again.`,
     details: { networkCode: code, attempts },
     retryable: true,
   });
 }
 
-export function abortedError(request: RequestLabel): IntentError {
-  return new IntentError("STEP_TIMEOUT", `${label(request)}: cancelled before Microsoft Graph answered`, { retryable: true });
+export function abortedError(request: RequestLabel, service: ServiceNames = GRAPH_SERVICE): IntentError {
+  return new IntentError("STEP_TIMEOUT", `${label(request)}: cancelled before ${service.name} answered`, { retryable: true });
 }
 
 /** `[METHOD] /path`, the prefix of every client message. */

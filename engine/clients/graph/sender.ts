@@ -4,6 +4,7 @@ import type { Clock, EventSink } from "../../runtime/types";
 import { exchange, outcomeOf, type ExchangeResult } from "../http/exchange";
 import { retryLoop } from "../http/retry-loop";
 import { resolveRetryPolicy, type AttemptOutcome, type RetryPolicy } from "../http/retry-policy";
+import { GRAPH_SERVICE, type ServiceNames } from "../http/service";
 import type { TokenProvider } from "./auth";
 import { abortedError, label, timeoutError, unreachableError, type RequestLabel } from "./errors";
 import { toGraphResponse } from "./response";
@@ -29,15 +30,18 @@ export interface SenderSettings {
   timeoutMs: number;
   events: EventSink;
   random?: () => number;
+  /** Whom the messages and events name; Microsoft Graph unless said otherwise. */
+  service?: ServiceNames;
 }
 
 export type Sender = (target: SendTarget, options?: GraphRequestOptions) => Promise<GraphResponse>;
 
 /**
- * The one path every Graph call takes: token, headers, the retry loop, the timeout, the event.
- * Any HTTP answer is returned; a failure to get one throws an IntentError.
+ * The one path every Graph (and Exchange admin API) call takes: token, headers, the retry loop,
+ * the timeout, the event. Any HTTP answer is returned; a failure to get one throws an IntentError.
  */
 export function createSender(settings: SenderSettings): Sender {
+  const service = settings.service ?? GRAPH_SERVICE;
   return async (target, options = {}) => {
     const startedAt = settings.clock.now();
     const timeoutMs = options.timeoutMs ?? settings.timeoutMs;
@@ -63,7 +67,7 @@ export function createSender(settings: SenderSettings): Sender {
       return { outcome: outcomeOf(value), value };
     };
     const report = (fields: Record<string, unknown>): void =>
-      settings.events("graph.request", { method: target.method, path: target.label.path, ...fields, durationMs: settings.clock.now() - startedAt });
+      settings.events(`${service.events}.request`, { method: target.method, path: target.label.path, ...fields, durationMs: settings.clock.now() - startedAt });
     try {
       const { value, attempts: loopAttempts } = await retryLoop(attempt, {
         policy: resolveRetryPolicy(settings.policy, options.retry),
@@ -72,15 +76,15 @@ export function createSender(settings: SenderSettings): Sender {
         ...(settings.random === undefined ? {} : { random: settings.random }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         onRetry: ({ attempt: attemptNumber, outcome, delayMs }) =>
-          settings.events("graph.retry", { method: target.method, path: target.label.path, attempt: attemptNumber, ...retryReason(outcome), delayMs }),
+          settings.events(`${service.events}.retry`, { method: target.method, path: target.label.path, attempt: attemptNumber, ...retryReason(outcome), delayMs }),
       });
       const attempts = loopAttempts + (tokenResent ? 1 : 0);
-      if (value.kind === "timeout") throw timeoutError(target.label, timeoutMs, attempts);
-      if (value.kind === "network") throw unreachableError(target.label, value.code, attempts);
+      if (value.kind === "timeout") throw timeoutError(target.label, timeoutMs, attempts, service);
+      if (value.kind === "network") throw unreachableError(target.label, value.code, attempts, service);
       report({ status: value.status, attempts });
       return toGraphResponse(value.status, value.headers, value.text, attempts);
     } catch (thrown) {
-      const error = thrown instanceof IntentError ? thrown : options.signal?.aborted ? abortedError(target.label) : thrown;
+      const error = thrown instanceof IntentError ? thrown : options.signal?.aborted ? abortedError(target.label, service) : thrown;
       if (error instanceof IntentError) report({ error: error.code });
       throw error;
     }

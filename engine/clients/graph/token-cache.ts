@@ -4,6 +4,7 @@ import type { Clock } from "../../runtime/types";
 import { systemClock } from "../../core/clock";
 import type { TokenProvider } from "./auth";
 import { redact } from "./redact";
+import { GRAPH_SERVICE, type ServiceNames } from "../http/service";
 
 export interface TokenCacheOptions {
   clock?: Clock;
@@ -13,6 +14,8 @@ export interface TokenCacheOptions {
   credentialName: string;
   /** Values that must never appear in an error message (the secret, a static token). */
   secrets?: ReadonlyArray<string | undefined>;
+  /** The service the token is for, as error messages name it; Microsoft Graph unless said otherwise. */
+  service?: ServiceNames;
 }
 
 const DEFAULT_REFRESH_BEFORE_MS = 5 * 60_000;
@@ -66,7 +69,8 @@ export function createCachingTokenProvider(credential: TokenCredential, scope: s
 
 function authError(options: TokenCacheOptions, cause: unknown): IntentError {
   const reason = cause instanceof Error ? `: ${redact(firstLine(cause.message), options.secrets ?? [])}` : ": the credential returned no token";
-  return new IntentError("GRAPH_AUTH", `No access token for Microsoft Graph from the ${options.credentialName} credential${reason}`, {
+  const service = options.service ?? GRAPH_SERVICE;
+  return new IntentError(service.auth, `No access token for ${service.name} from the ${options.credentialName} credential${reason}`, {
     fix: "Check the deployment's identity settings (AZURE_TENANT_ID, AZURE_CLIENT_ID and the secret, certificate, federated token file or managed identity).",
     retryable: true,
   });

@@ -1,0 +1,134 @@
+/**
+ * The closed list of Exchange Online cmdlets the engine may run through the admin API
+ * (`InvokeCommand`), and the parameters each may receive. `intents lint` refuses any other
+ * cmdlet or parameter at file:line:col, the `exchange:cmdlet` kind refuses them again before
+ * sending, and the sandbox implements exactly these. So no field value, constant or template can
+ * turn a step into `New-InboxRule -ForwardTo` or `Remove-Mailbox`.
+ *
+ * A new cmdlet is one entry here plus its sandbox handler (sandbox/exchange/cmdlets/); a test
+ * keeps the two in step.
+ */
+
+/**
+ * How a parameter's value travels:
+ * - `string`: a non-empty string (identities, addresses);
+ * - `nullableString`: a non-empty string, or null to clear the property;
+ * - `boolean`: true or false (switches included);
+ * - `stringList`: one string or a list of them, sent as a list;
+ * - `multiValuedChange`: `{ add, remove }` of a multi-valued property, sent as Exchange's
+ *   `#Exchange.GenericHashTable`; empty entries are dropped, so one step can add or remove.
+ */
+export type CmdletParameterType = "string" | "nullableString" | "boolean" | "stringList" | "multiValuedChange";
+
+export interface CmdletParameterSpec {
+  type: CmdletParameterType;
+  required?: boolean;
+  /** Allowed values (strings, or each item of a list), compared ignoring case as PowerShell does. */
+  enum?: readonly string[];
+  description: string;
+}
+
+export interface CmdletSpec {
+  description: string;
+  /** Reads only: dry runs may send it. */
+  readOnly: boolean;
+  /**
+   * Sending it twice leaves what sending it once does (the second answers "already so"), so a
+   * timeout or a 504 may be resent like a GET.
+   */
+  idempotent: boolean;
+  /** The parameter naming the object the cmdlet acts on (its mailbox is the natural anchor). */
+  identity: string;
+  parameters: Readonly<Record<string, CmdletParameterSpec>>;
+}
+
+const identity = (what: string): CmdletParameterSpec => ({ type: "string", required: true, description: what });
+
+export const EXCHANGE_CMDLETS: Readonly<Record<string, CmdletSpec>> = {
+  "Set-Mailbox": {
+    description: "Changes a mailbox: type (shared), address-list visibility, SMTP forwarding, Send on Behalf delegates.",
+    readOnly: false,
+    idempotent: true,
+    identity: "Identity",
+    parameters: {
+      Identity: identity("The mailbox (UPN, primary SMTP address or object id)."),
+      Type: { type: "string", enum: ["Regular", "Shared"], description: "Converts the mailbox: Shared or Regular." },
+      HiddenFromAddressListsEnabled: { type: "boolean", description: "Hides the mailbox from the address lists." },
+      ForwardingSmtpAddress: { type: "nullableString", description: "Where mail is forwarded; null turns forwarding off." },
+      DeliverToMailboxAndForward: { type: "boolean", description: "Keeps a copy in the mailbox while forwarding." },
+      GrantSendOnBehalfTo: { type: "multiValuedChange", description: "Adds or removes Send on Behalf delegates." },
+    },
+  },
+  "Add-MailboxPermission": {
+    description: "Grants a user Full Access to a mailbox.",
+    readOnly: false,
+    idempotent: true,
+    identity: "Identity",
+    parameters: {
+      Identity: identity("The mailbox."),
+      User: identity("Who gains the permission."),
+      AccessRights: { type: "stringList", required: true, enum: ["FullAccess"], description: "FullAccess." },
+      InheritanceType: { type: "string", enum: ["All"], description: "All (the mailbox and its folders)." },
+      AutoMapping: { type: "boolean", description: "Adds the mailbox to the user's Outlook." },
+    },
+  },
+  "Remove-MailboxPermission": {
+    description: "Takes Full Access to a mailbox away from a user.",
+    readOnly: false,
+    idempotent: true,
+    identity: "Identity",
+    parameters: {
+      Identity: identity("The mailbox."),
+      User: identity("Who loses the permission."),
+      AccessRights: { type: "stringList", required: true, enum: ["FullAccess"], description: "FullAccess." },
+      InheritanceType: { type: "string", enum: ["All"], description: "All (the mailbox and its folders)." },
+    },
+  },
+  "Add-RecipientPermission": {
+    description: "Grants a user Send As on a mailbox.",
+    readOnly: false,
+    idempotent: true,
+    identity: "Identity",
+    parameters: {
+      Identity: identity("The mailbox."),
+      Trustee: identity("Who gains the permission."),
+      AccessRights: { type: "stringList", required: true, enum: ["SendAs"], description: "SendAs." },
+    },
+  },
+  "Remove-RecipientPermission": {
+    description: "Takes Send As on a mailbox away from a user.",
+    readOnly: false,
+    idempotent: true,
+    identity: "Identity",
+    parameters: {
+      Identity: identity("The mailbox."),
+      Trustee: identity("Who loses the permission."),
+      AccessRights: { type: "stringList", required: true, enum: ["SendAs"], description: "SendAs." },
+    },
+  },
+  "Remove-DistributionGroupMember": {
+    description: "Removes a member from a distribution list or mail-enabled security group.",
+    readOnly: false,
+    idempotent: true,
+    identity: "Identity",
+    parameters: {
+      Identity: identity("The group (object id, name or address)."),
+      Member: identity("The member to remove."),
+      BypassSecurityGroupManagerCheck: { type: "boolean", description: "Acts without being one of the group's managers." },
+    },
+  },
+};
+
+/** The cmdlet's contract, by its exact name (the list spells each one canonically). */
+export function findCmdlet(name: string): CmdletSpec | undefined {
+  return Object.hasOwn(EXCHANGE_CMDLETS, name) ? EXCHANGE_CMDLETS[name] : undefined;
+}
+
+export function cmdletNames(): string[] {
+  return Object.keys(EXCHANGE_CMDLETS).sort();
+}
+
+/** `X-AnchorMailbox` for app-only calls that name no mailbox: the tenant's arbitration mailbox. */
+export function systemMailboxAnchor(tenantId: string): string {
+  return `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${tenantId}`;
+}

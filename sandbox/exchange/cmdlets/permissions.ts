@@ -1,0 +1,48 @@
+/** Full Access (Add/Remove-MailboxPermission) and Send As (Add/Remove-RecipientPermission). */
+import { onMailbox, setMailboxRight, type MailboxRight } from "../changes";
+import { done, type CmdletHandler, type CmdletResult } from "./types";
+import type { Change } from "../changes";
+import type { TenantState } from "../../tenant/types";
+
+function change(tenant: TenantState, mailboxId: string, trusteeId: string, right: MailboxRight, grant: boolean): Change {
+  return onMailbox(tenant, mailboxId, (mailbox) => setMailboxRight(tenant, mailbox, right, trusteeId, grant));
+}
+
+function answer(result: Change, output: unknown, unchangedWarning: string): CmdletResult {
+  if (typeof result === "object") return result;
+  return result === "changed" ? done(output === undefined ? [] : [output]) : done([], [unchangedWarning]);
+}
+
+export const addMailboxPermission: CmdletHandler = (tenant, p) => {
+  const [mailbox, user] = [String(p.Identity), String(p.User)];
+  const ace = { Identity: mailbox, User: user, AccessRights: ["FullAccess"], IsInherited: false, Deny: false, InheritanceType: p.InheritanceType ?? "All" };
+  return answer(change(tenant, mailbox, user, "fullAccess", true), ace, `An existing permission entry was found for user: ${user}.`);
+};
+
+export const removeMailboxPermission: CmdletHandler = (tenant, p) => {
+  const [mailbox, user] = [String(p.Identity), String(p.User)];
+  return answer(
+    change(tenant, mailbox, user, "fullAccess", false),
+    undefined,
+    `Can't remove the access control entry on the object "${mailbox}" for account "${user}" because the ACE doesn't exist on the object.`,
+  );
+};
+
+export const addRecipientPermission: CmdletHandler = (tenant, p) => {
+  const [mailbox, trustee] = [String(p.Identity), String(p.Trustee)];
+  const ace = { Identity: mailbox, Trustee: trustee, AccessControlType: "Allow", AccessRights: ["SendAs"], IsInherited: false, InheritanceType: "None" };
+  return answer(
+    change(tenant, mailbox, trustee, "sendAs", true),
+    ace,
+    `The appropriate access control entry is already present on the object "${mailbox}" for account "${trustee}".`,
+  );
+};
+
+export const removeRecipientPermission: CmdletHandler = (tenant, p) => {
+  const [mailbox, trustee] = [String(p.Identity), String(p.Trustee)];
+  return answer(
+    change(tenant, mailbox, trustee, "sendAs", false),
+    undefined,
+    `Can't remove the access control entry on the object "${mailbox}" for account "${trustee}" because the ACE isn't present.`,
+  );
+};
