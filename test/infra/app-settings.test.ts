@@ -26,6 +26,7 @@ const OFF_AZURE: Record<string, string> = {
   "engine/hosts/cli/": "the `intents` CLI on an operator's machine",
   "engine/hosts/local/": "`npm start`: the local server, Azurite, the sandbox tenant and change notifications (poller and timer in-process)",
   "engine/clients/graph/index.ts": "the Graph client factory for the CLI and cases; the Function App builds its client in engine/hosts/compose/from-settings.ts",
+  "engine/clients/exchange/": "the Exchange admin API client; no shipped intent runs a cmdlet yet, so the Function App does not compose one",
 };
 
 /** Read by the code but deliberately not set in Azure, each for a stated reason. */

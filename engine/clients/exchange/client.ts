@@ -47,7 +47,7 @@ export function createExchangeClient(options: ExchangeClientOptions): ExchangeCl
     clock,
     policy: resolveRetryPolicy(options.retry),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    events: options.events ?? (() => undefined),
+    events: exchangeEvents(options.events),
     service: EXCHANGE_SERVICE,
     ...(options.random === undefined ? {} : { random: options.random }),
   });
@@ -76,6 +76,12 @@ export function createExchangeClient(options: ExchangeClientOptions): ExchangeCl
     },
     close: () => (closing ??= pool.close()),
   };
+}
+
+/** The shared sender names its events graph.*; Exchange's calls are told apart as exchange.*. */
+function exchangeEvents(sink: EventSink | undefined): EventSink {
+  if (!sink) return () => undefined;
+  return (event, fields) => sink(event.replace(/^graph\./, "exchange."), fields);
 }
 
 /** Follows `@odata.nextLink` (POSTing the same command), on the client's own origin only. */

@@ -67,7 +67,7 @@ export function createSender(settings: SenderSettings): Sender {
       return { outcome: outcomeOf(value), value };
     };
     const report = (fields: Record<string, unknown>): void =>
-      settings.events(`${service.events}.request`, { method: target.method, path: target.label.path, ...fields, durationMs: settings.clock.now() - startedAt });
+      settings.events("graph.request", { method: target.method, path: target.label.path, ...fields, durationMs: settings.clock.now() - startedAt });
     try {
       const { value, attempts: loopAttempts } = await retryLoop(attempt, {
         policy: resolveRetryPolicy(settings.policy, options.retry),
@@ -76,7 +76,7 @@ export function createSender(settings: SenderSettings): Sender {
         ...(settings.random === undefined ? {} : { random: settings.random }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         onRetry: ({ attempt: attemptNumber, outcome, delayMs }) =>
-          settings.events(`${service.events}.retry`, { method: target.method, path: target.label.path, attempt: attemptNumber, ...retryReason(outcome), delayMs }),
+          settings.events("graph.retry", { method: target.method, path: target.label.path, attempt: attemptNumber, ...retryReason(outcome), delayMs }),
       });
       const attempts = loopAttempts + (tokenResent ? 1 : 0);
       if (value.kind === "timeout") throw timeoutError(target.label, timeoutMs, attempts, service);

@@ -1,14 +1,12 @@
 import type { ErrorCode } from "../../core/errors";
 
 /**
- * Who an HTTP client talks to, as its messages, events and error codes name it: the one sender
- * serves Microsoft Graph and the Exchange Online admin API alike.
+ * Who an HTTP client talks to, as its messages and error codes name it: the one sender serves
+ * Microsoft Graph and the Exchange Online admin API alike.
  */
 export interface ServiceNames {
   /** "Microsoft Graph", "Exchange Online". */
   name: string;
-  /** Prefix of the client's events: `graph` gives `graph.request` and `graph.retry`. */
-  events: string;
   /** The code of "no answer at all" (refused, reset, DNS). */
   unreachable: ErrorCode;
   /** The code of "no access token for it". */
@@ -19,7 +17,6 @@ export interface ServiceNames {
 
 export const GRAPH_SERVICE: ServiceNames = {
   name: "Microsoft Graph",
-  events: "graph",
   unreachable: "GRAPH_UNREACHABLE",
   auth: "GRAPH_AUTH",
   endpointSetting: "GRAPH_BASE_URL",

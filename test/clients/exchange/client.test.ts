@@ -152,6 +152,16 @@ describe("Exchange admin API client on the wire", () => {
     expect(second!.body).toEqual(first!.body);
   });
 
+  it("reports each call as an exchange.request event, without parameters or tokens", async () => {
+    server = await startScriptedServer(() => ({ status: 200, body: { value: [] } }));
+    const events: Array<[string, Record<string, unknown>]> = [];
+    const client = createExchangeClient({ baseUrl: server.origin, tenantId: "t1", tokens: { getToken: async () => "secret-token-value" }, events: (event, fields) => void events.push([event, fields]) });
+    closers.push(() => server.close(), () => client.close());
+    await client.invoke({ cmdlet: "Set-Mailbox", parameters: { Identity: "a@contoso.com", Type: "Shared" } });
+    expect(events).toEqual([["exchange.request", expect.objectContaining({ method: "POST", path: "InvokeCommand Set-Mailbox", status: 200, attempts: 1 })]]);
+    expect(JSON.stringify(events)).not.toMatch(/secret-token-value|a@contoso\.com/);
+  });
+
   it("anchors app-only calls on the tenant's system mailbox, tenant read from the token when not configured", async () => {
     server = await startScriptedServer(() => ({ status: 200, body: { value: [] } }));
     const payload = Buffer.from(JSON.stringify({ tid: "2f4a9e1c-0000-4000-8000-000000000001" })).toString("base64url");
