@@ -133,6 +133,17 @@ describe("Exchange admin API client against the sandbox", () => {
   });
 });
 
+describe("Exchange admin API client when Exchange applied the change but the answer was lost", () => {
+  it("resends after a 504 that followed the change, and learns from the second answer that it is already so", async () => {
+    const { sandbox, client } = await sandboxWith();
+    await fault(sandbox, { kind: "timeout", path: "/adminapi/*", times: 1, afterApply: true });
+    const answer = await client.invoke({ cmdlet: "Set-Mailbox", parameters: { Identity: "adele.vance@contoso.com", Type: "Shared" } });
+    expect(answer).toMatchObject({ status: 200, code: "EXCHANGE_ALREADY_DONE", attempts: 2 });
+    expect(sandbox.requests().map((entry) => [entry.status, entry.appliedStatus])).toEqual([[504, 200], [200, undefined]]);
+    expect(mailbox(sandbox, "adele.vance@contoso.com").type).toBe("SharedMailbox");
+  });
+});
+
 describe("Exchange admin API client on the wire", () => {
   let server: ScriptedServer;
 
