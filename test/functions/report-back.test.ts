@@ -253,6 +253,34 @@ describe("reporting when things go wrong", () => {
   });
 });
 
+describe("states other parts report (policy, approval, scheduling)", () => {
+  let app: App;
+  beforeAll(async () => { app = await startApp("connectwise", { REPORT_REQUESTER_EMAIL: "true" }); });
+  afterAll(async () => { await app?.close(); });
+
+  it("each reaches the PSA once, through the reporter on the pipeline's deps; the decisions reach the requester", async () => {
+    const id = ++ticket;
+    const run = { runId: "d".repeat(31) + "1", ticketId: String(id), intentName: "User Offboarding", contactName: "Megan Bowen", contactEmail: "megan.bowen@contoso.com", companyName: "Contoso" };
+    const say = (state: "awaiting_approval" | "denied" | "expired" | "scheduled", message: string, accepted: boolean) =>
+      app.host.deps.reporter.report({ state, run, message, steps: [], secretValues: [], accepted, detail: "Decided by grace.taylor@contoso.com." }, () => undefined);
+    await say("scheduled", "Your request will run on Friday at 17:00.", false);
+    await say("awaiting_approval", "Your request is waiting for approval.", true);
+    await say("awaiting_approval", "Your request is waiting for approval.", true);
+    await say("denied", "Your manager declined this request.", true);
+    await app.deliver();
+    expect(notesOn(app.psa, id)).toEqual([
+      { internal: true, state: "awaiting_approval" }, { internal: true, state: "denied" }, { internal: true, state: "scheduled" },
+      { internal: false, state: "awaiting_approval" }, { internal: false, state: "denied" }, { internal: false, state: "scheduled" },
+    ]);
+    const denied = app.psa.tickets.list(id).find((n) => n.internal && n.text.includes("/denied/"))?.text ?? "";
+    expect(denied).toContain("The request was refused (by policy or by its approver); nothing was changed.");
+    expect(denied).toContain("Decided by grace.taylor@contoso.com.");
+    const mails = sandbox.tenant.sentMail.filter((m) => m.message.toRecipients?.some((r) => r.emailAddress.address === "megan.bowen@contoso.com") && JSON.stringify(m.message).includes(`ticket #${id}`));
+    expect(mails).toHaveLength(1); // the decision; waiting and scheduling are what the chat already said
+    expect(JSON.stringify(mails[0]?.message)).toContain("Your manager declined this request.");
+  });
+});
+
 describe("reporting's configuration", () => {
   const base = () => ({ AzureWebJobsStorage: azurite.connectionString, GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox", INTENT_SHARED_SECRET: SECRET });
 

@@ -39,7 +39,7 @@ describe("internal note", () => {
       expect(note.title.startsWith("User Offboarding: ")).toBe(true);
       expect(note.text).toContain(`run ${RUN.runId}/${state}/internal`);
     }
-    expect(internalNote({ ...partial, state: "denied", steps: [] }).title).toBe("User Offboarding: refused: the requester may not ask for this");
+    expect(internalNote({ ...partial, state: "denied", steps: [] }).title).toBe("User Offboarding: refused");
   });
 
   it("keeps a runaway message to one short line", () => {
