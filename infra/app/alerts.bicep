@@ -67,7 +67,7 @@ AppTraces
 AppTraces
 | where Message startswith '{"event":"poison"'
 | extend e = parse_json(Message)
-| project TimeGenerated, runId = tostring(e.runId), dequeueCount = toint(e.dequeueCount)
+| project TimeGenerated, queue = tostring(e.queue), runId = tostring(e.runId), dequeueCount = toint(e.dequeueCount), code = tostring(e.code)
 '''
   }
   {
@@ -97,10 +97,10 @@ AppTraces
     threshold: 0
     query: '''
 AppTraces
-| where Message startswith '{"event":"subscriptions_reconciled"'
+| where Message startswith '{"event":"subscriptions_reconciled"' or Message startswith '{"event":"subscriptions_failed"'
 | extend e = parse_json(Message)
-| where array_length(e.failed) > 0
-| project TimeGenerated, event = tostring(e.event), failed = tostring(e.failed)
+| where tostring(e.event) == "subscriptions_failed" or array_length(e.failed) > 0
+| project TimeGenerated, event = tostring(e.event), failed = tostring(e.failed), code = tostring(e.code)
 | union (AppRequests | where Name == "renewSubscriptions" and Success == false | project TimeGenerated, event = "timer failed")
 '''
   }

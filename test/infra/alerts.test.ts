@@ -71,7 +71,7 @@ describe("alert rules (infra/app/alerts.bicep)", () => {
   it("fires when subscription upkeep fails: a resource under failed, or the timer function failing", () => {
     const { query } = rule("subscriptions-failed");
     expect(query).toContain(`where Message startswith '{"event":"subscriptions_reconciled"'`);
-    expect(query).toContain("where array_length(e.failed) > 0");
+    expect(query).toContain(`where tostring(e.event) == "subscriptions_failed" or array_length(e.failed) > 0`);
     const timer = /app\.timer\("(\w+)"/.exec(readFileSync(join(ROOT, "engine", "hosts", "functions", "subscriptions-timer.ts"), "utf8"))?.[1];
     expect(timer).toBeDefined();
     expect(query).toContain(`AppRequests | where Name == "${timer}" and Success == false`);

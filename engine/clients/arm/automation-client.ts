@@ -1,6 +1,7 @@
 import { AutomationClient as ArmAutomationClient, type AutomationModels } from "@azure/arm-automation";
 import type { TokenCredential } from "@azure/identity";
 import { IntentError } from "../../core/errors";
+import type { EventSink } from "../../runtime/types";
 import { armCredential } from "./credential";
 import type { AutomationAccountSettings, AutomationCallOptions, AutomationClient, AutomationJob } from "./types";
 
@@ -13,6 +14,10 @@ const EXISTING_JOB_STATUSES = new Set([200, 409]);
 export interface AutomationClientOptions {
   /** Overrides the credential derived from the settings (tests, other identities). */
   credential?: TokenCredential;
+  /** Receives `arm.request` per call: operation, status or error code, duration (never a body or token). */
+  events?: EventSink;
+  /** Times `arm.request` events; default the wall clock. */
+  now?: () => number;
 }
 
 /**
@@ -27,6 +32,8 @@ export function createAutomationClient(account: AutomationAccountSettings, optio
     noRetryPolicy: true,
   });
   const { resourceGroup, accountName } = account;
+  const events: EventSink = options.events ?? (() => undefined);
+  const call = <T>(what: string, send: () => Promise<T>): Promise<T> => reported(what, send, events, options.now ?? Date.now);
 
   async function getJob(jobName: string, callOptions: AutomationCallOptions = {}): Promise<AutomationJob> {
     const job = await call("get job", () => sdk.job.get(resourceGroup, accountName, jobName, sdkOptions(callOptions)));
@@ -92,21 +99,31 @@ interface SdkError {
 }
 
 /** Turns the SDK's RestError into AUTOMATION_ERROR with ARM's code; never echoes a token. */
-async function call<T>(what: string, send: () => Promise<T>): Promise<T> {
+async function reported<T>(what: string, send: () => Promise<T>, events: EventSink, now: () => number): Promise<T> {
+  const startedAt = now();
   try {
-    return await send();
+    const value = await send();
+    events("arm.request", { operation: what, status: "ok", durationMs: now() - startedAt });
+    return value;
   } catch (thrown) {
-    const error = (thrown ?? {}) as SdkError;
-    const status = error.statusCode;
-    const armCode = error.body?.error?.code ?? error.body?.code ?? error.code;
-    const armMessage = error.body?.error?.message ?? error.body?.message ?? error.message ?? "no answer";
-    const retryable = status === undefined || status === 429 || status >= 500;
-    throw new IntentError("AUTOMATION_ERROR", `Azure Automation could not ${what}: ${armMessage}`, {
-      retryable,
-      details: { ...(status === undefined ? {} : { status }), ...(armCode ? { code: armCode } : {}) },
-      fix: status === 401 || status === 403
-        ? "Give the Function App's managed identity the Automation Job Operator role on the Automation account."
-        : undefined,
-    });
+    const failure = toAutomationError(what, thrown);
+    const status = (failure.details as { status?: number } | undefined)?.status;
+    events("arm.request", { operation: what, ...(status === undefined ? {} : { status }), error: failure.code, durationMs: now() - startedAt });
+    throw failure;
   }
+}
+
+function toAutomationError(what: string, thrown: unknown): IntentError {
+  const error = (thrown ?? {}) as SdkError;
+  const status = error.statusCode;
+  const armCode = error.body?.error?.code ?? error.body?.code ?? error.code;
+  const armMessage = error.body?.error?.message ?? error.body?.message ?? error.message ?? "no answer";
+  const retryable = status === undefined || status === 429 || status >= 500;
+  return new IntentError("AUTOMATION_ERROR", `Azure Automation could not ${what}: ${armMessage}`, {
+    retryable,
+    details: { ...(status === undefined ? {} : { status }), ...(armCode ? { code: armCode } : {}) },
+    fix: status === 401 || status === 403
+      ? "Give the Function App's managed identity the Automation Job Operator role on the Automation account."
+      : undefined,
+  });
 }

@@ -1,3 +1,4 @@
+import { ambientEvents } from "../../core/current-events";
 import type { EngineServices } from "../../runtime/types";
 import { createAutomationClient } from "./automation-client";
 import { readAutomationSettings } from "./settings";
@@ -20,7 +21,7 @@ export function automationClientFor(services: EngineServices): AutomationClient 
   if (services.automation) return services.automation;
   let client = fromSettings.get(services.settings);
   if (!client) {
-    client = createAutomationClient(readAutomationSettings(services.settings));
+    client = createAutomationClient(readAutomationSettings(services.settings), { events: ambientEvents });
     fromSettings.set(services.settings, client);
   }
   return client;

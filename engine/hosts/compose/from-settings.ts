@@ -6,6 +6,7 @@
 import { createTokenProvider } from "../../clients/graph/auth";
 import { createGraphClient } from "../../clients/graph/client";
 import { systemClock } from "../../core/clock";
+import { ambientEvents } from "../../core/current-events";
 import { keyVaultReader, loadSettings, SecretSettings } from "../config";
 import type { DepsProvider } from "../functions/adapt";
 import { loadCatalog } from "../../index";
@@ -42,7 +43,8 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   await secrets.require("INTENT_SHARED_SECRET"); // refuse to start without it
   const sharedSecret = () => secrets.require("INTENT_SHARED_SECRET");
   const tokens = createTokenProvider({ ...settings.plain, ...(await secrets.all()) }, settings.graphBaseUrl, { clock });
-  const graph = createGraphClient({ baseUrl: settings.graphBaseUrl, tokens, clock });
+  // One client per process; its request and retry events go to the invocation they happen in.
+  const graph = createGraphClient({ baseUrl: settings.graphBaseUrl, tokens, clock, events: ambientEvents });
   const catalog = loadCatalog(options.intentsDir);
   const engine = catalogEngine(catalog);
   // Intents see plain settings only; the one secret added is the ARM token the runbook step builds

@@ -2,6 +2,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { ensureIntentError } from "../../core/errors";
 import { errorAnswer } from "../../inbound/webhook/answers";
+import { withEvents } from "../../core/current-events";
 import { jsonEventSink } from "../../core/events";
 import type { HttpAnswer, IncomingRequest, PipelineDeps } from "../../lifecycle/types";
 import type { EventSink } from "../../runtime/types";
@@ -15,8 +16,14 @@ export function incoming(request: HttpRequest): IncomingRequest {
   };
 }
 
+/** Each event through the invocation's logger at its own severity, so severity-based alerts and filters see it. */
 export function eventsFor(context: InvocationContext): EventSink {
-  return jsonEventSink((line) => context.info(line), { invocationId: context.invocationId });
+  return jsonEventSink((line, severity) => {
+    if (severity === "error") context.error(line);
+    else if (severity === "warning") context.warn(line);
+    else if (severity === "debug") context.debug(line);
+    else context.info(line);
+  }, { invocationId: context.invocationId });
 }
 
 export function toResponse(answer: HttpAnswer): HttpResponseInit {
@@ -25,13 +32,19 @@ export function toResponse(answer: HttpAnswer): HttpResponseInit {
   return { status: answer.status, jsonBody: answer.body, headers };
 }
 
+/** Runs an invocation's work with its logger as the sink the process-wide clients write to. */
+export function inInvocation<T>(context: InvocationContext, work: () => Promise<T>): Promise<T> {
+  return withEvents(eventsFor(context), work);
+}
+
 /** Wraps a handler so a failure to compose (settings, storage) is still a JSON answer, not a stack. */
 export async function answerSafely(context: InvocationContext, work: () => Promise<HttpAnswer>): Promise<HttpResponseInit> {
   try {
-    return toResponse(await work());
+    return toResponse(await inInvocation(context, work));
   } catch (thrown) {
     const error = ensureIntentError(thrown);
-    eventsFor(context)("error", { code: error.code });
+    // The log says which setting is missing; the answer, given before anyone is authenticated, does not.
+    eventsFor(context)("error", { code: error.code, ...(error.code === "CONFIG_MISSING" ? { message: error.message } : {}) });
     return toResponse(errorAnswer(error));
   }
 }

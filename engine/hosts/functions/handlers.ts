@@ -6,7 +6,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import { handleContinuation } from "../../lifecycle/continue/continuation";
 import { handleIntent } from "../../inbound/webhook/intake";
 import { handleRunStatus } from "../../inbound/webhook/run-status";
-import { answerSafely, eventsFor, incoming, type DepsProvider } from "./adapt";
+import { answerSafely, eventsFor, inInvocation, incoming, type DepsProvider } from "./adapt";
 
 export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
@@ -27,6 +27,6 @@ export function healthHandler(): HttpHandler {
 export function continuationHandler(deps: DepsProvider) {
   return async (message: unknown, context: InvocationContext): Promise<void> => {
     const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
-    await handleContinuation(await deps(), message, dequeueCount, eventsFor(context));
+    await inInvocation(context, async () => handleContinuation(await deps(), message, dequeueCount, eventsFor(context)));
   };
 }

@@ -6,10 +6,23 @@
 import { app } from "@azure/functions";
 import { processDeps } from "../compose/from-settings";
 import { CONTINUATION_QUEUE } from "../../lifecycle/continue/continuation-queue";
+import { eventsFor } from "./adapt";
+import { reconcileOnFirstUse } from "./first-use";
 import { continuationHandler, type HttpHandler } from "./handlers";
+import { processNotificationDeps } from "./notification-deps";
 import { httpRoutes } from "./routes";
 
-const routes = httpRoutes(processDeps);
+const firstUse = reconcileOnFirstUse(processNotificationDeps);
+
+/** The webhook answers at once; the first-use check runs beside it. */
+function withFirstUse(handler: HttpHandler): HttpHandler {
+  return (request, context) => {
+    void firstUse(eventsFor(context));
+    return handler(request, context);
+  };
+}
+
+const routes = httpRoutes(processDeps).map((route) => (route.name === "intent" ? { ...route, handler: withFirstUse(route.handler) } : route));
 
 function handlerNamed(name: string): HttpHandler {
   const route = routes.find((candidate) => candidate.name === name);

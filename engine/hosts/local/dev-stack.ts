@@ -27,6 +27,23 @@ export const LOCAL_DEV_SECRET = "local-dev-secret";
 // (dist/engine/hosts/local), so both keep Azurite's data in the one `.azurite/`.
 const REPO_ROOT = [join(__dirname, "..", "..", ".."), join(__dirname, "..", "..", "..", "..")].find((dir) => existsSync(join(dir, "package.json"))) ?? process.cwd();
 
+/**
+ * What the shipped intents and the failure mail need, set for the demo tenant unless the
+ * environment says otherwise, so every intent runs under `npm start` with no settings at all.
+ */
+export const DEMO_TENANT_SETTINGS: Readonly<Record<string, string>> = {
+  // The sandbox's Automation account answers for any coordinates; these only have to be set.
+  AZURE_SUBSCRIPTION_ID: "00000000-0000-0000-0000-00000000a11e",
+  AZURE_RESOURCE_GROUP: "rg-sandbox",
+  AUTOMATION_ACCOUNT_NAME: "aa-sandbox",
+  NOTIFICATION_MAILBOX: "isaiah.langer@contoso.com",
+  NOTIFICATION_EMAIL: "grace.taylor@contoso.com",
+  HELPDESK_EMAIL: "grace.taylor@contoso.com",
+  MAIL_SENDER: "isaiah.langer@contoso.com",
+  // License Assignment and New User Creation give a user without one this usage location.
+  DEFAULT_USAGE_LOCATION: "US",
+};
+
 /** Azurite stands in only when neither a connection string nor identity-based storage is configured. */
 function storageConfigured(env: Readonly<Record<string, string | undefined>>): boolean {
   return Boolean(env.AzureWebJobsStorage) || loadSettings(env).storage.kind === "identity";
@@ -78,17 +95,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     if (!usesRealGraph(env)) {
       sandbox = await startSandbox(options.fixture ? { fixture: options.fixture } : {});
       closers.push(() => sandbox!.close());
-      Object.assign(env, {
-        GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox", ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox",
-        // The sandbox's Automation account answers for any coordinates; these only have to be set.
-        AZURE_SUBSCRIPTION_ID: env.AZURE_SUBSCRIPTION_ID ?? "00000000-0000-0000-0000-00000000a11e",
-        AZURE_RESOURCE_GROUP: env.AZURE_RESOURCE_GROUP ?? "rg-sandbox",
-        AUTOMATION_ACCOUNT_NAME: env.AUTOMATION_ACCOUNT_NAME ?? "aa-sandbox",
-        NOTIFICATION_MAILBOX: env.NOTIFICATION_MAILBOX ?? "isaiah.langer@contoso.com",
-        NOTIFICATION_EMAIL: env.NOTIFICATION_EMAIL ?? "grace.taylor@contoso.com",
-        HELPDESK_EMAIL: env.HELPDESK_EMAIL ?? "grace.taylor@contoso.com",
-        MAIL_SENDER: env.MAIL_SENDER ?? "isaiah.langer@contoso.com",
-      });
+      Object.assign(env, { GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox", ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox" });
+      for (const [name, value] of Object.entries(DEMO_TENANT_SETTINGS)) env[name] ??= value;
       describe.push(`sandbox tenant: Graph ${sandbox.graphBaseUrl} (control ${sandbox.url}/_sandbox/requests)`);
     } else {
       describe.push(`Graph: ${env.GRAPH_BASE_URL ?? "https://graph.microsoft.com/v1.0"}`);

@@ -18,7 +18,7 @@ const END_USER_MESSAGES: Partial<Record<IntentError["code"], { status: number; m
   FIELD_INVALID: { status: 422, message: "Some details of this request are missing or invalid; please check them and try again." },
   RUN_NOT_FOUND: { status: 404, message: "No request with this reference was found." },
   STORE_ERROR: { status: 503, message: "The service is busy right now; please try again in a few minutes." },
-  CONFIG_MISSING: { status: 500, message: "The service is not set up correctly; the helpdesk has been told." },
+  CONFIG_MISSING: { status: 503, message: "The service is not available right now; the helpdesk has been told." },
 };
 
 /** The end-user sentence of a run that ended without a message of its own intent. */
@@ -29,8 +29,11 @@ const UNEXPECTED = { status: 500, message: "Something went wrong on our side; th
 /** An answer for a request that never became a run (or whose run could not be read). */
 export function errorAnswer(error: IntentError, extra: Record<string, unknown> = {}): HttpAnswer {
   const known = END_USER_MESSAGES[error.code] ?? UNEXPECTED;
-  // An unexpected error's own message may describe internals; the caller only learns its code.
-  const detail = error.code === "INTERNAL" ? { code: error.code, message: "An unexpected error occurred." } : error.toJSON();
+  // An unexpected error's own message may describe internals, and a configuration error's names a
+  // setting to a caller nobody has authenticated yet: the caller only learns the code.
+  const detail = error.code === "INTERNAL" ? { code: error.code, message: "An unexpected error occurred." }
+    : error.code === "CONFIG_MISSING" ? { code: error.code, message: "The service is not fully configured." }
+    : error.toJSON();
   return { status: known.status, body: { message: known.message, error: detail, ...extra } };
 }
 
