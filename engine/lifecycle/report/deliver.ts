@@ -6,6 +6,7 @@
  * A store failure is thrown, so the queue brings the message back; the run is never touched.
  */
 import type { DeliveryOutcome } from "../../clients/http/delivery";
+import { ensureIntentError } from "../../core/errors";
 import type { Clock, EventSink } from "../../runtime/types";
 import { outboxDelay } from "./backoff";
 import type { ReportChannel, ReportChannels } from "./channels";
@@ -50,8 +51,17 @@ export async function handleReportMessage(deps: DeliverDeps, raw: unknown, event
     ambiguous: row.ambiguous || row.status === "sending", updatedAt: new Date(now).toISOString(),
   });
   if (!claimed) return;
-  const settlement = await attempt(deps.channels[claimed.channel], claimed);
+  const settlement = await attempt(deps.channels[claimed.channel], claimed).catch((thrown: unknown) => unsent(thrown, claimed));
   await settle(deps, claimed, settlement, events);
+}
+
+/**
+ * A channel throws only before it sends (its secret could not be read from Key Vault, …), so the
+ * receiver saw nothing: try again later, and say why without the error's internals.
+ */
+function unsent(thrown: unknown, row: OutboxRow): Settlement {
+  const error = ensureIntentError(thrown);
+  return { kind: "retry", outcome: { kind: "retry", answer: `not sent: ${error.code === "INTERNAL" ? "an unexpected error" : error.message}`, ambiguous: false }, ambiguous: row.ambiguous };
 }
 
 async function attempt(channel: ReportChannel | undefined, row: OutboxRow): Promise<Settlement> {

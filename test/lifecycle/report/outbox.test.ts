@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PSA_KINDS, type PsaKind } from "../../../engine/clients/psa";
+import { IntentError } from "../../../engine/core/errors";
 import { openTable } from "../../../engine/lifecycle/store/tables";
 import { handleReportMessage, OutboxReporter, OutboxStore, psaChannel, sweepOutbox, SWEEP_GRACE_MS, type StateReport } from "../../../engine/lifecycle/report";
 import { startTestAzurite, type RunningAzurite } from "../../support/azurite";
@@ -168,6 +169,27 @@ describe("outbox mechanics", () => {
     const rows = await store.rowsOf(report(id).run.runId);
     expect(rows.map((r) => r.status)).toEqual(["failed", "failed"]);
     expect(rows[0]?.lastAnswer).toContain("503");
+  });
+
+  it("a channel that cannot send (its secret unreadable) is tried again later, not stranded", async () => {
+    const queue = new ClockQueue(clock);
+    const events: Array<{ event: string; fields: Record<string, unknown> }> = [];
+    let vaultDown = true;
+    const pair = pairs.get("connectwise") as PsaPair;
+    const channel = psaChannel(pair.connector);
+    const flaky = { ...channel, deliver: async (row: Parameters<typeof channel.deliver>[0]) => {
+      if (vaultDown) throw new IntentError("CONFIG_MISSING", "The secret CONNECTWISE_PRIVATE_KEY could not be read from Key Vault.");
+      return channel.deliver(row);
+    } };
+    const deliver = (raw: unknown) => handleReportMessage({ store, queue, clock, maxAttempts: 5, random: () => 0, channels: { "psa-internal": flaky, "psa-customer": flaky } }, raw, (event, fields) => { events.push({ event, fields }); });
+    const reporter = new OutboxReporter({ store, queue, clock, targets: { psa: true, requesterMail: false, webhook: false } });
+    const id = nextTicket();
+    await reporter.report(report(id), noop);
+    await queue.drain(deliver);
+    expect(events.filter((e) => e.event === "report_retry").map((e) => e.fields.answer)).toEqual(Array(2).fill("not sent: The secret CONNECTWISE_PRIVATE_KEY could not be read from Key Vault."));
+    vaultDown = false;
+    for (let i = 0; i < 10 && (await queue.step(deliver)); i++);
+    expect(pair.server.tickets.list(Number(id))).toHaveLength(2);
   });
 
   it("two workers on one message send once", async () => {
