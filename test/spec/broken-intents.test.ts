@@ -16,7 +16,7 @@ const expected: Record<string, { code: string; line: number; col: number; messag
   "duplicate-intent-name.yaml": { code: "SPEC_DUPLICATE_INTENT_NAME", line: 4, col: 23, message: /repeats the intent's name/ },
   "unknown-step-kind.yaml": { code: "SPEC_UNKNOWN_STEP_KIND", line: 11, col: 11, message: /"graph:fetch"; registered: automation:runbook, graph:batch/ },
   "step-input.yaml": { code: "SPEC_STEP_INPUT", line: 14, col: 13, message: /path must be a literal/ },
-  "template-syntax.yaml": { code: "SPEC_TEMPLATE_SYNTAX", line: 16, col: 14, message: /does not parse: Parse error on line 1: Expecting/ },
+  "template-syntax.yaml": { code: "SPEC_TEMPLATE_SYNTAX", line: 16, col: 15, message: /does not parse: \{\{ is not closed with \}\}/ },
   "unknown-helper.yaml": { code: "SPEC_UNKNOWN_HELPER", line: 16, col: 17, message: /unknown helper "shell"/ },
   "unknown-reference.yaml": { code: "SPEC_UNKNOWN_REFERENCE", line: 16, col: 17, message: /no field "userMail"; declared: userEmail/ },
   "forward-reference.yaml": { code: "SPEC_FORWARD_REFERENCE", line: 12, col: 17, message: /step "later" does not run before this point/ },

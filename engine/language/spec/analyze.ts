@@ -4,6 +4,7 @@
  * hooks. Every problem is reported; nothing stops at the first.
  */
 import type { ErrorCode } from "../../core/errors";
+import { ParseError } from "../expression";
 import { analyzeTemplate } from "../template/analyze";
 import { compileTemplate } from "../template/compile";
 import { urlSlotProblems } from "../template/url";
@@ -41,10 +42,11 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
     try {
       facts = analyzeTemplate(text);
     } catch (thrown) {
-      return report("SPEC_TEMPLATE_SYNTAX", `template does not parse: ${parseErrorSummary(thrown)}`, path);
+      if (thrown instanceof ParseError) return report("SPEC_TEMPLATE_SYNTAX", `template does not parse: ${thrown.message}`, path, { offset: thrown.offset });
+      throw thrown;
     }
     for (const problem of facts.problems) {
-      const code = problem.kind === "helper" ? "SPEC_UNKNOWN_HELPER" : problem.kind === "syntax" ? "SPEC_TEMPLATE_SYNTAX" : "SPEC_UNKNOWN_REFERENCE";
+      const code = problem.kind === "helper" ? "SPEC_UNKNOWN_HELPER" : problem.kind === "reference" ? "SPEC_UNKNOWN_REFERENCE" : "SPEC_TEMPLATE_SYNTAX";
       report(code, problem.message, path, { offset: problem.offset });
     }
     if (facts.problems.length === 0) {
@@ -58,8 +60,8 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
       const anchor = facts.odataOffset === undefined ? {} : { offset: facts.odataOffset };
       report("SPEC_ODATA_LITERAL", `every value in an OData expression must go through the odata helper, e.g. {{odata fields.name}}`, path, anchor);
     }
-    facts.references.forEach((parts, i) => {
-      const anchor = { offset: facts.referenceOffsets[i] ?? 0 };
+    facts.references.forEach(({ parts, offset }) => {
+      const anchor = { offset };
       const verdict = checkReference(spec, place.scope, parts);
       if (!verdict.ok) report(verdict.code, verdict.message, path, anchor);
       else if (verdict.secret && !place.secretsAllowed) {
@@ -132,12 +134,6 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
   walk(spec.result.outputs ?? {}, ["result", "outputs"], (text, path) => checkTemplate(text, path, { scope: end, secretsAllowed: false }));
   if (spec.result.credential) checkTemplate(spec.result.credential, ["result", "credential"], { scope: end, secretsAllowed: true });
   return diagnostics;
-}
-
-/** Handlebars puts the useful part ("Expecting 'ID', got 'EOF'") on the last line of its message. */
-function parseErrorSummary(thrown: unknown): string {
-  const lines = (thrown instanceof Error ? thrown.message : String(thrown)).split("\n").filter(Boolean);
-  return [lines[0]?.replace(/:$/, ""), lines.length > 1 ? lines[lines.length - 1] : undefined].filter(Boolean).join(": ");
 }
 
 type Report = (code: ErrorCode, message: string, path: DocPath, anchor?: DiagnosticAnchor) => void;

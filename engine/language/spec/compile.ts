@@ -18,7 +18,7 @@ function entries(pairs: ReadonlyArray<readonly [string, string]>): ReadonlyArray
 function readsSecret(spec: IntentSpec, value: unknown): boolean {
   if (typeof value === "string") {
     if (!value.includes("{{")) return false;
-    return analyzeTemplate(value).references.some(([root, name, third, output]) => {
+    return analyzeTemplate(value).references.some(({ parts: [root, name, third, output] }) => {
       if (root === "fields") return spec.fields[name ?? ""]?.secret === true;
       if (root !== "steps" || third !== "output") return false;
       return secretOutputNames(spec.steps.find((s) => s.id === name)).has(output ?? "");

@@ -37,7 +37,7 @@ function selectedProperties(trigger: TriggerSpec): string[] {
   const names = new Set<string>(["id"]);
   for (const text of [trigger.when ?? "", ...Object.values(trigger.fields)]) {
     if (!text.includes("{{")) continue;
-    for (const [root, property] of analyzeTemplate(text).references) if (root === "resource" && property) names.add(property);
+    for (const { parts: [root, property] } of analyzeTemplate(text).references) if (root === "resource" && property) names.add(property);
   }
   return [...names];
 }
