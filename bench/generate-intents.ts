@@ -1,6 +1,6 @@
 /** Many intents from the shipped ones: the same YAML under new names, as a large catalogue would be. */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseDocument } from "yaml";
 import type { CompiledIntent } from "../engine/index";
 
@@ -17,5 +17,8 @@ export function generateIntents(sources: readonly CompiledIntent[], count: numbe
     document.delete("cases");
     writeFileSync(join(dir, `intent-${String(i + 1).padStart(3, "0")}.yaml`), document.toString());
   }
+  // The copies use the same fragments, from the same libraries.
+  const shared = join(dirname(sources[0]?.file ?? "."), "shared");
+  if (existsSync(shared)) cpSync(shared, join(dir, "shared"), { recursive: true });
   return count;
 }

@@ -80,12 +80,28 @@ export function registerSecretOutputs(step: CompiledStep, outputs: Record<string
 export function settle(step: CompiledStep, answer: KindAnswer, readOnly: boolean, scope: object, env: StepEnv): StepAttempt {
   registerSecretOutputs(step, answer.outputs ?? {}, env);
   const answered = scopeWith(scope, "response", answer.response);
-  const decision = decide(step.outcomes, step.kind.classify(answer.response), readOnly, answered);
+  // Outcomes that read the step's own outputs see them rendered from this answer; one that cannot
+  // render from it (an error answer) reads as null there, and renders again below on success.
+  const early = step.outcomesReadOutput ? renderOutputs(step, answered, true) : undefined;
+  if (early) registerSecretOutputs(step, early, env);
+  const decision = decide(step.outcomes, step.kind.classify(answer.response), readOnly, early ? scopeWith(answered, "output", early) : answered);
   if (decision.status === "failed") return { status: "failed", attempts: answer.attempts, ...(decision.error ? { error: decision.error } : {}) };
-  const outputs: Record<string, unknown> = { ...answer.outputs };
-  for (const [name, template] of step.outputs) outputs[name] = template.render(answered);
+  const outputs: Record<string, unknown> = { ...answer.outputs, ...(early && !Object.values(early).includes(null) ? early : renderOutputs(step, answered, false)) };
   registerSecretOutputs(step, outputs, env);
   return { status: decision.status, attempts: answer.attempts, outputs };
+}
+
+function renderOutputs(step: CompiledStep, answered: object, lenient: boolean): Record<string, unknown> {
+  const outputs: Record<string, unknown> = {};
+  for (const [name, template] of step.outputs) {
+    try {
+      outputs[name] = template.render(answered);
+    } catch (thrown) {
+      if (!lenient) throw thrown;
+      outputs[name] = null;
+    }
+  }
+  return outputs;
 }
 
 /** What a run reports of a failure: code, message, fix, and whether trying again may succeed. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { casesFileFor, runCase, type IntentCase } from "../../engine/tooling/cases";
 import { loadCaseFile } from "../../engine/tooling/cases/load";
 import { loadCatalog, type CompiledIntent } from "../../engine/index";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 
@@ -72,6 +72,7 @@ describe("case runner", () => {
 describe("where an intent's cases live", () => {
   it("follows the intent's cases: key, else cases/<file>.cases.yaml beside it", () => {
     const dir = mkdtempSync(join(tmpdir(), "intents-"));
+    cpSync(join(__dirname, "../../intents/shared"), join(dir, "shared"), { recursive: true });
     const text = readFileSync(join(__dirname, "../../intents/password-reset.yaml"), "utf8").replace(/\ncases: .*\n/, "\n");
     writeFileSync(join(dir, "password-reset.yaml"), `${text}\ncases: ./elsewhere/mine.cases.yaml\n`);
     writeFileSync(join(dir, "plain.yaml"), text.replace("name: Password Reset", "name: Plain Reset").replace("aliases: [Reset Password]", "aliases: []"));

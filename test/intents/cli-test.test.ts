@@ -1,5 +1,5 @@
 /** `intents test`: one line per case, exit 0 only when every case passed. */
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -26,6 +26,7 @@ describe("intents test", () => {
     const dir = mkdtempSync(join(tmpdir(), "intents-"));
     mkdirSync(join(dir, "cases"));
     copyFileSync(join(__dirname, "../../intents/password-reset.yaml"), join(dir, "password-reset.yaml"));
+    cpSync(join(__dirname, "../../intents/shared"), join(dir, "shared"), { recursive: true });
     writeFileSync(
       join(dir, "cases", "password-reset.cases.yaml"),
       "intent: Password Reset\ncases:\n  - name: wrong on purpose\n    fields: { User Email: ghost@contoso.com }\n    expect: { status: succeeded }\n",

@@ -3,7 +3,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadIntentText } from "../../engine/index";
 
-const DEMO = readFileSync(join(__dirname, "../../intents/department-group-onboarding.yaml"), "utf8");
+// Loaded as the shipped file, so the libraries beside it (intents/shared) are in reach.
+const DEMO_FILE = join(__dirname, "../../intents/department-group-onboarding.yaml");
+const DEMO = readFileSync(DEMO_FILE, "utf8");
 
 function withTrigger(trigger: string): string {
   return `apiVersion: intents/v1
@@ -27,12 +29,12 @@ result:
 }
 
 function codes(text: string): string[] {
-  return loadIntentText("t.yaml", text).diagnostics.map((d) => `${d.code}@${d.line}`);
+  return loadIntentText(DEMO_FILE, text).diagnostics.map((d) => `${d.code}@${d.line}`);
 }
 
 describe("intent trigger block", () => {
   it("compiles the demo trigger and reads exactly the properties its templates name", () => {
-    const { intent, diagnostics } = loadIntentText("demo.yaml", DEMO);
+    const { intent, diagnostics } = loadIntentText(DEMO_FILE, DEMO);
     expect(diagnostics).toEqual([]);
     expect(intent?.trigger?.resource).toBe("users");
     expect(intent?.trigger?.changeTypes).toEqual(["created"]);

@@ -1,5 +1,5 @@
 /** One broken intent per diagnostic code, each located at its exact line and column. */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -55,6 +55,7 @@ describe("broken intents", () => {
   it("reports a name claimed by two files at the second file's name", () => {
     const tmp = mkdtempSync(join(tmpdir(), "lint-"));
     const intent = readFileSync(join(__dirname, "..", "..", "intents", "add-user-to-group.yaml"), "utf8");
+    cpSync(join(__dirname, "..", "..", "intents", "shared"), join(tmp, "shared"), { recursive: true });
     writeFileSync(join(tmp, "a.yaml"), intent);
     writeFileSync(join(tmp, "b.yaml"), intent.replace("name: Add User to Group", "name: add  USER to group"));
     const [diagnostic, ...rest] = lintPaths([tmp]).diagnostics;

@@ -195,3 +195,9 @@ export function compileTree(tree: TemplateTree, predicates: PredicateTable = NO_
   }
   return compilePieces(tree.pieces, ctx);
 }
+
+/** One expression alone (a URL slot's values), evaluated with undefined read as null. */
+export function compileExpression(expr: Expr, predicates: PredicateTable = NO_PREDICATES): (scope: object) => unknown {
+  const value = compileExpr(expr, { predicates, inPredicate: false, expanding: new Set() });
+  return (scope) => value(scope, undefined) ?? null;
+}

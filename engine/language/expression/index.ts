@@ -8,7 +8,7 @@ import { parseTemplate } from "./parse";
 
 export type { Expr, Piece, TemplateTree } from "./ast";
 export type { AnalyzeContext, Comparison, Reference, TemplateFacts, TemplateProblem } from "./analyze";
-export { compileTree, readPath, RenderError, type PredicateTable } from "./evaluate";
+export { compileExpression, compileTree, readPath, RenderError, type PredicateTable } from "./evaluate";
 export { arity, findHelper, HELPER_DEFINITIONS, HELPER_NAMES, signature, truthy, type HelperDefinition } from "./helpers";
 export { ParseError, parseExpression } from "./parse";
 

@@ -28,7 +28,7 @@ function nameResolver(intents: readonly CompiledIntent[]): (name: string) => str
  * policy.yaml beside it (the deployment policy beside intents/). A policy's per-intent rules are
  * checked against the intents linted with it, or else the intents/ folder beside the policy.
  */
-export function lintPaths(paths: string[]): { diagnostics: Diagnostic[]; files: number; policies: number } {
+export function lintPaths(paths: string[]): { diagnostics: Diagnostic[]; files: number; policies: number; libraries: number } {
   const found = intentFiles(paths);
   const policies = found.filter((file) => isPolicyText(readFileSync(file, "utf8")));
   for (const path of paths) {
@@ -36,13 +36,13 @@ export function lintPaths(paths: string[]): { diagnostics: Diagnostic[]; files: 
     if (statSync(path).isDirectory() && existsSync(beside) && !policies.includes(beside)) policies.push(beside);
   }
   const files = found.filter((file) => !policies.includes(file));
-  const { intents, diagnostics } = loadIntentFiles(files);
+  const { intents, diagnostics, files: intentCount, libraries } = loadIntentFiles(files);
   for (const policy of policies) {
     const siblings = join(dirname(policy), "intents");
     const known = files.length > 0 ? intents : existsSync(siblings) ? loadIntentFiles(intentFiles([siblings])).intents : undefined;
     diagnostics.push(...lintPolicyFile(policy, known ? { resolveIntent: nameResolver(known) } : {}));
   }
-  return { diagnostics, files: files.length, policies: policies.length };
+  return { diagnostics, files: intentCount, policies: policies.length, libraries };
 }
 
 /**

@@ -2,6 +2,7 @@
 import { IntentError } from "../../core/errors";
 import { findStepKind } from "../../kinds/registry";
 import { analyzeTemplate } from "../template/analyze";
+import type { PredicateTable } from "../expression";
 import { compileTemplate, type Template } from "../template/compile";
 import { compileTree, deepFreeze } from "../template/tree";
 import type { CompiledIntent, CompiledPlan, CompiledStep, FieldSpec, IntentSpec, StepSpec } from "./types";
@@ -10,8 +11,8 @@ import { compileTrigger } from "./trigger";
 import { compileRule } from "../policy/compile";
 import { compileSchema } from "./validate";
 
-function entries(pairs: ReadonlyArray<readonly [string, string]>): ReadonlyArray<readonly [string, Template]> {
-  return Object.freeze(pairs.map(([name, text]) => Object.freeze([name, compileTemplate(text)] as const)));
+function entries(pairs: ReadonlyArray<readonly [string, string]>, predicates: PredicateTable): ReadonlyArray<readonly [string, Template]> {
+  return Object.freeze(pairs.map(([name, text]) => Object.freeze([name, compileTemplate(text, predicates)] as const)));
 }
 
 /** True when any template under `value` reads a secret field or a secret step output. */
@@ -28,26 +29,30 @@ function readsSecret(spec: IntentSpec, value: unknown): boolean {
   return false;
 }
 
-function compileStep(spec: IntentSpec, step: StepSpec): CompiledStep {
+function readsRoot(text: string | undefined, root: string): boolean {
+  return text !== undefined && text.includes("{{") && analyzeTemplate(text).references.some((r) => r.parts[0] === root);
+}
+
+function compileStep(spec: IntentSpec, step: StepSpec, predicates: PredicateTable): CompiledStep {
   const kind = findStepKind(step.kind);
   if (!kind) throw new IntentError("SPEC_UNKNOWN_STEP_KIND", `Unknown step kind ${step.kind}.`);
   const secretOutputs = secretOutputNames(step);
   return Object.freeze({
     id: step.id,
     kind,
-    ...(step.when ? { when: compileTemplate(step.when) } : {}),
-    ...(step.forEach ? { forEach: compileTemplate(step.forEach) } : {}),
+    ...(step.when ? { when: compileTemplate(step.when, predicates) } : {}),
+    ...(step.forEach ? { forEach: compileTemplate(step.forEach, predicates) } : {}),
     as: step.as ?? "item",
-    with: compileTree(step.with ?? {}, kind.urlSlot),
-    outputs: entries(declaredOutputs(step).map((o) => [o.name, o.template] as const)),
+    with: compileTree(step.with ?? {}, kind.urlSlot, predicates),
+    outputs: entries(declaredOutputs(step).map((o) => [o.name, o.template] as const), predicates),
     secretOutputs,
     outcomes: Object.freeze(
       (step.outcomes ?? []).map((o) =>
         Object.freeze({
           result: o.result,
           ...(o.match ? { match: deepFreeze({ ...o.match }) } : {}),
-          ...(o.when ? { when: compileTemplate(o.when) } : {}),
-          ...(o.error ? { error: Object.freeze({ code: o.error.code, message: compileTemplate(o.error.message), ...(o.error.fix ? { fix: o.error.fix } : {}) }) } : {}),
+          ...(o.when ? { when: compileTemplate(o.when, predicates) } : {}),
+          ...(o.error ? { error: Object.freeze({ code: o.error.code, message: compileTemplate(o.error.message, predicates), ...(o.error.fix ? { fix: o.error.fix } : {}) }) } : {}),
         }),
       ),
     ),
@@ -56,10 +61,12 @@ function compileStep(spec: IntentSpec, step: StepSpec): CompiledStep {
     ...(step.timeoutMs ? { timeoutMs: step.timeoutMs } : {}),
     continueOnError: step.continueOnError ?? false,
     handlesSecrets: secretOutputs.size > 0 || readsSecret(spec, step.with),
+    outcomesReadOutput: (step.outcomes ?? []).some((o) => [o.when, o.error?.message].some((text) => readsRoot(text, "output"))),
   });
 }
 
-export function compileIntent(spec: IntentSpec, file: string): CompiledIntent {
+/** `predicates`: the named predicates in reach (the libraries' and the intent's own), by name. */
+export function compileIntent(spec: IntentSpec, file: string, predicates: PredicateTable = new Map()): CompiledIntent {
   const fields: FieldSpec[] = Object.entries(spec.fields).map(([variable, f]) => ({
     ...f,
     variable,
@@ -68,15 +75,15 @@ export function compileIntent(spec: IntentSpec, file: string): CompiledIntent {
   }));
   const messages = spec.result.messages;
   const plan: CompiledPlan = {
-    steps: Object.freeze(spec.steps.map((step) => compileStep(spec, step))),
+    steps: Object.freeze(spec.steps.map((step) => compileStep(spec, step, predicates))),
     messages: Object.freeze({
-      succeeded: compileTemplate(messages.succeeded),
-      failed: compileTemplate(messages.failed),
-      partial: messages.partial === undefined ? undefined : compileTemplate(messages.partial),
-      running: messages.running === undefined ? undefined : compileTemplate(messages.running),
+      succeeded: compileTemplate(messages.succeeded, predicates),
+      failed: compileTemplate(messages.failed, predicates),
+      partial: messages.partial === undefined ? undefined : compileTemplate(messages.partial, predicates),
+      running: messages.running === undefined ? undefined : compileTemplate(messages.running, predicates),
     }),
-    outputs: entries(Object.entries(spec.result.outputs ?? {})),
-    ...(spec.result.credential ? { credential: compileTemplate(spec.result.credential) } : {}),
+    outputs: entries(Object.entries(spec.result.outputs ?? {}), predicates),
+    ...(spec.result.credential ? { credential: compileTemplate(spec.result.credential, predicates) } : {}),
     constants: deepFreeze(structuredClone(spec.constants ?? {})),
     ...(spec.validation ? { validate: compileSchema(spec.validation) } : {}),
     identity: Object.freeze(spec.identity ?? fields.filter((f) => !f.secret).map((f) => f.variable)),
@@ -86,12 +93,12 @@ export function compileIntent(spec: IntentSpec, file: string): CompiledIntent {
     aliases: spec.aliases ?? [],
     description: spec.description,
     risk: spec.risk,
-    permissions: { graph: spec.permissions.graph, entraRoles: spec.permissions.entraRoles ?? [], exchangeRoles: spec.permissions.exchangeRoles ?? [] },
+    permissions: { graph: spec.permissions.graph ?? [], entraRoles: spec.permissions.entraRoles ?? [], exchangeRoles: spec.permissions.exchangeRoles ?? [] },
     settings: spec.settings ?? [],
     fields,
     file,
     plan: Object.freeze(plan),
-    ...(spec.trigger ? { trigger: compileTrigger(spec.trigger) } : {}),
+    ...(spec.trigger ? { trigger: compileTrigger(spec.trigger, predicates) } : {}),
     ...(spec.target && spec.target !== "none" ? { target: spec.target.slice("fields.".length) } : {}),
     ...(spec.policy ? { policy: compileRule(spec.policy, `intent "${spec.name}" policy`) } : {}),
   });

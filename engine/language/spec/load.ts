@@ -1,11 +1,18 @@
-/** One intent file through the pipeline: YAML → schema → semantic analysis → compiled plan. */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+/**
+ * Intent files through the pipeline: YAML → schema → fragments resolved → semantic analysis →
+ * compiled plan. Library files (`kind: Library`) are read first: the ones among the files loaded,
+ * and the `shared/` folder beside each intent.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import type { Expr } from "../expression";
+import { expandFragments } from "./fragments";
+import { EMPTY_LIBRARY, loadLibraries, predicateExpression, type Library } from "./library";
 import type { Diagnostic } from "../../core/step-kind";
-import { analyzeIntent, type AnalyzeOptions } from "./analyze";
+import { analyzeIntent, diagnosticReporter } from "./analyze";
 import { compileIntent } from "./compile";
 import { normaliseName } from "./names";
-import { parseSource } from "./source";
+import { parseSource, type SourceFile } from "./source";
 import type { CompiledIntent, IntentSpec } from "./types";
 import { validateAgainstSchema } from "./validate";
 
@@ -16,20 +23,67 @@ export interface LoadedIntent {
   nameAt?: { line: number; col: number };
 }
 
-export function loadIntentText(file: string, text: string, options: AnalyzeOptions = {}): LoadedIntent {
-  const { source, diagnostics } = parseSource(file, text);
-  if (!source) return { diagnostics };
+export interface LoadOptions {
+  /** False for the runtime loader: kinds skip checks against reference data such as Graph's metadata. */
+  referenceChecks?: boolean;
+  /** The fragments and predicates in reach; by default those of `shared/` beside the file. */
+  library?: Library;
+}
+
+/** The named predicates an intent's templates may use: the libraries' and its own. */
+function predicateTable(spec: IntentSpec, library: Library): Map<string, Expr> {
+  const table = new Map<string, Expr>();
+  for (const [name, predicate] of library.predicates) table.set(name, predicate.expr);
+  for (const [name, text] of Object.entries(spec.predicates ?? {})) {
+    if (typeof text !== "string" || table.has(name)) continue;
+    const expr = predicateExpression(text, [], () => undefined);
+    if (expr) table.set(name, expr);
+  }
+  return table;
+}
+
+function loadSource(source: SourceFile, options: LoadOptions, library: Library): LoadedIntent {
   const schemaDiagnostics = validateAgainstSchema(source);
   // Semantic checks need the shape the schema guarantees, so they wait for a schema-valid file.
   if (schemaDiagnostics.length > 0) return { diagnostics: schemaDiagnostics };
-  const spec = source.value as IntentSpec;
-  const semantic = analyzeIntent(source, spec, options);
-  if (semantic.length > 0) return { diagnostics: semantic };
-  return { intent: compileIntent(spec, file), diagnostics: [], nameAt: source.locate(["name"]) };
+  const expansion = expandFragments(source.value, library, source);
+  const diagnostics: Diagnostic[] = [];
+  const report = diagnosticReporter(source, undefined, diagnostics);
+  for (const problem of expansion.problems) report(problem.code, problem.message, problem.path, { key: problem.key === true });
+  const spec = expansion.spec as IntentSpec;
+  const predicates = predicateTable(spec, library);
+  diagnostics.push(...analyzeIntent(source, spec, { ...(options.referenceChecks === false ? { referenceChecks: false } : {}), expansion, library, predicates }));
+  if (diagnostics.length > 0) return { diagnostics };
+  return { intent: compileIntent(spec, source.file, predicates), diagnostics: [], nameAt: source.locate(["name"]) };
 }
 
-/** Intent files under each path (a file, or a directory searched recursively), sorted. */
-export function intentFiles(paths: string[]): string[] {
+/** The libraries of `shared/` beside a file, when there is such a folder. */
+function librariesBeside(file: string): { library: Library; diagnostics: Diagnostic[] } {
+  const dir = join(dirname(resolve(file)), "shared");
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return { library: EMPTY_LIBRARY, diagnostics: [] };
+  const sources = yamlFiles([dir]).flatMap((path) => parseSource(shownPath(path), readFileSync(path, "utf8")).source ?? []);
+  return loadLibraries(sources.filter(isLibrary));
+}
+
+export function loadIntentText(file: string, text: string, options: LoadOptions = {}): LoadedIntent {
+  const { source, diagnostics } = parseSource(file, text);
+  if (!source) return { diagnostics };
+  if (options.library) return loadSource(source, options, options.library);
+  const found = existsSync(file) ? librariesBeside(file) : { library: EMPTY_LIBRARY, diagnostics: [] };
+  const loaded = loadSource(source, options, found.library);
+  return { ...loaded, diagnostics: [...found.diagnostics, ...loaded.diagnostics] };
+}
+
+function isLibrary(source: SourceFile): boolean {
+  return (source.value as { kind?: unknown } | null)?.kind === "Library";
+}
+
+function shownPath(file: string): string {
+  return relative(process.cwd(), file) || file;
+}
+
+/** YAML files under each path (a file, or a directory searched recursively), sorted; case files left out. */
+function yamlFiles(paths: string[]): string[] {
   const files: string[] = [];
   const visit = (path: string): void => {
     if (statSync(path).isDirectory()) {
@@ -42,24 +96,54 @@ export function intentFiles(paths: string[]): string[] {
   return files;
 }
 
-/** Loads every file; a name or alias claimed twice is reported at the second claim. */
-export function loadIntentFiles(files: string[], options: AnalyzeOptions = {}): { intents: CompiledIntent[]; diagnostics: Diagnostic[] } {
+/** Intent and library files under each path, sorted. */
+export function intentFiles(paths: string[]): string[] {
+  return yamlFiles(paths);
+}
+
+/**
+ * Loads every file: libraries first (those among the files and in `shared/` beside each intent),
+ * then the intents; a name or alias claimed twice is reported at the second claim.
+ */
+export function loadIntentFiles(files: string[], options: LoadOptions = {}): { intents: CompiledIntent[]; diagnostics: Diagnostic[]; files: number; libraries: number } {
   const intents: CompiledIntent[] = [];
   const diagnostics: Diagnostic[] = [];
-  const claimed = new Map<string, string>();
+  const sources: SourceFile[] = [];
+  const libraryFiles = new Set<string>();
+  let intentCount = 0;
   for (const file of files) {
-    const shown = relative(process.cwd(), file) || file;
-    const loaded = loadIntentText(shown, readFileSync(file, "utf8"), options);
-    diagnostics.push(...loaded.diagnostics);
-    if (!loaded.intent) continue;
-    const duplicate = [loaded.intent.name, ...loaded.intent.aliases].find((name) => claimed.has(normaliseName(name)));
-    if (duplicate !== undefined) {
-      const { line, col } = loaded.nameAt ?? { line: 1, col: 1 };
-      diagnostics.push({ code: "SPEC_DUPLICATE_INTENT_NAME", message: `"${duplicate}" is already claimed by ${claimed.get(normaliseName(duplicate))}`, file: shown, line, col });
+    const parsed = parseSource(shownPath(file), readFileSync(file, "utf8"));
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.source && isLibrary(parsed.source)) {
+      libraryFiles.add(resolve(file));
       continue;
     }
-    for (const name of [loaded.intent.name, ...loaded.intent.aliases]) claimed.set(normaliseName(name), shown);
-    intents.push(loaded.intent);
+    intentCount++;
+    if (parsed.source) sources.push(parsed.source);
   }
-  return { intents, diagnostics };
+  for (const file of files) {
+    const shared = join(dirname(resolve(file)), "shared");
+    if (existsSync(shared) && statSync(shared).isDirectory()) for (const path of yamlFiles([shared])) libraryFiles.add(resolve(path));
+  }
+  const librarySources = [...libraryFiles].sort().flatMap((path) => {
+    const parsed = parseSource(shownPath(path), readFileSync(path, "utf8"));
+    return parsed.source && isLibrary(parsed.source) ? [parsed.source] : [];
+  });
+  const loaded = options.library ? { library: options.library, diagnostics: [] } : loadLibraries(librarySources);
+  diagnostics.push(...loaded.diagnostics);
+  const claimed = new Map<string, string>();
+  for (const source of sources) {
+    const result = loadSource(source, options, loaded.library);
+    diagnostics.push(...result.diagnostics);
+    if (!result.intent) continue;
+    const duplicate = [result.intent.name, ...result.intent.aliases].find((name) => claimed.has(normaliseName(name)));
+    if (duplicate !== undefined) {
+      const { line, col } = result.nameAt ?? { line: 1, col: 1 };
+      diagnostics.push({ code: "SPEC_DUPLICATE_INTENT_NAME", message: `"${duplicate}" is already claimed by ${claimed.get(normaliseName(duplicate))}`, file: source.file, line, col });
+      continue;
+    }
+    for (const name of [result.intent.name, ...result.intent.aliases]) claimed.set(normaliseName(name), source.file);
+    intents.push(result.intent);
+  }
+  return { intents, diagnostics, files: intentCount, libraries: librarySources.length };
 }

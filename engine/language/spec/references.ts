@@ -17,6 +17,12 @@ export interface Scope {
   error: boolean;
   /** A trigger's templates: they read the changed object (`resource`), settings and constants only. */
   trigger?: boolean;
+  /** A step's outcomes: its own declared outputs, rendered from the same answer, read as `output.<name>`. */
+  output?: ReadonlySet<string>;
+  /** Which of those outputs hold a secret. */
+  outputSecrets?: ReadonlySet<string>;
+  /** An intent's predicate: it reads the item under test, fields, settings, constants and run. */
+  predicate?: boolean;
 }
 
 export type ReferenceVerdict =
@@ -36,7 +42,15 @@ export function checkReference(spec: IntentSpec, scope: Scope, parts: string[]):
     if (root === "resource") return second === undefined ? unknown("name a property of the changed object, e.g. resource.id") : { ok: true, secret: false };
     if (root !== "settings" && root !== "constants") return unknown("a trigger reads only resource, settings and constants");
   }
+  if (scope.predicate && (root === "steps" || root === "response" || root === "error" || root === "output")) {
+    return unknown("a predicate reads item, fields, settings, constants and run (it is tested wherever it is used)");
+  }
   switch (root) {
+    case "output": {
+      if (!scope.output) return unknown("output is readable only in a step's own outcomes (and not in a for-each step's)");
+      if (second === undefined || !scope.output.has(second)) return unknown(`this step declares no output "${second ?? ""}"; declared: ${[...scope.output].join(", ") || "none"}`);
+      return { ok: true, secret: scope.outputSecrets?.has(second) === true };
+    }
     case "fields": {
       const field = second === undefined ? undefined : spec.fields[second];
       if (!field) return unknown(`no field "${second ?? ""}"; declared: ${Object.keys(spec.fields).join(", ") || "none"}`);

@@ -4,6 +4,7 @@
  */
 import type { ErrorCode } from "../../core/errors";
 import { analyzeTemplate } from "../template/analyze";
+import type { PredicateTable } from "../expression";
 import { compileTemplate } from "../template/compile";
 import type { DocPath } from "./source";
 import type { CompiledTrigger, IntentSpec, TriggerSpec } from "./types";
@@ -42,12 +43,12 @@ function selectedProperties(trigger: TriggerSpec): string[] {
   return [...names];
 }
 
-export function compileTrigger(trigger: TriggerSpec): CompiledTrigger {
+export function compileTrigger(trigger: TriggerSpec, predicates?: PredicateTable): CompiledTrigger {
   return {
     resource: trigger.resource.toLowerCase(),
     changeTypes: [...trigger.changeTypes],
     select: selectedProperties(trigger),
-    ...(trigger.when ? { when: compileTemplate(trigger.when) } : {}),
-    fields: Object.entries(trigger.fields).map(([variable, text]) => [variable, compileTemplate(text)] as const),
+    ...(trigger.when ? { when: compileTemplate(trigger.when, predicates) } : {}),
+    fields: Object.entries(trigger.fields).map(([variable, text]) => [variable, compileTemplate(text, predicates)] as const),
   };
 }

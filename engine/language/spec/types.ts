@@ -74,12 +74,14 @@ export interface IntentSpec {
   aliases?: string[];
   description: string;
   risk: "read" | "reversible" | "destructive";
-  permissions: { graph: string[]; entraRoles?: string[]; exchangeRoles?: string[] };
+  permissions: { graph?: string[]; entraRoles?: string[]; exchangeRoles?: string[] };
   settings?: string[];
   fields: Record<string, Omit<FieldSpec, "variable" | "required" | "secret"> & { required?: boolean; secret?: boolean }>;
   validation?: object;
   identity?: string[];
   constants?: Record<string, unknown>;
+  /** Named tests of one item (`filter NAME`), each one {{expression}} over `item`. */
+  predicates?: Record<string, string>;
   steps: StepSpec[];
   /** Optional: run the intent on a Graph change notification (engine/inbound/notifications). */
   trigger?: TriggerSpec;
@@ -118,6 +120,8 @@ export interface CompiledStep {
   continueOnError: boolean;
   /** The rendered input may hold a secret, so the step is never checkpointed. */
   handlesSecrets: boolean;
+  /** An outcome rule reads the step's own outputs (`output.x`): they are rendered before deciding. */
+  outcomesReadOutput: boolean;
 }
 
 export interface CompiledPlan {

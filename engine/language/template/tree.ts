@@ -3,6 +3,7 @@
  * leaf, so a rendered value is always one JSON leaf and can never add keys or close a structure.
  */
 import type { UrlSlot } from "../../core/step-kind";
+import type { PredicateTable } from "../expression";
 import { compileTemplate, type Template } from "./compile";
 import { compileUrlTemplate } from "./url";
 
@@ -24,20 +25,21 @@ export function deepFreeze<T>(value: T): T {
 /** Which leaves of a tree are typed URL slots (a kind's `urlSlot`); absent = none. */
 export type UrlSlotAt = (path: ReadonlyArray<string | number>) => UrlSlot | undefined;
 
-export function compileTree(value: unknown, urlSlotAt?: UrlSlotAt, path: ReadonlyArray<string | number> = []): TemplateTree {
+/** `predicates`: the named predicates the intent's templates may test with. */
+export function compileTree(value: unknown, urlSlotAt?: UrlSlotAt, predicates?: PredicateTable, path: ReadonlyArray<string | number> = []): TemplateTree {
   if (typeof value === "string") {
     if (!value.includes("{{")) return { t: "literal", value };
     const slot = urlSlotAt?.(path);
-    return { t: "template", template: slot ? compileUrlTemplate(value, slot) : compileTemplate(value) };
+    return { t: "template", template: slot ? compileUrlTemplate(value, slot, predicates) : compileTemplate(value, predicates) };
   }
   if (Array.isArray(value)) {
-    const items = value.map((item, i) => compileTree(item, urlSlotAt, [...path, i]));
+    const items = value.map((item, i) => compileTree(item, urlSlotAt, predicates, [...path, i]));
     // A subtree without templates renders to the same value every time: one frozen copy serves all.
     if (items.every((item) => item.t === "literal")) return Object.freeze({ t: "literal", value: deepFreeze(structuredClone(value)) });
     return Object.freeze({ t: "array", items: Object.freeze(items) });
   }
   if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).map(([k, v]) => Object.freeze([k, compileTree(v, urlSlotAt, [...path, k])] as const));
+    const entries = Object.entries(value).map(([k, v]) => Object.freeze([k, compileTree(v, urlSlotAt, predicates, [...path, k])] as const));
     if (entries.every(([, child]) => child.t === "literal")) return Object.freeze({ t: "literal", value: deepFreeze(structuredClone(value)) });
     return Object.freeze({ t: "object", entries: Object.freeze(entries) });
   }

@@ -7,9 +7,8 @@
 import { IntentError } from "../../core/errors";
 import { unwrapPlaceholder } from "../../core/placeholder";
 import type { UrlSlot } from "../../core/step-kind";
+import { compileExpression, parse, type Piece, type PredicateTable } from "../expression";
 import type { Template } from "./compile";
-import { invoke, plainPieces, readPath } from "./fast-path";
-import { parseTemplate } from "./parse";
 
 export interface UrlSlotProblem {
   message: string;
@@ -21,10 +20,14 @@ export interface UrlSlotProblem {
 const NOT_IN_URL = /[?#\s\\%]/;
 const NOT_IN_URL_MESSAGE = "a URL here has no query, fragment, percent sign, backslash or space in its text";
 
-type Piece = NonNullable<ReturnType<typeof plainPieces>>[number];
-
 function example(slot: UrlSlot): string {
   return `${slot.prefixes[0] ?? "https://…/"}directoryObjects/{{steps.lookup.output.userId}}`;
+}
+
+/** Text and values of the template, or undefined when it has a block. */
+function plainPieces(source: string): Array<Exclude<Piece, { t: "if" }>> | undefined {
+  const { pieces } = parse(source);
+  return pieces.every((piece) => piece.t !== "if") ? (pieces as Array<Exclude<Piece, { t: "if" }>>) : undefined;
 }
 
 /** What is wrong with `source` as a URL slot; the linter reports these, the compiler refuses them. */
@@ -37,17 +40,17 @@ export function urlSlotProblems(source: string, slot: UrlSlot): UrlSlotProblem[]
     const bad = NOT_IN_URL.exec(source);
     return bad ? [{ message: NOT_IN_URL_MESSAGE, offset: bad.index }] : [];
   }
-  let pieces: Piece[] | undefined;
+  let pieces;
   try {
-    pieces = plainPieces(parseTemplate(source));
+    pieces = plainPieces(source);
   } catch {
     return []; // a template that does not parse is reported as SPEC_TEMPLATE_SYNTAX
   }
-  if (!pieces) return [{ message: "a URL here takes plain {{…}} values only, no blocks or hash arguments", offset: source.indexOf("{{") }];
+  if (!pieces) return [{ message: "a URL here takes plain {{…}} values only, no blocks", offset: source.indexOf("{{") }];
   const problems: UrlSlotProblem[] = [];
   let offset = 0;
   pieces.forEach((piece, i) => {
-    if ("text" in piece) {
+    if (piece.t === "text") {
       const bad = NOT_IN_URL.exec(piece.text);
       if (bad) problems.push({ message: NOT_IN_URL_MESSAGE, offset: offset + bad.index });
       offset += piece.text.length;
@@ -55,11 +58,10 @@ export function urlSlotProblems(source: string, slot: UrlSlot): UrlSlotProblem[]
     }
     const before = pieces[i - 1];
     const after = pieces[i + 1];
-    const start = source.indexOf("{{", offset);
     // A query or fragment after the value is its own problem, reported with the text that holds it.
-    const whole = before && "text" in before && before.text.endsWith("/") && (!after || ("text" in after && /^[/?#]/.test(after.text)));
-    if (!whole) problems.push({ message: `each value in a URL must fill one whole path segment, between slashes, e.g. ${example(slot)}`, offset: start });
-    offset = source.indexOf("}}", start) + 2;
+    const whole = before?.t === "text" && before.text.endsWith("/") && (!after || (after.t === "text" && /^[/?#]/.test(after.text)));
+    if (!whole) problems.push({ message: `each value in a URL must fill one whole path segment, between slashes, e.g. ${example(slot)}`, offset: piece.at });
+    offset = source.indexOf("}}", piece.at) + 2;
   });
   return problems;
 }
@@ -90,17 +92,14 @@ function segment(source: string, raw: unknown): string {
  * Compiles a URL slot; throws SPEC_URL_SLOT when `source` breaks the rules. Rendering checks the
  * result once more: a URL parser must read it back unchanged, under one of the slot's prefixes.
  */
-export function compileUrlTemplate(source: string, slot: UrlSlot): Template {
+export function compileUrlTemplate(source: string, slot: UrlSlot, predicates?: PredicateTable): Template {
   const [problem] = urlSlotProblems(source, slot);
   if (problem) throw new IntentError("SPEC_URL_SLOT", `URL "${source}" is refused: ${problem.message}`);
   if (!source.includes("{{")) return Object.freeze({ source, lone: false, render: () => source });
-  const pieces = plainPieces(parseTemplate(source)) ?? [];
+  const parts = (plainPieces(source) ?? []).map((piece) => (piece.t === "text" ? piece.text : compileExpression(piece.expr, predicates)));
   const render = (scope: object): string => {
     let url = "";
-    for (const piece of pieces) {
-      if ("text" in piece) url += piece.text;
-      else url += segment(source, "call" in piece ? invoke(piece.call, scope) : readPath(scope, piece.path));
-    }
+    for (const part of parts) url += typeof part === "string" ? part : segment(source, part(scope));
     let parsed: URL | undefined;
     try {
       parsed = new URL(url);

@@ -4,17 +4,18 @@ import { parseArgs } from "node:util";
 import { loadDocumentedIntents } from "../../../tooling/docs/catalog-source";
 import { renderCatalogMarkdown } from "../../../tooling/docs/docs-markdown";
 import { renderErrorCodesMarkdown } from "../../../tooling/docs/error-codes-markdown";
+import { renderHelpersMarkdown } from "../../../tooling/docs/helpers-markdown";
 
-export const summary = "Write the intent catalogue in Markdown: Thread form fields, risk, permissions (--out file.md); --errors prints the engine's error-code table.";
+export const summary = "Write the intent catalogue in Markdown: Thread form fields, risk, permissions (--out file.md); --errors prints the engine's error-code table, --helpers the template helper reference.";
 
-const USAGE = "usage: intents docs [--out <file.md>] [--dir <intents folder>] [--errors]\n";
+const USAGE = "usage: intents docs [--out <file.md>] [--dir <intents folder>] [--errors | --helpers]\n";
 
 export async function run(args: string[]): Promise<number> {
-  let values: { out?: string; dir?: string; help?: boolean; errors?: boolean };
+  let values: { out?: string; dir?: string; help?: boolean; errors?: boolean; helpers?: boolean };
   try {
     ({ values } = parseArgs({
       args,
-      options: { out: { type: "string" }, dir: { type: "string" }, errors: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: { out: { type: "string" }, dir: { type: "string" }, errors: { type: "boolean" }, helpers: { type: "boolean" }, help: { type: "boolean", short: "h" } },
     }));
   } catch (error) {
     process.stderr.write(`intents docs: ${(error as Error).message}\n${USAGE}`);
@@ -24,7 +25,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const markdown = values.errors ? renderErrorCodesMarkdown() : renderCatalogMarkdown(loadDocumentedIntents(values.dir));
+  const markdown = values.errors ? renderErrorCodesMarkdown() : values.helpers ? renderHelpersMarkdown() : renderCatalogMarkdown(loadDocumentedIntents(values.dir));
   if (values.out) {
     writeFileSync(values.out, markdown);
     process.stderr.write(`intents docs: wrote ${values.out}\n`);

@@ -24,10 +24,11 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`intents lint: no such file or directory: ${missing.join(", ")}\n`);
     return 2;
   }
-  const { diagnostics, files, policies } = lintPaths(paths);
+  const { diagnostics, files, policies, libraries } = lintPaths(paths);
   for (const diagnostic of diagnostics) process.stdout.write(`${formatDiagnostic(diagnostic)}\n`);
   const verdict = diagnostics.length === 0 ? "no problems" : `${diagnostics.length} problem(s)`;
-  const policyFiles = policies > 0 ? ` and ${policies} policy file(s)` : "";
-  process.stderr.write(`${files} intent file(s)${policyFiles} checked, ${verdict}\n`);
+  const parts = [`${files} intent file(s)`, libraries > 0 ? `${libraries} librar${libraries === 1 ? "y" : "ies"}` : "", policies > 0 ? `${policies} policy file(s)` : ""].filter(Boolean);
+  const checked = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts[0];
+  process.stderr.write(`${checked} checked, ${verdict}\n`);
   return diagnostics.length === 0 ? 0 : 1;
 }

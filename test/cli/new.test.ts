@@ -1,0 +1,39 @@
+/** `intents new`: the scaffold lints clean and its cases pass, and nothing is overwritten. */
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { run } from "../../engine/hosts/cli/commands/new";
+import { lintPaths, loadCatalog } from "../../engine/index";
+import { runCaseFiles, selectCaseFiles } from "../../engine/tooling/cases";
+
+function intentsDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "new-"));
+  cpSync(join(__dirname, "../../intents/shared"), join(dir, "shared"), { recursive: true });
+  return dir;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("intents new", () => {
+  it("writes an intent and its cases that lint clean and pass", async () => {
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const dir = intentsDir();
+    expect(await run(["Show", "User's", "Name", "--dir", dir])).toBe(0);
+    expect(readFileSync(join(dir, "show-user-s-name.yaml"), "utf8")).toContain('name: "Show User\'s Name"');
+    expect(lintPaths([dir]).diagnostics).toEqual([]);
+    const outcomes = await runCaseFiles(selectCaseFiles(loadCatalog(dir)));
+    expect(outcomes.map((o) => o.problems)).toEqual([[], []]);
+  });
+
+  it("refuses a name the catalogue already has, and a file that exists", async () => {
+    const errors: string[] = [];
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (errors.push(String(chunk)), true));
+    const dir = intentsDir();
+    expect(await run(["Lookup", "--dir", dir])).toBe(0);
+    expect(await run(["lookup", "--dir", dir])).toBe(1);
+    expect(errors.join("")).toContain('"lookup" is already the name or an alias of Lookup');
+    expect(await run(["--dir", dir])).toBe(2);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * The shipped intents stay readable: no expression nests calls more than two deep, and nothing a
+ * library can share (a lookup, an outcome rule) is written out in two intents.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { analyze } from "../../engine/language/expression";
+
+const INTENTS = join(__dirname, "..", "..", "intents");
+
+function yamlIn(dir: string): Array<{ file: string; value: Record<string, unknown> }> {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".yaml"))
+    .map((name) => ({ file: name, value: parseYaml(readFileSync(join(dir, name), "utf8")) as Record<string, unknown> }));
+}
+
+const intents = yamlIn(INTENTS);
+const libraries = yamlIn(join(INTENTS, "shared"));
+
+function strings(value: unknown, path: string, out: Array<{ path: string; text: string }> = []): Array<{ path: string; text: string }> {
+  if (typeof value === "string" && value.includes("{{")) out.push({ path, text: value });
+  else if (Array.isArray(value)) value.forEach((item, i) => strings(item, `${path}[${i}]`, out));
+  else if (value && typeof value === "object") for (const [key, child] of Object.entries(value)) strings(child, `${path}.${key}`, out);
+  return out;
+}
+
+/** Every predicate name in reach, so templates that test with them analyse as the loader does. */
+const predicateNames = new Set([...libraries, ...intents].flatMap(({ value }) => Object.keys((value.predicates as object | undefined) ?? {})));
+
+/** Request objects written in a step (a `with`, or each request of a graph:batch), not fragment uses. */
+function writtenRequests(intent: Record<string, unknown>): Array<Record<string, unknown>> {
+  const steps = (intent.steps as Array<Record<string, unknown>> | undefined) ?? [];
+  return steps.flatMap((step) => {
+    const input = (step.with ?? {}) as Record<string, unknown>;
+    const candidates = step.kind === "graph:batch" ? Object.values((input.requests ?? {}) as Record<string, unknown>) : [input];
+    return candidates.filter((c): c is Record<string, unknown> => !!c && typeof c === "object" && typeof (c as { path?: unknown }).path === "string");
+  });
+}
+
+function writtenRules(intent: Record<string, unknown>): Array<Record<string, unknown>> {
+  const steps = (intent.steps as Array<Record<string, unknown>> | undefined) ?? [];
+  return steps.flatMap((step) => ((step.outcomes ?? []) as Array<Record<string, unknown>>).filter((rule) => typeof rule.use !== "string"));
+}
+
+describe("shipped intents are written to be read", () => {
+  it("nest no call more than two deep", () => {
+    const deep = [...intents, ...libraries].flatMap(({ file, value }) =>
+      strings(value, file).filter(({ text }) => analyze(text, { predicates: predicateNames }).depth > 2).map(({ path, text }) => `${path}: ${text}`),
+    );
+    expect(deep).toEqual([]);
+  });
+
+  it("write each lookup once: a read of the same path and parameters in two intents belongs in a library", () => {
+    const seen = new Map<string, string>();
+    const repeated: string[] = [];
+    for (const { file, value } of intents) {
+      for (const request of writtenRequests(value)) {
+        if ((request.method ?? "GET") !== "GET") continue;
+        const key = JSON.stringify([request.path, request.params ?? {}, (request.query as { $filter?: unknown } | undefined)?.$filter ?? null]);
+        const first = seen.get(key);
+        if (first && first !== file) repeated.push(`${key} in ${first} and ${file}`);
+        else seen.set(key, file);
+      }
+    }
+    expect(repeated).toEqual([]);
+  });
+
+  it("write each outcome once: an error code decided in two intents belongs in a library outcome set", () => {
+    const seen = new Map<string, string>();
+    const repeated: string[] = [];
+    for (const { file, value } of intents) {
+      for (const rule of writtenRules(value)) {
+        const code = (rule.error as { code?: string } | undefined)?.code;
+        if (!code) continue;
+        const first = seen.get(code);
+        if (first && first !== file) repeated.push(`${code} in ${first} and ${file}`);
+        else seen.set(code, file);
+      }
+    }
+    expect(repeated).toEqual([]);
+  });
+
+  it("use the library: the user lookup and USER_NOT_FOUND are shared, not pasted", () => {
+    const library = libraries.map(({ value }) => JSON.stringify(value)).join("\n");
+    expect(library).toContain("USER_NOT_FOUND");
+    const uses = intents.filter(({ value }) => JSON.stringify(value).includes('"use":"userNotFound"') || JSON.stringify(value).includes('"use":"revokeSessions"'));
+    expect(uses.length).toBeGreaterThanOrEqual(10);
+  });
+});
