@@ -2,9 +2,11 @@
  * The template language's entry points: parse once (cached per text), analyze for the linter,
  * compile to closures for the hot path. Parse errors carry the offset of the problem.
  */
-import type { TemplateTree } from "./ast";
+import type { Expr, TemplateTree } from "./ast";
 import { analyzeTree, type AnalyzeContext, type TemplateFacts } from "./analyze";
+import type { PredicateTable } from "./evaluate";
 import { parseTemplate } from "./parse";
+import { printExpr } from "./print";
 
 export type { Expr, Piece, TemplateTree } from "./ast";
 export type { AnalyzeContext, Comparison, Reference, TemplateFacts, TemplateProblem } from "./analyze";
@@ -31,4 +33,25 @@ export function analyze(source: string, context: AnalyzeContext = DEFAULT_CONTEX
   let facts = byText.get(source);
   if (!facts) byText.set(source, (facts = analyzeTree(parse(source), context)));
   return facts;
+}
+
+// Tables of equal content are one object, so the caches keyed by table (analysis here, compiled
+// templates in engine/language/template) hold across loads of the same intents.
+const tables = new Map<string, PredicateTable>();
+const contexts = new WeakMap<PredicateTable, AnalyzeContext>();
+
+/** The one table with these predicates (by name and expression). */
+export function internPredicates(entries: Iterable<readonly [string, Expr]>): PredicateTable {
+  const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const key = sorted.map(([name, expr]) => `${name}\u0000${printExpr(expr)}`).join("\u0001");
+  let table = tables.get(key);
+  if (!table) tables.set(key, (table = new Map(sorted)));
+  return table;
+}
+
+/** The analysis context of a table: its predicate names. */
+export function analyzeContext(table: PredicateTable): AnalyzeContext {
+  let context = contexts.get(table);
+  if (!context) contexts.set(table, (context = { predicates: new Set(table.keys()) }));
+  return context;
 }

@@ -5,7 +5,7 @@
  * at the first. A problem inside a fragment is reported at the use, naming the fragment's line.
  */
 import type { ErrorCode } from "../../core/errors";
-import { ParseError, type Expr } from "../expression";
+import { analyzeContext, ParseError, type Expr } from "../expression";
 import { resolveOrigin, type Expansion } from "./fragments";
 import { analyzePredicate, reportProblems, type Library } from "./library";
 import { analyzeTemplate } from "../template/analyze";
@@ -82,7 +82,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
   const diagnostics: Diagnostic[] = [];
   const report = diagnosticReporter(source, options.expansion, diagnostics);
   const predicates = options.predicates ?? new Map<string, Expr>();
-  const context = { predicates: new Set(predicates.keys()) };
+  const context = analyzeContext(predicates);
 
   /** `written`: the path is where the intent itself says it (a use's inputs), never an expanded node. */
   const checkTemplate = (text: string, path: DocPath, place: Place, written = false): void => {

@@ -106,7 +106,8 @@ interface LibraryScope {
  * Merges the library files into one set of names; a name defined twice is reported at its second
  * definition. Diagnostics carry each file's own line and column.
  */
-export function loadLibraries(sources: readonly SourceFile[]): { library: Library; diagnostics: Diagnostic[] } {
+export function loadLibraries(sources: readonly SourceFile[], options: { referenceChecks?: boolean } = {}): { library: Library; diagnostics: Diagnostic[] } {
+  const checks = options.referenceChecks === false ? { referenceChecks: false } : {};
   const diagnostics: Diagnostic[] = [];
   const predicates = new Map<string, Predicate>();
   const requests = new Map<string, Fragment<Record<string, unknown>>>();
@@ -154,7 +155,7 @@ export function loadLibraries(sources: readonly SourceFile[]): { library: Librar
         const scope = { inputs: new Set(Object.keys(fragment.inputs)), response: false };
         walkStrings(written.request, [...path, "request"], (text, at) => checkLibraryTemplate(text, at, scope, predicates, report));
         // A request fragment is checked as the one request of a graph:request step would be.
-        findStepKind("graph:request")?.lint?.(staticRequest(source, [...path, "request"], written.request), (code, message, at, anchor) => report(code, message, [...path, "request", ...at], anchor));
+        findStepKind("graph:request")?.lint?.({ ...staticRequest(source, [...path, "request"], written.request), ...checks }, (code, message, at, anchor) => report(code, message, [...path, "request", ...at], anchor));
       });
     }
     for (const [name, written] of Object.entries(file.steps ?? {})) {
@@ -167,7 +168,7 @@ export function loadLibraries(sources: readonly SourceFile[]): { library: Librar
       checked.push(() => {
         const kind = findStepKind(step.kind);
         if (!kind) report("SPEC_UNKNOWN_STEP_KIND", `unknown step kind "${step.kind}"`, [...path, "kind"]);
-        kind?.lint?.(staticRequest(source, [...path, "with"], step.with ?? {}), (code, message, at, anchor) => report(code, message, [...path, "with", ...at], anchor));
+        kind?.lint?.({ ...staticRequest(source, [...path, "with"], step.with ?? {}), ...checks }, (code, message, at, anchor) => report(code, message, [...path, "with", ...at], anchor));
         const names = new Set(Object.keys(fragment.inputs));
         walkStrings(step.with ?? {}, [...path, "with"], (text, at) => checkLibraryTemplate(text, at, { inputs: names, response: false }, predicates, report));
         walkStrings(step.outputs ?? {}, [...path, "outputs"], (text, at) => checkLibraryTemplate(text, at, { inputs: names, response: true }, predicates, report));

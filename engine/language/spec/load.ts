@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import type { Expr } from "../expression";
+import { internPredicates, type Expr, type PredicateTable } from "../expression";
 import { expandFragments } from "./fragments";
 import { EMPTY_LIBRARY, loadLibraries, predicateExpression, type Library } from "./library";
 import type { Diagnostic } from "../../core/step-kind";
@@ -31,7 +31,7 @@ export interface LoadOptions {
 }
 
 /** The named predicates an intent's templates may use: the libraries' and its own. */
-function predicateTable(spec: IntentSpec, library: Library): Map<string, Expr> {
+function predicateTable(spec: IntentSpec, library: Library): PredicateTable {
   const table = new Map<string, Expr>();
   for (const [name, predicate] of library.predicates) table.set(name, predicate.expr);
   for (const [name, text] of Object.entries(spec.predicates ?? {})) {
@@ -39,7 +39,7 @@ function predicateTable(spec: IntentSpec, library: Library): Map<string, Expr> {
     const expr = predicateExpression(text, [], () => undefined);
     if (expr) table.set(name, expr);
   }
-  return table;
+  return internPredicates(table);
 }
 
 function loadSource(source: SourceFile, options: LoadOptions, library: Library): LoadedIntent {
@@ -58,18 +58,18 @@ function loadSource(source: SourceFile, options: LoadOptions, library: Library):
 }
 
 /** The libraries of `shared/` beside a file, when there is such a folder. */
-function librariesBeside(file: string): { library: Library; diagnostics: Diagnostic[] } {
+function librariesBeside(file: string, options: LoadOptions): { library: Library; diagnostics: Diagnostic[] } {
   const dir = join(dirname(resolve(file)), "shared");
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return { library: EMPTY_LIBRARY, diagnostics: [] };
   const sources = yamlFiles([dir]).flatMap((path) => parseSource(shownPath(path), readFileSync(path, "utf8")).source ?? []);
-  return loadLibraries(sources.filter(isLibrary));
+  return loadLibraries(sources.filter(isLibrary), options);
 }
 
 export function loadIntentText(file: string, text: string, options: LoadOptions = {}): LoadedIntent {
   const { source, diagnostics } = parseSource(file, text);
   if (!source) return { diagnostics };
   if (options.library) return loadSource(source, options, options.library);
-  const found = existsSync(file) ? librariesBeside(file) : { library: EMPTY_LIBRARY, diagnostics: [] };
+  const found = existsSync(file) ? librariesBeside(file, options) : { library: EMPTY_LIBRARY, diagnostics: [] };
   const loaded = loadSource(source, options, found.library);
   return { ...loaded, diagnostics: [...found.diagnostics, ...loaded.diagnostics] };
 }
@@ -129,7 +129,7 @@ export function loadIntentFiles(files: string[], options: LoadOptions = {}): { i
     const parsed = parseSource(shownPath(path), readFileSync(path, "utf8"));
     return parsed.source && isLibrary(parsed.source) ? [parsed.source] : [];
   });
-  const loaded = options.library ? { library: options.library, diagnostics: [] } : loadLibraries(librarySources);
+  const loaded = options.library ? { library: options.library, diagnostics: [] } : loadLibraries(librarySources, options);
   diagnostics.push(...loaded.diagnostics);
   const claimed = new Map<string, string>();
   for (const source of sources) {

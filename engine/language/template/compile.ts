@@ -4,7 +4,7 @@
  * string without `{{` is returned as it is.
  */
 import { IntentError } from "../../core/errors";
-import { analyze, compileTree, parse, ParseError, type PredicateTable } from "../expression";
+import { analyze, analyzeContext, compileTree, parse, ParseError, type PredicateTable } from "../expression";
 import { unwrapPlaceholder } from "../../core/placeholder";
 
 export interface Template {
@@ -23,7 +23,6 @@ function renderError(source: string, thrown: unknown): IntentError {
 // (per table of named predicates, which give names their meaning).
 const NO_PREDICATES: PredicateTable = new Map();
 const caches = new WeakMap<PredicateTable, Map<string, Template>>();
-const contexts = new WeakMap<PredicateTable, { predicates: ReadonlySet<string> }>();
 
 /** Prepares once; throws IntentError SPEC_TEMPLATE_SYNTAX when the template does not parse or is refused. */
 export function compileTemplate(source: string, predicates: PredicateTable = NO_PREDICATES): Template {
@@ -43,10 +42,8 @@ function compileUncached(source: string, predicates: PredicateTable): Template {
     if (thrown instanceof ParseError) throw new IntentError("SPEC_TEMPLATE_SYNTAX", `Template "${source}" does not parse: ${thrown.message}`);
     throw thrown;
   }
-  let context = contexts.get(predicates);
-  if (!context) contexts.set(predicates, (context = { predicates: new Set(predicates.keys()) }));
   // What the linter reports is refused here too, so nothing unchecked ever renders.
-  const [problem] = analyze(source, context).problems;
+  const [problem] = analyze(source, analyzeContext(predicates)).problems;
   if (problem) throw new IntentError("SPEC_TEMPLATE_SYNTAX", `Template "${source}" is refused: ${problem.message}`);
   const evaluate = compileTree(tree, predicates);
   if (tree.lone) {
