@@ -1,7 +1,7 @@
 /**
  * Intent files through the pipeline: YAML → schema → fragments resolved → semantic analysis →
  * compiled plan. Library files (`kind: Library`) are read first: the ones among the files loaded,
- * and the `shared/` folder beside each intent.
+ * and the `shared/` folder beside each intent (when there is none, the shipped intents/shared).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -57,19 +57,45 @@ function loadSource(source: SourceFile, options: LoadOptions, library: Library):
   return { intent: compileIntent(spec, source.file, predicates), diagnostics: [], nameAt: source.locate(["name"]) };
 }
 
-/** The libraries of `shared/` beside a file, when there is such a folder. */
-function librariesBeside(file: string, options: LoadOptions): { library: Library; diagnostics: Diagnostic[] } {
+/**
+ * The shipped libraries (`intents/shared` of this engine), from the sources or from a build: what
+ * an intents folder without a `shared/` of its own uses.
+ */
+const SHIPPED_LIBRARIES = [join(__dirname, "..", "..", "..", "intents", "shared"), join(__dirname, "..", "..", "..", "..", "intents", "shared")].find((dir) => existsSync(dir));
+
+function sharedBeside(file: string): string | undefined {
   const dir = join(dirname(resolve(file)), "shared");
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) return { library: EMPTY_LIBRARY, diagnostics: [] };
-  const sources = yamlFiles([dir]).flatMap((path) => parseSource(shownPath(path), readFileSync(path, "utf8")).source ?? []);
-  return loadLibraries(sources.filter(isLibrary), options);
+  return existsSync(dir) && statSync(dir).isDirectory() ? dir : undefined;
+}
+
+/**
+ * The library files for these intent files: the libraries among them and in `shared/` beside
+ * each; when there are none, the shipped ones.
+ */
+function libraryFilesFor(intentFiles: readonly string[], among: readonly string[]): { files: string[]; shipped: boolean } {
+  const found = new Set(among.map((file) => resolve(file)));
+  for (const file of intentFiles) {
+    const shared = sharedBeside(file);
+    if (shared) for (const path of yamlFiles([shared])) found.add(resolve(path));
+  }
+  if (found.size > 0 || !SHIPPED_LIBRARIES) return { files: [...found].sort(), shipped: false };
+  return { files: yamlFiles([SHIPPED_LIBRARIES]).map((path) => resolve(path)), shipped: true };
+}
+
+/** `count`: the libraries of the folders loaded (the shipped ones, used in their absence, are not counted). */
+function readLibraries(found: { files: string[]; shipped: boolean }, options: LoadOptions): { library: Library; diagnostics: Diagnostic[]; count: number } {
+  const sources = found.files.flatMap((path) => {
+    const parsed = parseSource(shownPath(path), readFileSync(path, "utf8"));
+    return parsed.source && isLibrary(parsed.source) ? [parsed.source] : [];
+  });
+  return { ...loadLibraries(sources, options), count: found.shipped ? 0 : sources.length };
 }
 
 export function loadIntentText(file: string, text: string, options: LoadOptions = {}): LoadedIntent {
   const { source, diagnostics } = parseSource(file, text);
   if (!source) return { diagnostics };
   if (options.library) return loadSource(source, options, options.library);
-  const found = existsSync(file) ? librariesBeside(file, options) : { library: EMPTY_LIBRARY, diagnostics: [] };
+  const found = readLibraries(libraryFilesFor(existsSync(file) ? [file] : [], []), options);
   const loaded = loadSource(source, options, found.library);
   return { ...loaded, diagnostics: [...found.diagnostics, ...loaded.diagnostics] };
 }
@@ -121,15 +147,8 @@ export function loadIntentFiles(files: string[], options: LoadOptions = {}): { i
     intentCount++;
     if (parsed.source) sources.push(parsed.source);
   }
-  for (const file of files) {
-    const shared = join(dirname(resolve(file)), "shared");
-    if (existsSync(shared) && statSync(shared).isDirectory()) for (const path of yamlFiles([shared])) libraryFiles.add(resolve(path));
-  }
-  const librarySources = [...libraryFiles].sort().flatMap((path) => {
-    const parsed = parseSource(shownPath(path), readFileSync(path, "utf8"));
-    return parsed.source && isLibrary(parsed.source) ? [parsed.source] : [];
-  });
-  const loaded = options.library ? { library: options.library, diagnostics: [] } : loadLibraries(librarySources, options);
+  const intentPaths = files.filter((file) => !libraryFiles.has(resolve(file)));
+  const loaded = options.library ? { library: options.library, diagnostics: [], count: 0 } : readLibraries(libraryFilesFor(intentPaths, [...libraryFiles]), options);
   diagnostics.push(...loaded.diagnostics);
   const claimed = new Map<string, string>();
   for (const source of sources) {
@@ -145,5 +164,5 @@ export function loadIntentFiles(files: string[], options: LoadOptions = {}): { i
     for (const name of [result.intent.name, ...result.intent.aliases]) claimed.set(normaliseName(name), source.file);
     intents.push(result.intent);
   }
-  return { intents, diagnostics, files: intentCount, libraries: librarySources.length };
+  return { intents, diagnostics, files: intentCount, libraries: loaded.count };
 }
