@@ -9,14 +9,19 @@ import { systemClock } from "../../../core/clock";
 import { ensureIntentError, IntentError } from "../../../core/errors";
 import { execute } from "../../../runtime/interpreter";
 import type { EngineServices, RunContext, RunMode, RunResult } from "../../../runtime/types";
-import { loadCatalog, formatDiagnostic } from "../../../language/spec/catalog";
+import { DEFAULT_INTENTS_DIR, loadCatalog, formatDiagnostic } from "../../../language/spec/catalog";
+import { selectCaseFiles } from "../../../tooling/cases";
+import { CASE_SETTINGS } from "../../../tooling/cases/services";
 import { mapFields } from "../../../language/spec/fields";
 import { loadIntentText } from "../../../language/spec/load";
 import type { CompiledIntent } from "../../../language/spec/types";
 
 export const summary = "Show the exact requests an intent would send for a payload (nothing is changed).";
 
-const USAGE = "usage: intents plan <intent-name|file> --input payload.json [--graph-url URL]";
+const USAGE = [
+  "usage: intents plan <intent-name|file> --input payload.json [--graph-url URL]",
+  "       intents plan --cases [--dir intents]   every case's planned requests, offline (for CI and review)",
+].join("\n");
 
 export interface CommandArgs {
   target: string;
@@ -105,8 +110,50 @@ export function printResult(result: RunResult | { errors: string[] }): number {
   return result.status === "failed" ? 1 : 0;
 }
 
+/**
+ * Each intent's plan for its first case that is not a field refusal, offline and with the settings
+ * cases run with: one line per planned request, so a reviewer sees in CI what each intent would
+ * send. Offline, reads answer placeholders, so a later step may not plan; that is reported, not
+ * failed. Exit 1 only when a case's fields do not map (the case file is wrong).
+ */
+async function planCases(dir: string): Promise<number> {
+  let problems = 0;
+  for (const { intent, cases } of selectCaseFiles(loadCatalog(dir))) {
+    for (const testCase of cases.cases.filter((c) => !c.expect.fieldErrors).slice(0, 1)) {
+      const mapped = mapFields(intent, (testCase.fields ?? {}) as Record<string, unknown>);
+      if (!mapped.ok) {
+        problems++;
+        process.stdout.write(`${intent.name} › ${testCase.name}: FIELD_INVALID ${mapped.errors.map((e) => e.label).join(", ")}\n`);
+        continue;
+      }
+      const services: EngineServices = { graph: offlineGraph, clock: systemClock, settings: { ...CASE_SETTINGS, ...testCase.settings }, events: () => undefined };
+      const run: RunContext = { runId: "plan", ticketId: "", intentName: intent.name, contactName: "", contactEmail: "", companyName: "" };
+      const result = await execute(intent, { fields: mapped.fields, run, services, mode: "dry-run", offline: true });
+      const verdict = result.status === "failed" ? `planned up to a step that needs a real answer (${result.error?.code ?? "?"})` : "planned";
+      process.stdout.write(`${intent.name} › ${testCase.name}: ${verdict}\n`);
+      for (const step of result.steps) {
+        const planned = (step as { planned?: { method?: string; path?: string } }).planned;
+        process.stdout.write(`  ${step.id}: ${planned?.method && planned.path ? `${planned.method} ${planned.path}` : step.status}\n`);
+      }
+    }
+  }
+  return problems === 0 ? 0 : 1;
+}
+
 export async function run(args: string[]): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) return void process.stdout.write(`${USAGE}\n`), 0;
+  if (args[0] === "--cases") {
+    const dirAt = args.indexOf("--dir");
+    const extra = args.filter((arg, i) => i > 0 && arg !== "--dir" && i !== dirAt + 1);
+    if (extra.length > 0 || (dirAt > 0 && !args[dirAt + 1])) return void process.stderr.write(`intents plan: ${USAGE}\n`), 2;
+    try {
+      return await planCases(dirAt > 0 ? (args[dirAt + 1] as string) : DEFAULT_INTENTS_DIR);
+    } catch (thrown) {
+      const error = ensureIntentError(thrown);
+      process.stderr.write(`intents plan: ${error.code} ${error.message}\n`);
+      return 2;
+    }
+  }
   const parsed = parseArgs(args, USAGE);
   if ("usage" in parsed) return void process.stderr.write(`intents plan: ${parsed.usage}\n`), 2;
   try {
