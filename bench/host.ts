@@ -9,7 +9,9 @@ import { createGraphClient } from "../engine/clients/graph";
 import type { GraphClient } from "../engine/clients/graph/types";
 import type { CompiledIntent } from "../engine/index";
 import { BODY_TIMEOUT_MS, MAX_BODY_BYTES } from "../engine/inbound/webhook/body";
-import type { IncomingRequest, IntentEngine, PipelineDeps } from "../engine/lifecycle/types";
+import type { IncomingRequest } from "../engine/inbound/webhook/types";
+import { builtinKinds } from "../engine/kinds";
+import type { IntentEngine, PipelineDeps } from "../engine/lifecycle/types";
 import type { Clock, EventSink } from "../engine/runtime/types";
 import type { Sandbox } from "../sandbox";
 import { silentReporter } from "../engine/lifecycle/report/reporter";
@@ -37,13 +39,14 @@ export function sandboxClients(sandbox: Sandbox, settings: Record<string, string
   const graph = createGraphClient({
     baseUrl: sandbox.graphBaseUrl, tokens: { getToken: async () => "sandbox-graph-token" }, clock, connections: 64, ...(events ? { events } : {}),
   });
-  const automation = createAutomationClient(readAutomationSettings({ ...settings, ARM_BASE_URL: sandbox.armBaseUrl }));
+  // The ARM token goes to the Automation client only, as the composition root does.
+  const automation = createAutomationClient(readAutomationSettings({ ...settings, ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox-arm-token" }));
   return { graph, automation };
 }
 
 export interface ServicesParts {
   graph: GraphClient;
-  automation?: AutomationClient;
+  automation: AutomationClient;
   clock: Clock;
   settings: Record<string, string>;
 }
@@ -56,7 +59,7 @@ export function memoryPipeline(engine: IntentEngine<CompiledIntent>, parts: Serv
     queue: countingQueue(),
     notifier: silentNotifier,
     reporter: silentReporter,
-    services: { graph: parts.graph, ...(parts.automation ? { automation: parts.automation } : {}), clock: parts.clock, settings: parts.settings },
+    services: { kinds: builtinKinds({ graph: parts.graph, automation: parts.automation }), clock: parts.clock, settings: parts.settings },
     clock: parts.clock,
     settings: {
       sharedSecret: async () => BENCH_SECRET, maxBodyBytes: MAX_BODY_BYTES, bodyTimeoutMs: BODY_TIMEOUT_MS, runBudgetMs: RUN_BUDGET_MS,

@@ -4,7 +4,8 @@
  * storage are worth knowing. A claim is atomic because it is synchronous in one event loop.
  */
 import type { RunResult, StepCheckpoint } from "../engine/runtime/types";
-import type { ClaimOutcome, ContinuationQueue, Lease, ResumeOutcome, RunIdentity, RunRecord, RunStore } from "../engine/lifecycle/store/types";
+import type { ClaimOutcome, Lease, ResumeOutcome, RunIdentity, RunRecord, RunStore } from "../engine/lifecycle/store/types";
+import type { ContinuationQueue } from "../engine/lifecycle/continue/types";
 import type { FailureNotifier } from "../engine/lifecycle/types";
 
 function recorded(result: RunResult): RunRecord["result"] {

@@ -15,6 +15,7 @@ import { measureRoundTrips } from "./round-trips";
 import { measureStorm } from "./storm";
 import { graphOnly, measureServer } from "./throughput";
 import { workloadsFor } from "./workloads";
+import { builtinKindSpecs } from "../engine/kinds";
 
 const LIMITS = {
   cpu: { iterations: 2_000, warmup: 200, maxMs: 5_000 },
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const loadStart = loadavg()[0] ?? 0;
   const intentsDir = resolve(argument("--intents") ?? DEFAULT_INTENTS_DIR);
-  const catalog = loadCatalog(intentsDir);
+  const catalog = loadCatalog(builtinKindSpecs(), intentsDir);
   const { workloads, skipped } = workloadsFor(catalog);
   if (workloads.length === 0) throw new Error(`no intent in ${intentsDir} has a case to benchmark`);
 

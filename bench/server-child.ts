@@ -6,7 +6,7 @@
  * then serves until killed. Usage: run-ts bench/server-child.ts <memory|azurite> <intents dir>
  */
 import { systemClock } from "../engine/core/clock";
-import { loadCatalog } from "../engine/index";
+import { builtinKindSpecs, loadCatalog } from "../engine/index";
 import { startDevStack } from "../engine/hosts/local/dev-stack";
 import { appRoutes, startLocalServer } from "../engine/hosts/local/http-adapter";
 import { MAX_BODY_BYTES } from "../engine/inbound/webhook/body";
@@ -16,7 +16,7 @@ import { BENCH_SECRET, memoryPipeline, RUN_BUDGET_MS, sandboxClients } from "./h
 import { BENCH_SETTINGS, workloadsFor } from "./workloads";
 
 async function memoryServer(sandbox: Sandbox, dir: string | undefined, settings: Record<string, string>): Promise<string> {
-  const catalog = loadCatalog(dir);
+  const catalog = loadCatalog(builtinKindSpecs(), dir);
   const clients = sandboxClients(sandbox, settings, systemClock);
   const deps = memoryPipeline(catalogEngine(catalog), { ...clients, clock: systemClock, settings });
   const server = await startLocalServer({
@@ -30,7 +30,7 @@ async function devStackServer(sandbox: Sandbox, settings: Record<string, string>
   const stack = await startDevStack({
     env: {
       ...process.env, ...settings,
-      GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox-graph-token",
+      GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox-graph-token", ARM_ACCESS_TOKEN: "sandbox-arm-token",
       INTENT_SHARED_SECRET: BENCH_SECRET, RUN_BUDGET_MS: String(RUN_BUDGET_MS),
       NOTIFICATION_MAILBOX: "reception@contoso.com", NOTIFICATION_EMAIL: "helpdesk@contoso.com",
     },
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox();
   // Every workload's settings at once: one server serves them all.
   const settings: Record<string, string> = { ...BENCH_SETTINGS };
-  for (const workload of workloadsFor(loadCatalog(dir)).workloads) Object.assign(settings, workload.settings);
+  for (const workload of workloadsFor(loadCatalog(builtinKindSpecs(), dir)).workloads) Object.assign(settings, workload.settings);
   settings.ARM_BASE_URL = sandbox.armBaseUrl;
   const url = store === "azurite" ? await devStackServer(sandbox, settings) : await memoryServer(sandbox, dir, settings);
   process.stdout.write(JSON.stringify({ url, sandboxUrl: sandbox.url }) + "\n");

@@ -9,8 +9,8 @@ import { casesFileFor, loadCaseFile, type IntentCase } from "../engine/tooling/c
 import { CASE_SETTINGS } from "../engine/tooling/cases/services";
 import type { Catalog, CompiledIntent } from "../engine/index";
 
-/** The cases' settings, plus the static ARM token the sandbox accepts. */
-export const BENCH_SETTINGS: Readonly<Record<string, string>> = { ...CASE_SETTINGS, ARM_ACCESS_TOKEN: "sandbox-arm-token" };
+/** The cases' settings: what intents read (the sandbox's ARM token goes to the Automation client alone). */
+export const BENCH_SETTINGS: Readonly<Record<string, string>> = { ...CASE_SETTINGS };
 
 export interface Workload {
   intent: CompiledIntent;

@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { FaultStore } from "./faults/store";
-import type { GraphEnv } from "./graph/types";
+import type { SandboxEnv } from "./server";
 import { RequestLog, type RequestLogEntry } from "./request-log";
 import { createSandboxServer } from "./server";
 import { DEMO_FIXTURE_PATH, tenantFromFile, tenantFromFixture } from "./tenant/load";
@@ -46,7 +46,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const tenant = typeof fixture === "string" ? tenantFromFile(fixture) : tenantFromFixture(fixture);
   const host = options.host ?? "127.0.0.1";
   const now = options.now ?? Date.now;
-  const env: GraphEnv = { tenant, now, graphBaseUrl: "", faults: new FaultStore(now) };
+  const env: SandboxEnv = { tenant, now, graphBaseUrl: "", faults: new FaultStore(now) };
   const log = new RequestLog();
   const server = createSandboxServer(env, log);
   await new Promise<void>((resolve, reject) => {

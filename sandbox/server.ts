@@ -11,7 +11,13 @@ import { runBatch } from "./graph/batch";
 import { graphError } from "./graph/errors";
 import { finishGraphResult, runGraphCall } from "./graph/pipeline";
 import { resourceUnits } from "./graph/resource-units";
+import type { FaultStore } from "./faults/store";
 import type { GraphCall, GraphEnv, GraphResult } from "./graph/types";
+
+/** What the server answers from: the routes' environment, and the fault rules it applies before any route. */
+export interface SandboxEnv extends GraphEnv {
+  faults: FaultStore;
+}
 import type { RequestLog } from "./request-log";
 import { handleSubscriptionControl } from "./subscriptions/control";
 
@@ -44,7 +50,7 @@ function authenticate(headers: Record<string, string>): GraphResult | undefined 
 }
 
 /** A `$batch` item: its own error fault rules (a per-item 429, or a 504 after it ran), then the call itself. */
-async function runBatchItem(call: GraphCall, env: GraphEnv): Promise<GraphResult> {
+async function runBatchItem(call: GraphCall, env: SandboxEnv): Promise<GraphResult> {
   const outcome = env.faults.evaluate({ method: call.method, path: VERSION_ROOT + call.path, cost: resourceUnits(call), roundTrip: false });
   if (outcome.result) return outcome.result;
   const result = await runGraphCall(call, env);
@@ -72,15 +78,15 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-async function answerGraph(env: GraphEnv, log: RequestLog, sequence: number, call: GraphCall, bodyOk: boolean): Promise<GraphResult> {
+async function answerGraph(env: SandboxEnv, log: RequestLog, sequence: number, call: GraphCall, bodyOk: boolean): Promise<GraphResult> {
   const denied = authenticate(call.headers);
   if (denied) return denied;
   if (!bodyOk) return graphError(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
-  if (call.method === "POST" && call.path === "/$batch") return runBatch(call.body, env, log, sequence, runBatchItem);
+  if (call.method === "POST" && call.path === "/$batch") return runBatch(call.body, env, log, sequence, (item) => runBatchItem(item, env));
   return runGraphCall(call, env);
 }
 
-export function createSandboxServer(env: GraphEnv, log: RequestLog): Server {
+export function createSandboxServer(env: SandboxEnv, log: RequestLog): Server {
   return createServer((req, res) => {
     handle(env, log, req, res).catch(() => {
       if (!res.headersSent) send(res, 500, {}, { error: { code: "generalException", message: "An unexpected error occurred in the sandbox." } });
@@ -89,7 +95,7 @@ export function createSandboxServer(env: GraphEnv, log: RequestLog): Server {
   });
 }
 
-async function handle(env: GraphEnv, log: RequestLog, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(env: SandboxEnv, log: RequestLog, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = env.now();
   const sequence = log.reserve();
   const method = (req.method ?? "GET").toUpperCase();

@@ -1,4 +1,7 @@
-import type { Clock } from "../runtime/types";
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
 
 /** The real clock. Everything that waits takes a Clock so tests can swap in a manual one. */
 export const systemClock: Clock = {

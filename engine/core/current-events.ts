@@ -4,7 +4,7 @@
  * they happened in, with its invocationId, instead of nowhere.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { EventSink } from "../runtime/types";
+import type { EventSink } from "./events";
 
 const current = new AsyncLocalStorage<EventSink>();
 

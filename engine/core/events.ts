@@ -1,4 +1,5 @@
-import type { EventSink } from "../runtime/types";
+/** Structured events; fields must never hold a secret or a payload dump. */
+export type EventSink = (event: string, fields: Record<string, unknown>) => void;
 
 /** The levels the Functions logger (and Application Insights' severityLevel) knows. */
 export type Severity = "debug" | "info" | "warning" | "error";

@@ -1,6 +1,13 @@
-import type { RetryPolicy } from "../clients/graph/types";
+/**
+ * The step-kind contract: what a kind declares (its spec, all the intent language needs to check
+ * and compile a step) and what it does (`run`, closing over the clients its factory received).
+ */
+import type { Clock } from "./clock";
 import type { ErrorCode } from "./errors";
-import type { EngineServices, RunMode } from "../runtime/types";
+import type { EventSink } from "./events";
+import type { RetryPolicy } from "./retry";
+
+export type RunMode = "live" | "dry-run";
 
 /** A typed slot for a URL with a fixed beginning (origin and leading path), e.g. `https://graph.microsoft.com/v1.0/`. */
 export interface UrlSlot {
@@ -49,14 +56,20 @@ export type ReportDiagnostic = (code: ErrorCode, message: string, path: Readonly
 /** How a kind sees an answer, for outcome rules (`match: {status, code, message}`) and defaults. */
 export interface Classification {
   success: boolean;
+  /** The answer's HTTP status, for kinds whose answers have one; `match.status` reads it. */
   status?: number;
   code?: string;
   message?: string;
   /**
-   * The kind's own verdict on a success when the answer says more than its HTTP status (a
-   * runbook's result line knows whether it changed anything); absent = the default rules.
+   * The kind's own verdict on a success when the answer says more than its status (a runbook's
+   * result line knows whether it changed anything); absent = changed for a write, ok for a read.
    */
   outcome?: "changed" | "ok";
+  /**
+   * What the step reports when it fails on this answer and no outcome rule says otherwise: the
+   * kind's own code and sentence (Graph's answer for Graph kinds). Give it whenever success is false.
+   */
+  error?: { code: string; message: string };
 }
 
 export interface KindAnswer {
@@ -69,8 +82,8 @@ export interface KindAnswer {
   pending?: { resumeAfterMs: number; state: unknown };
 }
 
+/** What a kind's `run` sees of its step; the clients it calls came from its factory. */
 export interface StepRunContext {
-  services: EngineServices;
   runId: string;
   stepId: string;
   mode: RunMode;
@@ -81,13 +94,15 @@ export interface StepRunContext {
   idempotent: boolean;
   /** Kind-owned state saved by an earlier, pending attempt of this step (e.g. a job name). */
   state?: unknown;
+  clock: Clock;
+  events: EventSink;
 }
 
 /**
- * A step kind: one module, registered once in engine/kinds/registry.ts. The interpreter knows
- * nothing else about what a step does.
+ * What a kind declares: enough to check, compile and document a step without any client. The
+ * interpreter knows nothing else about what a step does.
  */
-export interface StepKind<Input = any> {
+export interface StepKindSpec<Input = any> {
   /** `namespace:verb`. */
   id: string;
   description: string;
@@ -111,7 +126,12 @@ export interface StepKind<Input = any> {
   lint?(step: StaticStep, report: ReportDiagnostic): void;
   /** What the step would do, for `intents plan` and dry-run (masked by the caller). */
   describe(input: Input): unknown;
+  /** The kind's reading of its own answer: success, what outcome rules match on, its default error. */
   classify(response: unknown): Classification;
+}
+
+/** A step kind with its work: made by a factory that received the clients it calls. */
+export interface StepKind<Input = any> extends StepKindSpec<Input> {
   run(input: Input, ctx: StepRunContext): Promise<KindAnswer>;
   /** For-each over many inputs in fewer round trips (Graph `$batch`). */
   runMany?(inputs: Input[], ctx: StepRunContext): Promise<KindAnswer[]>;

@@ -6,6 +6,7 @@
  */
 import { IntentError } from "../core/errors";
 import { BODY_TIMEOUT_MS } from "../inbound/webhook/body";
+import type { StorageSettings } from "../lifecycle/store/tables";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -16,23 +17,7 @@ export const REPORT_SECRET_SETTINGS = ["CONNECTWISE_PRIVATE_KEY", "AUTOTASK_SECR
 export const SECRET_SETTINGS = [...PLATFORM_SECRET_SETTINGS, ...REPORT_SECRET_SETTINGS] as const;
 export type SecretSetting = (typeof SECRET_SETTINGS)[number];
 
-/**
- * Where Tables and Queues live (the Functions host's own storage). In Azure the app has no key:
- * the identity-based section `AzureWebJobsStorage__accountName` (+ `__credential`, `__clientId`,
- * `__tableServiceUri`, `__queueServiceUri`) names the account and its token comes from the managed
- * identity. A connection string (`AzureWebJobsStorage`) serves Azurite and local development.
- */
-export type StorageSettings =
-  | { kind: "connection-string"; connectionString: string }
-  | {
-      kind: "identity";
-      tableServiceUri: string;
-      queueServiceUri: string;
-      /** "managedidentity" → ManagedIdentityCredential; unset → DefaultAzureCredential. */
-      credential: "managedidentity" | undefined;
-      /** Client id of a user-assigned identity; unset → the system-assigned one. */
-      clientId: string | undefined;
-    };
+export type { StorageSettings };
 
 export const DEVELOPMENT_STORAGE = "UseDevelopmentStorage=true";
 

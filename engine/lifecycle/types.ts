@@ -1,13 +1,16 @@
 /**
- * The contracts of the webhook pipeline. The pipeline is plain functions over these interfaces, so
- * the Azure handlers, the local server and the tests all drive the same code.
+ * The contracts of a run's life (claim, execute, record, continue, mail a failure). It is plain
+ * functions over these interfaces, so the Azure handlers, the local server and the tests all drive
+ * the same code.
  */
-import type { ExecuteOptions, MappedFields } from "../index";
+import type { MappedFields } from "../language/spec/fields";
+import type { ExecuteOptions } from "../runtime/interpreter";
 import type { Clock, EngineServices, EventSink, RunContext, RunResult } from "../runtime/types";
+import type { ContinuationQueue } from "./continue/types";
 import type { RunReporter } from "./report/types";
-import type { ContinuationQueue, RunStore } from "./store/types";
+import type { RunStore } from "./store/types";
 
-/** What the pipeline needs of a compiled intent (engine/index.ts CompiledIntent fits). */
+/** What the pipeline needs of a compiled intent (CompiledIntent fits). */
 export interface EngineIntent {
   name: string;
 }
@@ -21,25 +24,6 @@ export interface IntentEngine<I extends EngineIntent = EngineIntent> {
   supportedNames(): string[];
   mapFields(intent: I, intentFields: Record<string, unknown>): MappedFields;
   execute(intent: I, options: ExecuteOptions): Promise<RunResult>;
-}
-
-/** The validated webhook body, normalised (ticket id as a digit string, missing names as ""). */
-export interface WebhookPayload {
-  intent_name: string;
-  intent_fields: Record<string, unknown>;
-  meta_data: { ticket_id: string; contact_name: string; contact_email: string; company_name: string };
-}
-
-/** A transport-neutral HTTP answer; every body is JSON with a `message` for the end user. */
-export interface HttpAnswer {
-  status: number;
-  body: { message: string } & Record<string, unknown>;
-}
-
-/** The incoming request, as much of it as the pipeline may look at. */
-export interface IncomingRequest {
-  header(name: string): string | null;
-  body: AsyncIterable<Uint8Array> | null;
 }
 
 export interface PipelineSettings {

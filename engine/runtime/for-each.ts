@@ -4,19 +4,19 @@
  */
 import { ensureIntentError, IntentError } from "../core/errors";
 import type { CompiledStep } from "../language/spec/types";
-import type { KindAnswer, StepRunContext } from "../core/step-kind";
+import type { KindAnswer, StepKind, StepRunContext } from "../core/step-kind";
 import { scopeWith } from "./scope";
 import { renderInput } from "./step-input";
-import { kindContext, registerSecretOutputs, reportedError, settle, type StepAttempt, type StepEnv } from "./step-runner";
+import { kindContext, registerSecretOutputs, reportedError, runnableKind, settle, type StepAttempt, type StepEnv } from "./step-runner";
 import { withStepTimeout } from "./step-timeout";
 
 export type ItemAttempt = Omit<StepAttempt, "suspend">;
 
 /** One `$batch` round trip per 20 items where the kind can, else one call per item, in order. */
-async function runItems(step: CompiledStep, inputs: unknown[], ctx: StepRunContext): Promise<KindAnswer[]> {
-  if (step.kind.runMany && inputs.length > 1) return step.kind.runMany(inputs, ctx);
+async function runItems(kind: StepKind, inputs: unknown[], ctx: StepRunContext): Promise<KindAnswer[]> {
+  if (kind.runMany && inputs.length > 1) return kind.runMany(inputs, ctx);
   const answers: KindAnswer[] = [];
-  for (const input of inputs) answers.push(await step.kind.run(input, ctx));
+  for (const input of inputs) answers.push(await kind.run(input, ctx));
   return answers;
 }
 
@@ -30,7 +30,8 @@ export async function runForEach(step: CompiledStep, scope: object, env: StepEnv
     if ((env.mode === "dry-run" && !readOnly) || env.offline) {
       return { status: readOnly ? "ok" : "skipped", attempts: 0, planned: inputs.map((input) => step.kind.describe(input)), outputs: {} };
     }
-    const answers = await withStepTimeout(step, (signal) => runItems(step, inputs, kindContext(step, env, undefined, signal)));
+    const kind = runnableKind(step, env);
+    const answers = await withStepTimeout(step, (signal) => runItems(kind, inputs, kindContext(step, env, undefined, signal)));
     if (answers.some((answer) => answer.pending)) {
       throw new IntentError("STEP_FAILED", `Step "${step.id}": a kind that answers pending cannot run in a for-each.`);
     }

@@ -9,7 +9,7 @@ import { loadCheckpoints, restorable, saveFinished, savePending } from "./checkp
 import { holds } from "./conditions";
 import { runForEach } from "./for-each";
 import { createRedactor, type Redactor } from "../core/redaction";
-import { finishRun } from "./run-result";
+import { FAILED_MESSAGE, finishRun } from "./run-result";
 import { createScope, nullOutputs, type RunScope } from "./scope";
 import { runStepOnce, type StepAttempt, type StepEnv } from "./step-runner";
 import type { EngineServices, RunContext, RunJournal, RunMode, RunResult, StepResult } from "./types";
@@ -27,8 +27,6 @@ export interface ExecuteOptions {
   /** The run's redactor when the caller must learn which secrets the run knew (the cases' secret scan); else a new one. */
   redactor?: Redactor;
 }
-
-const FAILED_MESSAGE = "Your request could not be completed; the helpdesk has the details.";
 
 function outputNames(step: CompiledStep): string[] {
   return [...Object.keys(step.kind.outputs ?? {}), ...step.outputs.map(([name]) => name)];

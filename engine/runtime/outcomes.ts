@@ -1,6 +1,7 @@
 /**
  * Maps a kind's answer to changed | ok | failed: the step's outcome rules first (in order), then
- * the default (2xx write → changed, 2xx read → ok, anything else → failed with GRAPH_ERROR).
+ * the kind's own classification (success → changed for a write, ok for a read; a failure with the
+ * kind's error). The runtime adds no error of its own beyond STEP_FAILED for a kind that gave none.
  */
 import type { CompiledOutcome } from "../language/spec/types";
 import type { Classification } from "../core/step-kind";
@@ -36,6 +37,5 @@ export function decide(outcomes: readonly CompiledOutcome[], c: Classification, 
 }
 
 function defaultError(c: Classification): ReportedError {
-  const graph = [c.code, c.message].filter(Boolean).join(": ");
-  return { code: "GRAPH_ERROR", message: `Microsoft Graph answered ${c.status ?? "an error"}${graph ? ` (${graph})` : ""}.` };
+  return c.error ? { code: c.error.code, message: c.error.message } : { code: "STEP_FAILED", message: "The step failed." };
 }

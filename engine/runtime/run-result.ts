@@ -4,10 +4,13 @@ import type { Redactor } from "../core/redaction";
 import { scopeWith } from "./scope";
 import type { ReportedError, RunMode, RunResult, RunStatus, StepResult } from "./types";
 
+/** The end user's sentence for a run that failed without a message of its intent's own (the only spelling). */
+export const FAILED_MESSAGE = "Your request could not be completed; the helpdesk has the details.";
+
 const FALLBACK: Record<RunStatus, string> = {
   succeeded: "Your request was completed.",
   partial: "Part of your request was completed; the helpdesk has the details.",
-  failed: "Your request could not be completed; the helpdesk has the details.",
+  failed: FAILED_MESSAGE,
   running: "Your request is in progress.",
 };
 

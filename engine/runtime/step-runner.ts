@@ -3,9 +3,9 @@
  * kind (sleeping on the clock while it is pending and the deadline allows), decide the outcome
  * and render outputs. Returns unmasked outputs for later templates; the caller masks the result.
  */
-import { ensureIntentError, type IntentError } from "../core/errors";
+import { ensureIntentError, IntentError } from "../core/errors";
 import type { CompiledStep } from "../language/spec/types";
-import type { KindAnswer, StepRunContext } from "../core/step-kind";
+import type { KindAnswer, StepKind, StepRunContext } from "../core/step-kind";
 import { placeholder } from "../core/placeholder";
 import { decide, type Decision } from "./outcomes";
 import type { Redactor } from "../core/redaction";
@@ -41,13 +41,21 @@ function placeholderOutputs(step: CompiledStep): Record<string, unknown> {
   return Object.fromEntries(names.map((name) => [name, placeholder(`steps.${step.id}.output.${name}`)]));
 }
 
+/** The kind that does the step's work: the engine's own, by the id the catalogue compiled. */
+export function runnableKind(step: CompiledStep, env: StepEnv): StepKind {
+  const kind = env.services.kinds.find(step.kind.id);
+  if (!kind) throw new IntentError("INTERNAL", `Step kind ${step.kind.id} is not registered with this engine.`);
+  return kind;
+}
+
 /**
  * What a kind's `run` sees; `state` is the kind's own, saved by an earlier pending attempt, and
  * `signal` aborts when the step's timeout expires.
  */
 export function kindContext(step: CompiledStep, env: StepEnv, state: unknown, signal: AbortSignal): StepRunContext {
   return {
-    services: env.services,
+    clock: env.services.clock,
+    events: env.services.events,
     runId: env.runId,
     stepId: step.id,
     mode: env.mode,
@@ -60,9 +68,10 @@ export function kindContext(step: CompiledStep, env: StepEnv, state: unknown, si
 }
 
 async function callKind(step: CompiledStep, input: unknown, env: StepEnv): Promise<KindAnswer | { suspend: StepAttempt["suspend"] }> {
+  const kind = runnableKind(step, env);
   let state = env.state;
   for (;;) {
-    const answer = await withStepTimeout(step, (signal) => step.kind.run(input, kindContext(step, env, state, signal)));
+    const answer = await withStepTimeout(step, (signal) => kind.run(input, kindContext(step, env, state, signal)));
     if (!answer.pending) return answer;
     const wakeAt = env.services.clock.now() + answer.pending.resumeAfterMs;
     if (env.deadline !== undefined && wakeAt > env.deadline) return { suspend: answer.pending };

@@ -1,12 +1,14 @@
-import type { AutomationClient } from "../clients/arm/types";
-import type { ExchangeClient } from "../clients/exchange/types";
-import type { GraphClient } from "../clients/graph/types";
+import type { Clock } from "../core/clock";
 import type { ErrorCode } from "../core/errors";
+import type { EventSink } from "../core/events";
+import type { RunMode } from "../core/step-kind";
+import type { StepKindRegistry } from "../core/step-kind-registry";
+
+export type { Clock, EventSink, RunMode };
 
 /** What one step did. `ok` = already in the desired state, nothing changed. */
 export type StepStatus = "changed" | "ok" | "failed" | "skipped";
 export type RunStatus = "succeeded" | "partial" | "failed" | "running";
-export type RunMode = "live" | "dry-run";
 
 export interface ReportedError {
   code: ErrorCode | string;
@@ -69,20 +71,10 @@ export interface RunJournal {
   save(stepId: string, checkpoint: StepCheckpoint): Promise<void>;
 }
 
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-/** Structured events; fields must never hold a secret or a payload dump. */
-export type EventSink = (event: string, fields: Record<string, unknown>) => void;
-
+/** What a host gives the interpreter once: no client, only the kinds that hold them. */
 export interface EngineServices {
-  graph: GraphClient;
-  /** Azure Automation (runbooks); absent where no Automation account is configured. */
-  automation?: AutomationClient;
-  /** The Exchange Online admin API; absent where the host composed none (the runbook route needs none). */
-  exchange?: ExchangeClient;
+  /** The kinds that run the steps; the catalogue was compiled against the same ones. */
+  kinds: StepKindRegistry;
   clock: Clock;
   /** Settings intents may read as `{{settings.NAME}}` (HELPDESK_EMAIL, DEFAULT_USAGE_LOCATION, …). */
   settings: Readonly<Record<string, string | undefined>>;

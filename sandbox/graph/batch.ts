@@ -29,7 +29,7 @@ export interface BatchResponseItem {
 }
 
 /** Runs one item: its fault rules, then the call. */
-export type CallRunner = (call: GraphCall, env: GraphEnv) => Promise<GraphResult>;
+export type CallRunner = (call: GraphCall) => Promise<GraphResult>;
 
 function readItems(body: unknown): BatchItem[] | GraphResult {
   const requests = (body as { requests?: unknown } | null)?.requests;
@@ -77,7 +77,7 @@ export async function runBatch(body: unknown, env: GraphEnv, log: RequestLog, ba
     const call = toCall(item);
     const started = env.now();
     const failed = dependencies.some((d) => d.status < 200 || d.status >= 300);
-    const result = failed ? graphError(424, "FailedDependency", "The request failed because a request it depends on failed.") : await runCall(call, env);
+    const result = failed ? graphError(424, "FailedDependency", "The request failed because a request it depends on failed.") : await runCall(call);
     const headers = finishGraphResult(result, call, env);
     log.add(log.reserve(), {
       method: call.method, path: `/v1.0${call.path}`, query: Object.fromEntries(call.query), body: call.body,

@@ -1,5 +1,4 @@
 /** The shapes every Graph route of the sandbox shares. */
-import type { FaultStore } from "../faults/store";
 import type { TenantState } from "../tenant/types";
 
 /** What a route answers; the pipeline adds request ids, innerError and headers. */
@@ -20,7 +19,6 @@ export interface GraphEnv {
   now: () => number;
   /** `${url}/v1.0`, for @odata.context and @odata.nextLink. */
   graphBaseUrl: string;
-  faults: FaultStore;
 }
 
 /** One Graph call, from the wire or from a `$batch` item. */

@@ -17,6 +17,7 @@ import { BENCH_SETTINGS, type Workload } from "../../bench/workloads";
 import { loadCatalog, type CompiledIntent } from "../../engine/index";
 import type { GraphResponse } from "../../engine/clients/graph/types";
 import { startSandbox, type RequestLogEntry, type Sandbox } from "../../sandbox";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 let sandbox: Sandbox | undefined;
 afterEach(async () => {
@@ -91,7 +92,7 @@ describe("memory run store", () => {
 });
 
 describe("engine CPU and the seed's sequence against the sandbox", () => {
-  const catalog = loadCatalog();
+  const catalog = loadCatalog(builtinKindSpecs());
   const passwordReset: Workload = {
     intent: catalog.find("Password Reset") as CompiledIntent,
     fields: { "User Email": "adele.vance@contoso.com" },
@@ -121,7 +122,7 @@ describe("engine CPU and the seed's sequence against the sandbox", () => {
 });
 
 describe("round trips and the storm on one intent", () => {
-  const catalog = loadCatalog();
+  const catalog = loadCatalog(builtinKindSpecs());
   const addToGroup: Workload = {
     intent: catalog.find("Add User to Group") as CompiledIntent,
     fields: { "User Email": "isaiah.langer@contoso.com", "Group Name": "Marketing" },
@@ -148,9 +149,9 @@ describe("generated intents", () => {
   it("are the shipped intents under new names, and all load", () => {
     const dir = mkdtempSync(join(tmpdir(), "bench-test-"));
     try {
-      const shipped = loadCatalog().intents;
+      const shipped = loadCatalog(builtinKindSpecs()).intents;
       generateIntents(shipped, 5, dir);
-      const names = loadCatalog(dir).supportedNames();
+      const names = loadCatalog(builtinKindSpecs(), dir).supportedNames();
       expect(names).toHaveLength(5);
       expect(names).toContain(`${shipped[0]!.name} (copy 1)`);
     } finally {

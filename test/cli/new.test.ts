@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { run } from "../../engine/hosts/cli/commands/new";
 import { lintPaths, loadCatalog } from "../../engine/index";
 import { runCaseFiles, selectCaseFiles } from "../../engine/tooling/cases";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 function intentsDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "new-"));
@@ -21,8 +22,8 @@ describe("intents new", () => {
     const dir = intentsDir();
     expect(await run(["Show", "User's", "Name", "--dir", dir])).toBe(0);
     expect(readFileSync(join(dir, "show-user-s-name.yaml"), "utf8")).toContain('name: "Show User\'s Name"');
-    expect(lintPaths([dir]).diagnostics).toEqual([]);
-    const outcomes = await runCaseFiles(selectCaseFiles(loadCatalog(dir)));
+    expect(lintPaths([dir], builtinKindSpecs()).diagnostics).toEqual([]);
+    const outcomes = await runCaseFiles(selectCaseFiles(loadCatalog(builtinKindSpecs(), dir)));
     expect(outcomes.map((o) => o.problems)).toEqual([[], []]);
   });
 

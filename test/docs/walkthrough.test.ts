@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lintPaths, loadCatalog } from "../../engine/index";
 import { runCaseFiles, selectCaseFiles } from "../../engine/tooling/cases";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 const doc = readFileSync(join(__dirname, "../../docs/intent-language.md"), "utf8");
 const walkthrough = doc.slice(doc.indexOf("## Walkthrough"));
@@ -33,8 +34,8 @@ describe("the walkthrough", () => {
       writeFileSync(join(root, name), body);
     }
     const dir = join(root, "intents");
-    expect(lintPaths([dir]).diagnostics).toEqual([]);
-    const outcomes = await runCaseFiles(selectCaseFiles(loadCatalog(dir)));
+    expect(lintPaths([dir], builtinKindSpecs()).diagnostics).toEqual([]);
+    const outcomes = await runCaseFiles(selectCaseFiles(loadCatalog(builtinKindSpecs(), dir)));
     expect(outcomes.map((o) => [o.name, o.problems])).toEqual(outcomes.map((o) => [o.name, []]));
     expect(outcomes).toHaveLength(3);
   });

@@ -60,6 +60,12 @@ afterAll(async () => {
 const jobCreations = () => sandbox.requests().filter((r) => r.method === "PUT" && r.path.includes("/jobs/"));
 
 describe("a run that outlives the HTTP budget", () => {
+  it("gives the ARM token to the Automation client alone: the settings intents read do not hold it", () => {
+    expect(host.deps.services.settings.ARM_ACCESS_TOKEN).toBeUndefined();
+    expect(host.deps.services.settings.AUTOMATION_ACCOUNT_NAME).toBe("aa-intents");
+    expect(host.deps.services.kinds.ids()).toContain("automation:runbook");
+  });
+
   it("answers 202 running, continues from the queue and reports success", async () => {
     const response = await fetch(`${server.url}/api/intent`, {
       method: "POST", headers: { "x-intent-secret": SECRET },

@@ -153,7 +153,8 @@ describe("npm start on the demo tenant", () => {
   it("sets every setting a shipped intent declares, so each one runs with no settings at all", async () => {
     const { DEMO_TENANT_SETTINGS } = await import("../../engine/hosts/local/dev-stack.js");
     const { loadCatalog } = await import("../../engine/language/spec/catalog.js");
-    const needed = [...new Set(loadCatalog().intents.flatMap((intent) => intent.settings))];
+    const { builtinKindSpecs } = await import("../../engine/kinds/index.js");
+    const needed = [...new Set(loadCatalog(builtinKindSpecs()).intents.flatMap((intent) => intent.settings))];
     expect(needed).toContain("DEFAULT_USAGE_LOCATION");
     for (const name of needed) expect(DEMO_TENANT_SETTINGS[name], name).toBeTruthy();
   });

@@ -12,13 +12,14 @@ import { CONTINUATION_QUEUE } from "../../engine/lifecycle/continue/continuation
 import { REPORT_OUTBOX_TABLE, REPORT_QUEUE } from "../../engine/lifecycle/report";
 import { objectEntries, outputs, readBicep, variableBlock } from "./bicep-reader";
 import { ROOT, loadedByFunctionApp, settingsReadBy, settingsReaders } from "./settings-scan";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 const config = readFileSync(join(ROOT, "engine", "hosts", "config.ts"), "utf8");
 const loaded = loadedByFunctionApp();
 const readers = settingsReaders();
 const inFunctionApp = [...readers].filter(([file]) => loaded.has(file));
 const readByApp = [...new Set(inFunctionApp.flatMap(([, names]) => names))].sort();
-const readByIntents = [...new Set(loadCatalog().intents.flatMap((i) => i.settings))].sort();
+const readByIntents = [...new Set(loadCatalog(builtinKindSpecs()).intents.flatMap((i) => i.settings))].sort();
 const bicepSettings = objectEntries(variableBlock(readBicep("main.bicep"), "appSettings"));
 
 /** Modules that read settings but never run in the Function App (it does not import them), and why. */

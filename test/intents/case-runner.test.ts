@@ -6,8 +6,9 @@ import { loadCatalog, type CompiledIntent } from "../../engine/index";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
+import { builtinKindSpecs } from "../../engine/kinds";
 
-const intent = loadCatalog().find("Password Reset") as CompiledIntent;
+const intent = loadCatalog(builtinKindSpecs()).find("Password Reset") as CompiledIntent;
 const given = { "User Email": "adele.vance@contoso.com", "Temporary Password": "Given-Pass-123!", "Force Change on Login": "no" };
 
 async function problems(expect: IntentCase["expect"], extra: Partial<IntentCase> = {}): Promise<string[]> {
@@ -76,7 +77,7 @@ describe("where an intent's cases live", () => {
     const text = readFileSync(join(__dirname, "../../intents/password-reset.yaml"), "utf8").replace(/\ncases: .*\n/, "\n");
     writeFileSync(join(dir, "password-reset.yaml"), `${text}\ncases: ./elsewhere/mine.cases.yaml\n`);
     writeFileSync(join(dir, "plain.yaml"), text.replace("name: Password Reset", "name: Plain Reset").replace("aliases: [Reset Password]", "aliases: []"));
-    const catalog = loadCatalog(dir);
+    const catalog = loadCatalog(builtinKindSpecs(), dir);
     expect(casesFileFor(catalog.find("Password Reset") as CompiledIntent)).toBe(join(dir, "elsewhere", "mine.cases.yaml"));
     expect(casesFileFor(catalog.find("Plain Reset") as CompiledIntent)).toBe(join(dir, "cases", "plain.cases.yaml"));
   });

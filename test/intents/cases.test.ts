@@ -6,8 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { runCase, selectCaseFiles, type CaseTrace } from "../../engine/tooling/cases";
 import { loadCatalog } from "../../engine/index";
+import { builtinKindSpecs } from "../../engine/kinds";
 
-const catalog = loadCatalog();
+const catalog = loadCatalog(builtinKindSpecs());
 const selected = selectCaseFiles(catalog);
 const traces: CaseTrace[] = [];
 /** Secret values each case gave in its fields, to tell them from the secrets the run produced. */

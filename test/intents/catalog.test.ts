@@ -1,8 +1,9 @@
 /** The shipped catalogue: the seed intents, the breadth ones, their aliases, and one idempotency identity per request. */
 import { describe, expect, it } from "vitest";
 import { loadCatalog, mapFields, type CompiledIntent } from "../../engine/index";
+import { builtinKindSpecs } from "../../engine/kinds";
 
-const catalog = loadCatalog();
+const catalog = loadCatalog(builtinKindSpecs());
 
 describe("intent catalogue", () => {
   it("ships the eight seed intents, the two change-triggered ones and the breadth ones", () => {

@@ -5,8 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { runCase, selectCaseFiles } from "../../engine/tooling/cases";
 import { loadCatalog } from "../../engine/index";
+import { builtinKindSpecs } from "../../engine/kinds";
 
-const selected = selectCaseFiles(loadCatalog()).filter((s) => s.intent.permissions.graph.length > 0);
+const selected = selectCaseFiles(loadCatalog(builtinKindSpecs())).filter((s) => s.intent.permissions.graph.length > 0);
 
 describe("declared Graph permissions", () => {
   it.each(selected.map((s) => [s.intent.name, s] as const))("%s: its happy path needs no more than it declares", async (_name, { intent, cases }) => {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { runCase, selectCaseFiles } from "../../engine/tooling/cases";
 import { loadCatalog } from "../../engine/index";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 /** [intent, case name prefix, our Graph round trips, our runbook jobs, the seed's Graph round trips]. */
 const TABLE: Array<[string, string, number, number, number]> = [
@@ -22,7 +23,7 @@ const TABLE: Array<[string, string, number, number, number]> = [
   ["Shared Mailbox Permission", "happy path", 0, 1, 1],
 ];
 
-const selected = selectCaseFiles(loadCatalog());
+const selected = selectCaseFiles(loadCatalog(builtinKindSpecs()));
 
 describe("dependent round trips per intent", () => {
   it.each(TABLE)("%s › %s: %i Graph round trips, %i runbook jobs (seed: %i)", async (intentName, casePrefix, graph, jobs) => {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { execute, lintPaths, loadCatalog } from "../../engine/index";
 import { offlineServices } from "./support";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 const LIBRARY = `apiVersion: intents/v1
 kind: Library
@@ -58,7 +59,7 @@ function lint(text: string, library = LIBRARY): string[] {
   mkdirSync(join(dir, "shared"));
   writeFileSync(join(dir, "shared", "lib.yaml"), library);
   writeFileSync(join(dir, "uses.yaml"), text);
-  return lintPaths([dir]).diagnostics.map((d) => `${d.file.split("/").pop()}:${d.line}:${d.col} ${d.code} ${d.message}`);
+  return lintPaths([dir], builtinKindSpecs()).diagnostics.map((d) => `${d.file.split("/").pop()}:${d.line}:${d.col} ${d.code} ${d.message}`);
 }
 
 const LOOKUP = `  - id: lookup
@@ -146,7 +147,7 @@ describe("expanded intents run", () => {
         result: failed
         error: { code: SECOND_USER, message: "{{output.id}} is the second user." }`),
     );
-    const [compiled] = loadCatalog(dir).intents;
+    const [compiled] = loadCatalog(builtinKindSpecs(), dir).intents;
     const outcomes = compiled!.plan.steps[0]!.outcomes;
     expect(outcomes.map((o) => o.when?.source)).toEqual(["{{response.user.status == 404}}", "{{output.id == 'u-2'}}"]);
     const answer = (status: number, id: string) => offlineServices([{ status, body: status === 200 ? { id } : { error: { code: "Request_ResourceNotFound" } } }]);

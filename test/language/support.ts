@@ -1,5 +1,7 @@
-/** Engine services whose Graph answers every request (or batch item) from a list, in order. */
+/** Engine services whose Graph kinds are answered for every request (or batch item) from a list, in order. */
+import { automationClientFromSettings } from "../../engine/clients/arm";
 import type { GraphClient, GraphResponse } from "../../engine/clients/graph/types";
+import { builtinKinds } from "../../engine/kinds";
 import type { EngineServices } from "../../engine/runtime/types";
 
 export function offlineServices(answers: Array<{ status: number; body: unknown }>): EngineServices {
@@ -10,5 +12,6 @@ export function offlineServices(answers: Array<{ status: number; body: unknown }
     batch: async (requests) => requests.map(() => next()),
     getAll: async () => ({ items: [], attempts: 1, pages: 1 }),
   };
-  return { graph, clock: { now: () => 0, sleep: async () => undefined }, settings: {}, events: () => undefined };
+  const kinds = builtinKinds({ graph, automation: automationClientFromSettings({}) });
+  return { kinds, clock: { now: () => 0, sleep: async () => undefined }, settings: {}, events: () => undefined };
 }

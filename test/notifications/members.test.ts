@@ -7,6 +7,7 @@ import { loadIntentText } from "../../engine/index";
 import { reconcileSubscriptions } from "../../engine/inbound/notifications/subscriptions/manager";
 import { graph } from "../sandbox/helpers";
 import { startNotifyStack, type NotifyStack } from "./support/stack";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 const IT = "72eba7ab-449c-5afe-9555-efd3244f4f24";
 const ADELE = "047a86fd-4f51-5e2f-a12d-75c370f133fd";
@@ -48,7 +49,7 @@ const member = (method: "POST" | "DELETE") =>
 
 describe("members trigger", () => {
   it("is linted: a members trigger has no updated change", () => {
-    const codes = loadIntentText("x.yaml", INTENT.replace("changeTypes: [deleted]", "changeTypes: [updated]")).diagnostics.map((d) => d.code);
+    const codes = loadIntentText("x.yaml", INTENT.replace("changeTypes: [deleted]", "changeTypes: [updated]"), { kinds: builtinKindSpecs() }).diagnostics.map((d) => d.code);
     expect(codes).toEqual(["SPEC_TRIGGER_INVALID"]);
   });
 

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadIntentText } from "../../engine/index";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 // Loaded as the shipped file, so the libraries beside it (intents/shared) are in reach.
 const DEMO_FILE = join(__dirname, "../../intents/department-group-onboarding.yaml");
@@ -29,12 +30,12 @@ result:
 }
 
 function codes(text: string): string[] {
-  return loadIntentText(DEMO_FILE, text).diagnostics.map((d) => `${d.code}@${d.line}`);
+  return loadIntentText(DEMO_FILE, text, { kinds: builtinKindSpecs() }).diagnostics.map((d) => `${d.code}@${d.line}`);
 }
 
 describe("intent trigger block", () => {
   it("compiles the demo trigger and reads exactly the properties its templates name", () => {
-    const { intent, diagnostics } = loadIntentText(DEMO_FILE, DEMO);
+    const { intent, diagnostics } = loadIntentText(DEMO_FILE, DEMO, { kinds: builtinKindSpecs() });
     expect(diagnostics).toEqual([]);
     expect(intent?.trigger?.resource).toBe("users");
     expect(intent?.trigger?.changeTypes).toEqual(["created"]);

@@ -7,13 +7,14 @@ import * as lint from "../../engine/hosts/cli/commands/lint";
 import { lintPaths } from "../../engine/language/spec/catalog";
 import { loadDeploymentPolicy, loadPolicyText } from "../../engine/language/policy/load";
 import { captured } from "../support/capture-output";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 const root = join(__dirname, "..", "..");
 const fixtures = join(__dirname, "..", "fixtures", "policy");
 const shown = (name: string) => relative(process.cwd(), join(fixtures, name));
 
 function located(paths: string[]): string[] {
-  return lintPaths(paths).diagnostics.map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.message}`);
+  return lintPaths(paths, builtinKindSpecs()).diagnostics.map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.message}`);
 }
 
 describe("policy file lint", () => {

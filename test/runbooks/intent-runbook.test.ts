@@ -13,6 +13,7 @@ import { convertToSharedYaml } from "../support/convert-to-shared";
 import { startArmServer, type ArmServer } from "./support/arm-server";
 import { ARM_SETTINGS } from "./support/drive-step";
 import { runbookTenant } from "./support/tenant";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 const intentYaml = (parameterName?: string) => convertToSharedYaml({ timeoutMs: 60_000, parameterName });
 
@@ -23,7 +24,7 @@ function memoryJournal(): RunJournal & { saved: Record<string, StepCheckpoint> }
 
 describe("automation:runbook through the linter and the interpreter", () => {
   it("intents lint rejects a misspelt runbook parameter at its line", () => {
-    const { intent, diagnostics } = loadIntentText("intents/convert.yaml", intentYaml("UserPrincipleName"));
+    const { intent, diagnostics } = loadIntentText("intents/convert.yaml", intentYaml("UserPrincipleName"), { kinds: builtinKindSpecs() });
     expect(intent).toBeUndefined();
     const runbookFindings = diagnostics.filter((d) => d.code === "SPEC_RUNBOOK_PARAMETER");
     expect(runbookFindings.map((d) => [d.line, d.message])).toEqual([
@@ -54,7 +55,7 @@ describe("automation:runbook through the linter and the interpreter", () => {
     }
 
     it("reports changed, then ok on a second genuine run (the runbook's verdict, not the HTTP status)", async () => {
-      const { intent } = loadIntentText("intents/convert.yaml", intentYaml());
+      const { intent } = loadIntentText("intents/convert.yaml", intentYaml(), { kinds: builtinKindSpecs() });
       const fields = { userEmail: "alex@contoso.com" };
       const first = await execute(intent!, { fields, run: runContext({ runId: "r1" }), services: services() });
       expect(first.status).toBe("succeeded");
@@ -65,7 +66,7 @@ describe("automation:runbook through the linter and the interpreter", () => {
 
     it("suspends as running past the deadline, then resumes the same job from the journal", async () => {
       server.jobs.addRule({ outcome: "slow", pollsToComplete: 3 });
-      const { intent } = loadIntentText("intents/convert.yaml", intentYaml());
+      const { intent } = loadIntentText("intents/convert.yaml", intentYaml(), { kinds: builtinKindSpecs() });
       const journal = memoryJournal();
       const shared = services();
       const options = { fields: { userEmail: "alex@contoso.com" }, run: runContext({ runId: "r3" }), services: shared, journal };
@@ -81,7 +82,7 @@ describe("automation:runbook through the linter and the interpreter", () => {
 
     it("fails the run with RUNBOOK_FAILED and the runbook's reason", async () => {
       server.jobs.addRule({ outcome: "Failed", reason: "The mailbox is on litigation hold." });
-      const { intent } = loadIntentText("intents/convert.yaml", intentYaml());
+      const { intent } = loadIntentText("intents/convert.yaml", intentYaml(), { kinds: builtinKindSpecs() });
       const result = await execute(intent!, { fields: { userEmail: "alex@contoso.com" }, run: runContext({ runId: "r4" }), services: services() });
       expect(result.status).toBe("failed");
       expect(result.steps[0]!.error).toMatchObject({ code: "RUNBOOK_FAILED" });

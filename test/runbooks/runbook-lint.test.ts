@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ErrorCode } from "../../engine/core/errors";
-import { automationRunbook } from "../../engine/kinds/automation/runbook";
+import { automationRunbookSpec } from "../../engine/kinds/automation/runbook";
 import type { StaticStep } from "../../engine/core/step-kind";
 import { staticStepFromYaml } from "./support/static-step";
 
@@ -13,7 +13,7 @@ interface Finding {
 
 function lint(step: StaticStep): Finding[] {
   const findings: Finding[] = [];
-  automationRunbook.lint!(step, (code, message, path) => findings.push({ code, message, ...step.locate(path) }));
+  automationRunbookSpec.lint!(step, (code, message, path) => findings.push({ code, message, ...step.locate(path) }));
   return findings;
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deterministicJobName } from "../../engine/clients/arm";
-import { automationRunbook } from "../../engine/kinds/automation/runbook";
+import { automationRunbookSpec } from "../../engine/kinds/automation/runbook";
 import { startArmServer, type ArmServer } from "./support/arm-server";
 import { createManualClock, type ManualClock } from "../support/manual-clock";
 import { driveStep, runbookServices } from "./support/drive-step";
@@ -25,13 +25,13 @@ describe("automation:runbook over HTTP against the sandbox ARM API", () => {
     expect(first.error).toBeUndefined();
     expect(alexMailbox().type).toBe("SharedMailbox");
     expect(first.answer!.response).toMatchObject({ status: "changed", jobStatus: "Completed", jobName: deterministicJobName("run-1", "convert") });
-    expect(automationRunbook.classify(first.answer!.response)).toMatchObject({ success: true, outcome: "changed" });
+    expect(automationRunbookSpec.classify(first.answer!.response)).toMatchObject({ success: true, outcome: "changed" });
     // New → Running → Completed: two polls, backing off on the injected clock, not the wall clock.
     expect(clock.sleeps).toEqual([5_000, 10_000]);
 
     const again = await driveStep(convert, { services, runId: "run-2", stepId: "convert" });
     expect(again.answer!.response).toMatchObject({ status: "ok", reason: "alex@contoso.com is already a shared mailbox." });
-    expect(automationRunbook.classify(again.answer!.response)).toMatchObject({ success: true, outcome: "ok" });
+    expect(automationRunbookSpec.classify(again.answer!.response)).toMatchObject({ success: true, outcome: "ok" });
     expect(server.jobs.list()).toHaveLength(2);
   });
 

@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { execute, loadCatalog, mapFields, type CompiledIntent } from "../../engine/index";
 import { graphError, startLoopbackGraph, type Answer, type LoopbackGraph } from "../support/loopback-graph";
 import { runContext, testServices } from "./services";
+import { builtinKindSpecs } from "../../engine/kinds";
 
-const intent = loadCatalog().find("ADD   user to group") as CompiledIntent;
+const intent = loadCatalog(builtinKindSpecs()).find("ADD   user to group") as CompiledIntent;
 let graph: LoopbackGraph;
 
 beforeEach(async () => {

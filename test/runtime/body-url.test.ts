@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { execute, loadIntentText, mapFields, type CompiledIntent } from "../../engine/index";
 import { startLoopbackGraph, type LoopbackGraph } from "../support/loopback-graph";
 import { runContext, testServices } from "./services";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 const intent = loadIntentText("member.yaml", `apiVersion: intents/v1
 kind: Intent
@@ -23,7 +24,7 @@ steps:
         "@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{{fields.member}}"
 result:
   messages: { succeeded: "added", failed: "failed: {{error.message}}" }
-`).intent as CompiledIntent;
+`, { kinds: builtinKindSpecs() }).intent as CompiledIntent;
 
 let graph: LoopbackGraph;
 beforeEach(async () => {

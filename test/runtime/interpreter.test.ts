@@ -1,24 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { execute, loadIntentText, registerStepKind, type CompiledIntent, type StepCheckpoint } from "../../engine/index";
+import { execute, loadIntentText, type CompiledIntent, type StepCheckpoint, type StepKind } from "../../engine/index";
 import { graphError, startLoopbackGraph, type LoopbackGraph } from "../support/loopback-graph";
-import { runContext, testServices } from "./services";
+import { runContext, specsWith, testServices as servicesOver } from "./services";
 
 // A kind that stays pending for `polls` calls, like a runbook job still running.
 let calls: Array<{ state: unknown }> = [];
-registerStepKind({
+const pendingKind: StepKind<{ polls: number }> = {
   id: "test:pending",
   description: "pending for a number of polls",
   inputSchema: { type: "object", properties: { polls: { type: "integer" } } },
   isReadOnly: () => false,
   describe: (input) => input,
   classify: () => ({ success: true }),
-  async run(input: { polls: number }, ctx) {
+  async run(input, ctx) {
     calls.push({ state: ctx.state });
     const polled = typeof ctx.state === "number" ? ctx.state : 0;
     if (polled < input.polls) return { response: null, attempts: 1, pending: { resumeAfterMs: 5000, state: polled + 1 } };
     return { response: { done: true }, attempts: 1, outputs: {} };
   },
-});
+};
+const testServices = (graph: Parameters<typeof servicesOver>[0]) => servicesOver(graph, {}, [pendingKind]);
 
 function compile(steps: string): CompiledIntent {
   const text = `apiVersion: intents/v1
@@ -38,7 +39,7 @@ result:
     partial: "partly: {{error.message}}"
     failed: "failed: {{error.message}}"
 `;
-  const loaded = loadIntentText("test.yaml", text);
+  const loaded = loadIntentText("test.yaml", text, { kinds: specsWith(pendingKind) });
   if (!loaded.intent) throw new Error(JSON.stringify(loaded.diagnostics));
   return loaded.intent;
 }
@@ -175,7 +176,7 @@ fields: {}
 steps:
   - { id: a, kind: "secret:generate" }
 result: { messages: { succeeded: "{{settings.NOT_SET}}", failed: f } }
-`);
+`, { kinds: specsWith(pendingKind) });
     const result = await execute(loaded.intent!, { fields: {}, run: runContext(), services: testServices(graph.client()) });
     expect(result.error?.code).toBe("CONFIG_MISSING");
   });

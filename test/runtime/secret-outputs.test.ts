@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { execute, loadIntentText, type CompiledIntent, type StepCheckpoint } from "../../engine/index";
 import { graphError, startLoopbackGraph, type LoopbackGraph } from "../support/loopback-graph";
 import { runContext, testServices } from "./services";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 const PASS = "Tap-9f8e7d6c";
 
@@ -42,7 +43,7 @@ ${messages}
 }
 
 function compile(text: string): CompiledIntent {
-  const loaded = loadIntentText("secret-output.yaml", text);
+  const loaded = loadIntentText("secret-output.yaml", text, { kinds: builtinKindSpecs() });
   if (!loaded.intent) throw new Error(JSON.stringify(loaded.diagnostics));
   return loaded.intent;
 }
@@ -97,7 +98,7 @@ describe("secret step outputs at run time", () => {
 describe("secret step outputs in lint", () => {
   it("rejects the value in a mail subject at its line and column", () => {
     const text = intentText().replace(`subject: "Pass for {{fields.who}}"`, `subject: "Pass {{steps.create.output.pass}}"`);
-    const { diagnostics } = loadIntentText("misuse.yaml", text);
+    const { diagnostics } = loadIntentText("misuse.yaml", text, { kinds: builtinKindSpecs() });
     expect(diagnostics).toEqual([
       expect.objectContaining({ code: "SPEC_SECRET_NOT_ALLOWED", line: 26, col: 24, message: expect.stringMatching(/"steps\.create\.output\.pass" is a secret/) }),
     ]);
@@ -112,15 +113,15 @@ describe("secret step outputs in lint", () => {
       params: { upn: "{{steps.create.output.pass}}" }
 `;
     const text = intentText(later, `    succeeded: "Your pass is {{steps.create.output.pass}}"`);
-    const found = loadIntentText("misuse.yaml", text).diagnostics.map((d) => `${d.code}@${d.line}:${d.col}`);
+    const found = loadIntentText("misuse.yaml", text, { kinds: builtinKindSpecs() }).diagnostics.map((d) => `${d.code}@${d.line}:${d.col}`);
     expect(found).toEqual(["SPEC_SECRET_NOT_ALLOWED@33:25", "SPEC_SECRET_NOT_ALLOWED@36:32"]);
   });
 
   it("keeps a non-secret declared output usable anywhere, and refuses an object output without a value", () => {
     const plain = intentText().replace(`subject: "Pass for {{fields.who}}"`, `subject: "Method {{steps.create.output.methodId}}"`);
-    expect(loadIntentText("plain.yaml", plain).diagnostics).toEqual([]);
+    expect(loadIntentText("plain.yaml", plain, { kinds: builtinKindSpecs() }).diagnostics).toEqual([]);
     const noValue = intentText().replace(`pass: { value: "{{response.body.temporaryAccessPass}}", secret: true }`, "pass: { secret: true }");
-    const codes = loadIntentText("no-value.yaml", noValue).diagnostics.map((d) => d.code);
+    const codes = loadIntentText("no-value.yaml", noValue, { kinds: builtinKindSpecs() }).diagnostics.map((d) => d.code);
     expect(codes.length).toBeGreaterThan(0);
     expect(new Set(codes)).toEqual(new Set(["SPEC_SCHEMA"]));
   });

@@ -1,12 +1,12 @@
 /** Step timeouts: the interpreter races a kind against `timeoutMs` and aborts the kind's signal on expiry. */
 import { describe, expect, it } from "vitest";
-import { execute, loadIntentText, registerStepKind, type CompiledIntent } from "../../engine/index";
+import { execute, loadIntentText, type CompiledIntent, type StepKind } from "../../engine/index";
 import type { GraphClient } from "../../engine/clients/graph/types";
-import { runContext, testServices } from "./services";
+import { runContext, specsWith, testServices } from "./services";
 
 const signals: AbortSignal[] = [];
 // Never answers: only the interpreter's timeout can end it.
-registerStepKind({
+const hangKind: StepKind = {
   id: "test:hang",
   description: "never answers",
   inputSchema: { type: "object" },
@@ -17,9 +17,9 @@ registerStepKind({
     signals.push(ctx.signal);
     return new Promise(() => undefined);
   },
-});
+};
 // Answers after a tick, within any timeout.
-registerStepKind({
+const quickKind: StepKind = {
   id: "test:quick",
   description: "answers at once",
   inputSchema: { type: "object" },
@@ -31,7 +31,7 @@ registerStepKind({
     await new Promise((resolve) => setImmediate(resolve));
     return { response: { done: true }, attempts: 1 };
   },
-});
+};
 
 const noGraph = {} as GraphClient;
 
@@ -49,7 +49,7 @@ ${steps}
 result:
   messages: { succeeded: done, partial: partly, failed: "failed: {{error.message}}" }
 `;
-  const loaded = loadIntentText("timeouts.yaml", text);
+  const loaded = loadIntentText("timeouts.yaml", text, { kinds: specsWith(hangKind, quickKind) });
   if (!loaded.intent) throw new Error(JSON.stringify(loaded.diagnostics));
   return loaded.intent;
 }
@@ -57,7 +57,7 @@ result:
 async function run(intent: CompiledIntent) {
   signals.length = 0;
   const started = Date.now();
-  const result = await execute(intent, { fields: { items: ["a", "b"] }, run: runContext(), services: testServices(noGraph) });
+  const result = await execute(intent, { fields: { items: ["a", "b"] }, run: runContext(), services: testServices(noGraph, {}, [hangKind, quickKind]) });
   return { result, elapsed: Date.now() - started };
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES, lintPaths } from "../../engine/index";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 const dir = join(__dirname, "..", "fixtures", "broken-intents");
 
@@ -33,7 +34,7 @@ describe("broken intents", () => {
 
   for (const [file, want] of Object.entries(expected)) {
     it(`${file} → ${want.code} at ${want.line}:${want.col}`, () => {
-      const { diagnostics, files } = lintPaths([join(dir, file)]);
+      const { diagnostics, files } = lintPaths([join(dir, file)], builtinKindSpecs());
       expect(files).toBe(1);
       expect(diagnostics.map((d) => d.code)).toContain(want.code);
       const found = diagnostics.find((d) => d.code === want.code);
@@ -48,7 +49,7 @@ describe("broken intents", () => {
       .replace("{{fields.userMail}}", "{{fields.userMail}} {{settings.UNDECLARED}}");
     const tmp = mkdtempSync(join(tmpdir(), "lint-"));
     writeFileSync(join(tmp, "many.yaml"), text);
-    const codes = lintPaths([tmp]).diagnostics.map((d) => `${d.code}@${d.line}`);
+    const codes = lintPaths([tmp], builtinKindSpecs()).diagnostics.map((d) => `${d.code}@${d.line}`);
     expect(codes).toEqual(["SPEC_UNKNOWN_REFERENCE@12", "SPEC_UNKNOWN_REFERENCE@17", "SPEC_UNKNOWN_REFERENCE@17"]);
   });
 
@@ -58,7 +59,7 @@ describe("broken intents", () => {
     cpSync(join(__dirname, "..", "..", "intents", "shared"), join(tmp, "shared"), { recursive: true });
     writeFileSync(join(tmp, "a.yaml"), intent);
     writeFileSync(join(tmp, "b.yaml"), intent.replace("name: Add User to Group", "name: add  USER to group"));
-    const [diagnostic, ...rest] = lintPaths([tmp]).diagnostics;
+    const [diagnostic, ...rest] = lintPaths([tmp], builtinKindSpecs()).diagnostics;
     expect(rest).toEqual([]);
     expect(diagnostic).toMatchObject({ code: "SPEC_DUPLICATE_INTENT_NAME", line: 4, col: 7 });
     expect(diagnostic?.file).toMatch(/b\.yaml$/);

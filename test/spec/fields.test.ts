@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { loadCatalog, loadIntentText, mapFields, type CompiledIntent } from "../../engine/index";
+import { builtinKindSpecs } from "../../engine/kinds";
 
-const reset = loadCatalog().find("Password Reset") as CompiledIntent;
+const reset = loadCatalog(builtinKindSpecs()).find("Password Reset") as CompiledIntent;
 const typed = loadIntentText("typed.yaml", `apiVersion: intents/v1
 kind: Intent
 name: Typed
@@ -19,7 +20,7 @@ validation:
 steps:
   - { id: a, kind: "secret:generate" }
 result: { messages: { succeeded: s, failed: f } }
-`).intent as CompiledIntent;
+`, { kinds: builtinKindSpecs() }).intent as CompiledIntent;
 
 describe("mapFields", () => {
   it("matches labels ignoring case and spacing, applies defaults and coerces yes/no", () => {
@@ -58,9 +59,9 @@ steps:
   - { id: a, kind: "secret:generate" }
 result: { messages: { succeeded: s, failed: f } }
 `;
-    const numeric = loadIntentText("numeric.yaml", text("{ label: PIN, type: integer, secret: true }")).diagnostics;
+    const numeric = loadIntentText("numeric.yaml", text("{ label: PIN, type: integer, secret: true }"), { kinds: builtinKindSpecs() }).diagnostics;
     expect(numeric).toEqual([expect.objectContaining({ code: "SPEC_SECRET_NOT_ALLOWED", line: 8, col: 45, message: 'only a text field can be secret; "pin" is integer' })]);
-    const defaulted = loadIntentText("defaulted.yaml", text("{ label: PIN, type: string, secret: true, default: Hunter2-secret }")).diagnostics;
+    const defaulted = loadIntentText("defaulted.yaml", text("{ label: PIN, type: string, secret: true, default: Hunter2-secret }"), { kinds: builtinKindSpecs() }).diagnostics;
     expect(defaulted).toEqual([expect.objectContaining({ code: "SPEC_SECRET_NOT_ALLOWED", line: 8, col: 59, message: expect.stringMatching(/may not have a default/) })]);
   });
 

@@ -8,11 +8,12 @@ import { lintPaths, loadCatalog } from "../../engine/index";
 import { loadIntentText } from "../../engine/language/spec/load";
 import type { Sandbox } from "../../sandbox";
 import { DEMO, graph, startTestSandbox } from "../sandbox/helpers";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 const dir = join(__dirname, "..", "fixtures", "graph-lint");
 
 function lint(file: string): string[] {
-  return lintPaths([join(dir, file)]).diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`);
+  return lintPaths([join(dir, file)], builtinKindSpecs()).diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`);
 }
 
 describe("Graph names in intents", () => {
@@ -38,14 +39,14 @@ describe("Graph names in intents", () => {
       .replace("passwordProfle:\n          password: \"{{fields.password}}\"", 'passwordProfile: "{{fields.password}}"')
       .replace("forceChangePaswordNextSignIn", "forceChangePasswordNextSignIn")
       .replace("jobTitel", "jobTitle");
-    expect(loadIntentText("fixed.yaml", fixed).diagnostics).toEqual([]);
+    expect(loadIntentText("fixed.yaml", fixed, { kinds: builtinKindSpecs() }).diagnostics).toEqual([]);
     const templatedKeyValue = fixed.replace("jobTitle: Engineer", 'jobTitel: "{{fields.userEmail}}"');
-    expect(loadIntentText("t.yaml", templatedKeyValue).diagnostics.map((d) => `${d.line}:${d.col} ${d.code}`)).toEqual(["30:9 SPEC_GRAPH_UNKNOWN_PROPERTY"]);
+    expect(loadIntentText("t.yaml", templatedKeyValue, { kinds: builtinKindSpecs() }).diagnostics.map((d) => `${d.line}:${d.col} ${d.code}`)).toEqual(["30:9 SPEC_GRAPH_UNKNOWN_PROPERTY"]);
   });
 
   it("does not check the body of a request whose method is a template, nor a GET's", () => {
     const text = readFileSync(join(dir, "misspelt-body.yaml"), "utf8");
-    const codes = (source: string) => loadIntentText("m.yaml", source).diagnostics.map((d) => d.code);
+    const codes = (source: string) => loadIntentText("m.yaml", source, { kinds: builtinKindSpecs() }).diagnostics.map((d) => d.code);
     expect(codes(text.replace("method: PATCH", "method: GET"))).toEqual(["SPEC_GRAPH_UNKNOWN_PROPERTY", "SPEC_GRAPH_UNKNOWN_PROPERTY"]);
     expect(codes(text.replace(/method: PATCH/g, 'method: "{{fields.userEmail}}"'))).toEqual(["SPEC_STEP_INPUT", "SPEC_STEP_INPUT"]);
   });
@@ -55,12 +56,12 @@ describe("Graph names in intents", () => {
     const copy = mkdtempSync(join(tmpdir(), "graph-lint-"));
     try {
       copyFileSync(misspelt, join(copy, "misspelt-body.yaml"));
-      expect(loadCatalog(copy).intents.map((intent) => intent.name)).toHaveLength(1);
+      expect(loadCatalog(builtinKindSpecs(), copy).intents.map((intent) => intent.name)).toHaveLength(1);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
     const text = readFileSync(misspelt, "utf8");
-    const runtime = (source: string) => loadIntentText("m.yaml", source, { referenceChecks: false }).diagnostics.map((d) => d.code);
+    const runtime = (source: string) => loadIntentText("m.yaml", source, { kinds: builtinKindSpecs(), referenceChecks: false }).diagnostics.map((d) => d.code);
     expect(runtime(text)).toEqual([]);
     expect(runtime(text.replace(/method: PATCH/g, 'method: "{{fields.userEmail}}"'))).toEqual(["SPEC_STEP_INPUT", "SPEC_STEP_INPUT"]);
   });

@@ -1,6 +1,7 @@
 /** Template diagnostics point at the bad reference inside the template text, not at the YAML value's start. */
 import { describe, expect, it } from "vitest";
 import { loadIntentText } from "../../engine/language/spec/load";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 function intentWithStep(withLines: string): string {
   return `apiVersion: intents/v1
@@ -24,7 +25,7 @@ result:
 }
 
 function located(withLines: string): string[] {
-  return loadIntentText("c.yaml", intentWithStep(withLines)).diagnostics.map((d) => `${d.line}:${d.col} ${d.code}`);
+  return loadIntentText("c.yaml", intentWithStep(withLines), { kinds: builtinKindSpecs() }).diagnostics.map((d) => `${d.line}:${d.col} ${d.code}`);
 }
 
 describe("template diagnostics", () => {

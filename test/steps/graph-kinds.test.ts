@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadIntentText } from "../../engine/index";
 import { graphList } from "../../engine/kinds/graph/list";
-import { mailSend } from "../../engine/kinds/graph/mail-send";
+import { mailSend, mailSendSpec } from "../../engine/kinds/graph/mail-send";
 import type { StepRunContext } from "../../engine/core/step-kind";
 import { testServices } from "../runtime/services";
 import { startLoopbackGraph, type LoopbackGraph } from "../support/loopback-graph";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 let graph: LoopbackGraph;
 beforeEach(async () => {
@@ -13,13 +14,14 @@ beforeEach(async () => {
 afterEach(() => graph.close());
 
 function ctx(): StepRunContext {
-  return { services: testServices(graph.client()), runId: "r", stepId: "s", mode: "live", signal: new AbortController().signal, idempotent: false };
+  const { clock, events } = testServices(graph.client());
+  return { clock, events, runId: "r", stepId: "s", mode: "live", signal: new AbortController().signal, idempotent: false };
 }
 
 describe("Graph step kinds", () => {
   it("mail:send posts Graph's sendMail body to /users/{from}/sendMail and reads 202 as success", async () => {
     graph.route("POST", "/users/:from/sendMail", { status: 202 });
-    const answer = await mailSend.run({ from: "it@contoso.com", to: "a@contoso.com, b@contoso.com", subject: "Hi", body: "Text" }, ctx());
+    const answer = await mailSend({ graph: graph.client() }).run({ from: "it@contoso.com", to: "a@contoso.com, b@contoso.com", subject: "Hi", body: "Text" }, ctx());
     expect(graph.received[0]?.segments).toEqual(["users", "it@contoso.com", "sendMail"]);
     expect(graph.received[0]?.body).toEqual({
       message: {
@@ -29,7 +31,7 @@ describe("Graph step kinds", () => {
       },
       saveToSentItems: false,
     });
-    expect(mailSend.classify(answer.response)).toMatchObject({ success: true, status: 202 });
+    expect(mailSendSpec.classify(answer.response)).toMatchObject({ success: true, status: 202 });
   });
 
   it("graph:list follows @odata.nextLink and returns every item", async () => {
@@ -38,7 +40,7 @@ describe("Graph step kinds", () => {
         ? { status: 200, body: { value: [{ id: "c" }] } }
         : { status: 200, body: { value: [{ id: "a" }, { id: "b" }], "@odata.nextLink": `${graph.url}/users/u1/memberOf?page=2` } },
     );
-    const answer = await graphList.run({ method: "GET", path: "/users/{id}/memberOf", params: { id: "u1" } }, ctx());
+    const answer = await graphList({ graph: graph.client() }).run({ method: "GET", path: "/users/{id}/memberOf", params: { id: "u1" } }, ctx());
     expect(answer.response).toEqual({ items: [{ id: "a" }, { id: "b" }, { id: "c" }], pages: 2 });
   });
 
@@ -57,7 +59,7 @@ steps:
       requests:
         one: { method: GET, path: "/users/{id}/memberOf", params: { upn: x } }
 result: { messages: { succeeded: s, failed: f } }
-`);
+`, { kinds: builtinKindSpecs() });
     expect(loaded.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual([
       "13:35 path placeholder {id} has no entry in params",
       '13:74 param "upn" is not a placeholder in path /users/{id}/memberOf',
@@ -83,7 +85,7 @@ steps:
     kind: secret:generate
     with: { length: "{{fields.n}}" }
 result: { messages: { succeeded: s, failed: f } }
-`);
+`, { kinds: builtinKindSpecs() });
     expect(loaded.diagnostics.map((d) => `${d.code} ${d.line}:${d.col} ${d.message}`)).toEqual([
       'SPEC_STEP_INPUT 14:7 unknown key "parms" in with of graph:request; allowed: method, path, params, query, headers, body',
       "SPEC_STEP_INPUT 12:15 with.method must be equal to one of the allowed values: GET, POST, PATCH, PUT, DELETE (graph:request)",

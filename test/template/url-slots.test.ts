@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { IntentError } from "../../engine/core/errors";
 import { loadIntentText, type CompiledIntent } from "../../engine/index";
 import { renderTree } from "../../engine/language/template/tree";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 const GRAPH = "https://graph.microsoft.com/v1.0/";
 
@@ -35,7 +36,7 @@ ${extra}result:
 }
 
 function load(body: string, extra = ""): ReturnType<typeof loadIntentText> {
-  return loadIntentText("url-slots.yaml", intentText(body, extra), { referenceChecks: false });
+  return loadIntentText("url-slots.yaml", intentText(body, extra), { kinds: builtinKindSpecs(), referenceChecks: false });
 }
 
 const slotted = load(`        displayName: "{{fields.x}}"
@@ -149,7 +150,7 @@ describe("lint of Graph body URL slots", () => {
           body: { "@odata.id": "{{fields.x}}" }
 `,
     );
-    const found = loadIntentText("batch.yaml", text, { referenceChecks: false }).diagnostics;
+    const found = loadIntentText("batch.yaml", text, { kinds: builtinKindSpecs(), referenceChecks: false }).diagnostics;
     expect(found).toEqual([expect.objectContaining({ code: "SPEC_URL_SLOT", line: 18, path: "steps.0.with.requests.add.body.@odata.id" })]);
   });
 });

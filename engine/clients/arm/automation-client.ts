@@ -1,7 +1,7 @@
 import { AutomationClient as ArmAutomationClient, type AutomationModels } from "@azure/arm-automation";
 import type { TokenCredential } from "@azure/identity";
 import { IntentError } from "../../core/errors";
-import type { EventSink } from "../../runtime/types";
+import type { EventSink } from "../../core/events";
 import { armCredential } from "./credential";
 import type { AutomationAccountSettings, AutomationCallOptions, AutomationClient, AutomationJob } from "./types";
 

@@ -1,6 +1,4 @@
-import { ambientEvents } from "../../core/current-events";
-import type { EngineServices } from "../../runtime/types";
-import { createAutomationClient } from "./automation-client";
+import { createAutomationClient, type AutomationClientOptions } from "./automation-client";
 import { readAutomationSettings } from "./settings";
 import type { AutomationClient } from "./types";
 
@@ -11,18 +9,18 @@ export { parseRunbookResult, type RunbookResult } from "../../contracts/runbook-
 export { loadRunbookManifest, type RunbookManifest, type RunbookSpec, type RunbookParameterSpec } from "../../contracts/runbook-manifest";
 export type * from "./types";
 
-const fromSettings = new WeakMap<object, AutomationClient>();
-
 /**
- * services.automation when the host built one, otherwise one built from services.settings (once
- * per settings object), so a host only has to set AZURE_SUBSCRIPTION_ID and friends.
+ * The Automation client the settings describe (AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_GROUP,
+ * AUTOMATION_ACCOUNT_NAME, ARM_BASE_URL, ARM_ACCESS_TOKEN), built on first use: a deployment
+ * without an Automation account starts, and a runbook step then fails with CONFIG_MISSING naming
+ * what is missing.
  */
-export function automationClientFor(services: EngineServices): AutomationClient {
-  if (services.automation) return services.automation;
-  let client = fromSettings.get(services.settings);
-  if (!client) {
-    client = createAutomationClient(readAutomationSettings(services.settings), { events: ambientEvents });
-    fromSettings.set(services.settings, client);
-  }
-  return client;
+export function automationClientFromSettings(settings: Readonly<Record<string, string | undefined>>, options: AutomationClientOptions = {}): AutomationClient {
+  let client: AutomationClient | undefined;
+  const built = (): AutomationClient => (client ??= createAutomationClient(readAutomationSettings(settings), options));
+  return {
+    startJob: (...args) => built().startJob(...args),
+    getJob: (...args) => built().getJob(...args),
+    getJobOutput: (...args) => built().getJobOutput(...args),
+  };
 }

@@ -32,7 +32,7 @@ export interface AutomationClient {
   getJobOutput(jobName: string, options?: AutomationCallOptions): Promise<string>;
 }
 
-/** Where the Automation account lives; read from services.settings. */
+/** Where the Automation account lives; read from the app settings at the composition root. */
 export interface AutomationAccountSettings {
   subscriptionId: string;
   resourceGroup: string;

@@ -1,7 +1,7 @@
 import { Pool } from "undici";
-import { systemClock } from "../../core/clock";
+import { systemClock, type Clock } from "../../core/clock";
 import { IntentError } from "../../core/errors";
-import type { Clock, EventSink } from "../../runtime/types";
+import type { EventSink } from "../../core/events";
 import type { TokenProvider } from "../graph/auth";
 import { createSender, type Sender, type SendTarget } from "../graph/sender";
 import type { GraphResponse } from "../graph/types";

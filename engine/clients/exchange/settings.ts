@@ -1,5 +1,6 @@
 import { IntentError } from "../../core/errors";
-import type { Clock, EventSink } from "../../runtime/types";
+import type { Clock } from "../../core/clock";
+import type { EventSink } from "../../core/events";
 import { createExchangeTokenProvider } from "./auth";
 import { createExchangeClient, DEFAULT_EXCHANGE_BASE_URL } from "./client";
 import type { ExchangeClient } from "./types";

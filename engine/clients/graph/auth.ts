@@ -7,14 +7,11 @@ import {
   type TokenCredentialOptions,
 } from "@azure/identity";
 import { IntentError } from "../../core/errors";
-import type { Clock } from "../../runtime/types";
+import type { Clock } from "../../core/clock";
 import { createCachingTokenProvider } from "./token-cache";
+import type { TokenProvider } from "./types";
 
-export interface TokenProvider {
-  getToken(): Promise<string>;
-  /** Forgets `token` when Graph rejected it (401), so the next getToken fetches a fresh one. */
-  invalidate?(token: string): void;
-}
+export type { TokenProvider };
 
 type Settings = Readonly<Record<string, string | undefined>>;
 

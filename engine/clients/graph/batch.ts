@@ -1,5 +1,6 @@
 import { IntentError } from "../../core/errors";
-import type { Clock, EventSink } from "../../runtime/types";
+import type { Clock } from "../../core/clock";
+import type { EventSink } from "../../core/events";
 import { resolveRetryPolicy, retryDelay, type RetryPolicy } from "../http/retry-policy";
 import { toGraphResponse } from "./response";
 import type { Sender } from "./sender";

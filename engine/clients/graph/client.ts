@@ -1,6 +1,6 @@
 import { Pool } from "undici";
-import { systemClock } from "../../core/clock";
-import type { Clock, EventSink } from "../../runtime/types";
+import { systemClock, type Clock } from "../../core/clock";
+import type { EventSink } from "../../core/events";
 import { resolveRetryPolicy } from "../http/retry-policy";
 import type { TokenProvider } from "./auth";
 import { sendBatch } from "./batch";

@@ -1,4 +1,5 @@
-import type { Clock, EventSink } from "../../runtime/types";
+import type { Clock } from "../../core/clock";
+import type { EventSink } from "../../core/events";
 import { createTokenProvider } from "./auth";
 import { createGraphClient, DEFAULT_GRAPH_BASE_URL } from "./client";
 import type { GraphClient } from "./types";

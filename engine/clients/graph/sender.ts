@@ -1,6 +1,7 @@
 import type { Dispatcher } from "undici";
 import { IntentError } from "../../core/errors";
-import type { Clock, EventSink } from "../../runtime/types";
+import type { Clock } from "../../core/clock";
+import type { EventSink } from "../../core/events";
 import { exchange, outcomeOf, type ExchangeResult } from "../http/exchange";
 import { retryLoop } from "../http/retry-loop";
 import { resolveRetryPolicy, type AttemptOutcome, type RetryPolicy } from "../http/retry-policy";

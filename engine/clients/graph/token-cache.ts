@@ -1,8 +1,7 @@
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { IntentError } from "../../core/errors";
-import type { Clock } from "../../runtime/types";
-import { systemClock } from "../../core/clock";
-import type { TokenProvider } from "./auth";
+import { systemClock, type Clock } from "../../core/clock";
+import type { TokenProvider } from "./types";
 import { redact } from "./redact";
 import { GRAPH_SERVICE, type ServiceNames } from "../http/service";
 

@@ -2,6 +2,8 @@
  * The contract between Graph step kinds and the Graph client. Step kinds render requests; the
  * client owns transport, tokens, retry, batching and pagination.
  */
+import type { RetryPolicy } from "../../core/retry";
+
 export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
 export interface GraphRequest {
@@ -35,13 +37,13 @@ export interface GraphResponse {
   requestId?: string;
 }
 
-export interface RetryPolicy {
-  /** Attempts in all, including the first (1 = never retry). At most 10. */
-  maxAttempts: number;
-  /** First backoff delay when the answer has no Retry-After. */
-  baseDelayMs: number;
-  /** No wait is ever longer than this, Retry-After included. */
-  maxDelayMs: number;
+export type { RetryPolicy };
+
+/** Hands out a bearer token for Graph; the client asks per request, the provider caches. */
+export interface TokenProvider {
+  getToken(): Promise<string>;
+  /** Forgets `token` when Graph rejected it (401), so the next getToken fetches a fresh one. */
+  invalidate?(token: string): void;
 }
 
 export interface GraphRequestOptions {

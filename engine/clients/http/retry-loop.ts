@@ -1,4 +1,4 @@
-import type { Clock } from "../../runtime/types";
+import type { Clock } from "../../core/clock";
 import { retryDelay, type AttemptOutcome, type RetryPolicy } from "./retry-policy";
 
 export interface RetryLoopOptions {

@@ -1,7 +1,6 @@
 import { backoffDelay } from "./backoff";
 import { parseRetryAfter } from "./retry-after";
-// The policy's shape is part of the Graph contract; every HTTP client here shares it.
-import type { RetryPolicy } from "../graph/types";
+import type { RetryPolicy } from "../../core/retry";
 
 export type { RetryPolicy };
 

@@ -1,17 +1,20 @@
 /**
- * The real composition: settings and secrets → Graph token provider and client → intent catalogue
- * → reporting back → run store → pipeline. Used by the Function App (from process.env) and by
- * `intents serve`.
+ * The real composition: settings and secrets → Graph and Automation clients → step kinds → intent
+ * catalogue → reporting back → run store → pipeline. Used by the Function App (from process.env)
+ * and by `intents serve`.
  */
+import { automationClientFromSettings } from "../../clients/arm";
 import { createTokenProvider } from "../../clients/graph/auth";
 import { createGraphClient } from "../../clients/graph/client";
-import { systemClock } from "../../core/clock";
+import type { GraphClient } from "../../clients/graph/types";
+import { systemClock, type Clock } from "../../core/clock";
 import { ambientEvents } from "../../core/current-events";
+import { builtinKinds } from "../../kinds";
+import { loadCatalog } from "../../language/spec/catalog";
+import type { Catalog } from "../../language/spec/types";
+import type { PipelineDeps } from "../../lifecycle/types";
 import { keyVaultReader, loadSettings, SecretSettings } from "../config";
 import type { DepsProvider } from "../functions/adapt";
-import { loadCatalog } from "../../index";
-import type { PipelineDeps } from "../../lifecycle/types";
-import type { Clock } from "../../runtime/types";
 import { catalogEngine } from "./catalog-engine";
 import { composePipeline } from "./pipeline";
 import { composeReporting, type ComposedReporting } from "./report";
@@ -22,6 +25,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ComposedHost {
   deps: PipelineDeps;
+  /** The Graph client the kinds, the failure mail and change notifications share. */
+  graph: GraphClient;
+  catalog: Catalog;
   /** Reporting back: the outbox's delivery deps (queue trigger, sweeper) and its storage queue. */
   reporting: ComposedReporting;
   close(): Promise<void>;
@@ -45,16 +51,17 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   const tokens = createTokenProvider({ ...settings.plain, ...(await secrets.all()) }, settings.graphBaseUrl, { clock });
   // One client per process; its request and retry events go to the invocation they happen in.
   const graph = createGraphClient({ baseUrl: settings.graphBaseUrl, tokens, clock, events: ambientEvents });
-  const catalog = loadCatalog(options.intentsDir);
-  const engine = catalogEngine(catalog);
-  // Intents see plain settings only; the one secret added is the ARM token the runbook step builds
-  // its Automation client from. The shared secret and Graph credentials never reach a template.
+  // The ARM token goes to the Automation client alone: intents read plain settings only, so no
+  // credential is reachable from a template.
   const armToken = await secrets.get("ARM_ACCESS_TOKEN");
-  const intentSettings = { ...settings.plain, ...(armToken ? { ARM_ACCESS_TOKEN: armToken } : {}) };
+  const automation = automationClientFromSettings({ ...settings.plain, ...(armToken ? { ARM_ACCESS_TOKEN: armToken } : {}) }, { events: ambientEvents });
+  const kinds = builtinKinds({ graph, automation });
+  const catalog = loadCatalog(kinds, options.intentsDir);
+  const engine = catalogEngine(catalog);
   const reporting = await composeReporting(env, settings, { graph, clock, secrets, ...(options.reportQueue ? { queue: options.reportQueue } : {}) });
-  const deps = await composePipeline(settings, { engine, graph, clock, sharedSecret, intentSettings, reporter: reporting.reporter });
+  const deps = await composePipeline(settings, { engine, kinds, graph, clock, sharedSecret, intentSettings: settings.plain, reporter: reporting.reporter });
   return {
-    deps, reporting,
+    deps, graph, catalog, reporting,
     close: async () => {
       await reporting.close();
       await graph.close();
@@ -65,7 +72,7 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
 let processHost: Promise<ComposedHost> | undefined;
 
 /** The Function App's host, composed on first use from the app settings and kept for the process. */
-function composedProcessHost(): Promise<ComposedHost> {
+export function processComposedHost(): Promise<ComposedHost> {
   processHost ??= composeFromSettings(process.env).catch((error: unknown) => {
     processHost = undefined; // a missing setting fixed later must not need a restart
     throw error;
@@ -73,7 +80,7 @@ function composedProcessHost(): Promise<ComposedHost> {
   return processHost;
 }
 
-export const processDeps: DepsProvider = async () => (await composedProcessHost()).deps;
+export const processDeps: DepsProvider = async () => (await processComposedHost()).deps;
 
 /** The report outbox's queue trigger and sweeper, over the same host. */
-export const processReporting: ReportDepsProvider = async () => (await composedProcessHost()).reporting.delivery;
+export const processReporting: ReportDepsProvider = async () => (await processComposedHost()).reporting.delivery;

@@ -3,6 +3,7 @@
  * notification queue, the triggered intents and the clientState derived from the shared secret.
  */
 import type { QueueClient } from "@azure/storage-queue";
+import type { GraphClient } from "../../clients/graph/types";
 import { loadSettings } from "../config";
 import type { PipelineDeps } from "../../lifecycle/types";
 import type { Catalog } from "../../language/spec/types";
@@ -28,13 +29,22 @@ export interface ComposedNotifications extends NotificationDeps {
   queueClient: QueueClient;
 }
 
-export async function composeNotifications(env: Env, pipeline: PipelineDeps, catalog: Catalog): Promise<ComposedNotifications> {
+/** What notifications run over: the webhook pipeline, the Graph client and the catalogue the host composed. */
+export interface NotificationHost {
+  deps: PipelineDeps;
+  graph: GraphClient;
+  catalog: Catalog;
+}
+
+export async function composeNotifications(env: Env, host: NotificationHost): Promise<ComposedNotifications> {
+  const { deps: pipeline, graph, catalog } = host;
   const { storage } = loadSettings(env);
   const [table, snapshots, queue] = await Promise.all([
     openTable(storage, SUBSCRIPTIONS_TABLE), openTable(storage, MEMBER_SNAPSHOTS_TABLE), openQueue(storage, NOTIFICATION_QUEUE),
   ]);
   return {
     pipeline,
+    graph,
     triggers: triggeredIntents(catalog),
     queue: new StorageNotificationQueue(queue),
     subscriptions: new TableSubscriptionStore(table),

@@ -1,9 +1,10 @@
 /**
- * The composition root: settings → storage (tables, queue) → run store → notifier → pipeline
- * dependencies. The engine, Graph client and clock are passed in, so the Function App, the local
- * server and the tests compose the same way with different tenants and clocks.
+ * The pipeline's half of the composition root: settings → storage (tables, queue) → run store →
+ * notifier → pipeline dependencies. The engine, kinds, Graph client and clock are passed in, so
+ * the Function App, the local server and the tests compose the same way with different tenants and clocks.
  */
 import type { GraphClient } from "../../clients/graph/types";
+import type { StepKindRegistry } from "../../core/step-kind-registry";
 import type { AppSettings } from "../config";
 import { GraphFailureNotifier, parseRecipients } from "../../lifecycle/failure-mail/graph-notifier";
 import { MAX_BODY_BYTES } from "../../inbound/webhook/body";
@@ -20,6 +21,9 @@ export const STEPS_TABLE = "intentrunsteps";
 
 export interface HostParts {
   engine: IntentEngine;
+  /** The kinds the engine's catalogue was compiled against, holding the clients they call. */
+  kinds: StepKindRegistry;
+  /** For the failure mail. */
   graph: GraphClient;
   clock: Clock;
   sharedSecret: () => Promise<string>;
@@ -46,7 +50,7 @@ export async function composePipeline(settings: AppSettings, parts: HostParts): 
     queue: new StorageContinuationQueue(queue, parts.sharedSecret),
     notifier,
     reporter: parts.reporter ?? silentReporter,
-    services: { graph: parts.graph, clock: parts.clock, settings: parts.intentSettings },
+    services: { kinds: parts.kinds, clock: parts.clock, settings: parts.intentSettings },
     clock: parts.clock,
     settings: {
       sharedSecret: parts.sharedSecret,

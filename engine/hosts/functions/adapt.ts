@@ -4,7 +4,8 @@ import { ensureIntentError } from "../../core/errors";
 import { errorAnswer } from "../../inbound/webhook/answers";
 import { withEvents } from "../../core/current-events";
 import { jsonEventSink } from "../../core/events";
-import type { HttpAnswer, IncomingRequest, PipelineDeps } from "../../lifecycle/types";
+import type { PipelineDeps } from "../../lifecycle/types";
+import type { HttpAnswer, IncomingRequest } from "../../inbound/webhook/types";
 import type { EventSink } from "../../runtime/types";
 
 export type DepsProvider = () => Promise<PipelineDeps>;

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { startSandbox, type Sandbox } from "../../../sandbox";
 import { startPsaSandboxes, type PsaSandboxes } from "../../../sandbox/psa";
 import { reportQueueHandler, reportSweepHandler } from "../functions/report-handlers";
-import { InvocationContext } from "@azure/functions";
+import { invokeTimer } from "../functions/invoke";
 import { loadSettings } from "../config";
 import { continuationHandler } from "../functions/handlers";
 import { composeFromSettings } from "../compose/from-settings";
@@ -132,7 +132,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     closers.push(() => host.close());
     const deps = async () => host.deps;
     const log = (_level: string, line: string) => options.log?.(line);
-    const notifications = localNotifications(env, host.deps, log);
+    const notifications = localNotifications(env, host, log);
     const server = await startLocalServer({
       routes: [
         ...appRoutes(deps),
@@ -152,8 +152,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     closers.push(() => reports.stop());
     const sweep = reportSweepHandler(reportDeps);
     const sweeper = setInterval(() => {
-      const context = new InvocationContext({ invocationId: "local-sweep", functionName: "sweepReports", logHandler: (level, ...args) => log(level, args.map(String).join(" ")) });
-      void sweep(undefined, context).catch(() => undefined);
+      void invokeTimer(sweep, "sweepReports", log).catch(() => undefined);
     }, LOCAL_SWEEP_MS);
     sweeper.unref();
     closers.push(async () => clearInterval(sweeper));

@@ -5,12 +5,11 @@
  * oversized body as it arrives (413) and cuts off one that stalls (408). What the handler leaves
  * unread is drained after the answer, up to the size limit, so the client still gets its answer.
  */
-import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from "@azure/functions";
-import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DepsProvider } from "../functions/adapt";
 import type { HttpHandler } from "../functions/handlers";
+import { invokeHttp, jsonAnswer, type PlainResponse } from "../functions/invoke";
 import { httpRoutes } from "../functions/routes";
 
 export interface Route {
@@ -87,11 +86,8 @@ function drain(request: IncomingMessage, response: ServerResponse, cap: number):
   request.resume();
 }
 
-function badUrl(): HttpResponseInit {
-  return {
-    status: 400,
-    jsonBody: { message: "This address is not valid.", error: { code: "REQUEST_URL_INVALID", message: "The request URL has a malformed percent-escape." } },
-  };
+function badUrl(): Promise<PlainResponse> {
+  return jsonAnswer(400, { message: "This address is not valid.", error: { code: "REQUEST_URL_INVALID", message: "The request URL has a malformed percent-escape." } });
 }
 
 function headersOf(request: IncomingMessage): Record<string, string> {
@@ -100,12 +96,6 @@ function headersOf(request: IncomingMessage): Record<string, string> {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return headers;
-}
-
-async function send(response: ServerResponse, init: HttpResponseInit): Promise<void> {
-  const normalised = new HttpResponse(init);
-  response.writeHead(normalised.status, Object.fromEntries(normalised.headers));
-  response.end(Buffer.from(await normalised.arrayBuffer()));
 }
 
 export interface LocalServerOptions {
@@ -152,35 +142,25 @@ function parseUrl(target: string): URL | undefined {
 
 async function serve(options: LocalServerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = parseUrl(request.url ?? "/");
-  if (!url) return answer(options, request, response, badUrl());
+  if (!url) return answer(options, request, response, await badUrl());
   for (const route of options.routes) {
     let params: Record<string, string> | undefined;
     try {
       params = route.method === request.method ? match(route.pattern, url.pathname) : undefined;
     } catch {
-      return answer(options, request, response, badUrl());
+      return answer(options, request, response, await badUrl());
     }
     if (!params) continue;
     const method = request.method ?? "GET";
     const hasBody = method !== "GET" && method !== "HEAD";
-    const nativeRequest = new Request(url.toString(), {
-      method,
-      headers: headersOf(request),
-      ...(hasBody ? { body: bodyStream(request), duplex: "half" } : {}),
-    } as RequestInit);
-    const httpRequest = new HttpRequest({ method, url: url.toString(), params, nativeRequest } as ConstructorParameters<typeof HttpRequest>[0]);
-    const context = new InvocationContext({
-      invocationId: randomUUID(),
-      functionName: route.name,
-      logHandler: (level, ...args) => options.log?.(level, args.map(String).join(" ")),
-    });
-    return answer(options, request, response, await route.handler(httpRequest, context));
+    const call = { method, url: url.toString(), params, headers: headersOf(request), ...(hasBody ? { body: bodyStream(request) } : {}) };
+    return answer(options, request, response, await invokeHttp(route.handler, route.name, call, options.log));
   }
-  await answer(options, request, response, { status: 404, jsonBody: { message: "There is nothing at this address." } });
+  answer(options, request, response, await jsonAnswer(404, { message: "There is nothing at this address." }));
 }
 
-async function answer(options: LocalServerOptions, request: IncomingMessage, response: ServerResponse, init: HttpResponseInit): Promise<void> {
-  const sending = send(response, init);
+function answer(options: LocalServerOptions, request: IncomingMessage, response: ServerResponse, plain: PlainResponse): void {
+  response.writeHead(plain.status, plain.headers);
   drain(request, response, options.maxBodyBytes);
-  await sending;
+  response.end(plain.body);
 }

@@ -5,9 +5,7 @@
 import type { Route } from "./http-adapter";
 import { startQueuePoller, type QueuePoller } from "./queue-poller";
 import { notificationQueueHandler, notificationsHandler } from "../functions/notification-handlers";
-import type { PipelineDeps } from "../../lifecycle/types";
-import { loadCatalog } from "../../language/spec/catalog";
-import { composeNotifications } from "../compose/notifications";
+import { composeNotifications, type NotificationHost } from "../compose/notifications";
 import { reconcileSubscriptions } from "../../inbound/notifications/subscriptions/manager";
 import type { NotificationDeps } from "../../inbound/notifications/types";
 
@@ -23,7 +21,7 @@ export interface LocalNotifications {
   close(): Promise<void>;
 }
 
-export function localNotifications(env: Env, pipeline: PipelineDeps, log: (level: string, line: string) => void): LocalNotifications {
+export function localNotifications(env: Env, host: NotificationHost, log: (level: string, line: string) => void): LocalNotifications {
   let resolveDeps: (deps: NotificationDeps) => void = () => undefined;
   const ready = new Promise<NotificationDeps>((resolve) => { resolveDeps = resolve; });
   const provider = () => ready;
@@ -35,7 +33,7 @@ export function localNotifications(env: Env, pipeline: PipelineDeps, log: (level
     route: { method: "POST", pattern: "/api/notifications", name: "notifications", handler: notificationsHandler(provider) },
     async start(serverUrl) {
       const url = env.NOTIFICATION_URL ?? `${serverUrl}/api/notifications`;
-      const deps = await composeNotifications({ ...env, NOTIFICATION_URL: url }, pipeline, loadCatalog());
+      const deps = await composeNotifications({ ...env, NOTIFICATION_URL: url }, host);
       resolveDeps(deps);
       poller = startQueuePoller({ queue: deps.queueClient, handler: notificationQueueHandler(provider), log });
       const report = await reconcile(deps);

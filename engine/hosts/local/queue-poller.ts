@@ -2,11 +2,10 @@
  * Plays the Functions queue trigger locally: receives continuation messages, calls the handler
  * with the dequeue count, deletes the message on success and lets it reappear on failure.
  */
-import { InvocationContext } from "@azure/functions";
 import type { QueueClient } from "@azure/storage-queue";
-import { randomUUID } from "node:crypto";
+import { invokeQueue, type QueueHandler } from "../functions/invoke";
 
-export type QueueHandler = (message: unknown, context: InvocationContext) => Promise<void>;
+export type { QueueHandler };
 
 export interface QueuePollerOptions {
   queue: QueueClient;
@@ -34,14 +33,9 @@ export function startQueuePoller(options: QueuePollerOptions, autoStart = true):
   async function pollOnce(): Promise<number> {
     const received = await options.queue.receiveMessages({ numberOfMessages: 16, visibilityTimeout: 300 });
     for (const item of received.receivedMessageItems) {
-      const context = new InvocationContext({
-        invocationId: randomUUID(),
-        functionName: options.functionName ?? "continueRun",
-        triggerMetadata: { dequeueCount: item.dequeueCount },
-        logHandler: (level, ...args) => options.log?.(level, args.map(String).join(" ")),
-      });
       try {
-        await options.handler(Buffer.from(item.messageText, "base64").toString("utf8"), context);
+        const text = Buffer.from(item.messageText, "base64").toString("utf8");
+        await invokeQueue(options.handler, options.functionName ?? "continueRun", text, item.dequeueCount, options.log);
         await options.queue.deleteMessage(item.messageId, item.popReceipt);
       } catch {
         await options.queue.updateMessage(item.messageId, item.popReceipt, undefined, options.retryAfterSeconds ?? 5).catch(() => undefined);

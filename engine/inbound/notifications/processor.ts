@@ -6,7 +6,6 @@
 import { IntentError } from "../../core/errors";
 import type { GraphClient } from "../../clients/graph/types";
 import { runClaimed } from "../../lifecycle/execute/runner";
-import type { WebhookPayload } from "../../lifecycle/types";
 import { holds } from "../../runtime/conditions";
 import type { EventSink, RunContext } from "../../runtime/types";
 import { idempotencyKey, runIdFor } from "../../lifecycle/store/run-key";
@@ -72,20 +71,17 @@ async function runTrigger(deps: NotificationDeps, binding: TriggeredIntent, chan
   const runId = runIdFor(idempotencyKey(`graph:${change.subscriptionId}:${change.keyResource.toLowerCase()}:${change.changeType}`, intent.name, identity));
   const claim = await deps.pipeline.store.claim({ runId, ticketId: "", intentName: intent.name });
   if (claim.kind === "existing") return events("duplicate", { ...base, runId, status: claim.record.status });
-  const payload: WebhookPayload = { intent_name: intent.name, intent_fields: labels, meta_data: { ticket_id: "", contact_name: REQUESTER, contact_email: "", company_name: "" } };
   const run: RunContext = { runId, ticketId: "", intentName: intent.name, contactName: REQUESTER, contactEmail: "", companyName: "" };
   events("triggered", { ...base, runId });
-  await runClaimed(deps.pipeline, {
-    intent, payload, fields: mapped.fields, secretValues: mapped.secretValues, run, lease: claim.lease, budgetMs: deps.pipeline.settings.continuationBudgetMs,
-    accepted: false,
-  }, events);
+  const input = { intentName: intent.name, fields: mapped.fields, secretValues: mapped.secretValues, run };
+  await runClaimed(deps.pipeline, { intent, input, lease: claim.lease, budgetMs: deps.pipeline.settings.continuationBudgetMs, accepted: false }, events);
 }
 
 const selectionOf = (bindings: readonly TriggeredIntent[]) => [...new Set(bindings.flatMap((b) => b.trigger.select))];
 
 /** A group's update: runs its members triggers for each member added (created) or removed (deleted) since the snapshot. */
 async function processMembers(deps: NotificationDeps, item: ChangeItem, groupId: string, events: EventSink): Promise<void> {
-  const graph = deps.pipeline.services.graph;
+  const { graph } = deps;
   const delta = await membershipDelta(graph, deps.snapshots, groupId);
   if (!delta) return events("members_baseline", { subscriptionId: item.subscriptionId });
   const changes = [["created", delta.added], ["deleted", delta.removed]] as const;
@@ -111,7 +107,7 @@ export async function processChange(deps: NotificationDeps, item: ChangeItem, ev
     const selected = selectionOf(bindings);
     const object = item.changeType === "deleted"
       ? complete(selected, { id: item.resourceData?.id ?? changed.id })
-      : await readObject(deps.pipeline.services.graph, changed, selected);
+      : await readObject(deps.graph, changed, selected);
     if (!object) events("notification_object_gone", { subscriptionId: item.subscriptionId, changeType: item.changeType });
     else {
       const change = { subscriptionId: item.subscriptionId, changeType: item.changeType, keyResource: item.resource };

@@ -2,6 +2,7 @@
  * The contracts of Graph change notifications: what arrives on the webhook, what goes through the
  * queue, the subscription state in Azure Tables, and what the handlers need.
  */
+import type { GraphClient } from "../../clients/graph/types";
 import type { PipelineDeps } from "../../lifecycle/types";
 import type { MemberSnapshotStore } from "./members/snapshot-store";
 import type { ChangeType, CompiledIntent, CompiledTrigger } from "../../language/spec/types";
@@ -63,6 +64,8 @@ export interface TriggeredIntent {
 export interface NotificationDeps {
   /** Runs go through the webhook pipeline's store, runner, queue and failure mail. */
   pipeline: PipelineDeps;
+  /** Reads changed objects and member lists, and keeps the subscriptions. */
+  graph: GraphClient;
   triggers: readonly TriggeredIntent[];
   queue: NotificationQueue;
   subscriptions: SubscriptionStore;

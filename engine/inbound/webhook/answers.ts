@@ -5,7 +5,7 @@
 import type { IntentError } from "../../core/errors";
 import type { RunResult } from "../../runtime/types";
 import type { RecordedResult, RunRecord } from "../../lifecycle/store/types";
-import type { HttpAnswer } from "../../lifecycle/types";
+import type { HttpAnswer } from "./types";
 
 const END_USER_MESSAGES: Partial<Record<IntentError["code"], { status: number; message: string }>> = {
   WEBHOOK_UNAUTHORIZED: { status: 401, message: "This request could not be authenticated." },
@@ -20,9 +20,6 @@ const END_USER_MESSAGES: Partial<Record<IntentError["code"], { status: number; m
   STORE_ERROR: { status: 503, message: "The service is busy right now; please try again in a few minutes." },
   CONFIG_MISSING: { status: 503, message: "The service is not available right now; the helpdesk has been told." },
 };
-
-/** The end-user sentence of a run that ended without a message of its own intent. */
-export const FAILED_MESSAGE = "The request could not be completed; the helpdesk has been told.";
 
 const UNEXPECTED = { status: 500, message: "Something went wrong on our side; the helpdesk has been told." };
 

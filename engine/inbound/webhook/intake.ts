@@ -7,10 +7,11 @@ import type { EventSink } from "../../runtime/types";
 import { idempotencyKey, runIdFor } from "../../lifecycle/store/run-key";
 import { errorAnswer, recordAnswer, runAnswer } from "./answers";
 import { readLimitedBody } from "./body";
-import { runContextFor } from "../../lifecycle/execute/run-context";
+import { runContextFor } from "./run-context";
 import { runClaimed } from "../../lifecycle/execute/runner";
 import { SECRET_HEADER, sharedSecretMatches } from "./shared-secret";
-import type { HttpAnswer, IncomingRequest, PipelineDeps, WebhookPayload } from "../../lifecycle/types";
+import type { PipelineDeps } from "../../lifecycle/types";
+import type { HttpAnswer, IncomingRequest, WebhookPayload } from "./types";
 import { parseWebhook } from "./webhook";
 
 export function unauthorized(): HttpAnswer {
@@ -61,9 +62,7 @@ async function process(deps: PipelineDeps, payload: WebhookPayload, receivedAt: 
     return recordAnswer(claim.record, { duplicate: true });
   }
   if (claim.takenOver) events("taken_over", { runId, attempts: claim.lease.record.attempts });
-  const run = runContextFor(runId, intent.name, ticketId, payload);
-  const result = await runClaimed(deps, {
-    intent, payload, fields: mapped.fields, secretValues: mapped.secretValues, run, lease: claim.lease, budgetMs: deps.settings.runBudgetMs, accepted: false,
-  }, events);
+  const input = { intentName: intent.name, fields: mapped.fields, secretValues: mapped.secretValues, run: runContextFor(runId, intent.name, payload) };
+  const result = await runClaimed(deps, { intent, input, lease: claim.lease, budgetMs: deps.settings.runBudgetMs, accepted: false }, events);
   return runAnswer(runId, result, claim.lease.record.attempts);
 }

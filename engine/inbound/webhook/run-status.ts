@@ -5,7 +5,8 @@ import { isRunId } from "../../lifecycle/store/run-key";
 import { errorAnswer, recordAnswer } from "./answers";
 import { unauthorized } from "./intake";
 import { SECRET_HEADER, sharedSecretMatches } from "./shared-secret";
-import type { HttpAnswer, IncomingRequest, PipelineDeps } from "../../lifecycle/types";
+import type { PipelineDeps } from "../../lifecycle/types";
+import type { HttpAnswer, IncomingRequest } from "./types";
 
 function notFound(): HttpAnswer {
   return errorAnswer(new IntentError("RUN_NOT_FOUND", "No run has this id.", { fix: "Use the runId from the answer to POST /api/intent." }));

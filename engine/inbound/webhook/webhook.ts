@@ -2,7 +2,7 @@
 import Ajv, { type ErrorObject } from "ajv";
 import webhookSchema from "../../../schemas/webhook.schema.json";
 import { IntentError } from "../../core/errors";
-import type { WebhookPayload } from "../../lifecycle/types";
+import type { WebhookPayload } from "./types";
 
 export interface FieldProblem {
   field: string;

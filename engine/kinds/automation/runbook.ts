@@ -1,8 +1,14 @@
-import { automationClientFor, automationErrorStatus, deterministicJobName, loadRunbookManifest, parseRunbookResult } from "../../clients/arm";
-import type { AutomationJob, RunbookResult } from "../../clients/arm";
+/** `automation:runbook`: an Azure Automation job under a deterministic name, polled to its JSON result line. */
+import { automationErrorStatus, deterministicJobName, loadRunbookManifest, parseRunbookResult } from "../../clients/arm";
+import type { AutomationClient, AutomationJob, RunbookResult } from "../../clients/arm";
 import { lintRunbookStep } from "./runbook-lint";
 import { IntentError } from "../../core/errors";
-import type { Classification, KindAnswer, StepKind, StepRunContext } from "../../core/step-kind";
+import type { Classification, KindAnswer, StepKind, StepKindSpec, StepRunContext } from "../../core/step-kind";
+
+/** What the Automation kinds' factory receives: the client the composition root built. */
+export interface AutomationKindDeps {
+  automation: AutomationClient;
+}
 
 export interface RunbookStepInput {
   runbook: string;
@@ -34,7 +40,7 @@ const FIRST_POLL_MS = 5_000;
 const MAX_POLL_MS = 30_000;
 const FAILED_JOB_STATES = new Set(["Failed", "Stopped", "Suspended"]);
 
-export const automationRunbook: StepKind<RunbookStepInput> = {
+export const automationRunbookSpec: StepKindSpec<RunbookStepInput> = {
   id: "automation:runbook",
   description: "Starts an Azure Automation runbook job (deterministic job name), waits for it and parses its JSON result line.",
   inputSchema: {
@@ -54,17 +60,28 @@ export const automationRunbook: StepKind<RunbookStepInput> = {
   describe(input) {
     return { runbook: input.runbook, parameters: jobParameters(input), wait: input.wait !== false, jobName: "derived from run id and step id" };
   },
+  /** No HTTP status: a job answers with its result line, which says changed, ok or failed. */
   classify(response): Classification {
     const answer = response as RunbookResponse;
-    if (answer.status === "failed") return { success: false, code: "RUNBOOK_FAILED", message: answer.reason };
-    return { success: true, status: 200, message: answer.reason, outcome: answer.status === "ok" ? "ok" : "changed" };
+    if (answer.status === "failed") {
+      return { success: false, code: "RUNBOOK_FAILED", message: answer.reason, error: { code: "RUNBOOK_FAILED", message: `Runbook job ${answer.jobName} failed: ${answer.reason}` } };
+    }
+    return { success: true, message: answer.reason, outcome: answer.status === "ok" ? "ok" : "changed" };
   },
-  run: runRunbookStep,
 };
 
-async function runRunbookStep(input: RunbookStepInput, ctx: StepRunContext): Promise<KindAnswer> {
-  const automation = automationClientFor(ctx.services);
-  const { clock } = ctx.services;
+export function automationRunbook({ automation }: AutomationKindDeps): StepKind<RunbookStepInput> {
+  return { ...automationRunbookSpec, run: (input, ctx) => runRunbookStep(automation, input, ctx) };
+}
+
+export function automationKinds(deps: AutomationKindDeps): StepKind[] {
+  return [automationRunbook(deps)];
+}
+
+export const automationKindSpecs: readonly StepKindSpec[] = [automationRunbookSpec];
+
+async function runRunbookStep(automation: AutomationClient, input: RunbookStepInput, ctx: StepRunContext): Promise<KindAnswer> {
+  const { clock } = ctx;
   const previous = readState(ctx.state);
   const state: RunbookStepState = previous ?? { jobName: deterministicJobName(ctx.runId, ctx.stepId), startedAt: clock.now(), polls: 0, created: false };
   const timeoutMs = ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -72,26 +89,25 @@ async function runRunbookStep(input: RunbookStepInput, ctx: StepRunContext): Pro
 
   let job: AutomationJob;
   try {
-    job = state.created ? await pollJob(state.jobName, input, ctx) : await automation.startJob(state.jobName, input.runbook, jobParameters(input), call);
+    job = state.created ? await pollJob(automation, state.jobName, input, ctx) : await automation.startJob(state.jobName, input.runbook, jobParameters(input), call);
   } catch (error) {
     // A throttled or unreachable ARM is polled again like a running job, inside the same timeout.
     if (error instanceof IntentError && error.retryable) return pendingOrTimeout(state, timeoutMs, ctx, undefined);
     throw error;
   }
-  if (!state.created) ctx.services.events("runbook.job.started", { runbook: input.runbook, jobName: job.name, stepId: ctx.stepId });
+  if (!state.created) ctx.events("runbook.job.started", { runbook: input.runbook, jobName: job.name, stepId: ctx.stepId });
   const current: RunbookStepState = { ...state, created: true };
 
   if (input.wait === false) {
     return answer({ jobName: job.name, jobStatus: job.status, status: "started", reason: `Job ${job.name} of ${input.runbook} was started.` }, current);
   }
-  if (job.status === "Completed") return completed(job, input, current, ctx);
-  if (FAILED_JOB_STATES.has(job.status)) throw await failedJob(job, input, ctx);
+  if (job.status === "Completed") return completed(automation, job, input, current, ctx);
+  if (FAILED_JOB_STATES.has(job.status)) throw await failedJob(automation, job, input, ctx);
   return pendingOrTimeout(current, timeoutMs, ctx, job);
 }
 
 /** GET the job; a job that is not there (a create lost on the way) is created under the same name. */
-async function pollJob(jobName: string, input: RunbookStepInput, ctx: StepRunContext): Promise<AutomationJob> {
-  const automation = automationClientFor(ctx.services);
+async function pollJob(automation: AutomationClient, jobName: string, input: RunbookStepInput, ctx: StepRunContext): Promise<AutomationJob> {
   try {
     return await automation.getJob(jobName, { signal: ctx.signal });
   } catch (error) {
@@ -100,8 +116,9 @@ async function pollJob(jobName: string, input: RunbookStepInput, ctx: StepRunCon
   }
 }
 
-async function completed(job: AutomationJob, input: RunbookStepInput, state: RunbookStepState, ctx: StepRunContext): Promise<KindAnswer> {
-  const automation = automationClientFor(ctx.services);
+async function completed(
+  automation: AutomationClient, job: AutomationJob, input: RunbookStepInput, state: RunbookStepState, ctx: StepRunContext,
+): Promise<KindAnswer> {
   const result = parseRunbookResult(await automation.getJobOutput(job.name, { signal: ctx.signal }));
   if (!result) {
     throw new IntentError("RUNBOOK_FAILED", `Runbook ${input.runbook} completed without writing its JSON result line.`, {
@@ -114,10 +131,10 @@ async function completed(job: AutomationJob, input: RunbookStepInput, state: Run
 }
 
 /** The runbook's own reason when it wrote one before failing, else Automation's exception text. */
-async function failedJob(job: AutomationJob, input: RunbookStepInput, ctx: StepRunContext): Promise<IntentError> {
+async function failedJob(automation: AutomationClient, job: AutomationJob, input: RunbookStepInput, ctx: StepRunContext): Promise<IntentError> {
   let reason: string | undefined;
   try {
-    reason = parseRunbookResult(await automationClientFor(ctx.services).getJobOutput(job.name, { signal: ctx.signal }))?.reason;
+    reason = parseRunbookResult(await automation.getJobOutput(job.name, { signal: ctx.signal }))?.reason;
   } catch {
     // The output is a nicety here; the job's own status already decides the step.
   }
@@ -132,7 +149,7 @@ function runbookFailed(runbook: string, job: AutomationJob, reason: string): Int
 }
 
 function pendingOrTimeout(state: RunbookStepState, timeoutMs: number, ctx: StepRunContext, job: AutomationJob | undefined): KindAnswer {
-  const elapsed = ctx.services.clock.now() - state.startedAt;
+  const elapsed = ctx.clock.now() - state.startedAt;
   if (elapsed >= timeoutMs) {
     // The job is left running: the same run id and step id name the same job, so a resume attaches to it.
     throw new IntentError("RUNBOOK_TIMEOUT", `The runbook job ${state.jobName} did not finish within ${Math.round(timeoutMs / 1000)} s.`, {

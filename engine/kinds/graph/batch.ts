@@ -1,15 +1,15 @@
 /** `graph:batch`: named independent requests in one `$batch` round trip; `response.<name>` each. */
 import { IntentError } from "../../core/errors";
-import { graphOptions } from "./request";
+import { graphOptions, type GraphKindDeps } from "./request";
 import { classifyGraph, graphRequestSchema, lintGraphRequest, responseView, toGraphRequest, type GraphRequestInput } from "./input";
-import type { Classification, KindAnswer, StepKind } from "../../core/step-kind";
+import type { Classification, KindAnswer, StepKind, StepKindSpec } from "../../core/step-kind";
 import { graphBodyUrlSlots } from "./body-urls";
 
 export interface GraphBatchInput {
   requests: Record<string, GraphRequestInput>;
 }
 
-export const graphBatch: StepKind<GraphBatchInput> = {
+export const graphBatchSpec: StepKindSpec<GraphBatchInput> = {
   id: "graph:batch",
   description: "Named independent Graph requests sent in one $batch round trip.",
   inputSchema: {
@@ -36,12 +36,18 @@ export const graphBatch: StepKind<GraphBatchInput> = {
     }
     return { success: true, status: 200 };
   },
-  async run(input, ctx): Promise<KindAnswer> {
-    const names = Object.keys(input.requests);
-    const requests = names.map((name) => toGraphRequest(input.requests[name] as GraphRequestInput, ctx.idempotent));
-    const responses = await ctx.services.graph.batch(requests, graphOptions(ctx));
-    if (responses.length !== names.length) throw new IntentError("GRAPH_ERROR", "The $batch answer does not hold one response per request.");
-    const view = Object.fromEntries(names.map((name, i) => [name, responseView(responses[i]!)]));
-    return { response: view, attempts: Math.max(...responses.map((r) => r.attempts)) };
-  },
 };
+
+export function graphBatch({ graph }: GraphKindDeps): StepKind<GraphBatchInput> {
+  return {
+    ...graphBatchSpec,
+    async run(input, ctx): Promise<KindAnswer> {
+      const names = Object.keys(input.requests);
+      const requests = names.map((name) => toGraphRequest(input.requests[name] as GraphRequestInput, ctx.idempotent));
+      const responses = await graph.batch(requests, graphOptions(ctx));
+      if (responses.length !== names.length) throw new IntentError("GRAPH_ERROR", "The $batch answer does not hold one response per request.");
+      const view = Object.fromEntries(names.map((name, i) => [name, responseView(responses[i]!)]));
+      return { response: view, attempts: Math.max(...responses.map((r) => r.attempts)) };
+    },
+  };
+}

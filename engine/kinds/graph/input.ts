@@ -84,15 +84,20 @@ export function responseView(response: GraphResponse): { status: number; headers
   return { status: response.status, headers: response.headers, body: response.body };
 }
 
+/** Graph's answer: 2xx is success; any failure no outcome rule names is GRAPH_ERROR with Graph's own words. */
 export function classifyGraph(response: unknown): Classification {
   const view = response as { status?: number; body?: { error?: { code?: unknown; message?: unknown } } } | null;
   const status = view?.status ?? 0;
   const error = view?.body && typeof view.body === "object" ? view.body.error : undefined;
+  const code = typeof error?.code === "string" ? error.code : undefined;
+  const message = typeof error?.message === "string" ? error.message : undefined;
+  const said = [code, message].filter(Boolean).join(": ");
   return {
     success: status >= 200 && status < 300,
     status,
-    ...(typeof error?.code === "string" ? { code: error.code } : {}),
-    ...(typeof error?.message === "string" ? { message: error.message } : {}),
+    ...(code === undefined ? {} : { code }),
+    ...(message === undefined ? {} : { message }),
+    error: { code: "GRAPH_ERROR", message: `Microsoft Graph answered ${status || "an error"}${said ? ` (${said})` : ""}.` },
   };
 }
 

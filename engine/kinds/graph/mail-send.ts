@@ -1,7 +1,7 @@
 /** `mail:send`: Graph `POST /users/{from}/sendMail` (202 Accepted). */
 import { classifyGraph, responseView, toGraphRequest } from "./input";
-import { graphOptions } from "./request";
-import type { KindAnswer, StepKind } from "../../core/step-kind";
+import { graphOptions, type GraphKindDeps } from "./request";
+import type { KindAnswer, StepKind, StepKindSpec } from "../../core/step-kind";
 
 export interface MailInput {
   from: string;
@@ -29,7 +29,7 @@ function toRequest(input: MailInput) {
   return toGraphRequest({ method: "POST", path: "/users/{from}/sendMail", params: { from: input.from }, body: { message, saveToSentItems: false } }, false);
 }
 
-export const mailSend: StepKind<MailInput> = {
+export const mailSendSpec: StepKindSpec<MailInput> = {
   id: "mail:send",
   description: "Sends a mail through Graph sendMail from a mailbox the app may send as.",
   inputSchema: {
@@ -42,8 +42,14 @@ export const mailSend: StepKind<MailInput> = {
   isReadOnly: () => false,
   describe: toRequest,
   classify: classifyGraph,
-  async run(input, ctx): Promise<KindAnswer> {
-    const response = await ctx.services.graph.request(toRequest(input), graphOptions(ctx));
-    return { response: responseView(response), attempts: response.attempts };
-  },
 };
+
+export function mailSend({ graph }: GraphKindDeps): StepKind<MailInput> {
+  return {
+    ...mailSendSpec,
+    async run(input, ctx): Promise<KindAnswer> {
+      const response = await graph.request(toRequest(input), graphOptions(ctx));
+      return { response: responseView(response), attempts: response.attempts };
+    },
+  };
+}

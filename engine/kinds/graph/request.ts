@@ -1,7 +1,13 @@
 /** `graph:request`: one Graph request; a for-each of them goes through `$batch`. */
+import type { GraphClient } from "../../clients/graph/types";
 import { classifyGraph, graphRequestSchema, lintGraphRequest, responseView, toGraphRequest, type GraphRequestInput } from "./input";
-import type { KindAnswer, StepKind, StepRunContext } from "../../core/step-kind";
+import type { KindAnswer, StepKind, StepKindSpec, StepRunContext } from "../../core/step-kind";
 import { graphBodyUrlSlots } from "./body-urls";
+
+/** What every Graph kind's factory receives. */
+export interface GraphKindDeps {
+  graph: GraphClient;
+}
 
 /** The client options a Graph kind passes on from its step: timeout, retry overrides, abort signal. */
 export function graphOptions(ctx: StepRunContext) {
@@ -12,7 +18,7 @@ export function graphOptions(ctx: StepRunContext) {
   };
 }
 
-export const graphRequest: StepKind<GraphRequestInput> = {
+export const graphRequestSpec: StepKindSpec<GraphRequestInput> = {
   id: "graph:request",
   description: "One Microsoft Graph request: method, path + params, query, headers, body.",
   inputSchema: graphRequestSchema,
@@ -23,12 +29,18 @@ export const graphRequest: StepKind<GraphRequestInput> = {
   lint: (step, report) => lintGraphRequest(step, report, []),
   describe: (input) => toGraphRequest(input),
   classify: classifyGraph,
-  async run(input, ctx): Promise<KindAnswer> {
-    const response = await ctx.services.graph.request(toGraphRequest(input, ctx.idempotent), graphOptions(ctx));
-    return { response: responseView(response), attempts: response.attempts };
-  },
-  async runMany(inputs, ctx): Promise<KindAnswer[]> {
-    const responses = await ctx.services.graph.batch(inputs.map((input) => toGraphRequest(input, ctx.idempotent)), graphOptions(ctx));
-    return responses.map((response) => ({ response: responseView(response), attempts: response.attempts }));
-  },
 };
+
+export function graphRequest({ graph }: GraphKindDeps): StepKind<GraphRequestInput> {
+  return {
+    ...graphRequestSpec,
+    async run(input, ctx): Promise<KindAnswer> {
+      const response = await graph.request(toGraphRequest(input, ctx.idempotent), graphOptions(ctx));
+      return { response: responseView(response), attempts: response.attempts };
+    },
+    async runMany(inputs, ctx): Promise<KindAnswer[]> {
+      const responses = await graph.batch(inputs.map((input) => toGraphRequest(input, ctx.idempotent)), graphOptions(ctx));
+      return responses.map((response) => ({ response: responseView(response), attempts: response.attempts }));
+    },
+  };
+}

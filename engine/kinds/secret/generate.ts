@@ -17,6 +17,7 @@ export function generatePassword(length = 16): string {
   return chars.join("");
 }
 
+/** Needs no client: the kind is its own spec. */
 export const secretGenerate: StepKind<{ length?: number }> = {
   id: "secret:generate",
   description: "Generates a password meeting Entra complexity (4 character classes, CSPRNG).",
@@ -24,6 +25,7 @@ export const secretGenerate: StepKind<{ length?: number }> = {
   outputs: { value: { secret: true, description: "The generated password." } },
   isReadOnly: () => true,
   describe: (input) => ({ generate: "password", length: input.length ?? 16 }),
+  // Generating cannot fail short of an exception; there is no status to report.
   classify: () => ({ success: true }),
   async run(input): Promise<KindAnswer> {
     const length = input.length ?? 16;

@@ -11,9 +11,9 @@ import { analyzePredicate, reportProblems, type Library } from "./library";
 import { analyzeTemplate } from "../template/analyze";
 import { compileTemplate } from "../template/compile";
 import { urlSlotProblems } from "../template/url";
-import { findStepKind, stepKindIds } from "../../kinds/registry";
 import { inputValidator } from "./input-validator";
-import type { Diagnostic, DiagnosticAnchor, StaticStep, StepKind } from "../../core/step-kind";
+import type { Diagnostic, DiagnosticAnchor, StaticStep, StepKindSpec } from "../../core/step-kind";
+import type { KindSpecs } from "../../core/step-kind-registry";
 import { checkReference, pathMatches, type Scope } from "./references";
 import type { DocPath, SourceFile } from "./source";
 import type { IntentSpec } from "./types";
@@ -29,6 +29,8 @@ interface Place {
 }
 
 export interface AnalyzeOptions {
+  /** The step kinds intents may use; steps are checked against their specs. */
+  kinds: KindSpecs;
   /** False for the runtime loader: kinds skip checks against reference data such as Graph's metadata. */
   referenceChecks?: boolean;
   /** How the intent's fragment uses were resolved (absent: it uses none). */
@@ -78,7 +80,8 @@ export function diagnosticReporter(source: SourceFile, expansion: Expansion | un
   });
 }
 
-export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: AnalyzeOptions = {}): Diagnostic[] {
+export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: AnalyzeOptions): Diagnostic[] {
+  const { kinds } = options;
   const diagnostics: Diagnostic[] = [];
   const report = diagnosticReporter(source, options.expansion, diagnostics);
   const predicates = options.predicates ?? new Map<string, Expr>();
@@ -110,7 +113,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
     }
     for (const { parts, offset } of facts.references) {
       const anchor = { offset };
-      const verdict = checkReference(spec, place.scope, parts);
+      const verdict = checkReference(spec, place.scope, parts, kinds);
       if (!verdict.ok) say(verdict.code, verdict.message, path, anchor);
       else if (verdict.secret && !place.secretsAllowed) {
         say("SPEC_SECRET_NOT_ALLOWED", `"${parts.join(".")}" is a secret; secrets may only go into request bodies, mail bodies and result.credential`, path, anchor);
@@ -119,7 +122,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
   };
 
   checkFields(spec, report);
-  checkPredicates(spec, predicates, options.library, report);
+  checkPredicates(spec, predicates, options.library, kinds, report);
   const names = new Set([normaliseName(spec.name)]);
   (spec.aliases ?? []).forEach((alias, i) => {
     if (names.has(normaliseName(alias))) report("SPEC_DUPLICATE_INTENT_NAME", `alias "${alias}" repeats the intent's name or another alias`, ["aliases", i]);
@@ -133,8 +136,8 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
   steps.forEach((step, index) => {
     const at: DocPath = ["steps", index];
     if (earlier.has(step.id)) report("SPEC_DUPLICATE_STEP_ID", `step id "${step.id}" is used twice`, [...at, "id"]);
-    const kind = findStepKind(step.kind);
-    if (!kind && step.kind !== UNKNOWN_FRAGMENT_KIND) report("SPEC_UNKNOWN_STEP_KIND", `unknown step kind "${step.kind}"; registered: ${stepKindIds().join(", ")}`, [...at, "kind"]);
+    const kind = kinds.find(step.kind);
+    if (!kind && step.kind !== UNKNOWN_FRAGMENT_KIND) report("SPEC_UNKNOWN_STEP_KIND", `unknown step kind "${step.kind}"; registered: ${kinds.ids().join(", ")}`, [...at, "kind"]);
     const base: Scope = { earlier: new Set(earlier), all, response: false, error: false };
     const plain: Place = { scope: base, secretsAllowed: false };
     // A condition may test a secret's presence: its value is a yes/no that is never shown.
@@ -156,7 +159,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
     walk(step.outputs ?? {}, [...at, "outputs"], (text, path) => checkTemplate(text, path, answered));
     // A for-each step's outcomes are decided per item, so they may name the item; a single step's
     // outcomes may read its own outputs (rendered from the same answer).
-    const own = outputsOf(step);
+    const own = outputsOf(step, kinds);
     const answeredItem: Place = { scope: { ...itemScope, response: true, ...own }, secretsAllowed: false };
     (step.outcomes ?? []).forEach((outcome, i) => {
       if (outcome.when) checkTemplate(outcome.when, [...at, "outcomes", i, "when"], answeredItem);
@@ -171,7 +174,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
   // What a use site passes is checked where it is written, in the scope of its step.
   for (const input of options.expansion?.inputs ?? []) {
     const scope = scopes[input.step] ?? { earlier: new Set<string>(), all, response: false, error: false };
-    walk(input.value, input.path, (text, path) => checkTemplate(text, path, { scope: { ...scope, response: input.response, ...(input.response ? outputsOf(steps[input.step]) : {}) }, secretsAllowed: true }, true));
+    walk(input.value, input.path, (text, path) => checkTemplate(text, path, { scope: { ...scope, response: input.response, ...(input.response ? outputsOf(steps[input.step], kinds) : {}) }, secretsAllowed: true }, true));
   }
 
   checkTarget(spec, report);
@@ -192,9 +195,9 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
 }
 
 /** What a single step's outcomes read as `output` (a for-each step's are decided per item, without). */
-function outputsOf(step: IntentSpec["steps"][number] | undefined): Pick<Scope, "output" | "outputSecrets"> | undefined {
+function outputsOf(step: IntentSpec["steps"][number] | undefined, kinds: KindSpecs): Pick<Scope, "output" | "outputSecrets"> | undefined {
   if (!step || step.forEach) return undefined;
-  return { output: new Set(declaredOutputs(step).map((o) => o.name)), outputSecrets: secretOutputNames(step) };
+  return { output: new Set(declaredOutputs(step).map((o) => o.name)), outputSecrets: secretOutputNames(step, kinds) };
 }
 
 /** The kind a `use:` step gets when its fragment is unknown (already reported at the use). */
@@ -207,7 +210,7 @@ function walk(value: unknown, path: DocPath, visit: (text: string, path: DocPath
 }
 
 /** The intent's own predicates read item, fields, settings, constants and run; their names are their own. */
-function checkPredicates(spec: IntentSpec, predicates: ReadonlyMap<string, Expr>, library: Library | undefined, report: Report): void {
+function checkPredicates(spec: IntentSpec, predicates: ReadonlyMap<string, Expr>, library: Library | undefined, kinds: KindSpecs, report: Report): void {
   for (const [name, text] of Object.entries(spec.predicates ?? {})) {
     const at = ["predicates", name];
     const shared = library?.predicates.get(name);
@@ -230,7 +233,7 @@ function checkPredicates(spec: IntentSpec, predicates: ReadonlyMap<string, Expr>
     reportProblems(facts.problems, at, report);
     const scope: Scope = { earlier: new Set(), all: new Set(), response: false, error: false, predicate: true };
     for (const { parts, offset } of facts.references) {
-      const verdict = checkReference(spec, scope, parts);
+      const verdict = checkReference(spec, scope, parts, kinds);
       if (!verdict.ok) report(verdict.code, verdict.message, at, { offset });
     }
   }
@@ -285,7 +288,7 @@ function valueAt(root: unknown, path: ReadonlyArray<string | number>): unknown {
  * The kind's input schema over the raw `with`: unknown keys, missing keys and wrong literals are
  * lint errors; a value that is still a template is checked only after rendering, at run time.
  */
-function checkInputShape(kind: StepKind, input: unknown, at: DocPath, report: Report): void {
+function checkInputShape(kind: StepKindSpec, input: unknown, at: DocPath, report: Report): void {
   const validate = inputValidator(kind);
   if (validate(input)) return;
   for (const error of validate.errors ?? []) {

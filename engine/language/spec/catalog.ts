@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { IntentError } from "../../core/errors";
 import type { Diagnostic } from "../../core/step-kind";
+import type { KindSpecs } from "../../core/step-kind-registry";
 import { intentFiles, loadIntentFiles } from "./load";
 import { normaliseName } from "./names";
 import { isPolicyText, lintPolicyFile, policyPathFor } from "../policy/load";
@@ -28,7 +29,7 @@ function nameResolver(intents: readonly CompiledIntent[]): (name: string) => str
  * policy.yaml beside it (the deployment policy beside intents/). A policy's per-intent rules are
  * checked against the intents linted with it, or else the intents/ folder beside the policy.
  */
-export function lintPaths(paths: string[]): { diagnostics: Diagnostic[]; files: number; policies: number; libraries: number } {
+export function lintPaths(paths: string[], kinds: KindSpecs): { diagnostics: Diagnostic[]; files: number; policies: number; libraries: number } {
   const found = intentFiles(paths);
   const policies = found.filter((file) => isPolicyText(readFileSync(file, "utf8")));
   for (const path of paths) {
@@ -36,10 +37,10 @@ export function lintPaths(paths: string[]): { diagnostics: Diagnostic[]; files: 
     if (statSync(path).isDirectory() && existsSync(beside) && !policies.includes(beside)) policies.push(beside);
   }
   const files = found.filter((file) => !policies.includes(file));
-  const { intents, diagnostics, files: intentCount, libraries } = loadIntentFiles(files);
+  const { intents, diagnostics, files: intentCount, libraries } = loadIntentFiles(files, { kinds });
   for (const policy of policies) {
     const siblings = join(dirname(policy), "intents");
-    const known = files.length > 0 ? intents : existsSync(siblings) ? loadIntentFiles(intentFiles([siblings])).intents : undefined;
+    const known = files.length > 0 ? intents : existsSync(siblings) ? loadIntentFiles(intentFiles([siblings]), { kinds }).intents : undefined;
     diagnostics.push(...lintPolicyFile(policy, known ? { resolveIntent: nameResolver(known) } : {}));
   }
   return { diagnostics, files: intentCount, policies: policies.length, libraries };
@@ -50,8 +51,8 @@ export function lintPaths(paths: string[]): { diagnostics: Diagnostic[]; files: 
  * against Graph's metadata are left to `intents lint` and CI: reading and querying its 700 KB
  * index was a sixth of every cold start.
  */
-export function loadCatalog(dir: string = DEFAULT_INTENTS_DIR): Catalog {
-  const { intents, diagnostics } = loadIntentFiles(intentFiles([dir]), { referenceChecks: false });
+export function loadCatalog(kinds: KindSpecs, dir: string = DEFAULT_INTENTS_DIR): Catalog {
+  const { intents, diagnostics } = loadIntentFiles(intentFiles([dir]), { kinds, referenceChecks: false });
   const [first] = diagnostics;
   if (first) {
     const summary = diagnostics.slice(0, 5).map(formatDiagnostic).join("\n");

@@ -1,6 +1,6 @@
 /** Turns an analysed intent into an immutable plan with every template precompiled. */
 import { IntentError } from "../../core/errors";
-import { findStepKind } from "../../kinds/registry";
+import type { KindSpecs } from "../../core/step-kind-registry";
 import { analyzeTemplate } from "../template/analyze";
 import type { PredicateTable } from "../expression";
 import { compileTemplate, type Template } from "../template/compile";
@@ -16,16 +16,16 @@ function entries(pairs: ReadonlyArray<readonly [string, string]>, predicates: Pr
 }
 
 /** True when any template under `value` reads a secret field or a secret step output. */
-function readsSecret(spec: IntentSpec, value: unknown): boolean {
+function readsSecret(spec: IntentSpec, value: unknown, kinds: KindSpecs): boolean {
   if (typeof value === "string") {
     if (!value.includes("{{")) return false;
     return analyzeTemplate(value).references.some(({ parts: [root, name, third, output] }) => {
       if (root === "fields") return spec.fields[name ?? ""]?.secret === true;
       if (root !== "steps" || third !== "output") return false;
-      return secretOutputNames(spec.steps.find((s) => s.id === name)).has(output ?? "");
+      return secretOutputNames(spec.steps.find((s) => s.id === name), kinds).has(output ?? "");
     });
   }
-  if (value !== null && typeof value === "object") return Object.values(value).some((child) => readsSecret(spec, child));
+  if (value !== null && typeof value === "object") return Object.values(value).some((child) => readsSecret(spec, child, kinds));
   return false;
 }
 
@@ -33,10 +33,10 @@ function readsRoot(text: string | undefined, root: string): boolean {
   return text !== undefined && text.includes("{{") && analyzeTemplate(text).references.some((r) => r.parts[0] === root);
 }
 
-function compileStep(spec: IntentSpec, step: StepSpec, predicates: PredicateTable): CompiledStep {
-  const kind = findStepKind(step.kind);
+function compileStep(spec: IntentSpec, step: StepSpec, kinds: KindSpecs, predicates: PredicateTable): CompiledStep {
+  const kind = kinds.find(step.kind);
   if (!kind) throw new IntentError("SPEC_UNKNOWN_STEP_KIND", `Unknown step kind ${step.kind}.`);
-  const secretOutputs = secretOutputNames(step);
+  const secretOutputs = secretOutputNames(step, kinds);
   return Object.freeze({
     id: step.id,
     kind,
@@ -60,13 +60,13 @@ function compileStep(spec: IntentSpec, step: StepSpec, predicates: PredicateTabl
     ...(step.retry ? { retry: deepFreeze({ ...step.retry }) } : {}),
     ...(step.timeoutMs ? { timeoutMs: step.timeoutMs } : {}),
     continueOnError: step.continueOnError ?? false,
-    handlesSecrets: secretOutputs.size > 0 || readsSecret(spec, step.with),
+    handlesSecrets: secretOutputs.size > 0 || readsSecret(spec, step.with, kinds),
     outcomesReadOutput: (step.outcomes ?? []).some((o) => [o.when, o.error?.message].some((text) => readsRoot(text, "output"))),
   });
 }
 
 /** `predicates`: the named predicates in reach (the libraries' and the intent's own), by name. */
-export function compileIntent(spec: IntentSpec, file: string, predicates: PredicateTable = new Map()): CompiledIntent {
+export function compileIntent(spec: IntentSpec, file: string, kinds: KindSpecs, predicates: PredicateTable = new Map()): CompiledIntent {
   const fields: FieldSpec[] = Object.entries(spec.fields).map(([variable, f]) => ({
     ...f,
     variable,
@@ -75,7 +75,7 @@ export function compileIntent(spec: IntentSpec, file: string, predicates: Predic
   }));
   const messages = spec.result.messages;
   const plan: CompiledPlan = {
-    steps: Object.freeze(spec.steps.map((step) => compileStep(spec, step, predicates))),
+    steps: Object.freeze(spec.steps.map((step) => compileStep(spec, step, kinds, predicates))),
     messages: Object.freeze({
       succeeded: compileTemplate(messages.succeeded, predicates),
       failed: compileTemplate(messages.failed, predicates),

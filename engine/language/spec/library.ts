@@ -8,7 +8,7 @@ import Ajv from "ajv";
 import libraryJsonSchema from "../../../schemas/library.schema.json";
 import type { ErrorCode } from "../../core/errors";
 import type { Diagnostic, DiagnosticAnchor, StaticStep } from "../../core/step-kind";
-import { findStepKind } from "../../kinds/registry";
+import type { KindSpecs } from "../../core/step-kind-registry";
 import type { DocPath, SourceFile } from "./source";
 import { pointerToPath } from "./validate";
 import type { FieldType } from "./types";
@@ -106,7 +106,7 @@ interface LibraryScope {
  * Merges the library files into one set of names; a name defined twice is reported at its second
  * definition. Diagnostics carry each file's own line and column.
  */
-export function loadLibraries(sources: readonly SourceFile[], options: { referenceChecks?: boolean } = {}): { library: Library; diagnostics: Diagnostic[] } {
+export function loadLibraries(sources: readonly SourceFile[], options: { kinds: KindSpecs; referenceChecks?: boolean }): { library: Library; diagnostics: Diagnostic[] } {
   const checks = options.referenceChecks === false ? { referenceChecks: false } : {};
   const diagnostics: Diagnostic[] = [];
   const predicates = new Map<string, Predicate>();
@@ -155,7 +155,7 @@ export function loadLibraries(sources: readonly SourceFile[], options: { referen
         const scope = { inputs: new Set(Object.keys(fragment.inputs)), response: false };
         walkStrings(written.request, [...path, "request"], (text, at) => checkLibraryTemplate(text, at, scope, predicates, report));
         // A request fragment is checked as the one request of a graph:request step would be.
-        findStepKind("graph:request")?.lint?.({ ...staticRequest(source, [...path, "request"], written.request), ...checks }, (code, message, at, anchor) => report(code, message, [...path, "request", ...at], anchor));
+        options.kinds.find("graph:request")?.lint?.({ ...staticRequest(source, [...path, "request"], written.request), ...checks }, (code, message, at, anchor) => report(code, message, [...path, "request", ...at], anchor));
       });
     }
     for (const [name, written] of Object.entries(file.steps ?? {})) {
@@ -166,7 +166,7 @@ export function loadLibraries(sources: readonly SourceFile[], options: { referen
       const fragment = { name, ...(description ? { description } : {}), inputs: inputsOf(inputs), body: step, at: { source, path } };
       steps.set(name, fragment);
       checked.push(() => {
-        const kind = findStepKind(step.kind);
+        const kind = options.kinds.find(step.kind);
         if (!kind) report("SPEC_UNKNOWN_STEP_KIND", `unknown step kind "${step.kind}"`, [...path, "kind"]);
         kind?.lint?.({ ...staticRequest(source, [...path, "with"], step.with ?? {}), ...checks }, (code, message, at, anchor) => report(code, message, [...path, "with", ...at], anchor));
         const names = new Set(Object.keys(fragment.inputs));

@@ -9,6 +9,7 @@ import { internPredicates, type Expr, type PredicateTable } from "../expression"
 import { expandFragments } from "./fragments";
 import { EMPTY_LIBRARY, loadLibraries, predicateExpression, type Library } from "./library";
 import type { Diagnostic } from "../../core/step-kind";
+import type { KindSpecs } from "../../core/step-kind-registry";
 import { analyzeIntent, diagnosticReporter } from "./analyze";
 import { compileIntent } from "./compile";
 import { normaliseName } from "./names";
@@ -24,6 +25,8 @@ export interface LoadedIntent {
 }
 
 export interface LoadOptions {
+  /** The step kinds intents may use; steps are checked and compiled against their specs. */
+  kinds: KindSpecs;
   /** False for the runtime loader: kinds skip checks against reference data such as Graph's metadata. */
   referenceChecks?: boolean;
   /** The fragments and predicates in reach; by default those of `shared/` beside the file. */
@@ -52,9 +55,9 @@ function loadSource(source: SourceFile, options: LoadOptions, library: Library):
   for (const problem of expansion.problems) report(problem.code, problem.message, problem.path, { key: problem.key === true });
   const spec = expansion.spec as IntentSpec;
   const predicates = predicateTable(spec, library);
-  diagnostics.push(...analyzeIntent(source, spec, { ...(options.referenceChecks === false ? { referenceChecks: false } : {}), expansion, library, predicates }));
+  diagnostics.push(...analyzeIntent(source, spec, { kinds: options.kinds, ...(options.referenceChecks === false ? { referenceChecks: false } : {}), expansion, library, predicates }));
   if (diagnostics.length > 0) return { diagnostics };
-  return { intent: compileIntent(spec, source.file, predicates), diagnostics: [], nameAt: source.locate(["name"]) };
+  return { intent: compileIntent(spec, source.file, options.kinds, predicates), diagnostics: [], nameAt: source.locate(["name"]) };
 }
 
 /**
@@ -91,7 +94,7 @@ function readLibraries(found: { files: string[]; shipped: boolean }, options: Lo
   return { ...loadLibraries(sources, options), count: found.shipped ? 0 : sources.length };
 }
 
-export function loadIntentText(file: string, text: string, options: LoadOptions = {}): LoadedIntent {
+export function loadIntentText(file: string, text: string, options: LoadOptions): LoadedIntent {
   const { source, diagnostics } = parseSource(file, text);
   if (!source) return { diagnostics };
   if (options.library) return loadSource(source, options, options.library);
@@ -131,7 +134,7 @@ export function intentFiles(paths: string[]): string[] {
  * Loads every file: libraries first (those among the files and in `shared/` beside each intent),
  * then the intents; a name or alias claimed twice is reported at the second claim.
  */
-export function loadIntentFiles(files: string[], options: LoadOptions = {}): { intents: CompiledIntent[]; diagnostics: Diagnostic[]; files: number; libraries: number } {
+export function loadIntentFiles(files: string[], options: LoadOptions): { intents: CompiledIntent[]; diagnostics: Diagnostic[]; files: number; libraries: number } {
   const intents: CompiledIntent[] = [];
   const diagnostics: Diagnostic[] = [];
   const sources: SourceFile[] = [];

@@ -2,6 +2,7 @@
  * Which template roots a place in an intent may read, and whether a read path is known there.
  * The analyzer builds one Scope per place (a step's input, its outputs, a result message, …).
  */
+import type { KindSpecs } from "../../core/step-kind-registry";
 import type { IntentSpec } from "./types";
 import { outputNames, secretOutputNames } from "./step-outputs";
 
@@ -29,12 +30,12 @@ export type ReferenceVerdict =
   | { ok: true; secret: boolean }
   | { ok: false; code: "SPEC_UNKNOWN_REFERENCE" | "SPEC_FORWARD_REFERENCE"; message: string };
 
-function stepOutputs(spec: IntentSpec, stepId: string): { declared: Set<string>; secret: Set<string> } {
+function stepOutputs(spec: IntentSpec, stepId: string, kinds: KindSpecs): { declared: Set<string>; secret: Set<string> } {
   const step = spec.steps.find((s) => s.id === stepId);
-  return { declared: outputNames(step), secret: secretOutputNames(step) };
+  return { declared: outputNames(step, kinds), secret: secretOutputNames(step, kinds) };
 }
 
-export function checkReference(spec: IntentSpec, scope: Scope, parts: string[]): ReferenceVerdict {
+export function checkReference(spec: IntentSpec, scope: Scope, parts: string[], kinds: KindSpecs): ReferenceVerdict {
   const [root, second, third, fourth] = parts;
   const shown = parts.join(".");
   const unknown = (why: string): ReferenceVerdict => ({ ok: false, code: "SPEC_UNKNOWN_REFERENCE", message: `"${shown}": ${why}` });
@@ -73,7 +74,7 @@ export function checkReference(spec: IntentSpec, scope: Scope, parts: string[]):
       }
       if (third === "status" && fourth === undefined) return { ok: true, secret: false };
       if (third !== "output") return unknown(`a step exposes only .status and .output.<name>`);
-      const outputs = stepOutputs(spec, second);
+      const outputs = stepOutputs(spec, second, kinds);
       if (fourth === undefined || !outputs.declared.has(fourth)) {
         return unknown(`step "${second}" declares no output "${fourth ?? ""}"; declared: ${[...outputs.declared].join(", ") || "none"}`);
       }

@@ -2,8 +2,8 @@
 import type { ValidateFunction } from "ajv";
 import type { TemplateTree } from "../template/tree";
 import type { Template } from "../template/compile";
-import type { RetryPolicy } from "../../clients/graph/types";
-import type { StepKind } from "../../core/step-kind";
+import type { RetryPolicy } from "../../core/retry";
+import type { StepKindSpec } from "../../core/step-kind";
 import type { PolicyRule, PolicyRuleSpec } from "../policy/types";
 
 export type FieldType = "string" | "boolean" | "integer" | "number" | "array";
@@ -105,7 +105,8 @@ export interface CompiledOutcome {
 
 export interface CompiledStep {
   id: string;
-  kind: StepKind;
+  /** The kind's spec as compiled; the engine's registry supplies the kind that runs it. */
+  kind: StepKindSpec;
   when?: Template;
   forEach?: Template;
   as: string;

@@ -2,12 +2,16 @@
 import type { QueueClient } from "@azure/storage-queue";
 import { seal } from "./sealing";
 import { storeError } from "../store/tables";
-import type { ContinuationMessage, ContinuationQueue } from "../store/types";
+import type { ContinuationMessage, ContinuationQueue } from "./types";
 
 export const CONTINUATION_QUEUE = "intent-runs";
 
-/** What travels on the queue: the run id in clear (to end the run if all else fails), the webhook sealed. */
+/** The wire format's version: 2 seals the run's mapped input; messages without one sealed the raw webhook. */
+export const CONTINUATION_VERSION = 2;
+
+/** What travels on the queue: the run id in clear (to end the run if all else fails), the mapped input sealed. */
 export interface ContinuationWire {
+  v: typeof CONTINUATION_VERSION;
   runId: string;
   sealed: string;
 }
@@ -16,7 +20,7 @@ export class StorageContinuationQueue implements ContinuationQueue {
   constructor(private readonly queue: QueueClient, private readonly sharedSecret: () => Promise<string>) {}
 
   async send(message: ContinuationMessage, delayMs: number): Promise<void> {
-    const wire: ContinuationWire = { runId: message.runId, sealed: seal(message.payload, await this.sharedSecret()) };
+    const wire: ContinuationWire = { v: CONTINUATION_VERSION, runId: message.runId, sealed: seal(message.input, await this.sharedSecret()) };
     // The Functions queue trigger expects base64 text by default (host.json messageEncoding).
     const text = Buffer.from(JSON.stringify(wire), "utf8").toString("base64");
     try {

@@ -1,21 +1,22 @@
 /**
- * The queue handler's work: resume a run that outlived its HTTP budget, from its journal. A
- * message delivered more often than the limit is poison: its run ends as failed, with a mail.
+ * The queue handler's work: resume a run that outlived its HTTP budget, from its journal and the
+ * mapped input its message carries. A message delivered more often than the limit is poison: its
+ * run ends as failed, with a mail.
  */
 import { ensureIntentError, IntentError } from "../../core/errors";
+import { FAILED_MESSAGE } from "../../runtime/run-result";
 import type { EventSink, RunContext, RunResult } from "../../runtime/types";
-import type { ContinuationWire } from "./continuation-queue";
-import { unseal } from "./sealing";
-import type { Lease } from "../store/types";
-import { FAILED_MESSAGE } from "../../inbound/webhook/answers";
-import { runContextFor } from "../execute/run-context";
+import type { RunInput } from "../execute/run-input";
 import { runClaimed } from "../execute/runner";
-import type { PipelineDeps, WebhookPayload } from "../types";
+import type { Lease } from "../store/types";
+import type { PipelineDeps } from "../types";
+import { CONTINUATION_VERSION, type ContinuationWire } from "./continuation-queue";
+import { unseal } from "./sealing";
 
-/** The run id, and the webhook unless it cannot be opened (then the run ends as failed). */
+/** The run id, and the run's input unless it cannot be opened (then the run ends as failed). */
 export interface OpenedContinuation {
   runId: string;
-  payload?: WebhookPayload;
+  input?: RunInput;
   problem?: IntentError;
 }
 
@@ -30,8 +31,17 @@ export function openContinuation(message: unknown, sharedSecret: string): Opened
   if (typeof wire?.runId !== "string" || typeof wire.sealed !== "string") {
     throw new IntentError("INTERNAL", "A continuation message has no runId or sealed payload.");
   }
+  if (wire.v !== CONTINUATION_VERSION) {
+    // Sealed by a version that queued the raw webhook: resuming would mean mapping it again.
+    return {
+      runId: wire.runId,
+      problem: new IntentError("RUN_ABANDONED", "The continuation was queued by an earlier version of the engine.", {
+        fix: "Send the request again from Thread; its completed steps are not repeated.",
+      }),
+    };
+  }
   try {
-    return { runId: wire.runId, payload: unseal(wire.sealed, sharedSecret) as WebhookPayload };
+    return { runId: wire.runId, input: unseal(wire.sealed, sharedSecret) as RunInput };
   } catch (thrown) {
     return { runId: wire.runId, problem: ensureIntentError(thrown) };
   }
@@ -54,7 +64,7 @@ async function endAsFailed(
 
 /** Throws a retryable IntentError when another instance holds the run, so the message comes back later. */
 export async function handleContinuation(deps: PipelineDeps, raw: unknown, dequeueCount: number, events: EventSink): Promise<void> {
-  const { runId, payload, problem } = openContinuation(raw, await deps.settings.sharedSecret());
+  const { runId, input, problem } = openContinuation(raw, await deps.settings.sharedSecret());
   const resumed = await deps.store.resume(runId);
   if (!resumed || resumed.kind === "done") {
     events("continuation_skipped", { runId, reason: resumed ? "finished" : "unknown run" });
@@ -64,11 +74,13 @@ export async function handleContinuation(deps: PipelineDeps, raw: unknown, deque
     throw new IntentError("RUN_IN_PROGRESS", "Another instance is working on this run.", { retryable: true });
   }
   const { lease } = resumed;
-  const run = runContextFor(runId, lease.record.intentName, lease.record.ticketId, payload);
-  if (!payload) return endAsFailed(deps, lease, run, problem ?? new IntentError("INTERNAL", "The continuation has no payload."), events);
-  const intent = deps.engine.find(payload.intent_name);
-  const mapped = intent ? deps.engine.mapFields(intent, payload.intent_fields) : undefined;
-  const secretValues = mapped?.ok ? mapped.secretValues : [];
+  if (!input) {
+    // Who asked is sealed with the rest: the mail can only name the run.
+    const { intentName, ticketId } = lease.record;
+    const run = { runId, ticketId, intentName, contactName: "", contactEmail: "", companyName: "" };
+    return endAsFailed(deps, lease, run, problem ?? new IntentError("INTERNAL", "The continuation has no input."), events);
+  }
+  const { run, secretValues } = input;
   if (dequeueCount > deps.settings.maxDequeueCount) {
     events("poison", { runId, dequeueCount });
     const error = new IntentError("RUN_ABANDONED", `The run could not be continued after ${dequeueCount - 1} attempts.`, {
@@ -76,14 +88,11 @@ export async function handleContinuation(deps: PipelineDeps, raw: unknown, deque
     });
     return endAsFailed(deps, lease, run, error, events, secretValues);
   }
-  if (!intent || !mapped?.ok) {
+  const intent = deps.engine.find(input.intentName);
+  if (!intent) {
     // The catalogue changed between the webhook and its continuation (a deployment).
-    const error = new IntentError(intent ? "FIELD_INVALID" : "INTENT_UNKNOWN", "The intent no longer accepts this request.");
-    return endAsFailed(deps, lease, run, error, events);
+    return endAsFailed(deps, lease, run, new IntentError("INTENT_UNKNOWN", "The intent no longer exists."), events, secretValues);
   }
   events("resumed", { runId, attempts: lease.record.attempts, dequeueCount });
-  await runClaimed(deps, {
-    intent, payload, fields: mapped.fields, secretValues: mapped.secretValues, run, lease,
-    budgetMs: deps.settings.continuationBudgetMs, accepted: true,
-  }, events);
+  await runClaimed(deps, { intent, input, lease, budgetMs: deps.settings.continuationBudgetMs, accepted: true }, events);
 }

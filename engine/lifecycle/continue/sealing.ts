@@ -1,5 +1,5 @@
 /**
- * Continuation messages carry the webhook again (a resumed run needs its secret fields), so they
+ * Continuation messages carry the run's mapped input (a resumed run needs its secret fields), so they
  * are sealed with AES-256-GCM under a key derived from the shared secret: the queue, its poison
  * queue and storage tools see only ciphertext. Rotating the shared secret makes messages queued
  * before the rotation unreadable; their runs end as failed with a notification.

@@ -4,17 +4,15 @@
  * recording it, so a retry after a failed write reports again) and mail a failure.
  */
 import { ensureIntentError } from "../../core/errors";
-import type { EventSink, RunContext, RunResult } from "../../runtime/types";
+import type { EventSink, RunResult } from "../../runtime/types";
 import type { Lease } from "../store/types";
-import { FAILED_MESSAGE } from "../../inbound/webhook/answers";
-import type { EngineIntent, PipelineDeps, WebhookPayload } from "../types";
+import { FAILED_MESSAGE } from "../../runtime/run-result";
+import type { EngineIntent, PipelineDeps } from "../types";
+import type { RunInput } from "./run-input";
 
 export interface ClaimedRun {
   intent: EngineIntent;
-  payload: WebhookPayload;
-  fields: Record<string, unknown>;
-  secretValues: readonly string[];
-  run: RunContext;
+  input: RunInput;
   lease: Lease;
   budgetMs: number;
   /** True when the run answered 202 before (a continuation): its end reaches the requester by mail. */
@@ -32,7 +30,8 @@ function crashed(thrown: unknown): RunResult {
 }
 
 export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events: EventSink): Promise<RunResult> {
-  const { lease, run } = claimed;
+  const { lease, input } = claimed;
+  const { run } = input;
   const heartbeat = setInterval(() => {
     lease.renew().catch((error: unknown) => events("lease_renew_failed", { runId: run.runId, code: ensureIntentError(error).code }));
   }, deps.settings.heartbeatMs);
@@ -40,7 +39,7 @@ export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events
   let result: RunResult;
   try {
     result = await deps.engine.execute(claimed.intent, {
-      fields: claimed.fields,
+      fields: input.fields,
       run,
       // Not `{ ...deps.services, events }`: V8 adds a key after a spread on a slow path, ~1 µs a run.
       services: Object.assign({}, deps.services, { events }),
@@ -54,11 +53,11 @@ export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events
   }
   if (result.status === "running") {
     await lease.suspend(result);
-    await deps.queue.send({ runId: run.runId, payload: claimed.payload }, result.resumeAfterMs ?? 0);
+    await deps.queue.send({ runId: run.runId, input }, result.resumeAfterMs ?? 0);
   } else {
     await deps.reporter.report({
       state: result.status, run, message: result.message, steps: result.steps, ...(result.error ? { error: result.error } : {}),
-      secretValues: claimed.secretValues, accepted: claimed.accepted,
+      secretValues: input.secretValues, accepted: claimed.accepted,
     }, events);
     await lease.finish(result);
   }
@@ -73,7 +72,7 @@ export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events
     ...(result.error ? { errorCode: result.error.code } : {}),
   });
   if (result.status === "failed" || result.status === "partial") {
-    await deps.notifier.notify({ run, result, secretValues: claimed.secretValues }, events);
+    await deps.notifier.notify({ run, result, secretValues: input.secretValues }, events);
   }
   return result;
 }

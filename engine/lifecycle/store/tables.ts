@@ -2,8 +2,25 @@
 import { TableClient } from "@azure/data-tables";
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from "@azure/identity";
 import { QueueClient } from "@azure/storage-queue";
-import type { StorageSettings } from "../../hosts/config";
 import { IntentError } from "../../core/errors";
+
+/**
+ * Where Tables and Queues live (the Functions host's own storage). In Azure the app has no key:
+ * the identity-based section `AzureWebJobsStorage__accountName` (+ `__credential`, `__clientId`,
+ * `__tableServiceUri`, `__queueServiceUri`) names the account and its token comes from the managed
+ * identity. A connection string (`AzureWebJobsStorage`) serves Azurite and local development.
+ */
+export type StorageSettings =
+  | { kind: "connection-string"; connectionString: string }
+  | {
+      kind: "identity";
+      tableServiceUri: string;
+      queueServiceUri: string;
+      /** "managedidentity" → ManagedIdentityCredential; unset → DefaultAzureCredential. */
+      credential: "managedidentity" | undefined;
+      /** Client id of a user-assigned identity; unset → the system-assigned one. */
+      clientId: string | undefined;
+    };
 
 export interface StorageStatusError {
   statusCode?: number;

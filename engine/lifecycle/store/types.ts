@@ -1,5 +1,4 @@
 /** The run store's contract: idempotent claims with leases, run records and step checkpoints. */
-import type { WebhookPayload } from "../types";
 import type { RunJournal, RunResult, RunStatus } from "../../runtime/types";
 
 /** What a run record keeps of a result: never the caller-bound outputs (a credential is returned once). */
@@ -62,14 +61,4 @@ export interface RunStore {
   resume(runId: string): Promise<ResumeOutcome | undefined>;
   get(runId: string): Promise<RunRecord | undefined>;
   journal(runId: string): RunJournal & { dropFailed(): Promise<void> };
-}
-
-/** The continuation message: the webhook again, because secret fields may not be stored in the record. */
-export interface ContinuationMessage {
-  runId: string;
-  payload: WebhookPayload;
-}
-
-export interface ContinuationQueue {
-  send(message: ContinuationMessage, delayMs: number): Promise<void>;
 }

@@ -13,7 +13,6 @@ import type { CompiledIntent } from "../../language/spec/types";
 import { equalProblem, subsetProblems } from "./compare";
 import { caseFixture } from "./fixture";
 import { requestProblems, sentRequests, type SentRequest } from "./requests";
-import { recordingSentPasswords } from "./secrets";
 import { caseServices, fastClock, type CapturedEvent } from "./services";
 import { stateProblems } from "./state";
 import type { CaseOutcome, IntentCase } from "./types";
@@ -58,17 +57,16 @@ async function runInSandbox(intent: CompiledIntent, c: IntentCase, fields: Recor
   const clock = fastClock();
   const sandbox = await startSandbox({ fixture: caseFixture(c.fixture), now: clock.now });
   const services = caseServices(sandbox, clock, c.settings);
-  const sent = new Set<string>();
   try {
     await addFaults(sandbox, c.faults ?? []);
     const run = { runId: `case-${c.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`, ticketId: "T-1001", intentName: intent.name, contactName: "Ada Requester", contactEmail: "adele.vance@contoso.com", companyName: "Contoso Ltd" };
     const redactor = createRedactor();
-    const result = await execute(intent, { fields, run, redactor, services: { ...services, graph: recordingSentPasswords(services.graph, sent) } });
+    const result = await execute(intent, { fields, run, redactor, services });
     const log = sandbox.requests();
     const exchanges = log.filter((entry) => entry.batch === undefined);
     const graph = exchanges.filter((entry) => entry.path.startsWith("/v1.0/")).length;
     const roundTrips = { graph, automation: exchanges.length - graph };
-    Object.assign(trace, { result, events: services.captured, requests: sentRequests(log), sentPasswords: [...sent], secrets: [...redactor.secrets], tenant: sandbox.tenant, roundTrips, sleeps: [...clock.sleeps] });
+    Object.assign(trace, { result, events: services.captured, requests: sentRequests(log), sentPasswords: [...services.sentPasswords], secrets: [...redactor.secrets], tenant: sandbox.tenant, roundTrips, sleeps: [...clock.sleeps] });
     const problems = resultProblems(c, result);
     if (c.expect.requests) problems.push(...requestProblems(c.expect.requests, trace.requests));
     if (c.expect.state) problems.push(...stateProblems(c.expect.state, sandbox.tenant));

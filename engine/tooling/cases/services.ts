@@ -1,12 +1,15 @@
 /**
- * Real engine services pointed at a sandbox: the production Graph client and Automation client
- * over loopback HTTP, a static token, and a clock whose sleeps return at once (so a Retry-After
- * wait costs no real time) while still moving time forward for the sandbox's timestamps.
+ * Real engine services pointed at a sandbox: the built-in kinds over the production Graph client
+ * and Automation client on loopback HTTP, a static token, and a clock whose sleeps return at once
+ * (so a Retry-After wait costs no real time) while still moving time forward for the sandbox's timestamps.
  */
 import { createAutomationClient, readAutomationSettings } from "../../clients/arm";
 import { createGraphClient } from "../../clients/graph";
-import type { Clock, EngineServices } from "../../runtime/types";
+import type { Clock } from "../../core/clock";
+import { builtinKinds } from "../../kinds";
+import type { EngineServices } from "../../runtime/types";
 import type { Sandbox } from "../../../sandbox";
+import { recordingSentPasswords } from "./secrets";
 
 /** Settings every case starts from; a case's own `settings` override them. */
 export const CASE_SETTINGS: Readonly<Record<string, string>> = {
@@ -42,21 +45,26 @@ export function fastClock(start = Date.UTC(2026, 0, 5, 9)): FastClock {
 
 export interface CaseServices extends EngineServices {
   captured: CapturedEvent[];
+  /** Passwords the engine sent to Graph. */
+  sentPasswords: Set<string>;
   close(): Promise<void>;
 }
 
 export function caseServices(sandbox: Sandbox, clock: FastClock, overrides: Record<string, string> = {}): CaseServices {
   const captured: CapturedEvent[] = [];
   const events = (event: string, fields: Record<string, unknown>): void => void captured.push({ event, fields });
-  const settings = { ...CASE_SETTINGS, ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox-arm-token", ...overrides };
+  const settings = { ...CASE_SETTINGS, ...overrides };
   const graph = createGraphClient({ baseUrl: sandbox.graphBaseUrl, tokens: { getToken: async () => "sandbox-graph-token" }, clock, events, random: () => 0.5 });
+  // The ARM coordinates and token go to the Automation client only, as the composition root does.
+  const automation = createAutomationClient(readAutomationSettings({ ...settings, ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox-arm-token" }));
+  const sentPasswords = new Set<string>();
   return {
-    graph,
-    automation: createAutomationClient(readAutomationSettings(settings)),
+    kinds: builtinKinds({ graph: recordingSentPasswords(graph, sentPasswords), automation }),
     clock,
     settings,
     events,
     captured,
+    sentPasswords,
     close: () => graph.close(),
   };
 }

@@ -169,11 +169,12 @@ describe("Graph client timeouts", () => {
 
   it("times out each attempt, retries an idempotent GET, then reports STEP_TIMEOUT", async () => {
     server = await serve(() => ({ hang: true }));
-    const { client, events } = clientFor(server, { clock: createManualClock(), timeoutMs: 50, retry: { maxAttempts: 2 } });
+    // Long enough for each attempt to reach the server on a loaded machine before it is abandoned.
+    const { client, events } = clientFor(server, { clock: createManualClock(), timeoutMs: 250, retry: { maxAttempts: 2 } });
     const error = await client.request({ method: "GET", path: "/users/adele%40contoso.com", query: { $select: "id" } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IntentError);
     expect((error as IntentError).code).toBe("STEP_TIMEOUT");
-    expect((error as IntentError).message).toBe("[GET] /users/adele%40contoso.com: timed out after 50 ms after 2 attempts");
+    expect((error as IntentError).message).toBe("[GET] /users/adele%40contoso.com: timed out after 250 ms after 2 attempts");
     expect(server.requests).toHaveLength(2);
     expect(events.find((e) => e.name === "graph.request")?.fields).toMatchObject({ error: "STEP_TIMEOUT" });
   });

@@ -1,7 +1,8 @@
 /**
- * A small stand-in for engine/index.ts with its exact signatures, so the pipeline is tested before
- * the core lands: intents are a list of Graph writes, checkpointed in the journal, suspending
- * (status "running") when the deadline passes between steps.
+ * A small stand-in for the catalogue engine with its exact signatures, so the pipeline is tested
+ * apart from the language: intents are a list of Graph writes (sent through the services' own
+ * graph:request kind), checkpointed in the journal, suspending (status "running") when the
+ * deadline passes between steps.
  */
 import type { FieldError, MappedFields } from "../../../engine/index";
 import type { EngineIntent, IntentEngine } from "../../../engine/lifecycle/types";
@@ -60,10 +61,12 @@ export function fakeEngine(intents: FakeIntent[]): FakeEngine {
         if (deadline !== undefined && services.clock.now() >= deadline) {
           return { status: "running", message: "Still working.", steps, resumeAfterMs: 0 };
         }
-        const path = step.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(options.fields[name])));
+        const params = Object.fromEntries(Object.entries(options.fields).map(([name, value]) => [name, String(value)]));
         if (step.id === "slow") await services.clock.sleep(intent.slowMs ?? 0);
-        const response = await services.graph.request({ method: "POST", path, body: { ticket: options.run.ticketId } });
-        const ok = response.status < 400;
+        const answer = await services.kinds.find("graph:request")!.run({ method: "POST", path: step.path, params, body: { ticket: options.run.ticketId } }, {
+          clock: services.clock, events: services.events, runId: options.run.runId, stepId: step.id, mode: "live", signal: new AbortController().signal, idempotent: false,
+        });
+        const ok = (answer.response as { status: number }).status < 400;
         const result: StepResult = {
           id: step.id, kind: "graph:request", status: ok ? "changed" : "failed", attempts: 1, durationMs: 0,
           ...(ok ? {} : { error: { code: "GRAPH_ERROR", message: `Graph refused ${step.id} for <b>${String(options.fields.user)}</b>`, fix: "Check the user." } }),

@@ -2,6 +2,8 @@
  * One Function App over real HTTP: the local adapter serving the real handlers, the run store on
  * Azurite, Graph on a loopback server, the engine faked (until the core lands), the clock manual.
  */
+import { automationClientFromSettings } from "../../../engine/clients/arm";
+import { builtinKinds } from "../../../engine/kinds";
 import { QueueClient } from "@azure/storage-queue";
 import { loadSettings } from "../../../engine/hosts/config";
 import { continuationHandler } from "../../../engine/hosts/functions/handlers";
@@ -47,7 +49,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     ...options.env,
   });
   const deps = await composePipeline(settings, {
-    engine: options.engine, graph: options.graph, clock, sharedSecret: async () => SECRET, intentSettings: {},
+    engine: options.engine, kinds: builtinKinds({ graph: options.graph, automation: automationClientFromSettings({}) }), graph: options.graph,
+    clock, sharedSecret: async () => SECRET, intentSettings: {},
   });
   const logs: string[] = [];
   const log = (_level: string, line: string) => { logs.push(line); };

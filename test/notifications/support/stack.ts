@@ -10,7 +10,6 @@ import { startQueuePoller, type QueuePoller } from "../../../engine/hosts/local/
 import { composeNotifications } from "../../../engine/hosts/compose/notifications";
 import type { NotificationDeps } from "../../../engine/inbound/notifications/types";
 import { MAX_BODY_BYTES } from "../../../engine/inbound/webhook/body";
-import { loadCatalog } from "../../../engine/language/spec/catalog";
 import { startSandbox, type Sandbox } from "../../../sandbox/index";
 import { startTestAzurite, type RunningAzurite } from "../../support/azurite";
 import { createManualClock, type ManualClock } from "../../support/manual-clock";
@@ -50,7 +49,7 @@ export async function startNotifyStack(intentsDir?: string): Promise<NotifyStack
     maxBodyBytes: MAX_BODY_BYTES,
     log,
   });
-  const composed = await composeNotifications({ ...env, NOTIFICATION_URL: `${server.url}/api/notifications` }, host.deps, loadCatalog(intentsDir));
+  const composed = await composeNotifications({ ...env, NOTIFICATION_URL: `${server.url}/api/notifications` }, host);
   deps = composed;
   const poller = startQueuePoller({ queue: composed.queueClient, handler: notificationQueueHandler(provider), log, retryAfterSeconds: 0 }, false);
   return {

@@ -2,7 +2,8 @@ import { createAutomationClient, readAutomationSettings } from "../../../engine/
 import type { GraphClient } from "../../../engine/clients/graph/types";
 import { ensureIntentError, type IntentError } from "../../../engine/core/errors";
 import type { Clock, EngineServices } from "../../../engine/runtime/types";
-import { automationRunbook, type RunbookStepInput } from "../../../engine/kinds/automation/runbook";
+import type { RunbookStepInput } from "../../../engine/kinds/automation/runbook";
+import { builtinKinds } from "../../../engine/kinds";
 import type { KindAnswer } from "../../../engine/core/step-kind";
 
 export const ARM_SETTINGS = {
@@ -12,11 +13,12 @@ export const ARM_SETTINGS = {
   ARM_ACCESS_TOKEN: "sandbox-token",
 };
 
+/** The built-in kinds with an Automation client on the test's ARM server; intents see the coordinates, never the token. */
 export function runbookServices(armBaseUrl: string, clock: Clock, events: Array<[string, Record<string, unknown>]> = []): EngineServices {
-  const settings = { ...ARM_SETTINGS, ARM_BASE_URL: armBaseUrl };
+  const { ARM_ACCESS_TOKEN: _token, ...settings } = { ...ARM_SETTINGS, ARM_BASE_URL: armBaseUrl };
+  const automation = createAutomationClient(readAutomationSettings({ ...ARM_SETTINGS, ARM_BASE_URL: armBaseUrl }));
   return {
-    graph: {} as GraphClient,
-    automation: createAutomationClient(readAutomationSettings(settings)),
+    kinds: builtinKinds({ graph: {} as GraphClient, automation }),
     clock,
     settings,
     events: (event, fields) => events.push([event, fields]),
@@ -40,12 +42,14 @@ export async function driveStep(
   options: { services: EngineServices; runId: string; stepId: string; timeoutMs?: number; state?: unknown; deadline?: number },
 ): Promise<DriveResult> {
   const { services } = options;
+  const runbook = services.kinds.find("automation:runbook")!;
   let state = options.state;
   for (let calls = 1; ; calls++) {
     let answer: KindAnswer;
     try {
-      answer = await automationRunbook.run(input, {
-        services,
+      answer = await runbook.run(input, {
+        clock: services.clock,
+        events: services.events,
         runId: options.runId,
         stepId: options.stepId,
         mode: "live",

@@ -1,6 +1,7 @@
 /** `intents lint [paths…]`: every problem at once as `file:line:col CODE message`; exit 1 on any. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { builtinKindSpecs } from "../../../kinds";
 import { DEFAULT_INTENTS_DIR, formatDiagnostic, lintPaths } from "../../../language/spec/catalog";
 import { githubError } from "../../../tooling/annotations";
 
@@ -33,7 +34,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`intents lint: no such file or directory: ${missing.join(", ")}\n`);
     return 2;
   }
-  const { diagnostics, files, policies, libraries } = lintPaths(paths);
+  const { diagnostics, files, policies, libraries } = lintPaths(paths, builtinKindSpecs());
   for (const d of diagnostics) {
     process.stdout.write(`${format === "github" ? githubError({ file: d.file, line: d.line, col: d.col, title: d.code, message: `${d.code} ${d.message}` }) : formatDiagnostic(d)}\n`);
   }

@@ -5,6 +5,7 @@ import { DEFAULT_INTENTS_DIR, loadCatalog } from "../../../language/spec/catalog
 import { scaffoldIntent } from "../../../tooling/scaffold";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { builtinKindSpecs } from "../../../kinds";
 
 export const summary = "Scaffold a new intent and its cases (intents/<name>.yaml, intents/cases/<name>.cases.yaml).";
 
@@ -27,7 +28,7 @@ export async function run(args: string[]): Promise<number> {
   const local = join(process.cwd(), "intents");
   const dir = parsed.values.dir ?? (existsSync(local) ? local : DEFAULT_INTENTS_DIR);
   try {
-    const taken = existsSync(dir) ? loadCatalog(dir).find(name) : undefined;
+    const taken = existsSync(dir) ? loadCatalog(builtinKindSpecs(), dir).find(name) : undefined;
     if (taken) {
       process.stderr.write(`intents new: "${name}" is already the name or an alias of ${taken.name} (${taken.file})\n`);
       return 1;

@@ -4,9 +4,12 @@
  * outputs of reads show as placeholders; with it, reads are sent and writes only planned.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { automationClientFromSettings } from "../../../clients/arm";
 import { graphClientFromSettings, type GraphClient } from "../../../clients/graph";
 import { systemClock } from "../../../core/clock";
 import { ensureIntentError, IntentError } from "../../../core/errors";
+import type { KindSpecs, StepKindRegistry } from "../../../core/step-kind-registry";
+import { builtinKinds } from "../../../kinds";
 import { execute } from "../../../runtime/interpreter";
 import type { EngineServices, RunContext, RunMode, RunResult } from "../../../runtime/types";
 import { DEFAULT_INTENTS_DIR, loadCatalog, formatDiagnostic } from "../../../language/spec/catalog";
@@ -49,13 +52,13 @@ export function parseArgs(args: string[], usage: string): CommandArgs | { usage:
   return { target: positional[0] as string, input: flags["--input"], ...(flags["--graph-url"] ? { graphUrl: flags["--graph-url"] } : {}) };
 }
 
-export function resolveIntent(target: string): CompiledIntent {
+export function resolveIntent(target: string, kinds: KindSpecs): CompiledIntent {
   if (existsSync(target) && /\.ya?ml$/.test(target)) {
-    const loaded = loadIntentText(target, readFileSync(target, "utf8"));
+    const loaded = loadIntentText(target, readFileSync(target, "utf8"), { kinds });
     if (!loaded.intent) throw new IntentError("SPEC_SCHEMA", loaded.diagnostics.map(formatDiagnostic).join("\n"));
     return loaded.intent;
   }
-  const catalog = loadCatalog();
+  const catalog = loadCatalog(kinds);
   const intent = catalog.find(target);
   if (!intent) throw new IntentError("INTENT_UNKNOWN", `No intent is named "${target}". Known: ${catalog.supportedNames().join(", ")}.`);
   return intent;
@@ -92,12 +95,18 @@ const offlineGraph: GraphClient = {
   getAll: () => Promise.reject(new IntentError("INTERNAL", "An offline plan sends nothing.")),
 };
 
+/** The built-in kinds over `graph` (or one that sends nothing) and the Automation account the environment names. */
+function cliKinds(graph: GraphClient | undefined): StepKindRegistry {
+  return builtinKinds({ graph: graph ?? offlineGraph, automation: automationClientFromSettings(process.env) });
+}
+
 export async function runIntent(args: CommandArgs, mode: RunMode, graph: GraphClient | undefined): Promise<RunResult | { errors: string[] }> {
-  const intent = resolveIntent(args.target);
+  const kinds = cliKinds(graph);
+  const intent = resolveIntent(args.target, kinds);
   const { fields, run } = readPayload(args.input, intent.name);
   const mapped = mapFields(intent, fields);
   if (!mapped.ok) return { errors: mapped.errors.map((e) => `${e.label}: ${e.message}`) };
-  const services: EngineServices = { graph: graph ?? offlineGraph, clock: systemClock, settings: process.env, events: () => undefined };
+  const services: EngineServices = { kinds, clock: systemClock, settings: process.env, events: () => undefined };
   return execute(intent, { fields: mapped.fields, run, services, mode, ...(graph ? {} : { offline: true }) });
 }
 
@@ -118,7 +127,8 @@ export function printResult(result: RunResult | { errors: string[] }): number {
  */
 async function planCases(dir: string): Promise<number> {
   let problems = 0;
-  for (const { intent, cases } of selectCaseFiles(loadCatalog(dir))) {
+  const kinds = cliKinds(undefined);
+  for (const { intent, cases } of selectCaseFiles(loadCatalog(kinds, dir))) {
     for (const testCase of cases.cases.filter((c) => !c.expect.fieldErrors).slice(0, 1)) {
       const mapped = mapFields(intent, (testCase.fields ?? {}) as Record<string, unknown>);
       if (!mapped.ok) {
@@ -126,7 +136,7 @@ async function planCases(dir: string): Promise<number> {
         process.stdout.write(`${intent.name} › ${testCase.name}: FIELD_INVALID ${mapped.errors.map((e) => e.label).join(", ")}\n`);
         continue;
       }
-      const services: EngineServices = { graph: offlineGraph, clock: systemClock, settings: { ...CASE_SETTINGS, ...testCase.settings }, events: () => undefined };
+      const services: EngineServices = { kinds, clock: systemClock, settings: { ...CASE_SETTINGS, ...testCase.settings }, events: () => undefined };
       const run: RunContext = { runId: "plan", ticketId: "", intentName: intent.name, contactName: "", contactEmail: "", companyName: "" };
       const result = await execute(intent, { fields: mapped.fields, run, services, mode: "dry-run", offline: true });
       const verdict = result.status === "failed" ? `planned up to a step that needs a real answer (${result.error?.code ?? "?"})` : "planned";

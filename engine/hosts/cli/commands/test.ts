@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { casesFileFor, runCaseFiles, selectCaseFiles } from "../../../tooling/cases";
 import { githubError } from "../../../tooling/annotations";
 import { ensureIntentError } from "../../../core/errors";
+import { builtinKindSpecs } from "../../../kinds";
 import { DEFAULT_INTENTS_DIR, loadCatalog } from "../../../language/spec/catalog";
 
 export const summary = "Run each intent's own cases (intents/cases/*.cases.yaml) against the sandbox tenant";
@@ -42,7 +43,7 @@ export async function run(args: string[]): Promise<number> {
   }
   let selected: ReturnType<typeof selectCaseFiles>;
   try {
-    selected = selectCaseFiles(loadCatalog(parsed.values.dir ?? DEFAULT_INTENTS_DIR), parsed.positionals);
+    selected = selectCaseFiles(loadCatalog(builtinKindSpecs(), parsed.values.dir ?? DEFAULT_INTENTS_DIR), parsed.positionals);
   } catch (error) {
     process.stderr.write(`intents test: ${ensureIntentError(error).message}\n`);
     return 2;

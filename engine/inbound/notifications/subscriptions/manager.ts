@@ -32,7 +32,7 @@ function urlOf(deps: NotificationDeps): string {
 async function create(deps: NotificationDeps, target: SubscriptionTarget, url: string): Promise<SubscriptionRecord> {
   const now = deps.pipeline.clock.now();
   const clientState = await deps.clientState();
-  const created = await createSubscription(deps.pipeline.services.graph, target, url, clientState, expiryFrom(now, target.resource));
+  const created = await createSubscription(deps.graph, target, url, clientState, expiryFrom(now, target.resource));
   const record: SubscriptionRecord = {
     resource: target.resource, subscriptionId: created.id, changeTypes: target.changeTypes, notificationUrl: url,
     clientStateId: clientStateId(clientState), expiresAt: created.expiresAt, createdAt: new Date(now).toISOString(),
@@ -41,7 +41,7 @@ async function create(deps: NotificationDeps, target: SubscriptionTarget, url: s
   // Members triggers diff against a snapshot: take it now, so the first change after subscribing counts.
   const group = target.resource.startsWith("groups/") ? target.resource.slice("groups/".length) : undefined;
   if (group && deps.triggers.some((b) => watchedGroup(b.trigger.resource) === group)) {
-    await baselineMembers(deps.pipeline.services.graph, deps.snapshots, group);
+    await baselineMembers(deps.graph, deps.snapshots, group);
   }
   return record;
 }
@@ -50,7 +50,7 @@ async function create(deps: NotificationDeps, target: SubscriptionTarget, url: s
 async function renewOrCreate(deps: NotificationDeps, record: SubscriptionRecord, url: string, extra: Partial<SubscriptionRecord> = {}): Promise<"renewed" | "created"> {
   const now = deps.pipeline.clock.now();
   const expiresAt = expiryFrom(now, record.resource);
-  if (await renewSubscription(deps.pipeline.services.graph, record.subscriptionId, expiresAt)) {
+  if (await renewSubscription(deps.graph, record.subscriptionId, expiresAt)) {
     await deps.subscriptions.put({ ...record, ...extra, expiresAt, renewedAt: new Date(now).toISOString() });
     return "renewed";
   }
@@ -78,7 +78,7 @@ export async function reconcileSubscriptions(deps: NotificationDeps, events: Eve
         report.created.push(target.resource);
       } else if (!sameTarget(record, target, url, stateId)) {
         // Graph cannot change a subscription's change types, URL or clientState in place.
-        await deleteSubscription(deps.pipeline.services.graph, record.subscriptionId);
+        await deleteSubscription(deps.graph, record.subscriptionId);
         await create(deps, target, url);
         report.created.push(target.resource);
       } else if (needsRenewal(deps.pipeline.clock.now(), record.resource, record.expiresAt)) {
@@ -92,7 +92,7 @@ export async function reconcileSubscriptions(deps: NotificationDeps, events: Eve
   }
   for (const stale of records.values()) {
     try {
-      await deleteSubscription(deps.pipeline.services.graph, stale.subscriptionId);
+      await deleteSubscription(deps.graph, stale.subscriptionId);
       await deps.subscriptions.remove(stale.resource);
       report.removed.push(stale.resource);
     } catch (thrown) {
