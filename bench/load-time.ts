@@ -17,11 +17,15 @@ export interface LoadFigure {
   warm: Summary;
 }
 
-/** Runs `processes` children one after another and keeps the median child by cold time. */
-export async function measureLoad(dir: string, processes: number, warmRepeats: number): Promise<LoadFigure> {
+/**
+ * Runs `processes` children one after another and keeps the median child by cold time. `compiled`:
+ * the child loads dist/ (what `npm start`, the CLI and Azure run), not the sources through tsx.
+ */
+export async function measureLoad(dir: string, processes: number, warmRepeats: number, build: "sources" | "compiled" = "sources"): Promise<LoadFigure> {
   const figures: LoadFigure[] = [];
+  const child = build === "compiled" ? [join(ROOT, "bench", "load-child.cjs")] : [join(ROOT, "bin", "run-ts.cjs"), join(ROOT, "bench", "load-child.ts")];
   for (let i = 0; i < processes; i++) {
-    const { stdout } = await run(process.execPath, [join(ROOT, "bin", "run-ts.cjs"), join(ROOT, "bench", "load-child.ts"), dir, String(warmRepeats)], {
+    const { stdout } = await run(process.execPath, [...child, dir, String(warmRepeats)], {
       cwd: ROOT, timeout: 120_000, maxBuffer: 1 << 20,
     });
     const line = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { intents: number; importMs: number; coldMs: number; warmMs: number[] };

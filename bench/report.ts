@@ -1,5 +1,6 @@
 /** The bench's results as one object (bench/results.json) and as the table `npm run bench` prints. */
 import type { EngineCpuFigure } from "./engine-cpu";
+import type { ColdStartFigure } from "./cold-start";
 import type { LoadFigure } from "./load-time";
 import type { RoundTripFigure } from "./round-trips";
 import type { StormFigure } from "./storm";
@@ -19,7 +20,9 @@ export interface Results {
   intentsDir: string;
   skipped: Record<string, string>;
   engineCpu: EngineCpuFigure[];
-  load: { shipped: LoadFigure; generated: LoadFigure };
+  load: { shipped: LoadFigure; generated: LoadFigure; compiled: LoadFigure };
+  /** Process start → first webhook answered, compiled build. */
+  coldStart: ColdStartFigure;
   roundTrips: RoundTripFigure[];
   latencyMs: number;
   throughput: ThroughputFigure[];
@@ -46,7 +49,8 @@ export function targetsOf(r: Omit<Results, "targets" | "totalSeconds">): Results
   return [
     { what: "engine CPU p50 (worst intent)", target: "≤ 50 µs", measured: `${f(worst((x) => x.micros.p50))} µs`, met: worst((x) => x.micros.p50) <= 50 },
     { what: "engine CPU p99 (worst intent)", target: "≤ 1 ms", measured: `${f(worst((x) => x.micros.p99) / 1000, 2)} ms`, met: worst((x) => x.micros.p99) <= 1_000 },
-    { what: `load shipped (${r.load.shipped.intents}), cold`, target: "≤ 50 ms", measured: `${f(r.load.shipped.coldMs)} ms`, met: r.load.shipped.coldMs <= 50 },
+    { what: `load shipped (${r.load.compiled.intents}), cold, compiled build`, target: "≤ 50 ms", measured: `${f(r.load.compiled.coldMs)} ms`, met: r.load.compiled.coldMs <= 50 },
+    { what: "process start → first webhook answered, compiled build", target: "≤ 300 ms", measured: `${f(r.coldStart.firstAnswerMs, 0)} ms`, met: r.coldStart.firstAnswerMs <= 300 },
     { what: `load ${r.load.generated.intents} generated, cold`, target: "≤ 500 ms", measured: `${f(r.load.generated.coldMs)} ms`, met: r.load.generated.coldMs <= 500 },
     {
       what: "dependent round trips vs seed", target: "≤ ½ seed, every intent",
@@ -65,10 +69,12 @@ export function formatResults(r: Results): string {
   out.push(table("Engine CPU per webhook (real pipeline, Graph/ARM answered in-process)", ["intent", "n", "min µs", "p50 µs", "p99 µs", "mean µs", "status", "mismatches"],
     r.engineCpu.map((x) => [x.intent, String(x.micros.count), f(x.micros.min), f(x.micros.p50), f(x.micros.p99), f(x.micros.mean), x.status, String(x.mismatches)])));
   out.push(table("Load + compile (fresh child process)", ["set", "intents", "import ms", "cold ms", "warm p50 ms"],
-    [["shipped", r.load.shipped], ["generated", r.load.generated]].map(([name, x]) => {
+    [["shipped (sources, tsx)", r.load.shipped], ["generated (sources, tsx)", r.load.generated], ["shipped (compiled build)", r.load.compiled]].map(([name, x]) => {
       const load = x as LoadFigure;
       return [String(name), String(load.intents), f(load.importMs), f(load.coldMs), f(load.warm.p50)];
     })));
+  out.push(table("Cold start, compiled build (intents serve in a fresh process; sandbox and Azurite already running)", ["spawn → listening ms", "spawn → first webhook answered ms"],
+    [[f(r.coldStart.listeningMs, 0), f(r.coldStart.firstAnswerMs, 0)]]));
   out.push(table(`Round trips and end-to-end at ${r.latencyMs} ms per request`, ["intent", "ours graph+arm", "ours dependent", "ours ms", "seed graph+arm", "seed dependent", "seed ms", "ours status"],
     r.roundTrips.map((x) => [x.intent, `${x.ours.graph}+${x.ours.arm}`, String(x.ours.dependent), f(x.ours.ms, 0),
       x.seed ? `${x.seed.graph}+${x.seed.arm}` : "—", x.seed ? String(x.seed.dependent) : "—", x.seed ? f(x.seed.ms, 0) : "—", x.ours.status])));

@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { DEFAULT_INTENTS_DIR, loadCatalog } from "../engine/index";
 import { measureEngineCpu } from "./engine-cpu";
 import { generateIntents } from "./generate-intents";
+import { measureColdStart } from "./cold-start";
 import { measureLoad } from "./load-time";
 import { formatResults, targetsOf, type Results } from "./report";
 import { measureRoundTrips } from "./round-trips";
@@ -54,6 +55,9 @@ async function main(): Promise<void> {
 
   progress("load + compile");
   const shipped = await measureLoad(intentsDir, LIMITS.loadProcesses, LIMITS.loadWarmRepeats);
+  progress("load + compile and cold start, compiled build");
+  const coldStart = await measureColdStart(LIMITS.loadProcesses); // builds dist/ first when it is stale
+  const compiled = await measureLoad(intentsDir, LIMITS.loadProcesses, LIMITS.loadWarmRepeats, "compiled");
   const generatedDir = mkdtempSync(join(tmpdir(), "bench-intents-"));
   let generated;
   try {
@@ -82,7 +86,8 @@ async function main(): Promise<void> {
     intentsDir,
     skipped,
     engineCpu,
-    load: { shipped, generated },
+    load: { shipped, generated, compiled },
+    coldStart,
     roundTrips,
     latencyMs: LIMITS.latencyMs,
     throughput: [memory.throughput, azurite.throughput],

@@ -1,7 +1,11 @@
-import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
+import type * as AzureIdentity from "@azure/identity";
 import { describe, expect, it } from "vitest";
 import { loadSettings, type StorageSettings } from "../../engine/hosts/config";
 import { queueClient, storageCredential, tableClient } from "../../engine/lifecycle/store/tables";
+
+// The CommonJS build the engine loads on first use (the ES module build's classes are other objects).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { DefaultAzureCredential, ManagedIdentityCredential } = require("@azure/identity") as typeof AzureIdentity;
 
 /** The identity-based settings infra/main.bicep gives the Function App (no key anywhere). */
 const AZURE = { AzureWebJobsStorage__accountName: "stintents01", AzureWebJobsStorage__credential: "managedidentity" };

@@ -1,4 +1,5 @@
-import { ManagedIdentityCredential, type AccessToken, type TokenCredential } from "@azure/identity";
+import type * as AzureIdentity from "@azure/identity";
+import type { AccessToken, TokenCredential } from "@azure/identity";
 
 const STATIC_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 
@@ -13,5 +14,7 @@ function staticTokenCredential(token: string): TokenCredential {
 
 /** The static token when one is configured, otherwise the Function App's managed identity. */
 export function armCredential(accessToken: string | undefined): TokenCredential {
-  return accessToken ? staticTokenCredential(accessToken) : new ManagedIdentityCredential();
+  // @azure/identity is loaded only when the managed identity is used (not for a static token).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return accessToken ? staticTokenCredential(accessToken) : new (require("@azure/identity") as typeof AzureIdentity).ManagedIdentityCredential();
 }

@@ -1,17 +1,18 @@
-import {
-  ClientCertificateCredential,
-  ClientSecretCredential,
-  ManagedIdentityCredential,
-  WorkloadIdentityCredential,
-  type TokenCredential,
-  type TokenCredentialOptions,
-} from "@azure/identity";
+import type * as AzureIdentity from "@azure/identity";
+import type { TokenCredential, TokenCredentialOptions } from "@azure/identity";
 import { IntentError } from "../../core/errors";
 import type { Clock } from "../../core/clock";
 import { createCachingTokenProvider } from "./token-cache";
 import type { TokenProvider } from "./types";
 
 export type { TokenProvider };
+
+/**
+ * @azure/identity on first use: a quarter of a second of a cold start, which a static token (the
+ * sandbox) never needs.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const identity = (): typeof AzureIdentity => require("@azure/identity") as typeof AzureIdentity;
 
 type Settings = Readonly<Record<string, string | undefined>>;
 
@@ -56,22 +57,22 @@ export function chooseCredential(settings: Settings, baseUrl: string, extra: Tok
 
   if (federatedTokenFile !== undefined) {
     const { tenant, client } = tenantAndClient(settings, "workload identity federation");
-    return { kind: "workload-identity", credential: new WorkloadIdentityCredential({ ...options, tenantId: tenant, clientId: client, tokenFilePath: federatedTokenFile }) };
+    return { kind: "workload-identity", credential: new (identity().WorkloadIdentityCredential)({ ...options, tenantId: tenant, clientId: client, tokenFilePath: federatedTokenFile }) };
   }
   if (certificatePath !== undefined) {
     const { tenant, client } = tenantAndClient(settings, "a client certificate");
     const certificatePassword = present(settings.AZURE_CLIENT_CERTIFICATE_PASSWORD);
     const certificate = certificatePassword === undefined ? { certificatePath } : { certificatePath, certificatePassword };
-    return { kind: "client-certificate", credential: new ClientCertificateCredential(tenant, client, certificate, options) };
+    return { kind: "client-certificate", credential: new (identity().ClientCertificateCredential)(tenant, client, certificate, options) };
   }
   if (clientSecret !== undefined) {
     const { tenant, client } = tenantAndClient(settings, "a client secret");
-    return { kind: "client-secret", credential: new ClientSecretCredential(tenant, client, clientSecret, options) };
+    return { kind: "client-secret", credential: new (identity().ClientSecretCredential)(tenant, client, clientSecret, options) };
   }
   // A client id alone picks a user-assigned managed identity; none means the system-assigned one.
   return {
     kind: "managed-identity",
-    credential: clientId === undefined ? new ManagedIdentityCredential(options) : new ManagedIdentityCredential({ ...options, clientId }),
+    credential: clientId === undefined ? new (identity().ManagedIdentityCredential)(options) : new (identity().ManagedIdentityCredential)({ ...options, clientId }),
   };
 }
 

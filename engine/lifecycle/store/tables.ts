@@ -1,6 +1,7 @@
 /** Opening Azure Tables and Queues from the storage settings, creating what is missing once. */
 import { TableClient } from "@azure/data-tables";
-import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from "@azure/identity";
+import type * as AzureIdentity from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
 import { QueueClient } from "@azure/storage-queue";
 import { IntentError } from "../../core/errors";
 
@@ -46,10 +47,14 @@ function isLocalHttp(connectionString: string): boolean {
 /** The token the app's identity gets for storage; never a key (shared-key access is off in Azure). */
 export function storageCredential(storage: Extract<StorageSettings, { kind: "identity" }>): TokenCredential {
   if (storage.credential === "managedidentity") {
-    return storage.clientId ? new ManagedIdentityCredential({ clientId: storage.clientId }) : new ManagedIdentityCredential();
+    return storage.clientId ? new (identity().ManagedIdentityCredential)({ clientId: storage.clientId }) : new (identity().ManagedIdentityCredential)();
   }
-  return new DefaultAzureCredential(storage.clientId ? { managedIdentityClientId: storage.clientId } : {});
+  return new (identity().DefaultAzureCredential)(storage.clientId ? { managedIdentityClientId: storage.clientId } : {});
 }
+
+/** @azure/identity only for identity-based storage: a connection string (Azurite) never needs it. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const identity = (): typeof AzureIdentity => require("@azure/identity") as typeof AzureIdentity;
 
 export function tableClient(storage: StorageSettings, name: string): TableClient {
   if (storage.kind === "identity") return new TableClient(storage.tableServiceUri, name, storageCredential(storage));

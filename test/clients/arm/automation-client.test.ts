@@ -1,8 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAutomationClient, deterministicJobName, parseRunbookResult, readAutomationSettings } from "../../../engine/clients/arm";
-import { ManagedIdentityCredential } from "@azure/identity";
+import type * as AzureIdentity from "@azure/identity";
 import { armCredential } from "../../../engine/clients/arm/credential";
 import { IntentError } from "../../../engine/core/errors";
+
+// The CommonJS build the engine loads on first use (the ES module build's classes are other objects).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ManagedIdentityCredential } = require("@azure/identity") as typeof AzureIdentity;
 import { startArmServer, type ArmServer } from "../../runbooks/support/arm-server";
 import { ARM_SETTINGS } from "../../runbooks/support/drive-step";
 import { runbookTenant } from "../../runbooks/support/tenant";

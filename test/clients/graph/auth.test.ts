@@ -1,15 +1,13 @@
-import {
-  ClientCertificateCredential,
-  ClientSecretCredential,
-  ManagedIdentityCredential,
-  WorkloadIdentityCredential,
-  type AccessToken,
-  type TokenCredential,
-} from "@azure/identity";
+import type * as AzureIdentity from "@azure/identity";
+import type { AccessToken, TokenCredential } from "@azure/identity";
 import { describe, expect, it } from "vitest";
 import { authorityHostFor, chooseCredential, createTokenProvider, graphScope } from "../../../engine/clients/graph/auth";
 import { createCachingTokenProvider } from "../../../engine/clients/graph/token-cache";
 import { IntentError } from "../../../engine/core/errors";
+
+// The CommonJS build the engine loads on first use (the ES module build's classes are other objects).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential, WorkloadIdentityCredential } = require("@azure/identity") as typeof AzureIdentity;
 import { createManualClock } from "../../support/manual-clock";
 
 const HOUR = 3_600_000;

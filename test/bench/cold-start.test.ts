@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { measureColdStart } from "../../bench/cold-start";
+import { measureLoad } from "../../bench/load-time";
+import { DEFAULT_INTENTS_DIR, loadCatalog } from "../../engine/index";
+
+describe("bench: the compiled build", () => {
+  it("loads the shipped intents from dist/ in a fresh process", async () => {
+    const figure = await measureLoad(DEFAULT_INTENTS_DIR, 1, 1, "compiled");
+    expect(figure.intents).toBe(loadCatalog().intents.length);
+    expect(figure.coldMs).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("times a fresh server process from spawn to its first webhook answered", async () => {
+    const figure = await measureColdStart(1);
+    expect(figure.listeningMs).toBeGreaterThan(0);
+    expect(figure.firstAnswerMs).toBeGreaterThan(figure.listeningMs);
+  }, 180_000);
+});
