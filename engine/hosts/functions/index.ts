@@ -3,6 +3,7 @@
  * Functions host from the one route table the local server also serves. Outside the host (tests,
  * the local server) app.http is a no-op.
  */
+import "./telemetry-start";
 import { app } from "@azure/functions";
 import { processDeps } from "../compose/from-settings";
 import { CONTINUATION_QUEUE } from "../../lifecycle/continue/continuation-queue";

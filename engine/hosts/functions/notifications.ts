@@ -2,6 +2,7 @@
  * Graph change notifications in the Function App: `POST /api/notifications` (handshake, clientState,
  * queue, 202) and the queue trigger that runs what each accepted notification triggers.
  */
+import "./telemetry-start";
 import { app } from "@azure/functions";
 import { notificationQueueHandler, notificationsHandler } from "./notification-handlers";
 import { processNotificationDeps } from "./notification-deps";

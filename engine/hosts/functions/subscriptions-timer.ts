@@ -4,6 +4,7 @@
  * start: on Flex Consumption every scale-out is a start; a process's first invocation reconciles
  * instead when something is missing (./first-use.ts).
  */
+import "./telemetry-start";
 import { app } from "@azure/functions";
 import { subscriptionsTimerHandler } from "./notification-handlers";
 import { processNotificationDeps } from "./notification-deps";
