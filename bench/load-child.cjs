@@ -4,17 +4,17 @@
  */
 "use strict";
 const importStarted = performance.now();
-const { loadCatalog } = require("../dist/engine/language/spec/catalog.js");
+const { builtinKindSpecs, loadCatalog } = require("../dist/engine/index.js");
 const importMs = performance.now() - importStarted;
 
 const [dir = "", repeats = "10"] = process.argv.slice(2);
 const coldStarted = performance.now();
-const intents = loadCatalog(dir).intents.length;
+const intents = loadCatalog(builtinKindSpecs(), dir).intents.length;
 const coldMs = performance.now() - coldStarted;
 const warmMs = [];
 for (let i = 0; i < Number(repeats); i++) {
   const started = performance.now();
-  loadCatalog(dir);
+  loadCatalog(builtinKindSpecs(), dir);
   warmMs.push(performance.now() - started);
 }
 process.stdout.write(JSON.stringify({ intents, importMs, coldMs, warmMs }) + "\n");

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { measureColdStart } from "../../bench/cold-start";
 import { measureLoad } from "../../bench/load-time";
-import { DEFAULT_INTENTS_DIR, loadCatalog } from "../../engine/index";
+import { DEFAULT_INTENTS_DIR, builtinKindSpecs, loadCatalog } from "../../engine/index";
 
 describe("bench: the compiled build", () => {
   it("loads the shipped intents from dist/ in a fresh process", async () => {
     const figure = await measureLoad(DEFAULT_INTENTS_DIR, 1, 1, "compiled");
-    expect(figure.intents).toBe(loadCatalog().intents.length);
+    expect(figure.intents).toBe(loadCatalog(builtinKindSpecs()).intents.length);
     expect(figure.coldMs).toBeGreaterThan(0);
   }, 120_000);
 
