@@ -4,7 +4,9 @@
  * environment are read from Key Vault (KEY_VAULT_URL), cached and refreshed after a while, so a
  * rotated secret is picked up without a restart.
  */
+import { isCredentialSetting } from "../core/credentials";
 import { IntentError } from "../core/errors";
+import type { SecretSettingsReader } from "../runtime/types";
 import { BODY_TIMEOUT_MS } from "../inbound/webhook/body";
 import type { StorageSettings } from "../lifecycle/store/tables";
 
@@ -107,12 +109,12 @@ export interface SecretReader {
 }
 
 /** Key Vault secret names allow letters, digits and dashes: INTENT_SHARED_SECRET → INTENT-SHARED-SECRET. */
-export function keyVaultName(setting: SecretSetting): string {
+export function keyVaultName(setting: string): string {
   return setting.replace(/_/g, "-");
 }
 
 export class SecretSettings {
-  private readonly cache = new Map<SecretSetting, { value: string | undefined; until: number }>();
+  private readonly cache = new Map<string, { value: string | undefined; until: number }>();
 
   constructor(
     private readonly env: Env,
@@ -121,7 +123,8 @@ export class SecretSettings {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async get(name: SecretSetting): Promise<string | undefined> {
+  /** One of SECRET_SETTINGS, or a secret setting an intent declares (through intentSecretReader). */
+  async get(name: string): Promise<string | undefined> {
     const fromEnv = this.env[name];
     if (fromEnv) return fromEnv;
     if (!this.vault) return undefined;
@@ -159,6 +162,21 @@ export class SecretSettings {
     const entries = await Promise.all(PLATFORM_SECRET_SETTINGS.map(async (name) => [name, await this.get(name)] as const));
     return Object.fromEntries(entries);
   }
+}
+
+/**
+ * The secret settings intents declare (`secrets:`), read like the engine's own: the environment
+ * first, then Key Vault as NAME-WITH-DASHES, cached. A credential of the engine is refused.
+ */
+export function intentSecretReader(secrets: SecretSettings): SecretSettingsReader {
+  return {
+    get(name) {
+      if (isCredentialSetting(name)) {
+        return Promise.reject(new IntentError("SPEC_SECRET_NOT_ALLOWED", `${name} is a credential of the engine: no template may read it.`));
+      }
+      return secrets.get(name);
+    },
+  };
 }
 
 /** Key Vault through @azure/keyvault-secrets and the app's identity; a missing secret reads as undefined. */

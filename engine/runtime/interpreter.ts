@@ -10,6 +10,8 @@ import { holds } from "./conditions";
 import { runForEach } from "./for-each";
 import { createRedactor, type Redactor } from "../core/redaction";
 import { FAILED_MESSAGE, finishRun } from "./run-result";
+import { readSecretSettings } from "./secret-settings";
+import { SECRET_VALUES } from "../language/template/secret-slot";
 import { createScope, nullOutputs, type RunScope } from "./scope";
 import { runStepOnce, type StepAttempt, type StepEnv } from "./step-runner";
 import type { EngineServices, RunContext, RunJournal, RunMode, RunResult, StepResult } from "./types";
@@ -78,6 +80,9 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
     const error = { code: "CONFIG_MISSING", message: `Missing setting(s): ${missing.join(", ")}.` };
     return { status: "failed", message: FAILED_MESSAGE, steps, error };
   }
+  const secretSettings = await readSecretSettings(intent, services, mode, redactor);
+  if ("code" in secretSettings) return { status: "failed", message: FAILED_MESSAGE, steps, error: secretSettings };
+  scope[SECRET_VALUES] = secretSettings.values;
   const journal = mode === "live" ? options.journal : undefined;
   const runEnv: StepEnv = {
     services,

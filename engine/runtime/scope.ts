@@ -1,5 +1,7 @@
-/** The values templates read: fields, declared settings, constants, run, earlier steps. */
+/** The values templates read: fields, declared settings, guarded secret settings, constants, run, earlier steps. */
+import { isPlainSetting } from "../core/credentials";
 import type { CompiledIntent } from "../language/spec/types";
+import { GUARDED_SECRETS, SECRET_VALUES } from "../language/template/secret-slot";
 import type { RunContext } from "./types";
 
 export interface StepView {
@@ -10,6 +12,9 @@ export interface StepView {
 export interface RunScope {
   fields: Record<string, unknown>;
   settings: Record<string, string | undefined>;
+  /** Guarded: only a secret slot of a step's input reveals the values kept under SECRET_VALUES. */
+  secrets: object;
+  [SECRET_VALUES]?: Record<string, unknown>;
   constants: unknown;
   run: RunContext;
   steps: Record<string, StepView>;
@@ -18,7 +23,9 @@ export interface RunScope {
 export function createScope(intent: CompiledIntent, fields: Record<string, unknown>, run: RunContext, settings: Readonly<Record<string, string | undefined>>): RunScope {
   return {
     fields,
-    settings: Object.fromEntries(intent.settings.map((name) => [name, settings[name]])),
+    // A credential or a setting named as a secret never enters the scope, whatever the plan declares.
+    settings: Object.fromEntries(intent.settings.filter(isPlainSetting).map((name) => [name, settings[name]])),
+    secrets: GUARDED_SECRETS,
     constants: intent.plan.constants,
     run,
     steps: {},

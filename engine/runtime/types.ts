@@ -71,6 +71,10 @@ export interface RunJournal {
   save(stepId: string, checkpoint: StepCheckpoint): Promise<void>;
 }
 
+export interface SecretSettingsReader {
+  get(name: string): Promise<string | undefined>;
+}
+
 /** What a host gives the interpreter once: no client, only the kinds that hold them. */
 export interface EngineServices {
   /** The kinds that run the steps; the catalogue was compiled against the same ones. */
@@ -78,5 +82,7 @@ export interface EngineServices {
   clock: Clock;
   /** Settings intents may read as `{{settings.NAME}}` (HELPDESK_EMAIL, DEFAULT_USAGE_LOCATION, …). */
   settings: Readonly<Record<string, string | undefined>>;
+  /** Reads the secret settings intents declare (`{{secrets.NAME}}`), e.g. from Key Vault; never a credential. */
+  secrets?: SecretSettingsReader;
   events: EventSink;
 }

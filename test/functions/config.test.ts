@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyVaultName, loadSettings, SecretSettings } from "../../engine/hosts/config";
+import { intentSecretReader, keyVaultName, loadSettings, SecretSettings } from "../../engine/hosts/config";
 import { IntentError } from "../../engine/core/errors";
 import { createManualClock } from "../support/manual-clock";
 
@@ -45,5 +45,22 @@ describe("SecretSettings", () => {
     const broken = new SecretSettings({}, { read: async () => { throw new Error("403 Forbidden"); } }, 1_000);
     await expect(broken.get("AZURE_CLIENT_SECRET")).rejects.toMatchObject({ code: "CONFIG_MISSING", retryable: true });
     expect(keyVaultName("ARM_ACCESS_TOKEN")).toBe("ARM-ACCESS-TOKEN");
+  });
+});
+
+describe("intentSecretReader", () => {
+  it("reads an intent's secret settings like the engine's own (environment, then Key Vault), and never a credential", async () => {
+    const reads: string[] = [];
+    const vault = { read: async (name: string) => (reads.push(name), name === "PARTNER-API-KEY" ? "from-vault-1234" : undefined) };
+    const secrets = new SecretSettings({ LOCAL_API_KEY: "from-env-12345", INTENT_SHARED_SECRET: "shared-secret-1" }, vault, 1_000);
+    const reader = intentSecretReader(secrets);
+    expect(await reader.get("PARTNER_API_KEY")).toBe("from-vault-1234");
+    expect(await reader.get("LOCAL_API_KEY")).toBe("from-env-12345");
+    expect(await reader.get("UNSET_API_KEY")).toBeUndefined();
+    expect(reads).toEqual(["PARTNER-API-KEY", "UNSET-API-KEY"]);
+    for (const credential of ["INTENT_SHARED_SECRET", "AZURE_CLIENT_SECRET", "GRAPH_ACCESS_TOKEN", "ARM_ACCESS_TOKEN"]) {
+      await expect(reader.get(credential)).rejects.toMatchObject({ code: "SPEC_SECRET_NOT_ALLOWED" });
+    }
+    expect(reads).toHaveLength(2);
   });
 });

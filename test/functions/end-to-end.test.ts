@@ -30,6 +30,7 @@ beforeAll(async () => {
     NOTIFICATION_EMAIL: "grace.taylor@contoso.com",
     HELPDESK_EMAIL: "isaiah.langer@contoso.com",
     MAIL_SENDER: "isaiah.langer@contoso.com",
+    PARTNER_API_KEY: "e2e-partner-key-5c1d",
   }, { clock: createManualClock(Date.now()) });
   const deps = async () => host.deps;
   server = await startLocalServer({
@@ -56,6 +57,11 @@ async function post(body: unknown): Promise<{ status: number; body: any }> {
 const memberWrites = () => sandbox.requests().filter((r) => r.method === "POST" && r.path.endsWith("/members/$ref"));
 
 describe("end to end with the shipped intents and the sandbox tenant", () => {
+  it("gives the engine the secret settings intents declare, from the settings or Key Vault, and never a credential", async () => {
+    expect(await host.deps.services.secrets?.get("PARTNER_API_KEY")).toBe("e2e-partner-key-5c1d");
+    await expect(host.deps.services.secrets?.get("INTENT_SHARED_SECRET")).rejects.toMatchObject({ code: "SPEC_SECRET_NOT_ALLOWED" });
+  });
+
   it("adds a user to a group and reports each step", async () => {
     const answer = await post(webhook("Add User to Group", { "User Email": "adele.vance@contoso.com", "Group Name": "IT Department" }, 5001));
     expect(answer.status).toBe(200);

@@ -13,7 +13,7 @@ import { builtinKinds } from "../../kinds";
 import { loadCatalog } from "../../language/spec/catalog";
 import type { Catalog } from "../../language/spec/types";
 import type { PipelineDeps } from "../../lifecycle/types";
-import { keyVaultReader, loadSettings, SecretSettings } from "../config";
+import { intentSecretReader, keyVaultReader, loadSettings, SecretSettings } from "../config";
 import type { DepsProvider } from "../functions/adapt";
 import { catalogEngine } from "./catalog-engine";
 import { composePipeline } from "./pipeline";
@@ -59,7 +59,7 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   const catalog = loadCatalog(kinds, options.intentsDir);
   const engine = catalogEngine(catalog);
   const reporting = await composeReporting(env, settings, { graph, clock, secrets, ...(options.reportQueue ? { queue: options.reportQueue } : {}) });
-  const deps = await composePipeline(settings, { engine, kinds, graph, clock, sharedSecret, intentSettings: settings.plain, reporter: reporting.reporter });
+  const deps = await composePipeline(settings, { engine, kinds, graph, clock, sharedSecret, intentSettings: settings.plain, intentSecrets: intentSecretReader(secrets), reporter: reporting.reporter });
   return {
     deps, graph, catalog, reporting,
     close: async () => {

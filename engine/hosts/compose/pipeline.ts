@@ -9,7 +9,7 @@ import type { AppSettings } from "../config";
 import { GraphFailureNotifier, parseRecipients } from "../../lifecycle/failure-mail/graph-notifier";
 import { MAX_BODY_BYTES } from "../../inbound/webhook/body";
 import type { IntentEngine, PipelineDeps } from "../../lifecycle/types";
-import type { Clock } from "../../runtime/types";
+import type { Clock, SecretSettingsReader } from "../../runtime/types";
 import { CONTINUATION_QUEUE, StorageContinuationQueue } from "../../lifecycle/continue/continuation-queue";
 import { TableRunStore } from "../../lifecycle/store/table-run-store";
 import { openQueue, openTable } from "../../lifecycle/store/tables";
@@ -31,6 +31,8 @@ export interface HostParts {
   intentSettings: Readonly<Record<string, string | undefined>>;
   /** Reporting back (./report.ts); none when the host reports nowhere. */
   reporter?: RunReporter;
+  /** Secret settings intents declare, read as `{{secrets.NAME}}` where a step takes a secret. */
+  intentSecrets?: SecretSettingsReader;
 }
 
 export async function composePipeline(settings: AppSettings, parts: HostParts): Promise<PipelineDeps> {
@@ -50,7 +52,7 @@ export async function composePipeline(settings: AppSettings, parts: HostParts): 
     queue: new StorageContinuationQueue(queue, parts.sharedSecret),
     notifier,
     reporter: parts.reporter ?? silentReporter,
-    services: { kinds: parts.kinds, clock: parts.clock, settings: parts.intentSettings },
+    services: { kinds: parts.kinds, clock: parts.clock, settings: parts.intentSettings, ...(parts.intentSecrets ? { secrets: parts.intentSecrets } : {}) },
     clock: parts.clock,
     settings: {
       sharedSecret: parts.sharedSecret,

@@ -21,10 +21,14 @@ import { compileSchema, pointerToPath } from "./validate";
 import { normaliseName } from "./names";
 import { declaredOutputs, secretOutputNames } from "./step-outputs";
 import { analyzeTrigger } from "./trigger";
+import { checkSettingNames } from "./setting-names";
 
 interface Place {
   scope: Scope;
+  /** Secret fields and secret step outputs may be read here. */
   secretsAllowed: boolean;
+  /** A step kind takes a secret here (its `secretPaths`): the only place `secrets.NAME` may go. */
+  secretSlot?: boolean;
   odataOnly?: boolean;
 }
 
@@ -115,7 +119,9 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
       const anchor = { offset };
       const verdict = checkReference(spec, place.scope, parts, kinds);
       if (!verdict.ok) say(verdict.code, verdict.message, path, anchor);
-      else if (verdict.secret && !place.secretsAllowed) {
+      else if (verdict.secretSetting && !place.secretSlot) {
+        say("SPEC_SECRET_NOT_ALLOWED", `"${parts.join(".")}" is a secret setting; it may only go where a step kind takes a secret (a request or mail body), never into a message, path, query, header, condition, output or result.credential`, path, anchor);
+      } else if (verdict.secret && !place.secretsAllowed) {
         say("SPEC_SECRET_NOT_ALLOWED", `"${parts.join(".")}" is a secret; secrets may only go into request bodies, mail bodies and result.credential`, path, anchor);
       }
     }
@@ -123,6 +129,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
 
   checkFields(spec, report);
   checkPredicates(spec, predicates, options.library, kinds, report);
+  checkSettingNames(spec, report);
   const names = new Set([normaliseName(spec.name)]);
   (spec.aliases ?? []).forEach((alias, i) => {
     if (names.has(normaliseName(alias))) report("SPEC_DUPLICATE_INTENT_NAME", `alias "${alias}" repeats the intent's name or another alias`, ["aliases", i]);
@@ -147,10 +154,12 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
     scopes[index] = itemScope;
     walk(step.with ?? {}, [], (text, path) => {
       const urlSlot = kind?.urlSlot?.(path);
+      // A URL names an object and ends up in logs: never a place for a secret, even in a body.
+      const secretSlot = !urlSlot && pathMatches(kind?.secretPaths, path, false);
       checkTemplate(text, [...at, "with", ...path], {
         scope: itemScope,
-        // A URL names an object and ends up in logs: never a place for a secret, even in a body.
-        secretsAllowed: !urlSlot && pathMatches(kind?.secretPaths, path, false),
+        secretsAllowed: secretSlot,
+        secretSlot,
         odataOnly: pathMatches(kind?.odataPaths, path, true),
       });
       if (urlSlot) for (const problem of urlSlotProblems(text, urlSlot)) report("SPEC_URL_SLOT", problem.message, [...at, "with", ...path], { offset: problem.offset });

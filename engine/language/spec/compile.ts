@@ -4,7 +4,9 @@ import type { KindSpecs } from "../../core/step-kind-registry";
 import { analyzeTemplate } from "../template/analyze";
 import type { PredicateTable } from "../expression";
 import { compileTemplate, type Template } from "../template/compile";
-import { compileTree, deepFreeze } from "../template/tree";
+import { compileTree, deepFreeze, type TreeSlots } from "../template/tree";
+import type { StepKindSpec } from "../../core/step-kind";
+import { pathMatches } from "./references";
 import type { CompiledIntent, CompiledPlan, CompiledStep, FieldSpec, IntentSpec, StepSpec } from "./types";
 import { declaredOutputs, secretOutputNames } from "./step-outputs";
 import { compileTrigger } from "./trigger";
@@ -20,6 +22,7 @@ function readsSecret(spec: IntentSpec, value: unknown, kinds: KindSpecs): boolea
   if (typeof value === "string") {
     if (!value.includes("{{")) return false;
     return analyzeTemplate(value).references.some(({ parts: [root, name, third, output] }) => {
+      if (root === "secrets") return true;
       if (root === "fields") return spec.fields[name ?? ""]?.secret === true;
       if (root !== "steps" || third !== "output") return false;
       return secretOutputNames(spec.steps.find((s) => s.id === name), kinds).has(output ?? "");
@@ -33,6 +36,12 @@ function readsRoot(text: string | undefined, root: string): boolean {
   return text !== undefined && text.includes("{{") && analyzeTemplate(text).references.some((r) => r.parts[0] === root);
 }
 
+/** A step input's typed slots: the kind's URL slots, and its secret paths when the intent has secret settings. */
+function inputSlots(spec: IntentSpec, kind: StepKindSpec): TreeSlots {
+  if (!spec.secrets?.length) return { url: kind.urlSlot };
+  return { url: kind.urlSlot, secret: (path) => pathMatches(kind.secretPaths, path, true) };
+}
+
 function compileStep(spec: IntentSpec, step: StepSpec, kinds: KindSpecs, predicates: PredicateTable): CompiledStep {
   const kind = kinds.find(step.kind);
   if (!kind) throw new IntentError("SPEC_UNKNOWN_STEP_KIND", `Unknown step kind ${step.kind}.`);
@@ -43,7 +52,7 @@ function compileStep(spec: IntentSpec, step: StepSpec, kinds: KindSpecs, predica
     ...(step.when ? { when: compileTemplate(step.when, predicates) } : {}),
     ...(step.forEach ? { forEach: compileTemplate(step.forEach, predicates) } : {}),
     as: step.as ?? "item",
-    with: compileTree(step.with ?? {}, kind.urlSlot, predicates),
+    with: compileTree(step.with ?? {}, inputSlots(spec, kind), predicates),
     outputs: entries(declaredOutputs(step).map((o) => [o.name, o.template] as const), predicates),
     secretOutputs,
     outcomes: Object.freeze(
@@ -95,6 +104,7 @@ export function compileIntent(spec: IntentSpec, file: string, kinds: KindSpecs, 
     risk: spec.risk,
     permissions: { graph: spec.permissions.graph ?? [], entraRoles: spec.permissions.entraRoles ?? [], exchangeRoles: spec.permissions.exchangeRoles ?? [] },
     settings: spec.settings ?? [],
+    secrets: spec.secrets ?? [],
     fields,
     file,
     plan: Object.freeze(plan),

@@ -22,6 +22,8 @@ export interface LoadedIntent {
   diagnostics: Diagnostic[];
   /** Where the intent's name is written, for diagnostics that span files. */
   nameAt?: { line: number; col: number };
+  /** Where each entry of `settings` is written, in order. */
+  settingsAt?: ReadonlyArray<{ line: number; col: number }>;
 }
 
 export interface LoadOptions {
@@ -57,7 +59,8 @@ function loadSource(source: SourceFile, options: LoadOptions, library: Library):
   const predicates = predicateTable(spec, library);
   diagnostics.push(...analyzeIntent(source, spec, { kinds: options.kinds, ...(options.referenceChecks === false ? { referenceChecks: false } : {}), expansion, library, predicates }));
   if (diagnostics.length > 0) return { diagnostics };
-  return { intent: compileIntent(spec, source.file, options.kinds, predicates), diagnostics: [], nameAt: source.locate(["name"]) };
+  const settingsAt = (spec.settings ?? []).map((_, i) => source.locate(["settings", i]));
+  return { intent: compileIntent(spec, source.file, options.kinds, predicates), diagnostics: [], nameAt: source.locate(["name"]), settingsAt };
 }
 
 /**
@@ -154,10 +157,12 @@ export function loadIntentFiles(files: string[], options: LoadOptions): { intent
   const loaded = options.library ? { library: options.library, diagnostics: [], count: 0 } : readLibraries(libraryFilesFor(intentPaths, [...libraryFiles]), options);
   diagnostics.push(...loaded.diagnostics);
   const claimed = new Map<string, string>();
+  const everyLoaded: Array<{ file: string; loaded: LoadedIntent }> = [];
   for (const source of sources) {
     const result = loadSource(source, options, loaded.library);
     diagnostics.push(...result.diagnostics);
     if (!result.intent) continue;
+    everyLoaded.push({ file: source.file, loaded: result });
     const duplicate = [result.intent.name, ...result.intent.aliases].find((name) => claimed.has(normaliseName(name)));
     if (duplicate !== undefined) {
       const { line, col } = result.nameAt ?? { line: 1, col: 1 };
@@ -167,5 +172,22 @@ export function loadIntentFiles(files: string[], options: LoadOptions): { intent
     for (const name of [result.intent.name, ...result.intent.aliases]) claimed.set(normaliseName(name), source.file);
     intents.push(result.intent);
   }
+  diagnostics.push(...secretsReadAsPlain(everyLoaded));
   return { intents, diagnostics, files: intentCount, libraries: loaded.count };
+}
+
+/** A setting one intent declares secret is never plain text in another: its value would show. */
+function secretsReadAsPlain(loaded: ReadonlyArray<{ file: string; loaded: LoadedIntent }>): Diagnostic[] {
+  const secretIn = new Map<string, string>();
+  for (const { file, loaded: { intent } } of loaded) for (const name of intent?.secrets ?? []) if (!secretIn.has(name)) secretIn.set(name, file);
+  const found: Diagnostic[] = [];
+  for (const { file, loaded: { intent, settingsAt } } of loaded) {
+    intent?.settings.forEach((name, i) => {
+      const owner = secretIn.get(name);
+      if (owner === undefined) return;
+      const { line, col } = settingsAt?.[i] ?? { line: 1, col: 1 };
+      found.push({ code: "SPEC_SECRET_NOT_ALLOWED", message: `${name} is a secret setting (declared under secrets in ${owner}): declare it under secrets here too`, file, line, col });
+    });
+  }
+  return found;
 }

@@ -27,7 +27,7 @@ export interface Scope {
 }
 
 export type ReferenceVerdict =
-  | { ok: true; secret: boolean }
+  | { ok: true; secret: boolean; secretSetting?: boolean }
   | { ok: false; code: "SPEC_UNKNOWN_REFERENCE" | "SPEC_FORWARD_REFERENCE"; message: string };
 
 function stepOutputs(spec: IntentSpec, stepId: string, kinds: KindSpecs): { declared: Set<string>; secret: Set<string> } {
@@ -59,6 +59,10 @@ export function checkReference(spec: IntentSpec, scope: Scope, parts: string[], 
     }
     case "settings":
       return (spec.settings ?? []).includes(second ?? "") ? { ok: true, secret: false } : unknown(`setting "${second ?? ""}" is not declared in settings`);
+    case "secrets":
+      return (spec.secrets ?? []).includes(second ?? "")
+        ? { ok: true, secret: true, secretSetting: true }
+        : unknown(`secret setting "${second ?? ""}" is not declared in secrets`);
     case "constants":
       return second !== undefined && Object.hasOwn(spec.constants ?? {}, second) ? { ok: true, secret: false } : unknown(`no constant "${second ?? ""}"`);
     case "run":
@@ -82,7 +86,7 @@ export function checkReference(spec: IntentSpec, scope: Scope, parts: string[], 
     }
     default:
       if (root !== undefined && root === scope.item) return { ok: true, secret: false };
-      return unknown(`unknown root "${root ?? ""}"; templates read fields, settings, constants, run, steps${scope.item ? `, ${scope.item}` : ""}`);
+      return unknown(`unknown root "${root ?? ""}"; templates read fields, settings, secrets, constants, run, steps${scope.item ? `, ${scope.item}` : ""}`);
   }
 }
 

@@ -76,6 +76,8 @@ export interface IntentSpec {
   risk: "read" | "reversible" | "destructive";
   permissions: { graph?: string[]; entraRoles?: string[]; exchangeRoles?: string[] };
   settings?: string[];
+  /** Secret settings (Key Vault), readable as `{{secrets.NAME}}` only where a step kind takes a secret. */
+  secrets?: string[];
   fields: Record<string, Omit<FieldSpec, "variable" | "required" | "secret"> & { required?: boolean; secret?: boolean }>;
   validation?: object;
   identity?: string[];
@@ -142,6 +144,7 @@ export interface CompiledIntent {
   risk: "read" | "reversible" | "destructive";
   permissions: { graph: string[]; entraRoles: string[]; exchangeRoles: string[] };
   settings: readonly string[];
+  secrets: readonly string[];
   fields: readonly FieldSpec[];
   file: string;
   plan: CompiledPlan;

@@ -15,6 +15,8 @@ export interface Template {
 }
 
 function renderError(source: string, thrown: unknown): IntentError {
+  // A refusal with its own code (a guarded secret read) keeps it.
+  if (thrown instanceof IntentError) return thrown;
   const reason = thrown instanceof Error ? thrown.message.split("\n")[0] : String(thrown);
   return new IntentError("TEMPLATE_RENDER", `Template "${source}" could not be rendered: ${reason}`, { cause: thrown });
 }

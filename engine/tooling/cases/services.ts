@@ -62,6 +62,8 @@ export function caseServices(sandbox: Sandbox, clock: FastClock, overrides: Reco
     kinds: builtinKinds({ graph: recordingSentPasswords(graph, sentPasswords), automation }),
     clock,
     settings,
+    // A case gives an intent's secret settings in its `settings` too; the interpreter refuses credentials.
+    secrets: { get: async (name) => (settings as Record<string, string | undefined>)[name] },
     events,
     captured,
     sentPasswords,
