@@ -30,6 +30,16 @@ param notificationSourceServiceTags array = []
 @description('Addresses allowed to reach the SCM (deployment) site permanently. Empty: deny-all; deploy.sh opens its own address only while it deploys.')
 param scmAllowedIpAddresses array = []
 
+// The operator console (README: Operator console): technicians sign in with Entra ID.
+@description('Client id of the Entra app registration technicians sign in to the operator console with (redirect URI https://<app>.azurewebsites.net/.auth/login/aad/callback, ID tokens on, group claims emitted). Empty: App Service Authentication stays off and the console refuses everyone.')
+param consoleClientId string = ''
+
+@description('Object id of the Entra security group whose members may use the operator console.')
+param consoleGroupId string = ''
+
+@description('Technicians\' addresses (IPv4 or CIDR) allowed to reach the console. Access restrictions cannot be scoped to a path: these addresses reach /api/intent too, where the shared secret still guards it. Empty: the console is unreachable from outside.')
+param consoleAllowedIpAddresses array = []
+
 @description('The tenant\'s initial domain, e.g. contoso.onmicrosoft.com (Exchange Online runbooks connect to it).')
 param exchangeOrganization string
 
@@ -139,7 +149,9 @@ var runbooks = [for runbook in items(runbookManifest.runbooks): { name: runbook.
 // (engine/inbound/notifications) and the report outbox and its queue (engine/lifecycle/report),
 // each queue with the poison queue the Functions queue trigger moves failing messages to. Created here so a missing role or name shows at deployment, not at the
 // first notification.
-var tableNames = ['intentruns', 'intentrunsteps', 'graphsubscriptions', 'graphmembersnapshots', 'reportoutbox']
+// The operator console's run index, kept requests of failed runs, action log and health notes
+// (engine/lifecycle/store/run-index.ts, kept-requests.ts, engine/lifecycle/runs/).
+var tableNames = ['intentruns', 'intentrunsteps', 'graphsubscriptions', 'graphmembersnapshots', 'reportoutbox', 'intentrunindex', 'intentrunrequests', 'intentconsoleactions', 'intenthealth']
 var queueNames = ['intent-runs', 'intent-runs-poison', 'graph-notifications', 'graph-notifications-poison', 'intent-reports', 'intent-reports-poison']
 
 module monitoring 'app/monitoring.bicep' = {
@@ -250,6 +262,8 @@ var appSettings = {
   REPORT_REQUESTER_EMAIL: reportRequesterEmail ? 'true' : 'false'
   REPORT_WEBHOOK_URL: reportWebhookUrl
   REPORT_MAX_ATTEMPTS: '12'
+  // The operator console: who may sign in (the app checks the group claim App Service passes on).
+  CONSOLE_GROUP_ID: consoleGroupId
 }
 
 module functionApp 'app/functionapp.bicep' = {
@@ -265,6 +279,9 @@ module functionApp 'app/functionapp.bicep' = {
     notificationSourceAddresses: notificationSourceAddresses
     notificationSourceServiceTags: notificationSourceServiceTags
     scmAllowedIpAddresses: scmAllowedIpAddresses
+    consoleAllowedIpAddresses: consoleAllowedIpAddresses
+    consoleClientId: consoleClientId
+    consoleGroupId: consoleGroupId
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }
@@ -298,3 +315,6 @@ output appInsightsName string = monitoring.outputs.appInsightsName
 output runbookNames array = automation.outputs.runbookNames
 output tenantId string = tenant().tenantId
 output mailScopeGroup string = mailScopeGroup
+output consoleUrl string = 'https://${functionApp.outputs.defaultHostName}/api/console'
+output consoleSignInRedirectUri string = 'https://${functionApp.outputs.defaultHostName}/.auth/login/aad/callback'
+

@@ -18,6 +18,7 @@ const ASSETS = [
   "engine/contracts/graph-metadata/graph-v1.0.index.json",
   "engine/contracts/graph-metadata/LICENSE-graph-metadata.txt",
   "sandbox/fixtures",
+  "engine/inbound/console/assets",
 ];
 
 function typescriptCompiler() {

@@ -17,3 +17,12 @@ export function withEvents<T>(events: EventSink, work: () => T): T {
 export const ambientEvents: EventSink = (event, fields) => {
   current.getStore()?.(event, fields);
 };
+
+/** Runs `work` with a sink that shows each event to `tap` first, then to the current invocation's sink. */
+export function tappedEvents<T>(tap: EventSink, work: () => T): T {
+  const outer = current.getStore();
+  return current.run((event, fields) => {
+    tap(event, fields);
+    outer?.(event, fields);
+  }, work);
+}

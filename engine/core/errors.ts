@@ -59,6 +59,15 @@ export const ERROR_CODES = {
   TARGET_PROTECTED: "The target is a protected account (a directory-role holder, a protected group's member, a protected account, or the engine's own mailbox): no webhook changes it.",
   APPROVAL_REQUIRED: "Requester policy asks for an approval before this run, and this deployment cannot ask for approvals yet.",
 
+  // ---- operator console ---------------------------------------------------------------------
+  CONSOLE_UNAUTHENTICATED: "A console request came without a signed-in technician (no App Service Authentication principal, or no valid local session).",
+  CONSOLE_FORBIDDEN: "The signed-in user is not a member of the console's technician group (CONSOLE_GROUP_ID).",
+  CONSOLE_AUTH_UNAVAILABLE: "The console cannot sign anyone in here: App Service Authentication is off for the app, or CONSOLE_GROUP_ID is not set.",
+  CONSOLE_TOKEN_INVALID: "A console action came without its session's anti-forgery token, or from another site.",
+  CONSOLE_QUERY_INVALID: "A run-list filter, page size or continuation token is malformed.",
+  CONSOLE_FEATURE_OFF: "The console action needs a part this deployment does not have (approvals, scheduling or undo).",
+  RUN_NOT_RETRYABLE: "The run cannot be retried from the console: it did not end failed or partial, or no readable copy of its request is kept.",
+
   // ---- run time ---------------------------------------------------------------------------
   POLICY_LOOKUP_FAILED: "The requester or target could not be read from Microsoft Graph, so the request could not be judged; nothing was changed.",
   TEMPLATE_RENDER: "A template could not be rendered with the run's values.",

@@ -8,11 +8,14 @@ import type { ExecuteOptions } from "../runtime/interpreter";
 import type { Clock, EngineServices, EventSink, RunContext, RunResult } from "../runtime/types";
 import type { ContinuationQueue } from "./continue/types";
 import type { RunReporter } from "./report/types";
+import type { OperatorRecords } from "./runs/operator-records";
 import type { RunStore } from "./store/types";
 
 /** What the pipeline needs of a compiled intent (CompiledIntent fits). */
 export interface EngineIntent {
   name: string;
+  /** The field variable naming the user the intent acts on (CompiledIntent.target), for the run record. */
+  target?: string;
 }
 
 /**
@@ -50,6 +53,8 @@ export interface PipelineDeps {
   notifier: FailureNotifier;
   /** Reporting back (PSA note, requester mail, outbound webhook) for every state that matters. */
   reporter: RunReporter;
+  /** What a run leaves for the operator console (kept request of a failure, throttling seen); none in tests of other parts. */
+  operator?: OperatorRecords;
   /** Services for the engine, minus the per-invocation event sink. */
   services: Omit<EngineServices, "events">;
   clock: Clock;

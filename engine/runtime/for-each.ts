@@ -21,6 +21,7 @@ async function runItems(kind: StepKind, inputs: unknown[], ctx: StepRunContext):
 }
 
 export async function runForEach(step: CompiledStep, scope: object, env: StepEnv): Promise<StepAttempt & { items?: ItemAttempt[] }> {
+  let request: unknown;
   try {
     const list = step.forEach?.render(scope);
     if (!Array.isArray(list)) throw new IntentError("STEP_INPUT_INVALID", `Step "${step.id}" forEach did not produce a list.`);
@@ -31,6 +32,7 @@ export async function runForEach(step: CompiledStep, scope: object, env: StepEnv
       return { status: readOnly ? "ok" : "skipped", attempts: 0, planned: inputs.map((input) => step.kind.describe(input)), outputs: {} };
     }
     const kind = runnableKind(step, env);
+    if (env.mode === "live") request = inputs.map((input) => step.kind.describe(input));
     const answers = await withStepTimeout(step, (signal) => runItems(kind, inputs, kindContext(step, env, undefined, signal)));
     if (answers.some((answer) => answer.pending)) {
       throw new IntentError("STEP_FAILED", `Step "${step.id}": a kind that answers pending cannot run in a for-each.`);
@@ -47,9 +49,10 @@ export async function runForEach(step: CompiledStep, scope: object, env: StepEnv
       items,
       ...(outputs ? { outputs } : {}),
       ...(failed?.error ? { error: failed.error } : {}),
+      ...(request === undefined ? {} : { request }),
     };
   } catch (thrown) {
     const error = ensureIntentError(thrown);
-    return { status: "failed", attempts: 1, error: reportedError(error) };
+    return { status: "failed", attempts: 1, error: reportedError(error), ...(request === undefined ? {} : { request }) };
   }
 }

@@ -39,6 +39,7 @@ function toResult(step: CompiledStep, attempt: StepAttempt & { items?: StepAttem
   if (attempt.outputs && attempt.status !== "failed") result.outputs = redactor.mask(attempt.outputs);
   if (attempt.error) result.error = redactor.mask(attempt.error);
   if (attempt.planned !== undefined) result.planned = redactor.mask(attempt.planned);
+  if (attempt.request !== undefined) result.request = redactor.mask(attempt.request);
   if (attempt.items) {
     result.items = attempt.items.map((item, i) => ({
       id: `${step.id}[${i}]`,

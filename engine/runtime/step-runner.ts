@@ -20,6 +20,8 @@ export interface StepAttempt {
   outputs?: Record<string, unknown>;
   error?: ReportedError;
   planned?: unknown;
+  /** Live runs: what the kind was asked to send, described as `intents plan` shows it (masked by the caller). */
+  request?: unknown;
   /** The kind is still working and the deadline does not allow waiting: suspend the run. */
   suspend?: { resumeAfterMs: number; state: unknown };
 }
@@ -119,16 +121,18 @@ export function reportedError(error: IntentError): ReportedError {
 }
 
 export async function runStepOnce(step: CompiledStep, scope: object, env: StepEnv): Promise<StepAttempt> {
+  let request: unknown;
   try {
     const input = renderInput(step, scope);
     const readOnly = step.kind.isReadOnly(input);
     if (env.mode === "dry-run" && !readOnly) return { status: "skipped", attempts: 0, planned: step.kind.describe(input) };
     if (env.offline) return { status: "ok", attempts: 0, planned: step.kind.describe(input), outputs: placeholderOutputs(step) };
+    if (env.mode === "live") request = step.kind.describe(input);
     const answer = await callKind(step, input, env);
-    if ("suspend" in answer) return { status: "skipped", attempts: 1, suspend: answer.suspend };
-    return settle(step, answer, readOnly, scope, env);
+    if ("suspend" in answer) return { status: "skipped", attempts: 1, suspend: answer.suspend, request };
+    return { ...settle(step, answer, readOnly, scope, env), request };
   } catch (thrown) {
     const error = ensureIntentError(thrown);
-    return { status: "failed", attempts: 1, error: reportedError(error) };
+    return { status: "failed", attempts: 1, error: reportedError(error), ...(request === undefined ? {} : { request }) };
   }
 }

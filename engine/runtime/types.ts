@@ -29,6 +29,8 @@ export interface StepResult {
   error?: ReportedError;
   /** In dry-run (and in `intents plan`): what the step would send, secrets masked. */
   planned?: unknown;
+  /** In live runs: what the step sent (a for-each step: one per item), secrets masked. */
+  request?: unknown;
   /** For-each steps: one result per item. */
   items?: Array<Omit<StepResult, "items" | "kind">>;
   /** True when the result was restored from a checkpoint rather than executed again. */

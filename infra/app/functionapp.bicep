@@ -18,6 +18,12 @@ param notificationSourceAddresses array
 @description('Graph change-notification sources as Azure service tags (AzureCloud, …). Empty: none.')
 param notificationSourceServiceTags array
 param scmAllowedIpAddresses array
+@description('Technicians\' addresses (IPv4 or CIDR) that may open the operator console. Empty: none.')
+param consoleAllowedIpAddresses array
+@description('Client id of the Entra app registration technicians sign in to the console with. Empty: no App Service Authentication, and the console refuses everyone.')
+param consoleClientId string
+@description('Object id of the Entra group whose members may use the console.')
+param consoleGroupId string
 param maximumInstanceCount int
 param instanceMemoryMB int
 
@@ -58,6 +64,16 @@ var notificationTagRules = [
     ipAddress: tag
     action: 'Allow'
     priority: 400 + i
+  }
+]
+
+var consoleRules = [
+  for (ip, i) in consoleAllowedIpAddresses: {
+    name: 'Console-${i + 1}'
+    description: 'Technicians (operator console, behind Entra ID sign-in)'
+    ipAddress: contains(ip, '/') ? ip : '${ip}/32'
+    action: 'Allow'
+    priority: 500 + i
   }
 ]
 
@@ -102,7 +118,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       http20Enabled: true
       appSettings: [for setting in items(appSettings): { name: setting.key, value: setting.value }]
       ipSecurityRestrictionsDefaultAction: 'Deny'
-      ipSecurityRestrictions: concat(threadRules, notificationAddressRules, notificationTagRules, [
+      ipSecurityRestrictions: concat(threadRules, notificationAddressRules, notificationTagRules, consoleRules, [
         {
           name: 'Deny-All'
           description: 'Everything not allowed above'
@@ -122,6 +138,47 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           priority: 2147483647
         }
       ])
+    }
+  }
+}
+
+// The operator console's sign-in: App Service Authentication with Entra ID, in front of every
+// request. Unauthenticated requests still reach the app (AllowAnonymous): the webhook, its status
+// route and Graph's notifications authenticate themselves, and the console's own code refuses any
+// request without a principal this front end validated (and sends the browser to
+// /.auth/login/aad). Only members of the technician group get a principal at all; the app checks
+// the group again. No client secret: sign-in uses the OpenID Connect implicit flow (ID tokens).
+resource consoleAuth 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(consoleClientId)) {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: { enabled: true }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    httpSettings: {
+      requireHttps: true
+      forwardProxy: { convention: 'NoProxy' }
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: consoleClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [consoleClientId, 'api://${consoleClientId}']
+          defaultAuthorizationPolicy: {
+            allowedPrincipals: { groups: [consoleGroupId] }
+          }
+        }
+      }
+    }
+    login: {
+      tokenStore: { enabled: false }
+      preserveUrlFragmentsForLogins: true
     }
   }
 }

@@ -10,6 +10,10 @@ import { NOTIFICATION_QUEUE } from "../../engine/inbound/notifications/queue";
 import { SUBSCRIPTIONS_TABLE } from "../../engine/inbound/notifications/subscriptions/table-store";
 import { CONTINUATION_QUEUE } from "../../engine/lifecycle/continue/continuation-queue";
 import { REPORT_OUTBOX_TABLE, REPORT_QUEUE } from "../../engine/lifecycle/report";
+import { RUN_INDEX_TABLE } from "../../engine/lifecycle/store/run-index";
+import { KEPT_REQUESTS_TABLE } from "../../engine/lifecycle/store/kept-requests";
+import { CONSOLE_ACTIONS_TABLE } from "../../engine/lifecycle/runs/audit";
+import { HEALTH_TABLE } from "../../engine/lifecycle/runs/throttling-log";
 import { objectEntries, outputs, readBicep, variableBlock } from "./bicep-reader";
 import { ROOT, loadedByFunctionApp, settingsReadBy, settingsReaders } from "./settings-scan";
 import { builtinKindSpecs } from "../../engine/kinds";
@@ -51,6 +55,9 @@ const NOT_SET_IN_AZURE: Record<string, string> = {
   HALOPSA_CLIENT_SECRET: "read from Key Vault (HALOPSA-CLIENT-SECRET) by the app itself",
   REPORT_WEBHOOK_SECRET: "read from Key Vault (REPORT-WEBHOOK-SECRET) by the app itself",
   AUTOTASK_ZONE_LOOKUP_URL: "Autotask's own zoneInformation host is the default; only the local PSA simulator moves it",
+  WEBSITE_INSTANCE_ID: "set by the App Service platform on every instance: the console trusts App Service Authentication only there",
+  WEBSITE_AUTH_ENABLED: "set by the App Service platform when App Service Authentication is on (Bicep's authsettingsV2), never by an app setting",
+  CONSOLE_SESSION_HOURS: "the console session's default of 8 hours suits a working day; set it only to change that",
 };
 
 /** Set in Azure for the platform, not read by our code. */
@@ -137,7 +144,9 @@ describe("storage names: engine ↔ infra/main.bicep", () => {
   const list = (name: string): string[] => [...(new RegExp(`^var ${name} = \\[([^\\]]*)\\]`, "m").exec(main)?.[1] ?? "").matchAll(/'([^']+)'/g)].map((m) => m[1] as string);
 
   it("creates exactly the tables and the queues (each with its poison queue) the app uses, notifications included", () => {
-    expect(list("tableNames").sort()).toEqual([RUNS_TABLE, STEPS_TABLE, SUBSCRIPTIONS_TABLE, MEMBER_SNAPSHOTS_TABLE, REPORT_OUTBOX_TABLE].sort());
+    expect(list("tableNames").sort()).toEqual([
+      RUNS_TABLE, STEPS_TABLE, SUBSCRIPTIONS_TABLE, MEMBER_SNAPSHOTS_TABLE, REPORT_OUTBOX_TABLE, RUN_INDEX_TABLE, KEPT_REQUESTS_TABLE, CONSOLE_ACTIONS_TABLE, HEALTH_TABLE,
+    ].sort());
     const queues = [CONTINUATION_QUEUE, NOTIFICATION_QUEUE, REPORT_QUEUE];
     expect(list("queueNames").sort()).toEqual([...queues, ...queues.map((q) => `${q}-poison`)].sort());
   });

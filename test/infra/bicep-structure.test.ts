@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { INFRA_DIR, blockAt, modules, outputs, params, readBicep, resourceTypes } from "./bicep-reader";
+import { INFRA_DIR, blockAt, modules, objectEntries, outputs, params, readBicep, resourceTypes, variableBlock } from "./bicep-reader";
 
 const files = ["main.bicep", ...readdirSync(join(INFRA_DIR, "app")).map((f) => `app/${f}`)];
 const sources = new Map(files.map((f) => [f, readBicep(f)]));
@@ -147,7 +147,7 @@ describe("Function App", () => {
       expect(main, name).toMatch(new RegExp(`^param ${name} array = \\[\\]$`, "m"));
       expect(blockAt(main, main.indexOf("module functionApp")), name).toContain(`${name}: ${name}`);
     }
-    expect(app).toMatch(/ipSecurityRestrictions: concat\(threadRules, notificationAddressRules, notificationTagRules, \[/);
+    expect(app).toMatch(/ipSecurityRestrictions: concat\(threadRules, notificationAddressRules, notificationTagRules, consoleRules, \[/);
     const rules = (name: string): string => blockAt(app, app.search(new RegExp(`^var ${name} = `, "m")));
     const priority = (name: string): number => Number(/priority: (\d+)/.exec(rules(name))?.[1]);
     expect(rules("notificationAddressRules")).toMatch(/for \(ip, i\) in notificationSourceAddresses:[\s\S]*action: 'Allow'/);
@@ -158,6 +158,28 @@ describe("Function App", () => {
     expect(priority("notificationAddressRules")).toBe(300);
     expect(priority("notificationTagRules")).toBe(400);
     expect(app).toMatch(/name: 'Deny-All'[\s\S]*priority: 2147483647/);
+  });
+
+  it("lets technicians reach the console only from the addresses the deployment names", () => {
+    expect(main).toMatch(/^param consoleAllowedIpAddresses array = \[\]$/m);
+    expect(blockAt(main, main.indexOf("module functionApp"))).toContain("consoleAllowedIpAddresses: consoleAllowedIpAddresses");
+    const rules = blockAt(app, app.search(/^var consoleRules = /m));
+    expect(rules).toMatch(/for \(ip, i\) in consoleAllowedIpAddresses:[\s\S]*action: 'Allow'\s*priority: 500 \+ i/);
+  });
+
+  it("signs technicians in with Entra ID (App Service Authentication), only the console group, without blocking the webhook", () => {
+    const auth = blockAt(app, app.indexOf("resource consoleAuth"));
+    expect(app).toMatch(/resource consoleAuth 'Microsoft\.Web\/sites\/config@[\d-]+' = if \(!empty\(consoleClientId\)\) \{/);
+    expect(auth).toMatch(/name: 'authsettingsV2'/);
+    expect(auth).toMatch(/platform: \{ enabled: true \}/);
+    // The webhook (shared secret) and Graph's notifications (clientState) carry no Entra sign-in.
+    expect(auth).toMatch(/requireAuthentication: false\s*unauthenticatedClientAction: 'AllowAnonymous'/);
+    expect(auth).toMatch(/requireHttps: true/);
+    expect(auth).toMatch(/openIdIssuer: '\$\{environment\(\)\.authentication\.loginEndpoint\}\$\{tenant\(\)\.tenantId\}\/v2\.0'/);
+    expect(auth).toMatch(/allowedPrincipals: \{ groups: \[consoleGroupId\] \}/);
+    expect(auth).not.toMatch(/clientSecret/);
+    expect(objectEntries(variableBlock(main, "appSettings")).get("CONSOLE_GROUP_ID")).toBe("consoleGroupId");
+    expect(outputs(main).find((o) => o.name === "consoleSignInRedirectUri")?.value).toBe("'https://${functionApp.outputs.defaultHostName}/.auth/login/aad/callback'");
   });
 
   it("reports whether Graph can reach the notifications URL, which deploy.sh turns into a warning", () => {

@@ -20,6 +20,8 @@ import { composePipeline } from "./pipeline";
 import { composeReporting, type ComposedReporting } from "./report";
 import type { OutboxQueue } from "../../lifecycle/report/outbox-queue";
 import type { ReportDepsProvider } from "../functions/report-handlers";
+import type { ConsoleDeps } from "../../inbound/console/types";
+import { composeConsole, type ConsoleParts } from "./console";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -30,6 +32,8 @@ export interface ComposedHost {
   catalog: Catalog;
   /** Reporting back: the outbox's delivery deps (queue trigger, sweeper) and its storage queue. */
   reporting: ComposedReporting;
+  /** The operator console, composed on its first request (the webhook's cold start does not wait for it). */
+  console(): Promise<ConsoleDeps>;
   close(): Promise<void>;
 }
 
@@ -39,6 +43,8 @@ export interface ComposeOptions {
   clock?: Clock;
   /** Replaces the report outbox's storage queue (tests on a manual clock). */
   reportQueue?: OutboxQueue;
+  /** The console's local sign-in links and its approval, schedule and undo ports. */
+  console?: ConsoleParts;
 }
 
 export async function composeFromSettings(env: Env, options: ComposeOptions = {}): Promise<ComposedHost> {
@@ -60,8 +66,16 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   const engine = catalogEngine(catalog);
   const reporting = await composeReporting(env, settings, { graph, clock, secrets, ...(options.reportQueue ? { queue: options.reportQueue } : {}) });
   const deps = await composePipeline(settings, { engine, kinds, graph, clock, sharedSecret, intentSettings: settings.plain, intentSecrets: intentSecretReader(secrets), reporter: reporting.reporter });
+  let consoleDeps: Promise<ConsoleDeps> | undefined;
   return {
     deps, graph, catalog, reporting,
+    console: () => {
+      consoleDeps ??= composeConsole(env, settings, deps, options.console).catch((error: unknown) => {
+        consoleDeps = undefined;
+        throw error;
+      });
+      return consoleDeps;
+    },
     close: async () => {
       await reporting.close();
       await graph.close();
@@ -81,6 +95,9 @@ export function processComposedHost(): Promise<ComposedHost> {
 }
 
 export const processDeps: DepsProvider = async () => (await processComposedHost()).deps;
+
+/** The operator console's endpoints, over the same host. */
+export const processConsole = async (): Promise<ConsoleDeps> => (await processComposedHost()).console();
 
 /** The report outbox's queue trigger and sweeper, over the same host. */
 export const processReporting: ReportDepsProvider = async () => (await processComposedHost()).reporting.delivery;

@@ -12,6 +12,9 @@ import type { IntentEngine, PipelineDeps } from "../../lifecycle/types";
 import type { Clock, SecretSettingsReader } from "../../runtime/types";
 import { CONTINUATION_QUEUE, StorageContinuationQueue } from "../../lifecycle/continue/continuation-queue";
 import { TableRunStore } from "../../lifecycle/store/table-run-store";
+import { RUN_INDEX_TABLE, TableRunIndex } from "../../lifecycle/store/run-index";
+import { KEPT_REQUESTS_TABLE, TableKeptRequests } from "../../lifecycle/store/kept-requests";
+import { HEALTH_TABLE, ThrottlingLog } from "../../lifecycle/runs/throttling-log";
 import { openQueue, openTable } from "../../lifecycle/store/tables";
 import { silentReporter } from "../../lifecycle/report/reporter";
 import type { RunReporter } from "../../lifecycle/report/types";
@@ -36,12 +39,15 @@ export interface HostParts {
 }
 
 export async function composePipeline(settings: AppSettings, parts: HostParts): Promise<PipelineDeps> {
-  const [runs, steps, queue] = await Promise.all([
+  const [runs, steps, index, kept, health, queue] = await Promise.all([
     openTable(settings.storage, RUNS_TABLE),
     openTable(settings.storage, STEPS_TABLE),
+    openTable(settings.storage, RUN_INDEX_TABLE),
+    openTable(settings.storage, KEPT_REQUESTS_TABLE),
+    openTable(settings.storage, HEALTH_TABLE),
     openQueue(settings.storage, CONTINUATION_QUEUE),
   ]);
-  const store = new TableRunStore({ runs, steps, clock: parts.clock, leaseMs: settings.leaseMs });
+  const store = new TableRunStore({ runs, steps, clock: parts.clock, leaseMs: settings.leaseMs, index: new TableRunIndex(index) });
   const notifier = new GraphFailureNotifier(parts.graph, {
     mailbox: settings.notificationMailbox,
     recipients: parseRecipients(settings.notificationEmail),
@@ -52,6 +58,7 @@ export async function composePipeline(settings: AppSettings, parts: HostParts): 
     queue: new StorageContinuationQueue(queue, parts.sharedSecret),
     notifier,
     reporter: parts.reporter ?? silentReporter,
+    operator: { kept: new TableKeptRequests(kept, parts.sharedSecret), throttling: new ThrottlingLog(health) },
     services: { kinds: parts.kinds, clock: parts.clock, settings: parts.intentSettings, ...(parts.intentSecrets ? { secrets: parts.intentSecrets } : {}) },
     clock: parts.clock,
     settings: {

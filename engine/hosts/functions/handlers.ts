@@ -5,18 +5,12 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { handleContinuation } from "../../lifecycle/continue/continuation";
 import { handleIntent } from "../../inbound/webhook/intake";
-import { handleRunStatus } from "../../inbound/webhook/run-status";
 import { answerSafely, eventsFor, inInvocation, incoming, type DepsProvider } from "./adapt";
 
 export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
 export function intentHandler(deps: DepsProvider): HttpHandler {
   return (request, context) => answerSafely(context, async () => handleIntent(await deps(), incoming(request), eventsFor(context)));
-}
-
-export function runStatusHandler(deps: DepsProvider): HttpHandler {
-  return (request, context) =>
-    answerSafely(context, async () => handleRunStatus(await deps(), incoming(request), request.params.runId ?? "", eventsFor(context)));
 }
 
 /** Liveness only: it answers without touching storage or Graph, so it cannot leak or hang. */

@@ -5,7 +5,7 @@
  */
 import "./telemetry-start";
 import { app } from "@azure/functions";
-import { processDeps } from "../compose/from-settings";
+import { processConsole, processDeps } from "../compose/from-settings";
 import { CONTINUATION_QUEUE } from "../../lifecycle/continue/continuation-queue";
 import { eventsFor } from "./adapt";
 import { reconcileOnFirstUse } from "./first-use";
@@ -23,7 +23,7 @@ function withFirstUse(handler: HttpHandler): HttpHandler {
   };
 }
 
-const routes = httpRoutes(processDeps).map((route) => (route.name === "intent" ? { ...route, handler: withFirstUse(route.handler) } : route));
+const routes = httpRoutes(processDeps, processConsole).map((route) => (route.name === "intent" ? { ...route, handler: withFirstUse(route.handler) } : route));
 
 function handlerNamed(name: string): HttpHandler {
   const route = routes.find((candidate) => candidate.name === name);

@@ -1,6 +1,8 @@
 /** The HTTP surface in one table, used by the Azure registrations and the local server alike. */
+import { CONSOLE_ENDPOINTS } from "../../inbound/console/endpoints";
 import type { DepsProvider } from "./adapt";
-import { healthHandler, intentHandler, runStatusHandler, type HttpHandler } from "./handlers";
+import { consoleHandler, runStatusOrDetailHandler, type ConsoleDepsProvider } from "./console-handlers";
+import { healthHandler, intentHandler, type HttpHandler } from "./handlers";
 
 export interface RouteSpec {
   name: string;
@@ -10,10 +12,12 @@ export interface RouteSpec {
   handler: HttpHandler;
 }
 
-export function httpRoutes(deps: DepsProvider): RouteSpec[] {
+/** The webhook's routes, and the operator console's when a console is composed. */
+export function httpRoutes(deps: DepsProvider, console?: ConsoleDepsProvider): RouteSpec[] {
   return [
     { name: "intent", method: "POST", route: "intent", handler: intentHandler(deps) },
-    { name: "runStatus", method: "GET", route: "runs/{runId}", handler: runStatusHandler(deps) },
+    { name: "runStatus", method: "GET", route: "runs/{runId}", handler: runStatusOrDetailHandler(deps, console) },
     { name: "health", method: "GET", route: "health", handler: healthHandler() },
+    ...(console ? CONSOLE_ENDPOINTS.map((endpoint) => ({ name: endpoint.name, method: endpoint.method, route: endpoint.route, handler: consoleHandler(endpoint, console) })) : []),
   ];
 }

@@ -20,6 +20,7 @@ import { startAzurite, type RunningAzurite } from "./azurite";
 import { appRoutes, startLocalServer } from "./http-adapter";
 import { startQueuePoller } from "./queue-poller";
 import { localNotifications } from "./notifications";
+import { SignInCodes } from "../../inbound/console/auth/sign-in-codes";
 
 /** Only ever used when no INTENT_SHARED_SECRET is set, and printed at start: never for a deployment. */
 export const LOCAL_DEV_SECRET = "local-dev-secret";
@@ -67,8 +68,12 @@ export interface DevStack {
   describe: string[];
   /** The PSA simulators, when no PSA is configured. */
   psa?: PsaSandboxes;
+  /** A fresh one-time link that signs a browser in to the console (`/api/console`). */
+  consoleSignInLink(): string;
   /** Delivers the report outbox's visible messages now, rather than at the poller's next turn. */
   drainReports(): Promise<number>;
+  /** Runs the visible continuations (long runs, console retries) now, rather than at the poller's next turn. */
+  drainContinuations(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -128,14 +133,15 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       describe.push("storage: AzureWebJobsStorage settings");
     }
     env.INTENT_SHARED_SECRET ??= LOCAL_DEV_SECRET;
-    const host = await composeFromSettings(env);
+    const signInCodes = new SignInCodes(() => Date.now());
+    const host = await composeFromSettings(env, { console: { signInCodes } });
     closers.push(() => host.close());
     const deps = async () => host.deps;
     const log = (_level: string, line: string) => options.log?.(line);
     const notifications = localNotifications(env, host, log);
     const server = await startLocalServer({
       routes: [
-        ...appRoutes(deps),
+        ...appRoutes(deps, () => host.console()),
         notifications.route,
       ],
       port: options.port,
@@ -161,7 +167,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     describe.push(...(await notifications.start(server.url)));
     return {
       url: server.url, sharedSecret: env.INTENT_SHARED_SECRET, describe, ...(psas ? { psa: psas } : {}),
-      drainReports: () => reports.pollOnce(), close: closeAll,
+      consoleSignInLink: () => `${server.url}/api/console/signin?code=${signInCodes.issue()}`,
+      drainReports: () => reports.pollOnce(), drainContinuations: () => poller.pollOnce(), close: closeAll,
     };
   } catch (error) {
     await closeAll();

@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DepsProvider } from "../functions/adapt";
+import type { ConsoleDepsProvider } from "../functions/console-handlers";
 import type { HttpHandler } from "../functions/handlers";
 import { invokeHttp, jsonAnswer, type PlainResponse } from "../functions/invoke";
 import { httpRoutes } from "../functions/routes";
@@ -21,8 +22,8 @@ export interface Route {
 }
 
 /** The Function App's HTTP routes under the /api prefix, as the Functions host serves them. */
-export function appRoutes(deps: DepsProvider): Route[] {
-  return httpRoutes(deps).map((route) => ({ method: route.method, pattern: `/api/${route.route}`, name: route.name, handler: route.handler }));
+export function appRoutes(deps: DepsProvider, console?: ConsoleDepsProvider): Route[] {
+  return httpRoutes(deps, console).map((route) => ({ method: route.method, pattern: `/api/${route.route}`, name: route.name, handler: route.handler }));
 }
 
 export interface LocalServer {

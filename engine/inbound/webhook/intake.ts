@@ -7,7 +7,7 @@ import type { EventSink } from "../../runtime/types";
 import { idempotencyKey, runIdFor } from "../../lifecycle/store/run-key";
 import { errorAnswer, recordAnswer, runAnswer } from "./answers";
 import { readLimitedBody } from "./body";
-import { runContextFor } from "./run-context";
+import { requesterAndTarget, runContextFor } from "./run-context";
 import { runClaimed } from "../../lifecycle/execute/runner";
 import { SECRET_HEADER, sharedSecretMatches } from "./shared-secret";
 import type { PipelineDeps } from "../../lifecycle/types";
@@ -56,7 +56,7 @@ async function process(deps: PipelineDeps, payload: WebhookPayload, receivedAt: 
   }
   const runId = runIdFor(idempotencyKey(ticketId, intent.name, mapped.identity));
   events("validated", { runId, ticketId, intentName: intent.name });
-  const claim = await deps.store.claim({ runId, ticketId, intentName: intent.name, receivedAt });
+  const claim = await deps.store.claim({ runId, ticketId, intentName: intent.name, receivedAt, ...requesterAndTarget(payload, intent, mapped.fields) });
   if (claim.kind === "existing") {
     events("duplicate", { runId, ticketId, intentName: intent.name, status: claim.record.status });
     return recordAnswer(claim.record, { duplicate: true });

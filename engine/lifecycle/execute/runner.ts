@@ -3,10 +3,13 @@
  * queue the continuation of a run that outlived its budget, report the state it reached (before
  * recording it, so a retry after a failed write reports again) and mail a failure.
  */
+import { tappedEvents } from "../../core/current-events";
 import { ensureIntentError } from "../../core/errors";
 import type { EventSink, RunResult } from "../../runtime/types";
 import type { Lease } from "../store/types";
 import { FAILED_MESSAGE } from "../../runtime/run-result";
+import { forgetKept, keepForRetry, noteThrottling } from "../runs/operator-records";
+import { countThrottling } from "../runs/throttling-log";
 import type { EngineIntent, PipelineDeps } from "../types";
 import type { RunInput } from "./run-input";
 
@@ -37,15 +40,17 @@ export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events
   }, deps.settings.heartbeatMs);
   heartbeat.unref();
   let result: RunResult;
+  const throttled = { responses: 0 };
   try {
-    result = await deps.engine.execute(claimed.intent, {
+    // The Graph client reports to the invocation's sink; the tap counts its throttled answers for this run.
+    result = await tappedEvents(countThrottling(throttled), () => deps.engine.execute(claimed.intent, {
       fields: input.fields,
       run,
       // Not `{ ...deps.services, events }`: V8 adds a key after a spread on a slow path, ~1 µs a run.
       services: Object.assign({}, deps.services, { events }),
       journal: deps.store.journal(run.runId),
       deadline: deps.clock.now() + claimed.budgetMs,
-    });
+    }));
   } catch (thrown) {
     result = crashed(thrown);
   } finally {
@@ -59,8 +64,11 @@ export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events
       state: result.status, run, message: result.message, steps: result.steps, ...(result.error ? { error: result.error } : {}),
       secretValues: input.secretValues, accepted: claimed.accepted,
     }, events);
+    if (result.status === "failed" || result.status === "partial") await keepForRetry(deps.operator, run.runId, input, events);
     await lease.finish(result);
+    if (result.status === "succeeded" && lease.record.attempts > 1) await forgetKept(deps.operator, run.runId, events);
   }
+  await noteThrottling(deps.operator, run, throttled.responses, deps.clock.now(), events);
   if (lease.lost) events("lease_lost", { runId: run.runId });
   events("result", {
     runId: run.runId,

@@ -4,6 +4,7 @@
  */
 import type { TableClient } from "@azure/data-tables";
 import type { Clock, RunResult } from "../../runtime/types";
+import type { RunIndexWriter } from "./run-index";
 import { recordable, strip, toRecord, type RunEntity } from "./run-records";
 import { storageStatus, storeError } from "./tables";
 import type { Lease, RunRecord } from "./types";
@@ -17,6 +18,7 @@ export class TableLease implements Lease {
     entity: RunEntity,
     private readonly clock: Clock,
     private readonly leaseMs: number,
+    private readonly index: RunIndexWriter,
   ) {
     this.current = entity;
   }
@@ -49,9 +51,10 @@ export class TableLease implements Lease {
 
   private async write(changes: Partial<RunEntity>): Promise<void> {
     if (this.lostLease) return;
-    const next: RunEntity = { ...this.current, ...changes, updatedAt: new Date(this.clock.now()).toISOString() };
+    const before = this.current;
+    const next: RunEntity = { ...before, ...changes, updatedAt: new Date(this.clock.now()).toISOString() };
     try {
-      const response = await this.table.updateEntity(strip(next), "Replace", { etag: this.current.etag });
+      const response = await this.table.updateEntity(strip(next), "Replace", { etag: before.etag });
       this.current = { ...next, etag: response.etag };
     } catch (error) {
       if (storageStatus(error) === 412) {
@@ -60,5 +63,7 @@ export class TableLease implements Lease {
       }
       throw storeError("record the run", error);
     }
+    // A heartbeat changes nothing a list shows.
+    if (changes.status !== undefined) await this.index.record(this.current, before);
   }
 }

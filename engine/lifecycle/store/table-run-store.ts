@@ -8,10 +8,11 @@ import type { TableClient } from "@azure/data-tables";
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../../runtime/types";
 import { TableRunJournal } from "./journal";
+import { noRunIndex, type RunIndexWriter } from "./run-index";
 import { RUN_ROW, strip, toRecord, type RunEntity } from "./run-records";
 import { TableLease } from "./table-lease";
 import { storageStatus, storeError } from "./tables";
-import type { ClaimOutcome, Lease, ResumeOutcome, RunIdentity, RunRecord, RunStore } from "./types";
+import type { ClaimOutcome, Lease, ReopenOutcome, ResumeOutcome, RunIdentity, RunRecord, RunStore } from "./types";
 
 export interface TableRunStoreOptions {
   runs: TableClient;
@@ -21,6 +22,8 @@ export interface TableRunStoreOptions {
   leaseMs: number;
   /** Names this instance in the row, for diagnosis. */
   owner?: string;
+  /** Where every state the run reaches is indexed for the console's lists (./run-index.ts); none by default. */
+  index?: RunIndexWriter;
 }
 
 const MAX_CLAIM_ROUNDS = 5;
@@ -32,9 +35,11 @@ function failedBefore(entity: RunEntity, receivedAt: number | undefined): boolea
 
 export class TableRunStore implements RunStore {
   private readonly owner: string;
+  private readonly index: RunIndexWriter;
 
   constructor(private readonly options: TableRunStoreOptions) {
     this.owner = options.owner ?? randomUUID();
+    this.index = options.index ?? noRunIndex;
   }
 
   async claim(identity: RunIdentity): Promise<ClaimOutcome> {
@@ -72,6 +77,46 @@ export class TableRunStore implements RunStore {
     return entity ? toRecord(entity) : undefined;
   }
 
+  /**
+   * Reopens a finished run an operator retries: it becomes `running` and suspended, reserved (a
+   * lease) for the continuation that will run it, its failed checkpoints dropped so those steps
+   * run again and completed ones do not. ETag-conditional, so of two concurrent retries one wins.
+   * `restore` puts the run back as it was when its continuation cannot be queued.
+   */
+  async reopen(runId: string, reopenable: (status: string) => boolean): Promise<ReopenOutcome | undefined> {
+    for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
+      const existing = await this.read(runId);
+      if (!existing) return undefined;
+      if (!reopenable(existing.status)) return { kind: "refused", record: toRecord(existing) };
+      const now = this.options.clock.now();
+      const next: RunEntity = {
+        ...existing, status: "running", updatedAt: new Date(now).toISOString(), leaseUntil: now + this.options.leaseMs,
+        owner: this.owner, suspended: true, result: "", finishedAt: "",
+      };
+      let etag: string | undefined;
+      try {
+        etag = (await this.options.runs.updateEntity(strip(next), "Replace", { etag: existing.etag })).etag;
+      } catch (error) {
+        const status = storageStatus(error);
+        if (status === 412) continue;
+        if (status === 404) return undefined;
+        throw storeError("reopen the run", error);
+      }
+      await this.index.record(next, existing);
+      await this.journal(runId).dropFailed();
+      const restore = async () => {
+        try {
+          await this.options.runs.updateEntity(strip({ ...existing, updatedAt: new Date(this.options.clock.now()).toISOString() }), "Replace", { etag });
+          await this.index.record(existing, next);
+        } catch (error) {
+          if (storageStatus(error) !== 412) throw storeError("restore the run", error);
+        }
+      };
+      return { kind: "reopened", record: toRecord(next), restore };
+    }
+    throw storeError("reopen the run (too much contention)", undefined);
+  }
+
   journal(runId: string) {
     return new TableRunJournal(this.options.steps, runId);
   }
@@ -94,11 +139,15 @@ export class TableRunStore implements RunStore {
     const stamp = new Date(now).toISOString();
     const entity: RunEntity = {
       partitionKey: identity.runId, rowKey: RUN_ROW, ticketId: identity.ticketId, intentName: identity.intentName,
+      ...(identity.requester ? { requester: identity.requester } : {}),
+      ...(identity.requesterName ? { requesterName: identity.requesterName } : {}),
+      ...(identity.target ? { target: identity.target } : {}),
       status: "running", attempts: 1, createdAt: stamp, updatedAt: stamp, leaseUntil: now + this.options.leaseMs,
       owner: this.owner, suspended: false, result: "",
     };
     try {
       const response = await this.options.runs.createEntity(entity);
+      await this.index.record(entity);
       return this.lease({ ...entity, etag: response.etag });
     } catch (error) {
       if (storageStatus(error) === 409) return undefined;
@@ -118,6 +167,7 @@ export class TableRunStore implements RunStore {
     };
     try {
       const response = await this.options.runs.updateEntity(strip(next), "Replace", { etag: entity.etag });
+      await this.index.record(next, entity);
       if (retryingFailure) await this.journal(entity.partitionKey).dropFailed();
       return this.lease({ ...next, etag: response.etag });
     } catch (error) {
@@ -129,7 +179,7 @@ export class TableRunStore implements RunStore {
   }
 
   private lease(entity: RunEntity): Lease {
-    return new TableLease(this.options.runs, entity, this.options.clock, this.options.leaseMs);
+    return new TableLease(this.options.runs, entity, this.options.clock, this.options.leaseMs, this.index);
   }
 
   private async read(runId: string): Promise<RunEntity | undefined> {

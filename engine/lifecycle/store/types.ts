@@ -8,6 +8,11 @@ export interface RunRecord {
   runId: string;
   ticketId: string;
   intentName: string;
+  /** Who asked (meta_data.contact_email, lower-cased) and their name, as the webhook said; "" when it did not. */
+  requester?: string;
+  requesterName?: string;
+  /** The value of the intent's target field (the user it acts on, as the request named them); absent when it has none. */
+  target?: string;
   status: RunStatus;
   /** Executions started for this run (a takeover or a retry of a failed run adds one). */
   attempts: number;
@@ -42,10 +47,18 @@ export type ResumeOutcome =
   | { kind: "busy"; record: RunRecord }
   | { kind: "done"; record: RunRecord };
 
+export type ReopenOutcome =
+  | { kind: "reopened"; record: RunRecord; restore(): Promise<void> }
+  | { kind: "refused"; record: RunRecord };
+
 export interface RunIdentity {
   runId: string;
   ticketId: string;
   intentName: string;
+  /** Who asked and whom the run acts on, kept on the record and in the run index (lifecycle/store/run-index.ts). */
+  requester?: string;
+  requesterName?: string;
+  target?: string;
   /**
    * When this delivery arrived (epoch ms). A failed run is retried only by a delivery that arrived
    * after the failure was recorded; a later failure came from a retry running alongside this

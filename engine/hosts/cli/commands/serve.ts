@@ -47,7 +47,12 @@ export async function run(args: string[]): Promise<number> {
     ...(values["in-memory"] ? { azuriteLocation: null } : {}),
     log: (line) => process.stdout.write(`${line}\n`),
   });
-  const lines = [`Function App listening: ${stack.url}/api/intent (runs: ${stack.url}/api/runs/{runId}, health: ${stack.url}/api/health)`, ...stack.describe];
+  const lines = [
+    `Function App listening: ${stack.url}/api/intent (runs: ${stack.url}/api/runs/{runId}, health: ${stack.url}/api/health)`,
+    `Operator console: ${stack.consoleSignInLink()}`,
+    `  (a one-time sign-in link, good for 15 minutes; afterwards sign in at ${stack.url}/api/console with the shared secret)`,
+    ...stack.describe,
+  ];
   if (stack.sharedSecret === LOCAL_DEV_SECRET) lines.push(`X-Intent-Secret: ${LOCAL_DEV_SECRET} (local default; set INTENT_SHARED_SECRET to change it)`);
   process.stdout.write(`${lines.join("\n")}\nPress Ctrl-C to stop.\n`);
   await new Promise<void>((resolve) => {

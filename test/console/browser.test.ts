@@ -1,0 +1,175 @@
+/**
+ * The console in a real browser (Debian's Chromium driven by playwright-core) against `npm start`'s
+ * stack: refused without a session; a failed run found by filter, its failing step and fix shown,
+ * retried from the page to green; a hostile field value shown as text; keyboard, labels, contrast,
+ * a phone's width, first paint. With CONSOLE_SCREENSHOTS=1 it also writes the README's
+ * screenshots (docs/images/console-*.png): `npm run screenshots`.
+ *
+ * Chromium missing is a failure, never a skip: `.ci/run` installs Debian's `chromium` package.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startConsoleStack, type ConsoleStack } from "./support/stack";
+
+// The functions handed to page.evaluate run in the page: these name its globals for the compiler only.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any, window: any, location: any, getComputedStyle: any;
+
+const CHROMIUM = "/usr/bin/chromium";
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS === "1" ? join(__dirname, "..", "..", "docs", "images") : undefined;
+const XSS_GROUP = `<img src=x onerror="window.__xss=1">`;
+const XSS_NAME = `<script>window.__xss=2</script>Eve`;
+
+let env: ConsoleStack;
+let profile: string;
+let context: BrowserContext;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Debian's Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium); .ci/run does. The console's browser tests never skip.`);
+  }
+  env = await startConsoleStack();
+  profile = mkdtempSync(join(tmpdir(), "console-chromium-"));
+  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 800 } });
+}, 90_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await env?.close();
+});
+
+async function newPage(): Promise<Page> {
+  const page = await context.newPage();
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  return page;
+}
+
+async function signedInPage(): Promise<Page> {
+  const page = await newPage();
+  await page.goto(env.stack.consoleSignInLink());
+  await page.waitForSelector("#runs-body");
+  return page;
+}
+
+describe("the console in Chromium", () => {
+  it("refuses a browser without a session: the sign-in form, no runs, the API 401", async () => {
+    const stranger = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    try {
+      const page = await stranger.newPage();
+      const response = await page.goto(`${env.url}/api/console#/runs`);
+      expect(response?.status()).toBe(401);
+      await expect(page.locator("#secret").count()).resolves.toBe(1);
+      await expect(page.locator("#runs-body").count()).resolves.toBe(0);
+      expect(await page.evaluate(async () => (await fetch("/api/runs")).status)).toBe(401);
+    } finally {
+      await stranger.close();
+    }
+  });
+
+  it("finds a failed run by filter, shows its failing step and fix, and a retry from the page turns it green", async () => {
+    const failed = await env.webhook("Add User to Group", { "User Email": "johanna.lorenz@contoso.com", "Group Name": "Project Falcon" }, 5678);
+    expect(failed.body.status).toBe("failed");
+    for (const [ticket, group] of [[5680, "IT Department"], [5681, "Marketing"]] as const) {
+      await env.webhook("Add User to Group", { "User Email": "johanna.lorenz@contoso.com", "Group Name": group }, ticket);
+    }
+    await env.webhook("Password Reset", { "User Email": "diego.siciliani@contoso.com", "Force Change on Login": "Yes" }, 5682);
+    const page = await signedInPage();
+    await page.waitForSelector("#runs-body tr");
+    if (SCREENSHOTS) {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, "console-runs.png") });
+    }
+    await page.selectOption("#f-status", "failed");
+    await page.fill("#f-ticket", "5678");
+    await page.click("#filters button[type=submit]");
+    await page.waitForFunction(() => location.hash.includes("status=failed"));
+    await page.waitForFunction(() => document.querySelectorAll("#runs-body tr").length === 1 && document.querySelector("#runs-status")?.textContent === "1 run.");
+    const row = page.locator("#runs-body tr");
+    await expect(row.locator(".badge").textContent()).resolves.toBe("failed");
+    await expect(row.textContent()).resolves.toContain("5678");
+    await row.locator("a").click();
+    await page.waitForSelector(".timeline");
+    const step = page.locator(".timeline > li").first();
+    await expect(step.textContent()).resolves.toContain("lookup");
+    await expect(step.locator(".badge").textContent()).resolves.toBe("failed");
+    await expect(step.locator(".error-box").textContent()).resolves.toContain("GROUP_NOT_FOUND");
+    await expect(step.locator(".fix").textContent()).resolves.toBe("Fix: Check the group's exact display name.");
+    await step.locator("summary").click();
+    await expect(step.locator("pre").textContent()).resolves.toContain("displayName eq 'Project Falcon'");
+    if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, "console-run.png"), fullPage: true });
+
+    await env.addGroup("Project Falcon");
+    await page.click("#retry");
+    await page.waitForFunction(() => document.querySelector("#run-title .badge")?.textContent === "succeeded", undefined, { timeout: 30_000 });
+    await expect(page.locator(".timeline > li .badge").allTextContents()).resolves.toEqual(["ok", "changed"]);
+    await expect(page.locator(".plain li").last().textContent()).resolves.toContain("retry by local operator");
+  });
+
+  it("shows a hostile field value and requester name as text, never as markup", async () => {
+    const hostile = await env.webhook("Add User to Group", { "User Email": "johanna.lorenz@contoso.com", "Group Name": XSS_GROUP }, 6666, { name: XSS_NAME, email: "megan.bowen@contoso.com" });
+    const page = await signedInPage();
+    await page.goto(`${env.url}/api/console#/runs?ticket=6666`);
+    await page.waitForFunction(() => document.querySelectorAll("#runs-body tr").length === 1);
+    await expect(page.locator("#runs-body tr .who-cell").textContent()).resolves.toContain(XSS_NAME);
+    await page.goto(`${env.url}/api/console#/runs/${hostile.body.runId}`);
+    await page.waitForSelector(".timeline");
+    await expect(page.locator(".error-box").first().textContent()).resolves.toContain(`No group is named ${XSS_GROUP}.`);
+    await expect(page.locator(".facts").textContent()).resolves.toContain(XSS_NAME);
+    expect(await page.evaluate(() => window.__xss)).toBeUndefined();
+    expect(await page.locator("img, main script").count()).toBe(0);
+  });
+
+  it("is usable from the keyboard, labels every control and keeps text contrast at WCAG AA", async () => {
+    const page = await signedInPage();
+    await page.waitForSelector("#runs-body tr");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    const unlabelled = await page.evaluate(() => Array.from(document.querySelectorAll("input, select, textarea"))
+      .filter((control: any) => control.labels?.length === 0 && !control.getAttribute("aria-label")).map((control: any) => control.id));
+    expect(unlabelled).toEqual([]);
+    // Open a run with Enter on its link: the run's heading takes the focus.
+    await page.locator("#runs-body tr a").first().focus();
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(".timeline");
+    await page.waitForFunction(() => document.activeElement?.id === "run-title");
+    const ratios = await page.evaluate(() => {
+      const channel = (c: number) => { const s = c / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
+      const luminance = (rgb: string) => { const [r, g, b] = rgb.match(/\d+/g)!.map(Number) as [number, number, number]; return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b); };
+      const background = (node: any): string => {
+        for (let at = node; at; at = at.parentElement) { const bg = getComputedStyle(at).backgroundColor; if (bg !== "rgba(0, 0, 0, 0)") return bg; }
+        return "rgb(255, 255, 255)";
+      };
+      return Array.from(document.querySelectorAll(".badge, .facts dt, .step-head span, a, .fix, .muted, .top a, .who")).map((node: any) => {
+        const [a, b] = [luminance(getComputedStyle(node).color), luminance(background(node))];
+        return { text: node.textContent, ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };
+      });
+    });
+    expect(ratios.length).toBeGreaterThan(10);
+    expect(ratios.filter((entry) => entry.ratio < 4.5)).toEqual([]);
+  });
+
+  it("fits a phone's width without sideways scrolling", async () => {
+    const page = await signedInPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForSelector("#runs-body tr");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.locator("#runs-body tr a").first().click();
+    await page.waitForSelector(".timeline");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+
+  it("paints the page within a second", async () => {
+    const page = await signedInPage();
+    await page.reload();
+    await page.waitForSelector("#runs-body tr");
+    const paint = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? Number.POSITIVE_INFINITY);
+    expect(paint).toBeLessThan(1_000);
+    expect(pageErrors).toEqual([]);
+  });
+});
