@@ -109,6 +109,8 @@ describe("failure notification over Graph", () => {
     expect(run.body.error.code).toBe("RUN_ABANDONED");
     expect(graph.received.filter((r) => r.path.endsWith("/sendMail")).length).toBe(mailsBefore + 1);
     expect(graph.received.some((r) => r.path === "/users/jo%40contoso.com/convert")).toBe(false);
+    // Its input is kept (sealed), so the operator console can retry it once the cause is fixed.
+    expect((await app.deps.operator?.kept.read(answer.body.runId))?.fields).toMatchObject({ user: "jo@contoso.com" });
   });
 
   it("ends a run whose continuation was sealed under a secret since rotated", async () => {

@@ -8,6 +8,7 @@ import { FAILED_MESSAGE } from "../../runtime/run-result";
 import type { EventSink, RunContext, RunResult } from "../../runtime/types";
 import type { RunInput } from "../execute/run-input";
 import { runClaimed } from "../execute/runner";
+import { keepForRetry } from "../runs/operator-records";
 import type { Lease } from "../store/types";
 import type { PipelineDeps } from "../types";
 import { CONTINUATION_VERSION, type ContinuationWire } from "./continuation-queue";
@@ -84,8 +85,10 @@ export async function handleContinuation(deps: PipelineDeps, raw: unknown, deque
   if (dequeueCount > deps.settings.maxDequeueCount) {
     events("poison", { runId, dequeueCount });
     const error = new IntentError("RUN_ABANDONED", `The run could not be continued after ${dequeueCount - 1} attempts.`, {
-      fix: "Check the run's steps in Application Insights, then send the request again from Thread.",
+      fix: "Check the run's steps in the operator console (or Application Insights), then retry it there or send the request again from Thread.",
     });
+    // Its input is still at hand: kept, the run can be retried from the console once the cause is fixed.
+    await keepForRetry(deps.operator, runId, input, events);
     return endAsFailed(deps, lease, run, error, events, secretValues);
   }
   const intent = deps.engine.find(input.intentName);
