@@ -8,6 +8,7 @@ import type { ErrorCode } from "../../core/errors";
 import { analyzeContext, ParseError, type Expr } from "../expression";
 import { resolveOrigin, type Expansion } from "./fragments";
 import { analyzePredicate, reportProblems, type Library } from "./library";
+import { checkEnumComparisons, checkFieldValues } from "./lint-fields";
 import { analyzeTemplate } from "../template/analyze";
 import { compileTemplate } from "../template/compile";
 import { urlSlotProblems } from "../template/url";
@@ -115,6 +116,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
       const anchor = facts.odataOffset === undefined ? {} : { offset: facts.odataOffset };
       say("SPEC_ODATA_LITERAL", `every value in an OData expression must go through the odata helper, e.g. {{odata fields.name}}`, path, anchor);
     }
+    checkEnumComparisons(spec, facts.comparisons, path, say);
     for (const { parts, offset } of facts.references) {
       const anchor = { offset };
       const verdict = checkReference(spec, place.scope, parts, kinds);
@@ -128,6 +130,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
   };
 
   checkFields(spec, report);
+  checkFieldValues(spec, report);
   checkPredicates(spec, predicates, options.library, kinds, report);
   checkSettingNames(spec, report);
   const names = new Set([normaliseName(spec.name)]);
@@ -240,6 +243,7 @@ function checkPredicates(spec: IntentSpec, predicates: ReadonlyMap<string, Expr>
       continue;
     }
     reportProblems(facts.problems, at, report);
+    checkEnumComparisons(spec, facts.comparisons, at, report);
     const scope: Scope = { earlier: new Set(), all: new Set(), response: false, error: false, predicate: true };
     for (const { parts, offset } of facts.references) {
       const verdict = checkReference(spec, scope, parts, kinds);

@@ -12,7 +12,7 @@ import type { KindSpecs } from "../../core/step-kind-registry";
 import type { DocPath, SourceFile } from "./source";
 import { pointerToPath } from "./validate";
 import type { FieldType } from "./types";
-import { analyze, ParseError, parse, type Expr, type Reference, type TemplateProblem } from "../expression";
+import { analyze, ParseError, parse, type Comparison, type Expr, type Reference, type TemplateProblem } from "../expression";
 
 export type InputType = FieldType | "object";
 
@@ -222,7 +222,7 @@ function checkPredicate(predicate: Predicate, predicates: ReadonlyMap<string, Pr
  * A predicate's text read as a test of one item, as a predicate argument is: `item` is the item
  * under test and predicate names test it too, so neither is a reference. Offsets are the text's own.
  */
-export function analyzePredicate(text: string, predicates: ReadonlyMap<string, unknown>): { problems: TemplateProblem[]; references: Reference[]; predicates: string[] } {
+export function analyzePredicate(text: string, predicates: ReadonlyMap<string, unknown>): { problems: TemplateProblem[]; references: Reference[]; predicates: string[]; comparisons: Comparison[] } {
   // `{{is item (` is 9 characters longer than `{{`.
   const facts = analyze(`{{is item (${text.slice(2, -2)})}}`, { predicates: new Set(predicates.keys()) });
   const shift = <T extends { offset: number }>(x: T): T => ({ ...x, offset: Math.max(0, x.offset - 9) });
@@ -230,6 +230,7 @@ export function analyzePredicate(text: string, predicates: ReadonlyMap<string, u
     problems: facts.problems.map(shift),
     references: facts.references.filter((r) => !(r.parts.length === 1 && r.parts[0] === "item")).map(shift),
     predicates: facts.predicates.map((p) => p.name),
+    comparisons: facts.comparisons.map(shift),
   };
 }
 

@@ -15,7 +15,7 @@ import { compileIntent } from "./compile";
 import { normaliseName } from "./names";
 import { parseSource, type SourceFile } from "./source";
 import type { CompiledIntent, IntentSpec } from "./types";
-import { validateAgainstSchema } from "./validate";
+import { validateAgainstSchema, withoutSchemaErrors } from "./validate";
 
 export interface LoadedIntent {
   intent?: CompiledIntent;
@@ -49,18 +49,48 @@ function predicateTable(spec: IntentSpec, library: Library): PredicateTable {
 
 function loadSource(source: SourceFile, options: LoadOptions, library: Library): LoadedIntent {
   const schemaDiagnostics = validateAgainstSchema(source);
-  // Semantic checks need the shape the schema guarantees, so they wait for a schema-valid file.
-  if (schemaDiagnostics.length > 0) return { diagnostics: schemaDiagnostics };
-  const expansion = expandFragments(source.value, library, source);
-  const diagnostics: Diagnostic[] = [];
-  const report = diagnosticReporter(source, undefined, diagnostics);
-  for (const problem of expansion.problems) report(problem.code, problem.message, problem.path, { key: problem.key === true });
-  const spec = expansion.spec as IntentSpec;
-  const predicates = predicateTable(spec, library);
-  diagnostics.push(...analyzeIntent(source, spec, { kinds: options.kinds, ...(options.referenceChecks === false ? { referenceChecks: false } : {}), expansion, library, predicates }));
-  if (diagnostics.length > 0) return { diagnostics };
-  const settingsAt = (spec.settings ?? []).map((_, i) => source.locate(["settings", i]));
-  return { intent: compileIntent(spec, source.file, options.kinds, predicates), diagnostics: [], nameAt: source.locate(["name"]), settingsAt };
+  // What the schema refuses is taken out and the rest is still checked, so one schema error never
+  // hides the others; a schema-invalid intent is never compiled.
+  const value = schemaDiagnostics.length > 0 ? withoutSchemaErrors(source.value) : source.value;
+  const diagnostics: Diagnostic[] = [...schemaDiagnostics];
+  try {
+    const expansion = expandFragments(value, library, source);
+    const report = diagnosticReporter(source, undefined, diagnostics);
+    for (const problem of expansion.problems) report(problem.code, problem.message, problem.path, { key: problem.key === true });
+    const spec = expansion.spec as IntentSpec;
+    const predicates = predicateTable(spec, library);
+    diagnostics.push(...analyzeIntent(source, spec, { kinds: options.kinds, ...(options.referenceChecks === false ? { referenceChecks: false } : {}), expansion, library, predicates }));
+    diagnostics.push(...casesDiagnostics(source, spec));
+    if (diagnostics.length > 0) return { diagnostics: dedupe(diagnostics) };
+    const settingsAt = (spec.settings ?? []).map((_, i) => source.locate(["settings", i]));
+    return { intent: compileIntent(spec, source.file, options.kinds, predicates), diagnostics: [], nameAt: source.locate(["name"]), settingsAt };
+  } catch (thrown) {
+    // A shape the schema already refused can trip a semantic check; its errors are the answer.
+    if (schemaDiagnostics.length > 0) return { diagnostics: dedupe(diagnostics) };
+    throw thrown;
+  }
+}
+
+/** One diagnostic per place and message: a fragment used twice, or a check reached twice, says it once. */
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.col}:${d.code}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A `cases:` key names a file that exists (relative to the intent file), when the intent is a file. */
+function casesDiagnostics(source: SourceFile, spec: IntentSpec): Diagnostic[] {
+  const cases = (spec as { cases?: unknown }).cases;
+  if (typeof cases !== "string" || !existsSync(source.file)) return [];
+  const path = resolve(dirname(source.file), cases);
+  if (existsSync(path)) return [];
+  const { line, col } = source.locate(["cases"]);
+  const message = `cases: ${cases} does not exist (${relative(dirname(source.file), path) || path} beside the intent); write it (\`intents new\` scaffolds one), or remove the key to use cases/<file>.cases.yaml`;
+  return [{ code: "SPEC_CASES_MISSING", message, file: source.file, line, col, path: "cases" }];
 }
 
 /**

@@ -104,3 +104,31 @@ export function validateAgainstSchema(source: SourceFile): Diagnostic[] {
   }
   return diagnostics;
 }
+
+// Errors that name a container (something missing from it, too few items, no alternative chosen):
+// the container stays, the rest of it is still worth checking.
+const CONTAINER_KEYWORDS = new Set(["required", "minItems", "minProperties", "anyOf", "oneOf", "if", "dependencies"]);
+
+/**
+ * The intent with every value its schema refuses taken out (an unknown key, a value of the wrong
+ * type or outside its enum), so the semantic checks can still run over the rest and report their
+ * problems beside the schema's: one schema error never hides the others.
+ */
+export function withoutSchemaErrors(value: unknown): unknown {
+  if (validateIntent(value)) return value;
+  const copy = structuredClone(value) as Record<string | number, unknown>;
+  for (const error of validateIntent.errors ?? []) {
+    if (CONTAINER_KEYWORDS.has(error.keyword)) continue;
+    const path = pointerToPath(error.instancePath);
+    if (error.keyword === "additionalProperties") path.push(String((error.params as { additionalProperty: string }).additionalProperty));
+    if (error.keyword === "propertyNames" || (error.keyword === "pattern" && error.propertyName !== undefined)) path.push(String(error.propertyName));
+    if (path.length === 0) continue;
+    const parent = path.slice(0, -1).reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<string | number, unknown>)[key] : undefined), copy);
+    if (parent === null || typeof parent !== "object") continue;
+    const last = path[path.length - 1]!;
+    // An array item becomes null rather than shifting its neighbours away from their lines.
+    if (Array.isArray(parent)) parent[last as number] = null;
+    else delete (parent as Record<string, unknown>)[String(last)];
+  }
+  return copy;
+}
