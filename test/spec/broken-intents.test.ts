@@ -55,7 +55,7 @@ describe("broken intents", () => {
 
   it("reports a name claimed by two files at the second file's name", () => {
     const tmp = mkdtempSync(join(tmpdir(), "lint-"));
-    const intent = readFileSync(join(__dirname, "..", "..", "intents", "add-user-to-group.yaml"), "utf8");
+    const intent = readFileSync(join(__dirname, "..", "..", "intents", "add-user-to-group.yaml"), "utf8").replace(/\ncases: .*\n/, "\n");
     cpSync(join(__dirname, "..", "..", "intents", "shared"), join(tmp, "shared"), { recursive: true });
     writeFileSync(join(tmp, "a.yaml"), intent);
     writeFileSync(join(tmp, "b.yaml"), intent.replace("name: Add User to Group", "name: add  USER to group"));

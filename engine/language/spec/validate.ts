@@ -118,7 +118,9 @@ export function withoutSchemaErrors(value: unknown): unknown {
   if (validateIntent(value)) return value;
   const copy = structuredClone(value) as Record<string | number, unknown>;
   for (const error of validateIntent.errors ?? []) {
-    if (CONTAINER_KEYWORDS.has(error.keyword)) continue;
+    // An error inside one alternative of a oneOf/anyOf says why that alternative did not fit; the
+    // value may be meant as another, so it stays.
+    if (CONTAINER_KEYWORDS.has(error.keyword) || /\/(oneOf|anyOf)\/\d+\//.test(error.schemaPath)) continue;
     const path = pointerToPath(error.instancePath);
     if (error.keyword === "additionalProperties") path.push(String((error.params as { additionalProperty: string }).additionalProperty));
     if (error.keyword === "propertyNames" || (error.keyword === "pattern" && error.propertyName !== undefined)) path.push(String(error.propertyName));
