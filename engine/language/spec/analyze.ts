@@ -9,6 +9,7 @@ import { analyzeContext, ParseError, type Expr } from "../expression";
 import { resolveOrigin, type Expansion } from "./fragments";
 import { analyzePredicate, reportProblems, type Library } from "./library";
 import { checkEnumComparisons, checkFieldValues } from "./lint-fields";
+import { checkPermissionNames } from "./lint-permissions";
 import { analyzeTemplate } from "../template/analyze";
 import { compileTemplate } from "../template/compile";
 import { urlSlotProblems } from "../template/url";
@@ -131,6 +132,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
 
   checkFields(spec, report);
   checkFieldValues(spec, report);
+  if (options.referenceChecks !== false) checkPermissionNames(spec, report);
   checkPredicates(spec, predicates, options.library, kinds, report);
   checkSettingNames(spec, report);
   const names = new Set([normaliseName(spec.name)]);

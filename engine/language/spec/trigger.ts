@@ -28,7 +28,7 @@ export function analyzeTrigger(spec: IntentSpec, trigger: TriggerSpec, check: Ch
   }
   for (const [variable, field] of Object.entries(spec.fields)) {
     if (field.required && field.default === undefined && !Object.hasOwn(trigger.fields, variable)) {
-      report("SPEC_TRIGGER_INVALID", `the required field "${variable}" has no default and is not mapped in trigger.fields`, [...at, "fields"]);
+      report("SPEC_TRIGGER_INVALID", `the required field "${variable}" has no default and is not mapped in trigger.fields`, [...at, "fields"], true);
     }
   }
 }

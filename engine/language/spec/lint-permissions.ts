@@ -1,0 +1,43 @@
+/**
+ * The names an intent declares its identity needs: Graph application permissions as Microsoft's
+ * permission reference spells them, Entra built-in roles, Exchange Online role groups. A misspelt
+ * name would pass review and fail at deployment, when the grant script cannot find it.
+ */
+import { ENTRA_ROLES, EXCHANGE_ROLE_GROUPS } from "../../contracts/directory-roles";
+import { permissionIndex, permissionKind } from "../../contracts/graph-permissions";
+import { suggestName } from "../../contracts/graph-metadata/suggest";
+import type { Report } from "./analyze";
+import type { IntentSpec } from "./types";
+
+/** The closest spelling, else the one name that starts the same way ("User Admin" → User Administrator). */
+function didYouMean(name: string, candidates: Iterable<string>): string {
+  const list = [...candidates];
+  const prefixed = list.filter((candidate) => candidate.toLowerCase().startsWith(name.toLowerCase()));
+  const suggestion = suggestName(name, list) ?? (prefixed.length === 1 ? prefixed[0] : undefined);
+  return suggestion ? `; did you mean ${suggestion}?` : "";
+}
+
+export function checkPermissionNames(spec: IntentSpec, report: Report): void {
+  const permissions = spec.permissions ?? {};
+  (permissions.graph ?? []).forEach((name, i) => {
+    if (typeof name !== "string") return;
+    const kind = permissionKind(name);
+    if (kind === "application") return;
+    const at = ["permissions", "graph", i];
+    if (kind === "delegated") {
+      const application = `${name}.All`;
+      const hint = permissionKind(application) === "application" ? `; the application form is ${application}` : "";
+      report("SPEC_UNKNOWN_PERMISSION", `"${name}" is a delegated permission: the app calls Graph as itself, with no signed-in user, so it needs an application permission${hint}`, at);
+      return;
+    }
+    report("SPEC_UNKNOWN_PERMISSION", `"${name}" is not a Microsoft Graph permission${didYouMean(name, permissionIndex().application)}`, at);
+  });
+  (permissions.entraRoles ?? []).forEach((name, i) => {
+    if (typeof name !== "string" || ENTRA_ROLES.has(name)) return;
+    report("SPEC_UNKNOWN_PERMISSION", `"${name}" is not a Microsoft Entra built-in role${didYouMean(name, ENTRA_ROLES.keys())}`, ["permissions", "entraRoles", i]);
+  });
+  (permissions.exchangeRoles ?? []).forEach((name, i) => {
+    if (typeof name !== "string" || EXCHANGE_ROLE_GROUPS.has(name) || ENTRA_ROLES.has(name)) return;
+    report("SPEC_UNKNOWN_PERMISSION", `"${name}" is not an Exchange Online role group or an Entra role${didYouMean(name, [...EXCHANGE_ROLE_GROUPS, ...ENTRA_ROLES.keys()])}`, ["permissions", "exchangeRoles", i]);
+  });
+}
