@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { defaultManifestPath, loadRunbookManifest, type RunbookManifest } from "../../engine/contracts/runbook-manifest";
 import type { RunbookResult } from "../../engine/contracts/runbook-result";
 import {
   isExchangeManaged,
@@ -13,103 +16,128 @@ import {
 } from "../exchange/changes";
 import { notFoundError } from "../exchange/errors";
 import { resolveUser } from "../exchange/recipients";
-import type { TenantState } from "../tenant/types";
+import type { MailboxRecord, TenantState } from "../tenant/types";
 
 /**
- * What each runbook in runbooks/ does to the sandbox tenant, with the same idempotent semantics
- * and the same result line as the PowerShell. The changes themselves are the ones the admin API's
- * cmdlets make (sandbox/exchange/changes.ts): one mailbox model, two routes. Parameters arrive
- * validated against the manifest.
+ * What each runbook in runbooks/ does to the sandbox tenant, read from runbooks/runbook-effects.json
+ * beside the manifest: the data names the recipient, the changes (the ones the Exchange admin API
+ * makes too, sandbox/exchange/changes.ts) and the words of the result line. A new runbook that
+ * changes what these changes cover needs no code here. Parameters arrive checked against the
+ * manifest, its defaults applied.
  */
 export type RunbookEffect = (tenant: TenantState, parameters: Readonly<Record<string, string>>) => RunbookResult;
 
-const failed = (reason: string, detail: Record<string, unknown> = {}): RunbookResult => ({ status: "failed", reason, ...detail });
+type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
 
-/** The runbook's verdict on a change: its own words for changed and ok, Exchange's for an error. */
-function verdict(change: Change, words: { changed: string; ok: string }, detail: Record<string, unknown>): RunbookResult {
-  if (typeof change === "object") return failed(change.error.text, detail);
-  return { status: change === "changed" ? "changed" : "ok", reason: change === "changed" ? words.changed : words.ok, ...detail };
+interface EffectCase {
+  when?: Record<string, string>;
+  mailbox?: string;
+  user?: string;
+  change: {
+    mailboxType?: MailboxRecord["type"];
+    hiddenFromAddressLists?: Value;
+    forwardingAddress?: Value;
+    deliverToMailboxAndForward?: Value;
+    mailboxRight?: { right: string; trustee: string; grant: Value };
+    leaveExchangeGroups?: boolean;
+  };
+  reasons: { changed: string; ok: string };
+  detail?: Record<string, Value>;
 }
 
-const convertToShared: RunbookEffect = (tenant, { UserPrincipalName: upn = "" }) =>
-  verdict(
-    onMailbox(tenant, upn, (mailbox) => setMailboxType(mailbox, "SharedMailbox")),
-    { changed: `${upn} was converted to a shared mailbox.`, ok: `${upn} is already a shared mailbox.` },
-    { mailbox: upn, recipientTypeDetails: "SharedMailbox" },
-  );
-
-const hideFromGal: RunbookEffect = (tenant, { UserPrincipalName: upn = "", Hidden = "true" }) => {
-  const hidden = Hidden.toLowerCase() === "true";
-  const word = hidden ? "hidden from" : "shown in";
-  return verdict(
-    onMailbox(tenant, upn, (mailbox) => setHiddenFromAddressLists(mailbox, hidden)),
-    { changed: `${upn} is now ${word} the address lists.`, ok: `${upn} is already ${word} the address lists.` },
-    { mailbox: upn, hidden },
-  );
-};
-
-const setForwarding: RunbookEffect = (tenant, { UserPrincipalName: upn = "", ForwardingAddress = "", DeliverToMailboxAndForward = "true" }) => {
-  const wanted = ForwardingAddress.trim() || null;
-  // Like the PowerShell: clearing forwarding also stops keeping copies.
-  const keepCopy = wanted === null ? false : DeliverToMailboxAndForward.toLowerCase() === "true";
-  const change = onMailbox(tenant, upn, (mailbox) => {
-    const address = setForwardingAddress(mailbox, wanted);
-    const copy = setDeliverToMailboxAndForward(mailbox, keepCopy);
-    return address === "changed" || copy === "changed" ? "changed" : "unchanged";
-  });
-  return verdict(
-    change,
-    {
-      changed: wanted ? `${upn} now forwards to ${wanted}.` : `Forwarding was removed from ${upn}.`,
-      ok: `${upn} ${wanted ? `already forwards to ${wanted}` : "already has no forwarding"}.`,
-    },
-    { mailbox: upn, forwardingSmtpAddress: wanted, deliverToMailboxAndForward: keepCopy },
-  );
-};
+interface EffectsFile {
+  effects: Record<string, { cases: EffectCase[] }>;
+}
 
 const RIGHTS: Readonly<Record<string, MailboxRight>> = { fullaccess: "fullAccess", sendas: "sendAs", sendonbehalf: "sendOnBehalf" };
-const RIGHT_NAMES: Readonly<Record<MailboxRight, string>> = { fullAccess: "FullAccess", sendAs: "SendAs", sendOnBehalf: "SendOnBehalf" };
 
-const setMailboxPermission: RunbookEffect = (tenant, parameters) => {
-  const { SharedMailboxEmail: mailboxId = "", UserEmail: userId = "", PermissionType = "", Action = "" } = parameters;
-  const right = RIGHTS[PermissionType.toLowerCase()]!;
-  const grant = Action.toLowerCase() === "grant";
-  const permission = RIGHT_NAMES[right];
-  return verdict(
-    onMailbox(tenant, mailboxId, (mailbox) => setMailboxRight(tenant, mailbox, right, userId, grant)),
-    {
-      changed: `${userId} ${grant ? "was granted" : "no longer has"} ${permission} on ${mailboxId}.`,
-      ok: `${userId} ${grant ? "already has" : "does not have"} ${permission} on ${mailboxId}.`,
-    },
-    { mailbox: mailboxId, user: userId, permission, action: grant ? "Grant" : "Revoke" },
-  );
-};
+/** `{Name}` → the parameter's value, in its ValidateSet's spelling; a whole `{Name}` of a true/false set is a boolean. */
+function fill(value: Value, values: Readonly<Record<string, Value>>): Value {
+  if (typeof value === "string") {
+    const whole = /^\{(\w+)\}$/.exec(value);
+    if (whole && Object.hasOwn(values, whole[1]!)) return values[whole[1]!]!;
+    return value.replace(/\{(\w+)\}/g, (text, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : text));
+  }
+  if (Array.isArray(value)) return value.map((item) => fill(item, values));
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fill(item, values)]));
+  return value;
+}
 
-const removeDistributionMembership: RunbookEffect = (tenant, { UserPrincipalName: upn = "" }) => {
-  const user = resolveUser(tenant, upn);
-  if (!user) return failed(notFoundError(upn).text, { user: upn, removed: [] });
+/** The parameters as the effect reads them: a ValidateSet value in the set's spelling, true/false sets as booleans. */
+function parameterValues(manifest: RunbookManifest, runbook: string, parameters: Readonly<Record<string, string>>): Record<string, Value> {
+  const values: Record<string, Value> = {};
+  for (const [name, value] of Object.entries(parameters)) {
+    const allowed = manifest[runbook]?.parameters[name]?.enum;
+    const spelt = allowed?.find((option) => option.toLowerCase() === value.toLowerCase()) ?? value;
+    const boolean = allowed && allowed.length === 2 && allowed.every((option) => option === "true" || option === "false");
+    values[name] = boolean ? spelt === "true" : spelt;
+  }
+  return values;
+}
+
+function holds(when: Record<string, string> | undefined, parameters: Readonly<Record<string, string>>): boolean {
+  return Object.entries(when ?? {}).every(([name, value]) => (parameters[name] ?? "").trim().toLowerCase() === value.toLowerCase());
+}
+
+function changes(tenant: TenantState, mailbox: MailboxRecord, change: EffectCase["change"]): Change {
+  const results: Change[] = [];
+  if (change.mailboxType !== undefined) results.push(setMailboxType(mailbox, change.mailboxType));
+  if (change.hiddenFromAddressLists !== undefined) results.push(setHiddenFromAddressLists(mailbox, change.hiddenFromAddressLists === true));
+  if (change.forwardingAddress !== undefined) results.push(setForwardingAddress(mailbox, typeof change.forwardingAddress === "string" ? change.forwardingAddress : null));
+  if (change.deliverToMailboxAndForward !== undefined) results.push(setDeliverToMailboxAndForward(mailbox, change.deliverToMailboxAndForward === true));
+  if (change.mailboxRight) {
+    const right = RIGHTS[change.mailboxRight.right.toLowerCase()];
+    if (right) results.push(setMailboxRight(tenant, mailbox, right, change.mailboxRight.trustee, change.mailboxRight.grant === true));
+  }
+  const error = results.find((result) => typeof result === "object");
+  if (error) return error;
+  return results.includes("changed") ? "changed" : "unchanged";
+}
+
+/** Like the PowerShell's Get-Recipient filter: every Exchange-managed group the user is in; synced ones are reported. */
+function leaveExchangeGroups(tenant: TenantState, userId: string): { removed: string[]; skipped: string[] } {
   const removed: string[] = [];
   const skipped: string[] = [];
-  // Like the PowerShell's Get-Recipient filter: every Exchange-managed group the user is in.
-  for (const group of tenant.groups.filter((g) => isExchangeManaged(g) && g.members.includes(user.id))) {
-    if (group.onPremisesSyncEnabled) {
-      skipped.push(`${group.displayName} (synced from on-premises)`);
-      continue;
+  for (const group of tenant.groups.filter((g) => isExchangeManaged(g) && g.members.includes(userId))) {
+    if (group.onPremisesSyncEnabled) skipped.push(`${group.displayName} (synced from on-premises)`);
+    else if (removeGroupMember(tenant, group.id, userId) === "changed") removed.push(group.displayName);
+  }
+  return { removed, skipped };
+}
+
+function effectOf(runbook: string, cases: readonly EffectCase[], manifest: RunbookManifest): RunbookEffect {
+  return (tenant, parameters) => {
+    const chosen = cases.find((c) => holds(c.when, parameters));
+    if (!chosen) return { status: "failed", reason: `The sandbox's effect of ${runbook} has no case for these parameters.` };
+    const values = parameterValues(manifest, runbook, parameters);
+    const detail = (extra: Record<string, Value>): Record<string, Value> => fill(chosen.detail ?? {}, { ...values, ...extra }) as Record<string, Value>;
+    const reason = (status: "changed" | "ok", extra: Record<string, Value>): string => String(fill(chosen.reasons[status], { ...values, ...extra }));
+    let change: Change;
+    let extra: Record<string, Value> = {};
+    if (chosen.user !== undefined) {
+      const identity = String(fill(chosen.user, values));
+      const user = resolveUser(tenant, identity);
+      if (!user) return { status: "failed", reason: notFoundError(identity).text, ...detail({ removed: [], skipped: [] }) };
+      const left = chosen.change.leaveExchangeGroups ? leaveExchangeGroups(tenant, user.id) : { removed: [], skipped: [] };
+      extra = { removed: left.removed, skipped: left.skipped, removedCount: left.removed.length };
+      change = left.removed.length > 0 ? "changed" : "unchanged";
+    } else {
+      const filled = fill(chosen.change as Value, values) as EffectCase["change"];
+      change = onMailbox(tenant, String(fill(chosen.mailbox ?? "", values)), (mailbox) => changes(tenant, mailbox, filled));
     }
-    if (removeGroupMember(tenant, group.id, user.id) === "changed") removed.push(group.displayName);
-  }
-  const detail = { user: upn, removed, skipped, errors: [] };
-  if (removed.length === 0) {
-    return { status: "ok", reason: `${upn} is in no distribution list or mail-enabled security group that can change.`, ...detail };
-  }
-  return { status: "changed", reason: `${upn} was removed from ${removed.length} distribution or mail-enabled security group(s).`, ...detail };
-};
+    if (typeof change === "object") return { status: "failed", reason: change.error.text, ...detail(extra) };
+    const status = change === "changed" ? "changed" : "ok";
+    return { status, reason: reason(status, extra), ...detail(extra) };
+  };
+}
+
+/** runbooks/runbook-effects.json, beside the manifest. */
+function loadEffects(): Record<string, RunbookEffect> {
+  const file = join(defaultManifestPath(), "..", "runbook-effects.json");
+  const data = JSON.parse(readFileSync(file, "utf8")) as EffectsFile;
+  const manifest = loadRunbookManifest();
+  return Object.fromEntries(Object.entries(data.effects).map(([runbook, effect]) => [runbook, effectOf(runbook, effect.cases, manifest)]));
+}
 
 /** One entry per runbook in runbooks/runbooks.json (a test keeps the two in step). */
-export const RUNBOOK_EFFECTS: Readonly<Record<string, RunbookEffect>> = {
-  "Convert-ToSharedMailbox": convertToShared,
-  "Set-MailboxHiddenFromGal": hideFromGal,
-  "Set-MailboxForwarding": setForwarding,
-  "Set-SharedMailboxPermission": setMailboxPermission,
-  "Remove-DistributionGroupMembership": removeDistributionMembership,
-};
+export const RUNBOOK_EFFECTS: Readonly<Record<string, RunbookEffect>> = loadEffects();
