@@ -22,5 +22,29 @@ export function placeholder(name: string): unknown {
 export function unwrapPlaceholder(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   const text = (value as Record<symbol, unknown>)[PLACEHOLDER];
-  return typeof text === "string" ? text : value;
+  if (typeof text !== "string") return value;
+  written.add(text);
+  return text;
+}
+
+export function isPlaceholder(value: unknown): boolean {
+  return value !== null && typeof value === "object" && typeof (value as Record<symbol, unknown>)[PLACEHOLDER] === "string";
+}
+
+/** The placeholder's name (`steps.lookup.output.groups`), for one derived from it. */
+export function placeholderName(value: unknown): string | undefined {
+  const text = isPlaceholder(value) ? ((value as Record<symbol, unknown>)[PLACEHOLDER] as string) : undefined;
+  return text?.slice(1, -1);
+}
+
+// Texts placeholders were written as: a typed slot shows one as it is (`/users/<steps.x.output.id>`)
+// instead of encoding it. Only offline plans make placeholders, so this stays small.
+const written = new Set<string>();
+
+/**
+ * True for text that is a placeholder written out (`<steps.lookup.output.userId>`) and holds
+ * nothing a URL would read as structure (a name may carry a looked-up key).
+ */
+export function isPlaceholderText(text: string): boolean {
+  return written.has(text) && !/[/?#%\\\s]|\.\./.test(text);
 }

@@ -3,11 +3,12 @@
  * (runMany); each item gets its own outcome. Pending answers are not supported here.
  */
 import { ensureIntentError, IntentError } from "../core/errors";
+import { isPlaceholderText, placeholder } from "../core/placeholder";
 import type { CompiledStep } from "../language/spec/types";
 import type { KindAnswer, StepKind, StepRunContext } from "../core/step-kind";
 import { scopeWith } from "./scope";
 import { renderInput } from "./step-input";
-import { kindContext, registerSecretOutputs, reportedError, runnableKind, settle, type StepAttempt, type StepEnv } from "./step-runner";
+import { kindContext, placeholderOutputs, registerSecretOutputs, reportedError, runnableKind, settle, type StepAttempt, type StepEnv } from "./step-runner";
 import { withStepTimeout } from "./step-timeout";
 
 export type ItemAttempt = Omit<StepAttempt, "suspend">;
@@ -23,13 +24,15 @@ async function runItems(kind: StepKind, inputs: unknown[], ctx: StepRunContext):
 export async function runForEach(step: CompiledStep, scope: object, env: StepEnv): Promise<StepAttempt & { items?: ItemAttempt[] }> {
   let request: unknown;
   try {
-    const list = step.forEach?.render(scope);
+    const rendered = step.forEach?.render(scope);
+    // Offline, a list only a read would know is planned as one item standing for each of them.
+    const list = env.offline && typeof rendered === "string" && isPlaceholderText(rendered) ? [placeholder(`${rendered.slice(1, -1)}[*]`)] : rendered;
     if (!Array.isArray(list)) throw new IntentError("STEP_INPUT_INVALID", `Step "${step.id}" forEach did not produce a list.`);
     const scopes = list.map((item: unknown) => scopeWith(scope, step.as, item));
     const inputs = scopes.map((itemScope) => renderInput(step, itemScope));
     const readOnly = inputs.every((input) => step.kind.isReadOnly(input));
     if ((env.mode === "dry-run" && !readOnly) || env.offline) {
-      return { status: readOnly ? "ok" : "skipped", attempts: 0, planned: inputs.map((input) => step.kind.describe(input)), outputs: {} };
+      return { status: readOnly ? "ok" : "skipped", attempts: 0, planned: inputs.map((input) => step.kind.describe(input)), outputs: env.offline ? placeholderOutputs(step) : {} };
     }
     const kind = runnableKind(step, env);
     if (env.mode === "live") request = inputs.map((input) => step.kind.describe(input));

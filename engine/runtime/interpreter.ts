@@ -117,7 +117,8 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
       await savePending(journal, step, result, attempt.suspend.state);
       return finishRun(intent, scope, steps, redactor, mode, attempt.suspend.resumeAfterMs);
     }
-    const ran = attempt.status === "changed" || attempt.status === "ok";
+    // A planned step's stand-in outputs (offline plans) flow on like a ran step's.
+    const ran = attempt.status === "changed" || attempt.status === "ok" || (attempt.planned !== undefined && attempt.outputs !== undefined);
     const outputs = { ...nullOutputs(outputNames(step)), ...(ran ? attempt.outputs : {}) };
     scope.steps[step.id] = { status: attempt.status, output: outputs };
     steps.push(result);

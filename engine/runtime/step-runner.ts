@@ -38,7 +38,8 @@ export interface StepEnv {
   secrets: Pick<Redactor, "add">;
 }
 
-function placeholderOutputs(step: CompiledStep): Record<string, unknown> {
+/** Stand-ins for every output of a step an offline plan does not run. */
+export function placeholderOutputs(step: CompiledStep): Record<string, unknown> {
   const names = [...Object.keys(step.kind.outputs ?? {}), ...step.outputs.map(([name]) => name)];
   return Object.fromEntries(names.map((name) => [name, placeholder(`steps.${step.id}.output.${name}`)]));
 }
@@ -125,7 +126,8 @@ export async function runStepOnce(step: CompiledStep, scope: object, env: StepEn
   try {
     const input = renderInput(step, scope);
     const readOnly = step.kind.isReadOnly(input);
-    if (env.mode === "dry-run" && !readOnly) return { status: "skipped", attempts: 0, planned: step.kind.describe(input) };
+    // Offline, what a planned write would answer (a new user's id) stands in for later steps.
+    if (env.mode === "dry-run" && !readOnly) return { status: "skipped", attempts: 0, planned: step.kind.describe(input), ...(env.offline ? { outputs: placeholderOutputs(step) } : {}) };
     if (env.offline) return { status: "ok", attempts: 0, planned: step.kind.describe(input), outputs: placeholderOutputs(step) };
     if (env.mode === "live") request = step.kind.describe(input);
     const answer = await callKind(step, input, env);

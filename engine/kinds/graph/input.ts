@@ -5,6 +5,7 @@
  */
 import type { GraphRequest, GraphResponse, HttpMethod } from "../../clients/graph/types";
 import { IntentError } from "../../core/errors";
+import { isPlaceholderText } from "../../core/placeholder";
 import { lintGraphNames } from "./lint";
 import type { Classification, ReportDiagnostic, StaticStep } from "../../core/step-kind";
 
@@ -35,6 +36,8 @@ export const graphRequestSchema = {
 
 function encodeSegment(name: string, value: unknown): string {
   const text = value === null || value === undefined ? "" : String(value);
+  // An offline plan's stand-in for a value only a read would know, shown as it is.
+  if (isPlaceholderText(text)) return text;
   // The WHATWG URL parser turns %2e%2e back into `..`, so dot segments are refused, not encoded.
   if (text === "" || text === "." || text === "..") {
     throw new IntentError("STEP_INPUT_INVALID", `Path parameter "${name}" is empty or a dot segment.`);

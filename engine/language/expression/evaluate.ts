@@ -3,6 +3,7 @@
  * properties only (never a prototype), a path that leads nowhere reads as null (in text it is an
  * error, so a message never silently loses a word), and every helper is from the closed set.
  */
+import { placeholder, placeholderName } from "../../core/placeholder";
 import type { Expr, Piece, TemplateTree } from "./ast";
 import { findHelper, truthy } from "./helpers";
 
@@ -106,10 +107,24 @@ function compileCompare(op: string, left: Compiled, right: Compiled): Compiled {
   }
 }
 
+/**
+ * A list or text helper given a stand-in (an offline plan's `<steps.lookup.output.groups>`) answers
+ * a stand-in named after it, so what a later step would send still shows what it is made of.
+ */
+function passingPlaceholders(name: string, fn: (...args: any[]) => unknown): (...args: any[]) => unknown {
+  return (...args) => {
+    for (const arg of args) {
+      const stands = arg !== null && typeof arg === "object" ? placeholderName(arg) : undefined;
+      if (stands !== undefined) return placeholder(`${name}(${stands})`);
+    }
+    return fn(...args);
+  };
+}
+
 function compileCall(call: Extract<Expr, { t: "call" }>, ctx: Context): Compiled {
   const helper = findHelper(call.name);
   if (!helper) throw new RenderError(`unknown helper "${call.name}"`);
-  const fn = helper.fn;
+  const fn = helper.group === "list" || helper.group === "text" ? passingPlaceholders(helper.name, helper.fn) : helper.fn;
   const args = call.args.map((arg, i): Compiled => {
     const param = helper.params[Math.min(i, helper.params.length - 1)];
     if (param?.type !== "predicate") return compileExpr(arg, ctx);

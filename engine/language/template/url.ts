@@ -5,7 +5,7 @@
  * or a fragment, or change the origin, whatever it holds.
  */
 import { IntentError } from "../../core/errors";
-import { unwrapPlaceholder } from "../../core/placeholder";
+import { isPlaceholderText, unwrapPlaceholder } from "../../core/placeholder";
 import type { UrlSlot } from "../../core/step-kind";
 import { compileExpression, parse, type Piece, type PredicateTable } from "../expression";
 import type { Template } from "./compile";
@@ -75,6 +75,8 @@ function segmentError(source: string, why: string): IntentError {
 /** One value as one path segment; `.` and `..` are refused, since URL parsers resolve them even encoded. */
 function segment(source: string, raw: unknown): string {
   const value = unwrapPlaceholder(raw);
+  // An offline plan's stand-in for an id only a read would know, shown as it is.
+  if (typeof value === "string" && isPlaceholderText(value)) return value;
   if (typeof value !== "string" && !(typeof value === "number" && Number.isFinite(value))) {
     throw segmentError(source, value === null || value === undefined ? "is empty" : "is not text");
   }
@@ -99,7 +101,13 @@ export function compileUrlTemplate(source: string, slot: UrlSlot, predicates?: P
   const parts = (plainPieces(source) ?? []).map((piece) => (piece.t === "text" ? piece.text : compileExpression(piece.expr, predicates)));
   const render = (scope: object): string => {
     let url = "";
-    for (const part of parts) url += typeof part === "string" ? part : segment(source, part(scope));
+    let planned = false;
+    for (const part of parts) {
+      const text = typeof part === "string" ? part : segment(source, part(scope));
+      if (typeof part !== "string" && isPlaceholderText(text)) planned = true;
+      url += text;
+    }
+    if (planned) return url;
     let parsed: URL | undefined;
     try {
       parsed = new URL(url);
