@@ -17,6 +17,8 @@ const { ROOT, DIST, sourceFingerprint } = require("../bin/compiled.cjs");
 const ASSETS = [
   "engine/contracts/graph-metadata/graph-v1.0.index.json",
   "engine/contracts/graph-metadata/LICENSE-graph-metadata.txt",
+  "engine/contracts/graph-permissions/graph-permissions.index.json",
+  "engine/contracts/graph-permissions/LICENSE-graph-permissions.txt",
   "sandbox/fixtures",
   "engine/inbound/console/assets",
 ];

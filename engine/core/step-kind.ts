@@ -124,6 +124,12 @@ export interface StepKindSpec<Input = any> {
   isReadOnly(input: Input): boolean;
   /** Static checks beyond the schema (Graph metadata, runbook manifest, …). */
   lint?(step: StaticStep, report: ReportDiagnostic): void;
+  /**
+   * The Microsoft Graph requests a step of this kind sends, as far as its unrendered input says
+   * (a literal method and path), each with where in `with` its path is: the linter derives the
+   * Graph application permissions an intent needs from them.
+   */
+  graphRequests?(input: unknown): Array<{ method: string; path: string; at: ReadonlyArray<string | number> }>;
   /** What the step would do, for `intents plan` and dry-run (masked by the caller). */
   describe(input: Input): unknown;
   /** The kind's reading of its own answer: success, what outcome rules match on, its default error. */

@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import { systemClock } from "../../engine/core/clock";
 import { IntentError } from "../../engine/core/errors";
 import { loadCatalog } from "../../engine/index";
+import { automationClientFromSettings } from "../../engine/clients/arm";
+import { builtinKinds } from "../../engine/kinds";
 import { mapFields } from "../../engine/language/spec/fields";
 import { execute } from "../../engine/runtime/interpreter";
 import type { EngineServices } from "../../engine/runtime/types";
@@ -15,15 +17,17 @@ import { CASE_SETTINGS } from "../../engine/tooling/cases/services";
 
 const nothingSent = (): Promise<never> => Promise.reject(new IntentError("INTERNAL", "An offline plan sends nothing."));
 
+const kinds = builtinKinds({ graph: { request: nothingSent, batch: nothingSent, getAll: nothingSent }, automation: automationClientFromSettings({}) });
+
 describe("an offline plan of every shipped intent", () => {
-  for (const { intent, cases } of selectCaseFiles(loadCatalog())) {
+  for (const { intent, cases } of selectCaseFiles(loadCatalog(kinds))) {
     it(`${intent.name}: every case with valid fields plans every step`, async () => {
       for (const testCase of cases.cases.filter((c) => !c.expect.fieldErrors)) {
         const mapped = mapFields(intent, testCase.fields as Record<string, unknown>);
         expect(mapped.ok, testCase.name).toBe(true);
         if (!mapped.ok) continue;
         const services: EngineServices = {
-          graph: { request: nothingSent, batch: nothingSent, getAll: nothingSent },
+          kinds,
           clock: systemClock,
           settings: { ...CASE_SETTINGS, ...testCase.settings },
           events: () => undefined,

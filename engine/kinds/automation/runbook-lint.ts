@@ -31,6 +31,7 @@ export function lintRunbookStep(step: StaticStep, report: ReportDiagnostic, mani
         "SPEC_RUNBOOK_PARAMETER",
         `Runbook '${input.runbook}' has no parameter '${name}'.${suggestion ? ` Did you mean '${suggestion}'?` : ` Its parameters: ${declared.join(", ")}.`}`,
         ["parameters", name],
+        { key: true },
       );
     } else if (parameter.enum && typeof value === "string" && step.isLiteral(["parameters", name])) {
       if (!parameter.enum.some((allowed) => allowed.toLowerCase() === value.toLowerCase())) {
@@ -48,6 +49,7 @@ export function lintRunbookStep(step: StaticStep, report: ReportDiagnostic, mani
       "SPEC_RUNBOOK_PARAMETER",
       `Runbook '${input.runbook}' needs parameter${missing.length > 1 ? "s" : ""} ${missing.map((name) => `'${name}'`).join(", ")}.`,
       isRecord(input.parameters) ? ["parameters"] : ["runbook"],
+      { key: isRecord(input.parameters) },
     );
   }
 }

@@ -1,7 +1,7 @@
 /** `graph:batch`: named independent requests in one `$batch` round trip; `response.<name>` each. */
 import { IntentError } from "../../core/errors";
 import { graphOptions, type GraphKindDeps } from "./request";
-import { classifyGraph, graphRequestSchema, lintGraphRequest, responseView, toGraphRequest, type GraphRequestInput } from "./input";
+import { classifyGraph, graphRequestSchema, lintGraphRequest, literalGraphRequest, responseView, toGraphRequest, type GraphRequestInput } from "./input";
 import type { Classification, KindAnswer, StepKind, StepKindSpec } from "../../core/step-kind";
 import { graphBodyUrlSlots } from "./body-urls";
 
@@ -26,6 +26,11 @@ export const graphBatchSpec: StepKindSpec<GraphBatchInput> = {
     const requests = (step.with as { requests?: unknown } | undefined)?.requests;
     if (!requests || typeof requests !== "object") return;
     for (const name of Object.keys(requests)) lintGraphRequest(step, report, ["requests", name]);
+  },
+  graphRequests(input) {
+    const requests = (input as { requests?: unknown } | undefined)?.requests;
+    if (!requests || typeof requests !== "object") return [];
+    return Object.keys(requests).flatMap((name) => literalGraphRequest(input, ["requests", name]) ?? []);
   },
   describe: (input) => Object.fromEntries(Object.entries(input.requests).map(([name, request]) => [name, toGraphRequest(request)])),
   /** Succeeds when every request did; otherwise classified by the first failing one. */

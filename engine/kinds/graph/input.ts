@@ -132,3 +132,14 @@ export function lintGraphRequest(step: StaticStep, report: ReportDiagnostic, bas
   const method = input.method === undefined ? "GET" : literalMethod ? String(input.method) : undefined;
   if (step.referenceChecks !== false) lintGraphNames(method, input.path, input.body, report, base);
 }
+
+/** The request at `base` inside a step's unrendered `with`, when its method (default GET) and path are literals. */
+export function literalGraphRequest(input: unknown, base: ReadonlyArray<string | number>): { method: string; path: string; at: ReadonlyArray<string | number> } | undefined {
+  const request = base.reduce<unknown>((value, key) => (value !== null && typeof value === "object" ? (value as Record<string | number, unknown>)[key] : undefined), input) as
+    | { method?: unknown; path?: unknown }
+    | undefined;
+  if (!request || typeof request !== "object" || typeof request.path !== "string" || request.path.includes("{{")) return undefined;
+  const method = request.method === undefined ? "GET" : request.method;
+  if (typeof method !== "string" || method.includes("{{")) return undefined;
+  return { method, path: request.path, at: [...base, "path"] };
+}

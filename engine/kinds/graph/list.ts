@@ -1,6 +1,6 @@
 /** `graph:list`: a GET that follows `@odata.nextLink` to the end; `response.items`. */
 import { graphOptions, type GraphKindDeps } from "./request";
-import { graphRequestSchema, lintGraphRequest, toGraphRequest, type GraphRequestInput } from "./input";
+import { graphRequestSchema, lintGraphRequest, literalGraphRequest, toGraphRequest, type GraphRequestInput } from "./input";
 import type { KindAnswer, StepKind, StepKindSpec } from "../../core/step-kind";
 
 export const graphListSpec: StepKindSpec<GraphRequestInput> = {
@@ -10,6 +10,7 @@ export const graphListSpec: StepKindSpec<GraphRequestInput> = {
   odataPaths: ["query.$filter", "query.$search"],
   isReadOnly: () => true,
   lint: (step, report) => lintGraphRequest(step, report, []),
+  graphRequests: (input) => [literalGraphRequest(input, [])].filter((r) => r !== undefined),
   describe: (input) => toGraphRequest({ ...input, method: "GET" }),
   // Every page answered 2xx: the client throws on anything else.
   classify: () => ({ success: true, status: 200 }),

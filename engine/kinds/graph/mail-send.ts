@@ -40,6 +40,8 @@ export const mailSendSpec: StepKindSpec<MailInput> = {
   },
   secretPaths: ["body"],
   isReadOnly: () => false,
+  // The mailbox it sends from is a value; the request is always this one.
+  graphRequests: () => [{ method: "POST", path: "/users/{from}/sendMail", at: [] }],
   describe: toRequest,
   classify: classifyGraph,
 };

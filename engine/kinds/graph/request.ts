@@ -1,6 +1,6 @@
 /** `graph:request`: one Graph request; a for-each of them goes through `$batch`. */
 import type { GraphClient } from "../../clients/graph/types";
-import { classifyGraph, graphRequestSchema, lintGraphRequest, responseView, toGraphRequest, type GraphRequestInput } from "./input";
+import { classifyGraph, graphRequestSchema, lintGraphRequest, literalGraphRequest, responseView, toGraphRequest, type GraphRequestInput } from "./input";
 import type { KindAnswer, StepKind, StepKindSpec, StepRunContext } from "../../core/step-kind";
 import { graphBodyUrlSlots } from "./body-urls";
 
@@ -27,6 +27,7 @@ export const graphRequestSpec: StepKindSpec<GraphRequestInput> = {
   odataPaths: ["query.$filter", "query.$search"],
   isReadOnly: (input) => input.method === "GET",
   lint: (step, report) => lintGraphRequest(step, report, []),
+  graphRequests: (input) => [literalGraphRequest(input, [])].filter((r) => r !== undefined),
   describe: (input) => toGraphRequest(input),
   classify: classifyGraph,
 };

@@ -9,7 +9,7 @@ import { analyzeContext, ParseError, type Expr } from "../expression";
 import { resolveOrigin, type Expansion } from "./fragments";
 import { analyzePredicate, reportProblems, type Library } from "./library";
 import { checkEnumComparisons, checkFieldValues } from "./lint-fields";
-import { checkPermissionNames } from "./lint-permissions";
+import { checkPermissionCoverage, checkPermissionNames } from "./lint-permissions";
 import { analyzeTemplate } from "../template/analyze";
 import { compileTemplate } from "../template/compile";
 import { urlSlotProblems } from "../template/url";
@@ -46,7 +46,8 @@ export interface AnalyzeOptions {
   predicates?: ReadonlyMap<string, Expr>;
 }
 
-export type Report = (code: ErrorCode, message: string, path: DocPath, anchor?: DiagnosticAnchor) => void;
+export type { Report } from "./report";
+import type { Report } from "./report";
 
 // Checked where the value was written (the library, or the use site's inputs), not again after expansion.
 const CHECKED_AT_THE_SOURCE = new Set<ErrorCode>(["SPEC_TEMPLATE_SYNTAX", "SPEC_UNKNOWN_HELPER", "SPEC_HELPER_ARGUMENTS", "SPEC_UNKNOWN_REFERENCE", "SPEC_FORWARD_REFERENCE"]);
@@ -132,7 +133,10 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
 
   checkFields(spec, report);
   checkFieldValues(spec, report);
-  if (options.referenceChecks !== false) checkPermissionNames(spec, report);
+  if (options.referenceChecks !== false) {
+    checkPermissionNames(spec, report);
+    checkPermissionCoverage(spec, kinds, report);
+  }
   checkPredicates(spec, predicates, options.library, kinds, report);
   checkSettingNames(spec, report);
   const names = new Set([normaliseName(spec.name)]);

@@ -8,7 +8,7 @@ import { suggestName } from "../../contracts/graph-metadata/suggest";
 import type { Comparison } from "../expression";
 import type { DocPath } from "./source";
 import type { IntentSpec } from "./types";
-import type { Report } from "./analyze";
+import type { Report } from "./report";
 
 /** Formats a field may name: those the JSON Schema checker knows (a name it does not know would check nothing). */
 export const FIELD_FORMATS: readonly string[] = Object.keys(fullFormats).sort();

@@ -4,9 +4,10 @@
  * name would pass review and fail at deployment, when the grant script cannot find it.
  */
 import { ENTRA_ROLES, EXCHANGE_ROLE_GROUPS } from "../../contracts/directory-roles";
-import { permissionIndex, permissionKind } from "../../contracts/graph-permissions";
+import { effectivePermissions, permissionIndex, permissionKind, requiredPermissions } from "../../contracts/graph-permissions";
+import type { KindSpecs } from "../../core/step-kind-registry";
 import { suggestName } from "../../contracts/graph-metadata/suggest";
-import type { Report } from "./analyze";
+import type { Report } from "./report";
 import type { IntentSpec } from "./types";
 
 /** The closest spelling, else the one name that starts the same way ("User Admin" → User Administrator). */
@@ -39,5 +40,28 @@ export function checkPermissionNames(spec: IntentSpec, report: Report): void {
   (permissions.exchangeRoles ?? []).forEach((name, i) => {
     if (typeof name !== "string" || EXCHANGE_ROLE_GROUPS.has(name) || ENTRA_ROLES.has(name)) return;
     report("SPEC_UNKNOWN_PERMISSION", `"${name}" is not an Exchange Online role group or an Entra role${didYouMean(name, [...EXCHANGE_ROLE_GROUPS, ...ENTRA_ROLES.keys()])}`, ["permissions", "exchangeRoles", i]);
+  });
+}
+
+/**
+ * Least privilege, derived from the requests: every Graph request a step sends needs one of the
+ * application permissions Microsoft's reference says grant it, and the intent must declare one
+ * of them (or one that includes it). A request the reference does not know is not judged.
+ */
+export function checkPermissionCoverage(spec: IntentSpec, kinds: KindSpecs, report: Report): void {
+  const declaredNames = (spec.permissions?.graph ?? []).filter((name): name is string => typeof name === "string");
+  const declared = effectivePermissions(declaredNames);
+  (Array.isArray(spec.steps) ? spec.steps : []).forEach((step, index) => {
+    const kind = typeof step?.kind === "string" ? kinds.find(step.kind) : undefined;
+    if (!kind?.graphRequests) return;
+    for (const request of kind.graphRequests(step.with ?? {})) {
+      const required = requiredPermissions(request.method, request.path);
+      if (!required || required.grantedBy.some((name) => declared.has(name))) continue;
+      const least = required.least.length > 0 ? required.least : required.grantedBy;
+      const shown = least.length > 3 ? `${least.slice(0, 3).join(", ")} or another of ${least.length}` : least.join(" or ");
+      const has = declaredNames.length > 0 ? `; it declares ${declaredNames.join(", ")}` : "; it declares none (permissions.graph)";
+      const at = request.at.length > 0 ? ["steps", index, "with", ...request.at] : ["steps", index, "kind"];
+      report("SPEC_PERMISSION_MISSING", `${request.method.toUpperCase()} ${request.path} needs a Graph application permission this intent does not declare: ${shown} (least privileged)${has}`, at);
+    }
   });
 }

@@ -60,7 +60,7 @@ function loadSource(source: SourceFile, options: LoadOptions, library: Library):
     const spec = expansion.spec as IntentSpec;
     const predicates = predicateTable(spec, library);
     diagnostics.push(...analyzeIntent(source, spec, { kinds: options.kinds, ...(options.referenceChecks === false ? { referenceChecks: false } : {}), expansion, library, predicates }));
-    diagnostics.push(...casesDiagnostics(source, spec));
+    if (options.referenceChecks !== false) diagnostics.push(...casesDiagnostics(source, spec));
     if (diagnostics.length > 0) return { diagnostics: dedupe(diagnostics) };
     const settingsAt = (spec.settings ?? []).map((_, i) => source.locate(["settings", i]));
     return { intent: compileIntent(spec, source.file, options.kinds, predicates), diagnostics: [], nameAt: source.locate(["name"]), settingsAt };
