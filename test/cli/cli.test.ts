@@ -42,7 +42,7 @@ describe("intents lint", () => {
     const lines = out.trim().split("\n");
     // One defect per file, one line per defect.
     expect(lines).toHaveLength(readdirSync(join(root, "test", "fixtures", "broken-intents")).filter((name) => name.endsWith(".yaml")).length);
-    expect(lines).toContainEqual(expect.stringMatching(/forward-reference\.yaml:13:21 SPEC_FORWARD_REFERENCE "steps\.later\.status"/));
+    expect(lines).toContainEqual(expect.stringMatching(/forward-reference\.yaml:14:14 SPEC_FORWARD_REFERENCE "steps\.later\.status"/));
   });
 
   it("exits 2 on a bad flag or a missing path", async () => {

@@ -50,7 +50,7 @@ kind: Intent
 name: P
 description: d
 risk: read
-permissions: { graph: [] }
+permissions: { graph: [Directory.Read.All] }
 fields: {}
 steps:
   - id: a

@@ -17,6 +17,19 @@ function shortName(fullName: string): string {
   return fullName.startsWith(MAIN_NAMESPACE) ? fullName.slice(MAIN_NAMESPACE.length) : fullName;
 }
 
+/** Primitive types whose literal is not text: a value of the wrong JSON type is a 400 from Graph. */
+const SCALAR_KINDS: Readonly<Record<string, "boolean" | "number">> = {
+  "Edm.Boolean": "boolean",
+  "Edm.Byte": "number",
+  "Edm.SByte": "number",
+  "Edm.Int16": "number",
+  "Edm.Int32": "number",
+  "Edm.Int64": "number",
+  "Edm.Single": "number",
+  "Edm.Double": "number",
+  "Edm.Decimal": "number",
+};
+
 /** Builds the index from the CSDL text. */
 export function buildGraphIndex(csdl: string): GraphIndexData {
   const aliases = new Map<string, string>();
@@ -70,7 +83,11 @@ export function buildGraphIndex(csdl: string): GraphIndexData {
         if (selfClosing) currentType = undefined;
         break;
       case "Property":
-        if (currentType && attrs.Name && attrs.Type) currentType.properties[attrs.Name] = typeRef(attrs.Type);
+        if (currentType && attrs.Name && attrs.Type) {
+          currentType.properties[attrs.Name] = typeRef(attrs.Type);
+          const scalar = SCALAR_KINDS[qualify(attrs.Type)];
+          if (scalar) (currentType.scalars ??= {})[attrs.Name] = scalar;
+        }
         break;
       case "NavigationProperty":
         if (currentType && attrs.Name && attrs.Type) currentType.navigation[attrs.Name] = typeRef(attrs.Type);

@@ -19,6 +19,8 @@ export interface TypeEntry {
   properties: Record<string, string>;
   /** Navigation properties declared on this type → type reference. */
   navigation: Record<string, string>;
+  /** Structural properties whose value is a JSON boolean or number rather than text (absent: none). */
+  scalars?: Record<string, "boolean" | "number">;
 }
 
 export interface OperationEntry {

@@ -130,7 +130,7 @@ export function lintGraphRequest(step: StaticStep, report: ReportDiagnostic, bas
   }
   // graph:list has no method key: it is always a GET.
   const method = input.method === undefined ? "GET" : literalMethod ? String(input.method) : undefined;
-  if (step.referenceChecks !== false) lintGraphNames(method, input.path, input.body, report, base);
+  if (step.referenceChecks !== false) lintGraphNames(method, input.path, input.body, report, base, input.query?.$select);
 }
 
 /** The request at `base` inside a step's unrendered `with`, when its method (default GET) and path are literals. */

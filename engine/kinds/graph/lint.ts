@@ -5,6 +5,7 @@
  * same requests with Graph's 400, through the same checkGraphRequest.
  */
 import { checkGraphRequest, type GraphNameProblem } from "../../contracts/graph-metadata";
+import { findUnknownSelect, findValueTypeProblems } from "../../contracts/graph-metadata/check-values";
 import type { ReportDiagnostic } from "../../core/step-kind";
 
 type Path = ReadonlyArray<string | number>;
@@ -56,7 +57,7 @@ function segmentOffset(path: string, segment: string): number {
  * Reports unknown names in a request at `base` inside the step's `with`. `method` is undefined
  * when it is not a literal: the path is still checked, the body is not.
  */
-export function lintGraphNames(method: string | undefined, path: string, body: unknown, report: ReportDiagnostic, base: Path): void {
+export function lintGraphNames(method: string | undefined, path: string, body: unknown, report: ReportDiagnostic, base: Path, select?: unknown): void {
   const first = checkGraphRequest(method ?? "GET", path);
   if (first) {
     const where = first.owner ? ` of ${first.owner}` : " at the service root";
@@ -64,7 +65,21 @@ export function lintGraphNames(method: string | undefined, path: string, body: u
     report(first.code, message, [...base, "path"], { offset: segmentOffset(path, first.name) });
     return;
   }
+  if (typeof select === "string") {
+    for (const problem of findUnknownSelect(path, select)) {
+      const hint = problem.suggestion ? `; did you mean ${problem.suggestion}?` : "";
+      report("SPEC_GRAPH_UNKNOWN_PROPERTY", `$select names "${problem.name}", which is not a property of ${problem.owner}${hint}`, [...base, "query", "$select"], { offset: problem.offset });
+    }
+  }
   if (method === undefined || !isObject(body)) return;
+  for (const problem of findValueTypeProblems(method, path, body)) {
+    const value = problem.location.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], body);
+    const expected = { boolean: "a boolean (true or false)", number: "a number", text: "text", list: "a list", object: "an object" }[problem.expected];
+    const shown = typeof value === "string" ? `the text ${JSON.stringify(value)}` : Array.isArray(value) ? "a list" : `${JSON.stringify(value)}`;
+    const unquoted = typeof value === "string" && ((problem.expected === "boolean" && /^(true|false)$/.test(value)) || (problem.expected === "number" && /^-?\d+(\.\d+)?$/.test(value)));
+    const quoted = unquoted ? ` (write it without quotes: ${value})` : problem.expected === "boolean" ? "; write true or false" : "";
+    report("SPEC_GRAPH_VALUE_TYPE", `${problem.property} of ${problem.owner} is ${expected}, not ${shown}${quoted}`, [...base, "body", ...problem.location]);
+  }
   const remaining = structuredClone(body);
   for (let found = 0; found < MAX_PROBLEMS_PER_REQUEST; found++) {
     const problem = checkGraphRequest(method, path, remaining);
