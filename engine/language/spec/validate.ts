@@ -19,7 +19,26 @@ export function requesterWording(where: string, instancePath: string): string | 
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
 addFormats(ajv);
-const validateIntent = ajv.compile(intentSchema);
+
+/**
+ * The intent schema without its generated parts (each kind's `with:`, published for editors): the
+ * loader checks a step's input against its kind itself, once fragments are resolved, with the
+ * kind's own wording (SPEC_STEP_INPUT), and is spared compiling every kind's schema at start.
+ */
+export function withoutStepInputs(schema: typeof intentSchema): object {
+  const definitions: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema.definitions)) {
+    if (key.startsWith("with:")) continue;
+    if (key !== "step") definitions[key] = value;
+    else {
+      const { allOf: _generated, ...step } = value as Record<string, unknown>;
+      definitions[key] = step;
+    }
+  }
+  return { ...schema, definitions };
+}
+
+const validateIntent = ajv.compile(withoutStepInputs(intentSchema));
 
 // Ajv caches by object identity; equal schemas in many intents (or in lint then compile) share one.
 const compiled = new Map<string, ValidateFunction>();
