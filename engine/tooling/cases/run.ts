@@ -11,6 +11,7 @@ import type { RunResult } from "../../runtime/types";
 import { mapFields } from "../../language/spec/fields";
 import type { CompiledIntent } from "../../language/spec/types";
 import { equalProblem, subsetProblems } from "./compare";
+import { explainRun } from "./explain";
 import { caseFixture } from "./fixture";
 import { requestProblems, sentRequests, type SentRequest } from "./requests";
 import { caseServices, fastClock, type CapturedEvent } from "./services";
@@ -53,7 +54,7 @@ function resultProblems(c: IntentCase, result: RunResult): string[] {
   return problems;
 }
 
-async function runInSandbox(intent: CompiledIntent, c: IntentCase, fields: Record<string, unknown>, trace: CaseTrace): Promise<string[]> {
+async function runInSandbox(intent: CompiledIntent, c: IntentCase, fields: Record<string, unknown>, trace: CaseTrace): Promise<{ problems: string[]; explanation: string[] }> {
   const clock = fastClock();
   const sandbox = await startSandbox({ fixture: caseFixture(c.fixture), now: clock.now });
   const services = caseServices(sandbox, clock, c.settings);
@@ -70,7 +71,7 @@ async function runInSandbox(intent: CompiledIntent, c: IntentCase, fields: Recor
     const problems = resultProblems(c, result);
     if (c.expect.requests) problems.push(...requestProblems(c.expect.requests, trace.requests));
     if (c.expect.state) problems.push(...stateProblems(c.expect.state, sandbox.tenant));
-    return problems;
+    return { problems, explanation: problems.length === 0 ? [] : explainRun(c, result, services.exchanges.exchanges, redactor) };
   } finally {
     await services.close();
     await sandbox.close();
@@ -81,6 +82,7 @@ export async function runCase(intent: CompiledIntent, c: IntentCase): Promise<{ 
   const started = Date.now();
   const trace: CaseTrace = { events: [], requests: [], sentPasswords: [], secrets: [], sleeps: [], roundTrips: { graph: 0, automation: 0 } };
   let problems: string[];
+  let explanation: string[] = [];
   try {
     const mapped = mapFields(intent, c.fields);
     if (!mapped.ok) {
@@ -89,11 +91,13 @@ export async function runCase(intent: CompiledIntent, c: IntentCase): Promise<{ 
     } else if (c.expect.fieldErrors) {
       problems = ["fieldErrors: expected the fields to be refused, but they were accepted"];
     } else {
-      problems = await runInSandbox(intent, c, mapped.fields, trace);
+      ({ problems, explanation } = await runInSandbox(intent, c, mapped.fields, trace));
     }
   } catch (thrown) {
     const error = ensureIntentError(thrown);
     problems = [`the case could not run: ${error.code} ${error.message}`];
   }
-  return { outcome: { intent: intent.name, name: c.name, passed: problems.length === 0, problems, durationMs: Date.now() - started }, trace };
+  const outcome: CaseOutcome = { intent: intent.name, name: c.name, passed: problems.length === 0, problems, durationMs: Date.now() - started };
+  if (explanation.length > 0) outcome.explanation = explanation;
+  return { outcome, trace };
 }

@@ -9,6 +9,7 @@ import type { Clock } from "../../core/clock";
 import { builtinKinds } from "../../kinds";
 import type { EngineServices } from "../../runtime/types";
 import type { Sandbox } from "../../../sandbox";
+import { exchangeLog, recordingAutomation, recordingGraph, type ExchangeLog } from "./exchanges";
 import { recordingSentPasswords } from "./secrets";
 
 /** Settings every case starts from; a case's own `settings` override them. */
@@ -47,19 +48,25 @@ export interface CaseServices extends EngineServices {
   captured: CapturedEvent[];
   /** Passwords the engine sent to Graph. */
   sentPasswords: Set<string>;
+  /** Every request the run sent and its answer, by step. */
+  exchanges: ExchangeLog;
   close(): Promise<void>;
 }
 
 export function caseServices(sandbox: Sandbox, clock: FastClock, overrides: Record<string, string> = {}): CaseServices {
   const captured: CapturedEvent[] = [];
-  const events = (event: string, fields: Record<string, unknown>): void => void captured.push({ event, fields });
+  const exchanges = exchangeLog();
+  const events = (event: string, fields: Record<string, unknown>): void => {
+    captured.push({ event, fields });
+    if (event === "step.finished" && typeof fields.stepId === "string") exchanges.stepFinished(fields.stepId);
+  };
   const settings = { ...CASE_SETTINGS, ...overrides };
   const graph = createGraphClient({ baseUrl: sandbox.graphBaseUrl, tokens: { getToken: async () => "sandbox-graph-token" }, clock, events, random: () => 0.5 });
   // The ARM coordinates and token go to the Automation client only, as the composition root does.
   const automation = createAutomationClient(readAutomationSettings({ ...settings, ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox-arm-token" }));
   const sentPasswords = new Set<string>();
   return {
-    kinds: builtinKinds({ graph: recordingSentPasswords(graph, sentPasswords), automation }),
+    kinds: builtinKinds({ graph: recordingGraph(recordingSentPasswords(graph, sentPasswords), exchanges), automation: recordingAutomation(automation, exchanges) }),
     clock,
     settings,
     // A case gives an intent's secret settings in its `settings` too; the interpreter refuses credentials.
@@ -67,6 +74,7 @@ export function caseServices(sandbox: Sandbox, clock: FastClock, overrides: Reco
     events,
     captured,
     sentPasswords,
+    exchanges,
     close: () => graph.close(),
   };
 }

@@ -77,5 +77,7 @@ export interface CaseOutcome {
   passed: boolean;
   /** What differed, one line each. */
   problems: string[];
+  /** For a failed case: the step that decided the run, its error, and the request and answer that decided it. */
+  explanation?: string[];
   durationMs: number;
 }

@@ -53,9 +53,10 @@ export async function run(args: string[]): Promise<number> {
     const mark = outcome.passed ? "ok  " : "FAIL";
     process.stdout.write(`${mark} ${outcome.intent} › ${outcome.name} (${outcome.durationMs} ms)\n`);
     for (const problem of outcome.problems) process.stdout.write(`       ${problem}\n`);
+    for (const line of outcome.explanation ?? []) process.stdout.write(`       ${line}\n`);
     const file = casesFile.get(outcome.intent);
     if (!outcome.passed && format === "github" && file) {
-      const message = [`${outcome.intent} › ${outcome.name} failed`, ...outcome.problems].join("\n");
+      const message = [`${outcome.intent} › ${outcome.name} failed`, ...outcome.problems, ...(outcome.explanation ?? [])].join("\n");
       process.stdout.write(`${githubError({ file, line: caseLine(file, outcome.name), title: "intent case failed", message })}\n`);
     }
   });
