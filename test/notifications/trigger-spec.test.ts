@@ -58,7 +58,7 @@ describe("intent trigger block", () => {
   fields:
     nope: "{{resource.id}}"
     note: "{{steps.read.output.x}}"`))).toEqual([
-      "SPEC_UNKNOWN_REFERENCE@13", "SPEC_UNKNOWN_REFERENCE@15", "SPEC_UNKNOWN_REFERENCE@16", "SPEC_TRIGGER_INVALID@15",
+      "SPEC_UNKNOWN_REFERENCE@13", "SPEC_UNKNOWN_REFERENCE@15", "SPEC_UNKNOWN_REFERENCE@16", "SPEC_TRIGGER_INVALID@14",
     ]);
   });
 

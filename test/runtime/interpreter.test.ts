@@ -27,7 +27,7 @@ kind: Intent
 name: Test
 description: test
 risk: reversible
-permissions: { graph: [] }
+permissions: { graph: [User.ReadWrite.All, GroupMember.ReadWrite.All] }
 fields:
   names: { label: Names, type: array }
   who: { label: Who, type: string }

@@ -13,7 +13,7 @@ kind: Intent
 name: Secret Output Test
 description: test
 risk: reversible
-permissions: { graph: [] }
+permissions: { graph: [UserAuthenticationMethod.ReadWrite.All, User.ReadWrite.All, Mail.Send] }
 settings: [HELPDESK_EMAIL, MAIL_SENDER]
 fields:
   who: { label: Who, type: string }
