@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startConsoleStack, type ConsoleStack } from "./support/stack";
 
 // The functions handed to page.evaluate run in the page: these name its globals for the compiler only.
@@ -44,11 +44,19 @@ afterAll(async () => {
   await env?.close();
 });
 
+const open: Page[] = [];
+
 async function newPage(): Promise<Page> {
   const page = await context.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));
+  open.push(page);
   return page;
 }
+
+// A page left open in the background would not paint; each test opens its own.
+afterEach(async () => {
+  for (const page of open.splice(0)) await page.close();
+});
 
 async function signedInPage(): Promise<Page> {
   const page = await newPage();
@@ -152,6 +160,30 @@ describe("the console in Chromium", () => {
     });
     expect(ratios.length).toBeGreaterThan(10);
     expect(ratios.filter((entry) => entry.ratio < 4.5)).toEqual([]);
+  });
+
+  it("refreshes the list by itself (on the page's own clock), and shows the health panel", async () => {
+    // A fake clock belongs to a whole browser context (and holds its painting): this test has its own.
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    try {
+      const page = await (await browser.newContext()).newPage();
+      page.on("pageerror", (error) => pageErrors.push(error.message));
+      await page.clock.install();
+      await page.goto(env.stack.consoleSignInLink());
+      await page.waitForSelector("#runs-body tr");
+      const fresh = await env.webhook("Add User to Group", { "User Email": "johanna.lorenz@contoso.com", "Group Name": "IT Department" }, 7001);
+      expect(await page.locator(`tr[data-run="${fresh.body.runId}"]`).count()).toBe(0);
+      await page.clock.runFor(10_000);
+      await page.waitForSelector(`tr[data-run="${fresh.body.runId}"]`);
+      await expect(page.locator("#runs-status").textContent()).resolves.toContain("Updated");
+      await page.click('a[data-nav="health"]');
+      await page.waitForSelector("#h-throttling");
+      await expect(page.locator("#view-health").textContent()).resolves.toMatch(/Last failures[\s\S]*Add User to Group[\s\S]*Poison messages[\s\S]*intent-runs-poison: 0 message\(s\)/);
+      await page.click('a[data-nav="approvals"]');
+      await expect(page.locator("#view-approvals").textContent()).resolves.toContain("asks for no approvals");
+    } finally {
+      await browser.close();
+    }
   });
 
   it("fits a phone's width without sideways scrolling", async () => {

@@ -148,6 +148,24 @@ describe("runs", () => {
     expect(again.body.error.code).toBe("RUN_NOT_RETRYABLE");
   });
 
+  it("shows Graph throttling a run saw, the last failures and the poison queues in the health panel", async () => {
+    const sandbox = env.stack.describe.find((line) => line.startsWith("sandbox tenant"))?.match(/control (http:\/\/[^/]+)/)?.[1];
+    // Two throttled answers (Retry-After 0: retried at once), then Graph answers.
+    const rule = await fetch(`${sandbox}/_sandbox/faults`, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "throttle", method: "POST", path: "/v1.0/$batch", retryAfter: 0, times: 2 }),
+    });
+    expect(rule.status).toBe(201);
+    const answer = await env.webhook("Add User to Group", { "User Email": "johanna.lorenz@contoso.com", "Group Name": "Marketing" }, 5690);
+    expect(answer.body.status).toBe("succeeded");
+    const health = await env.call("/api/console/health", { session });
+    expect(health.status).toBe(200);
+    expect(health.body.throttling).toMatchObject({ responses: 2, runs: 1, lastRunId: answer.body.runId });
+    expect(health.body.poison).toEqual([
+      { queue: "intent-runs-poison", messages: 0 }, { queue: "graph-notifications-poison", messages: 0 }, { queue: "intent-reports-poison", messages: 0 },
+    ]);
+    expect(health.body.failures.every((run: { status: string }) => run.status === "failed")).toBe(true);
+  });
+
   it("answers 501 for a part this deployment does not have", async () => {
     const cancel = await env.call(`/api/console/runs/${failedRunId}/cancel`, { method: "POST", session });
     expect(cancel.status).toBe(501);
