@@ -142,7 +142,7 @@ async function handle(env: SandboxEnv, log: RequestLog, req: IncomingMessage, re
     let answer: ExchangeResult | undefined;
     if (!result) {
       const baseUrl = env.graphBaseUrl.slice(0, -VERSION_ROOT.length);
-      answer = answerExchange({ method, path: url.pathname, headers: call.headers, body: parsed.ok ? parsed.value : undefined, bodyOk: parsed.ok, tenant: env.tenant, baseUrl });
+      answer = answerExchange({ method, path: url.pathname, headers: call.headers, body: parsed.ok ? parsed.value : undefined, bodyOk: parsed.ok, tenant: env.tenant, baseUrl, now: env.now });
       if (outcome.afterwards) {
         appliedStatus = answer.status;
         result = outcome.afterwards;

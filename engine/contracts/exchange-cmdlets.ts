@@ -14,11 +14,12 @@
  * - `string`: a non-empty string (identities, addresses);
  * - `nullableString`: a non-empty string, or null to clear the property;
  * - `boolean`: true or false (switches included);
+ * - `integer`: a whole number (counts of days);
  * - `stringList`: one string or a list of them, sent as a list;
  * - `multiValuedChange`: `{ add, remove }` of a multi-valued property, sent as Exchange's
  *   `#Exchange.GenericHashTable`; empty entries are dropped, so one step can add or remove.
  */
-export type CmdletParameterType = "string" | "nullableString" | "boolean" | "stringList" | "multiValuedChange";
+export type CmdletParameterType = "string" | "nullableString" | "boolean" | "integer" | "stringList" | "multiValuedChange";
 
 export interface CmdletParameterSpec {
   type: CmdletParameterType;
@@ -115,6 +116,57 @@ export const EXCHANGE_CMDLETS: Readonly<Record<string, CmdletSpec>> = {
       Identity: identity("The group (object id, name or address)."),
       Member: identity("The member to remove."),
       BypassSecurityGroupManagerCheck: { type: "boolean", description: "Acts without being one of the group's managers." },
+    },
+  },
+  "Get-Mailbox": {
+    description: "Reads one mailbox, or every mailbox of the types asked for (to act on each).",
+    readOnly: true,
+    idempotent: true,
+    identity: "Identity",
+    parameters: {
+      Identity: { type: "string", description: "One mailbox; absent = every mailbox." },
+      RecipientTypeDetails: { type: "stringList", enum: ["UserMailbox", "SharedMailbox"], description: "Only mailboxes of these types." },
+      ResultSize: { type: "string", enum: ["Unlimited"], description: "Unlimited: every mailbox, not the first 1000." },
+    },
+  },
+  "Get-MobileDevice": {
+    description: "Lists the phones and tablets that sync a mailbox.",
+    readOnly: true,
+    idempotent: true,
+    identity: "Mailbox",
+    parameters: {
+      Mailbox: identity("The mailbox whose devices are listed."),
+    },
+  },
+  "Remove-MobileDevice": {
+    description: "Removes one device partnership from a mailbox (the device stops syncing; nothing is wiped).",
+    readOnly: false,
+    idempotent: true,
+    identity: "Identity",
+    parameters: {
+      Identity: identity("The partnership, by its Guid from Get-MobileDevice."),
+    },
+  },
+  "Remove-CalendarEvents": {
+    description: "Cancels the meetings a mailbox organised in a window of days (attendees receive the cancellation).",
+    readOnly: false,
+    idempotent: true,
+    identity: "Identity",
+    parameters: {
+      Identity: identity("The organiser's mailbox."),
+      CancelOrganizedMeetings: { type: "boolean", description: "Cancels the meetings the mailbox organised." },
+      QueryWindowInDays: { type: "integer", required: true, description: "How many days from the start date (today by default) to cancel; at most 1825." },
+      QueryStartDate: { type: "string", description: "The first day to cancel from (default today)." },
+    },
+  },
+  "Remove-MailboxFolderPermission": {
+    description: "Takes a user's rights on another mailbox's folder away (the Calendar: `mailbox:\\Calendar`).",
+    readOnly: false,
+    idempotent: true,
+    identity: "Identity",
+    parameters: {
+      Identity: identity("The folder: mailbox:\\Calendar."),
+      User: identity("Who loses the rights."),
     },
   },
 };

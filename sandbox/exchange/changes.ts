@@ -4,11 +4,11 @@
  * two routes cannot drift apart. Each change says whether it changed anything; wording the answer
  * (a warning, a runbook reason) is the caller's.
  *
- * New mailbox areas (inbox rules, mobile devices, calendar and folder permissions) belong here as
- * further functions over optional MailboxRecord fields, one group of functions per area.
+ * Each mailbox area (type and visibility, forwarding, permissions, groups, mobile devices, calendar)
+ * is one group of functions over MailboxRecord fields.
  */
 import type { GroupRecord, MailboxRecord, TenantState } from "../tenant/types";
-import { memberNotFoundError, notFoundError, recipientTaskError, type CmdletError } from "./errors";
+import { memberNotFoundError, noPermissionEntryError, notFoundError, recipientTaskError, type CmdletError } from "./errors";
 import { resolveGroup, resolveMailbox, resolveUser } from "./recipients";
 
 export type Change = "changed" | "unchanged" | { error: CmdletError };
@@ -82,5 +82,57 @@ export function removeGroupMember(tenant: TenantState, groupIdentity: string, me
   if (!member) return { error: notFoundError(memberIdentity) };
   if (!group.members.includes(member.id)) return { error: memberNotFoundError(memberIdentity, group.displayName) };
   group.members = group.members.filter((id) => id !== member.id);
+  return "changed";
+}
+
+// Mobile devices: partnerships a phone or tablet holds with the mailbox.
+
+/** Removes one device partnership, found by its Guid in any mailbox; Exchange's not-found otherwise. */
+export function removeMobileDevice(tenant: TenantState, identity: string): Change {
+  const wanted = identity.trim().toLowerCase();
+  for (const user of tenant.users) {
+    const devices = user.mailbox?.mobileDevices ?? [];
+    const device = devices.find((candidate) => candidate.guid.toLowerCase() === wanted || deviceIdentity(user.userPrincipalName, candidate.deviceType, candidate.deviceId).toLowerCase() === wanted);
+    if (!device) continue;
+    user.mailbox!.mobileDevices = devices.filter((candidate) => candidate !== device);
+    return "changed";
+  }
+  return { error: notFoundError(identity) };
+}
+
+/** Exchange's path-like identity of a device partnership. */
+export function deviceIdentity(owner: string, deviceType: string, deviceId: string): string {
+  return `${owner}\\ExchangeActiveSyncDevices\\${deviceType}§${deviceId}`;
+}
+
+// Calendar: meetings the mailbox organised, and who may open its Calendar folder.
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Cancels the meetings the mailbox organised that start inside the window (from `startMs`, for
+ * `days` days) and have at least one attendee or resource; appointments without attendees stay,
+ * as Exchange leaves them.
+ */
+export function cancelOrganizedMeetings(mailbox: MailboxRecord, startMs: number, days: number): Change {
+  const endMs = startMs + days * DAY_MS;
+  let change: Change = "unchanged";
+  for (const event of mailbox.calendarEvents ?? []) {
+    const start = Date.parse(event.start);
+    if (!event.isOrganizer || event.isCancelled || event.attendees.length === 0 || start < startMs || start >= endMs) continue;
+    event.isCancelled = true;
+    change = "changed";
+  }
+  return change;
+}
+
+/** Removes a user's entry from the mailbox's Calendar folder, or Exchange's "no existing permission entry". */
+export function removeCalendarPermission(tenant: TenantState, mailbox: MailboxRecord, userIdentity: string): Change {
+  const user = resolveUser(tenant, userIdentity);
+  if (!user) return { error: notFoundError(userIdentity) };
+  const entries = mailbox.calendarPermissions ?? [];
+  const held = (entry: { user: string }): boolean => resolveUser(tenant, entry.user)?.id === user.id;
+  if (!entries.some(held)) return { error: noPermissionEntryError(user.displayName) };
+  mailbox.calendarPermissions = entries.filter((entry) => !held(entry));
   return "changed";
 }

@@ -72,3 +72,13 @@ export function cmdletErrorBody(error: CmdletError): unknown {
 export function odataErrorBody(code: string, message: string): unknown {
   return { error: { code, message } };
 }
+
+/** Remove-MailboxFolderPermission for someone holding no entry on the folder. */
+export function noPermissionEntryError(user: string): CmdletError {
+  return {
+    status: 400,
+    id: "Ex3D6F6B",
+    exception: "Microsoft.Exchange.Management.StoreTasks.UserNotFoundInPermissionEntryException",
+    text: `There is no existing permission entry found for user: ${user}.`,
+  };
+}

@@ -20,6 +20,8 @@ export interface ExchangeRequest {
   tenant: TenantState;
   /** The server's own URL, for `@odata.context`. */
   baseUrl: string;
+  /** The sandbox's clock (default: the wall clock). */
+  now?: () => number;
 }
 
 export interface ExchangeResult {
@@ -56,7 +58,7 @@ export function answerExchange(request: ExchangeRequest): ExchangeResult {
   const held = tenant.exchangeCmdlets === undefined || tenant.exchangeCmdlets.some((name) => name.toLowerCase() === input.CmdletName!.toString().toLowerCase());
   if (!found || !held) return { status: 403 };
   const bound = bindParameters(found.cmdlet, (input.Parameters ?? {}) as Record<string, unknown>);
-  const result = "error" in bound ? bound : found.handler(tenant, bound.parameters);
+  const result = "error" in bound ? bound : found.handler(tenant, bound.parameters, { now: request.now ?? Date.now });
   if ("error" in result) return { status: result.error.status, body: cmdletErrorBody(result.error) };
   return {
     status: 200,

@@ -2,7 +2,9 @@
 import type { Route } from "../graph/types";
 import { AUTH_METHOD_ROUTES } from "./auth-methods";
 import { DIRECTORY_ROLE_ROUTES } from "./directory-roles";
+import { DRIVE_ROUTES } from "./drive";
 import { GROUP_ROUTES } from "./groups";
+import { INBOX_RULE_ROUTES } from "./inbox-rules";
 import { LICENSE_ROUTES } from "./licenses";
 import { MAIL_ROUTES } from "./mail";
 import { RELATION_ROUTES } from "./relations";
@@ -10,5 +12,5 @@ import { USER_ROUTES } from "./users";
 import { SUBSCRIPTION_ROUTES } from "../subscriptions/routes";
 
 export const GRAPH_ROUTES: readonly Route[] = [
-  ...USER_ROUTES, ...RELATION_ROUTES, ...GROUP_ROUTES, ...DIRECTORY_ROLE_ROUTES, ...LICENSE_ROUTES, ...AUTH_METHOD_ROUTES, ...MAIL_ROUTES, ...SUBSCRIPTION_ROUTES,
+  ...USER_ROUTES, ...RELATION_ROUTES, ...GROUP_ROUTES, ...DIRECTORY_ROLE_ROUTES, ...LICENSE_ROUTES, ...AUTH_METHOD_ROUTES, ...MAIL_ROUTES, ...INBOX_RULE_ROUTES, ...DRIVE_ROUTES, ...SUBSCRIPTION_ROUTES,
 ];

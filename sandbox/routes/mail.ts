@@ -9,11 +9,13 @@ import { MAIL_SEND, MAILBOX_SETTINGS_READ, MAILBOX_SETTINGS_WRITE } from "./perm
 const STATUSES = ["disabled", "alwaysEnabled", "scheduled"];
 const AUDIENCES = ["none", "contactsOnly", "all"];
 
-function noMailbox(): GraphResult {
+/** Graph's answer for a user without an Exchange Online mailbox. */
+export function noMailbox(): GraphResult {
   return graphError(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
 }
 
-function mailboxOf(ctx: RouteContext): { user: UserRecord; mailbox: MailboxRecord } | GraphResult {
+/** The addressed user and their mailbox, or Graph's 404 for either missing. */
+export function mailboxOf(ctx: RouteContext): { user: UserRecord; mailbox: MailboxRecord } | GraphResult {
   const user = findUser(ctx.env.tenant, ctx.params.id as string);
   if (!user) return notFound(ctx.params.id as string);
   return user.mailbox ? { user, mailbox: user.mailbox } : noMailbox();

@@ -13,3 +13,5 @@ export const MAILBOX_SETTINGS_READ = ["MailboxSettings.Read", "MailboxSettings.R
 export const MAILBOX_SETTINGS_WRITE = ["MailboxSettings.ReadWrite"];
 export const MAIL_SEND = ["Mail.Send"];
 export const ROLE_READ = ["RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Directory.Read.All", "Directory.ReadWrite.All"];
+export const FILES_READ = ["Files.Read.All", "Files.ReadWrite.All", "Sites.Read.All", "Sites.ReadWrite.All"];
+export const FILES_WRITE = ["Files.ReadWrite.All", "Sites.ReadWrite.All"];

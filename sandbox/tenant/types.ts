@@ -73,6 +73,24 @@ export interface UserRecord {
   defaultAuthenticationMethodId?: string | null;
   /** Exchange Online mailbox; absent = the user has no mailbox. */
   mailbox?: MailboxRecord | null;
+  /** The user's OneDrive; absent or null = not provisioned yet (Graph: "User's mysite not found."). */
+  drive?: DriveRecord | null;
+}
+
+/** A OneDrive: its root folder's sharing permissions (the owner's included, as Graph lists them). */
+export interface DriveRecord {
+  id: string;
+  webUrl: string;
+  /** Permissions on the root folder, i.e. on the whole drive. */
+  rootPermissions: DrivePermissionRecord[];
+}
+
+export interface DrivePermissionRecord {
+  id: string;
+  /** read | write | owner */
+  roles: string[];
+  /** Object id of the user it is granted to. */
+  userId: string;
 }
 
 export interface AssignedLicense {
@@ -110,6 +128,62 @@ export interface MailboxRecord {
   automaticReplies: AutomaticRepliesSetting;
   timeZone?: string;
   language?: { locale: string; displayName: string };
+  /** Rules on the Inbox (Graph messageRule); absent = none. */
+  inboxRules?: InboxRuleRecord[];
+  /** Phones and tablets that sync the mailbox (Exchange ActiveSync, Outlook mobile); absent = none. */
+  mobileDevices?: MobileDeviceRecord[];
+  /** The mailbox's calendar items; absent = none. */
+  calendarEvents?: CalendarEventRecord[];
+  /** Who else holds rights on this mailbox's Calendar folder (Default and Anonymous are not listed). */
+  calendarPermissions?: FolderPermissionRecord[];
+}
+
+/** An Inbox rule as Graph's messageRule shows it. */
+export interface InboxRuleRecord {
+  id: string;
+  displayName: string;
+  sequence: number;
+  isEnabled: boolean;
+  hasError?: boolean;
+  isReadOnly?: boolean;
+  conditions?: Record<string, unknown>;
+  actions?: Record<string, unknown>;
+  exceptions?: Record<string, unknown>;
+}
+
+/** A device partnership as Get-MobileDevice shows it. */
+export interface MobileDeviceRecord {
+  /** The partnership's Guid: what Remove-MobileDevice -Identity takes. */
+  guid: string;
+  friendlyName: string;
+  deviceId: string;
+  deviceModel: string;
+  deviceOS: string;
+  deviceType: string;
+  clientType: "EAS" | "Outlook";
+  firstSyncTime: string;
+}
+
+/** A calendar item: organised by the mailbox's owner (isOrganizer) or received from someone else. */
+export interface CalendarEventRecord {
+  id: string;
+  subject: string;
+  /** ISO 8601, UTC. */
+  start: string;
+  end: string;
+  isOrganizer: boolean;
+  /** Addresses of attendees and resources; a meeting has at least one, an appointment none. */
+  attendees: string[];
+  /** Set when the organiser cancelled it (attendees were sent a cancellation). */
+  isCancelled: boolean;
+}
+
+/** A folder permission entry (Add/Set/Remove-MailboxFolderPermission). */
+export interface FolderPermissionRecord {
+  /** UPN or object id of the user holding it. */
+  user: string;
+  /** e.g. Reviewer, Editor, Author, Owner. */
+  accessRights: string[];
 }
 
 export interface AutomaticRepliesSetting {

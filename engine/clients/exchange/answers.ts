@@ -17,10 +17,10 @@ export interface ExchangeFailure {
 
 const NOT_FOUND_TYPES = /ManagementObjectNotFoundException|RecipientNotFoundException|ObjectNotFoundException/i;
 const NOT_FOUND_TEXT = /couldn't be found|could not be found|doesn't exist|does not exist/i;
-const ALREADY_TYPES = /MemberAlreadyExistsException|MemberNotFoundException|ADObjectAlreadyExistsException|UserAlreadyExistsInPermissionEntryException/i;
-/** Already a member / not a member / already present / no ACE to remove: the desired state holds. */
+const ALREADY_TYPES = /MemberAlreadyExistsException|MemberNotFoundException|ADObjectAlreadyExistsException|UserAlreadyExistsInPermissionEntryException|UserNotFoundInPermissionEntryException/i;
+/** Already a member / not a member / already present / no ACE or folder permission to remove: the desired state holds. */
 const ALREADY_TEXT =
-  /is already a member|already exists|already present|existing permission entry was found|isn't a member|is not a member|ACE doesn't exist|ACE isn't present|no settings of .* have been modified|no settings have been modified/i;
+  /is already a member|already exists|already present|existing permission entry was found|no existing permission entry found|isn't a member|is not a member|ACE doesn't exist|ACE isn't present|no settings of .* have been modified|no settings have been modified/i;
 const DENIED_TEXT = /access (is )?denied|isn't authorized|is not authorized|not allowed to|insufficient|isn't assigned to any management roles/i;
 
 /** Exchange's `error.details[].message`, else `error.message`, split into type and text. */

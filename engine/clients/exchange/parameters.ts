@@ -45,6 +45,9 @@ function wireValue(cmdlet: string, name: string, parameter: CmdletParameterSpec,
     case "boolean":
       if (typeof value !== "boolean") throw wrong("true or false");
       return value;
+    case "integer":
+      if (typeof value !== "number" || !Number.isInteger(value)) throw wrong("a whole number");
+      return value;
     case "stringList": {
       const items = Array.isArray(value) ? value : [value];
       if (items.length === 0 || !items.every((item) => typeof item === "string" && item.trim() !== "")) throw wrong("a string or a list of strings");

@@ -5,12 +5,15 @@
  */
 import { EXCHANGE_CMDLETS, type CmdletParameterSpec } from "../../../engine/contracts/exchange-cmdlets";
 import { parameterNotFoundError, parameterValueError, type CmdletError } from "../errors";
+import { removeCalendarEvents, removeMailboxFolderPermission } from "./calendar";
+import { getMobileDevice, removeMobileDevice } from "./devices";
 import { removeDistributionGroupMember } from "./groups";
 import { setMailbox } from "./mailbox";
+import { getMailbox } from "./mailboxes";
 import { addMailboxPermission, addRecipientPermission, removeMailboxPermission, removeRecipientPermission } from "./permissions";
 import type { CmdletHandler } from "./types";
 
-export type { CmdletHandler, CmdletResult } from "./types";
+export type { CmdletContext, CmdletHandler, CmdletResult } from "./types";
 
 export const CMDLET_HANDLERS: Readonly<Record<string, CmdletHandler>> = {
   "Set-Mailbox": setMailbox,
@@ -19,6 +22,11 @@ export const CMDLET_HANDLERS: Readonly<Record<string, CmdletHandler>> = {
   "Add-RecipientPermission": addRecipientPermission,
   "Remove-RecipientPermission": removeRecipientPermission,
   "Remove-DistributionGroupMember": removeDistributionGroupMember,
+  "Get-Mailbox": getMailbox,
+  "Get-MobileDevice": getMobileDevice,
+  "Remove-MobileDevice": removeMobileDevice,
+  "Remove-CalendarEvents": removeCalendarEvents,
+  "Remove-MailboxFolderPermission": removeMailboxFolderPermission,
 };
 
 /** The handler and canonical name of a cmdlet, matched ignoring case; undefined = not available. */
@@ -54,6 +62,8 @@ function valueProblem(spec: CmdletParameterSpec, value: unknown): string | undef
       return value === null || (typeof value === "string" && value !== "") ? undefined : "a non-empty string or null is required.";
     case "boolean":
       return typeof value === "boolean" ? undefined : "true or false is required.";
+    case "integer":
+      return typeof value === "number" && Number.isInteger(value) ? undefined : "a whole number is required.";
     case "stringList":
       return strings(value) ? enumProblem(spec, Array.isArray(value) ? value : [value]) : "a string or a list of strings is required.";
     case "multiValuedChange": {
