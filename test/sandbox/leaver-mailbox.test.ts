@@ -3,8 +3,9 @@
  * OneDrive through Graph, mobile devices, meetings, folder permissions and the mailbox list
  * through the Exchange admin API. Each answer in the service's own shape and words.
  */
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Sandbox } from "../../sandbox";
+import { DEMO_FIXTURE_PATH, type Sandbox, type TenantFixture } from "../../sandbox";
 import { DEMO, graph, startTestSandbox, type Answer } from "./helpers";
 
 let sandbox: Sandbox | undefined;
@@ -62,7 +63,7 @@ describe("sandbox inbox rules (Graph messageRules)", () => {
   });
 
   it("needs MailboxSettings.Read to list and MailboxSettings.ReadWrite to delete", async () => {
-    const box = await startTestSandbox({ ...structuredClone(await fixtureOf()), permissions: ["MailboxSettings.Read"] });
+    const box = await startTestSandbox({ ...demoFixture(), permissions: ["MailboxSettings.Read"] });
     try {
       expect((await graph(box, "GET", "/users/adele.vance@contoso.com/mailFolders/inbox/messageRules")).status).toBe(200);
       const refused = await graph(box, "DELETE", "/users/adele.vance@contoso.com/mailFolders/inbox/messageRules/AQAAAJ5dZp8=");
@@ -73,10 +74,8 @@ describe("sandbox inbox rules (Graph messageRules)", () => {
   });
 });
 
-async function fixtureOf() {
-  const { readFileSync } = await import("node:fs");
-  const { DEMO_FIXTURE_PATH } = await import("../../sandbox");
-  return JSON.parse(readFileSync(DEMO_FIXTURE_PATH, "utf8"));
+function demoFixture(): TenantFixture {
+  return JSON.parse(readFileSync(DEMO_FIXTURE_PATH, "utf8")) as TenantFixture;
 }
 
 describe("sandbox OneDrive (drive, root permissions, invite)", () => {
