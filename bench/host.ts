@@ -15,7 +15,7 @@ import type { IntentEngine, PipelineDeps } from "../engine/lifecycle/types";
 import type { Clock, EventSink } from "../engine/runtime/types";
 import type { Sandbox } from "../sandbox";
 import { silentReporter } from "../engine/lifecycle/report/reporter";
-import { countingQueue, MemoryRunStore, silentNotifier } from "./memory-store";
+import { countingQueue, MemoryRunStore, silentNotifier, unscheduled } from "./memory-store";
 
 export const BENCH_SECRET = "bench-shared-secret-not-a-real-one";
 /** Long enough that every benchmarked run finishes inside the HTTP request, as the seed's do. */
@@ -59,11 +59,12 @@ export function memoryPipeline(engine: IntentEngine<CompiledIntent>, parts: Serv
     queue: countingQueue(),
     notifier: silentNotifier,
     reporter: silentReporter,
+    schedules: unscheduled,
     services: { kinds: builtinKinds({ graph: parts.graph, automation: parts.automation }), clock: parts.clock, settings: parts.settings },
     clock: parts.clock,
     settings: {
       sharedSecret: async () => BENCH_SECRET, maxBodyBytes: MAX_BODY_BYTES, bodyTimeoutMs: BODY_TIMEOUT_MS, runBudgetMs: RUN_BUDGET_MS,
-      maxDequeueCount: 5, continuationBudgetMs: RUN_BUDGET_MS, heartbeatMs: 30_000,
+      maxDequeueCount: 5, continuationBudgetMs: RUN_BUDGET_MS, heartbeatMs: 30_000, timeZone: "UTC", scheduleHorizonMs: 180 * 86_400_000,
     },
   };
 }

@@ -7,6 +7,8 @@ import type { RunResult, StepCheckpoint } from "../engine/runtime/types";
 import type { ClaimOutcome, Lease, ResumeOutcome, RunIdentity, RunRecord, RunStore } from "../engine/lifecycle/store/types";
 import type { ContinuationQueue } from "../engine/lifecycle/continue/types";
 import type { FailureNotifier } from "../engine/lifecycle/types";
+import type { ScheduleStore } from "../engine/lifecycle/schedule/types";
+import { IntentError } from "../engine/core/errors";
 
 function recorded(result: RunResult): RunRecord["result"] {
   const { outputs: _callerOnly, ...kept } = result;
@@ -85,3 +87,13 @@ export function countingQueue(): ContinuationQueue & { sent: number } {
 
 /** Failure mail is not what the CPU figure is about; the sandbox's mail is measured elsewhere. */
 export const silentNotifier: FailureNotifier = { notify: async () => undefined };
+
+/** The benchmarked requests run at once: nothing is scheduled, and an attempt to is a bench error. */
+export const unscheduled: ScheduleStore = {
+  put: () => Promise.reject(new IntentError("INTERNAL", "The benchmarks schedule nothing.")),
+  due: async () => [],
+  take: async () => undefined,
+  remove: async () => undefined,
+  get: async () => undefined,
+  list: async () => [],
+};

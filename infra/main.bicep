@@ -61,6 +61,18 @@ param helpdeskEmail string
 @description('Usage location given to new users when the request has none (ISO 3166 alpha-2).')
 param defaultUsageLocation string = 'US'
 
+// Scheduled runs (README: Scheduled runs): the timer that starts them runs every minute in code.
+@description('The tenant\'s time zone, an IANA name (Europe/London, America/New_York): dates in requests are read in it and scheduled runs start by its clock, across daylight-saving changes.')
+param tenantTimeZone string = 'UTC'
+
+@description('How Thread\'s forms write numeric dates: DMY (18/12/2026) or MDY (12/18/2026).')
+@allowed(['DMY', 'MDY'])
+param tenantDateOrder string = 'DMY'
+
+@description('How many days ahead a request may be scheduled; a later date is refused with 422.')
+@minValue(1)
+param scheduleHorizonDays int = 180
+
 @description('ExchangeOnlineManagement version imported into Automation for the PowerShell 7.2 runtime. Pinned so a deployment never picks up an untested release; raise it deliberately after a test job.')
 param exchangeModuleVersion string = '3.4.0'
 
@@ -234,6 +246,10 @@ var appSettings = {
   MAIL_SENDER: notificationMailbox
   HELPDESK_EMAIL: helpdeskEmail
   DEFAULT_USAGE_LOCATION: defaultUsageLocation
+  // Scheduled runs: the tenant's calendar, and how far ahead a run may wait.
+  TENANT_TIME_ZONE: tenantTimeZone
+  TENANT_DATE_ORDER: tenantDateOrder
+  SCHEDULE_HORIZON_DAYS: string(scheduleHorizonDays)
   // Run budgets and leases: engine/hosts/config.ts's defaults, written out so operators see and tune them.
   RUN_BUDGET_MS: '5000'
   CONTINUATION_BUDGET_MS: '240000'

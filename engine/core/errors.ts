@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   SPEC_UNKNOWN_PERMISSION: "A Graph permission, Entra role or Exchange role name does not exist.",
   SPEC_PERMISSION_MISSING: "A request needs a Graph application permission the intent does not declare.",
   SPEC_CASES_MISSING: "The intent's cases: file does not exist.",
+  SPEC_SCHEDULE: "An intent's schedule.at is not one date or datetime field, its defaultTime cannot apply, or a step's after is zero.",
 
   // ---- requester policy file: lint, load ---------------------------------------------------
   POLICY_SCHEMA: "The policy file does not match schemas/policy.schema.json.",
@@ -54,6 +55,7 @@ export const ERROR_CODES = {
   RUN_NOT_FOUND: "No run has this id.",
   RUN_IN_PROGRESS: "The run is still in progress.",
   RUN_ABANDONED: "A long run's queued continuation failed too often, or could not be opened, and the run was ended.",
+  RUN_NOT_SCHEDULED: "The run is not waiting for a scheduled time (it is running or has ended), so there is no schedule to cancel.",
   NOTIFICATION_INVALID: "A change-notification request is not valid JSON or has no value array.",
   POLICY_DENIED: "Requester policy does not let this requester run this intent on this target (or the requester or target could not be found).",
   TARGET_PROTECTED: "The target is a protected account (a directory-role holder, a protected group's member, a protected account, or the engine's own mailbox): no webhook changes it.",
@@ -90,6 +92,7 @@ export const ERROR_CODES = {
   AUTOMATION_ERROR: "Azure Automation answered with an error.",
   RUNBOOK_FAILED: "The runbook job failed.",
   RUNBOOK_TIMEOUT: "The runbook job did not finish within the step's timeout.",
+  SCHEDULE_CANCEL_FAILED: "A schedule:cancel step found no run of the ticket waiting for a scheduled time, no ticket, or no intent by the name given.",
   STORE_ERROR: "The run store (Azure Tables) failed.",
   SUBSCRIPTION_FAILED: "Microsoft Graph refused to create, renew or reauthorize a change-notification subscription.",
   SECRET_REFUSED: "A secret value was refused: shorter than 8 characters (masking it would mask ordinary words) or not text.",

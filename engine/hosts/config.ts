@@ -9,6 +9,7 @@ import { IntentError } from "../core/errors";
 import type { SecretSettingsReader } from "../runtime/types";
 import { BODY_TIMEOUT_MS } from "../inbound/webhook/body";
 import type { StorageSettings } from "../lifecycle/store/tables";
+import { calendarFrom, type TenantCalendar } from "../language/time/calendar";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -36,6 +37,10 @@ export interface AppSettings {
   keyVaultUrl: string | undefined;
   /** How long a secret read from Key Vault is trusted before it is read again. */
   secretCacheMs: number;
+  /** TENANT_TIME_ZONE and TENANT_DATE_ORDER: how dates are read and when scheduled runs start. */
+  calendar: TenantCalendar;
+  /** SCHEDULE_HORIZON_DAYS: how far ahead a run may be scheduled. */
+  scheduleHorizonDays: number;
   /** Every plain setting, for the Graph token provider and `{{settings.NAME}}` in intents. */
   plain: Env;
 }
@@ -99,6 +104,8 @@ export function loadSettings(env: Env = process.env): AppSettings {
     maxDequeueCount: integer(env, "MAX_DEQUEUE_COUNT", 5),
     keyVaultUrl: env.KEY_VAULT_URL || (env.KEY_VAULT_NAME ? `https://${env.KEY_VAULT_NAME}.vault.azure.net` : undefined),
     secretCacheMs: integer(env, "SECRET_CACHE_MS", 300_000),
+    calendar: calendarFrom(env),
+    scheduleHorizonDays: integer(env, "SCHEDULE_HORIZON_DAYS", 180),
     plain,
   };
 }

@@ -9,6 +9,7 @@ import type { Clock, EngineServices, EventSink, RunContext, RunResult } from "..
 import type { ContinuationQueue } from "./continue/types";
 import type { RunReporter } from "./report/types";
 import type { OperatorRecords } from "./runs/operator-records";
+import type { ScheduleStore } from "./schedule/types";
 import type { RunStore } from "./store/types";
 
 /** What the pipeline needs of a compiled intent (CompiledIntent fits). */
@@ -27,6 +28,8 @@ export interface IntentEngine<I extends EngineIntent = EngineIntent> {
   supportedNames(): string[];
   mapFields(intent: I, intentFields: Record<string, unknown>): MappedFields;
   execute(intent: I, options: ExecuteOptions): Promise<RunResult>;
+  /** When a scheduled intent's run starts for these mapped fields (epoch ms), and the field that says so; undefined = at once. */
+  scheduledStart?(intent: I, fields: Record<string, unknown>): { at: number; field: { variable: string; label: string } } | undefined;
 }
 
 export interface PipelineSettings {
@@ -43,6 +46,10 @@ export interface PipelineSettings {
   continuationBudgetMs: number;
   /** How often a running run renews its lease; well under the store's lease time. */
   heartbeatMs: number;
+  /** The tenant's time zone (TENANT_TIME_ZONE): scheduled times are told in it. */
+  timeZone: string;
+  /** How far ahead a run may be scheduled (SCHEDULE_HORIZON_DAYS). */
+  scheduleHorizonMs: number;
 }
 
 /** Everything the pipeline calls out to; built once by the composition root (engine/hosts/compose). */
@@ -55,6 +62,8 @@ export interface PipelineDeps {
   reporter: RunReporter;
   /** What a run leaves for the operator console (kept request of a failure, throttling seen); none in tests of other parts. */
   operator?: OperatorRecords;
+  /** Wake-ups of runs that wait for a time (engine/lifecycle/schedule). */
+  schedules: ScheduleStore;
   /** Services for the engine, minus the per-invocation event sink. */
   services: Omit<EngineServices, "events">;
   clock: Clock;

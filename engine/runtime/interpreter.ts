@@ -14,6 +14,10 @@ import { readSecretSettings } from "./secret-settings";
 import { SECRET_VALUES } from "../language/template/secret-slot";
 import { createScope, nullOutputs, type RunScope } from "./scope";
 import { runStepOnce, type StepAttempt, type StepEnv } from "./step-runner";
+import { calendarOf, isTimed, RunTimeline, startDue } from "./timing";
+import { scheduledRun } from "./scheduled-result";
+import { isoLocal } from "../language/time/zone";
+import type { TenantCalendar } from "../language/time/calendar";
 import type { EngineServices, RunContext, RunJournal, RunMode, RunResult, StepResult } from "./types";
 
 export interface ExecuteOptions {
@@ -28,6 +32,8 @@ export interface ExecuteOptions {
   offline?: boolean;
   /** The run's redactor when the caller must learn which secrets the run knew (the cases' secret scan); else a new one. */
   redactor?: Redactor;
+  /** The tenant's calendar for a timed intent (schedule, after); default: TENANT_TIME_ZONE and TENANT_DATE_ORDER from the settings. */
+  calendar?: TenantCalendar;
 }
 
 function outputNames(step: CompiledStep): string[] {
@@ -50,6 +56,15 @@ function toResult(step: CompiledStep, attempt: StepAttempt & { items?: StepAttem
     }));
   }
   return result;
+}
+
+/** True unless the step's condition is false; a condition that fails to render is reported when the step runs. */
+function applies(step: CompiledStep, scope: RunScope): boolean {
+  try {
+    return holds(step.when, scope);
+  } catch {
+    return true;
+  }
 }
 
 async function attemptStep(step: CompiledStep, scope: RunScope, env: StepEnv): Promise<StepAttempt> {
@@ -94,6 +109,15 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
     secrets: redactor,
   };
   const checkpoints = await loadCheckpoints(journal);
+  let timeline: RunTimeline | undefined;
+  if (isTimed(intent)) {
+    const calendar = calendarOf(options.calendar, services.settings);
+    const now = services.clock.now();
+    const start = startDue(intent, options.fields, calendar);
+    const first = intent.plan.steps[0]?.id ?? "";
+    if (mode === "live" && start !== undefined && start > now) return scheduledRun(intent, scope, steps, redactor, { step: first, due: start }, calendar, now);
+    timeline = new RunTimeline(calendar, mode === "live", now, start);
+  }
   for (const step of intent.plan.steps) {
     const saved = checkpoints[step.id];
     if (saved && restorable(saved)) {
@@ -102,6 +126,8 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
       if (saved.result.status === "failed" && !step.continueOnError) break;
       continue;
     }
+    const due = await timeline?.waitBefore(step, applies(step, scope), checkpoints, journal, services.clock.now());
+    if (timeline && due !== undefined) return scheduledRun(intent, scope, steps, redactor, { step: step.id, due }, timeline.calendar, services.clock.now());
     if (options.deadline !== undefined && services.clock.now() >= options.deadline) {
       return finishRun(intent, scope, steps, redactor, mode, 0);
     }
@@ -109,6 +135,7 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
     const started = services.clock.now();
     const attempt = await attemptStep(step, scope, env);
     const result = toResult(step, attempt, services.clock.now() - started, redactor);
+    if (timeline && mode === "dry-run") result.at = isoLocal(timeline.calendar.timeZone, timeline.plannedAt());
     services.events("step.finished", {
       runId: options.run.runId, stepId: step.id, kind: step.kind.id, status: result.status,
       attempts: result.attempts, durationMs: result.durationMs, ...(result.error ? { code: result.error.code } : {}),

@@ -7,20 +7,24 @@ import type { ReportedError, RunMode, RunResult, RunStatus, StepResult } from ".
 /** The end user's sentence for a run that failed without a message of its intent's own (the only spelling). */
 export const FAILED_MESSAGE = "Your request could not be completed; the helpdesk has the details.";
 
-const FALLBACK: Record<RunStatus, string> = {
+/** The statuses a pass of the interpreter ends in; `cancelled` is decided outside it. */
+type ExecutedStatus = Exclude<RunStatus, "cancelled">;
+
+const FALLBACK: Record<ExecutedStatus, string> = {
   succeeded: "Your request was completed.",
   partial: "Part of your request was completed; the helpdesk has the details.",
   failed: FAILED_MESSAGE,
   running: "Your request is in progress.",
+  scheduled: "Your request is scheduled.",
 };
 
-export function runStatus(steps: readonly StepResult[]): Exclude<RunStatus, "running"> {
+export function runStatus(steps: readonly StepResult[]): Exclude<ExecutedStatus, "running" | "scheduled"> {
   if (!steps.some((s) => s.status === "failed")) return "succeeded";
   const changed = steps.some((s) => s.status === "changed" || (s.items ?? []).some((item) => item.status === "changed"));
   return changed ? "partial" : "failed";
 }
 
-function render(template: { render(scope: object): unknown } | undefined, scope: object): string | undefined {
+export function render(template: { render(scope: object): unknown } | undefined, scope: object): string | undefined {
   if (!template) return undefined;
   try {
     const text = template.render(scope);
@@ -39,7 +43,7 @@ export function finishRun(
   mode: RunMode,
   suspendedMs?: number,
 ): RunResult {
-  const status: RunStatus = suspendedMs === undefined ? runStatus(steps) : "running";
+  const status: Exclude<ExecutedStatus, "scheduled"> = suspendedMs === undefined ? runStatus(steps) : "running";
   const error: ReportedError | undefined = steps.find((s) => s.status === "failed")?.error;
   const messages = intent.plan.messages;
   const template = status === "partial" ? (messages.partial ?? messages.failed) : messages[status];

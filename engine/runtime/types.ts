@@ -8,7 +8,8 @@ export type { Clock, EventSink, RunMode };
 
 /** What one step did. `ok` = already in the desired state, nothing changed. */
 export type StepStatus = "changed" | "ok" | "failed" | "skipped";
-export type RunStatus = "succeeded" | "partial" | "failed" | "running";
+/** `scheduled`: waiting for its time (a start date or a step's delay); `cancelled`: stopped before that time. */
+export type RunStatus = "succeeded" | "partial" | "failed" | "running" | "scheduled" | "cancelled";
 
 export interface ReportedError {
   code: ErrorCode | string;
@@ -35,6 +36,14 @@ export interface StepResult {
   items?: Array<Omit<StepResult, "items" | "kind">>;
   /** True when the result was restored from a checkpoint rather than executed again. */
   resumed?: boolean;
+  /** In dry-run of a timed intent: when the step would run (ISO 8601, tenant time zone). */
+  at?: string;
+}
+
+/** What a `scheduled` run waits for: the step that runs next and when (ISO 8601, tenant time zone). */
+export interface RunSchedule {
+  step: string;
+  at: string;
 }
 
 export interface RunResult {
@@ -47,6 +56,8 @@ export interface RunResult {
   outputs?: Record<string, unknown>;
   /** When status is `running`: how long to wait before resuming. */
   resumeAfterMs?: number;
+  /** When status is `scheduled`: what runs next, and when. */
+  schedule?: RunSchedule;
 }
 
 /** Who asked, from the webhook's meta_data. */

@@ -1,15 +1,28 @@
 /** The intent catalogue as the pipeline's engine port: one place for the Function App and the bench. */
 import { mapFields } from "../../language/spec/fields";
+import { scheduledStart } from "../../language/spec/schedule";
 import type { Catalog, CompiledIntent } from "../../language/spec/types";
+import { UTC_CALENDAR, type TenantCalendar } from "../../language/time/calendar";
 import type { IntentEngine } from "../../lifecycle/types";
-import { execute } from "../../runtime/interpreter";
+import { execute, type ExecuteOptions } from "../../runtime/interpreter";
+import { isTimed } from "../../runtime/timing";
 
-export function catalogEngine(catalog: Catalog): IntentEngine<CompiledIntent> {
+/** `calendar`: the tenant's time zone and date order, for date fields, schedules and delays. */
+export function catalogEngine(catalog: Catalog, calendar: TenantCalendar = UTC_CALENDAR): IntentEngine<CompiledIntent> {
   // Arrow wrappers: the port must not depend on a catalogue's methods being free of `this`.
   return {
     find: (name) => catalog.find(name),
     supportedNames: () => catalog.supportedNames(),
-    mapFields,
-    execute,
+    mapFields: (intent, fields) => mapFields(intent, fields, calendar),
+    // Only a timed intent reads the calendar; the others keep the options object as it came.
+    execute: (intent, options) => execute(intent, isTimed(intent) ? withCalendar(options, calendar) : options),
+    scheduledStart(intent, fields) {
+      const start = scheduledStart(intent, fields, calendar);
+      return start && { at: start.at, field: { variable: start.field.variable, label: start.field.label } };
+    },
   };
+}
+
+function withCalendar(options: ExecuteOptions, calendar: TenantCalendar): ExecuteOptions {
+  return Object.assign({}, options, { calendar });
 }

@@ -18,6 +18,7 @@ import type { DepsProvider } from "../functions/adapt";
 import { catalogEngine } from "./catalog-engine";
 import { composePipeline } from "./pipeline";
 import { composeReporting, type ComposedReporting } from "./report";
+import { scheduledRunsPort } from "../../lifecycle/schedule/port";
 import type { OutboxQueue } from "../../lifecycle/report/outbox-queue";
 import type { ReportDepsProvider } from "../functions/report-handlers";
 import type { ConsoleDeps } from "../../inbound/console/types";
@@ -61,11 +62,13 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   // credential is reachable from a template.
   const armToken = await secrets.get("ARM_ACCESS_TOKEN");
   const automation = automationClientFromSettings({ ...settings.plain, ...(armToken ? { ARM_ACCESS_TOKEN: armToken } : {}) }, { events: ambientEvents });
-  const kinds = builtinKinds({ graph, automation });
+  let pipeline: PipelineDeps | undefined;
+  const kinds = builtinKinds({ graph, automation, schedules: scheduledRunsPort(() => pipeline) });
   const catalog = loadCatalog(kinds, options.intentsDir);
-  const engine = catalogEngine(catalog);
+  const engine = catalogEngine(catalog, settings.calendar);
   const reporting = await composeReporting(env, settings, { graph, clock, secrets, ...(options.reportQueue ? { queue: options.reportQueue } : {}) });
   const deps = await composePipeline(settings, { engine, kinds, graph, clock, sharedSecret, intentSettings: settings.plain, intentSecrets: intentSecretReader(secrets), reporter: reporting.reporter });
+  pipeline = deps;
   let consoleDeps: Promise<ConsoleDeps> | undefined;
   return {
     deps, graph, catalog, reporting,

@@ -18,6 +18,7 @@ import { HEALTH_TABLE, ThrottlingLog } from "../../lifecycle/runs/throttling-log
 import { openQueue, openTable } from "../../lifecycle/store/tables";
 import { silentReporter } from "../../lifecycle/report/reporter";
 import type { RunReporter } from "../../lifecycle/report/types";
+import { SCHEDULE_TABLE, TableScheduleStore } from "../../lifecycle/schedule/table-store";
 
 export const RUNS_TABLE = "intentruns";
 export const STEPS_TABLE = "intentrunsteps";
@@ -39,13 +40,14 @@ export interface HostParts {
 }
 
 export async function composePipeline(settings: AppSettings, parts: HostParts): Promise<PipelineDeps> {
-  const [runs, steps, index, kept, health, queue] = await Promise.all([
+  const [runs, steps, index, kept, health, queue, schedule] = await Promise.all([
     openTable(settings.storage, RUNS_TABLE),
     openTable(settings.storage, STEPS_TABLE),
     openTable(settings.storage, RUN_INDEX_TABLE),
     openTable(settings.storage, KEPT_REQUESTS_TABLE),
     openTable(settings.storage, HEALTH_TABLE),
     openQueue(settings.storage, CONTINUATION_QUEUE),
+    openTable(settings.storage, SCHEDULE_TABLE),
   ]);
   const store = new TableRunStore({ runs, steps, clock: parts.clock, leaseMs: settings.leaseMs, index: new TableRunIndex(index) });
   const notifier = new GraphFailureNotifier(parts.graph, {
@@ -59,6 +61,7 @@ export async function composePipeline(settings: AppSettings, parts: HostParts): 
     notifier,
     reporter: parts.reporter ?? silentReporter,
     operator: { kept: new TableKeptRequests(kept, parts.sharedSecret), throttling: new ThrottlingLog(health) },
+    schedules: new TableScheduleStore(schedule, parts.sharedSecret),
     services: { kinds: parts.kinds, clock: parts.clock, settings: parts.intentSettings, ...(parts.intentSecrets ? { secrets: parts.intentSecrets } : {}) },
     clock: parts.clock,
     settings: {
@@ -69,6 +72,8 @@ export async function composePipeline(settings: AppSettings, parts: HostParts): 
       continuationBudgetMs: settings.continuationBudgetMs,
       maxDequeueCount: settings.maxDequeueCount,
       heartbeatMs: Math.max(1_000, Math.floor(settings.leaseMs / 3)),
+      timeZone: settings.calendar.timeZone,
+      scheduleHorizonMs: settings.scheduleHorizonDays * 86_400_000,
     },
   };
 }

@@ -5,12 +5,18 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { handleContinuation } from "../../lifecycle/continue/continuation";
 import { handleIntent } from "../../inbound/webhook/intake";
+import { handleCancelSchedule } from "../../inbound/webhook/cancel-schedule";
 import { answerSafely, eventsFor, inInvocation, incoming, type DepsProvider } from "./adapt";
 
 export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
 export function intentHandler(deps: DepsProvider): HttpHandler {
   return (request, context) => answerSafely(context, async () => handleIntent(await deps(), incoming(request), eventsFor(context)));
+}
+
+export function cancelScheduleHandler(deps: DepsProvider): HttpHandler {
+  return (request, context) =>
+    answerSafely(context, async () => handleCancelSchedule(await deps(), incoming(request), request.params.runId ?? "", eventsFor(context)));
 }
 
 /** Liveness only: it answers without touching storage or Graph, so it cannot leak or hang. */

@@ -33,6 +33,7 @@ function handlerNamed(name: string): HttpHandler {
 
 export const postIntent = handlerNamed("intent");
 export const getRunStatus = handlerNamed("runStatus");
+export const cancelSchedule = handlerNamed("cancelSchedule");
 export const getHealth = handlerNamed("health");
 export const continueRun = continuationHandler(processDeps);
 

@@ -2,11 +2,11 @@
 import { CONSOLE_ENDPOINTS } from "../../inbound/console/endpoints";
 import type { DepsProvider } from "./adapt";
 import { consoleHandler, runStatusOrDetailHandler, type ConsoleDepsProvider } from "./console-handlers";
-import { healthHandler, intentHandler, type HttpHandler } from "./handlers";
+import { cancelScheduleHandler, healthHandler, intentHandler, type HttpHandler } from "./handlers";
 
 export interface RouteSpec {
   name: string;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   /** Relative to the /api prefix, in Functions route syntax. */
   route: string;
   handler: HttpHandler;
@@ -17,6 +17,7 @@ export function httpRoutes(deps: DepsProvider, console?: ConsoleDepsProvider): R
   return [
     { name: "intent", method: "POST", route: "intent", handler: intentHandler(deps) },
     { name: "runStatus", method: "GET", route: "runs/{runId}", handler: runStatusOrDetailHandler(deps, console) },
+    { name: "cancelSchedule", method: "DELETE", route: "runs/{runId}/schedule", handler: cancelScheduleHandler(deps) },
     { name: "health", method: "GET", route: "health", handler: healthHandler() },
     ...(console ? CONSOLE_ENDPOINTS.map((endpoint) => ({ name: endpoint.name, method: endpoint.method, route: endpoint.route, handler: consoleHandler(endpoint, console) })) : []),
   ];

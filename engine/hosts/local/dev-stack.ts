@@ -2,7 +2,8 @@
  * Everything `npm start` runs: the sandbox tenant (unless Graph is configured), the PSA simulators
  * (unless a PSA is configured), Azurite with its data under .azurite/ (unless storage is
  * configured), the Function App's handlers on a local port, the queue pollers that continue long
- * runs and deliver reports, and the report sweeper. One close() stops it all.
+ * runs and deliver reports, the schedule timer that starts runs at their time, and the report
+ * sweeper. One close() stops it all.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -21,6 +22,8 @@ import { appRoutes, startLocalServer } from "./http-adapter";
 import { startQueuePoller } from "./queue-poller";
 import { localNotifications } from "./notifications";
 import { SignInCodes } from "../../inbound/console/auth/sign-in-codes";
+import { startSchedulePoller } from "./schedule-poller";
+import { scheduleTimerHandler } from "../functions/schedule-handlers";
 
 /** Only ever used when no INTENT_SHARED_SECRET is set, and printed at start: never for a deployment. */
 export const LOCAL_DEV_SECRET = "local-dev-secret";
@@ -153,6 +156,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     const queue = await openQueue(loadSettings(env).storage, CONTINUATION_QUEUE);
     const poller = startQueuePoller({ queue, handler: continuationHandler(deps), log });
     closers.push(() => poller.stop());
+    const schedules = startSchedulePoller({ handler: scheduleTimerHandler(deps), log });
+    closers.push(() => schedules.stop());
     const reportDeps = async () => host.reporting.delivery;
     const reports = startQueuePoller({ queue: host.reporting.queueClient, handler: reportQueueHandler(reportDeps), log, functionName: "deliverReport" });
     closers.push(() => reports.stop());

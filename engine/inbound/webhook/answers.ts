@@ -17,6 +17,7 @@ const END_USER_MESSAGES: Partial<Record<IntentError["code"], { status: number; m
   INTENT_UNKNOWN: { status: 422, message: "This kind of request is not supported yet." },
   FIELD_INVALID: { status: 422, message: "Some details of this request are missing or invalid; please check them and try again." },
   RUN_NOT_FOUND: { status: 404, message: "No request with this reference was found." },
+  RUN_NOT_SCHEDULED: { status: 409, message: "This request is not waiting for a scheduled time, so there is nothing to cancel." },
   STORE_ERROR: { status: 503, message: "The service is busy right now; please try again in a few minutes." },
   CONFIG_MISSING: { status: 503, message: "The service is not available right now; the helpdesk has been told." },
 };
@@ -35,7 +36,7 @@ export function errorAnswer(error: IntentError, extra: Record<string, unknown> =
 }
 
 function statusCodeOf(status: RunResult["status"]): number {
-  return status === "running" ? 202 : 200;
+  return status === "running" || status === "scheduled" ? 202 : 200;
 }
 
 function resultFields(result: RecordedResult | RunResult) {
@@ -44,6 +45,7 @@ function resultFields(result: RecordedResult | RunResult) {
     message: result.message,
     steps: result.steps,
     ...(result.error ? { error: result.error } : {}),
+    ...(result.schedule ? { schedule: result.schedule } : {}),
   };
 }
 

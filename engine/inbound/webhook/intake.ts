@@ -4,6 +4,7 @@
  */
 import { ensureIntentError, IntentError } from "../../core/errors";
 import type { EventSink } from "../../runtime/types";
+import type { FieldError } from "../../language/spec/fields";
 import { idempotencyKey, runIdFor } from "../../lifecycle/store/run-key";
 import { errorAnswer, recordAnswer, runAnswer } from "./answers";
 import { readLimitedBody } from "./body";
@@ -13,6 +14,7 @@ import { SECRET_HEADER, sharedSecretMatches } from "./shared-secret";
 import type { PipelineDeps } from "../../lifecycle/types";
 import type { HttpAnswer, IncomingRequest, WebhookPayload } from "./types";
 import { parseWebhook } from "./webhook";
+import { admitStart, replaceEarlierSchedules } from "../../lifecycle/schedule";
 
 export function unauthorized(): HttpAnswer {
   return errorAnswer(new IntentError("WEBHOOK_UNAUTHORIZED", "The X-Intent-Secret header is missing or wrong."));
@@ -47,13 +49,9 @@ async function process(deps: PipelineDeps, payload: WebhookPayload, receivedAt: 
     return errorAnswer(error, { supportedIntents: deps.engine.supportedNames() });
   }
   const mapped = deps.engine.mapFields(intent, payload.intent_fields);
-  if (!mapped.ok) {
-    events("rejected", { code: "FIELD_INVALID", ticketId, intentName: intent.name, fields: mapped.errors.map((e) => e.label) });
-    const error = new IntentError("FIELD_INVALID", "One or more intent fields are missing or invalid.", {
-      fix: "Correct the listed fields in the Thread form and send the request again.",
-    });
-    return errorAnswer(error, { errors: mapped.errors });
-  }
+  if (!mapped.ok) return fieldsRefused(mapped.errors, ticketId, intent.name, events);
+  const start = admitStart(deps, intent, mapped.fields);
+  if (start.errors) return fieldsRefused(start.errors, ticketId, intent.name, events);
   const runId = runIdFor(idempotencyKey(ticketId, intent.name, mapped.identity));
   events("validated", { runId, ticketId, intentName: intent.name });
   const claim = await deps.store.claim({ runId, ticketId, intentName: intent.name, receivedAt, ...requesterAndTarget(payload, intent, mapped.fields) });
@@ -64,5 +62,14 @@ async function process(deps: PipelineDeps, payload: WebhookPayload, receivedAt: 
   if (claim.takenOver) events("taken_over", { runId, attempts: claim.lease.record.attempts });
   const input = { intentName: intent.name, fields: mapped.fields, secretValues: mapped.secretValues, run: runContextFor(runId, intent.name, payload) };
   const result = await runClaimed(deps, { intent, input, lease: claim.lease, budgetMs: deps.settings.runBudgetMs, accepted: false }, events);
+  if (start.at !== undefined) await replaceEarlierSchedules(deps, input.run, result, events);
   return runAnswer(runId, result, claim.lease.record.attempts);
+}
+
+function fieldsRefused(errors: FieldError[], ticketId: string, intentName: string, events: EventSink): HttpAnswer {
+  events("rejected", { code: "FIELD_INVALID", ticketId, intentName, fields: errors.map((e) => e.label) });
+  const error = new IntentError("FIELD_INVALID", "One or more intent fields are missing or invalid.", {
+    fix: "Correct the listed fields in the Thread form and send the request again.",
+  });
+  return errorAnswer(error, { errors });
 }

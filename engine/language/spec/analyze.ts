@@ -24,6 +24,7 @@ import { normaliseName } from "./names";
 import { declaredOutputs, secretOutputNames } from "./step-outputs";
 import { analyzeTrigger } from "./trigger";
 import { checkSettingNames } from "./setting-names";
+import { checkSchedule } from "./schedule";
 
 interface Place {
   scope: Scope;
@@ -196,6 +197,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
   }
 
   checkTarget(spec, report);
+  checkSchedule(spec, report);
 
   if (spec.trigger) {
     const triggerPlace: Place = { scope: { earlier: new Set(), all, response: false, error: false, trigger: true }, secretsAllowed: false };
@@ -205,7 +207,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
   const end: Scope = { earlier, all, response: false, error: false };
   for (const [status, text] of Object.entries(spec.result?.messages ?? {})) {
     const withError = status === "failed" || status === "partial";
-    checkTemplate(text, ["result", "messages", status], { scope: { ...end, error: withError }, secretsAllowed: false });
+    checkTemplate(text, ["result", "messages", status], { scope: { ...end, error: withError, schedule: status === "scheduled" }, secretsAllowed: false });
   }
   walk(spec.result?.outputs ?? {}, ["result", "outputs"], (text, path) => checkTemplate(text, path, { scope: end, secretsAllowed: false }));
   if (spec.result?.credential) checkTemplate(spec.result.credential, ["result", "credential"], { scope: end, secretsAllowed: true });

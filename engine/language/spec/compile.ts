@@ -12,6 +12,7 @@ import { declaredOutputs, secretOutputNames } from "./step-outputs";
 import { compileTrigger } from "./trigger";
 import { compileRule } from "../policy/compile";
 import { compileSchema } from "./validate";
+import { compileAfter, compileStart } from "./schedule";
 
 function entries(pairs: ReadonlyArray<readonly [string, string]>, predicates: PredicateTable): ReadonlyArray<readonly [string, Template]> {
   return Object.freeze(pairs.map(([name, text]) => Object.freeze([name, compileTemplate(text, predicates)] as const)));
@@ -71,6 +72,7 @@ function compileStep(spec: IntentSpec, step: StepSpec, kinds: KindSpecs, predica
     continueOnError: step.continueOnError ?? false,
     handlesSecrets: secretOutputs.size > 0 || readsSecret(spec, step.with, kinds),
     outcomesReadOutput: (step.outcomes ?? []).some((o) => [o.when, o.error?.message].some((text) => readsRoot(text, "output"))),
+    ...compileAfter(step),
   });
 }
 
@@ -90,12 +92,14 @@ export function compileIntent(spec: IntentSpec, file: string, kinds: KindSpecs, 
       failed: compileTemplate(messages.failed, predicates),
       partial: messages.partial === undefined ? undefined : compileTemplate(messages.partial, predicates),
       running: messages.running === undefined ? undefined : compileTemplate(messages.running, predicates),
+      scheduled: messages.scheduled === undefined ? undefined : compileTemplate(messages.scheduled, predicates),
     }),
     outputs: entries(Object.entries(spec.result.outputs ?? {}), predicates),
     ...(spec.result.credential ? { credential: compileTemplate(spec.result.credential, predicates) } : {}),
     constants: deepFreeze(structuredClone(spec.constants ?? {})),
     ...(spec.validation ? { validate: compileSchema(spec.validation) } : {}),
     identity: Object.freeze(spec.identity ?? fields.filter((f) => !f.secret).map((f) => f.variable)),
+    ...compileStart(spec),
   };
   return deepFreeze({
     name: spec.name,

@@ -1,13 +1,14 @@
 /**
  * Maps Thread's `intent_fields` (label → value) onto an intent's typed variables: labels matched
- * ignoring case and spacing, coercion, defaults, enums, formats and the intent's own JSON Schema.
- * Every problem is reported per field at once.
+ * ignoring case and spacing, coercion, defaults, enums, formats, dates in the tenant's calendar and
+ * the intent's own JSON Schema. Every problem is reported per field at once.
  */
 import type { ValidateFunction } from "ajv";
 import { maskableSecret, MIN_SECRET_LENGTH } from "../../core/redaction";
 import type { CompiledIntent, FieldSpec } from "./types";
 import { normaliseName } from "./names";
 import { compileSchema } from "./validate";
+import { dateValue, datetimeValue, UTC_CALENDAR, type TenantCalendar } from "../time/calendar";
 
 export type FieldError = { field: string; label: string; message: string };
 export type MappedFields =
@@ -26,7 +27,7 @@ function checkFormat(format: string, value: string): boolean {
 
 type Coerced = { value: unknown } | { error: string };
 
-function coerce(field: FieldSpec, raw: unknown): Coerced {
+function coerce(field: FieldSpec, raw: unknown, calendar: TenantCalendar): Coerced {
   switch (field.type) {
     case "boolean": {
       if (typeof raw === "boolean") return { value: raw };
@@ -56,6 +57,11 @@ function coerce(field: FieldSpec, raw: unknown): Coerced {
       if (field.format && !checkFormat(field.format, text)) return { error: `must be a valid ${field.format}` };
       return { value: text };
     }
+    case "date":
+    case "datetime": {
+      if (typeof raw !== "string") return { error: "must be a date written as text, e.g. 2026-12-18" };
+      return field.type === "date" ? dateValue(raw, calendar) : datetimeValue(raw, calendar);
+    }
   }
 }
 
@@ -73,7 +79,8 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export function mapFields(intent: CompiledIntent, intentFields: Record<string, unknown>): MappedFields {
+/** `calendar`: the tenant's time zone and day/month order, for `date` and `datetime` fields. */
+export function mapFields(intent: CompiledIntent, intentFields: Record<string, unknown>, calendar: TenantCalendar = UTC_CALENDAR): MappedFields {
   const byLabel = new Map<string, unknown>();
   for (const [label, value] of Object.entries(intentFields ?? {})) byLabel.set(normaliseName(label), value);
   const fields: Record<string, unknown> = {};
@@ -87,7 +94,7 @@ export function mapFields(intent: CompiledIntent, intentFields: Record<string, u
       else fields[field.variable] = null;
       continue;
     }
-    const coerced = coerce(field, raw);
+    const coerced = coerce(field, raw, calendar);
     if ("error" in coerced) fail(coerced.error);
     // A secret too short to mask without masking ordinary words is refused before anything runs.
     else if (field.secret && !maskableSecret(String(coerced.value))) fail(`must be at least ${MIN_SECRET_LENGTH} characters`);

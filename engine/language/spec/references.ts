@@ -7,6 +7,8 @@ import type { IntentSpec } from "./types";
 import { outputNames, secretOutputNames } from "./step-outputs";
 
 export const RUN_KEYS: ReadonlySet<string> = new Set(["runId", "ticketId", "intentName", "contactName", "contactEmail", "companyName"]);
+/** What `result.messages.scheduled` reads of the wait: when (ISO 8601 and in words) and which step waits. */
+export const SCHEDULE_KEYS: ReadonlySet<string> = new Set(["at", "when", "step"]);
 
 export interface Scope {
   /** Steps that run before this place (ids in order). */
@@ -24,6 +26,8 @@ export interface Scope {
   outputSecrets?: ReadonlySet<string>;
   /** An intent's predicate: it reads the item under test, fields, settings, constants and run. */
   predicate?: boolean;
+  /** `result.messages.scheduled`: it also reads `schedule` (when the run or its next step will run). */
+  schedule?: boolean;
 }
 
 export type ReferenceVerdict =
@@ -67,6 +71,9 @@ export function checkReference(spec: IntentSpec, scope: Scope, parts: string[], 
       return second !== undefined && Object.hasOwn(spec.constants ?? {}, second) ? { ok: true, secret: false } : unknown(`no constant "${second ?? ""}"`);
     case "run":
       return RUN_KEYS.has(second ?? "") ? { ok: true, secret: false } : unknown(`run has only ${[...RUN_KEYS].join(", ")}`);
+    case "schedule":
+      if (!scope.schedule) return unknown("schedule is only readable in result.messages.scheduled");
+      return SCHEDULE_KEYS.has(second ?? "") && third === undefined ? { ok: true, secret: false } : unknown(`schedule has only ${[...SCHEDULE_KEYS].join(", ")}`);
     case "response":
       return scope.response ? { ok: true, secret: false } : unknown("response is only readable in a step's outputs and outcomes");
     case "error":

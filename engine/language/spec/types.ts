@@ -5,8 +5,11 @@ import type { Template } from "../template/compile";
 import type { RetryPolicy } from "../../core/retry";
 import type { StepKindSpec } from "../../core/step-kind";
 import type { PolicyRule, PolicyRuleSpec } from "../policy/types";
+import type { Duration } from "../time/duration";
+import type { TimeOfDay } from "../time/parse";
 
-export type FieldType = "string" | "boolean" | "integer" | "number" | "array";
+/** `date` and `datetime` are read in the tenant's calendar (engine/language/time). */
+export type FieldType = "string" | "boolean" | "integer" | "number" | "array" | "date" | "datetime";
 
 export interface FieldSpec {
   variable: string;
@@ -44,6 +47,16 @@ export interface StepSpec {
   retry?: Partial<RetryPolicy>;
   timeoutMs?: number;
   continueOnError?: boolean;
+  /** ISO 8601 duration: the step waits this long after the step before it (or the run's start). */
+  after?: string;
+}
+
+/** `schedule:` as written: when a run starts, from one date or datetime field. */
+export interface ScheduleSpec {
+  /** `{{fields.NAME}}` of a date or datetime field; empty = start at once. */
+  at: string;
+  /** `HH:MM`: the time of day a date field's day starts at (midnight when absent). */
+  defaultTime?: string;
 }
 
 export type ChangeType = "created" | "updated" | "deleted";
@@ -91,8 +104,10 @@ export interface IntentSpec {
   target?: string;
   /** This intent's requester rule over the policy file's rule for its risk tier. */
   policy?: PolicyRuleSpec;
+  /** Start the run at a date from a field, not when the webhook arrives. */
+  schedule?: ScheduleSpec;
   result: {
-    messages: { succeeded: string; failed: string; partial?: string; running?: string };
+    messages: { succeeded: string; failed: string; partial?: string; running?: string; scheduled?: string };
     outputs?: Record<string, string>;
     credential?: string;
   };
@@ -125,16 +140,25 @@ export interface CompiledStep {
   handlesSecrets: boolean;
   /** An outcome rule reads the step's own outputs (`output.x`): they are rendered before deciding. */
   outcomesReadOutput: boolean;
+  /** How long the step waits after the one before it (or the run's start). */
+  after?: Duration;
+}
+
+/** When a scheduled intent's run starts: the field holding the date, and a date's time of day. */
+export interface CompiledStart {
+  field: string;
+  timeOfDay?: TimeOfDay;
 }
 
 export interface CompiledPlan {
   steps: readonly CompiledStep[];
-  messages: Readonly<Record<"succeeded" | "partial" | "failed" | "running", Template | undefined>>;
+  messages: Readonly<Record<"succeeded" | "partial" | "failed" | "running" | "scheduled", Template | undefined>>;
   outputs: ReadonlyArray<readonly [string, Template]>;
   credential?: Template;
   constants: unknown;
   validate?: ValidateFunction;
   identity: readonly string[];
+  start?: CompiledStart;
 }
 
 export interface CompiledIntent {

@@ -48,7 +48,8 @@ export function openContinuation(message: unknown, sharedSecret: string): Opened
   }
 }
 
-async function endAsFailed(
+/** Ends a claimed run as failed without running it: reported, recorded, logged and mailed. */
+export async function endAsFailed(
   deps: PipelineDeps, lease: Lease, run: RunContext, error: IntentError, events: EventSink, secretValues: readonly string[] = [],
 ): Promise<void> {
   const result: RunResult = {

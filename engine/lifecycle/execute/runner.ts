@@ -1,6 +1,6 @@
 /**
  * Executes a claimed run under its lease: heartbeat while the engine works, record the result,
- * queue the continuation of a run that outlived its budget, report the state it reached (before
+ * hold a run that waits for its time (schedule/), queue the continuation of a run that outlived its budget, report the state it reached (before
  * recording it, so a retry after a failed write reports again) and mail a failure.
  */
 import { tappedEvents } from "../../core/current-events";
@@ -12,6 +12,7 @@ import { forgetKept, keepForRetry, noteThrottling } from "../runs/operator-recor
 import { countThrottling } from "../runs/throttling-log";
 import type { EngineIntent, PipelineDeps } from "../types";
 import type { RunInput } from "./run-input";
+import { holdRun } from "../schedule/hold";
 
 export interface ClaimedRun {
   intent: EngineIntent;
@@ -56,11 +57,14 @@ export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events
   } finally {
     clearInterval(heartbeat);
   }
-  if (result.status === "running") {
+  if (result.status === "scheduled") {
+    await holdRun(deps, claimed, result, events);
+  } else if (result.status === "running") {
     await lease.suspend(result);
     await deps.queue.send({ runId: run.runId, input }, result.resumeAfterMs ?? 0);
   } else {
-    await deps.reporter.report({
+    // A cancellation is decided outside the engine (schedule/cancel.ts); an engine never ends there.
+    if (result.status !== "cancelled") await deps.reporter.report({
       state: result.status, run, message: result.message, steps: result.steps, ...(result.error ? { error: result.error } : {}),
       secretValues: input.secretValues, accepted: claimed.accepted,
     }, events);

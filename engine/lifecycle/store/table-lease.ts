@@ -43,9 +43,11 @@ export class TableLease implements Lease {
   }
 
   async suspend(result: RunResult): Promise<RunRecord> {
-    // Reserve the run past the resume time, so redeliveries wait for the queued continuation.
+    // Reserve the run past the resume time, so redeliveries wait for the queued continuation. A
+    // scheduled run is never taken by a redelivery (store: takeable), only by its own wake-up.
     const leaseUntil = this.clock.now() + (result.resumeAfterMs ?? 0) + this.leaseMs;
-    await this.write({ status: "running", result: recordable(result), leaseUntil, suspended: true });
+    const status = result.status === "scheduled" ? "scheduled" : "running";
+    await this.write({ status, result: recordable(result), leaseUntil, suspended: true });
     return this.record;
   }
 

@@ -6,7 +6,7 @@
  */
 import type { TableClient } from "@azure/data-tables";
 import { randomUUID } from "node:crypto";
-import type { Clock } from "../../runtime/types";
+import type { Clock, RunStatus } from "../../runtime/types";
 import { TableRunJournal } from "./journal";
 import { noRunIndex, type RunIndexWriter } from "./run-index";
 import { RUN_ROW, strip, toRecord, type RunEntity } from "./run-records";
@@ -27,6 +27,13 @@ export interface TableRunStoreOptions {
 }
 
 const MAX_CLAIM_ROUNDS = 5;
+/** What a continuation may resume: a run that outlived its budget, or one whose time has come. */
+const RESUMABLE: readonly RunStatus[] = ["running", "scheduled"];
+
+/** A failed run, or a cancelled one asked for again, runs again on a delivery that arrived after it ended. */
+function endedRetryably(entity: RunEntity): boolean {
+  return entity.status === "failed" || entity.status === "cancelled";
+}
 
 function failedBefore(entity: RunEntity, receivedAt: number | undefined): boolean {
   if (receivedAt === undefined) return true;
@@ -60,11 +67,11 @@ export class TableRunStore implements RunStore {
     throw storeError("claim the run (too much contention)", undefined);
   }
 
-  async resume(runId: string): Promise<ResumeOutcome | undefined> {
+  async resume(runId: string, from: readonly RunStatus[] = RESUMABLE): Promise<ResumeOutcome | undefined> {
     for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
       const existing = await this.read(runId);
       if (!existing) return undefined;
-      if (existing.status !== "running") return { kind: "done" as const, record: toRecord(existing) };
+      if (!from.includes(existing.status)) return { kind: "done" as const, record: toRecord(existing) };
       if (!this.takeable(existing, "continuation")) return { kind: "busy" as const, record: toRecord(existing) };
       const taken = await this.takeOver(existing);
       if (typeof taken !== "string") return { kind: "claimed" as const, lease: taken };
@@ -122,13 +129,14 @@ export class TableRunStore implements RunStore {
   }
 
   /**
-   * Succeeded and partial runs are final. A failed run may be retried by a redelivery that arrived
-   * after the failure. A running run is taken only when its lease expired (crash), or by its own
-   * continuation while suspended.
+   * Succeeded and partial runs are final. A failed (or cancelled) run may be retried by a redelivery
+   * that arrived after it ended. A running run is taken only when its lease expired (crash), or by
+   * its own continuation while suspended; a scheduled run only by its own wake-up.
    */
   private takeable(entity: RunEntity, by: "continuation" | { receivedAt: number | undefined }): boolean {
     const continuation = by === "continuation";
-    if (entity.status === "failed") return !continuation && failedBefore(entity, by.receivedAt);
+    if (endedRetryably(entity)) return !continuation && failedBefore(entity, by.receivedAt);
+    if (entity.status === "scheduled") return continuation && entity.suspended;
     if (entity.status !== "running") return false;
     if (continuation && entity.suspended) return true;
     return entity.leaseUntil <= this.options.clock.now();
@@ -158,7 +166,7 @@ export class TableRunStore implements RunStore {
   /** "lost": another contender's conditional write came first (412); "gone": the row was deleted (404). */
   private async takeOver(entity: RunEntity): Promise<Lease | "lost" | "gone"> {
     const now = this.options.clock.now();
-    const retryingFailure = entity.status === "failed";
+    const retryingFailure = endedRetryably(entity);
     const next: RunEntity = {
       ...entity, status: "running", attempts: entity.attempts + 1, updatedAt: new Date(now).toISOString(),
       leaseUntil: now + this.options.leaseMs, owner: this.owner, suspended: false,

@@ -34,7 +34,7 @@ export interface Lease {
   renew(): Promise<void>;
   /** Records a final result (succeeded / partial / failed) and releases the run. */
   finish(result: RunResult): Promise<RunRecord>;
-  /** Records progress of a `running` result and keeps the run reserved for its continuation. */
+  /** Records progress of a `running` (or `scheduled`) result and keeps the run reserved for its continuation. */
   suspend(result: RunResult): Promise<RunRecord>;
 }
 
@@ -70,8 +70,11 @@ export interface RunIdentity {
 export interface RunStore {
   /** Atomically claims a run for its idempotency key, or returns the run that already has it. */
   claim(identity: RunIdentity): Promise<ClaimOutcome>;
-  /** Claims a suspended (or abandoned) run for its continuation; undefined when there is nothing to do. */
-  resume(runId: string): Promise<ResumeOutcome | undefined>;
+  /**
+   * Claims a suspended (or abandoned) run for its continuation; undefined when there is nothing to
+   * do. `from`: the statuses it may be in (default running and scheduled); any other is `done`.
+   */
+  resume(runId: string, from?: readonly RunStatus[]): Promise<ResumeOutcome | undefined>;
   get(runId: string): Promise<RunRecord | undefined>;
   journal(runId: string): RunJournal & { dropFailed(): Promise<void> };
 }

@@ -14,7 +14,8 @@ import { equalProblem, subsetProblems } from "./compare";
 import { explainRun } from "./explain";
 import { caseFixture } from "./fixture";
 import { requestProblems, sentRequests, type SentRequest } from "./requests";
-import { caseServices, fastClock, type CapturedEvent } from "./services";
+import { caseServices, CASE_SETTINGS, fastClock, type CapturedEvent } from "./services";
+import { calendarFrom } from "../../language/time/calendar";
 import { stateProblems } from "./state";
 import type { CaseOutcome, IntentCase } from "./types";
 
@@ -84,7 +85,8 @@ export async function runCase(intent: CompiledIntent, c: IntentCase): Promise<{ 
   let problems: string[];
   let explanation: string[] = [];
   try {
-    const mapped = mapFields(intent, c.fields);
+    // Dates are read in the calendar the case's settings name (TENANT_TIME_ZONE, TENANT_DATE_ORDER), UTC by default.
+    const mapped = mapFields(intent, c.fields, calendarFrom({ ...CASE_SETTINGS, ...c.settings }));
     if (!mapped.ok) {
       const actual = mapped.errors.map((e) => (c.expect.fieldErrors?.some((x) => x.message !== undefined) ? { field: e.field, message: e.message } : { field: e.field }));
       problems = c.expect.fieldErrors ? equalProblem("fieldErrors", c.expect.fieldErrors, actual) : [`the fields were refused: ${mapped.errors.map((e) => `${e.label}: ${e.message}`).join("; ")}`];

@@ -66,7 +66,8 @@ export function caseServices(sandbox: Sandbox, clock: FastClock, overrides: Reco
   const automation = createAutomationClient(readAutomationSettings({ ...settings, ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox-arm-token" }));
   const sentPasswords = new Set<string>();
   return {
-    kinds: builtinKinds({ graph: recordingGraph(recordingSentPasswords(graph, sentPasswords), exchanges), automation: recordingAutomation(automation, exchanges) }),
+    // A case runs one intent with no run store: no run of the ticket waits for a scheduled time.
+    kinds: builtinKinds({ graph: recordingGraph(recordingSentPasswords(graph, sentPasswords), exchanges), automation: recordingAutomation(automation, exchanges), schedules: { cancel: async () => [] } }),
     clock,
     settings,
     // A case gives an intent's secret settings in its `settings` too; the interpreter refuses credentials.

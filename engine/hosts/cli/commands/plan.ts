@@ -1,6 +1,6 @@
 /**
  * `intents plan <intent-name|file> --input payload.json [--graph-url URL]`: the exact requests a
- * run would send, rendered, secrets masked. Without --graph-url nothing is sent at all and the
+ * run would send, rendered, secrets masked, and for a timed intent when each step would run. Without --graph-url nothing is sent at all and the
  * outputs of reads show as placeholders; with it, reads are sent and writes only planned.
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -18,6 +18,7 @@ import { CASE_SETTINGS } from "../../../tooling/cases/services";
 import { mapFields } from "../../../language/spec/fields";
 import { loadIntentText } from "../../../language/spec/load";
 import type { CompiledIntent } from "../../../language/spec/types";
+import { calendarFrom } from "../../../language/time/calendar";
 
 export const summary = "Show the exact requests an intent would send for a payload (nothing is changed).";
 
@@ -104,7 +105,7 @@ export async function runIntent(args: CommandArgs, mode: RunMode, graph: GraphCl
   const kinds = cliKinds(graph);
   const intent = resolveIntent(args.target, kinds);
   const { fields, run } = readPayload(args.input, intent.name);
-  const mapped = mapFields(intent, fields);
+  const mapped = mapFields(intent, fields, calendarFrom(process.env));
   if (!mapped.ok) return { errors: mapped.errors.map((e) => `${e.label}: ${e.message}`) };
   const services: EngineServices = { kinds, clock: systemClock, settings: process.env, events: () => undefined };
   return execute(intent, { fields: mapped.fields, run, services, mode, ...(graph ? {} : { offline: true }) });
@@ -130,20 +131,22 @@ async function planCases(dir: string): Promise<number> {
   const kinds = cliKinds(undefined);
   for (const { intent, cases } of selectCaseFiles(loadCatalog(kinds, dir))) {
     for (const testCase of cases.cases.filter((c) => !c.expect.fieldErrors).slice(0, 1)) {
-      const mapped = mapFields(intent, (testCase.fields ?? {}) as Record<string, unknown>);
+      const settings = { ...CASE_SETTINGS, ...testCase.settings };
+      const mapped = mapFields(intent, (testCase.fields ?? {}) as Record<string, unknown>, calendarFrom(settings));
       if (!mapped.ok) {
         problems++;
         process.stdout.write(`${intent.name} › ${testCase.name}: FIELD_INVALID ${mapped.errors.map((e) => e.label).join(", ")}\n`);
         continue;
       }
-      const services: EngineServices = { kinds, clock: systemClock, settings: { ...CASE_SETTINGS, ...testCase.settings }, events: () => undefined };
+      const services: EngineServices = { kinds, clock: systemClock, settings, events: () => undefined };
       const run: RunContext = { runId: "plan", ticketId: "", intentName: intent.name, contactName: "", contactEmail: "", companyName: "" };
       const result = await execute(intent, { fields: mapped.fields, run, services, mode: "dry-run", offline: true });
       const verdict = result.status === "failed" ? `planned up to a step that needs a real answer (${result.error?.code ?? "?"})` : "planned";
       process.stdout.write(`${intent.name} › ${testCase.name}: ${verdict}\n`);
       for (const step of result.steps) {
         const planned = (step as { planned?: { method?: string; path?: string } }).planned;
-        process.stdout.write(`  ${step.id}: ${planned?.method && planned.path ? `${planned.method} ${planned.path}` : step.status}\n`);
+        const at = step.at ? ` (at ${step.at})` : "";
+        process.stdout.write(`  ${step.id}: ${planned?.method && planned.path ? `${planned.method} ${planned.path}` : step.status}${at}\n`);
       }
     }
   }

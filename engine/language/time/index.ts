@@ -1,0 +1,5 @@
+export * from "./calendar";
+export * from "./duration";
+export * from "./parse";
+export * from "./words";
+export * from "./zone";
