@@ -30,11 +30,6 @@ const MAX_CLAIM_ROUNDS = 5;
 /** What a continuation may resume: a run that outlived its budget, or one whose time has come. */
 const RESUMABLE: readonly RunStatus[] = ["running", "scheduled"];
 
-/** A failed run, or a cancelled one asked for again, runs again on a delivery that arrived after it ended. */
-function endedRetryably(entity: RunEntity): boolean {
-  return entity.status === "failed" || entity.status === "cancelled";
-}
-
 function failedBefore(entity: RunEntity, receivedAt: number | undefined): boolean {
   if (receivedAt === undefined) return true;
   return Date.parse(entity.finishedAt || entity.updatedAt) < receivedAt;
@@ -129,13 +124,13 @@ export class TableRunStore implements RunStore {
   }
 
   /**
-   * Succeeded and partial runs are final. A failed (or cancelled) run may be retried by a redelivery
-   * that arrived after it ended. A running run is taken only when its lease expired (crash), or by
-   * its own continuation while suspended; a scheduled run only by its own wake-up.
+   * Succeeded, partial and cancelled runs are final. A failed run may be retried by a redelivery that
+   * arrived after the failure. A running run is taken only when its lease expired (crash), or by its
+   * own continuation while suspended; a scheduled run only by its own wake-up.
    */
   private takeable(entity: RunEntity, by: "continuation" | { receivedAt: number | undefined }): boolean {
     const continuation = by === "continuation";
-    if (endedRetryably(entity)) return !continuation && failedBefore(entity, by.receivedAt);
+    if (entity.status === "failed") return !continuation && failedBefore(entity, by.receivedAt);
     if (entity.status === "scheduled") return continuation && entity.suspended;
     if (entity.status !== "running") return false;
     if (continuation && entity.suspended) return true;
@@ -166,7 +161,7 @@ export class TableRunStore implements RunStore {
   /** "lost": another contender's conditional write came first (412); "gone": the row was deleted (404). */
   private async takeOver(entity: RunEntity): Promise<Lease | "lost" | "gone"> {
     const now = this.options.clock.now();
-    const retryingFailure = endedRetryably(entity);
+    const retryingFailure = entity.status === "failed";
     const next: RunEntity = {
       ...entity, status: "running", attempts: entity.attempts + 1, updatedAt: new Date(now).toISOString(),
       leaseUntil: now + this.options.leaseMs, owner: this.owner, suspended: false,

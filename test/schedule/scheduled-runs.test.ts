@@ -1,0 +1,205 @@
+/**
+ * Scheduling through the whole product over real HTTP, on one manual clock (nothing sleeps for
+ * real): an offboarding with a last day answers 202 in the requester's words and runs at 17:00 that
+ * day in London, across the end of summer time, once; a 30-day delayed delete happens on day 30 and
+ * not before, across a restart; cancelling (HTTP and webhook intent) and rescheduling; dates that
+ * cannot be scheduled are 422 naming the field.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox, type Sandbox } from "../../sandbox";
+import { startPsaSandboxes, type PsaSandboxes } from "../../sandbox/psa";
+import { startTestAzurite, type RunningAzurite } from "../support/azurite";
+import { createManualClock } from "../support/manual-clock";
+import { intentsFolder, startScheduleApp, webhook, type ScheduleApp, type Shared } from "./support/stack";
+
+const DAY = 86_400_000;
+const clock = createManualClock(Date.parse("2026-10-20T09:00:00Z"));
+let shared: Shared;
+let app: ScheduleApp;
+let azurite: RunningAzurite;
+let sandbox: Sandbox;
+let psas: PsaSandboxes;
+
+beforeAll(async () => {
+  azurite = await startTestAzurite();
+  sandbox = await startSandbox({ now: () => clock.now() });
+  psas = await startPsaSandboxes({ now: () => clock.now() });
+  shared = { azurite, sandbox, psas, clock, intentsDir: intentsFolder() };
+  app = await startScheduleApp(shared);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await psas?.close();
+  await sandbox?.close();
+  await azurite?.close();
+});
+
+const setTime = (iso: string) => clock.advance(Date.parse(iso) - clock.now());
+const writesTo = (user: string) => sandbox.requests().filter((r) => r.method !== "GET" && r.path.includes(user)).map((r) => `${r.method} ${decodeURIComponent(r.path.replace("/v1.0", ""))}`);
+const user = (upn: string) => sandbox.tenant.users.find((u) => u.userPrincipalName === upn);
+
+describe("an offboarding on the last day", () => {
+  it("answers 202 scheduled in the requester's words, and runs at 17:00 that day in London once summer time has ended, not an hour early, once", async () => {
+    setTime("2026-10-20T09:00:00Z");
+    const body = webhook("User Offboarding", { "User Email": "isaiah.langer@contoso.com", "Last Day": "06/11/2026" }, 8101);
+    const answer = await app.post(body);
+    expect(answer.status).toBe(202);
+    expect(answer.body).toMatchObject({
+      status: "scheduled",
+      message: "isaiah.langer@contoso.com will be offboarded on Friday 6 November at 17:00.",
+      steps: [],
+      schedule: { step: "lookup", at: "2026-11-06T17:00:00+00:00" },
+    });
+    const { runId } = answer.body;
+    expect((await app.getRun(runId)).body).toMatchObject({ status: "scheduled", schedule: { at: "2026-11-06T17:00:00+00:00" } });
+    const again = await app.post(body);
+    expect(again.body).toMatchObject({ runId, duplicate: true, status: "scheduled" });
+
+    for (const at of ["2026-10-21T09:00:00Z", "2026-11-06T16:00:00Z", "2026-11-06T16:59:59Z"]) {
+      setTime(at);
+      await app.tick();
+      expect(writesTo("isaiah.langer")).toEqual([]);
+    }
+    setTime("2026-11-06T17:00:20Z");
+    await app.tick();
+    expect(writesTo("isaiah.langer")).toEqual(["PATCH /users/isaiah.langer@contoso.com", "POST /users/isaiah.langer@contoso.com/revokeSignInSessions"]);
+    expect(user("isaiah.langer@contoso.com")?.accountEnabled).toBe(false);
+    const done = await app.getRun(runId);
+    expect(done.body).toMatchObject({ status: "succeeded", message: "isaiah.langer@contoso.com can no longer sign in, their sessions were revoked." });
+
+    setTime("2026-11-06T17:05:00Z");
+    await app.tick();
+    await app.post(body);
+    expect(writesTo("isaiah.langer")).toHaveLength(2);
+  });
+
+  it("tells the ticket it is scheduled, and when, before it tells it the offboarding is done", async () => {
+    await app.deliverReports();
+    const notes = psas.connectwise.tickets.list(8101);
+    const scheduled = notes.filter((n) => /\/scheduled\//.test(n.text));
+    expect(scheduled.map((n) => n.internal).sort()).toEqual([false, true]);
+    expect(scheduled.find((n) => n.internal)?.text).toContain("The run starts on Friday 6 November 2026 at 17:00 (Europe/London).");
+    expect(notes.filter((n) => /\/succeeded\//.test(n.text))).toHaveLength(2);
+  });
+});
+
+describe("a step that waits 30 days", () => {
+  it("disables now and deletes on day 30, not before, across a restart of the whole app", async () => {
+    setTime("2026-10-01T08:00:00Z");
+    const answer = await app.post(webhook("Disable Then Delete", { "User Email": "diego.siciliani@contoso.com" }, 8102));
+    expect(answer.status).toBe(202);
+    expect(answer.body).toMatchObject({
+      status: "scheduled",
+      message: "diego.siciliani@contoso.com is disabled and will be deleted on Saturday 31 October at 09:00.",
+      steps: [{ id: "disable", status: "changed" }],
+      schedule: { step: "delete", at: "2026-10-31T09:00:00+00:00" },
+    });
+    expect(user("diego.siciliani@contoso.com")?.accountEnabled).toBe(false);
+
+    // Nothing holds the wait in memory: a new app over the same storage picks it up.
+    await app.close();
+    app = await startScheduleApp(shared);
+    for (const day of [1, 7, 8, 29]) {
+      setTime(new Date(Date.parse("2026-10-01T08:00:00Z") + day * DAY).toISOString());
+      await app.tick();
+      expect(user("diego.siciliani@contoso.com"), `day ${day}`).toBeDefined();
+    }
+    setTime("2026-10-31T08:59:00Z");
+    await app.tick();
+    expect(user("diego.siciliani@contoso.com")).toBeDefined();
+    setTime("2026-10-31T09:00:00Z");
+    await app.tick();
+    expect(user("diego.siciliani@contoso.com")).toBeUndefined();
+    expect(writesTo("diego.siciliani")).toEqual(["PATCH /users/diego.siciliani@contoso.com", "DELETE /users/diego.siciliani@contoso.com"]);
+    const done = await app.getRun(answer.body.runId);
+    expect(done.body).toMatchObject({ status: "succeeded", steps: [{ id: "disable", status: "changed", resumed: true }, { id: "delete", status: "changed" }] });
+  });
+});
+
+describe("cancelling", () => {
+  it("DELETE /api/runs/{id}/schedule cancels a scheduled run, which then never runs; again is the same answer; a run that is not scheduled is 409", async () => {
+    setTime("2026-11-10T09:00:00Z");
+    const answer = await app.post(webhook("User Offboarding", { "User Email": "johanna.lorenz@contoso.com", "Last Day": "2026-11-13" }, 8103));
+    const { runId } = answer.body;
+    expect((await app.cancel(runId, "wrong-secret")).status).toBe(401);
+    const cancelled = await app.cancel(runId);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ runId, status: "cancelled", message: "This scheduled request was cancelled; nothing more of it will happen." });
+    expect((await app.cancel(runId)).body).toMatchObject({ status: "cancelled", alreadyCancelled: true });
+    setTime("2026-11-13T18:00:00Z");
+    await app.tick();
+    expect(writesTo("johanna.lorenz")).toEqual([]);
+    expect((await app.getRun(runId)).body.status).toBe("cancelled");
+
+    const now = await app.post(webhook("Add User to Group", { "User Email": "johanna.lorenz@contoso.com", "Group Name": "Marketing" }, 8103));
+    expect((await app.cancel(now.body.runId)).status).toBe(409);
+    expect((await app.cancel(now.body.runId)).body.error.code).toBe("RUN_NOT_SCHEDULED");
+    expect((await app.cancel("0".repeat(32))).status).toBe(404);
+  });
+
+  it("the Cancel Scheduled Request intent cancels the ticket's pending offboarding (named by an alias), and says when there is nothing to cancel", async () => {
+    setTime("2026-11-16T09:00:00Z");
+    const offboarding = await app.post(webhook("Disable Account", { "User Email": "miriam.graham@contoso.com", "Last Day": "20/11/2026" }, 8104));
+    expect(offboarding.body.status).toBe("scheduled");
+    const cancel = await app.post(webhook("Cancel Scheduled Request", { Request: "User Offboarding / Disable Account" }, 8104));
+    expect(cancel.body).toMatchObject({ status: "succeeded", message: "Cancelled: User Offboarding. Nothing more of it will run." });
+    expect((await app.getRun(offboarding.body.runId)).body.status).toBe("cancelled");
+    const nothing = await app.post(webhook("Cancel Scheduled Request", {}, 8104));
+    expect(nothing.body).toMatchObject({ status: "failed", error: { code: "NOTHING_SCHEDULED" }, message: "Nothing was cancelled: nothing on this ticket is waiting for a scheduled time." });
+    setTime("2026-11-20T17:30:00Z");
+    await app.tick();
+    expect(writesTo("miriam.graham")).toEqual([]);
+  });
+});
+
+describe("rescheduling", () => {
+  it("a new last day for the same ticket and intent moves the offboarding instead of adding one", async () => {
+    setTime("2026-11-23T09:00:00Z");
+    const first = await app.post(webhook("User Offboarding", { "User Email": "nestor.wilke@contoso.com", "Last Day": "2026-11-27" }, 8105));
+    const second = await app.post(webhook("User Offboarding", { "User Email": "nestor.wilke@contoso.com", "Last Day": "2026-12-04" }, 8105));
+    expect(second.body).toMatchObject({ status: "scheduled", message: "nestor.wilke@contoso.com will be offboarded on Friday 4 December at 17:00." });
+    expect(second.body.runId).not.toBe(first.body.runId);
+    expect((await app.getRun(first.body.runId)).body).toMatchObject({ status: "cancelled", message: "This scheduled request was replaced by a newer one for the same ticket." });
+    // The first request delivered again is still the cancelled run: it does not come back.
+    expect((await app.post(webhook("User Offboarding", { "User Email": "nestor.wilke@contoso.com", "Last Day": "2026-11-27" }, 8105))).body).toMatchObject({ duplicate: true, status: "cancelled" });
+    setTime("2026-11-27T17:10:00Z");
+    await app.tick();
+    expect(writesTo("nestor.wilke")).toEqual([]);
+    setTime("2026-12-04T17:00:30Z");
+    await app.tick();
+    expect(writesTo("nestor.wilke")).toEqual(["PATCH /users/nestor.wilke@contoso.com", "POST /users/nestor.wilke@contoso.com/revokeSignInSessions"]);
+  });
+});
+
+describe("dates that cannot be scheduled", () => {
+  const refused = async (lastDay: string) => {
+    const answer = await app.post(webhook("User Offboarding", { "User Email": "pradeep.gupta@contoso.com", "Last Day": lastDay }, 8106));
+    expect(answer.status).toBe(422);
+    expect(answer.body.error.code).toBe("FIELD_INVALID");
+    return answer.body.errors.map((e: { field: string; message: string }) => `${e.field}: ${e.message}`);
+  };
+
+  it("refuses a relative date, a date in the past, and one beyond the horizon, naming the field; nothing is claimed or sent", async () => {
+    setTime("2026-12-07T09:00:00Z");
+    expect(await refused("Friday 5pm")).toEqual(['lastDay: Last Day must be a calendar date such as 2026-12-18 or 18/12/2026 17:00, not a relative one like "Friday 5pm" or "tomorrow"']);
+    expect(await refused("01/12/2026")).toEqual(["lastDay: Last Day is in the past; send the date the request should happen on"]);
+    expect(await refused("2027-06-30")).toEqual(["lastDay: Last Day is more than 180 days ahead; the latest a request can be scheduled for is Saturday 5 June 2027 at 10:00"]);
+    expect(writesTo("pradeep.gupta")).toEqual([]);
+    // Up to a day late runs at once ("my last day was yesterday").
+    const late = await app.post(webhook("User Offboarding", { "User Email": "pradeep.gupta@contoso.com", "Last Day": "06/12/2026" }, 8106));
+    expect(late.body.status).toBe("succeeded");
+  });
+
+  it("takes the horizon from SCHEDULE_HORIZON_DAYS", async () => {
+    const short = await startScheduleApp(shared, { SCHEDULE_HORIZON_DAYS: "7" });
+    try {
+      setTime("2026-12-07T09:00:00Z");
+      const answer = await short.post(webhook("User Offboarding", { "User Email": "pradeep.gupta@contoso.com", "Last Day": "2026-12-18" }, 8107));
+      expect(answer.status).toBe(422);
+      expect(answer.body.errors[0].message).toBe("Last Day is more than 7 days ahead; the latest a request can be scheduled for is Monday 14 December at 09:00");
+    } finally {
+      await short.close();
+    }
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * The composed host over real HTTP for scheduling tests: the shipped intents plus a test intent that
+ * waits between steps, Azurite, the sandbox tenant and a PSA simulator sharing one manual clock. A
+ * tick is what the minute timer does (due wake-ups to the continuation queue) followed by what the
+ * queue trigger does (each message handled), so no test waits for anything real.
+ */
+import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { QueueClient } from "@azure/storage-queue";
+import { composeFromSettings, type ComposedHost } from "../../../engine/hosts/compose/from-settings";
+import { continuationHandler } from "../../../engine/hosts/functions/handlers";
+import { scheduleTimerHandler } from "../../../engine/hosts/functions/schedule-handlers";
+import { invokeTimer } from "../../../engine/hosts/functions/invoke";
+import { appRoutes, startLocalServer, type LocalServer } from "../../../engine/hosts/local/http-adapter";
+import { startQueuePoller } from "../../../engine/hosts/local/queue-poller";
+import { MAX_BODY_BYTES } from "../../../engine/inbound/webhook/body";
+import { CONTINUATION_QUEUE } from "../../../engine/lifecycle/continue/continuation-queue";
+import { handleReportMessage } from "../../../engine/lifecycle/report";
+import type { Sandbox } from "../../../sandbox";
+import type { PsaSandboxes } from "../../../sandbox/psa";
+import type { RunningAzurite } from "../../support/azurite";
+import type { ManualClock } from "../../support/manual-clock";
+import { ClockQueue } from "../../lifecycle/report/clock-queue";
+
+export const SECRET = "schedule-test-secret-5e1a";
+
+/** Disables a user now and deletes the account 30 days later: the delayed step under test. */
+export const DISABLE_THEN_DELETE = `apiVersion: intents/v1
+kind: Intent
+name: Disable Then Delete
+description: Disables a user, then deletes the account 30 days later.
+risk: destructive
+permissions:
+  graph: [User.ReadWrite.All]
+fields:
+  userEmail: { label: User Email, type: string, required: true, format: email }
+steps:
+  - id: disable
+    kind: graph:request
+    with: { method: PATCH, path: "/users/{upn}", params: { upn: "{{fields.userEmail}}" }, body: { accountEnabled: false } }
+  - id: delete
+    kind: graph:request
+    after: P30D
+    with: { method: DELETE, path: "/users/{upn}", params: { upn: "{{fields.userEmail}}" } }
+    outcomes:
+      - { match: { status: 404 }, result: ok }
+result:
+  messages:
+    succeeded: "{{fields.userEmail}} was deleted."
+    failed: "{{fields.userEmail}} could not be deleted: {{error.message}}"
+    scheduled: "{{fields.userEmail}} is disabled and will be deleted on {{schedule.when}}."
+`;
+
+/** The shipped intents and the test intent, in a folder of their own. */
+export function intentsFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), "schedule-intents-"));
+  const shipped = join(__dirname, "..", "..", "..", "intents");
+  for (const file of readdirSync(shipped)) if (file.endsWith(".yaml")) copyFileSync(join(shipped, file), join(dir, file));
+  writeFileSync(join(dir, "zz-disable-then-delete.yaml"), DISABLE_THEN_DELETE);
+  return dir;
+}
+
+export interface Shared {
+  azurite: RunningAzurite;
+  sandbox: Sandbox;
+  psas: PsaSandboxes;
+  clock: ManualClock;
+  intentsDir: string;
+}
+
+export interface ScheduleApp {
+  host: ComposedHost;
+  events: Array<Record<string, unknown>>;
+  post(body: unknown): Promise<{ status: number; body: any }>;
+  getRun(runId: string): Promise<{ status: number; body: any }>;
+  cancel(runId: string, secret?: string): Promise<{ status: number; body: any }>;
+  /** The minute timer, then the continuation queue until it is empty. */
+  tick(): Promise<void>;
+  /** Delivers the report outbox's due messages. */
+  deliverReports(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function sharedEnv(shared: Shared): Record<string, string> {
+  const cw = shared.psas.connectwise;
+  return {
+    AzureWebJobsStorage: shared.azurite.connectionString, GRAPH_BASE_URL: shared.sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox",
+    ARM_BASE_URL: shared.sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox",
+    AZURE_SUBSCRIPTION_ID: "11111111-2222-3333-4444-555555555555", AZURE_RESOURCE_GROUP: "rg-intents", AUTOMATION_ACCOUNT_NAME: "aa-intents",
+    INTENT_SHARED_SECRET: SECRET, NOTIFICATION_MAILBOX: "isaiah.langer@contoso.com", NOTIFICATION_EMAIL: "grace.taylor@contoso.com",
+    HELPDESK_EMAIL: "grace.taylor@contoso.com", MAIL_SENDER: "isaiah.langer@contoso.com",
+    TENANT_TIME_ZONE: "Europe/London", TENANT_DATE_ORDER: "DMY",
+    PSA_KIND: "connectwise", CONNECTWISE_BASE_URL: cw.apiBaseUrl, CONNECTWISE_COMPANY_ID: cw.credentials.companyId,
+    CONNECTWISE_PUBLIC_KEY: cw.credentials.publicKey, CONNECTWISE_CLIENT_ID: cw.credentials.clientId, CONNECTWISE_PRIVATE_KEY: cw.credentials.privateKey,
+  };
+}
+
+export async function startScheduleApp(shared: Shared, extra: Record<string, string> = {}): Promise<ScheduleApp> {
+  const reports = new ClockQueue(shared.clock);
+  const host = await composeFromSettings({ ...sharedEnv(shared), ...extra }, { clock: shared.clock, intentsDir: shared.intentsDir, reportQueue: reports });
+  const events: Array<Record<string, unknown>> = [];
+  const log = (_level: string, line: string) => {
+    try {
+      events.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      events.push({ line });
+    }
+  };
+  const deps = async () => host.deps;
+  const server: LocalServer = await startLocalServer({ routes: appRoutes(deps), maxBodyBytes: MAX_BODY_BYTES, log });
+  const continuations = startQueuePoller({ queue: new QueueClient(shared.azurite.connectionString, CONTINUATION_QUEUE), handler: continuationHandler(deps), log, retryAfterSeconds: 0 }, false);
+  const timer = scheduleTimerHandler(deps);
+  const call = async (path: string, init: RequestInit, secret = SECRET) => {
+    const response = await fetch(server.url + path, { ...init, headers: { "x-intent-secret": secret, "content-type": "application/json" } });
+    return { status: response.status, body: await response.json() };
+  };
+  return {
+    host, events,
+    post: (body) => call("/api/intent", { method: "POST", body: JSON.stringify(body) }),
+    getRun: (runId) => call(`/api/runs/${runId}`, { method: "GET" }),
+    cancel: (runId, secret) => call(`/api/runs/${runId}/schedule`, { method: "DELETE" }, secret),
+    async tick() {
+      await invokeTimer(timer, "startScheduledRuns", log);
+      while ((await continuations.pollOnce()) > 0);
+    },
+    async deliverReports() {
+      await reports.drain((raw) => handleReportMessage(host.reporting.delivery, raw, () => undefined));
+    },
+    async close() {
+      await server.close();
+      await host.close();
+    },
+  };
+}
+
+export function webhook(intentName: string, fields: Record<string, unknown>, ticketId: number) {
+  return {
+    intent_name: intentName,
+    intent_fields: fields,
+    meta_data: { ticket_id: ticketId, contact_name: "Megan Bowen", contact_email: "megan.bowen@contoso.com", company_name: "Contoso" },
+  };
+}
