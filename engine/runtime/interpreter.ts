@@ -126,7 +126,7 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
       if (saved.result.status === "failed" && !step.continueOnError) break;
       continue;
     }
-    const due = await timeline?.waitBefore(step, applies(step, scope), checkpoints, journal, services.clock.now());
+    const due = timeline && step.after ? await timeline.waitBefore(step, applies(step, scope), checkpoints, journal, services.clock.now()) : undefined;
     if (timeline && due !== undefined) return scheduledRun(intent, scope, steps, redactor, { step: step.id, due }, timeline.calendar, services.clock.now());
     if (options.deadline !== undefined && services.clock.now() >= options.deadline) {
       return finishRun(intent, scope, steps, redactor, mode, 0);

@@ -65,6 +65,20 @@ describe("intents plan", () => {
     expect(out).not.toContain("Xy-secret-99");
   });
 
+  it("says when each step of a scheduled offboarding would run, on the tenant's clock (summer time in London)", async () => {
+    vi.stubEnv("TENANT_TIME_ZONE", "Europe/London");
+    vi.stubEnv("TENANT_DATE_ORDER", "DMY");
+    try {
+      const input = payload({ intent_fields: { "User Email": "jane@contoso.com", "Last Day": "30/06/2099" }, meta_data: { ticket_id: "T-9" } });
+      expect(await main(["plan", "user offboarding", "--input", input])).toBe(0);
+      const result = JSON.parse(out) as { steps: Array<{ id: string; at?: string }> };
+      expect(result.steps.find((s) => s.id === "disable")?.at).toBe("2099-06-30T17:00:00+01:00");
+      expect(result.steps.every((s) => s.at === "2099-06-30T17:00:00+01:00")).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it("reports field errors and unknown intents with exit 1, bad usage with exit 2", async () => {
     expect(await main(["plan", "password reset", "--input", payload({ "User Email": "" })])).toBe(1);
     expect(err).toContain("User Email is required");

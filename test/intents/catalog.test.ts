@@ -6,9 +6,10 @@ import { builtinKindSpecs } from "../../engine/kinds";
 const catalog = loadCatalog(builtinKindSpecs());
 
 describe("intent catalogue", () => {
-  it("ships the eight seed intents, the two change-triggered ones and the breadth ones", () => {
+  it("ships the eight seed intents, the two change-triggered ones, the breadth ones and the schedule's cancel", () => {
     expect(catalog.supportedNames()).toEqual([
       "Add User to Group",
+      "Cancel Scheduled Request",
       "Convert to Shared Mailbox",
       "Delete User",
       "Department Group Onboarding",
@@ -40,6 +41,7 @@ describe("intent catalogue", () => {
       ["Revoke Sign-in Sessions", "Revoke Sessions"],
       ["tap", "Temporary Access Pass"],
       ["Create  Temporary Access Pass", "Temporary Access Pass"],
+      ["cancel scheduled offboarding", "Cancel Scheduled Request"],
     ];
     for (const [alias, name] of aliases) expect(catalog.find(alias)?.name).toBe(name);
   });

@@ -5,7 +5,9 @@
  * not before, across a restart; cancelling (HTTP and webhook intent) and rescheduling; dates that
  * cannot be scheduled are 422 naming the field.
  */
+import { TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SCHEDULE_TABLE } from "../../engine/lifecycle/schedule";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { startPsaSandboxes, type PsaSandboxes } from "../../sandbox/psa";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
@@ -200,6 +202,48 @@ describe("dates that cannot be scheduled", () => {
       expect(answer.body.errors[0].message).toBe("Last Day is more than 7 days ahead; the latest a request can be scheduled for is Monday 14 December at 09:00");
     } finally {
       await short.close();
+    }
+  });
+});
+
+describe("a scheduled run with a secret field", () => {
+  const rows = async () => {
+    const table = TableClient.fromConnectionString(azurite.connectionString, SCHEDULE_TABLE, { allowInsecureConnection: true });
+    const all: unknown[] = [];
+    for await (const row of table.listEntities()) all.push(row);
+    return JSON.stringify(all);
+  };
+  // The sandbox never keeps a password (its log masks it): a reset it accepted (204) had one that
+  // passes its complexity rules, which a lost or empty secret would not.
+  const resets = (upn: string) => sandbox.requests().filter((r) => r.method === "PATCH" && decodeURIComponent(r.path).endsWith(upn)).map((r) => r.status);
+
+  it("keeps the secret sealed while it waits, and uses it when the time comes", async () => {
+    setTime("2026-12-08T09:00:00Z");
+    const answer = await app.post(webhook("Scheduled Password Reset", { "User Email": "conor.obrien@contoso.com", "Temporary Password": "Wait-For-It-7391", When: "09/12/2026 08:30" }, 8108));
+    expect(answer.body).toMatchObject({ status: "scheduled", schedule: { step: "reset", at: "2026-12-09T08:30:00+00:00" } });
+    expect(await rows()).toContain("conor.obrien@contoso.com");
+    expect(await rows()).not.toContain("Wait-For-It-7391");
+    setTime("2026-12-09T08:30:00Z");
+    await app.tick();
+    expect(resets("conor.obrien@contoso.com")).toEqual([204]);
+    expect(user("conor.obrien@contoso.com")?.passwordProfile?.lastChangedDateTime).toBe("2026-12-09T08:30:00.000Z");
+    expect((await app.getRun(answer.body.runId)).body.status).toBe("succeeded");
+  });
+
+  it("ends as RUN_ABANDONED when the shared secret was rotated in the meantime, and sends nothing", async () => {
+    setTime("2026-12-08T09:00:00Z");
+    const answer = await app.post(webhook("Scheduled Password Reset", { "User Email": "reception@contoso.com", "Temporary Password": "Rotated-Away-5521", When: "2026-12-10T12:00" }, 8109));
+    expect(answer.body.status).toBe("scheduled");
+    const rotated = await startScheduleApp(shared, { INTENT_SHARED_SECRET: "a-new-shared-secret-after-rotation" });
+    try {
+      setTime("2026-12-10T12:00:30Z");
+      await rotated.tick();
+      expect(resets("reception@contoso.com")).toEqual([]);
+      const record = await fetch(`${rotated.url}/api/runs/${answer.body.runId}`, { headers: { "x-intent-secret": "a-new-shared-secret-after-rotation" } });
+      expect(await record.json()).toMatchObject({ status: "failed", error: { code: "RUN_ABANDONED" } });
+      expect(await rows()).not.toContain(answer.body.runId);
+    } finally {
+      await rotated.close();
     }
   });
 });

@@ -52,12 +52,40 @@ result:
     scheduled: "{{fields.userEmail}} is disabled and will be deleted on {{schedule.when}}."
 `;
 
-/** The shipped intents and the test intent, in a folder of their own. */
+/** A password reset at a set time: a scheduled run with a secret field. */
+export const SCHEDULED_RESET = `apiVersion: intents/v1
+kind: Intent
+name: Scheduled Password Reset
+description: Sets a user's password at a given time.
+risk: reversible
+permissions:
+  graph: [User.ReadWrite.All]
+fields:
+  userEmail: { label: User Email, type: string, required: true, format: email }
+  password: { label: Temporary Password, type: string, required: true, secret: true }
+  at: { label: When, type: datetime, required: true }
+schedule: { at: "{{fields.at}}" }
+steps:
+  - id: reset
+    kind: graph:request
+    with:
+      method: PATCH
+      path: "/users/{upn}"
+      params: { upn: "{{fields.userEmail}}" }
+      body: { passwordProfile: { password: "{{fields.password}}", forceChangePasswordNextSignIn: true } }
+result:
+  messages:
+    succeeded: "The password of {{fields.userEmail}} was reset."
+    failed: "The password of {{fields.userEmail}} could not be reset: {{error.message}}"
+`;
+
+/** The shipped intents and the test intents, in a folder of their own. */
 export function intentsFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), "schedule-intents-"));
   const shipped = join(__dirname, "..", "..", "..", "intents");
   for (const file of readdirSync(shipped)) if (file.endsWith(".yaml")) copyFileSync(join(shipped, file), join(dir, file));
   writeFileSync(join(dir, "zz-disable-then-delete.yaml"), DISABLE_THEN_DELETE);
+  writeFileSync(join(dir, "zz-scheduled-password-reset.yaml"), SCHEDULED_RESET);
   return dir;
 }
 
@@ -70,6 +98,7 @@ export interface Shared {
 }
 
 export interface ScheduleApp {
+  url: string;
   host: ComposedHost;
   events: Array<Record<string, unknown>>;
   post(body: unknown): Promise<{ status: number; body: any }>;
@@ -116,7 +145,7 @@ export async function startScheduleApp(shared: Shared, extra: Record<string, str
     return { status: response.status, body: await response.json() };
   };
   return {
-    host, events,
+    url: server.url, host, events,
     post: (body) => call("/api/intent", { method: "POST", body: JSON.stringify(body) }),
     getRun: (runId) => call(`/api/runs/${runId}`, { method: "GET" }),
     cancel: (runId, secret) => call(`/api/runs/${runId}/schedule`, { method: "DELETE" }, secret),
