@@ -167,9 +167,16 @@ describe("runs", () => {
   });
 
   it("answers 501 for a part this deployment does not have", async () => {
-    const cancel = await env.call(`/api/console/runs/${failedRunId}/cancel`, { method: "POST", session });
-    expect(cancel.status).toBe(501);
-    expect(cancel.body.error.code).toBe("CONSOLE_FEATURE_OFF");
+    const undo = await env.call(`/api/console/runs/${failedRunId}/undo`, { method: "POST", session });
+    expect(undo.status).toBe(501);
+    expect(undo.body.error.code).toBe("CONSOLE_FEATURE_OFF");
     expect((await env.call("/api/console/approvals", { session })).body).toMatchObject({ enabled: false, approvals: [] });
+  });
+
+  it("has scheduling: cancelling a run that waits for no time (the retried one) is refused with its status", async () => {
+    const cancel = await env.call(`/api/console/runs/${failedRunId}/cancel`, { method: "POST", session });
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.error).toMatchObject({ code: "RUN_NOT_SCHEDULED", message: "The run is succeeded, not waiting for a scheduled time." });
+    expect((await env.call("/api/console/schedules", { session })).body).toMatchObject({ enabled: true });
   });
 });

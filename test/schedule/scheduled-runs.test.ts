@@ -155,6 +155,52 @@ describe("cancelling", () => {
   });
 });
 
+describe("the console's scheduled runs", () => {
+  it("lists what waits and when, shows it on the run, and cancels a start or a delayed step as the signed-in technician", async () => {
+    setTime("2026-11-17T09:00:00Z");
+    const offboarding = await app.post(webhook("User Offboarding", { "User Email": "adele.vance@contoso.com", "Last Day": "2026-11-20" }, 8110));
+    const delayed = await app.post(webhook("Disable Then Delete", { "User Email": "ben.walters@contoso.com" }, 8111));
+    expect([offboarding.body.status, delayed.body.status]).toEqual(["scheduled", "scheduled"]);
+    const session = await app.signIn();
+
+    const list = await app.console("/api/console/schedules", session);
+    expect(list.status).toBe(200);
+    const ours = list.body.scheduled.filter((item: { ticketId: string }) => item.ticketId === "8110" || item.ticketId === "8111");
+    expect(ours).toEqual([
+      // Earliest first; the target is the record's (the intent's `target:` field, which the test intent names).
+      expect.objectContaining({ runId: offboarding.body.runId, intentName: "User Offboarding", ticketId: "8110", requester: "megan.bowen@contoso.com", dueAt: "2026-11-20T17:00:00.000Z", next: "start" }),
+      { runId: delayed.body.runId, intentName: "Disable Then Delete", ticketId: "8111", requester: "megan.bowen@contoso.com", target: "ben.walters@contoso.com", dueAt: "2026-12-17T09:00:00.000Z", next: "delete" },
+    ]);
+    const detail = await app.console(`/api/runs/${delayed.body.runId}`, session);
+    expect(detail.body).toMatchObject({ status: "scheduled", schedule: { step: "delete", at: "2026-12-17T09:00:00+00:00", dueAt: "2026-12-17T09:00:00.000Z", next: "delete" } });
+    expect(JSON.stringify(detail.body.schedule)).not.toContain("ben.walters");
+
+    for (const run of [offboarding.body.runId, delayed.body.runId]) {
+      const cancel = await app.console(`/api/console/runs/${run}/cancel`, session, "POST");
+      expect(cancel).toEqual({ status: 200, body: { runId: run, status: "cancelled", message: "The scheduled run was cancelled; nothing more of it will run." } });
+    }
+    expect((await app.console(`/api/console/runs/${delayed.body.runId}/cancel`, session, "POST")).body.message).toBe("The run was already cancelled.");
+    const refused = await app.console(`/api/console/runs/${"0".repeat(32)}/cancel`, session, "POST");
+    expect([refused.status, refused.body.error.code]).toEqual([409, "RUN_NOT_FOUND"]);
+    expect((await app.console("/api/console/schedules", session)).body.scheduled.map((item: { runId: string }) => item.runId)).not.toContain(delayed.body.runId);
+    const cancelled = await app.console(`/api/runs/${delayed.body.runId}`, session);
+    expect(cancelled.body).toMatchObject({ status: "cancelled", steps: [{ id: "disable", status: "changed" }] });
+    expect(cancelled.body.schedule).toEqual({ step: "delete", at: "2026-12-17T09:00:00+00:00" });
+    expect(cancelled.body.actions).toEqual([
+      expect.objectContaining({ action: "cancel", actorId: "local", via: "local", outcome: "cancelled" }),
+      expect.objectContaining({ action: "cancel", actorId: "local", via: "local", outcome: "cancelled" }),
+    ]);
+
+    for (const at of ["2026-11-20T17:30:00Z", "2026-12-17T09:30:00Z"]) {
+      setTime(at);
+      await app.tick();
+    }
+    expect(writesTo("adele.vance")).toEqual([]);
+    expect(writesTo("ben.walters")).toEqual(["PATCH /users/ben.walters@contoso.com"]);
+    expect(user("ben.walters@contoso.com")).toBeDefined();
+  });
+});
+
 describe("rescheduling", () => {
   it("a new last day for the same ticket and intent moves the offboarding instead of adding one", async () => {
     setTime("2026-11-23T09:00:00Z");

@@ -19,6 +19,7 @@ import { catalogEngine } from "./catalog-engine";
 import { composePipeline } from "./pipeline";
 import { composeReporting, type ComposedReporting } from "./report";
 import { scheduledRunsPort } from "../../lifecycle/schedule/port";
+import { schedulesPort } from "./schedules-port";
 import type { OutboxQueue } from "../../lifecycle/report/outbox-queue";
 import type { ReportDepsProvider } from "../functions/report-handlers";
 import type { ConsoleDeps } from "../../inbound/console/types";
@@ -73,7 +74,9 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   return {
     deps, graph, catalog, reporting,
     console: () => {
-      consoleDeps ??= composeConsole(env, settings, deps, options.console).catch((error: unknown) => {
+      // Scheduling is part of every host; a test's own ports still win.
+      const parts = { ...options.console, ports: { schedules: schedulesPort(deps), ...options.console?.ports } };
+      consoleDeps ??= composeConsole(env, settings, deps, parts).catch((error: unknown) => {
         consoleDeps = undefined;
         throw error;
       });

@@ -31,6 +31,7 @@ kind: Intent
 name: Disable Then Delete
 description: Disables a user, then deletes the account 30 days later.
 risk: destructive
+target: fields.userEmail
 permissions:
   graph: [User.ReadWrite.All]
 fields:
@@ -97,6 +98,11 @@ export interface Shared {
   intentsDir: string;
 }
 
+export interface ConsoleSession {
+  cookie: string;
+  token: string;
+}
+
 export interface ScheduleApp {
   url: string;
   host: ComposedHost;
@@ -104,6 +110,10 @@ export interface ScheduleApp {
   post(body: unknown): Promise<{ status: number; body: any }>;
   getRun(runId: string): Promise<{ status: number; body: any }>;
   cancel(runId: string, secret?: string): Promise<{ status: number; body: any }>;
+  /** A console session on the local server (the shared-secret sign-in form); it lasts 8 hours of the clock. */
+  signIn(): Promise<ConsoleSession>;
+  /** A console request with that session (and its anti-forgery token on a POST). */
+  console(path: string, session: ConsoleSession, method?: "GET" | "POST"): Promise<{ status: number; body: any }>;
   /** The minute timer, then the continuation queue until it is empty. */
   tick(): Promise<void>;
   /** Delivers the report outbox's due messages. */
@@ -137,7 +147,7 @@ export async function startScheduleApp(shared: Shared, extra: Record<string, str
     }
   };
   const deps = async () => host.deps;
-  const server: LocalServer = await startLocalServer({ routes: appRoutes(deps), maxBodyBytes: MAX_BODY_BYTES, log });
+  const server: LocalServer = await startLocalServer({ routes: appRoutes(deps, () => host.console()), maxBodyBytes: MAX_BODY_BYTES, log });
   const continuations = startQueuePoller({ queue: new QueueClient(shared.azurite.connectionString, CONTINUATION_QUEUE), handler: continuationHandler(deps), log, retryAfterSeconds: 0 }, false);
   const timer = scheduleTimerHandler(deps);
   const call = async (path: string, init: RequestInit, secret = SECRET) => {
@@ -149,6 +159,19 @@ export async function startScheduleApp(shared: Shared, extra: Record<string, str
     post: (body) => call("/api/intent", { method: "POST", body: JSON.stringify(body) }),
     getRun: (runId) => call(`/api/runs/${runId}`, { method: "GET" }),
     cancel: (runId, secret) => call(`/api/runs/${runId}/schedule`, { method: "DELETE" }, secret),
+    async signIn() {
+      const form = await fetch(`${server.url}/api/console/signin`, {
+        method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ secret: SECRET }).toString(),
+      });
+      const cookie = (form.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+      const page = await (await fetch(`${server.url}/api/console`, { headers: { cookie } })).text();
+      return { cookie, token: /name="console-token" content="([^"]+)"/.exec(page)?.[1] ?? "" };
+    },
+    async console(path, session, method = "GET") {
+      const headers: Record<string, string> = { cookie: session.cookie, ...(method === "POST" ? { "x-console-token": session.token } : {}) };
+      const response = await fetch(server.url + path, { method, headers });
+      return { status: response.status, body: await response.json() };
+    },
     async tick() {
       await invokeTimer(timer, "startScheduledRuns", log);
       while ((await continuations.pollOnce()) > 0);
