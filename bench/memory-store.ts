@@ -72,6 +72,7 @@ export class MemoryRunStore implements RunStore {
     return {
       record,
       lost: false,
+      heldUntil: Number.MAX_SAFE_INTEGER,
       renew: async () => undefined,
       finish: async (result) => write(result, false),
       suspend: async (result) => write(result, true),

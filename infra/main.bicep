@@ -253,6 +253,7 @@ var appSettings = {
   // Run budgets and leases: engine/hosts/config.ts's defaults, written out so operators see and tune them.
   RUN_BUDGET_MS: '5000'
   CONTINUATION_BUDGET_MS: '240000'
+  GRAPH_CONCURRENCY: '32'
   BODY_TIMEOUT_MS: '10000'
   RUN_LEASE_MS: '60000'
   MAX_DEQUEUE_COUNT: '5'

@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { FaultStore } from "./faults/store";
+import type { IssuedCredential } from "./graph/types";
 import type { SandboxEnv } from "./server";
 import { RequestLog, type RequestLogEntry } from "./request-log";
 import { createSandboxServer } from "./server";
@@ -13,6 +14,7 @@ import type { TenantFixture, TenantState } from "./tenant/types";
 
 export type { RequestLogEntry } from "./request-log";
 export type { FaultRule, FaultRuleInput, FaultKind } from "./faults/rules";
+export type { IssuedCredential } from "./graph/types";
 export type * from "./tenant/types";
 export { DEMO_FIXTURE_PATH } from "./tenant/load";
 
@@ -25,6 +27,12 @@ export interface SandboxOptions {
   fixture?: TenantFixture | string;
   /** Clock for timestamps (innerError.date, createdDateTime, the request log). */
   now?: () => number;
+  /**
+   * For tests in this process: told of every password a user is given and every Temporary Access
+   * Pass issued, so a test can check that the credential a user holds is the one delivered. The
+   * tenant itself never stores one.
+   */
+  onCredential?: (issued: IssuedCredential) => void;
 }
 
 export interface Sandbox {
@@ -46,7 +54,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const tenant = typeof fixture === "string" ? tenantFromFile(fixture) : tenantFromFixture(fixture);
   const host = options.host ?? "127.0.0.1";
   const now = options.now ?? Date.now;
-  const env: SandboxEnv = { tenant, now, graphBaseUrl: "", faults: new FaultStore(now) };
+  const env: SandboxEnv = { tenant, now, graphBaseUrl: "", faults: new FaultStore(now), ...(options.onCredential ? { onCredential: options.onCredential } : {}) };
   const log = new RequestLog();
   const server = createSandboxServer(env, log);
   await new Promise<void>((resolve, reject) => {

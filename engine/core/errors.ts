@@ -94,6 +94,7 @@ export const ERROR_CODES = {
   RUNBOOK_TIMEOUT: "The runbook job did not finish within the step's timeout.",
   SCHEDULE_CANCEL_FAILED: "A schedule:cancel step found no run of the ticket waiting for a scheduled time, no ticket, or no intent by the name given.",
   STORE_ERROR: "The run store (Azure Tables) failed.",
+  BUDGET_DEFERRED: "A request was not sent because the run's time budget (RUN_BUDGET_MS) ran out while it waited for a connection; the run continues from the queue.",
   SUBSCRIPTION_FAILED: "Microsoft Graph refused to create, renew or reauthorize a change-notification subscription.",
   SECRET_REFUSED: "A secret value was refused: shorter than 8 characters (masking it would mask ordinary words) or not text.",
   SANDBOX_FIXTURE_INVALID: "The sandbox tenant fixture is missing, not JSON, or malformed.",
@@ -111,6 +112,8 @@ export interface ErrorOptions {
   details?: unknown;
   /** True when trying again later may succeed (throttling, outages). */
   retryable?: boolean;
+  /** True when the request may have been carried out although no answer said so (a timeout, a dropped connection). */
+  outcomeUnknown?: boolean;
 }
 
 /** The one error type the engine throws; subclasses only narrow the category. */
@@ -119,6 +122,7 @@ export class IntentError extends Error {
   readonly fix: string | undefined;
   readonly details: unknown;
   readonly retryable: boolean;
+  readonly outcomeUnknown: boolean;
 
   constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -127,6 +131,7 @@ export class IntentError extends Error {
     this.fix = options.fix;
     this.details = options.details;
     this.retryable = options.retryable ?? false;
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
   }
 
   toJSON(): { code: ErrorCode; message: string; fix?: string; details?: unknown } {

@@ -70,6 +70,10 @@ export interface Classification {
    * kind's own code and sentence (Graph's answer for Graph kinds). Give it whenever success is false.
    */
   error?: { code: string; message: string };
+  /** The service may have done the write though its answer says otherwise (a gateway timeout). */
+  outcomeUnknown?: boolean;
+  /** Trying the same write again later may succeed (throttling, an outage). */
+  transient?: boolean;
 }
 
 export interface KindAnswer {
@@ -96,6 +100,11 @@ export interface StepRunContext {
   state?: unknown;
   clock: Clock;
   events: EventSink;
+  /**
+   * Epoch ms by which the step's first request must have started (the run's budget); a client that
+   * cannot start it by then sends nothing and throws BUDGET_DEFERRED, and the run continues later.
+   */
+  deadline?: number;
 }
 
 /**
@@ -120,6 +129,12 @@ export interface StepKindSpec<Input = any> {
    * percent-encoded. Undefined for every other leaf.
    */
   urlSlot?(path: ReadonlyArray<string | number>): UrlSlot | undefined;
+  /**
+   * The kind hands what it sends to a person (a mail). A step of it that carries a generated secret
+   * is a delivery: while it fails for a reason that may pass, the run waits and tries it again
+   * (the secret kept sealed meanwhile) rather than ending with the credential undelivered.
+   */
+  delivers?: boolean;
   /** Decided on the rendered input: a GET is read-only, so dry-run may send it. */
   isReadOnly(input: Input): boolean;
   /** Static checks beyond the schema (Graph metadata, runbook manifest, …). */

@@ -10,6 +10,7 @@ import type { SecretSettingsReader } from "../runtime/types";
 import { BODY_TIMEOUT_MS } from "../inbound/webhook/body";
 import type { StorageSettings } from "../lifecycle/store/tables";
 import { calendarFrom, type TenantCalendar } from "../language/time/calendar";
+import { DEFAULT_GRAPH_CONCURRENCY } from "../clients/graph/client";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -32,6 +33,8 @@ export interface AppSettings {
   runBudgetMs: number;
   continuationBudgetMs: number;
   bodyTimeoutMs: number;
+  /** Graph requests in flight at once per process. */
+  graphConcurrency: number;
   leaseMs: number;
   maxDequeueCount: number;
   keyVaultUrl: string | undefined;
@@ -100,6 +103,7 @@ export function loadSettings(env: Env = process.env): AppSettings {
     runBudgetMs: integer(env, "RUN_BUDGET_MS", 5_000),
     continuationBudgetMs: integer(env, "CONTINUATION_BUDGET_MS", 240_000),
     bodyTimeoutMs: integer(env, "BODY_TIMEOUT_MS", BODY_TIMEOUT_MS),
+    graphConcurrency: Math.max(1, integer(env, "GRAPH_CONCURRENCY", DEFAULT_GRAPH_CONCURRENCY)),
     leaseMs: integer(env, "RUN_LEASE_MS", 60_000),
     maxDequeueCount: integer(env, "MAX_DEQUEUE_COUNT", 5),
     keyVaultUrl: env.KEY_VAULT_URL || (env.KEY_VAULT_NAME ? `https://${env.KEY_VAULT_NAME}.vault.azure.net` : undefined),

@@ -50,6 +50,8 @@ export interface PipelineSettings {
   timeZone: string;
   /** How far ahead a run may be scheduled (SCHEDULE_HORIZON_DAYS). */
   scheduleHorizonMs: number;
+  /** How long a claim holds without a heartbeat (RUN_LEASE_MS). */
+  leaseMs: number;
 }
 
 /** Everything the pipeline calls out to; built once by the composition root (engine/hosts/compose). */

@@ -8,7 +8,7 @@ import type { CompiledStep } from "../language/spec/types";
 import type { KindAnswer, StepKind, StepRunContext } from "../core/step-kind";
 import { scopeWith } from "./scope";
 import { renderInput } from "./step-input";
-import { kindContext, placeholderOutputs, registerSecretOutputs, reportedError, runnableKind, settle, type StepAttempt, type StepEnv } from "./step-runner";
+import { deferred, kindContext, placeholderOutputs, registerSecretOutputs, reportedError, runnableKind, settle, type StepAttempt, type StepEnv } from "./step-runner";
 import { withStepTimeout } from "./step-timeout";
 
 export type ItemAttempt = Omit<StepAttempt, "suspend">;
@@ -55,6 +55,8 @@ export async function runForEach(step: CompiledStep, scope: object, env: StepEnv
       ...(request === undefined ? {} : { request }),
     };
   } catch (thrown) {
+    const later = deferred(thrown, env);
+    if (later) return later;
     const error = ensureIntentError(thrown);
     return { status: "failed", attempts: 1, error: reportedError(error), ...(request === undefined ? {} : { request }) };
   }

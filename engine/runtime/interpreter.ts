@@ -5,7 +5,7 @@
 import { placeholder } from "../core/placeholder";
 import { ensureIntentError } from "../core/errors";
 import type { CompiledIntent, CompiledStep } from "../language/spec/types";
-import { loadCheckpoints, restorable, saveFinished, savePending } from "./checkpoint";
+import { finishedCheckpoint, loadCheckpoints, restorable, savePending, secretsDelivered } from "./checkpoint";
 import { holds } from "./conditions";
 import { runForEach } from "./for-each";
 import { createRedactor, type Redactor } from "../core/redaction";
@@ -18,7 +18,7 @@ import { calendarOf, isTimed, RunTimeline, startDue } from "./timing";
 import { scheduledRun } from "./scheduled-result";
 import { isoLocal } from "../language/time/zone";
 import type { TenantCalendar } from "../language/time/calendar";
-import type { EngineServices, RunContext, RunJournal, RunMode, RunResult, StepResult } from "./types";
+import type { EngineServices, RunContext, RunJournal, RunMode, RunResult, StepCheckpoint, StepResult } from "./types";
 
 export interface ExecuteOptions {
   fields: Record<string, unknown>;
@@ -34,6 +34,13 @@ export interface ExecuteOptions {
   redactor?: Redactor;
   /** The tenant's calendar for a timed intent (schedule, after); default: TENANT_TIME_ZONE and TENANT_DATE_ORDER from the settings. */
   calendar?: TenantCalendar;
+  /**
+   * Which execution of the run this is: 1 the first; a retry, a takeover or a continuation counts
+   * on. From the second, a create that meets "already exists" looks for what the run made.
+   */
+  attempt?: number;
+  /** Aborted when the run must stop where it is (its lease was lost): nothing more is sent or saved. */
+  signal?: AbortSignal;
 }
 
 function outputNames(step: CompiledStep): string[] {
@@ -88,7 +95,9 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
     const error = ensureIntentError(thrown);
     return { status: "failed", message: FAILED_MESSAGE, steps, error: { code: error.code, message: error.message } };
   }
-  const scope = createScope(intent, options.fields, options.run, services.settings);
+  // What this run made is newer than when it started; a run without a record started now.
+  const run = options.run.startedAt ? options.run : { ...options.run, startedAt: new Date(services.clock.now()).toISOString() };
+  const scope = createScope(intent, options.fields, run, services.settings);
   const missing = intent.settings.filter((name) => !services.settings[name]);
   // A dry run may plan without the tenant's settings; a live run may not start without them.
   if (missing.length > 0 && mode === "dry-run") for (const name of missing) scope.settings[name] = placeholder(`settings.${name}`) as string;
@@ -106,6 +115,8 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
     mode,
     ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
     ...(options.offline ? { offline: true } : {}),
+    ...((options.attempt ?? 1) > 1 ? { retrying: true } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
     secrets: redactor,
   };
   const checkpoints = await loadCheckpoints(journal);
@@ -118,10 +129,16 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
     if (mode === "live" && start !== undefined && start > now) return scheduledRun(intent, scope, steps, redactor, { step: first, due: start }, calendar, now);
     timeline = new RunTimeline(calendar, mode === "live", now, start);
   }
+  /** Checkpoints that hold sealed secrets, to save again without them once every reader is done. */
+  const sealed = new Map<string, StepCheckpoint>();
   for (const step of intent.plan.steps) {
+    // A run whose lease was lost stops between steps: whoever holds the run now goes on from here.
+    if (options.signal?.aborted) return finishRun(intent, scope, steps, redactor, mode, 0);
     const saved = checkpoints[step.id];
     if (saved && restorable(saved)) {
-      scope.steps[step.id] = { status: saved.result.status, output: { ...nullOutputs(outputNames(step)), ...saved.outputs } };
+      for (const secret of Object.values(saved.secrets ?? {})) redactor.add(secret);
+      if (saved.secrets) sealed.set(step.id, saved);
+      scope.steps[step.id] = { status: saved.result.status, output: { ...nullOutputs(outputNames(step)), ...saved.outputs, ...saved.secrets } };
       steps.push({ ...saved.result, resumed: true });
       if (saved.result.status === "failed" && !step.continueOnError) break;
       continue;
@@ -131,9 +148,11 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
     if (options.deadline !== undefined && services.clock.now() >= options.deadline) {
       return finishRun(intent, scope, steps, redactor, mode, 0);
     }
-    const env: StepEnv = saved?.state === undefined ? runEnv : { ...runEnv, state: saved.state };
+    const env: StepEnv = saved ? { ...runEnv, ...(saved.state === undefined ? {} : { state: saved.state }), ...(saved.retry ? { retry: saved.retry } : {}) } : runEnv;
     const started = services.clock.now();
     const attempt = await attemptStep(step, scope, env);
+    // What a stopped run did last is not recorded: the new holder sees the step as not done.
+    if (options.signal?.aborted) return finishRun(intent, scope, steps, redactor, mode, 0);
     const result = toResult(step, attempt, services.clock.now() - started, redactor);
     if (timeline && mode === "dry-run") result.at = isoLocal(timeline.calendar.timeZone, timeline.plannedAt());
     services.events("step.finished", {
@@ -141,7 +160,7 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
       attempts: result.attempts, durationMs: result.durationMs, ...(result.error ? { code: result.error.code } : {}),
     });
     if (attempt.suspend) {
-      await savePending(journal, step, result, attempt.suspend.state);
+      if (!attempt.suspend.deferred) await savePending(journal, step, result, attempt.suspend.state, attempt.suspend.retry);
       return finishRun(intent, scope, steps, redactor, mode, attempt.suspend.resumeAfterMs);
     }
     // A planned step's stand-in outputs (offline plans) flow on like a ran step's.
@@ -149,8 +168,18 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
     const outputs = { ...nullOutputs(outputNames(step)), ...(ran ? attempt.outputs : {}) };
     scope.steps[step.id] = { status: attempt.status, output: outputs };
     steps.push(result);
-    if (mode === "live") await saveFinished(journal, step, result, outputs);
+    if (journal) {
+      const checkpoint = finishedCheckpoint(step, result, outputs, redactor);
+      await journal.save(step.id, checkpoint);
+      if (checkpoint.secrets) sealed.set(step.id, checkpoint);
+    }
     if (attempt.status === "failed" && !step.continueOnError) break;
   }
+  if (journal && sealed.size > 0 && secretsDelivered(intent.plan.steps, steps)) await forgetSecrets(journal, sealed);
   return finishRun(intent, scope, steps, redactor, mode);
+}
+
+/** Every step that needed a sealed secret has it: the checkpoints are saved again without it. */
+async function forgetSecrets(journal: RunJournal, sealed: Map<string, StepCheckpoint>): Promise<void> {
+  for (const [stepId, { secrets: _secrets, ...kept }] of sealed) await journal.save(stepId, kept);
 }

@@ -13,13 +13,17 @@ export interface Decision {
   error?: ReportedError;
 }
 
+/** True when the answer fits a `match` (status, code, text in the message in any case); no match fits all. */
+export function matchesAnswer(match: CompiledOutcome["match"], c: Classification): boolean {
+  if (!match) return true;
+  const { status, code, message } = match;
+  if (status !== undefined && c.status !== status) return false;
+  if (code !== undefined && c.code !== code) return false;
+  return message === undefined || (c.message ?? "").toLowerCase().includes(message.toLowerCase());
+}
+
 function matches(rule: CompiledOutcome, c: Classification, scope: object): boolean {
-  if (rule.match) {
-    const { status, code, message } = rule.match;
-    if (status !== undefined && c.status !== status) return false;
-    if (code !== undefined && c.code !== code) return false;
-    if (message !== undefined && !(c.message ?? "").toLowerCase().includes(message.toLowerCase())) return false;
-  }
+  if (!matchesAnswer(rule.match, c)) return false;
   return rule.when ? holds(rule.when, scope) : true;
 }
 
@@ -37,5 +41,7 @@ export function decide(outcomes: readonly CompiledOutcome[], c: Classification, 
 }
 
 function defaultError(c: Classification): ReportedError {
-  return c.error ? { code: c.error.code, message: c.error.message } : { code: "STEP_FAILED", message: "The step failed." };
+  const error: ReportedError = c.error ? { code: c.error.code, message: c.error.message } : { code: "STEP_FAILED", message: "The step failed." };
+  if (c.transient) error.retryable = true;
+  return error;
 }

@@ -68,15 +68,30 @@ export interface RunContext {
   contactName: string;
   contactEmail: string;
   companyName: string;
+  /** When the run was first claimed (ISO 8601): what this run made is newer. */
+  startedAt?: string;
 }
 
 /** A step's durable record, so a resumed run does not redo completed work. */
 export interface StepCheckpoint {
   result: StepResult;
-  /** Unmasked non-secret outputs for later templates. */
+  /** Non-secret outputs for later templates (masked where the step handled a secret). */
   outputs: Record<string, unknown>;
+  /**
+   * Secret outputs (a generated password, a Temporary Access Pass) for the steps that still need
+   * them. The journal never stores them in clear: it seals them, and they are forgotten once every
+   * step that reads them has completed.
+   */
+  secrets?: Record<string, string>;
   /** Kind-owned state of a step that is still in progress (e.g. a runbook job name). */
   state?: unknown;
+  /** A delivery that failed for a reason that may pass: how often, and since when (epoch ms). */
+  retry?: DeliveryRetry;
+}
+
+export interface DeliveryRetry {
+  failures: number;
+  since: number;
 }
 
 export interface RunJournal {

@@ -26,6 +26,11 @@ export interface FaultRuleInput {
   /** Apply to this fraction (0..1) of matching requests, spread evenly (deterministic, so tests repeat). */
   rate?: number;
   /**
+   * 0 ≤ phase < 1 (default 0): shifts where an evenly spread `rate` fires, so runs against fresh
+   * sandboxes are not all faulted at the same request numbers, while staying deterministic.
+   */
+  phase?: number;
+  /**
    * PSA simulators only: carry out the write first, then answer with the fault (or drop the
    * connection), so the client cannot tell whether its write happened: an ambiguous write.
    */
@@ -63,6 +68,7 @@ export function faultRuleProblem(value: unknown): string | undefined {
   }
   if (rule.times !== undefined && !(Number.isInteger(rule.times) && (rule.times as number) > 0)) return "times must be a positive integer";
   if (rule.rate !== undefined && !(isNonNegativeNumber(rule.rate) && rule.rate <= 1)) return "rate must be between 0 and 1";
+  if (rule.phase !== undefined && !(isNonNegativeNumber(rule.phase) && rule.phase < 1)) return "phase must be at least 0 and less than 1";
   if (rule.afterApply !== undefined && typeof rule.afterApply !== "boolean") return "afterApply must be true or false";
   return undefined;
 }
@@ -84,7 +90,8 @@ export function ruleMatches(rule: FaultRule, method: string, path: string): bool
 export function ruleFires(rule: FaultRule): boolean {
   if (rule.times !== undefined && rule.applied >= rule.times) return false;
   rule.matched += 1;
-  const fires = rule.rate === undefined || Math.floor(rule.matched * rule.rate) > Math.floor((rule.matched - 1) * rule.rate);
+  const phase = rule.phase ?? 0;
+  const fires = rule.rate === undefined || Math.floor(rule.matched * rule.rate + phase) > Math.floor((rule.matched - 1) * rule.rate + phase);
   if (fires) rule.applied += 1;
   return fires;
 }

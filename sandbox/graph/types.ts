@@ -19,6 +19,15 @@ export interface GraphEnv {
   now: () => number;
   /** `${url}/v1.0`, for @odata.context and @odata.nextLink. */
   graphBaseUrl: string;
+  /** Told of every credential the tenant takes or issues (see SandboxOptions.onCredential). */
+  onCredential?: (issued: IssuedCredential) => void;
+}
+
+/** A password a user was given, or a Temporary Access Pass the tenant issued. */
+export interface IssuedCredential {
+  userPrincipalName: string;
+  kind: "password" | "temporaryAccessPass";
+  value: string;
 }
 
 /** One Graph call, from the wire or from a `$batch` item. */

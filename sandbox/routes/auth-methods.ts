@@ -92,6 +92,7 @@ function createTemporaryAccessPass(ctx: RouteContext): GraphResult {
   user.authenticationMethods.push(stored);
   // The pass is shown once, in this answer, and never stored (like Graph).
   const temporaryAccessPass = randomBytes(6).toString("base64url");
+  ctx.env.onCredential?.({ userPrincipalName: user.userPrincipalName, kind: "temporaryAccessPass", value: temporaryAccessPass });
   return {
     status: 201,
     body: { "@odata.context": `${ctx.env.graphBaseUrl}/$metadata#users('${user.id}')/authentication/temporaryAccessPassMethods/$entity`, ...methodJson(stored), temporaryAccessPass },

@@ -79,14 +79,19 @@ function createUser(ctx: RouteContext): GraphResult {
   const patched = applyUserPatch(tenant, user, rest, ctx.env.now());
   if (patched) return patched;
   tenant.users.push(user);
+  ctx.env.onCredential?.({ userPrincipalName: user.userPrincipalName, kind: "password", value: String((body.passwordProfile as Record<string, unknown>).password) });
   return { status: 201, body: { "@odata.context": contextUrl(ctx, "users", "/$entity"), ...applySelect(userJson(user), null, DEFAULT_USER_PROPERTIES) } };
 }
 
 function updateUser(ctx: RouteContext): GraphResult {
   const user = findUser(ctx.env.tenant, ctx.params.id as string);
   if (!user) return notFound(ctx.params.id as string);
-  const problem = applyUserPatch(ctx.env.tenant, user, (ctx.body ?? {}) as Record<string, unknown>, ctx.env.now());
-  return problem ?? { status: 204 };
+  const body = (ctx.body ?? {}) as Record<string, unknown>;
+  const problem = applyUserPatch(ctx.env.tenant, user, body, ctx.env.now());
+  if (problem) return problem;
+  const password = (body.passwordProfile as Record<string, unknown> | undefined)?.password;
+  if (typeof password === "string") ctx.env.onCredential?.({ userPrincipalName: user.userPrincipalName, kind: "password", value: password });
+  return { status: 204 };
 }
 
 function deleteUser(ctx: RouteContext): GraphResult {

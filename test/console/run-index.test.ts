@@ -29,7 +29,7 @@ beforeAll(async () => {
   const [runs, steps] = await Promise.all([openTable(storage, "idxruns"), openTable(storage, "idxsteps")]);
   index = await openTable(storage, "idxindex");
   kept = await openTable(storage, "idxkept");
-  store = new TableRunStore({ runs, steps, clock, leaseMs: 60_000, index: new TableRunIndex(index) });
+  store = new TableRunStore({ runs, steps, clock, leaseMs: 60_000, index: new TableRunIndex(index), sealKey: async () => "run-index-test-secret" });
 });
 
 afterAll(async () => {
@@ -94,7 +94,7 @@ describe("the run index, written with the run record", () => {
   it("lets the run go on when its index cannot be written, and says so", async () => {
     const storage = { kind: "connection-string" as const, connectionString: azurite.connectionString };
     const broken = new TableRunStore({
-      runs: await openTable(storage, "idxruns"), steps: await openTable(storage, "idxsteps"), clock, leaseMs: 60_000,
+      runs: await openTable(storage, "idxruns"), steps: await openTable(storage, "idxsteps"), clock, leaseMs: 60_000, sealKey: async () => "run-index-test-secret",
       index: new TableRunIndex(tableClient(storage, "idxnosuchtable")),
     });
     const events: Array<{ event: string; fields: Record<string, unknown> }> = [];

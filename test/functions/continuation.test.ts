@@ -57,11 +57,13 @@ describe("a continuation", () => {
     const wire = JSON.parse(text) as { v: number; runId: string; sealed: string };
     expect(wire).toMatchObject({ v: 2, runId: answer.body.runId });
     expect(text).not.toContain("ines@contoso.com");
+    const run0 = (await app.getRun(answer.body.runId)).body;
     expect(unseal(wire.sealed, SECRET)).toEqual({
       intentName: "User Offboarding",
       fields: { user: "ines@contoso.com" },
       secretValues: [],
-      run: { runId: answer.body.runId, ticketId: "5101", intentName: "User Offboarding", contactName: "Adele Vance", contactEmail: "adele@contoso.com", companyName: "Contoso" },
+      // startedAt: when the run was first claimed, so a resumed create can tell what this run made.
+      run: { runId: answer.body.runId, ticketId: "5101", intentName: "User Offboarding", contactName: "Adele Vance", contactEmail: "adele@contoso.com", companyName: "Contoso", startedAt: run0.createdAt },
     });
 
     await handle(text, "resume-1");

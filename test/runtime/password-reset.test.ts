@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { execute, loadCatalog, mapFields, type CompiledIntent } from "../../engine/index";
+import { execute, loadCatalog, mapFields, type CompiledIntent, type StepCheckpoint } from "../../engine/index";
 import { graphError, startLoopbackGraph, type LoopbackGraph } from "../support/loopback-graph";
 import { runContext, testServices } from "./services";
 import { builtinKindSpecs } from "../../engine/kinds";
@@ -101,12 +101,26 @@ describe("Password Reset over real HTTP", () => {
     expect(JSON.stringify(result)).not.toContain("Given-Pass-123");
   });
 
-  it("a resumed run regenerates and re-delivers the password instead of restoring it", async () => {
+  it("a run resumed after its delivery failed restores the password it set (never a new one), delivers it, then forgets it", async () => {
     graph.route("PATCH", "/users/:upn", { status: 204 });
-    graph.route("POST", "/users/:from/sendMail", { status: 202 });
-    const saved: Record<string, unknown> = {};
-    const journal = { load: async () => ({}) as never, save: async (id: string, c: unknown) => void (saved[id] = c) };
-    await execute(intent, { fields: fields({ "User Email": "jane@contoso.com" }), run: runContext(), services: testServices(graph.client()), journal });
-    expect(Object.keys(saved)).toEqual([]); // every step of this intent handles the secret
+    let mailUp = false;
+    graph.route("POST", "/users/:from/sendMail", () => (mailUp ? { status: 202 } : graphError(503, "ServiceUnavailable", "Try later.")));
+    const saved: Record<string, StepCheckpoint> = {};
+    const journal = { load: async () => structuredClone(saved), save: async (id: string, c: StepCheckpoint) => void (saved[id] = structuredClone(c)) };
+    const input = { fields: fields({ "User Email": "jane@contoso.com" }), run: runContext(), services: testServices(graph.client()), journal };
+    const first = await execute(intent, input);
+    expect(first.status).toBe("running"); // the delivery waits to be tried again
+    const patched = (graph.received.find((r) => r.method === "PATCH")?.body as { passwordProfile: { password: string } }).passwordProfile.password;
+    expect(saved.password?.secrets).toEqual({ value: patched });
+    expect(saved.reset?.result.status).toBe("changed");
+    expect(JSON.stringify(saved.reset)).not.toContain(patched);
+    mailUp = true;
+    const resumed = await execute(intent, { ...input, attempt: 2 });
+    expect(resumed.status).toBe("succeeded");
+    expect(resumed.steps.map((s) => [s.id, s.status, s.resumed === true])).toEqual([["password", "ok", true], ["reset", "changed", true], ["deliver", "changed", false]]);
+    expect(graph.received.filter((r) => r.method === "PATCH")).toHaveLength(1);
+    const delivered = graph.received.filter((r) => r.path.endsWith("/sendMail")).at(-1)?.body as { message: { body: { content: string } } };
+    expect(delivered.message.body.content).toContain(patched);
+    expect(JSON.stringify(saved)).not.toContain(patched);
   });
 });

@@ -14,14 +14,15 @@ let store: TableRunStore;
 let other: TableRunStore;
 const clock = createManualClock(Date.now());
 const LEASE = 60_000;
+const SEAL_KEY = async () => "store-test-shared-secret";
 let counter = 0;
 
 beforeAll(async () => {
   azurite = await startTestAzurite();
   runs = await openTable({ kind: "connection-string", connectionString: azurite.connectionString }, "storeruns");
   steps = await openTable({ kind: "connection-string", connectionString: azurite.connectionString }, "storesteps");
-  store = new TableRunStore({ runs, steps, clock, leaseMs: LEASE, owner: "a" });
-  other = new TableRunStore({ runs, steps, clock, leaseMs: LEASE, owner: "b" });
+  store = new TableRunStore({ runs, steps, clock, leaseMs: LEASE, owner: "a", sealKey: SEAL_KEY });
+  other = new TableRunStore({ runs, steps, clock, leaseMs: LEASE, owner: "b", sealKey: SEAL_KEY });
 });
 
 afterAll(async () => {
@@ -128,7 +129,7 @@ describe("TableRunStore", () => {
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
-    const racing = new TableRunStore({ runs: racingRuns, steps, clock, leaseMs: LEASE, owner: "c" });
+    const racing = new TableRunStore({ runs: racingRuns, steps, clock, leaseMs: LEASE, owner: "c", sealKey: SEAL_KEY });
     expect(await racing.claim(id)).toMatchObject({ kind: "existing", record: { status: "failed", attempts: 2 } });
     expect((await store.get(id.runId))?.attempts).toBe(2);
   });
@@ -190,5 +191,36 @@ describe("TableRunStore", () => {
     // Saved again smaller, the step reads back the new checkpoint, not leftovers of the old one.
     await journal.save("lookup", { result: step("lookup", "ok"), outputs: { groups: [] } });
     expect((await journal.load()).lookup?.outputs).toEqual({ groups: [] });
+  });
+
+  it("retries a partial run on redelivery like a failed one, keeping its completed steps", async () => {
+    const id = identity();
+    const claim = await store.claim(id);
+    if (claim.kind !== "claimed") throw new Error("expected a claim");
+    const journal = store.journal(id.runId);
+    await journal.save("create", { result: step("create", "changed"), outputs: { userId: "u1" } });
+    await journal.save("license", { result: step("license", "failed"), outputs: {} });
+    await claim.lease.finish(result("partial", [step("create", "changed"), step("license", "failed")]));
+    clock.advance(1);
+    const retry = await other.claim({ ...id, receivedAt: clock.now() });
+    expect(retry).toMatchObject({ kind: "claimed", takenOver: true });
+    expect(Object.keys(await other.journal(id.runId).load())).toEqual(["create"]);
+  });
+
+  it("seals a checkpoint's secrets in the table, opens them for the run, and cannot open them under another shared secret", async () => {
+    const runId = identity().runId;
+    const secret = "Gen3rated-Passw0rd!";
+    await store.journal(runId).save("password", { result: step("password", "ok"), outputs: {}, secrets: { value: secret } });
+    const rows = [];
+    for await (const row of steps.listEntities({ queryOptions: { filter: `PartitionKey eq '${runId}'` } })) rows.push(row);
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(secret);
+    expect(JSON.stringify(rows)).toContain("sealed");
+    expect((await other.journal(runId).load()).password?.secrets).toEqual({ value: secret });
+    const rotated = new TableRunStore({ runs, steps, clock, leaseMs: LEASE, owner: "d", sealKey: async () => "a-rotated-shared-secret" });
+    // Not restorable: the step runs again rather than restore a credential it cannot read.
+    expect(await rotated.journal(runId).load()).toEqual({});
+    await store.journal(runId).save("password", { result: step("password", "ok"), outputs: {} });
+    expect((await other.journal(runId).load()).password?.secrets).toBeUndefined();
   });
 });

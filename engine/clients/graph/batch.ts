@@ -58,7 +58,12 @@ async function runChunk(
 ): Promise<void> {
   const policy = resolveRetryPolicy(settings.policy, options.retry);
   const submissions = new Map<number, number>();
+  /** Items whose earlier submission lost its answer (a 500/502/504 for the item). */
+  const lost = new Set<number>();
   let pending = chunk;
+  // Only the first round may be deferred for want of a connection: later ones follow writes already sent.
+  const { startBy: _startBy, ...later } = options;
+  let roundOptions = options;
   while (pending.length > 0) {
     for (const item of pending) submissions.set(item.index, (submissions.get(item.index) ?? 0) + 1);
     stats.roundTrips++;
@@ -71,8 +76,9 @@ async function runChunk(
         // A batch of writes that may have run cannot be blindly resent, as for any POST.
         idempotent: pending.every((item) => item.idempotent),
       },
-      options,
+      roundOptions,
     );
+    roundOptions = later;
     if (outer.status !== 200) {
       // The whole batch was refused (the sender already retried what could be): each item gets that answer.
       for (const item of pending) answers[item.index] = { ...outer, attempts: submissions.get(item.index) ?? 1 };
@@ -84,6 +90,8 @@ async function runChunk(
       const wire = byId.get(item.wire.id);
       if (wire === undefined) throw new IntentError("GRAPH_ERROR", `[POST] /$batch: the answer has no response for request ${item.wire.id} (${item.wire.method} ${item.wire.url})`);
       const answer = itemResponse(wire, submissions.get(item.index) ?? 1);
+      if (outer.afterLostAnswer || lost.has(item.index)) answer.afterLostAnswer = true;
+      if (answer.status === 500 || answer.status === 502 || answer.status === 504) lost.add(item.index);
       answers[item.index] = answer;
       // The same decision as for single requests: 429/503 always, 504 only for idempotent items.
       const delayMs = retryDelay(

@@ -43,19 +43,30 @@ export function timeoutError(request: RequestLabel, timeoutMs: number, attempts:
     fix: `${service.name} answered too slowly; raise the step's timeout or try again later.`,
     details: { timeoutMs, attempts },
     retryable: true,
+    outcomeUnknown: true,
   });
 }
 
-export function unreachableError(request: RequestLabel, code: string, attempts: number, service: ServiceNames = GRAPH_SERVICE): IntentError {
+/** `neverSent`: the connection was never made, so the service cannot have carried the request out. */
+export function unreachableError(request: RequestLabel, code: string, attempts: number, service: ServiceNames = GRAPH_SERVICE, neverSent = false): IntentError {
   return new IntentError(service.unreachable, `${label(request)}: ${service.name} could not be reached (${code})${attemptsNote(attempts)}`, {
     fix: `Check the network path to the ${service.name} endpoint (${service.endpointSetting}) and try again.`,
     details: { networkCode: code, attempts },
     retryable: true,
+    outcomeUnknown: !neverSent,
   });
 }
 
 export function abortedError(request: RequestLabel, service: ServiceNames = GRAPH_SERVICE): IntentError {
-  return new IntentError("STEP_TIMEOUT", `${label(request)}: cancelled before ${service.name} answered`, { retryable: true });
+  return new IntentError("STEP_TIMEOUT", `${label(request)}: cancelled before ${service.name} answered`, { retryable: true, outcomeUnknown: true });
+}
+
+/** Every connection stayed busy past the caller's start-by time: nothing was sent. */
+export function deferredError(request: RequestLabel, service: ServiceNames = GRAPH_SERVICE): IntentError {
+  return new IntentError("BUDGET_DEFERRED", `${label(request)}: not sent, as no connection to ${service.name} came free within the run's budget`, {
+    retryable: true,
+    fix: "Nothing to do: the run continues from the queue. If this happens often, raise GRAPH_CONCURRENCY.",
+  });
 }
 
 /** `[METHOD] /path`, the prefix of every client message. */

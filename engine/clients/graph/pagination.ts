@@ -20,8 +20,10 @@ export async function getAllPages(
   const items: unknown[] = [];
   let attempts = 0;
   let target = first;
+  // Only the first page may be deferred for want of a connection.
+  const { startBy: _startBy, ...later } = options ?? {};
   for (let pages = 1; ; pages++) {
-    const response = await send(target, options);
+    const response = await send(target, pages === 1 ? options : later);
     attempts += response.attempts;
     if (response.status < 200 || response.status > 299) throw graphResponseError(target.label, response);
     const page = (response.body ?? {}) as { value?: unknown; "@odata.nextLink"?: unknown };

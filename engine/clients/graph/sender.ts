@@ -3,11 +3,12 @@ import { IntentError } from "../../core/errors";
 import type { Clock } from "../../core/clock";
 import type { EventSink } from "../../core/events";
 import { exchange, outcomeOf, type ExchangeResult } from "../http/exchange";
+import type { Gate } from "../http/gate";
 import { retryLoop } from "../http/retry-loop";
 import { resolveRetryPolicy, type AttemptOutcome, type RetryPolicy } from "../http/retry-policy";
 import { GRAPH_SERVICE, type ServiceNames } from "../http/service";
 import type { TokenProvider } from "./auth";
-import { abortedError, label, timeoutError, unreachableError, type RequestLabel } from "./errors";
+import { abortedError, deferredError, label, timeoutError, unreachableError, type RequestLabel } from "./errors";
 import { toGraphResponse } from "./response";
 import type { GraphRequestOptions, GraphResponse, HttpMethod } from "./types";
 
@@ -33,13 +34,23 @@ export interface SenderSettings {
   random?: () => number;
   /** Whom the messages and events name; Microsoft Graph unless said otherwise. */
   service?: ServiceNames;
+  /** The process-wide limit on requests in flight (GRAPH_CONCURRENCY); none = the dispatcher's own. */
+  gate?: Gate;
 }
 
 export type Sender = (target: SendTarget, options?: GraphRequestOptions) => Promise<GraphResponse>;
 
+/** An attempt whose answer says nothing of what Graph did: it may have carried the request out. */
+function answerLost(value: ExchangeResult): boolean {
+  if (value.kind === "timeout") return true;
+  if (value.kind === "network") return !value.neverSent;
+  return value.status === 500 || value.status === 502 || value.status === 504;
+}
+
 /**
- * The one path every Graph (and Exchange admin API) call takes: token, headers, the retry loop,
- * the timeout, the event. Any HTTP answer is returned; a failure to get one throws an IntentError.
+ * The one path every Graph (and Exchange admin API) call takes: a connection slot, token, headers,
+ * the retry loop, the timeout, the event. Any HTTP answer is returned; a failure to get one throws
+ * an IntentError.
  */
 export function createSender(settings: SenderSettings): Sender {
   const service = settings.service ?? GRAPH_SERVICE;
@@ -49,23 +60,35 @@ export function createSender(settings: SenderSettings): Sender {
     const body = target.body === undefined ? undefined : JSON.stringify(target.body);
     const fixedHeaders = requestHeaders(target, body !== undefined);
     let tokenResent = false;
+    let lostSoFar = false;
+    let lostBeforeLast = false;
     const sendOnce = async (): Promise<{ token: string; value: ExchangeResult }> => {
       const token = await settings.tokens.getToken();
       const headers = { ...fixedHeaders, authorization: `Bearer ${token}` };
       const request = { method: target.method, pathAndQuery: target.pathAndQuery, headers, ...(body === undefined ? {} : { body }) };
       return { token, value: await exchange(settings.dispatcher, request, timeoutMs, options.signal) };
     };
-    const attempt = async (): Promise<{ outcome: AttemptOutcome; value: ExchangeResult }> => {
-      const first = await sendOnce();
-      let value = first.value;
-      // A 401 means the cached token was revoked or expired early; Graph did nothing, so one
-      // resend with a fresh token is safe for any method.
-      if (value.kind === "response" && value.status === 401 && !tokenResent && settings.tokens.invalidate !== undefined) {
-        tokenResent = true;
-        settings.tokens.invalidate(first.token);
-        value = (await sendOnce()).value;
+    const attempt = async (attemptNumber: number): Promise<{ outcome: AttemptOutcome; value: ExchangeResult }> => {
+      // Only the first attempt may give up waiting for a slot: nothing has been sent before it.
+      const waitMs = attemptNumber === 1 && options.startBy !== undefined ? options.startBy - settings.clock.now() : undefined;
+      const release = settings.gate ? await settings.gate.acquire(waitMs) : () => undefined;
+      if (!release) throw deferredError(target.label, service);
+      try {
+        const first = await sendOnce();
+        let value = first.value;
+        // A 401 means the cached token was revoked or expired early; Graph did nothing, so one
+        // resend with a fresh token is safe for any method.
+        if (value.kind === "response" && value.status === 401 && !tokenResent && settings.tokens.invalidate !== undefined) {
+          tokenResent = true;
+          settings.tokens.invalidate(first.token);
+          value = (await sendOnce()).value;
+        }
+        lostBeforeLast = lostSoFar;
+        if (answerLost(value)) lostSoFar = true;
+        return { outcome: outcomeOf(value), value };
+      } finally {
+        release();
       }
-      return { outcome: outcomeOf(value), value };
     };
     const report = (fields: Record<string, unknown>): void =>
       settings.events("graph.request", { method: target.method, path: target.label.path, ...fields, durationMs: settings.clock.now() - startedAt });
@@ -81,9 +104,11 @@ export function createSender(settings: SenderSettings): Sender {
       });
       const attempts = loopAttempts + (tokenResent ? 1 : 0);
       if (value.kind === "timeout") throw timeoutError(target.label, timeoutMs, attempts, service);
-      if (value.kind === "network") throw unreachableError(target.label, value.code, attempts, service);
+      if (value.kind === "network") throw unreachableError(target.label, value.code, attempts, service, value.neverSent && !lostBeforeLast);
       report({ status: value.status, attempts });
-      return toGraphResponse(value.status, value.headers, value.text, attempts);
+      const response = toGraphResponse(value.status, value.headers, value.text, attempts);
+      if (lostBeforeLast) response.afterLostAnswer = true;
+      return response;
     } catch (thrown) {
       const error = thrown instanceof IntentError ? thrown : options.signal?.aborted ? abortedError(target.label, service) : thrown;
       if (error instanceof IntentError) report({ error: error.code });

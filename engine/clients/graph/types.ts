@@ -35,6 +35,11 @@ export interface GraphResponse {
   /** How many times the request was sent (1 = no retry). */
   attempts: number;
   requestId?: string;
+  /**
+   * True when an earlier attempt of this request lost its answer (a 500/502/504, a timeout, a
+   * dropped connection), so this answer may describe what that attempt did ("already gone").
+   */
+  afterLostAnswer?: boolean;
 }
 
 export type { RetryPolicy };
@@ -50,6 +55,11 @@ export interface GraphRequestOptions {
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   signal?: AbortSignal;
+  /**
+   * Epoch ms (the client's clock) by which the first attempt must have started. When every
+   * connection is busy until then, nothing is sent and the call throws BUDGET_DEFERRED.
+   */
+  startBy?: number;
 }
 
 export interface GraphClient {

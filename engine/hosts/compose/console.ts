@@ -50,7 +50,7 @@ export async function composeConsole(env: Env, settings: AppSettings, pipeline: 
     open(RUNS_TABLE), open(STEPS_TABLE), open(RUN_INDEX_TABLE), open(KEPT_REQUESTS_TABLE), open(CONSOLE_ACTIONS_TABLE), open(HEALTH_TABLE),
   ]);
   const clock = pipeline.clock;
-  const store = new TableRunStore({ runs, steps: steps, clock, leaseMs: settings.leaseMs, index: new TableRunIndex(index) });
+  const store = new TableRunStore({ runs, steps: steps, clock, leaseMs: settings.leaseMs, index: new TableRunIndex(index), sealKey: pipeline.settings.sharedSecret });
   const audit = new ConsoleAudit(actions);
   const poisoned = [CONTINUATION_QUEUE, NOTIFICATION_QUEUE, REPORT_QUEUE].map((name) => `${name}-poison`);
   return {

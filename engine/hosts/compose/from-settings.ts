@@ -58,7 +58,7 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   const sharedSecret = () => secrets.require("INTENT_SHARED_SECRET");
   const tokens = createTokenProvider({ ...settings.plain, ...(await secrets.all()) }, settings.graphBaseUrl, { clock });
   // One client per process; its request and retry events go to the invocation they happen in.
-  const graph = createGraphClient({ baseUrl: settings.graphBaseUrl, tokens, clock, events: ambientEvents });
+  const graph = createGraphClient({ baseUrl: settings.graphBaseUrl, tokens, clock, events: ambientEvents, connections: settings.graphConcurrency });
   // The ARM token goes to the Automation client alone: intents read plain settings only, so no
   // credential is reachable from a template.
   const armToken = await secrets.get("ARM_ACCESS_TOKEN");

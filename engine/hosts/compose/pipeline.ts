@@ -49,7 +49,7 @@ export async function composePipeline(settings: AppSettings, parts: HostParts): 
     openQueue(settings.storage, CONTINUATION_QUEUE),
     openTable(settings.storage, SCHEDULE_TABLE),
   ]);
-  const store = new TableRunStore({ runs, steps, clock: parts.clock, leaseMs: settings.leaseMs, index: new TableRunIndex(index) });
+  const store = new TableRunStore({ runs, steps, clock: parts.clock, leaseMs: settings.leaseMs, index: new TableRunIndex(index), sealKey: parts.sharedSecret });
   const notifier = new GraphFailureNotifier(parts.graph, {
     mailbox: settings.notificationMailbox,
     recipients: parseRecipients(settings.notificationEmail),
@@ -74,6 +74,7 @@ export async function composePipeline(settings: AppSettings, parts: HostParts): 
       heartbeatMs: Math.max(1_000, Math.floor(settings.leaseMs / 3)),
       timeZone: settings.calendar.timeZone,
       scheduleHorizonMs: settings.scheduleHorizonDays * 86_400_000,
+      leaseMs: settings.leaseMs,
     },
   };
 }

@@ -53,6 +53,16 @@ function storageConfigured(env: Readonly<Record<string, string | undefined>>): b
   return Boolean(env.AzureWebJobsStorage) || loadSettings(env).storage.kind === "identity";
 }
 
+/**
+ * Continuations the local poller runs at once (CONTINUATION_CONCURRENCY, default 4): the local
+ * stand-in for host.json's queue `batchSize`, which decides it in Azure.
+ */
+function continuationConcurrency(env: Readonly<Record<string, string | undefined>>): number {
+  const value = Number(env.CONTINUATION_CONCURRENCY ?? "4");
+  if (!Number.isInteger(value) || value < 1) throw new Error(`CONTINUATION_CONCURRENCY must be a whole number of at least 1, not "${env.CONTINUATION_CONCURRENCY}"`);
+  return Math.min(value, 16);
+}
+
 export interface DevStackOptions {
   env: Readonly<Record<string, string | undefined>>;
   port: number;
@@ -154,7 +164,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     });
     closers.push(() => server.close());
     const queue = await openQueue(loadSettings(env).storage, CONTINUATION_QUEUE);
-    const poller = startQueuePoller({ queue, handler: continuationHandler(deps), log });
+    const poller = startQueuePoller({ queue, handler: continuationHandler(deps), log, concurrency: continuationConcurrency(env) });
     closers.push(() => poller.stop());
     const schedules = startSchedulePoller({ handler: scheduleTimerHandler(deps), log });
     closers.push(() => schedules.stop());

@@ -1,6 +1,8 @@
 /**
- * Plays the Functions queue trigger locally: receives continuation messages, calls the handler
- * with the dequeue count, deletes the message on success and lets it reappear on failure.
+ * Plays the Functions queue trigger locally: receives messages, calls the handler with the dequeue
+ * count (several at once, up to `concurrency`), deletes a message on success and lets it reappear
+ * on failure. A message being handled stays invisible for `visibilityTimeoutSeconds`; if this
+ * process dies (or storage fails) mid-message, it reappears after that for another poller.
  */
 import type { QueueClient } from "@azure/storage-queue";
 import { invokeQueue, type QueueHandler } from "../functions/invoke";
@@ -14,6 +16,10 @@ export interface QueuePollerOptions {
   idleMs?: number;
   /** Seconds a failed message stays invisible before it is tried again. */
   retryAfterSeconds?: number;
+  /** Messages handled at once (CONTINUATION_CONCURRENCY for continuations; default 1, one after another). */
+  concurrency?: number;
+  /** Seconds a received message stays hidden while it is handled (default 300). */
+  visibilityTimeoutSeconds?: number;
   log?: (level: string, line: string) => void;
   /** The function this poller plays, for the invocation context (default continueRun). */
   functionName?: string;
@@ -31,8 +37,9 @@ export function startQueuePoller(options: QueuePollerOptions, autoStart = true):
   let running: Promise<unknown> = Promise.resolve();
 
   async function pollOnce(): Promise<number> {
-    const received = await options.queue.receiveMessages({ numberOfMessages: 16, visibilityTimeout: 300 });
-    for (const item of received.receivedMessageItems) {
+    const received = await options.queue.receiveMessages({ numberOfMessages: 16, visibilityTimeout: options.visibilityTimeoutSeconds ?? 300 });
+    const items = [...received.receivedMessageItems];
+    const handleOne = async (item: (typeof items)[number]): Promise<void> => {
       try {
         const text = Buffer.from(item.messageText, "base64").toString("utf8");
         await invokeQueue(options.handler, options.functionName ?? "continueRun", text, item.dequeueCount, options.log);
@@ -40,7 +47,11 @@ export function startQueuePoller(options: QueuePollerOptions, autoStart = true):
       } catch {
         await options.queue.updateMessage(item.messageId, item.popReceipt, undefined, options.retryAfterSeconds ?? 5).catch(() => undefined);
       }
-    }
+    };
+    const workers = Array.from({ length: Math.max(1, Math.min(16, options.concurrency ?? 1)) }, async () => {
+      for (let item = items.shift(); item; item = items.shift()) await handleOne(item);
+    });
+    await Promise.all(workers);
     return received.receivedMessageItems.length;
   }
 

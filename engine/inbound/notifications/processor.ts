@@ -71,10 +71,12 @@ async function runTrigger(deps: NotificationDeps, binding: TriggeredIntent, chan
   const runId = runIdFor(idempotencyKey(`graph:${change.subscriptionId}:${change.keyResource.toLowerCase()}:${change.changeType}`, intent.name, identity));
   const claim = await deps.pipeline.store.claim({ runId, ticketId: "", intentName: intent.name });
   if (claim.kind === "existing") return events("duplicate", { ...base, runId, status: claim.record.status });
-  const run: RunContext = { runId, ticketId: "", intentName: intent.name, contactName: REQUESTER, contactEmail: "", companyName: "" };
+  const run: RunContext = { runId, ticketId: "", intentName: intent.name, contactName: REQUESTER, contactEmail: "", companyName: "", startedAt: claim.lease.record.createdAt };
   events("triggered", { ...base, runId });
   const input = { intentName: intent.name, fields: mapped.fields, secretValues: mapped.secretValues, run };
-  await runClaimed(deps.pipeline, { intent, input, lease: claim.lease, budgetMs: deps.pipeline.settings.continuationBudgetMs, accepted: false }, events);
+  const outcome = await runClaimed(deps.pipeline, { intent, input, lease: claim.lease, budgetMs: deps.pipeline.settings.continuationBudgetMs, accepted: false }, events);
+  // Stopped without an end recorded: the notification comes back, and the run's next holder finishes it.
+  if (outcome.kind === "stopped") throw new IntentError("RUN_IN_PROGRESS", "The triggered run stopped before it ended; the notification will be handled again.", { retryable: true });
 }
 
 const selectionOf = (bindings: readonly TriggeredIntent[]) => [...new Set(bindings.flatMap((b) => b.trigger.select))];

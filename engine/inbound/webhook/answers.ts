@@ -59,6 +59,11 @@ export function runAnswer(runId: string, result: RunResult, attempts: number): H
 
 const IN_PROGRESS_MESSAGE = "Your request is being processed; you will be updated when it is done.";
 
+/** A run this request started but stopped before recording an end (its lease passed on, or storage failed): it goes on elsewhere. */
+export function continuingAnswer(runId: string, attempts: number): HttpAnswer {
+  return { status: 202, body: { runId, attempts, status: "running", message: IN_PROGRESS_MESSAGE, steps: [] } };
+}
+
 /** The answer from a stored record: duplicates and `GET /api/runs/{runId}`. */
 export function recordAnswer(record: RunRecord, extra: Record<string, unknown> = {}): HttpAnswer {
   const fields = record.result

@@ -6,11 +6,12 @@ import { ensureIntentError, IntentError } from "../../core/errors";
 import type { EventSink } from "../../runtime/types";
 import type { FieldError } from "../../language/spec/fields";
 import { idempotencyKey, runIdFor } from "../../lifecycle/store/run-key";
-import { errorAnswer, recordAnswer, runAnswer } from "./answers";
+import { continuingAnswer, errorAnswer, recordAnswer, runAnswer } from "./answers";
 import { readLimitedBody } from "./body";
 import { requesterAndTarget, runContextFor } from "./run-context";
 import { runClaimed } from "../../lifecycle/execute/runner";
 import { SECRET_HEADER, sharedSecretMatches } from "./shared-secret";
+import type { RunInput } from "../../lifecycle/execute/run-input";
 import type { PipelineDeps } from "../../lifecycle/types";
 import type { HttpAnswer, IncomingRequest, WebhookPayload } from "./types";
 import { parseWebhook } from "./webhook";
@@ -60,10 +61,30 @@ async function process(deps: PipelineDeps, payload: WebhookPayload, receivedAt: 
     return recordAnswer(claim.record, { duplicate: true });
   }
   if (claim.takenOver) events("taken_over", { runId, attempts: claim.lease.record.attempts });
-  const input = { intentName: intent.name, fields: mapped.fields, secretValues: mapped.secretValues, run: runContextFor(runId, intent.name, payload) };
-  const result = await runClaimed(deps, { intent, input, lease: claim.lease, budgetMs: deps.settings.runBudgetMs, accepted: false }, events);
-  if (start.at !== undefined) await replaceEarlierSchedules(deps, input.run, result, events);
-  return runAnswer(runId, result, claim.lease.record.attempts);
+  const input = { intentName: intent.name, fields: mapped.fields, secretValues: mapped.secretValues, run: runContextFor(runId, intent.name, payload, claim.lease.record.createdAt) };
+  const outcome = await runClaimed(deps, { intent, input, lease: claim.lease, budgetMs: deps.settings.runBudgetMs, accepted: false }, events);
+  const attempts = claim.lease.record.attempts;
+  if (outcome.kind === "done") {
+    if (start.at !== undefined) await replaceEarlierSchedules(deps, input.run, outcome.result, events);
+    return runAnswer(runId, outcome.result, attempts);
+  }
+  if (outcome.reason === "lease_lost") return continuingAnswer(runId, attempts);
+  return continueLater(deps, input, attempts, events);
+}
+
+/**
+ * The store failed mid-run: the run goes on from a continuation once this instance's lease has
+ * lapsed (a later delivery may take it over too). Without a queue either, Thread is told to retry.
+ */
+async function continueLater(deps: PipelineDeps, input: RunInput, attempts: number, events: EventSink): Promise<HttpAnswer> {
+  const { runId } = input.run;
+  try {
+    await deps.queue.send({ runId, input }, deps.settings.leaseMs);
+    return continuingAnswer(runId, attempts);
+  } catch (thrown) {
+    events("continuation_not_queued", { runId, code: ensureIntentError(thrown).code });
+    return errorAnswer(new IntentError("STORE_ERROR", "The run store failed while the run was going on.", { retryable: true }), { runId });
+  }
 }
 
 function fieldsRefused(errors: FieldError[], ticketId: string, intentName: string, events: EventSink): HttpAnswer {

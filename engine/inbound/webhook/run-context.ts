@@ -3,12 +3,16 @@ import type { RunIdentity } from "../../lifecycle/store/types";
 import type { RunContext } from "../../runtime/types";
 import type { WebhookPayload } from "./types";
 
-/** Who asked, from the webhook's meta_data, for the engine and the failure mail. */
-export function runContextFor(runId: string, intentName: string, payload: WebhookPayload): RunContext {
+/**
+ * Who asked, from the webhook's meta_data, for the engine and the failure mail; `startedAt`: when
+ * the run was first claimed (its record's createdAt), so what the run made is newer.
+ */
+export function runContextFor(runId: string, intentName: string, payload: WebhookPayload, startedAt?: string): RunContext {
   const meta = payload.meta_data;
   return {
     runId, ticketId: meta.ticket_id, intentName,
     contactName: meta.contact_name, contactEmail: meta.contact_email, companyName: meta.company_name,
+    ...(startedAt ? { startedAt } : {}),
   };
 }
 

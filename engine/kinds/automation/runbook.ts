@@ -101,7 +101,7 @@ async function runRunbookStep(automation: AutomationClient, input: RunbookStepIn
   if (input.wait === false) {
     return answer({ jobName: job.name, jobStatus: job.status, status: "started", reason: `Job ${job.name} of ${input.runbook} was started.` }, current);
   }
-  if (job.status === "Completed") return completed(automation, job, input, current, ctx);
+  if (job.status === "Completed") return completed(automation, job, input, current, ctx, timeoutMs);
   if (FAILED_JOB_STATES.has(job.status)) throw await failedJob(automation, job, input, ctx);
   return pendingOrTimeout(current, timeoutMs, ctx, job);
 }
@@ -117,9 +117,17 @@ async function pollJob(automation: AutomationClient, jobName: string, input: Run
 }
 
 async function completed(
-  automation: AutomationClient, job: AutomationJob, input: RunbookStepInput, state: RunbookStepState, ctx: StepRunContext,
+  automation: AutomationClient, job: AutomationJob, input: RunbookStepInput, state: RunbookStepState, ctx: StepRunContext, timeoutMs: number,
 ): Promise<KindAnswer> {
-  const result = parseRunbookResult(await automation.getJobOutput(job.name, { signal: ctx.signal }));
+  let output: string;
+  try {
+    output = await automation.getJobOutput(job.name, { signal: ctx.signal });
+  } catch (error) {
+    // The job is done; its output is read again at the next poll, like a job still running.
+    if (error instanceof IntentError && error.retryable) return pendingOrTimeout(state, timeoutMs, ctx, job);
+    throw error;
+  }
+  const result = parseRunbookResult(output);
   if (!result) {
     throw new IntentError("RUNBOOK_FAILED", `Runbook ${input.runbook} completed without writing its JSON result line.`, {
       details: { jobName: job.name, jobStatus: job.status },

@@ -82,15 +82,34 @@ export function toGraphRequest(input: GraphRequestInput, idempotent?: boolean): 
   return request;
 }
 
-/** Graph's answer as templates see it under `response`. */
-export function responseView(response: GraphResponse): { status: number; headers: Record<string, string>; body: unknown } {
-  return { status: response.status, headers: response.headers, body: response.body };
+export interface ResponseView {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+  /**
+   * A DELETE answered 404 after an earlier attempt of it lost its answer (a 504, a dropped
+   * connection): that attempt deleted it. The wanted state, so `ok`, not "not found".
+   */
+  deletedByLostAttempt?: true;
 }
+
+/** Graph's answer as templates see it under `response`. */
+export function responseView(response: GraphResponse, method?: string): ResponseView {
+  const view: ResponseView = { status: response.status, headers: response.headers, body: response.body };
+  if (method === "DELETE" && response.status === 404 && response.afterLostAnswer) view.deletedByLostAttempt = true;
+  return view;
+}
+
+/** Statuses after which Graph may have done the write although it answered an error. */
+const OUTCOME_UNKNOWN = new Set([500, 502, 504]);
+/** Statuses that may pass if the same request is sent later. */
+const TRANSIENT = new Set([429, 500, 502, 503, 504]);
 
 /** Graph's answer: 2xx is success; any failure no outcome rule names is GRAPH_ERROR with Graph's own words. */
 export function classifyGraph(response: unknown): Classification {
-  const view = response as { status?: number; body?: { error?: { code?: unknown; message?: unknown } } } | null;
+  const view = response as (Partial<ResponseView> & { body?: { error?: { code?: unknown; message?: unknown } } }) | null;
   const status = view?.status ?? 0;
+  if (view?.deletedByLostAttempt) return { success: true, status, outcome: "ok" };
   const error = view?.body && typeof view.body === "object" ? view.body.error : undefined;
   const code = typeof error?.code === "string" ? error.code : undefined;
   const message = typeof error?.message === "string" ? error.message : undefined;
@@ -101,6 +120,8 @@ export function classifyGraph(response: unknown): Classification {
     ...(code === undefined ? {} : { code }),
     ...(message === undefined ? {} : { message }),
     error: { code: "GRAPH_ERROR", message: `Microsoft Graph answered ${status || "an error"}${said ? ` (${said})` : ""}.` },
+    ...(OUTCOME_UNKNOWN.has(status) ? { outcomeUnknown: true } : {}),
+    ...(TRANSIENT.has(status) ? { transient: true } : {}),
   };
 }
 

@@ -26,7 +26,9 @@ function toRequest(input: MailInput) {
     toRecipients: recipients(input.to),
     ...(input.cc === undefined ? {} : { ccRecipients: recipients(input.cc) }),
   };
-  return toGraphRequest({ method: "POST", path: "/users/{from}/sendMail", params: { from: input.from }, body: { message, saveToSentItems: false } }, false);
+  // Resent after a lost answer (a 504, a dropped connection): a second copy of a mail is harmless,
+  // a credential mail that never arrives is not.
+  return toGraphRequest({ method: "POST", path: "/users/{from}/sendMail", params: { from: input.from }, body: { message, saveToSentItems: false } }, true);
 }
 
 export const mailSendSpec: StepKindSpec<MailInput> = {
@@ -39,6 +41,7 @@ export const mailSendSpec: StepKindSpec<MailInput> = {
     properties: { from: { type: "string", minLength: 3 }, to: addresses, cc: addresses, subject: { type: "string" }, body: { type: "string" }, contentType: { enum: ["Text", "HTML"] } },
   },
   secretPaths: ["body"],
+  delivers: true,
   isReadOnly: () => false,
   // The mailbox it sends from is a value; the request is always this one.
   graphRequests: () => [{ method: "POST", path: "/users/{from}/sendMail", at: [] }],

@@ -9,12 +9,13 @@ export interface GraphKindDeps {
   graph: GraphClient;
 }
 
-/** The client options a Graph kind passes on from its step: timeout, retry overrides, abort signal. */
+/** The client options a Graph kind passes on from its step: timeout, retry overrides, abort signal, start-by time. */
 export function graphOptions(ctx: StepRunContext) {
   return {
     signal: ctx.signal,
     ...(ctx.timeoutMs === undefined ? {} : { timeoutMs: ctx.timeoutMs }),
     ...(ctx.retry === undefined ? {} : { retry: ctx.retry }),
+    ...(ctx.deadline === undefined ? {} : { startBy: ctx.deadline }),
   };
 }
 
@@ -37,11 +38,11 @@ export function graphRequest({ graph }: GraphKindDeps): StepKind<GraphRequestInp
     ...graphRequestSpec,
     async run(input, ctx): Promise<KindAnswer> {
       const response = await graph.request(toGraphRequest(input, ctx.idempotent), graphOptions(ctx));
-      return { response: responseView(response), attempts: response.attempts };
+      return { response: responseView(response, input.method), attempts: response.attempts };
     },
     async runMany(inputs, ctx): Promise<KindAnswer[]> {
       const responses = await graph.batch(inputs.map((input) => toGraphRequest(input, ctx.idempotent)), graphOptions(ctx));
-      return responses.map((response) => ({ response: responseView(response), attempts: response.attempts }));
+      return responses.map((response, i) => ({ response: responseView(response, inputs[i]?.method), attempts: response.attempts }));
     },
   };
 }

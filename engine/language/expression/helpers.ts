@@ -228,6 +228,19 @@ export const HELPER_DEFINITIONS: readonly HelperDefinition[] = [
     fn: (value) => `'${String(value ?? "").replace(/'/g, "''")}'`,
   },
   {
+    name: "time",
+    group: "text",
+    params: [{ name: "text", type: "text" }],
+    returns: "number",
+    summary: "An ISO 8601 date-time as epoch milliseconds, to compare two with `lt`/`gt` or `<`/`>`.",
+    semantics: "Only text starting `YYYY-MM-DDT` is read; anything else (a missing value, a bare date, a number) is null, which no comparison passes.",
+    example: { template: "{{lt (time response.body.createdDateTime) (time run.startedAt)}}", values: { response: { body: { createdDateTime: "2026-01-05T09:00:00Z" } }, run: { startedAt: "2026-01-05T09:00:01.000Z" } }, result: true },
+    fn: (s) => {
+      const at = typeof s === "string" && /^\d{4}-\d{2}-\d{2}T/.test(s) ? Date.parse(s) : NaN;
+      return Number.isNaN(at) ? null : at;
+    },
+  },
+  {
     name: "mailNickname",
     group: "text",
     params: [{ name: "text", type: "text" }],

@@ -187,6 +187,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
     const resolved = !options.expansion?.unresolved.has(index);
     if (kind && resolved) checkInputShape(kind, step.with ?? {}, at, report);
     if (kind?.lint && resolved) kind.lint(staticStep(source, step, at, options), (code, message, path, anchor) => report(code, message, [...at, "with", ...path], anchor));
+    if (step.adopt) checkAdopt(step, kind, at, base, checkTemplate, source, report, options);
     earlier.add(step.id);
   });
 
@@ -212,6 +213,28 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
   walk(spec.result?.outputs ?? {}, ["result", "outputs"], (text, path) => checkTemplate(text, path, { scope: end, secretsAllowed: false }));
   if (spec.result?.credential) checkTemplate(spec.result.credential, ["result", "credential"], { scope: end, secretsAllowed: true });
   return diagnostics;
+}
+
+type TemplateCheck = (text: string, path: DocPath, place: Place) => void;
+
+/**
+ * `adopt:`: `find` and `replace` are requests of the step's own kind, checked like its `with`
+ * (shape, templates, the kind's lint) but never holding a secret; `ours` and `replace` read `response`.
+ */
+function checkAdopt(step: IntentSpec["steps"][number], kind: StepKindSpec | undefined, at: DocPath, base: Scope, checkTemplate: TemplateCheck, source: SourceFile, report: Report, options: AnalyzeOptions): void {
+  const adopt = step.adopt!;
+  const where: DocPath = [...at, "adopt"];
+  if (step.forEach) report("SPEC_STEP_INPUT", "adopt is for a single create, not a for-each step", where, { key: true });
+  const requests: Array<["find" | "replace", Record<string, unknown> | undefined, Scope]> = [["find", adopt.find, base], ["replace", adopt.replace, { ...base, response: true }]];
+  for (const [name, request, scope] of requests) {
+    if (!request) continue;
+    walk(request, [], (text, path) => checkTemplate(text, [...where, name, ...path], { scope, secretsAllowed: false, odataOnly: pathMatches(kind?.odataPaths, path, true) }));
+    if (!kind) continue;
+    checkInputShape(kind, request, where, report, name);
+    const fragment = { ...step, with: request };
+    if (kind.lint) kind.lint(staticStep(source, fragment, where, options, name), (code, message, path, anchor) => report(code, message, [...where, name, ...path], anchor));
+  }
+  checkTemplate(adopt.ours, [...where, "ours"], { scope: { ...base, response: true }, secretsAllowed: false });
 }
 
 /** What a single step's outcomes read as `output` (a for-each step's are decided per item, without). */
@@ -309,29 +332,30 @@ function valueAt(root: unknown, path: ReadonlyArray<string | number>): unknown {
  * The kind's input schema over the raw `with`: unknown keys, missing keys and wrong literals are
  * lint errors; a value that is still a template is checked only after rendering, at run time.
  */
-function checkInputShape(kind: StepKindSpec, input: unknown, at: DocPath, report: Report): void {
+function checkInputShape(kind: StepKindSpec, input: unknown, at: DocPath, report: Report, key = "with"): void {
   const validate = inputValidator(kind);
   if (validate(input)) return;
   for (const error of validate.errors ?? []) {
     const path = pointerToPath(error.instancePath);
-    const where = ["with", ...path].join(".");
+    const where = [key, ...path].join(".");
     if (error.keyword === "additionalProperties") {
       const extra = String((error.params as { additionalProperty: string }).additionalProperty);
       const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      report("SPEC_STEP_INPUT", `unknown key "${extra}" in ${where} of ${kind.id}; allowed: ${allowed.join(", ")}`, [...at, "with", ...path, extra], { key: true });
+      report("SPEC_STEP_INPUT", `unknown key "${extra}" in ${where} of ${kind.id}; allowed: ${allowed.join(", ")}`, [...at, key, ...path, extra], { key: true });
     } else if (error.keyword === "required" || isLiteralValue(valueAt(input, path))) {
       const allowed = error.keyword === "enum" ? `: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}` : "";
-      report("SPEC_STEP_INPUT", `${where} ${error.message ?? "is invalid"}${allowed} (${kind.id})`, [...at, "with", ...path]);
+      report("SPEC_STEP_INPUT", `${where} ${error.message ?? "is invalid"}${allowed} (${kind.id})`, [...at, key, ...path]);
     }
   }
 }
 
-function staticStep(source: SourceFile, step: IntentSpec["steps"][number], at: DocPath, options: AnalyzeOptions): StaticStep {
+/** `key`: where in the step the request is written (`with`, or `find`/`replace` under `adopt`). */
+function staticStep(source: SourceFile, step: IntentSpec["steps"][number], at: DocPath, options: AnalyzeOptions, key = "with"): StaticStep {
   return {
     id: step.id,
     kind: step.kind,
     with: step.with,
-    locate: (path) => source.locate([...at, "with", ...path]),
+    locate: (path) => source.locate([...at, key, ...path]),
     isLiteral: (path) => isLiteralValue(valueAt(step.with, path)),
     ...(options.referenceChecks === false ? { referenceChecks: false } : {}),
   };

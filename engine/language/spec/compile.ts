@@ -1,13 +1,13 @@
 /** Turns an analysed intent into an immutable plan with every template precompiled. */
 import { IntentError } from "../../core/errors";
+import type { StepKindSpec } from "../../core/step-kind";
 import type { KindSpecs } from "../../core/step-kind-registry";
 import { analyzeTemplate } from "../template/analyze";
 import type { PredicateTable } from "../expression";
 import { compileTemplate, type Template } from "../template/compile";
 import { compileTree, deepFreeze, type TreeSlots } from "../template/tree";
-import type { StepKindSpec } from "../../core/step-kind";
 import { pathMatches } from "./references";
-import type { CompiledIntent, CompiledPlan, CompiledStep, FieldSpec, IntentSpec, StepSpec } from "./types";
+import type { AdoptSpec, CompiledAdopt, CompiledIntent, CompiledPlan, CompiledStep, FieldSpec, IntentSpec, StepSpec } from "./types";
 import { declaredOutputs, secretOutputNames } from "./step-outputs";
 import { compileTrigger } from "./trigger";
 import { compileRule } from "../policy/compile";
@@ -18,18 +18,19 @@ function entries(pairs: ReadonlyArray<readonly [string, string]>, predicates: Pr
   return Object.freeze(pairs.map(([name, text]) => Object.freeze([name, compileTemplate(text, predicates)] as const)));
 }
 
-/** True when any template under `value` reads a secret field or a secret step output. */
-function readsSecret(spec: IntentSpec, value: unknown, kinds: KindSpecs): boolean {
+/** True when any template under `value` reads a secret field (`fields: true`) or a secret step output. */
+function readsSecret(spec: IntentSpec, value: unknown, kinds: KindSpecs, fields = true): boolean {
   if (typeof value === "string") {
     if (!value.includes("{{")) return false;
     return analyzeTemplate(value).references.some(({ parts: [root, name, third, output] }) => {
-      if (root === "secrets") return true;
-      if (root === "fields") return spec.fields[name ?? ""]?.secret === true;
+      // A secret setting is a secret, though no step output: `fields` false asks for step outputs only.
+      if (root === "secrets") return fields;
+      if (root === "fields") return fields && spec.fields[name ?? ""]?.secret === true;
       if (root !== "steps" || third !== "output") return false;
       return secretOutputNames(spec.steps.find((s) => s.id === name), kinds).has(output ?? "");
     });
   }
-  if (value !== null && typeof value === "object") return Object.values(value).some((child) => readsSecret(spec, child, kinds));
+  if (value !== null && typeof value === "object") return Object.values(value).some((child) => readsSecret(spec, child, kinds, fields));
   return false;
 }
 
@@ -41,6 +42,16 @@ function readsRoot(text: string | undefined, root: string): boolean {
 function inputSlots(spec: IntentSpec, kind: StepKindSpec): TreeSlots {
   if (!spec.secrets?.length) return { url: kind.urlSlot };
   return { url: kind.urlSlot, secret: (path) => pathMatches(kind.secretPaths, path, true) };
+}
+
+/** `find` and `replace` are requests of the step's kind, compiled as its `with` is (URL slots; never a secret). */
+function compileAdopt(adopt: AdoptSpec, kind: StepKindSpec, predicates: PredicateTable): CompiledAdopt {
+  return Object.freeze({
+    match: deepFreeze({ ...adopt.match }),
+    find: compileTree(adopt.find, { url: kind.urlSlot }, predicates),
+    ours: compileTemplate(adopt.ours, predicates),
+    ...(adopt.replace ? { replace: compileTree(adopt.replace, { url: kind.urlSlot }, predicates) } : {}),
+  });
 }
 
 function compileStep(spec: IntentSpec, step: StepSpec, kinds: KindSpecs, predicates: PredicateTable): CompiledStep {
@@ -73,6 +84,9 @@ function compileStep(spec: IntentSpec, step: StepSpec, kinds: KindSpecs, predica
     handlesSecrets: secretOutputs.size > 0 || readsSecret(spec, step.with, kinds),
     outcomesReadOutput: (step.outcomes ?? []).some((o) => [o.when, o.error?.message].some((text) => readsRoot(text, "output"))),
     ...compileAfter(step),
+    readsSecretOutputs: readsSecret(spec, step.with, kinds, false),
+    delivers: kind.delivers === true && readsSecret(spec, step.with, kinds),
+    ...(step.adopt ? { adopt: compileAdopt(step.adopt, kind, predicates) } : {}),
   });
 }
 

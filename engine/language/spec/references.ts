@@ -6,7 +6,7 @@ import type { KindSpecs } from "../../core/step-kind-registry";
 import type { IntentSpec } from "./types";
 import { outputNames, secretOutputNames } from "./step-outputs";
 
-export const RUN_KEYS: ReadonlySet<string> = new Set(["runId", "ticketId", "intentName", "contactName", "contactEmail", "companyName"]);
+export const RUN_KEYS: ReadonlySet<string> = new Set(["runId", "ticketId", "intentName", "contactName", "contactEmail", "companyName", "startedAt"]);
 /** What `result.messages.scheduled` reads of the wait: when (ISO 8601 and in words) and which step waits. */
 export const SCHEDULE_KEYS: ReadonlySet<string> = new Set(["at", "when", "step"]);
 

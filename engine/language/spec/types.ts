@@ -49,6 +49,15 @@ export interface StepSpec {
   continueOnError?: boolean;
   /** ISO 8601 duration: the step waits this long after the step before it (or the run's start). */
   after?: string;
+  adopt?: AdoptSpec;
+}
+
+/** `adopt:` as written: how a create finds the object an earlier attempt of its run made. */
+export interface AdoptSpec {
+  match: { status?: number; code?: string; message?: string };
+  find: Record<string, unknown>;
+  ours: string;
+  replace?: Record<string, unknown>;
 }
 
 /** `schedule:` as written: when a run starts, from one date or datetime field. */
@@ -136,12 +145,24 @@ export interface CompiledStep {
   retry?: Partial<RetryPolicy>;
   timeoutMs?: number;
   continueOnError: boolean;
-  /** The rendered input may hold a secret, so the step is never checkpointed. */
+  /** The rendered input may hold a secret: its checkpointed outputs are masked. */
   handlesSecrets: boolean;
   /** An outcome rule reads the step's own outputs (`output.x`): they are rendered before deciding. */
   outcomesReadOutput: boolean;
   /** How long the step waits after the one before it (or the run's start). */
   after?: Duration;
+  /** Reads a secret output of an earlier step: the run keeps that secret sealed until this step completes. */
+  readsSecretOutputs: boolean;
+  /** Hands a generated secret to a person (a kind that `delivers`, carrying one): retried until delivered. */
+  delivers: boolean;
+  adopt?: CompiledAdopt;
+}
+
+export interface CompiledAdopt {
+  match: AdoptSpec["match"];
+  find: TemplateTree;
+  ours: Template;
+  replace?: TemplateTree;
 }
 
 /** When a scheduled intent's run starts: the field holding the date, and a date's time of day. */

@@ -1,11 +1,14 @@
 /**
  * Executes a claimed run under its lease: heartbeat while the engine works, record the result,
- * hold a run that waits for its time (schedule/), queue the continuation of a run that outlived its budget, report the state it reached (before
- * recording it, so a retry after a failed write reports again) and mail a failure.
+ * hold a run that waits for its time (schedule/), queue the continuation of a run that outlived its
+ * budget, report the state it reached (before recording it, so a retry after a failed write reports
+ * again) and mail a failure. A run that can no longer be sure it holds its lease (another instance
+ * took it, or renewals failed until it may have lapsed), or cannot record its progress, stops
+ * quietly: no result, no mail. Whoever holds the run next goes on from its checkpoints and finishes it.
  */
 import { tappedEvents } from "../../core/current-events";
-import { ensureIntentError } from "../../core/errors";
-import type { EventSink, RunResult } from "../../runtime/types";
+import { ensureIntentError, type IntentError } from "../../core/errors";
+import type { EventSink, RunContext, RunResult } from "../../runtime/types";
 import type { Lease } from "../store/types";
 import { FAILED_MESSAGE } from "../../runtime/run-result";
 import { forgetKept, keepForRetry, noteThrottling } from "../runs/operator-records";
@@ -23,6 +26,13 @@ export interface ClaimedRun {
   accepted: boolean;
 }
 
+/** What came of a claimed run: its result was recorded, or it stopped without recording one. */
+export type RunOutcome = { kind: "done"; result: RunResult } | Stopped;
+export interface Stopped {
+  kind: "stopped";
+  reason: "lease_lost" | "store_unavailable";
+}
+
 function crashed(thrown: unknown): RunResult {
   const error = ensureIntentError(thrown);
   return {
@@ -33,14 +43,27 @@ function crashed(thrown: unknown): RunResult {
   };
 }
 
-export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events: EventSink): Promise<RunResult> {
+/** True when the store failed: the run's progress could not be recorded, which is no failure of the run. */
+function storeFailed(error: IntentError): boolean {
+  return error.code === "STORE_ERROR";
+}
+
+export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events: EventSink): Promise<RunOutcome> {
   const { lease, input } = claimed;
   const { run } = input;
+  const stop = new AbortController();
+  // Stop before the lease can lapse: past it, another instance may already be running the same steps.
+  const checkLease = (): void => {
+    if (lease.lost || deps.clock.now() + deps.settings.heartbeatMs >= lease.heldUntil) stop.abort();
+  };
   const heartbeat = setInterval(() => {
-    lease.renew().catch((error: unknown) => events("lease_renew_failed", { runId: run.runId, code: ensureIntentError(error).code }));
+    lease.renew()
+      .catch((error: unknown) => events("lease_renew_failed", { runId: run.runId, code: ensureIntentError(error).code }))
+      .finally(checkLease);
   }, deps.settings.heartbeatMs);
   heartbeat.unref();
-  let result: RunResult;
+  let result: RunResult | undefined;
+  let stopped: Stopped | undefined;
   const throttled = { responses: 0 };
   try {
     // The Graph client reports to the invocation's sink; the tap counts its throttled answers for this run.
@@ -51,29 +74,40 @@ export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events
       services: Object.assign({}, deps.services, { events }),
       journal: deps.store.journal(run.runId),
       deadline: deps.clock.now() + claimed.budgetMs,
+      attempt: lease.record.attempts,
+      signal: stop.signal,
     }));
   } catch (thrown) {
-    result = crashed(thrown);
+    const error = ensureIntentError(thrown);
+    if (storeFailed(error)) stopped = { kind: "stopped", reason: "store_unavailable" };
+    else result = crashed(thrown);
   } finally {
     clearInterval(heartbeat);
   }
-  if (result.status === "scheduled") {
-    await holdRun(deps, claimed, result, events);
-  } else if (result.status === "running") {
-    await lease.suspend(result);
-    await deps.queue.send({ runId: run.runId, input }, result.resumeAfterMs ?? 0);
-  } else {
-    // A cancellation is decided outside the engine (schedule/cancel.ts); an engine never ends there.
-    if (result.status !== "cancelled") await deps.reporter.report({
-      state: result.status, run, message: result.message, steps: result.steps, ...(result.error ? { error: result.error } : {}),
-      secretValues: input.secretValues, accepted: claimed.accepted,
-    }, events);
-    if (result.status === "failed" || result.status === "partial") await keepForRetry(deps.operator, run.runId, input, events);
-    await lease.finish(result);
-    if (result.status === "succeeded" && lease.record.attempts > 1) await forgetKept(deps.operator, run.runId, events);
+  if (stop.signal.aborted || lease.lost) stopped = { kind: "stopped", reason: "lease_lost" };
+  if (stopped || !result) return quietStop(stopped ?? { kind: "stopped", reason: "store_unavailable" }, run, events);
+  try {
+    if (result.status === "scheduled") {
+      await holdRun(deps, claimed, result, events);
+    } else if (result.status === "running") {
+      await lease.suspend(result);
+      if (!lease.lost) await deps.queue.send({ runId: run.runId, input }, result.resumeAfterMs ?? 0);
+    } else {
+      // A cancellation is decided outside the engine (schedule/cancel.ts); an engine never ends there.
+      if (result.status !== "cancelled") await deps.reporter.report({
+        state: result.status, run, message: result.message, steps: result.steps, ...(result.error ? { error: result.error } : {}),
+        secretValues: input.secretValues, accepted: claimed.accepted,
+      }, events);
+      if (result.status === "failed" || result.status === "partial") await keepForRetry(deps.operator, run.runId, input, events);
+      await lease.finish(result);
+      if (result.status === "succeeded" && lease.record.attempts > 1) await forgetKept(deps.operator, run.runId, events);
+    }
+  } catch (thrown) {
+    if (!storeFailed(ensureIntentError(thrown))) throw thrown;
+    return quietStop({ kind: "stopped", reason: "store_unavailable" }, run, events);
   }
+  if (lease.lost) return quietStop({ kind: "stopped", reason: "lease_lost" }, run, events);
   await noteThrottling(deps.operator, run, throttled.responses, deps.clock.now(), events);
-  if (lease.lost) events("lease_lost", { runId: run.runId });
   events("result", {
     runId: run.runId,
     intentName: run.intentName,
@@ -86,5 +120,11 @@ export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events
   if (result.status === "failed" || result.status === "partial") {
     await deps.notifier.notify({ run, result, secretValues: input.secretValues }, events);
   }
-  return result;
+  return { kind: "done", result };
+}
+
+function quietStop(outcome: Stopped, run: RunContext, events: EventSink): RunOutcome {
+  if (outcome.reason === "lease_lost") events("lease_lost", { runId: run.runId, reason: outcome.reason });
+  else events("run_stopped", { runId: run.runId, reason: outcome.reason });
+  return outcome;
 }

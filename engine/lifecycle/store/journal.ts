@@ -1,12 +1,16 @@
 /**
  * Step checkpoints on Azure Tables (PK runId, RK step id), so a resumed or taken-over run restores
- * completed steps instead of sending their writes again. A checkpoint longer than a row holds is
- * split over parts and overflow rows (written first; the step's own row commits them), and its
- * recorded result is summarised past a size, never its outputs, which later steps read.
+ * completed steps instead of sending their writes again. A checkpoint's secrets (a generated
+ * credential not yet delivered) are sealed (AES-256-GCM, a key derived from the shared secret)
+ * before they leave the process, and gone once the run saves the checkpoint again without them. A
+ * checkpoint longer than a row holds is split over parts and overflow rows (written first; the
+ * step's own row commits them), and its recorded result is summarised past a size, never its
+ * outputs, which later steps read.
  */
 import type { TableClient } from "@azure/data-tables";
 import { odata } from "@azure/data-tables";
 import type { RunJournal, StepCheckpoint } from "../../runtime/types";
+import { seal, unseal } from "../continue/sealing";
 import { asciiJson, boundedJson } from "./summarise";
 import { storageStatus, storeError } from "./tables";
 import { asParts, PARTS_PER_ROW, partsOf, splitText } from "./table-text";
@@ -35,13 +39,31 @@ function overflowKey(rowKey: string, index: number): string {
   return `${rowKey}~${index}`;
 }
 
-function serialise(checkpoint: StepCheckpoint): string {
-  const result = JSON.parse(boundedJson(checkpoint.result, CHECKPOINT_RESULT_CHARS)) as StepCheckpoint["result"];
-  return asciiJson({ ...checkpoint, result });
-}
+/** A checkpoint as stored: its secrets sealed into one opaque string. */
+type StoredCheckpoint = Omit<StepCheckpoint, "secrets"> & { sealed?: string };
 
 export class TableRunJournal implements RunJournal {
-  constructor(private readonly table: TableClient, private readonly runId: string) {}
+  /** `sealKey`: the shared secret, from which the sealing key is derived. */
+  constructor(private readonly table: TableClient, private readonly runId: string, private readonly sealKey: () => Promise<string>) {}
+
+  private async serialise(checkpoint: StepCheckpoint): Promise<string> {
+    const { secrets, ...rest } = checkpoint;
+    const result = JSON.parse(boundedJson(rest.result, CHECKPOINT_RESULT_CHARS)) as StepCheckpoint["result"];
+    const stored: StoredCheckpoint = { ...rest, result };
+    if (secrets) stored.sealed = seal(secrets, await this.sealKey(), "run-secrets");
+    return asciiJson(stored);
+  }
+
+  /** A checkpoint whose sealed secrets cannot be opened (the shared secret was rotated) is not restorable. */
+  private async parse(text: string): Promise<StepCheckpoint | undefined> {
+    const { sealed, ...rest } = JSON.parse(text) as StoredCheckpoint;
+    if (sealed === undefined) return rest;
+    try {
+      return { ...rest, secrets: unseal(sealed, await this.sealKey(), "run-secrets") as Record<string, string> };
+    } catch {
+      return undefined;
+    }
+  }
 
   async load(): Promise<Record<string, StepCheckpoint>> {
     const rows = new Map<string, CheckpointRow>();
@@ -55,14 +77,15 @@ export class TableRunJournal implements RunJournal {
     for (const row of rows.values()) {
       if (!row.stepId) continue;
       const text = row.checkpoint ?? this.assemble(row, rows);
-      if (text !== undefined) checkpoints[row.stepId] = JSON.parse(text) as StepCheckpoint;
+      const checkpoint = text === undefined ? undefined : await this.parse(text);
+      if (checkpoint) checkpoints[row.stepId] = checkpoint;
     }
     return checkpoints;
   }
 
   async save(stepId: string, checkpoint: StepCheckpoint): Promise<void> {
     const rowKey = rowKeyFor(stepId);
-    const parts = splitText(serialise(checkpoint));
+    const parts = splitText(await this.serialise(checkpoint));
     try {
       for (let start = PARTS_PER_ROW, index = 1; start < parts.length; start += PARTS_PER_ROW, index++) {
         const overflow = { partitionKey: this.runId, rowKey: overflowKey(rowKey, index), stepId: "", ...asParts(parts.slice(start, start + PARTS_PER_ROW)) };

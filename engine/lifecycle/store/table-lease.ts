@@ -31,6 +31,10 @@ export class TableLease implements Lease {
     return this.lostLease;
   }
 
+  get heldUntil(): number {
+    return this.current.leaseUntil;
+  }
+
   async renew(): Promise<void> {
     if (this.lostLease) return;
     await this.write({ leaseUntil: this.clock.now() + this.leaseMs });

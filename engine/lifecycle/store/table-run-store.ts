@@ -24,6 +24,8 @@ export interface TableRunStoreOptions {
   owner?: string;
   /** Where every state the run reaches is indexed for the console's lists (./run-index.ts); none by default. */
   index?: RunIndexWriter;
+  /** The shared secret, from which the key sealing checkpointed secrets is derived. */
+  sealKey: () => Promise<string>;
 }
 
 const MAX_CLAIM_ROUNDS = 5;
@@ -120,17 +122,18 @@ export class TableRunStore implements RunStore {
   }
 
   journal(runId: string) {
-    return new TableRunJournal(this.options.steps, runId);
+    return new TableRunJournal(this.options.steps, runId, this.options.sealKey);
   }
 
   /**
-   * Succeeded, partial and cancelled runs are final. A failed run may be retried by a redelivery that
-   * arrived after the failure. A running run is taken only when its lease expired (crash), or by its
-   * own continuation while suspended; a scheduled run only by its own wake-up.
+   * Succeeded and cancelled runs are final. A partial or failed run may be retried by a redelivery
+   * that arrived after it ended: its failed steps run again, its completed ones are restored. A
+   * running run is taken only when its lease expired (crash), or by its own continuation while
+   * suspended; a scheduled run only by its own wake-up.
    */
   private takeable(entity: RunEntity, by: "continuation" | { receivedAt: number | undefined }): boolean {
     const continuation = by === "continuation";
-    if (entity.status === "failed") return !continuation && failedBefore(entity, by.receivedAt);
+    if (entity.status === "failed" || entity.status === "partial") return !continuation && failedBefore(entity, by.receivedAt);
     if (entity.status === "scheduled") return continuation && entity.suspended;
     if (entity.status !== "running") return false;
     if (continuation && entity.suspended) return true;
@@ -161,7 +164,7 @@ export class TableRunStore implements RunStore {
   /** "lost": another contender's conditional write came first (412); "gone": the row was deleted (404). */
   private async takeOver(entity: RunEntity): Promise<Lease | "lost" | "gone"> {
     const now = this.options.clock.now();
-    const retryingFailure = entity.status === "failed";
+    const retryingFailure = entity.status === "failed" || entity.status === "partial";
     const next: RunEntity = {
       ...entity, status: "running", attempts: entity.attempts + 1, updatedAt: new Date(now).toISOString(),
       leaseUntil: now + this.options.leaseMs, owner: this.owner, suspended: false,

@@ -31,6 +31,8 @@ export interface Lease {
   readonly record: RunRecord;
   /** True once a conditional write found that another instance owns the run. */
   readonly lost: boolean;
+  /** Epoch ms until which the last write that reached the store holds the run: past it, another may take it. */
+  readonly heldUntil: number;
   renew(): Promise<void>;
   /** Records a final result (succeeded / partial / failed) and releases the run. */
   finish(result: RunResult): Promise<RunRecord>;
