@@ -11,7 +11,7 @@ kind: Intent
 name: Adopt Lint Test
 description: test
 risk: reversible
-permissions: { graph: [] }
+permissions: { graph: [User.ReadWrite.All] }
 fields:
   upn: { label: Email, type: string, required: true }
   secretNote: { label: Note, type: string, secret: true }
@@ -60,6 +60,17 @@ describe("adopt in lint", () => {
     const codes = loadIntentText("adopt.yaml", text, OPTIONS).diagnostics.map((d) => d.code);
     expect(codes).toEqual(expect.arrayContaining(["SPEC_UNKNOWN_REFERENCE", "SPEC_SECRET_NOT_ALLOWED"]));
     expect(codes.filter((c) => c === "SPEC_UNKNOWN_REFERENCE")).toHaveLength(2);
+  });
+
+  it("judges find and replace against the declared permissions like the step's own request", () => {
+    const replace = `${GOOD}
+      replace:
+        method: DELETE
+        path: /users/{id}/authentication/temporaryAccessPassMethods/{pass}
+        params: { id: "{{response.body.id}}", pass: "{{response.body.id}}" }`;
+    const missing = loadIntentText("adopt.yaml", intentText(replace), OPTIONS).diagnostics.filter((d) => d.code === "SPEC_PERMISSION_MISSING");
+    expect(missing.map((d) => [d.path, d.line])).toEqual([["steps.0.adopt.replace.path", 28]]);
+    expect(missing[0]!.message).toContain("UserAuthenticationMethod.ReadWrite.All");
   });
 
   it("refuses adopt on a for-each step, and an adopt without ours", () => {

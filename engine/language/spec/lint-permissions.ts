@@ -56,14 +56,21 @@ export function checkPermissionCoverage(spec: IntentSpec, kinds: KindSpecs, repo
   (Array.isArray(spec.steps) ? spec.steps : []).forEach((step, index) => {
     const kind = typeof step?.kind === "string" ? kinds.find(step.kind) : undefined;
     if (!kind?.graphRequests) return;
-    for (const request of kind.graphRequests(step.with ?? {})) {
-      const required = requiredPermissions(request.method, request.path);
-      if (!required || required.grantedBy.some((name) => declared.has(name))) continue;
-      const least = required.least.length > 0 ? required.least : required.grantedBy;
-      const shown = least.length > 3 ? `${least.slice(0, 3).join(", ")} or another of ${least.length}` : least.join(" or ");
-      const has = declaredNames.length > 0 ? `; it declares ${declaredNames.join(", ")}` : "; it declares none (permissions.graph)";
-      const at = request.at.length > 0 ? ["steps", index, "with", ...request.at] : ["steps", index, "kind"];
-      report("SPEC_PERMISSION_MISSING", `${request.method.toUpperCase()} ${request.path} needs a Graph application permission this intent does not declare: ${shown} (least privileged)${has}`, at);
+    // adopt's find and replace are requests of the step's own kind, sent by the same application.
+    const adopt = (step.adopt ?? {}) as { find?: unknown; replace?: unknown };
+    const inputs: Array<[unknown, Array<string | number>]> = [[step.with ?? {}, ["with"]]];
+    if (adopt.find && typeof adopt.find === "object") inputs.push([adopt.find, ["adopt", "find"]]);
+    if (adopt.replace && typeof adopt.replace === "object") inputs.push([adopt.replace, ["adopt", "replace"]]);
+    for (const [input, under] of inputs) {
+      for (const request of kind.graphRequests(input)) {
+        const required = requiredPermissions(request.method, request.path);
+        if (!required || required.grantedBy.some((name) => declared.has(name))) continue;
+        const least = required.least.length > 0 ? required.least : required.grantedBy;
+        const shown = least.length > 3 ? `${least.slice(0, 3).join(", ")} or another of ${least.length}` : least.join(" or ");
+        const has = declaredNames.length > 0 ? `; it declares ${declaredNames.join(", ")}` : "; it declares none (permissions.graph)";
+        const at = request.at.length > 0 ? ["steps", index, ...under, ...request.at] : ["steps", index, "kind"];
+        report("SPEC_PERMISSION_MISSING", `${request.method.toUpperCase()} ${request.path} needs a Graph application permission this intent does not declare: ${shown} (least privileged)${has}`, at);
+      }
     }
   });
 }
