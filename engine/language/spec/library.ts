@@ -1,6 +1,6 @@
 /**
  * Libraries: YAML files of `kind: Library` holding what intents share by name — predicates,
- * request fragments, step fragments and outcome sets. Each library is checked on its own here
+ * request fragments, step fragments, outcome sets and named data (constants). Each library is checked on its own here
  * (schema, templates in the library's own scope, Graph names of its requests); the intents that use
  * its fragments are checked where they use them (engine/language/spec/fragments.ts).
  */
@@ -58,15 +58,23 @@ export interface Predicate {
   at: Written;
 }
 
+/** Data an MSP keeps beside its intents (a department's groups, default choices), taken by name. */
+export interface LibraryConstant {
+  name: string;
+  value: unknown;
+  at: Written;
+}
+
 /** Everything the libraries in reach define, by name. */
 export interface Library {
   predicates: ReadonlyMap<string, Predicate>;
   requests: ReadonlyMap<string, Fragment<Record<string, unknown>>>;
   steps: ReadonlyMap<string, Fragment<LibraryStep>>;
   outcomes: ReadonlyMap<string, Fragment<LibraryRule[]>>;
+  constants: ReadonlyMap<string, LibraryConstant>;
 }
 
-export const EMPTY_LIBRARY: Library = { predicates: new Map(), requests: new Map(), steps: new Map(), outcomes: new Map() };
+export const EMPTY_LIBRARY: Library = { predicates: new Map(), requests: new Map(), steps: new Map(), outcomes: new Map(), constants: new Map() };
 
 interface LibraryFile {
   apiVersion: string;
@@ -76,6 +84,7 @@ interface LibraryFile {
   requests?: Record<string, { description?: string; inputs?: Record<string, { type: InputType; required?: boolean; description?: string }>; request: Record<string, unknown> }>;
   steps?: Record<string, LibraryStep & { description?: string; inputs?: Record<string, { type: InputType; required?: boolean; description?: string }> }>;
   outcomes?: Record<string, { description?: string; inputs?: Record<string, { type: InputType; required?: boolean; description?: string }>; rules: LibraryRule[] }>;
+  constants?: Record<string, unknown>;
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -113,6 +122,7 @@ export function loadLibraries(sources: readonly SourceFile[], options: { kinds: 
   const requests = new Map<string, Fragment<Record<string, unknown>>>();
   const steps = new Map<string, Fragment<LibraryStep>>();
   const outcomes = new Map<string, Fragment<LibraryRule[]>>();
+  const constants = new Map<string, LibraryConstant>();
   const checked: Array<() => void> = [];
   for (const source of sources) {
     const report = reporter(source, diagnostics);
@@ -183,11 +193,29 @@ export function loadLibraries(sources: readonly SourceFile[], options: { kinds: 
       outcomes.set(name, fragment);
       checked.push(() => checkRules(written.rules, [...path, "rules"], new Set(Object.keys(fragment.inputs)), predicates, report));
     }
+    // Data is a namespace of its own: an intent takes it under `constants`, never as a fragment.
+    for (const [name, value] of Object.entries(file.constants ?? {})) {
+      const path = ["constants", name];
+      if (refused.has(`constants.${name}`)) continue;
+      if (constants.has(name)) {
+        report("SPEC_DUPLICATE_FRAGMENT", `the constant "${name}" is already defined by another library`, path, { key: true });
+        continue;
+      }
+      constants.set(name, { name, value: deepFreeze(structuredClone(value)), at: { source, path } });
+    }
   }
   // Templates are checked once every predicate name is known, whichever file defines it.
   for (const check of checked) check();
   for (const predicate of predicates.values()) checkPredicate(predicate, predicates, reporter(predicate.at.source, diagnostics));
-  return { library: { predicates, requests, steps, outcomes }, diagnostics };
+  return { library: { predicates, requests, steps, outcomes, constants }, diagnostics };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object") {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** A predicate is written as one `{{expression}}`. */
