@@ -27,6 +27,7 @@ export function userJson(user: UserRecord): Record<string, unknown> {
     mailNickname: user.mailNickname,
     userType: user.userType,
     department: user.department ?? null,
+    employeeHireDate: user.employeeHireDate ?? null,
     onPremisesSyncEnabled: user.onPremisesSyncEnabled ?? null,
     createdDateTime: user.createdDateTime ?? null,
     signInSessionsValidFromDateTime: user.signInSessionsValidFromDateTime ?? null,

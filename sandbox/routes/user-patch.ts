@@ -2,6 +2,7 @@
  * Applies a PATCH body to a user after checking every value, so a refused PATCH changes nothing.
  * Properties the metadata allows but the sandbox does not model are accepted and ignored.
  */
+import { badRequest } from "../graph/errors";
 import type { GraphResult } from "../graph/types";
 import type { TenantState, UserRecord } from "../tenant/types";
 import { invalidValue, mailNicknameProblem, passwordProblem, upnConflict, upnProblem, usageLocationProblem } from "./user-rules";
@@ -16,6 +17,9 @@ function check(tenant: TenantState, user: UserRecord, body: Record<string, unkno
   if ("usageLocation" in body) {
     const problem = usageLocationProblem(body.usageLocation);
     if (problem) return problem;
+  }
+  if ("employeeHireDate" in body && body.employeeHireDate !== null && (typeof body.employeeHireDate !== "string" || Number.isNaN(Date.parse(body.employeeHireDate)))) {
+    return badRequest(`Cannot convert the literal '${String(body.employeeHireDate)}' to the expected type 'Edm.DateTimeOffset'.`);
   }
   if ("mailNickname" in body) {
     const problem = mailNicknameProblem(body.mailNickname);
@@ -43,6 +47,7 @@ export function applyUserPatch(tenant: TenantState, user: UserRecord, body: Reco
   if (typeof body.mailNickname === "string") user.mailNickname = body.mailNickname;
   if (typeof body.userPrincipalName === "string") user.userPrincipalName = body.userPrincipalName;
   if ("usageLocation" in body) user.usageLocation = body.usageLocation as string | null;
+  if ("employeeHireDate" in body) user.employeeHireDate = body.employeeHireDate === null ? null : new Date(body.employeeHireDate as string).toISOString().replace(".000Z", "Z");
   if (Array.isArray(body.businessPhones)) user.businessPhones = [...(body.businessPhones as string[])];
   for (const key of NULLABLE_STRINGS) if (key in body) user[key] = body[key] as string | null;
   if (body.passwordProfile) {

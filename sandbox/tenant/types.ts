@@ -59,6 +59,8 @@ export interface UserRecord {
   preferredLanguage?: string | null;
   businessPhones?: string[];
   usageLocation?: string | null;
+  /** When the person starts (ISO 8601), as HR or onboarding sets it. */
+  employeeHireDate?: string | null;
   onPremisesSyncEnabled?: boolean | null;
   createdDateTime?: string;
   /** Object id of the manager (a user). */
