@@ -27,6 +27,19 @@ describe.each(selected.map((s) => [s.intent.name, s] as const))("%s", (_name, { 
   });
 });
 
+function delivered(trace: CaseTrace, secret: string): boolean {
+  return JSON.stringify(trace.tenant?.sentMail ?? []).includes(secret) || trace.result?.outputs?.credential === secret;
+}
+
+/**
+ * A new account's first password that nobody is meant to know: Graph needs one to create the
+ * account, and the run delivered a Temporary Access Pass (a secret Graph returned) instead.
+ */
+function throwawayPassword(trace: CaseTrace, password: string): boolean {
+  const passes = trace.secrets.filter((secret) => !trace.sentPasswords.includes(secret) && !(givenSecrets.get(trace) ?? []).includes(secret));
+  return trace.sentPasswords.includes(password) && passes.some((pass) => delivered(trace, pass));
+}
+
 describe("secrets across every case", () => {
   it("every intent has cases", () => {
     expect(selected.map((s) => s.intent.name).sort()).toEqual(catalog.supportedNames());
@@ -41,8 +54,7 @@ describe("secrets across every case", () => {
       const record = JSON.stringify({ result: { ...trace.result, outputs: { ...trace.result?.outputs, credential: undefined } }, events: trace.events, logged });
       for (const secret of trace.secrets) expect(record).not.toContain(secret);
       for (const secret of trace.result?.status === "succeeded" ? produced(trace) : []) {
-        const delivered = JSON.stringify(trace.tenant?.sentMail ?? []).includes(secret) || trace.result?.outputs?.credential === secret;
-        expect(delivered).toBe(true);
+        expect(delivered(trace, secret) || throwawayPassword(trace, secret)).toBe(true);
       }
     }
   });
@@ -59,8 +71,7 @@ describe("secrets across every case", () => {
       // A run that succeeded with a generated password must have handed it to someone.
       const generated = trace.result?.status === "succeeded" && trace.result.steps.some((s) => s.id === "password" && s.status === "ok");
       for (const password of generated ? trace.sentPasswords : []) {
-        const delivered = JSON.stringify(trace.tenant?.sentMail ?? []).includes(password) || trace.result?.outputs?.credential === password;
-        expect(delivered).toBe(true);
+        expect(delivered(trace, password) || throwawayPassword(trace, password)).toBe(true);
       }
     }
   });

@@ -6,7 +6,7 @@ import { builtinKindSpecs } from "../../engine/kinds";
 const catalog = loadCatalog(builtinKindSpecs());
 
 describe("intent catalogue", () => {
-  it("ships the eight seed intents, the two change-triggered ones, the breadth ones and the schedule's cancel", () => {
+  it("ships the eight seed intents, the two change-triggered ones, the breadth ones, the schedule's cancel and the joiner-mover-leaver set", () => {
     expect(catalog.supportedNames()).toEqual([
       "Add User to Group",
       "Cancel Scheduled Request",
@@ -27,7 +27,9 @@ describe("intent catalogue", () => {
       "Shared Mailbox Permission",
       "Temporary Access Pass",
       "Update Manager",
+      "User Mover",
       "User Offboarding",
+      "User Onboarding",
     ]);
   });
 

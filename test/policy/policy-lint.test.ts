@@ -48,7 +48,7 @@ describe("policy file lint", () => {
     const { code, out, err } = await captured(() => lint.run([join(dir, "intents")]));
     expect(code).toBe(1);
     expect(out).toMatch(/policy\.yaml:4:3 POLICY_INVALID intents names "Launch Rockets"/);
-    expect(err).toMatch(/intent file\(s\), 1 library and 1 policy file\(s\) checked, 1 problem\(s\)/);
+    expect(err).toMatch(/intent file\(s\), \d+ librar(?:y|ies) and 1 policy file\(s\) checked, 1 problem\(s\)/);
   });
 
   it("passes a valid file, resolving an alias to its intent", async () => {
