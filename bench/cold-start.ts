@@ -1,16 +1,17 @@
 /**
  * Process start → first webhook answered, for the compiled build: `intents serve` from dist/ in a
  * fresh process (the server `npm start` runs, with its queue poller and subscription upkeep),
- * against a sandbox tenant and Azurite already running here, as Graph and Azure Storage are when a
- * Function App instance starts. The clock runs from just before the spawn to the 200.
+ * against a sandbox tenant, the PSA simulators and Azurite already running here, as Graph, the PSA
+ * and Azure Storage are when a Function App instance starts. The clock runs from just before the spawn to the 200.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { startSandbox } from "../sandbox";
+import { startPsaSandboxes } from "../sandbox/psa";
 import { startAzurite } from "../engine/hosts/local/azurite";
-import { DEMO_TENANT_SETTINGS } from "../engine/hosts/local/dev-stack";
+import { DEMO_TENANT_SETTINGS, psaSimulatorSettings } from "../engine/hosts/local/dev-stack";
 import { withTimeout } from "./stats";
 
 const ROOT = join(__dirname, "..");
@@ -21,6 +22,8 @@ export interface ColdStartFigure {
   listeningMs: number;
   /** Spawn → the first POST /api/intent answered 200. */
   firstAnswerMs: number;
+  /** Where the server's catalogue came from: the build's snapshot, or the intents compiled at start. */
+  catalog: "snapshot" | "intents" | "unknown";
 }
 
 /** The compiled build is current, or is built now, so the figure is never of stale code. */
@@ -31,26 +34,26 @@ function ensureCompiled(): void {
   if (!compiledIsCurrent()) (require("../scripts/build.cjs") as { build(): number }).build();
 }
 
-async function once_(graphBaseUrl: string, armBaseUrl: string, storage: string, ticket: number): Promise<ColdStartFigure> {
-  const env = {
-    ...process.env, ...DEMO_TENANT_SETTINGS, NODE_OPTIONS: "",
-    GRAPH_BASE_URL: graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox", ARM_BASE_URL: armBaseUrl, ARM_ACCESS_TOKEN: "sandbox",
-    AzureWebJobsStorage: storage, INTENT_SHARED_SECRET: SECRET,
-  };
+async function once_(services: Record<string, string>, ticket: number): Promise<ColdStartFigure> {
+  const env = { ...process.env, ...DEMO_TENANT_SETTINGS, NODE_OPTIONS: "", ...services, INTENT_SHARED_SECRET: SECRET };
   const started = performance.now();
   const child = spawn(process.execPath, ["-e", 'require("./dist/engine/hosts/cli/main.js").runCli(["serve", "--port", "0"])'], { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
   try {
     const lines = createInterface({ input: child.stdout! });
     let url = "";
-    await withTimeout("the compiled server to listen", 60_000, (async () => {
-      for await (const line of lines) {
+    let catalog: ColdStartFigure["catalog"] = "unknown";
+    const listening = new Promise<void>((resolve) => {
+      lines.on("line", (line) => {
         const found = /Function App listening: (\S+)\/api\/intent/.exec(line);
         if (found) {
           url = found[1] as string;
-          return;
+          resolve();
         }
-      }
-    })());
+        const loaded = /"event":"catalog_loaded".*"source":"(snapshot|intents)"/.exec(line);
+        if (loaded) catalog = loaded[1] as "snapshot" | "intents";
+      });
+    });
+    await withTimeout("the compiled server to listen", 60_000, listening);
     const listeningMs = performance.now() - started;
     const answer = await fetch(`${url}/api/intent`, {
       method: "POST",
@@ -63,7 +66,7 @@ async function once_(graphBaseUrl: string, armBaseUrl: string, storage: string, 
     });
     await answer.arrayBuffer();
     if (answer.status !== 200) throw new Error(`the first webhook answered ${answer.status}`);
-    return { listeningMs, firstAnswerMs: performance.now() - started };
+    return { listeningMs, firstAnswerMs: performance.now() - started, catalog };
   } finally {
     const exited = once(child, "exit");
     child.kill("SIGKILL");
@@ -75,14 +78,20 @@ async function once_(graphBaseUrl: string, armBaseUrl: string, storage: string, 
 export async function measureColdStart(runs: number): Promise<ColdStartFigure> {
   ensureCompiled();
   const sandbox = await startSandbox();
+  const psas = await startPsaSandboxes();
   const azurite = await startAzurite();
   try {
+    const services = {
+      GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox", ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox",
+      ...psaSimulatorSettings(psas), AzureWebJobsStorage: azurite.connectionString,
+    };
     const figures: ColdStartFigure[] = [];
-    for (let i = 0; i < runs; i++) figures.push(await once_(sandbox.graphBaseUrl, sandbox.armBaseUrl, azurite.connectionString, 900_000 + i));
+    for (let i = 0; i < runs; i++) figures.push(await once_(services, 900_000 + i));
     figures.sort((a, b) => a.firstAnswerMs - b.firstAnswerMs);
     return figures[Math.floor(figures.length / 2)]!;
   } finally {
     await azurite.close();
+    await psas.close();
     await sandbox.close();
   }
 }

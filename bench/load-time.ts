@@ -15,6 +15,8 @@ export interface LoadFigure {
   coldMs: number;
   /** Later loadCatalog calls in the same process. */
   warm: Summary;
+  /** The compiled build: whether the catalogue came from the build's snapshot or the YAML. */
+  source?: string;
 }
 
 /**
@@ -28,8 +30,8 @@ export async function measureLoad(dir: string, processes: number, warmRepeats: n
     const { stdout } = await run(process.execPath, [...child, dir, String(warmRepeats)], {
       cwd: ROOT, timeout: 120_000, maxBuffer: 1 << 20,
     });
-    const line = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { intents: number; importMs: number; coldMs: number; warmMs: number[] };
-    figures.push({ intents: line.intents, importMs: line.importMs, coldMs: line.coldMs, warm: summarise(line.warmMs) });
+    const line = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { intents: number; importMs: number; coldMs: number; warmMs: number[]; source?: string };
+    figures.push({ intents: line.intents, importMs: line.importMs, coldMs: line.coldMs, warm: summarise(line.warmMs), ...(line.source ? { source: line.source } : {}) });
   }
   figures.sort((a, b) => a.coldMs - b.coldMs);
   return figures[Math.floor(figures.length / 2)]!;

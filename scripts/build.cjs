@@ -2,8 +2,8 @@
 /**
  * `npm run build`, also run by `npm ci` (as `prepare`): compiles engine/ and sandbox/ into dist/
  * with tsc, copies beside the compiled modules the data files they read from their own folder
- * (tsc copies only JSON that is imported), and stamps dist/ with a fingerprint of the sources so
- * bin/compiled.cjs can tell a current build from a stale one.
+ * (tsc copies only JSON that is imported), stamps dist/ with a fingerprint of the sources so
+ * bin/compiled.cjs can tell a current build from a stale one, and writes the catalogue snapshot.
  *
  * Plain JavaScript: it must run before anything is compiled and without tsx.
  */
@@ -51,7 +51,26 @@ function build(options = {}) {
     cpSync(join(ROOT, asset), join(outDir, asset), { recursive: true });
   }
   writeFileSync(stamp, JSON.stringify({ sources: fingerprint, builtAt: new Date().toISOString() }, null, 2) + "\n");
+  writeCatalogSnapshot(outDir);
   return 0;
+}
+
+/**
+ * The intents validated and compiled once, here, into <outDir>/catalog-snapshot.json, which a
+ * starting process loads instead of the YAML while it matches the intents and this build. Invalid
+ * intents leave no snapshot (the build still succeeds, so a work in progress does not stop `npm ci`).
+ */
+function writeCatalogSnapshot(outDir) {
+  const intents = join(ROOT, "intents");
+  const path = join(outDir, "catalog-snapshot.json");
+  if (!existsSync(intents)) return;
+  const { writeSnapshot } = require(join(outDir, "engine", "language", "spec", "snapshot-write.js"));
+  const { engineIdentity } = require(join(outDir, "engine", "language", "spec", "snapshot.js"));
+  const { builtinKindSpecs } = require(join(outDir, "engine", "kinds", "index.js"));
+  const outcome = writeSnapshot(path, builtinKindSpecs(), intents, engineIdentity(outDir));
+  if (outcome.diagnostics) {
+    process.stderr.write(`build: no catalogue snapshot: ${outcome.diagnostics.length} problem(s) in the intents (\`npx intents lint intents\` lists them); a process compiles them from YAML at start\n`);
+  }
 }
 
 module.exports = { ASSETS, build };

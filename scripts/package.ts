@@ -13,6 +13,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { IntentError, ensureIntentError } from "../engine/core/errors";
+import { engineIdentity, readSnapshot, staleness } from "../engine/language/spec/snapshot";
 
 const ROOT = resolve(__dirname, "..");
 /** What the Function App reads at run time besides compiled code and dependencies: repository path → package path. */
@@ -24,6 +25,9 @@ export const RUNTIME_FILES: Readonly<Record<string, string>> = {
   // Read beside its module at run time (tsc copies no JSON that is not imported).
   "engine/contracts/graph-metadata/graph-v1.0.index.json": "dist/engine/contracts/graph-metadata/graph-v1.0.index.json",
   "engine/contracts/graph-metadata/LICENSE-graph-metadata.txt": "dist/engine/contracts/graph-metadata/LICENSE-graph-metadata.txt",
+  // The intents as the build validated and compiled them, and the build they belong to.
+  "dist/catalog-snapshot.json": "dist/catalog-snapshot.json",
+  "dist/build-stamp.json": "dist/build-stamp.json",
 };
 
 interface LockEntry { dev?: boolean; devOptional?: boolean; optional?: boolean; link?: boolean }
@@ -70,6 +74,16 @@ function stagedPackageJson(root: string): string {
 
 export interface PackageResult { zip: string; dependencies: number }
 
+/** A package carries the catalogue snapshot of exactly its intents and build, or is not made. */
+function checkSnapshot(root: string): void {
+  const snapshot = readSnapshot(join(root, "dist", "catalog-snapshot.json"));
+  if (!snapshot) {
+    throw new IntentError("CONFIG_MISSING", "dist/catalog-snapshot.json is missing: the build writes it only when every intent is valid.", { fix: "Run `npx intents lint intents`, fix what it reports, then package again." });
+  }
+  const reason = staleness(snapshot, join(root, "intents"), engineIdentity(join(root, "dist")));
+  if (reason !== undefined) throw new IntentError("CONFIG_MISSING", `dist/catalog-snapshot.json does not match: ${reason}.`, { fix: "Run `npm run build`, then package again." });
+}
+
 export function buildPackage(options: { root?: string; out?: string; compile?: boolean } = {}): PackageResult {
   const root = options.root ?? ROOT;
   const out = options.out ?? join(root, "dist", "function-app.zip");
@@ -77,6 +91,7 @@ export function buildPackage(options: { root?: string; out?: string; compile?: b
     // The same build `npm ci` runs: tsc plus the data files the compiled modules read beside themselves.
     execFileSync(process.execPath, [join(root, "scripts", "build.cjs")], { stdio: "inherit" });
   }
+  checkSnapshot(root);
   const stage = mkdtempSync(join(tmpdir(), "intent-package-"));
   try {
     cpSync(join(root, "dist", "engine"), join(stage, "dist", "engine"), { recursive: true });

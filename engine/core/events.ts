@@ -18,6 +18,7 @@ const SEVERITY: Readonly<Record<string, Severity>> = {
   report_failed: "error",
   "console.error": "error",
   lease_lost: "warning",
+  catalog_snapshot_stale: "warning",
   lease_renew_failed: "warning",
   run_index_failed: "warning",
   retry_copy_failed: "warning",

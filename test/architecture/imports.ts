@@ -37,7 +37,9 @@ function toRepoPath(path: string): string {
 
 function resolveRelative(from: string, specifier: string): string | undefined {
   const base = join(ROOT, dirname(from), specifier);
-  for (const candidate of [base, `${base}.ts`, join(base, "index.ts")]) {
+  // A dynamic import() names the module as it is compiled (`./x.js`); its source is x.ts.
+  const source = base.endsWith(".js") ? [`${base.slice(0, -".js".length)}.ts`] : [];
+  for (const candidate of [base, `${base}.ts`, join(base, "index.ts"), ...source]) {
     if (existsSync(candidate) && statSync(candidate).isFile()) return toRepoPath(candidate);
   }
   return undefined;

@@ -1,11 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { relative } from "node:path";
 import { defaultManifestPath } from "../../engine/contracts/runbook-manifest";
 import { DEFAULT_INTENTS_DIR } from "../../engine/language/spec/catalog";
+import { engineIdentity, sha256, SNAPSHOT_FORMAT } from "../../engine/language/spec/snapshot";
 import { RUNTIME_FILES, buildPackage, productionPackagePaths } from "../../scripts/package";
 
 const ROOT = join(__dirname, "..", "..");
@@ -13,6 +14,13 @@ const ROOT = join(__dirname, "..", "..");
 function write(root: string, file: string, text: string): void {
   mkdirSync(dirname(join(root, file)), { recursive: true });
   writeFileSync(join(root, file), text);
+}
+
+/** What the build leaves beside the compiled engine: its stamp and the snapshot of the intents as they are now. */
+function writeBuild(root: string): void {
+  write(root, "dist/build-stamp.json", JSON.stringify({ sources: "fingerprint" }));
+  const files = Object.fromEntries(readdirSync(join(root, "intents")).map((file) => [file, sha256(readFileSync(join(root, "intents", file)))]));
+  write(root, "dist/catalog-snapshot.json", JSON.stringify({ format: SNAPSHOT_FORMAT, engine: engineIdentity(join(root, "dist")), files, intents: [] }));
 }
 
 describe("productionPackagePaths", () => {
@@ -71,12 +79,15 @@ describe("buildPackage", () => {
     write(root, "runbooks/Convert-ToSharedMailbox.ps1", "");
     write(root, "engine/contracts/graph-metadata/graph-v1.0.index.json", "{}");
     write(root, "engine/contracts/graph-metadata/LICENSE-graph-metadata.txt", "MIT");
+    writeBuild(root);
 
     const { zip, dependencies } = buildPackage({ root, compile: false });
     expect(zip).toBe(join(root, "dist", "function-app.zip"));
     expect(dependencies).toBe(2);
     const listing = execFileSync("unzip", ["-Z1", zip], { encoding: "utf8" }).split("\n").filter((l) => l && !l.endsWith("/")).sort();
     expect(listing).toEqual([
+      "dist/build-stamp.json",
+      "dist/catalog-snapshot.json",
       "dist/engine/contracts/graph-metadata/LICENSE-graph-metadata.txt",
       "dist/engine/contracts/graph-metadata/graph-v1.0.index.json",
       "dist/engine/hosts/functions/intent.js",
@@ -92,10 +103,23 @@ describe("buildPackage", () => {
     expect(shipped).toEqual({ name: "x", version: "1.2.3", private: true, main: "dist/engine/hosts/functions/*.js", dependencies: { prod: "1.0.0" } });
   });
 
+  it("refuses to package intents that changed since the build validated them", () => {
+    const root = mkdtempSync(join(tmpdir(), "package-root-"));
+    write(root, "package.json", JSON.stringify({ name: "x", version: "1.2.3" }));
+    write(root, "intents/password-reset.yaml", "name: x");
+    writeBuild(root);
+    write(root, "intents/password-reset.yaml", "name: y");
+    expect(() => buildPackage({ root, compile: false })).toThrow("dist/catalog-snapshot.json does not match: password-reset.yaml changed since.");
+    rmSync(join(root, "dist", "catalog-snapshot.json"));
+    expect(() => buildPackage({ root, compile: false })).toThrow("dist/catalog-snapshot.json is missing");
+  });
+
   it("refuses to package without a file the app needs at run time", () => {
     const root = mkdtempSync(join(tmpdir(), "package-root-"));
     write(root, "package.json", "{}");
     write(root, "dist/engine/index.js", "");
+    write(root, "intents/a.yaml", "name: x");
+    writeBuild(root);
     expect(() => buildPackage({ root, compile: false })).toThrow("host.json is missing; the package needs it.");
   });
 });

@@ -9,8 +9,9 @@ import { createGraphClient } from "../../clients/graph/client";
 import type { GraphClient } from "../../clients/graph/types";
 import { systemClock, type Clock } from "../../core/clock";
 import { ambientEvents } from "../../core/current-events";
+import type { EventSink } from "../../core/events";
 import { builtinKinds } from "../../kinds";
-import { loadCatalog } from "../../language/spec/catalog";
+import { loadStartupCatalog } from "../../language/spec/startup";
 import type { Catalog } from "../../language/spec/types";
 import type { PipelineDeps } from "../../lifecycle/types";
 import { intentSecretReader, keyVaultReader, loadSettings, SecretSettings } from "../config";
@@ -47,6 +48,8 @@ export interface ComposeOptions {
   reportQueue?: OutboxQueue;
   /** The console's local sign-in links and its approval, schedule and undo ports. */
   console?: ConsoleParts;
+  /** Where composition's own events go (the catalogue's source); default: the invocation composing it. */
+  events?: EventSink;
 }
 
 export async function composeFromSettings(env: Env, options: ComposeOptions = {}): Promise<ComposedHost> {
@@ -65,7 +68,7 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   const automation = automationClientFromSettings({ ...settings.plain, ...(armToken ? { ARM_ACCESS_TOKEN: armToken } : {}) }, { events: ambientEvents });
   let pipeline: PipelineDeps | undefined;
   const kinds = builtinKinds({ graph, automation, schedules: scheduledRunsPort(() => pipeline) });
-  const catalog = loadCatalog(kinds, options.intentsDir);
+  const catalog = await loadStartupCatalog(kinds, { dir: options.intentsDir, events: options.events ?? ambientEvents });
   const engine = catalogEngine(catalog, settings.calendar);
   const reporting = await composeReporting(env, settings, { graph, clock, secrets, ...(options.reportQueue ? { queue: options.reportQueue } : {}) });
   const deps = await composePipeline(settings, { engine, kinds, graph, clock, sharedSecret, intentSettings: settings.plain, intentSecrets: intentSecretReader(secrets), reporter: reporting.reporter });

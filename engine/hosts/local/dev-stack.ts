@@ -7,11 +7,12 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { startSandbox, type Sandbox } from "../../../sandbox";
-import { startPsaSandboxes, type PsaSandboxes } from "../../../sandbox/psa";
+import type { Sandbox } from "../../../sandbox";
+import type { PsaSandboxes } from "../../../sandbox/psa";
 import { reportQueueHandler, reportSweepHandler } from "../functions/report-handlers";
 import { invokeTimer } from "../functions/invoke";
 import { loadSettings } from "../config";
+import { jsonEventSink } from "../../core/events";
 import { continuationHandler } from "../functions/handlers";
 import { composeFromSettings } from "../compose/from-settings";
 import { MAX_BODY_BYTES } from "../../inbound/webhook/body";
@@ -98,6 +99,19 @@ function usesRealPsa(env: DevStackOptions["env"]): boolean {
   return Boolean(env.CONNECTWISE_BASE_URL || env.AUTOTASK_USERNAME || env.HALOPSA_BASE_URL);
 }
 
+/** The settings that point the engine at running PSA simulators; all three are configured, so PSA_KIND alone switches. */
+export function psaSimulatorSettings(psas: PsaSandboxes, kind = "connectwise"): Record<string, string> {
+  const { connectwise: cw, autotask: at, halopsa: halo } = psas;
+  return {
+    PSA_KIND: kind,
+    CONNECTWISE_BASE_URL: cw.apiBaseUrl, CONNECTWISE_COMPANY_ID: cw.credentials.companyId, CONNECTWISE_PUBLIC_KEY: cw.credentials.publicKey,
+    CONNECTWISE_CLIENT_ID: cw.credentials.clientId, CONNECTWISE_PRIVATE_KEY: cw.credentials.privateKey,
+    AUTOTASK_USERNAME: at.credentials.userName, AUTOTASK_INTEGRATION_CODE: at.credentials.integrationCode, AUTOTASK_SECRET: at.credentials.secret,
+    AUTOTASK_ZONE_LOOKUP_URL: at.zoneLookupUrl,
+    HALOPSA_BASE_URL: halo.url, HALOPSA_CLIENT_ID: halo.credentials.clientId, HALOPSA_CLIENT_SECRET: halo.credentials.clientSecret,
+  };
+}
+
 /** How often `npm start` sweeps the report outbox (the Function App's timer runs every five minutes). */
 const LOCAL_SWEEP_MS = 5 * 60_000;
 
@@ -111,6 +125,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   try {
     let sandbox: Sandbox | undefined;
     if (!usesRealGraph(env)) {
+      // The simulators load only when they run: a server pointed at real services never pays for them.
+      const { startSandbox } = await import("../../../sandbox/index.js");
       sandbox = await startSandbox(options.fixture ? { fixture: options.fixture } : {});
       closers.push(() => sandbox!.close());
       Object.assign(env, { GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox", ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox" });
@@ -121,19 +137,12 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     }
     let psas: PsaSandboxes | undefined;
     if (!usesRealPsa(env)) {
+      const { startPsaSandboxes } = await import("../../../sandbox/psa/index.js");
       psas = await startPsaSandboxes();
       const started = psas;
       closers.push(() => started.close());
+      Object.assign(env, psaSimulatorSettings(psas, env.PSA_KIND));
       const { connectwise: cw, autotask: at, halopsa: halo } = psas;
-      // All three are configured, so PSA_KIND alone switches between them.
-      Object.assign(env, {
-        PSA_KIND: env.PSA_KIND ?? "connectwise",
-        CONNECTWISE_BASE_URL: cw.apiBaseUrl, CONNECTWISE_COMPANY_ID: cw.credentials.companyId, CONNECTWISE_PUBLIC_KEY: cw.credentials.publicKey,
-        CONNECTWISE_CLIENT_ID: cw.credentials.clientId, CONNECTWISE_PRIVATE_KEY: cw.credentials.privateKey,
-        AUTOTASK_USERNAME: at.credentials.userName, AUTOTASK_INTEGRATION_CODE: at.credentials.integrationCode, AUTOTASK_SECRET: at.credentials.secret,
-        AUTOTASK_ZONE_LOOKUP_URL: at.zoneLookupUrl,
-        HALOPSA_BASE_URL: halo.url, HALOPSA_CLIENT_ID: halo.credentials.clientId, HALOPSA_CLIENT_SECRET: halo.credentials.clientSecret,
-      });
       describe.push(`PSA simulators: ConnectWise Manage ${cw.url}, Autotask ${at.url}, HaloPSA ${halo.url} (notes: <url>/_sandbox/tickets; PSA_KIND=${env.PSA_KIND})`);
     }
     if (!storageConfigured(env)) {
@@ -147,7 +156,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     }
     env.INTENT_SHARED_SECRET ??= LOCAL_DEV_SECRET;
     const signInCodes = new SignInCodes(() => Date.now());
-    const host = await composeFromSettings(env, { console: { signInCodes } });
+    // Composed before any request, so its events (where the catalogue came from) go to the log.
+    const host = await composeFromSettings(env, { console: { signInCodes }, events: jsonEventSink((line) => options.log?.(line)) });
     closers.push(() => host.close());
     const deps = async () => host.deps;
     const log = (_level: string, line: string) => options.log?.(line);

@@ -4,14 +4,15 @@ import { dirname, join } from "node:path";
 import { IntentError } from "../../core/errors";
 import type { Diagnostic } from "../../core/step-kind";
 import type { KindSpecs } from "../../core/step-kind-registry";
-import { intentFiles, loadIntentFiles } from "./load";
+import { DEFAULT_INTENTS_DIR, intentFiles } from "./files";
+import { loadIntentFiles } from "./load";
 import { normaliseName } from "./names";
 import { isPolicyText, lintPolicyFile, policyPathFor } from "../policy/load";
 import type { Catalog, CompiledIntent } from "./types";
+import { catalogOf } from "./catalog-index";
 
-/** `<repo>/intents`, from the sources (engine/language/spec) or from a build (dist/engine/language/spec). */
-export const DEFAULT_INTENTS_DIR =
-  [join(__dirname, "..", "..", "..", "intents"), join(__dirname, "..", "..", "..", "..", "intents")].find((dir) => existsSync(dir)) ?? join(__dirname, "..", "..", "..", "intents");
+export { DEFAULT_INTENTS_DIR };
+
 
 export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.col} ${d.code} ${d.message}`;
@@ -58,11 +59,5 @@ export function loadCatalog(kinds: KindSpecs, dir: string = DEFAULT_INTENTS_DIR)
     const summary = diagnostics.slice(0, 5).map(formatDiagnostic).join("\n");
     throw new IntentError(first.code, `${diagnostics.length} problem(s) in the intents:\n${summary}`, { details: diagnostics });
   }
-  const byName = new Map<string, (typeof intents)[number]>();
-  for (const intent of intents) for (const name of [intent.name, ...intent.aliases]) byName.set(normaliseName(name), intent);
-  return Object.freeze({
-    intents: Object.freeze(intents),
-    find: (name: string) => byName.get(normaliseName(name)),
-    supportedNames: () => intents.map((intent) => intent.name).sort(),
-  });
+  return catalogOf(intents);
 }

@@ -11,7 +11,7 @@ import type { AdoptSpec, CompiledAdopt, CompiledIntent, CompiledPlan, CompiledSt
 import { declaredOutputs, secretOutputNames } from "./step-outputs";
 import { compileTrigger } from "./trigger";
 import { compileRule } from "../policy/compile";
-import { compileSchema } from "./validate";
+import { lazySchema } from "./lazy-schema";
 import { compileAfter, compileStart } from "./schedule";
 
 function entries(pairs: ReadonlyArray<readonly [string, string]>, predicates: PredicateTable): ReadonlyArray<readonly [string, Template]> {
@@ -111,7 +111,7 @@ export function compileIntent(spec: IntentSpec, file: string, kinds: KindSpecs, 
     outputs: entries(Object.entries(spec.result.outputs ?? {}), predicates),
     ...(spec.result.credential ? { credential: compileTemplate(spec.result.credential, predicates) } : {}),
     constants: deepFreeze(structuredClone(spec.constants ?? {})),
-    ...(spec.validation ? { validate: compileSchema(spec.validation) } : {}),
+    ...(spec.validation ? { validator: lazySchema(spec.validation) } : {}),
     identity: Object.freeze(spec.identity ?? fields.filter((f) => !f.secret).map((f) => f.variable)),
     ...compileStart(spec),
   };

@@ -100,7 +100,7 @@ export function mapFields(intent: CompiledIntent, intentFields: Record<string, u
     else if (field.secret && !maskableSecret(String(coerced.value))) fail(`must be at least ${MIN_SECRET_LENGTH} characters`);
     else fields[field.variable] = coerced.value;
   }
-  const validate = intent.plan.validate;
+  const validate = intent.plan.validator?.();
   if (errors.length === 0 && validate && !validate(fields)) {
     for (const error of validate.errors ?? []) {
       const variable = error.instancePath.split("/")[1] ?? (error.params as { missingProperty?: string }).missingProperty ?? "";

@@ -3,7 +3,8 @@
  * compiled plan. Library files (`kind: Library`) are read first: the ones among the files loaded,
  * and the `shared/` folder beside each intent (when there is none, the shipped intents/shared).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { yamlFiles } from "./files";
 import { dirname, join, relative, resolve } from "node:path";
 import { internPredicates, type Expr, type PredicateTable } from "../expression";
 import { expandFragments } from "./fragments";
@@ -17,6 +18,8 @@ import { parseSource, type SourceFile } from "./source";
 import type { CompiledIntent, IntentSpec } from "./types";
 import { validateAgainstSchema, withoutSchemaErrors } from "./validate";
 
+export { intentFiles } from "./files";
+
 export interface LoadedIntent {
   intent?: CompiledIntent;
   diagnostics: Diagnostic[];
@@ -24,6 +27,14 @@ export interface LoadedIntent {
   nameAt?: { line: number; col: number };
   /** Where each entry of `settings` is written, in order. */
   settingsAt?: ReadonlyArray<{ line: number; col: number }>;
+  /** The intent as compiled: schema-valid, fragments expanded, analysed clean; and its predicates. */
+  resolved?: ResolvedIntent;
+}
+
+/** What compileIntent turns into the compiled intent: all a catalogue snapshot needs to keep. */
+export interface ResolvedIntent {
+  spec: IntentSpec;
+  predicates: PredicateTable;
 }
 
 export interface LoadOptions {
@@ -63,7 +74,7 @@ function loadSource(source: SourceFile, options: LoadOptions, library: Library):
     if (options.referenceChecks !== false) diagnostics.push(...casesDiagnostics(source, spec));
     if (diagnostics.length > 0) return { diagnostics: dedupe(diagnostics) };
     const settingsAt = (spec.settings ?? []).map((_, i) => source.locate(["settings", i]));
-    return { intent: compileIntent(spec, source.file, options.kinds, predicates), diagnostics: [], nameAt: source.locate(["name"]), settingsAt };
+    return { intent: compileIntent(spec, source.file, options.kinds, predicates), diagnostics: [], nameAt: source.locate(["name"]), settingsAt, resolved: { spec, predicates } };
   } catch (thrown) {
     // A shape the schema already refused can trip a semantic check; its errors are the answer.
     if (schemaDiagnostics.length > 0) return { diagnostics: dedupe(diagnostics) };
@@ -119,12 +130,12 @@ function libraryFilesFor(intentFiles: readonly string[], among: readonly string[
 }
 
 /** `count`: the libraries of the folders loaded (the shipped ones, used in their absence, are not counted). */
-function readLibraries(found: { files: string[]; shipped: boolean }, options: LoadOptions): { library: Library; diagnostics: Diagnostic[]; count: number } {
+function readLibraries(found: { files: string[]; shipped: boolean }, options: LoadOptions): { library: Library; diagnostics: Diagnostic[]; count: number; files: string[] } {
   const sources = found.files.flatMap((path) => {
     const parsed = parseSource(shownPath(path), readFileSync(path, "utf8"));
     return parsed.source && isLibrary(parsed.source) ? [parsed.source] : [];
   });
-  return { ...loadLibraries(sources, options), count: found.shipped ? 0 : sources.length };
+  return { ...loadLibraries(sources, options), count: found.shipped ? 0 : sources.length, files: found.files };
 }
 
 export function loadIntentText(file: string, text: string, options: LoadOptions): LoadedIntent {
@@ -144,31 +155,25 @@ function shownPath(file: string): string {
   return relative(process.cwd(), file) || file;
 }
 
-/** YAML files under each path (a file, or a directory searched recursively), sorted; case files left out. */
-function yamlFiles(paths: string[]): string[] {
-  const files: string[] = [];
-  const visit = (path: string): void => {
-    if (statSync(path).isDirectory()) {
-      for (const name of readdirSync(path).sort()) visit(join(path, name));
-    } else if (/\.ya?ml$/.test(path) && !/\.cases\.ya?ml$/.test(path)) {
-      files.push(path);
-    }
-  };
-  paths.forEach(visit);
-  return files;
-}
-
-/** Intent and library files under each path, sorted. */
-export function intentFiles(paths: string[]): string[] {
-  return yamlFiles(paths);
+export interface LoadedFiles {
+  intents: CompiledIntent[];
+  diagnostics: Diagnostic[];
+  /** How many intent files and libraries were read. */
+  files: number;
+  libraries: number;
+  /** Each intent of `intents`, by its absolute path, as it was compiled. */
+  resolved: Array<ResolvedIntent & { path: string }>;
+  /** Absolute paths of every file the intents were made from: intent files and the libraries used. */
+  read: string[];
 }
 
 /**
  * Loads every file: libraries first (those among the files and in `shared/` beside each intent),
  * then the intents; a name or alias claimed twice is reported at the second claim.
  */
-export function loadIntentFiles(files: string[], options: LoadOptions): { intents: CompiledIntent[]; diagnostics: Diagnostic[]; files: number; libraries: number } {
+export function loadIntentFiles(files: string[], options: LoadOptions): LoadedFiles {
   const intents: CompiledIntent[] = [];
+  const resolved: LoadedFiles["resolved"] = [];
   const diagnostics: Diagnostic[] = [];
   const sources: SourceFile[] = [];
   const libraryFiles = new Set<string>();
@@ -184,7 +189,7 @@ export function loadIntentFiles(files: string[], options: LoadOptions): { intent
     if (parsed.source) sources.push(parsed.source);
   }
   const intentPaths = files.filter((file) => !libraryFiles.has(resolve(file)));
-  const loaded = options.library ? { library: options.library, diagnostics: [], count: 0 } : readLibraries(libraryFilesFor(intentPaths, [...libraryFiles]), options);
+  const loaded = options.library ? { library: options.library, diagnostics: [], count: 0, files: [] } : readLibraries(libraryFilesFor(intentPaths, [...libraryFiles]), options);
   diagnostics.push(...loaded.diagnostics);
   const claimed = new Map<string, string>();
   const everyLoaded: Array<{ file: string; loaded: LoadedIntent }> = [];
@@ -201,9 +206,11 @@ export function loadIntentFiles(files: string[], options: LoadOptions): { intent
     }
     for (const name of [result.intent.name, ...result.intent.aliases]) claimed.set(normaliseName(name), source.file);
     intents.push(result.intent);
+    if (result.resolved) resolved.push({ ...result.resolved, path: resolve(source.file) });
   }
   diagnostics.push(...secretsReadAsPlain(everyLoaded));
-  return { intents, diagnostics, files: intentCount, libraries: loaded.count };
+  const read = [...new Set([...files.map((file) => resolve(file)), ...loaded.files])].sort();
+  return { intents, diagnostics, files: intentCount, libraries: loaded.count, resolved, read };
 }
 
 /** A setting one intent declares secret is never plain text in another: its value would show. */

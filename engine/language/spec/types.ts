@@ -177,7 +177,8 @@ export interface CompiledPlan {
   outputs: ReadonlyArray<readonly [string, Template]>;
   credential?: Template;
   constants: unknown;
-  validate?: ValidateFunction;
+  /** The intent's `validation` schema, compiled on first use. */
+  validator?: () => ValidateFunction;
   identity: readonly string[];
   start?: CompiledStart;
 }

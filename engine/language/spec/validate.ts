@@ -17,8 +17,22 @@ export function requesterWording(where: string, instancePath: string): string | 
   return `${where} is not a requester: use self, manager, anyone, {manager: N or max}, {group: <object id>} or {address: <email>}`;
 }
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-addFormats(ajv);
+// Made on first use: a process starting from the catalogue snapshot never validates an intent file.
+let ajv: Ajv | undefined;
+let validateIntent: ValidateFunction | undefined;
+
+function intentValidator(): ValidateFunction {
+  validateIntent ??= sharedAjv().compile(withoutStepInputs(intentSchema));
+  return validateIntent;
+}
+
+function sharedAjv(): Ajv {
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+    addFormats(ajv);
+  }
+  return ajv;
+}
 
 /**
  * The intent schema without its generated parts (each kind's `with:`, published for editors): the
@@ -38,8 +52,6 @@ export function withoutStepInputs(schema: typeof intentSchema): object {
   return { ...schema, definitions };
 }
 
-const validateIntent = ajv.compile(withoutStepInputs(intentSchema));
-
 // Ajv caches by object identity; equal schemas in many intents (or in lint then compile) share one.
 const compiled = new Map<string, ValidateFunction>();
 
@@ -47,7 +59,7 @@ const compiled = new Map<string, ValidateFunction>();
 export function compileSchema(schema: object): ValidateFunction {
   const key = JSON.stringify(schema);
   let validate = compiled.get(key);
-  if (!validate) compiled.set(key, (validate = ajv.compile(schema)));
+  if (!validate) compiled.set(key, (validate = sharedAjv().compile(schema)));
   return validate;
 }
 
@@ -115,7 +127,7 @@ export function schemaDiagnostics(validate: ValidateFunction, source: SourceFile
 }
 
 export function validateAgainstSchema(source: SourceFile): Diagnostic[] {
-  const diagnostics = schemaDiagnostics(validateIntent, source, "SPEC_SCHEMA", { root: "the intent", oneOf: requesterWording });
+  const diagnostics = schemaDiagnostics(intentValidator(), source, "SPEC_SCHEMA", { root: "the intent", oneOf: requesterWording });
   const apiVersion = (source.value as { apiVersion?: unknown } | null)?.apiVersion;
   if (typeof apiVersion === "string" && apiVersion !== SUPPORTED_API_VERSION) {
     const { line, col } = source.locate(["apiVersion"]);
@@ -134,6 +146,7 @@ const CONTAINER_KEYWORDS = new Set(["required", "minItems", "minProperties", "an
  * problems beside the schema's: one schema error never hides the others.
  */
 export function withoutSchemaErrors(value: unknown): unknown {
+  const validateIntent = intentValidator();
   if (validateIntent(value)) return value;
   const copy = structuredClone(value) as Record<string | number, unknown>;
   for (const error of validateIntent.errors ?? []) {
