@@ -13,6 +13,7 @@ import { reportQueueHandler, reportSweepHandler } from "../functions/report-hand
 import { invokeTimer } from "../functions/invoke";
 import { loadSettings } from "../config";
 import { jsonEventSink } from "../../core/events";
+import { lazyModule } from "../../core/lazy-module";
 import { continuationHandler } from "../functions/handlers";
 import { composeFromSettings } from "../compose/from-settings";
 import { MAX_BODY_BYTES } from "../../inbound/webhook/body";
@@ -126,7 +127,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     let sandbox: Sandbox | undefined;
     if (!usesRealGraph(env)) {
       // The simulators load only when they run: a server pointed at real services never pays for them.
-      const { startSandbox } = await import("../../../sandbox/index.js");
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { startSandbox } = await lazyModule(() => require("../../../sandbox") as typeof import("../../../sandbox"), () => import("../../../sandbox/index.js"));
       sandbox = await startSandbox(options.fixture ? { fixture: options.fixture } : {});
       closers.push(() => sandbox!.close());
       Object.assign(env, { GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox", ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox" });
@@ -137,7 +139,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     }
     let psas: PsaSandboxes | undefined;
     if (!usesRealPsa(env)) {
-      const { startPsaSandboxes } = await import("../../../sandbox/psa/index.js");
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { startPsaSandboxes } = await lazyModule(() => require("../../../sandbox/psa") as typeof import("../../../sandbox/psa"), () => import("../../../sandbox/psa/index.js"));
       psas = await startPsaSandboxes();
       const started = psas;
       closers.push(() => started.close());

@@ -3,6 +3,7 @@
  * engine, else the intents compiled from YAML, with an event saying why the snapshot was not used.
  */
 import type { EventSink } from "../../core/events";
+import { lazyModule } from "../../core/lazy-module";
 import type { KindSpecs } from "../../core/step-kind-registry";
 import { DEFAULT_INTENTS_DIR } from "./files";
 import { buildDirOf, catalogFromSnapshot, DEFAULT_SNAPSHOT_PATH, engineIdentity, readSnapshot, staleness } from "./snapshot";
@@ -38,6 +39,7 @@ export async function loadStartupCatalog(kinds: KindSpecs, options: StartupCatal
   }
   if (reason !== undefined) events("catalog_snapshot_stale", { reason, fix: "Run `npm run build` to make the snapshot again." });
   // Only a process without a current snapshot pays for loading the YAML parser and the linter.
-  const { loadCatalog } = await import("./catalog.js");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadCatalog } = await lazyModule(() => require("./catalog") as typeof import("./catalog"), () => import("./catalog.js"));
   return loaded("intents", loadCatalog(kinds, dir));
 }
