@@ -180,6 +180,8 @@ describe("the console in Chromium", () => {
       await page.waitForSelector("#h-throttling");
       await expect(page.locator("#view-health").textContent()).resolves.toMatch(/Last failures[\s\S]*Add User to Group[\s\S]*Poison messages[\s\S]*intent-runs-poison: 0 message\(s\)/);
       await page.click('a[data-nav="approvals"]');
+      // The heading shows at once; the paragraph once the approvals answer arrives (late on a loaded machine).
+      await page.waitForSelector("#view-approvals p");
       await expect(page.locator("#view-approvals").textContent()).resolves.toContain("asks for no approvals");
     } finally {
       await browser.close();
