@@ -36,9 +36,11 @@ export class MemoryRunStore implements RunStore {
     return { kind: "claimed", lease: this.leaseOn(record), takenOver: false };
   }
 
-  async resume(runId: string): Promise<ResumeOutcome | undefined> {
+  async resume(runId: string, _from?: unknown, by: "continuation" | "watch" = "continuation"): Promise<ResumeOutcome | undefined> {
     const record = this.records.get(runId);
     if (!record) return undefined;
+    // Leases here never run out (one process): a watch has nothing to take.
+    if (by === "watch") return { kind: "busy", record: { ...record } };
     return record.status === "running" ? { kind: "claimed", lease: this.leaseOn(record) } : { kind: "done", record: { ...record } };
   }
 

@@ -13,8 +13,7 @@ import { composePipeline } from "../../engine/hosts/compose/pipeline";
 import { loadSettings } from "../../engine/hosts/config";
 import { handleIntent } from "../../engine/inbound/webhook/intake";
 import { handleContinuation } from "../../engine/lifecycle/continue/continuation";
-import { CONTINUATION_VERSION } from "../../engine/lifecycle/continue/continuation-queue";
-import { seal } from "../../engine/lifecycle/continue/sealing";
+import { continuationWire, type ContinuationWire } from "../../engine/lifecycle/continue/continuation-queue";
 import type { ContinuationMessage, ContinuationQueue } from "../../engine/lifecycle/continue/types";
 import type { PipelineDeps } from "../../engine/lifecycle/types";
 import type { HttpAnswer } from "../../engine/inbound/webhook/types";
@@ -53,13 +52,13 @@ export function seedScenarios(catalog: Catalog = loadCatalog(builtinKindSpecs())
 
 /** Continuations kept in memory and handed over at once: a delay only moves the shared fast clock. */
 class ImmediateQueue implements ContinuationQueue {
-  readonly pending: Array<{ runId: string; sealed: string; deliveries: number }> = [];
+  readonly pending: Array<{ runId: string; wire: ContinuationWire; deliveries: number }> = [];
 
   constructor(private readonly clock: FastClock) {}
 
   async send(message: ContinuationMessage, delayMs: number): Promise<void> {
     await this.clock.sleep(delayMs);
-    this.pending.push({ runId: message.runId, sealed: seal(message.input, SECRET), deliveries: 0 });
+    this.pending.push({ runId: message.runId, wire: continuationWire(message, SECRET), deliveries: 0 });
   }
 }
 
@@ -185,7 +184,7 @@ async function deliver(w: World, body: unknown): Promise<HttpAnswer> {
     const message = w.queue.pending.shift()!;
     message.deliveries++;
     try {
-      await handleContinuation(w.deps, { v: CONTINUATION_VERSION, runId: message.runId, sealed: message.sealed }, message.deliveries, silent);
+      await handleContinuation(w.deps, message.wire, message.deliveries, silent);
     } catch {
       await w.clock.sleep(5_000);
       w.queue.pending.push(message);

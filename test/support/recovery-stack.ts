@@ -9,9 +9,8 @@ import { composeFromSettings, type ComposedHost } from "../../engine/hosts/compo
 import { appRoutes, startLocalServer, type LocalServer } from "../../engine/hosts/local/http-adapter";
 import { MAX_BODY_BYTES } from "../../engine/inbound/webhook/body";
 import { handleContinuation } from "../../engine/lifecycle/continue/continuation";
-import { seal } from "../../engine/lifecycle/continue/sealing";
 import type { ContinuationMessage, ContinuationQueue } from "../../engine/lifecycle/continue/types";
-import { CONTINUATION_VERSION } from "../../engine/lifecycle/continue/continuation-queue";
+import { continuationWire, type ContinuationWire } from "../../engine/lifecycle/continue/continuation-queue";
 import type { PipelineDeps } from "../../engine/lifecycle/types";
 import { startSandbox, type FaultRuleInput, type IssuedCredential, type Sandbox } from "../../sandbox";
 import type { Clock } from "../../engine/runtime/types";
@@ -22,12 +21,12 @@ export const HELPDESK = "grace.taylor@contoso.com";
 
 /** Continuation messages as a queue would hold them (sealed), each with its delivery count. */
 export class HeldQueue implements ContinuationQueue {
-  readonly messages: Array<{ runId: string; sealed: string; deliveries: number; delayMs: number }> = [];
+  readonly messages: Array<{ runId: string; wire: ContinuationWire; deliveries: number; delayMs: number }> = [];
   failing = false;
 
   async send(message: ContinuationMessage, delayMs: number): Promise<void> {
     if (this.failing) throw new Error("queue unavailable");
-    this.messages.push({ runId: message.runId, sealed: seal(message.input, RECOVERY_SECRET), deliveries: 0, delayMs });
+    this.messages.push({ runId: message.runId, wire: continuationWire(message, RECOVERY_SECRET), deliveries: 0, delayMs });
   }
 }
 
@@ -110,7 +109,7 @@ export async function startRecoveryStack(options: RecoveryStackOptions): Promise
           message.deliveries++;
           clock.advance?.(message.delayMs);
           try {
-            await handleContinuation(deps, { v: CONTINUATION_VERSION, runId: message.runId, sealed: message.sealed }, message.deliveries, events);
+            await handleContinuation(deps, message.wire, message.deliveries, events);
             ended++;
           } catch {
             queue.messages.push({ ...message, delayMs: 0 });

@@ -16,6 +16,8 @@ import type { PipelineDeps } from "../../lifecycle/types";
 import type { HttpAnswer, IncomingRequest, WebhookPayload } from "./types";
 import { parseWebhook } from "./webhook";
 import { admitStart, replaceEarlierSchedules } from "../../lifecycle/schedule";
+import { needsWatch, watchRun } from "../../lifecycle/continue/watch";
+import type { RunRecord } from "../../lifecycle/store/types";
 
 export function unauthorized(): HttpAnswer {
   return errorAnswer(new IntentError("WEBHOOK_UNAUTHORIZED", "The X-Intent-Secret header is missing or wrong."));
@@ -58,6 +60,11 @@ async function process(deps: PipelineDeps, payload: WebhookPayload, receivedAt: 
   const claim = await deps.store.claim({ runId, ticketId, intentName: intent.name, receivedAt, ...requesterAndTarget(payload, intent, mapped.fields) });
   if (claim.kind === "existing") {
     events("duplicate", { runId, ticketId, intentName: intent.name, status: claim.record.status });
+    if (needsWatch(claim.record)) {
+      const input = { intentName: intent.name, fields: mapped.fields, secretValues: mapped.secretValues, run: runContextFor(runId, intent.name, payload, claim.record.createdAt) };
+      const unwatched = await watchOver(deps, input, claim.record, events);
+      if (unwatched) return unwatched;
+    }
     return recordAnswer(claim.record, { duplicate: true });
   }
   if (claim.takenOver) events("taken_over", { runId, attempts: claim.lease.record.attempts });
@@ -84,6 +91,21 @@ async function continueLater(deps: PipelineDeps, input: RunInput, attempts: numb
   } catch (thrown) {
     events("continuation_not_queued", { runId, code: ensureIntentError(thrown).code });
     return errorAnswer(new IntentError("STORE_ERROR", "The run store failed while the run was going on.", { retryable: true }), { runId });
+  }
+}
+
+/**
+ * A duplicate of a run another instance holds: should that instance have stopped without a trace
+ * (its answer was a 503), a watch finishes the run once its lease runs out. Without a queue to hold
+ * the watch, the caller is told to try again rather than that the run goes on.
+ */
+async function watchOver(deps: PipelineDeps, input: RunInput, record: RunRecord, events: EventSink): Promise<HttpAnswer | undefined> {
+  try {
+    await watchRun(deps, input, record, events);
+    return undefined;
+  } catch (thrown) {
+    events("continuation_not_queued", { runId: record.runId, code: ensureIntentError(thrown).code });
+    return errorAnswer(new IntentError("STORE_ERROR", "The run could not be watched over.", { retryable: true }), { runId: record.runId });
   }
 }
 

@@ -14,13 +14,18 @@ export interface ContinuationWire {
   v: typeof CONTINUATION_VERSION;
   runId: string;
   sealed: string;
+  watch?: true;
+}
+
+export function continuationWire(message: ContinuationMessage, sharedSecret: string): ContinuationWire {
+  return { v: CONTINUATION_VERSION, runId: message.runId, sealed: seal(message.input, sharedSecret), ...(message.watch ? { watch: true as const } : {}) };
 }
 
 export class StorageContinuationQueue implements ContinuationQueue {
   constructor(private readonly queue: QueueClient, private readonly sharedSecret: () => Promise<string>) {}
 
   async send(message: ContinuationMessage, delayMs: number): Promise<void> {
-    const wire: ContinuationWire = { v: CONTINUATION_VERSION, runId: message.runId, sealed: seal(message.input, await this.sharedSecret()) };
+    const wire = continuationWire(message, await this.sharedSecret());
     // The Functions queue trigger expects base64 text by default (host.json messageEncoding).
     const text = Buffer.from(JSON.stringify(wire), "utf8").toString("base64");
     try {

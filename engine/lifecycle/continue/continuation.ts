@@ -1,7 +1,7 @@
 /**
  * The queue handler's work: resume a run that outlived its HTTP budget, from its journal and the
  * mapped input its message carries. A message delivered more often than the limit is poison: its
- * run ends as failed, with a mail.
+ * run ends as failed, with a mail. A watch (./watch.ts) takes only a run its holder abandoned.
  */
 import { ensureIntentError, IntentError } from "../../core/errors";
 import { FAILED_MESSAGE } from "../../runtime/run-result";
@@ -13,12 +13,15 @@ import type { Lease } from "../store/types";
 import type { PipelineDeps } from "../types";
 import { CONTINUATION_VERSION, type ContinuationWire } from "./continuation-queue";
 import { unseal } from "./sealing";
+import { needsWatch, watchRun } from "./watch";
 
 /** The run id, and the run's input unless it cannot be opened (then the run ends as failed). */
 export interface OpenedContinuation {
   runId: string;
   input?: RunInput;
   problem?: IntentError;
+  /** A watch over an abandoned run rather than the run's own continuation. */
+  watch?: boolean;
 }
 
 export function openContinuation(message: unknown, sharedSecret: string): OpenedContinuation {
@@ -41,10 +44,11 @@ export function openContinuation(message: unknown, sharedSecret: string): Opened
       }),
     };
   }
+  const watch = wire.watch === true ? { watch: true } : {};
   try {
-    return { runId: wire.runId, input: unseal(wire.sealed, sharedSecret) as RunInput };
+    return { runId: wire.runId, input: unseal(wire.sealed, sharedSecret) as RunInput, ...watch };
   } catch (thrown) {
-    return { runId: wire.runId, problem: ensureIntentError(thrown) };
+    return { runId: wire.runId, problem: ensureIntentError(thrown), ...watch };
   }
 }
 
@@ -66,10 +70,16 @@ export async function endAsFailed(
 
 /** Throws a retryable IntentError when another instance holds the run, so the message comes back later. */
 export async function handleContinuation(deps: PipelineDeps, raw: unknown, dequeueCount: number, events: EventSink): Promise<void> {
-  const { runId, input, problem } = openContinuation(raw, await deps.settings.sharedSecret());
-  const resumed = await deps.store.resume(runId);
+  const { runId, input, problem, watch } = openContinuation(raw, await deps.settings.sharedSecret());
+  const resumed = await deps.store.resume(runId, undefined, watch ? "watch" : "continuation");
   if (!resumed || resumed.kind === "done") {
     events("continuation_skipped", { runId, reason: resumed ? "finished" : "unknown run" });
+    return;
+  }
+  if (resumed.kind === "busy" && watch) {
+    // Its holder still renews the lease (look again when it runs out), or the run needs no watch now.
+    if (input && needsWatch(resumed.record)) return watchRun(deps, input, resumed.record, events);
+    events("continuation_skipped", { runId, reason: "watched run in hand" });
     return;
   }
   if (resumed.kind === "busy") {

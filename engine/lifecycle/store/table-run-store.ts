@@ -64,12 +64,12 @@ export class TableRunStore implements RunStore {
     throw storeError("claim the run (too much contention)", undefined);
   }
 
-  async resume(runId: string, from: readonly RunStatus[] = RESUMABLE): Promise<ResumeOutcome | undefined> {
+  async resume(runId: string, from: readonly RunStatus[] = RESUMABLE, by: "continuation" | "watch" = "continuation"): Promise<ResumeOutcome | undefined> {
     for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
       const existing = await this.read(runId);
       if (!existing) return undefined;
       if (!from.includes(existing.status)) return { kind: "done" as const, record: toRecord(existing) };
-      if (!this.takeable(existing, "continuation")) return { kind: "busy" as const, record: toRecord(existing) };
+      if (!this.takeable(existing, by)) return { kind: "busy" as const, record: toRecord(existing) };
       const taken = await this.takeOver(existing);
       if (typeof taken !== "string") return { kind: "claimed" as const, lease: taken };
     }
@@ -129,9 +129,11 @@ export class TableRunStore implements RunStore {
    * Succeeded and cancelled runs are final. A partial or failed run may be retried by a redelivery
    * that arrived after it ended: its failed steps run again, its completed ones are restored. A
    * running run is taken only when its lease expired (crash), or by its own continuation while
-   * suspended; a scheduled run only by its own wake-up.
+   * suspended; a scheduled run only by its own wake-up. A watch takes only a running run whose
+   * lease ran out while it was not suspended.
    */
-  private takeable(entity: RunEntity, by: "continuation" | { receivedAt: number | undefined }): boolean {
+  private takeable(entity: RunEntity, by: "continuation" | "watch" | { receivedAt: number | undefined }): boolean {
+    if (by === "watch") return entity.status === "running" && !entity.suspended && entity.leaseUntil <= this.options.clock.now();
     const continuation = by === "continuation";
     if (entity.status === "failed" || entity.status === "partial") return !continuation && failedBefore(entity, by.receivedAt);
     if (entity.status === "scheduled") return continuation && entity.suspended;

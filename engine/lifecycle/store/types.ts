@@ -75,8 +75,10 @@ export interface RunStore {
   /**
    * Claims a suspended (or abandoned) run for its continuation; undefined when there is nothing to
    * do. `from`: the statuses it may be in (default running and scheduled); any other is `done`.
+   * `by: "watch"` takes only a running run whose lease ran out while it was not suspended (its
+   * holder stopped without recording an end or queueing a continuation); any other is `busy`.
    */
-  resume(runId: string, from?: readonly RunStatus[]): Promise<ResumeOutcome | undefined>;
+  resume(runId: string, from?: readonly RunStatus[], by?: "continuation" | "watch"): Promise<ResumeOutcome | undefined>;
   get(runId: string): Promise<RunRecord | undefined>;
   journal(runId: string): RunJournal & { dropFailed(): Promise<void> };
 }
