@@ -1,7 +1,8 @@
 /**
  * The console in a real browser (Debian's Chromium driven by playwright-core) against `npm start`'s
  * stack: refused without a session; a failed run found by filter, its failing step and fix shown,
- * retried from the page to green; a hostile field value shown as text; keyboard, labels, contrast,
+ * retried from the page to green; a scheduled run cancelled from the Scheduled section (once
+ * confirmed, recorded with who did it); a hostile field value shown as text; keyboard, labels, contrast,
  * a phone's width, first paint. With CONSOLE_SCREENSHOTS=1 it also writes the README's
  * screenshots (docs/images/console-*.png): `npm run screenshots`.
  *
@@ -117,6 +118,42 @@ describe("the console in Chromium", () => {
     await page.waitForFunction(() => document.querySelector("#run-title .badge")?.textContent === "succeeded", undefined, { timeout: 30_000 });
     await expect(page.locator(".timeline > li .badge").allTextContents()).resolves.toEqual(["ok", "changed"]);
     await expect(page.locator(".plain li").last().textContent()).resolves.toContain("retry by local operator");
+  });
+
+  it("cancels a scheduled run from the Scheduled section: only once the technician confirms, recorded with who did it", async () => {
+    // Ten days ahead on the real clock (the stack's): inside the schedule horizon, never in the past.
+    const lastDay = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const scheduled = await env.webhook("User Offboarding", { "User Email": "ben.walters@contoso.com", "Last Day": lastDay }, 7100);
+    expect(scheduled.status).toBe(202);
+    expect(scheduled.body.status).toBe("scheduled");
+    const runId: string = scheduled.body.runId;
+    const page = await signedInPage();
+    await page.click('a[data-nav="scheduled"]');
+    const item = page.locator("#view-scheduled li.panel", { has: page.locator(`a[href="#/runs/${runId}"]`) });
+    await item.waitFor();
+    await expect(item.textContent()).resolves.toMatch(/User Offboarding · ticket 7100[\s\S]*\(start\)[\s\S]*megan\.bowen@contoso\.com → /);
+    const cancel = item.getByRole("button", { name: "Cancel User Offboarding on ticket 7100" });
+
+    // Dismissing the confirmation changes nothing.
+    page.once("dialog", (dialog) => void dialog.dismiss());
+    await cancel.click();
+    const session = await env.signIn();
+    expect((await env.call(`/api/runs/${runId}`, { session })).body.status).toBe("scheduled");
+
+    page.once("dialog", (dialog) => void dialog.accept());
+    await cancel.click();
+    await page.waitForFunction((id: string) => !document.querySelector(`#view-scheduled a[href="#/runs/${id}"]`), runId);
+    await expect(page.locator("#toast").textContent()).resolves.toBe("The scheduled run was cancelled; nothing more of it will run.");
+
+    await page.goto(`${env.url}/api/console#/runs/${runId}`);
+    await page.waitForFunction(() => document.querySelector("#run-title .badge")?.textContent === "cancelled");
+    await expect(page.getByRole("button", { name: "Cancel scheduled run" }).count()).resolves.toBe(0);
+    await expect(page.locator("#view-run").textContent()).resolves.toMatch(/Console actions[\s\S]*cancel by local operator at .+: cancelled/);
+    const run = (await env.call(`/api/runs/${runId}`, { session })).body;
+    expect(run).toMatchObject({ status: "cancelled", steps: [] });
+    // The wake-up is gone (the record keeps the time it was scheduled for; only a wake-up has a due time).
+    expect(run.schedule).not.toHaveProperty("dueAt");
+    expect(run.actions).toEqual([expect.objectContaining({ action: "cancel", actorId: "local", actorName: "local operator", via: "local", outcome: "cancelled" })]);
   });
 
   it("shows a hostile field value and requester name as text, never as markup", async () => {

@@ -376,8 +376,8 @@
           el("ul", {}, (item.changes || []).map(function (change) { return el("li", { text: text(change) }); })),
           el("label", { "for": "comment-" + item.approvalId, text: "Comment (optional)" }), note,
           el("div", { "class": "actions" }, [
-            el("button", { type: "button", onclick: decide("approve") }, ["Approve"]),
-            el("button", { type: "button", "class": "danger", onclick: decide("deny") }, ["Deny"]),
+            el("button", { type: "button", "aria-label": "Approve " + text(item.intentName) + " on ticket " + text(item.ticketId), onclick: decide("approve") }, ["Approve"]),
+            el("button", { type: "button", "class": "danger", "aria-label": "Deny " + text(item.intentName) + " on ticket " + text(item.ticketId), onclick: decide("deny") }, ["Deny"]),
           ]),
         ]);
       })));
@@ -395,7 +395,8 @@
         return el("li", { "class": "panel" }, [
           el("h2", {}, [el("a", { href: "#/runs/" + encodeURIComponent(item.runId), text: text(item.intentName) }), " · ticket " + text(item.ticketId)]),
           el("p", { text: "Due " + when(item.dueAt) + " (" + (item.next === "start" ? "start" : "step " + text(item.next)) + ") · " + text(item.requester) + " → " + text(item.target) }),
-          el("button", { type: "button", "class": "danger", onclick: function (event) { cancelRun(item.runId, event.currentTarget); } }, ["Cancel"]),
+          // Many items, each with its own Cancel: the accessible name says which run it cancels.
+          el("button", { type: "button", "class": "danger", "aria-label": "Cancel " + text(item.intentName) + " on ticket " + text(item.ticketId), onclick: function (event) { cancelRun(item.runId, event.currentTarget); } }, ["Cancel"]),
         ]);
       })));
     });
