@@ -6,8 +6,8 @@
  * in one request: the page then comes back short, with a continuation token where it stopped.
  *
  * Cost, in entities read: a page of N with one filter (or none) reads N + 1 (the one more tells
- * whether there is a next page); with more filters, the entities of the chosen partition read until
- * N matched, at most SCAN_BUDGET.
+ * whether there is a next page); with more filters, the chosen partition's entities in FILTERED_PAGE
+ * batches (one request each) until N + 1 matched, at most SCAN_BUDGET.
  */
 import type { TableClient } from "@azure/data-tables";
 import { odata } from "@azure/data-tables";
@@ -45,8 +45,12 @@ export interface RunPage {
 export const MAX_PAGE_SIZE = 100;
 /** Entities one page may read when filters beyond the partition's own must be checked. */
 export const SCAN_BUDGET = 1_000;
-/** Entities asked for per round trip when other filters must be checked. */
-const FILTERED_PAGE = 200;
+/**
+ * Entities asked for per round trip when other filters must be checked. A Table request is billed
+ * as one transaction however many entities it returns: fewer, larger requests cost less than
+ * asking for exactly the page, at the price of re-reading the rest of the batch on the next page.
+ */
+export const FILTERED_PAGE = 200;
 
 /** Most selective first: a ticket has a handful of runs, a status may have most of them. */
 const SELECTIVITY: readonly FilterDimension[] = ["ticket", "target", "requester", "intent", "status"];
