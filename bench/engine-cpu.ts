@@ -7,8 +7,7 @@ import type { Catalog } from "../engine/index";
 import { handleIntent } from "../engine/inbound/webhook/intake";
 import { jsonEventSink } from "../engine/core/events";
 import { startSandbox } from "../sandbox";
-import { catalogEngine } from "../engine/hosts/compose/catalog-engine";
-import { incomingRequest, instantClock, memoryPipeline, sandboxClients } from "./host";
+import { benchEngine, incomingRequest, instantClock, memoryPipeline, sandboxClients } from "./host";
 import { recordingClients, replayClients, type Recording } from "./replay-clients";
 import { summarise, timeEach, type LoopLimits, type Summary } from "./stats";
 import { webhookBody, type Workload } from "./workloads";
@@ -31,7 +30,7 @@ async function record(catalog: Catalog, workload: Workload): Promise<{ recording
   const real = sandboxClients(sandbox, workload.settings, clock);
   try {
     const recorder = recordingClients(real.graph, real.automation);
-    const deps = memoryPipeline(catalogEngine(catalog), { graph: recorder.graph, automation: recorder.automation!, clock, settings: workload.settings });
+    const deps = memoryPipeline(benchEngine(catalog, recorder.graph, workload.settings), { graph: recorder.graph, automation: recorder.automation!, clock, settings: workload.settings });
     const body = Buffer.from(JSON.stringify(webhookBody(workload, 1)));
     const answer = await handleIntent(deps, incomingRequest(body), silentEvents);
     return { recording: recorder.recording, status: String(answer.body.status ?? answer.status) };
@@ -45,7 +44,7 @@ export async function measureEngineCpu(catalog: Catalog, workload: Workload, lim
   const { recording, status } = await record(catalog, workload);
   const replay = replayClients(recording);
   const clock = instantClock();
-  const deps = memoryPipeline(catalogEngine(catalog), { graph: replay.graph, automation: replay.automation, clock, settings: workload.settings }, true);
+  const deps = memoryPipeline(benchEngine(catalog, replay.graph, workload.settings), { graph: replay.graph, automation: replay.automation, clock, settings: workload.settings }, true);
   const total = limits.iterations + (limits.warmup ?? 0);
   // Bodies are built before timing: Thread serialises them, not us. Unique tickets, so each is a new run.
   const bodies = Array.from({ length: total }, (_, i) => Buffer.from(JSON.stringify(webhookBody(workload, 1_000 + i))));

@@ -7,7 +7,10 @@ import { createAutomationClient, readAutomationSettings } from "../engine/client
 import type { AutomationClient } from "../engine/clients/arm/types";
 import { createGraphClient } from "../engine/clients/graph";
 import type { GraphClient } from "../engine/clients/graph/types";
-import type { CompiledIntent } from "../engine/index";
+import { DEFAULT_INTENTS_DIR, type Catalog, type CompiledIntent } from "../engine/index";
+import { catalogEngine } from "../engine/hosts/compose/catalog-engine";
+import { policyGate } from "../engine/hosts/compose/policy";
+import { loadSettings } from "../engine/hosts/config";
 import { BODY_TIMEOUT_MS, MAX_BODY_BYTES } from "../engine/inbound/webhook/body";
 import type { IncomingRequest } from "../engine/inbound/webhook/types";
 import { builtinKinds } from "../engine/kinds";
@@ -49,6 +52,11 @@ export interface ServicesParts {
   automation: AutomationClient;
   clock: Clock;
   settings: Record<string, string>;
+}
+
+/** The catalogue as the pipeline's engine, with the requester policy a deployment of `intentsDir` would have. */
+export function benchEngine(catalog: Catalog, graph: GraphClient, settings: Record<string, string>, intentsDir: string = DEFAULT_INTENTS_DIR): IntentEngine<CompiledIntent> {
+  return catalogEngine(catalog, policyGate(loadSettings(settings), catalog, intentsDir, graph));
 }
 
 /** The pipeline with the run store in memory (see memory-store.ts for why). */

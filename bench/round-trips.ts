@@ -10,8 +10,7 @@ import { handleIntent } from "../engine/inbound/webhook/intake";
 import { jsonEventSink } from "../engine/core/events";
 import { startSandbox, type RequestLogEntry } from "../sandbox";
 import type { Clock } from "../engine/runtime/types";
-import { catalogEngine } from "../engine/hosts/compose/catalog-engine";
-import { incomingRequest, instantClock, memoryPipeline, sandboxClients, type TenantClients } from "./host";
+import { benchEngine, incomingRequest, instantClock, memoryPipeline, sandboxClients, type TenantClients } from "./host";
 import { dependentWaves, roundTrips } from "./log-analysis";
 import { seedSequenceFor } from "./seed-sequences";
 import { withTimeout } from "./stats";
@@ -66,7 +65,7 @@ async function onLatentTenant(latencyMs: number, settings: Record<string, string
 
 export async function measureRoundTrips(catalog: Catalog, workload: Workload, latencyMs: number): Promise<RoundTripFigure> {
   const runOurs: Work = async (clients, clock) => {
-    const deps = memoryPipeline(catalogEngine(catalog), { ...clients, clock, settings: workload.settings });
+    const deps = memoryPipeline(benchEngine(catalog, clients.graph, workload.settings), { ...clients, clock, settings: workload.settings });
     const answer = await handleIntent(deps, incomingRequest(Buffer.from(JSON.stringify(webhookBody(workload, 7_001)))), jsonEventSink(() => undefined));
     return String(answer.body.status ?? answer.status);
   };

@@ -11,14 +11,13 @@ import { startDevStack } from "../engine/hosts/local/dev-stack";
 import { appRoutes, startLocalServer } from "../engine/hosts/local/http-adapter";
 import { MAX_BODY_BYTES } from "../engine/inbound/webhook/body";
 import { startSandbox, type Sandbox } from "../sandbox";
-import { catalogEngine } from "../engine/hosts/compose/catalog-engine";
-import { BENCH_SECRET, memoryPipeline, RUN_BUDGET_MS, sandboxClients } from "./host";
+import { BENCH_SECRET, benchEngine, memoryPipeline, RUN_BUDGET_MS, sandboxClients } from "./host";
 import { BENCH_SETTINGS, workloadsFor } from "./workloads";
 
 async function memoryServer(sandbox: Sandbox, dir: string | undefined, settings: Record<string, string>): Promise<string> {
   const catalog = loadCatalog(builtinKindSpecs(), dir);
   const clients = sandboxClients(sandbox, settings, systemClock);
-  const deps = memoryPipeline(catalogEngine(catalog), { ...clients, clock: systemClock, settings });
+  const deps = memoryPipeline(benchEngine(catalog, clients.graph, settings, dir), { ...clients, clock: systemClock, settings });
   const server = await startLocalServer({
     routes: appRoutes(async () => deps),
     maxBodyBytes: MAX_BODY_BYTES,

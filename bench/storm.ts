@@ -10,8 +10,7 @@ import { handleIntent } from "../engine/inbound/webhook/intake";
 import { jsonEventSink } from "../engine/core/events";
 import { startSandbox, type Sandbox } from "../sandbox";
 import type { Clock } from "../engine/runtime/types";
-import { catalogEngine } from "../engine/hosts/compose/catalog-engine";
-import { incomingRequest, instantClock, memoryPipeline, sandboxClients } from "./host";
+import { benchEngine, incomingRequest, instantClock, memoryPipeline, sandboxClients } from "./host";
 import { retryAfterWindows, type WindowCheck } from "./log-analysis";
 import { withTimeout } from "./stats";
 import { webhookBody, type Workload } from "./workloads";
@@ -51,7 +50,7 @@ async function runOnce(catalog: Catalog, sandbox: Sandbox, clock: Clock, workloa
   };
   const clients = sandboxClients(sandbox, workload.settings, clock, countWaits);
   try {
-    const deps = memoryPipeline(catalogEngine(catalog), { ...clients, clock, settings: workload.settings });
+    const deps = memoryPipeline(benchEngine(catalog, clients.graph, workload.settings), { ...clients, clock, settings: workload.settings });
     const body = Buffer.from(JSON.stringify(webhookBody(workload, ++ticket)));
     const started = clock.now();
     const answer = await withTimeout("a storm run", 60_000, handleIntent(deps, incomingRequest(body), jsonEventSink(() => undefined)));

@@ -58,6 +58,9 @@ param failedRunAlertThreshold int = 0
 @description('Helpdesk address that receives generated credentials (e.g. temporary passwords).')
 param helpdeskEmail string
 
+@description('Object id of the group whose members may request destructive intents (delete, offboard, MFA reset) under the built-in requester rules. Empty: those always need an approval. A policy.yaml shipped beside intents/ can say otherwise.')
+param authorisedRequestersGroup string = ''
+
 @description('Usage location given to new users when the request has none (ISO 3166 alpha-2).')
 param defaultUsageLocation string = 'US'
 
@@ -250,6 +253,7 @@ var appSettings = {
   TENANT_TIME_ZONE: tenantTimeZone
   TENANT_DATE_ORDER: tenantDateOrder
   SCHEDULE_HORIZON_DAYS: string(scheduleHorizonDays)
+  AUTHORISED_REQUESTERS_GROUP: authorisedRequestersGroup
   // Run budgets and leases: engine/hosts/config.ts's defaults, written out so operators see and tune them.
   RUN_BUDGET_MS: '5000'
   CONTINUATION_BUDGET_MS: '240000'

@@ -16,7 +16,7 @@ export type { RequestLogEntry } from "./request-log";
 export type { FaultRule, FaultRuleInput, FaultKind } from "./faults/rules";
 export type { IssuedCredential } from "./graph/types";
 export type * from "./tenant/types";
-export { DEMO_FIXTURE_PATH } from "./tenant/load";
+export { DEMO_FIXTURE_PATH, DEMO_POLICY_PATH } from "./tenant/load";
 
 export interface SandboxOptions {
   /** 0 (default) = a free port. */

@@ -1,7 +1,7 @@
 /**
  * `npm run package`: the deployable zip for zip deploy (Flex Consumption) or
  * WEBSITE_RUN_FROM_PACKAGE: compiled JavaScript, production dependencies only, host.json, the
- * intents, the schemas and the runbook manifest. Data files go under dist/ beside the compiled
+ * intents, the requester policy file when there is one, the schemas and the runbook manifest. Data files go under dist/ beside the compiled
  * engine, where the code's `__dirname`-relative lookups find them (dist/engine/language/spec → ../../../intents
  * is dist/intents, as engine/language/spec → ../../../intents is intents/ in the repository).
  *
@@ -28,6 +28,11 @@ export const RUNTIME_FILES: Readonly<Record<string, string>> = {
   // The intents as the build validated and compiled them, and the build they belong to.
   "dist/catalog-snapshot.json": "dist/catalog-snapshot.json",
   "dist/build-stamp.json": "dist/build-stamp.json",
+};
+
+/** The deployment's requester policy, when the repository has one beside intents/: the app reads it there (dist/policy.yaml). */
+export const OPTIONAL_RUNTIME_FILES: Readonly<Record<string, string>> = {
+  "policy.yaml": "dist/policy.yaml",
 };
 
 interface LockEntry { dev?: boolean; devOptional?: boolean; optional?: boolean; link?: boolean }
@@ -99,6 +104,9 @@ export function buildPackage(options: { root?: string; out?: string; compile?: b
     for (const [file, target] of Object.entries(RUNTIME_FILES)) {
       if (!existsSync(join(root, file))) throw new IntentError("CONFIG_MISSING", `${file} is missing; the package needs it.`);
       cpSync(join(root, file), join(stage, target), { recursive: true });
+    }
+    for (const [file, target] of Object.entries(OPTIONAL_RUNTIME_FILES)) {
+      if (existsSync(join(root, file))) cpSync(join(root, file), join(stage, target));
     }
     writeFileSync(join(stage, "package.json"), stagedPackageJson(root));
     const dependencies = copyDependencies(root, stage);

@@ -86,6 +86,28 @@ export interface KindAnswer {
   pending?: { resumeAfterMs: number; state: unknown };
 }
 
+/** One Graph GET as the Graph client takes it (the engine passes it on unchanged). */
+export interface GraphRead {
+  method: "GET";
+  path: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
+/** Graph's answer to one read, as the Graph client gives it. */
+export interface GraphReadAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+  attempts: number;
+}
+
+/** A step's input as independent Graph reads, and how their answers become the kind's answer. */
+export interface GraphReads {
+  requests: GraphRead[];
+  answer(responses: GraphReadAnswer[]): KindAnswer;
+}
+
 /** What a kind's `run` sees of its step; the clients it calls came from its factory. */
 export interface StepRunContext {
   runId: string;
@@ -149,6 +171,12 @@ export interface StepKindSpec<Input = any> {
   describe(input: Input): unknown;
   /** The kind's reading of its own answer: success, what outcome rules match on, its default error. */
   classify(response: unknown): Classification;
+  /**
+   * A read-only input as independent Graph GETs, and how their answers become this kind's answer:
+   * lets the engine send a run's first reads in one `$batch` with its own (requester policy).
+   * Absent, or undefined for an input, when the step cannot be answered that way.
+   */
+  graphReads?(input: Input): GraphReads | undefined;
 }
 
 /** A step kind with its work: made by a factory that received the clients it calls. */

@@ -30,6 +30,10 @@ export interface AppSettings {
   graphBaseUrl: string;
   notificationMailbox: string | undefined;
   notificationEmail: string | undefined;
+  /** The deployment's requester policy file (POLICY_FILE); unset = policy.yaml beside intents/, if any. */
+  policyFile: string | undefined;
+  /** Object id of the group whose members may request destructive intents under the built-in rules. */
+  authorisedRequestersGroup: string | undefined;
   runBudgetMs: number;
   continuationBudgetMs: number;
   bodyTimeoutMs: number;
@@ -58,6 +62,20 @@ function integer(env: Env, name: string, fallback: number): number {
     });
   }
   return parsed;
+}
+
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An Entra object id setting: a group's display name is not unique, so only its id names it. */
+function objectId(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  if (!OBJECT_ID.test(value)) {
+    throw new IntentError("CONFIG_MISSING", `The setting ${name} must be a group's object id (a GUID), not "${value}".`, {
+      fix: `Copy the group's Object ID from the Entra admin centre into ${name}.`,
+    });
+  }
+  return value.toLowerCase();
 }
 
 const STORAGE_SECTION = "AzureWebJobsStorage__";
@@ -100,6 +118,8 @@ export function loadSettings(env: Env = process.env): AppSettings {
     graphBaseUrl: env.GRAPH_BASE_URL ?? "https://graph.microsoft.com/v1.0",
     notificationMailbox: env.NOTIFICATION_MAILBOX || undefined,
     notificationEmail: env.NOTIFICATION_EMAIL || undefined,
+    policyFile: env.POLICY_FILE?.trim() || undefined,
+    authorisedRequestersGroup: objectId(env, "AUTHORISED_REQUESTERS_GROUP"),
     runBudgetMs: integer(env, "RUN_BUDGET_MS", 5_000),
     continuationBudgetMs: integer(env, "CONTINUATION_BUDGET_MS", 240_000),
     bodyTimeoutMs: integer(env, "BODY_TIMEOUT_MS", BODY_TIMEOUT_MS),

@@ -7,6 +7,7 @@ import type { MappedFields } from "../language/spec/fields";
 import type { ExecuteOptions } from "../runtime/interpreter";
 import type { Clock, EngineServices, EventSink, RunContext, RunResult } from "../runtime/types";
 import type { ContinuationQueue } from "./continue/types";
+import type { Judgement } from "./policy/gate";
 import type { RunReporter } from "./report/types";
 import type { OperatorRecords } from "./runs/operator-records";
 import type { ScheduleStore } from "./schedule/types";
@@ -27,9 +28,22 @@ export interface IntentEngine<I extends EngineIntent = EngineIntent> {
   find(name: string): I | undefined;
   supportedNames(): string[];
   mapFields(intent: I, intentFields: Record<string, unknown>): MappedFields;
+  /** Requester policy for a webhook's run, before anything runs (engine/lifecycle/policy). */
+  judge(intent: I, request: JudgeRequest): Promise<Judgement>;
   execute(intent: I, options: ExecuteOptions): Promise<RunResult>;
   /** When a scheduled intent's run starts for these mapped fields (epoch ms), and the field that says so; undefined = at once. */
   scheduledStart?(intent: I, fields: Record<string, unknown>): { at: number; field: { variable: string; label: string } } | undefined;
+}
+
+export interface JudgeRequest {
+  fields: Record<string, unknown>;
+  run: RunContext;
+  /** What `{{settings.NAME}}` reads, to render the intent's first reads. */
+  settings: Readonly<Record<string, string | undefined>>;
+  /** The run's budget end: a read that cannot start by then is not sent (BUDGET_DEFERRED). */
+  startBy?: number;
+  /** Aborted when the run must stop (its lease was lost). */
+  signal?: AbortSignal;
 }
 
 export interface PipelineSettings {

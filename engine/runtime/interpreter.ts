@@ -4,6 +4,7 @@
  */
 import { placeholder } from "../core/placeholder";
 import { ensureIntentError } from "../core/errors";
+import type { KindAnswer } from "../core/step-kind";
 import type { CompiledIntent, CompiledStep } from "../language/spec/types";
 import { finishedCheckpoint, loadCheckpoints, restorable, savePending, secretsDelivered } from "./checkpoint";
 import { holds } from "./conditions";
@@ -41,6 +42,8 @@ export interface ExecuteOptions {
   attempt?: number;
   /** Aborted when the run must stop where it is (its lease was lost): nothing more is sent or saved. */
   signal?: AbortSignal;
+  /** A step's answer already read (its first reads, sent with requester policy's): used instead of calling its kind. */
+  prefetched?: { stepId: string; answer: KindAnswer };
 }
 
 function outputNames(step: CompiledStep): string[] {
@@ -117,6 +120,7 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
     ...(options.offline ? { offline: true } : {}),
     ...((options.attempt ?? 1) > 1 ? { retrying: true } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.prefetched ? { prefetched: options.prefetched } : {}),
     secrets: redactor,
   };
   const checkpoints = await loadCheckpoints(journal);

@@ -6,15 +6,17 @@ import type { ReportedError, RunMode, RunResult, RunStatus, StepResult } from ".
 
 /** The end user's sentence for a run that failed without a message of its intent's own (the only spelling). */
 export const FAILED_MESSAGE = "Your request could not be completed; the helpdesk has the details.";
+/** The sentence of a run that goes on from the queue. */
+export const IN_PROGRESS_MESSAGE = "Your request is in progress.";
 
-/** The statuses a pass of the interpreter ends in; `cancelled` is decided outside it. */
-type ExecutedStatus = Exclude<RunStatus, "cancelled">;
+/** The statuses a pass of the interpreter ends in; `cancelled` is decided outside it, `denied` before it starts. */
+type ExecutedStatus = Exclude<RunStatus, "cancelled" | "denied">;
 
 const FALLBACK: Record<ExecutedStatus, string> = {
   succeeded: "Your request was completed.",
   partial: "Part of your request was completed; the helpdesk has the details.",
   failed: FAILED_MESSAGE,
-  running: "Your request is in progress.",
+  running: IN_PROGRESS_MESSAGE,
   scheduled: "Your request is scheduled.",
 };
 

@@ -49,6 +49,8 @@ export interface StepEnv {
   secrets: Pick<Redactor, "add">;
   /** Aborts when the run must stop where it is (its lease was lost). */
   signal?: AbortSignal;
+  /** A step's answer read before the run (ExecuteOptions.prefetched). */
+  prefetched?: { stepId: string; answer: KindAnswer };
 }
 
 /** Stand-ins for every output of a step an offline plan does not run. */
@@ -151,6 +153,8 @@ export function deferred(thrown: unknown, env: StepEnv): StepAttempt | undefined
 /** The kind's answer, or (for a step that adopts) undefined when the kind threw without one. */
 async function firstAnswer(step: CompiledStep, input: unknown, env: StepEnv): Promise<KindAnswer | { suspend: StepAttempt["suspend"] } | { lost: IntentError }> {
   try {
+    // Read before the run, in requester policy's $batch (ExecuteOptions.prefetched).
+    if (env.prefetched?.stepId === step.id) return env.prefetched.answer;
     return await callKind(step, input, env);
   } catch (thrown) {
     const error = ensureIntentError(thrown);

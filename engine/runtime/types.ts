@@ -3,13 +3,15 @@ import type { ErrorCode } from "../core/errors";
 import type { EventSink } from "../core/events";
 import type { RunMode } from "../core/step-kind";
 import type { StepKindRegistry } from "../core/step-kind-registry";
+import type { PolicyDecision } from "../language/policy/types";
 
 export type { Clock, EventSink, RunMode };
 
 /** What one step did. `ok` = already in the desired state, nothing changed. */
 export type StepStatus = "changed" | "ok" | "failed" | "skipped";
-/** `scheduled`: waiting for its time (a start date or a step's delay); `cancelled`: stopped before that time. */
-export type RunStatus = "succeeded" | "partial" | "failed" | "running" | "scheduled" | "cancelled";
+/** `scheduled`: waiting for its time (a start date or a step's delay); `cancelled`: stopped before that time;
+ * `denied`: requester policy refused the run before anything ran (engine/lifecycle/policy). */
+export type RunStatus = "succeeded" | "partial" | "failed" | "running" | "scheduled" | "cancelled" | "denied";
 
 export interface ReportedError {
   code: ErrorCode | string;
@@ -58,6 +60,8 @@ export interface RunResult {
   resumeAfterMs?: number;
   /** When status is `scheduled`: what runs next, and when. */
   schedule?: RunSchedule;
+  /** What requester policy decided, when it refused the run. */
+  policy?: PolicyDecision;
 }
 
 /** Who asked, from the webhook's meta_data. */

@@ -24,6 +24,7 @@ kind: Intent
 name: ${JSON.stringify(name)}
 description: What ${name} does, in one or two sentences for the engineer who reviews it.
 risk: read                           # read | reversible | destructive
+target: fields.userEmail             # the user it acts on: requester policy decides who may ask
 permissions:
   graph: [User.Read.All]             # lint says which permission each request needs
 
@@ -66,6 +67,7 @@ cases:
       requests: [GET /users/adele.vance@contoso.com]
 
   - name: an unknown user is USER_NOT_FOUND
+    requester: megan.bowen@contoso.com   # the Service Desk may ask for anyone (the demo policy); the user asks for themself by default
     fields: { User Email: ghost@contoso.com }
     expect:
       status: failed

@@ -8,6 +8,8 @@ import { IntentError } from "../../engine/core/errors";
 import type { TenantFixture, TenantState } from "./types";
 
 export const DEMO_FIXTURE_PATH = join(__dirname, "..", "fixtures", "demo-tenant.json");
+/** The demo deployment's requester policy (names the demo tenant's groups and accounts). */
+export const DEMO_POLICY_PATH = join(__dirname, "..", "fixtures", "demo-policy.yaml");
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

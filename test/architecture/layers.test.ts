@@ -17,7 +17,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   kinds: ["core", "contracts", "clients"],
   lifecycle: ["core", "language", "runtime", "clients"],
   inbound: ["core", "language", "runtime", "clients", "lifecycle", "schemas"],
-  tooling: ["core", "contracts", "language", "runtime", "clients", "kinds", "sandbox", "schemas"],
+  tooling: ["core", "contracts", "language", "runtime", "clients", "kinds", "lifecycle", "sandbox", "schemas"],
   hosts: ["core", "contracts", "language", "runtime", "clients", "kinds", "lifecycle", "inbound", "tooling", "sandbox", "schemas"],
   surface: ["core", "language", "runtime", "kinds"],
   sandbox: ["core", "contracts"],

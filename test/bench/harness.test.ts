@@ -97,6 +97,7 @@ describe("engine CPU and the seed's sequence against the sandbox", () => {
     intent: catalog.find("Password Reset") as CompiledIntent,
     fields: { "User Email": "adele.vance@contoso.com" },
     settings: { ...BENCH_SETTINGS },
+    requester: "adele.vance@contoso.com",
     source: "test",
   };
 
@@ -127,6 +128,7 @@ describe("round trips and the storm on one intent", () => {
     intent: catalog.find("Add User to Group") as CompiledIntent,
     fields: { "User Email": "isaiah.langer@contoso.com", "Group Name": "Marketing" },
     settings: { ...BENCH_SETTINGS },
+    requester: "isaiah.langer@contoso.com",
     source: "test",
   };
 

@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as lint from "../../engine/hosts/cli/commands/lint";
 import * as plan from "../../engine/hosts/cli/commands/plan";
 import * as runCommand from "../../engine/hosts/cli/commands/run";
-import { startLoopbackGraph, type LoopbackGraph } from "../support/loopback-graph";
 
 const root = join(__dirname, "..", "..");
 let out: string;
@@ -96,21 +95,5 @@ describe("intents run", () => {
     vi.stubEnv("GRAPH_ACCESS_TOKEN", "");
     expect(await main(["run", "password reset", "--input", "x.json", "--graph-url", "http://127.0.0.1:1/v1.0"])).toBe(2);
     vi.unstubAllEnvs();
-  });
-
-  it("runs an intent live against a Graph URL (the command's core, with the loopback client)", async () => {
-    const graph: LoopbackGraph = await startLoopbackGraph();
-    try {
-      graph.route("PATCH", "/users/:upn", { status: 204 });
-      vi.stubEnv("HELPDESK_EMAIL", "helpdesk@contoso.com");
-      vi.stubEnv("MAIL_SENDER", "noreply@contoso.com");
-      const input = payload({ "User Email": "jane@contoso.com", "Temporary Password": "Given-Pass-1" });
-      const result = await plan.runIntent({ target: "Password Reset", input }, "live", graph.client());
-      expect("status" in result && result.status).toBe("succeeded");
-      expect(graph.received.map((r) => `${r.method} ${r.path}`)).toEqual(["PATCH /users/jane%40contoso.com"]);
-    } finally {
-      vi.unstubAllEnvs();
-      await graph.close();
-    }
   });
 });

@@ -63,7 +63,9 @@ describe("a continuation", () => {
       fields: { user: "ines@contoso.com" },
       secretValues: [],
       // startedAt: when the run was first claimed, so a resumed create can tell what this run made.
-      run: { runId: answer.body.runId, ticketId: "5101", intentName: "User Offboarding", contactName: "Adele Vance", contactEmail: "adele@contoso.com", companyName: "Contoso", startedAt: run0.createdAt },
+      run: { runId: answer.body.runId, ticketId: "5101", intentName: "User Offboarding", contactName: "Adele Vance", contactEmail: "adele.vance@contoso.com", companyName: "Contoso", startedAt: run0.createdAt },
+      // Requester policy let it go ahead: the continuation does not judge it again.
+      cleared: true,
     });
 
     await handle(text, "resume-1");

@@ -10,7 +10,7 @@ describe("startDevStack", () => {
       const response = await fetch(`${stack.url}/api/intent`, {
         method: "POST",
         headers: { "x-intent-secret": LOCAL_DEV_SECRET },
-        body: JSON.stringify({ intent_name: "Add User to Group", intent_fields: { "User Email": "johanna.lorenz@contoso.com", "Group Name": "IT Department" }, meta_data: { ticket_id: 9 } }),
+        body: JSON.stringify({ intent_name: "Add User to Group", intent_fields: { "User Email": "johanna.lorenz@contoso.com", "Group Name": "IT Department" }, meta_data: { ticket_id: 9, contact_email: "johanna.lorenz@contoso.com" } }),
       });
       expect(response.status).toBe(200);
       const answer = (await response.json()) as { status: string; runId: string };

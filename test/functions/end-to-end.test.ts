@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeFromSettings, type ComposedHost } from "../../engine/hosts/compose/from-settings";
 import { appRoutes, startLocalServer, type LocalServer } from "../../engine/hosts/local/http-adapter";
 import { MAX_BODY_BYTES } from "../../engine/inbound/webhook/body";
-import { startSandbox, type Sandbox } from "../../sandbox/index";
+import { DEMO_POLICY_PATH, startSandbox, type Sandbox } from "../../sandbox/index";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
 import { createManualClock } from "../support/manual-clock";
 import { webhook } from "./support/harness";
@@ -31,6 +31,8 @@ beforeAll(async () => {
     HELPDESK_EMAIL: "isaiah.langer@contoso.com",
     MAIL_SENDER: "isaiah.langer@contoso.com",
     PARTNER_API_KEY: "e2e-partner-key-5c1d",
+    // The demo deployment's requester policy: its Service Desk may ask on anyone's behalf.
+    POLICY_FILE: DEMO_POLICY_PATH,
   }, { clock: createManualClock(Date.now()) });
   const deps = async () => host.deps;
   server = await startLocalServer({
@@ -72,7 +74,7 @@ describe("end to end with the shipped intents and the sandbox tenant", () => {
 
   it("executes 100 concurrent deliveries once, counted in the sandbox request log", async () => {
     const before = memberWrites().length;
-    const body = webhook("Add User to Group", { "User Email": "ben.walters@contoso.com", "Group Name": "IT Department" }, 5002);
+    const body = webhook("Add User to Group", { "User Email": "ben.walters@contoso.com", "Group Name": "IT Department" }, 5002, "diego.siciliani@contoso.com"); // his manager
     const answers = await Promise.all(Array.from({ length: 100 }, () => post(body)));
     expect(memberWrites().length - before).toBe(1);
     expect(new Set(answers.map((a) => a.body.runId)).size).toBe(1);
@@ -81,7 +83,7 @@ describe("end to end with the shipped intents and the sandbox tenant", () => {
 
   it("resets a password without the password reaching the answer, the record or the logs", async () => {
     const password = "Xq7!vT9#mL2$wP4z";
-    const answer = await post(webhook("Password Reset", { "User Email": "diego.siciliani@contoso.com", "Temporary Password": password }, 5003));
+    const answer = await post(webhook("Password Reset", { "User Email": "diego.siciliani@contoso.com", "Temporary Password": password }, 5003, "isaiah.langer@contoso.com")); // his manager
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe("succeeded");
     const record = await fetch(`${server.url}/api/runs/${answer.body.runId}`, { headers: { "x-intent-secret": SECRET } });
@@ -95,7 +97,7 @@ describe("end to end with the shipped intents and the sandbox tenant", () => {
   });
 
   it("fails an unknown user with the intent's code and mails the failure from the notification mailbox", async () => {
-    const answer = await post(webhook("Add User to Group", { "User Email": "nobody@contoso.com", "Group Name": "IT Department" }, 5004));
+    const answer = await post(webhook("Add User to Group", { "User Email": "nobody@contoso.com", "Group Name": "IT Department" }, 5004, "megan.bowen@contoso.com")); // the Service Desk
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe("failed");
     expect(answer.body.error.code).toBe("USER_NOT_FOUND");

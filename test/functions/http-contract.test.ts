@@ -157,13 +157,13 @@ describe("runs", () => {
     expect((await app.getRun("../../etc")).status).toBe(404);
   });
 
-  it("logs one JSON event per line: received, validated, step, result, duplicate; no field values", async () => {
+  it("logs one JSON event per line: received, validated, policy, step, result, duplicate; no field values", async () => {
     const body = webhook("Add User to Group", { "User Email": "kim.secretive@contoso.com", "Group Name": "Sales" }, 1005);
     const first = await app.post(body);
     await app.post(body);
     const events = app.logs.map((line) => JSON.parse(line) as { event: string; runId?: string });
     const mine = events.filter((e) => e.runId === first.body.runId).map((e) => e.event);
-    expect(mine).toEqual(["validated", "step", "result", "validated", "duplicate"]);
+    expect(mine).toEqual(["validated", "policy", "step", "result", "validated", "duplicate"]);
     expect(events.filter((e) => e.event === "received").length).toBeGreaterThanOrEqual(2);
     expect(app.logs.join("\n")).not.toContain("kim.secretive");
   });

@@ -60,10 +60,18 @@ describe("README: Running locally", () => {
     // "Send the same webhook twice: the second answer is the first run's result with duplicate: true."
     expect(await curl(curls[0] as string)).toMatchObject({ runId: added.runId, status: "succeeded", duplicate: true });
 
+    // "Ask for Adele from ben.walters@contoso.com, a colleague, and the answer is 403 APPROVAL_REQUIRED; from grace.taylor@contoso.com, her manager, it runs."
+    const askedBy = (requester: string, ticket: number) =>
+      (curls[0] as string).replace('"contact_email": "adele.vance@contoso.com"', `"contact_email": "${requester}"`).replace('"ticket_id": 5678', `"ticket_id": ${ticket}`);
+    expect(await curl(askedBy("ben.walters@contoso.com", 5690))).toMatchObject({ status: "denied", error: { code: "APPROVAL_REQUIRED" } });
+    const byManager = await curl(askedBy("grace.taylor@contoso.com", 5691));
+    expect(byManager, JSON.stringify(byManager)).toMatchObject({ status: "succeeded" });
+
     // The printed sandbox request log shows what was sent.
     const log = output.map((line) => /\(control (http:\S+\/_sandbox\/requests)\)/.exec(line)?.[1]).find(Boolean);
-    const sent = (await (await fetch(log as string)).json()) as { value: Array<{ method: string; path: string }> };
-    expect(sent.value.filter((r) => r.method === "POST" && r.path.includes("/members/$ref"))).toHaveLength(1);
+    const sent = (await (await fetch(log as string)).json()) as { value: Array<{ method: string; path: string; status: number }> };
+    // Added once; the manager's later request found her a member already (Graph's 400, an `ok` step).
+    expect(sent.value.filter((r) => r.method === "POST" && r.path.includes("/members/$ref")).map((r) => r.status)).toEqual([204, 400]);
 
     const ports = output.flatMap((line) => [...line.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => m[1]));
     expect(new Set(ports).size).toBeGreaterThanOrEqual(4); // app, sandbox, Azurite tables, Azurite queues

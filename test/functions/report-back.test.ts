@@ -17,7 +17,7 @@ import { continuationHandler } from "../../engine/hosts/functions/handlers";
 import { appRoutes, startLocalServer, type LocalServer } from "../../engine/hosts/local/http-adapter";
 import { MAX_BODY_BYTES } from "../../engine/inbound/webhook/body";
 import { handleReportMessage, SIGNATURE_HEADER, verifyWebhookSignature } from "../../engine/lifecycle/report";
-import { startSandbox, type Sandbox } from "../../sandbox";
+import { DEMO_POLICY_PATH, startSandbox, type Sandbox } from "../../sandbox";
 import { startPsaSandboxes, type PsaSandboxes, type PsaServer } from "../../sandbox/psa";
 import { QueueClient } from "@azure/storage-queue";
 import { CONTINUATION_QUEUE } from "../../engine/lifecycle/continue/continuation-queue";
@@ -99,6 +99,8 @@ async function startApp(kind: PsaKind, extra: Record<string, string> = {}): Prom
     AZURE_SUBSCRIPTION_ID: "11111111-2222-3333-4444-555555555555", AZURE_RESOURCE_GROUP: "rg-intents", AUTOMATION_ACCOUNT_NAME: "aa-intents",
     INTENT_SHARED_SECRET: SECRET, NOTIFICATION_MAILBOX: "isaiah.langer@contoso.com", NOTIFICATION_EMAIL: "grace.taylor@contoso.com",
     HELPDESK_EMAIL: "grace.taylor@contoso.com", MAIL_SENDER: "isaiah.langer@contoso.com",
+    // The demo deployment's requester policy: its Service Desk (Megan) may ask on anyone's behalf.
+    POLICY_FILE: DEMO_POLICY_PATH,
     ...psaEnv(kind), ...extra,
   }, { clock, intentsDir, reportQueue: reports });
   const events: Array<Record<string, unknown>> = [];
@@ -163,7 +165,7 @@ describe.each(["connectwise", "autotask", "halopsa"] as const)("reporting to %s"
     const internal = app.psa.tickets.list(id).find((n) => n.internal)?.text ?? "";
     expect(internal).toContain(answer.body.runId);
     expect(internal).toContain("What was done:");
-    const mails = sandbox.tenant.sentMail.filter((m) => m.message.toRecipients?.some((r) => r.emailAddress.address === "adele@contoso.com"));
+    const mails = sandbox.tenant.sentMail.filter((m) => m.message.toRecipients?.some((r) => r.emailAddress.address === "adele.vance@contoso.com"));
     expect(mails).toHaveLength(0); // answered at once: the chat already told the requester
   });
 
@@ -183,7 +185,7 @@ describe.each(["connectwise", "autotask", "halopsa"] as const)("reporting to %s"
 
   it("a failed run: the note says what was not done and the suggested fix", async () => {
     const id = ++ticket;
-    const answer = await app.post(webhook("Password Reset", { "User Email": "nobody.here@contoso.com" }, id));
+    const answer = await app.post(webhook("Password Reset", { "User Email": "nobody.here@contoso.com" }, id, "megan.bowen@contoso.com"));
     expect(answer.body.status).toBe("failed");
     await app.deliver();
     expect(notesOn(app.psa, id)).toEqual([{ internal: true, state: "failed" }, { internal: false, state: "failed" }]);
@@ -204,7 +206,7 @@ describe("reporting when things go wrong", () => {
     const id = ++ticket;
     app.psa.faults.add({ kind: "error", method: "POST", times: 3 });
     app.psa.faults.add({ kind: "throttle", method: "POST", retryAfter: 300, times: 2 });
-    const answer = await app.post(webhook("Add User to Group", { "User Email": "diego.siciliani@contoso.com", "Group Name": "Marketing" }, id));
+    const answer = await app.post(webhook("Add User to Group", { "User Email": "diego.siciliani@contoso.com", "Group Name": "Marketing" }, id, "diego.siciliani@contoso.com"));
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe("succeeded");
     const started = clock.now();
@@ -219,7 +221,7 @@ describe("reporting when things go wrong", () => {
 
   it("an unknown ticket: one report_failed per note with the PSA's answer, and no storm", async () => {
     const posts = () => app.psa.requests().filter((r) => r.method === "POST" && r.path.includes("/tickets/900777/")).length;
-    const answer = await app.post(webhook("Add User to Group", { "User Email": "johanna.lorenz@contoso.com", "Group Name": "Marketing" }, 900777));
+    const answer = await app.post(webhook("Add User to Group", { "User Email": "johanna.lorenz@contoso.com", "Group Name": "Marketing" }, 900777, "johanna.lorenz@contoso.com"));
     expect(answer.body.status).toBe("succeeded");
     await app.deliver();
     clock.advance(24 * 3_600_000);
@@ -234,9 +236,9 @@ describe("reporting when things go wrong", () => {
     const id = ++ticket;
     const password = "Given-Pa55word-8a1c";
     hooks.length = 0;
-    const answer = await app.post(webhook("Password Reset", { "User Email": "ben.walters@contoso.com", "Temporary Password": password }, id));
+    const answer = await app.post(webhook("Password Reset", { "User Email": "ben.walters@contoso.com", "Temporary Password": password }, id, "ben.walters@contoso.com"));
     expect(answer.body.status).toBe("succeeded");
-    const generated = await app.post(webhook("Password Reset", { "User Email": "conor.obrien@contoso.com" }, ++ticket));
+    const generated = await app.post(webhook("Password Reset", { "User Email": "conor.obrien@contoso.com" }, ++ticket, "conor.obrien@contoso.com"));
     expect(generated.body.status).toBe("succeeded");
     await app.deliver();
     const helpdeskMail = sandbox.tenant.sentMail.find((m) => JSON.stringify(m.message).includes(`ticket ${ticket}`));

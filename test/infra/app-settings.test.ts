@@ -38,6 +38,7 @@ const OFF_AZURE: Record<string, string> = {
 const NOT_SET_IN_AZURE: Record<string, string> = {
   AzureWebJobsStorage: "a connection string holds the account key; identity-based AzureWebJobsStorage__accountName is set instead",
   KEY_VAULT_NAME: "KEY_VAULT_URL is set, which takes precedence",
+  POLICY_FILE: "the package's policy.yaml beside intents/ is the deployment's requester policy (npm run package ships it); the setting is for local runs",
   AZURE_CLIENT_SECRET: "the managed identity needs no client secret",
   GRAPH_ACCESS_TOKEN: "a static token for the sandbox and tests only",
   ARM_ACCESS_TOKEN: "a static token for the sandbox and tests only",

@@ -29,7 +29,7 @@ describe("intents test", () => {
     cpSync(join(__dirname, "../../intents/shared"), join(dir, "shared"), { recursive: true });
     writeFileSync(
       join(dir, "cases", "password-reset.cases.yaml"),
-      "intent: Password Reset\ncases:\n  - name: wrong on purpose\n    fields: { User Email: ghost@contoso.com }\n    expect: { status: succeeded }\n",
+      "intent: Password Reset\ncases:\n  - name: wrong on purpose\n    requester: megan.bowen@contoso.com\n    fields: { User Email: ghost@contoso.com }\n    expect: { status: succeeded }\n",
     );
     const out = captureStdout();
     expect(await run(["--dir", dir])).toBe(1);

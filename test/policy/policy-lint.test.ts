@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import * as lint from "../../engine/hosts/cli/commands/lint";
 import { lintPaths } from "../../engine/language/spec/catalog";
 import { loadDeploymentPolicy, loadPolicyText } from "../../engine/language/policy/load";
+import { DEMO_POLICY_PATH } from "../../sandbox";
 import { captured } from "../support/capture-output";
 import { builtinKindSpecs } from "../../engine/kinds";
 
@@ -51,8 +52,9 @@ describe("policy file lint", () => {
     expect(err).toMatch(/intent file\(s\), \d+ librar(?:y|ies) and 1 policy file\(s\) checked, 1 problem\(s\)/);
   });
 
-  it("passes a valid file, resolving an alias to its intent", async () => {
+  it("passes a valid file, resolving an alias to its intent, and the demo deployment's file", async () => {
     expect(located([join(root, "intents"), join(fixtures, "valid.yaml")])).toEqual([]);
+    expect(located([join(root, "intents"), DEMO_POLICY_PATH])).toEqual([]);
     const { policy } = loadPolicyText("valid.yaml", "apiVersion: intents/v1\nkind: Policy\nintents:\n  reset   PASSWORD: { requesters: [self], otherwise: deny }\n", { resolveIntent: (name) => (name.toLowerCase().includes("password") ? "Password Reset" : undefined) });
     expect(policy?.intents.get("password reset")?.source).toBe('valid.yaml intents["reset   PASSWORD"]');
   });

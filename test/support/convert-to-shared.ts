@@ -36,5 +36,6 @@ result:
   messages:
     succeeded: "The mailbox of {{fields.userEmail}} is now shared."
     failed: "The mailbox could not be converted: {{error.message}}"
+target: fields.userEmail
 `;
 }

@@ -22,7 +22,12 @@ import { builtinKinds, builtinKindSpecs } from "../../engine/kinds";
 import type { RunStatus } from "../../engine/runtime/types";
 import { casesFileFor, loadCaseFile } from "../../engine/tooling/cases";
 import { CASE_SETTINGS, fastClock, type FastClock } from "../../engine/tooling/cases/services";
-import { startSandbox, type FaultRuleInput, type IssuedCredential, type Sandbox, type TenantState } from "../../sandbox";
+import { mapFields } from "../../engine/language/spec/fields";
+import { loadDeploymentPolicy } from "../../engine/language/policy/load";
+import type { DeploymentPolicy } from "../../engine/language/policy/types";
+import { engineMailboxesOf } from "../../engine/lifecycle/policy/gate";
+import { requesterOf } from "../../engine/tooling/cases/run";
+import { DEMO_POLICY_PATH, startSandbox, type FaultRuleInput, type IssuedCredential, type Sandbox, type TenantState } from "../../sandbox";
 
 export const SEED_INTENTS = [
   "Password Reset", "Add User to Group", "Remove User from Group", "License Assignment",
@@ -37,6 +42,8 @@ export interface StormScenario {
   /** Thread's intent_fields. */
   fields: Record<string, unknown>;
   settings: Record<string, string>;
+  /** meta_data.contact_email: the case's requester, judged by the demo deployment's policy as the case is. */
+  requester: string;
 }
 
 /** Each seed intent's cases that succeed on the plain demo tenant with no fault of their own. */
@@ -45,8 +52,12 @@ export function seedScenarios(catalog: Catalog = loadCatalog(builtinKindSpecs())
     const intent = catalog.find(name);
     if (!intent) throw new Error(`no intent ${name}`);
     return loadCaseFile(casesFileFor(intent)).cases
-      .filter((c) => c.expect.status === "succeeded" && c.fixture === undefined && (c.faults ?? []).length === 0)
-      .map((c) => ({ name: `${name}: ${c.name}`, intent: name, fields: c.fields, settings: c.settings ?? {} }));
+      .filter((c) => c.expect.status === "succeeded" && c.fixture === undefined && (c.faults ?? []).length === 0 && c.policy === undefined)
+      .map((c) => {
+        const mapped = mapFields(intent, c.fields);
+        if (!mapped.ok) throw new Error(`${name}: ${c.name}: its fields do not map`);
+        return { name: `${name}: ${c.name}`, intent: name, fields: c.fields, settings: c.settings ?? {}, requester: requesterOf(intent, c, mapped.fields) };
+      });
   });
 }
 
@@ -135,10 +146,12 @@ async function control(sandbox: Sandbox, method: string, path: string, body?: un
   if (answer.status >= 300) throw new Error(`the sandbox refused ${method} ${path}: ${await answer.text()}`);
 }
 
-let engine: ReturnType<typeof catalogEngine> | undefined;
+let catalog: Catalog | undefined;
+let demoPolicy: DeploymentPolicy | undefined;
 
 async function world(storage: string, scenario: StormScenario): Promise<World> {
-  engine ??= catalogEngine(loadCatalog(builtinKindSpecs()));
+  catalog ??= loadCatalog(builtinKindSpecs());
+  demoPolicy ??= loadDeploymentPolicy(DEMO_POLICY_PATH, true);
   const clock = fastClock();
   const credentials: IssuedCredential[] = [];
   const sandbox = await startSandbox({ now: clock.now, onCredential: (issued) => credentials.push(issued) });
@@ -151,6 +164,8 @@ async function world(storage: string, scenario: StormScenario): Promise<World> {
   });
   const automation = automationClientFromSettings(intentSettings);
   const kinds = builtinKinds({ graph, automation });
+  // Judged as the case is: the demo deployment's policy, its reads faulted like every other request.
+  const engine = catalogEngine(catalog, { policy: demoPolicy, graph, engineMailboxes: engineMailboxesOf(intentSettings) });
   const deps = await composePipeline(settings, { engine, kinds, graph, clock, sharedSecret: async () => SECRET, intentSettings });
   const queue = new ImmediateQueue(clock);
   return {
@@ -239,7 +254,7 @@ export interface StormScenarioRun {
 }
 
 function bodyFor(scenario: StormScenario, ticketId: number) {
-  return { intent_name: scenario.intent, intent_fields: scenario.fields, meta_data: { ticket_id: ticketId, contact_name: "Storm Requester", contact_email: "adele.vance@contoso.com", company_name: "Contoso" } };
+  return { intent_name: scenario.intent, intent_fields: scenario.fields, meta_data: { ticket_id: ticketId, contact_name: "Storm Requester", contact_email: scenario.requester, company_name: "Contoso" } };
 }
 
 /**

@@ -12,7 +12,7 @@ import { handleContinuation } from "../../engine/lifecycle/continue/continuation
 import type { ContinuationMessage, ContinuationQueue } from "../../engine/lifecycle/continue/types";
 import { continuationWire, type ContinuationWire } from "../../engine/lifecycle/continue/continuation-queue";
 import type { PipelineDeps } from "../../engine/lifecycle/types";
-import { startSandbox, type FaultRuleInput, type IssuedCredential, type Sandbox } from "../../sandbox";
+import { DEMO_POLICY_PATH, startSandbox, type FaultRuleInput, type IssuedCredential, type Sandbox } from "../../sandbox";
 import type { Clock } from "../../engine/runtime/types";
 import { createManualClock } from "./manual-clock";
 
@@ -82,6 +82,8 @@ export async function startRecoveryStack(options: RecoveryStackOptions): Promise
       HELPDESK_EMAIL: HELPDESK,
       MAIL_SENDER: "isaiah.langer@contoso.com",
       DEFAULT_USAGE_LOCATION: "US",
+      // The demo deployment's requester policy: the requester, Megan Bowen, is its Service Desk.
+      POLICY_FILE: DEMO_POLICY_PATH,
       ...options.env,
     }, { clock });
     const queue = new HeldQueue();
@@ -141,6 +143,6 @@ export function webhookFor(intentName: string, fields: Record<string, unknown>, 
   return {
     intent_name: intentName,
     intent_fields: fields,
-    meta_data: { ticket_id: ticketId, contact_name: "Adele Vance", contact_email: "adele.vance@contoso.com", company_name: "Contoso" },
+    meta_data: { ticket_id: ticketId, contact_name: "Megan Bowen", contact_email: "megan.bowen@contoso.com", company_name: "Contoso" },
   };
 }

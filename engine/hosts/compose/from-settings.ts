@@ -11,6 +11,7 @@ import { systemClock, type Clock } from "../../core/clock";
 import { ambientEvents } from "../../core/current-events";
 import type { EventSink } from "../../core/events";
 import { builtinKinds } from "../../kinds";
+import { DEFAULT_INTENTS_DIR } from "../../language/spec/files";
 import { loadStartupCatalog } from "../../language/spec/startup";
 import type { Catalog } from "../../language/spec/types";
 import type { PipelineDeps } from "../../lifecycle/types";
@@ -18,6 +19,7 @@ import { intentSecretReader, keyVaultReader, loadSettings, SecretSettings } from
 import type { DepsProvider } from "../functions/adapt";
 import { catalogEngine } from "./catalog-engine";
 import { composePipeline } from "./pipeline";
+import { policyGate } from "./policy";
 import { composeReporting, type ComposedReporting } from "./report";
 import { scheduledRunsPort } from "../../lifecycle/schedule/port";
 import { schedulesPort } from "./schedules-port";
@@ -68,8 +70,9 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   const automation = automationClientFromSettings({ ...settings.plain, ...(armToken ? { ARM_ACCESS_TOKEN: armToken } : {}) }, { events: ambientEvents });
   let pipeline: PipelineDeps | undefined;
   const kinds = builtinKinds({ graph, automation, schedules: scheduledRunsPort(() => pipeline) });
-  const catalog = await loadStartupCatalog(kinds, { dir: options.intentsDir, events: options.events ?? ambientEvents });
-  const engine = catalogEngine(catalog, settings.calendar);
+  const intentsDir = options.intentsDir ?? DEFAULT_INTENTS_DIR;
+  const catalog = await loadStartupCatalog(kinds, { dir: intentsDir, events: options.events ?? ambientEvents });
+  const engine = catalogEngine(catalog, policyGate(settings, catalog, intentsDir, graph), settings.calendar);
   const reporting = await composeReporting(env, settings, { graph, clock, secrets, ...(options.reportQueue ? { queue: options.reportQueue } : {}) });
   const deps = await composePipeline(settings, { engine, kinds, graph, clock, sharedSecret, intentSettings: settings.plain, intentSecrets: intentSecretReader(secrets), reporter: reporting.reporter });
   pipeline = deps;

@@ -128,11 +128,13 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     if (!usesRealGraph(env)) {
       // The simulators load only when they run: a server pointed at real services never pays for them.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { startSandbox } = await lazyModule(() => require("../../../sandbox") as typeof import("../../../sandbox"), () => import("../../../sandbox/index.js"));
+      const { startSandbox, DEMO_POLICY_PATH } = await lazyModule(() => require("../../../sandbox") as typeof import("../../../sandbox"), () => import("../../../sandbox/index.js"));
       sandbox = await startSandbox(options.fixture ? { fixture: options.fixture } : {});
       closers.push(() => sandbox!.close());
       Object.assign(env, { GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox", ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox" });
       for (const [name, value] of Object.entries(DEMO_TENANT_SETTINGS)) env[name] ??= value;
+      // The demo tenant's requester policy names its groups: only for the demo tenant itself.
+      if (!options.fixture) env.POLICY_FILE ??= DEMO_POLICY_PATH;
       describe.push(`sandbox tenant: Graph ${sandbox.graphBaseUrl} (control ${sandbox.url}/_sandbox/requests)`);
     } else {
       describe.push(`Graph: ${env.GRAPH_BASE_URL ?? "https://graph.microsoft.com/v1.0"}`);
@@ -157,6 +159,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     } else {
       describe.push("storage: AzureWebJobsStorage settings");
     }
+    describe.push(`requester policy: ${env.POLICY_FILE ?? "policy.yaml beside intents/, else the built-in rules"}`);
     env.INTENT_SHARED_SECRET ??= LOCAL_DEV_SECRET;
     const signInCodes = new SignInCodes(() => Date.now());
     // Composed before any request, so its events (where the catalogue came from) go to the log.

@@ -36,6 +36,7 @@ export function errorAnswer(error: IntentError, extra: Record<string, unknown> =
 }
 
 function statusCodeOf(status: RunResult["status"]): number {
+  if (status === "denied") return 403;
   return status === "running" || status === "scheduled" ? 202 : 200;
 }
 
@@ -46,6 +47,7 @@ function resultFields(result: RecordedResult | RunResult) {
     steps: result.steps,
     ...(result.error ? { error: result.error } : {}),
     ...(result.schedule ? { schedule: result.schedule } : {}),
+    ...(result.policy ? { policy: result.policy } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * `POST /api/intent` as a plain function: authenticate, read (size-limited), validate, find the
- * intent, map its fields, claim the run, execute. Each refusal happens before anything runs.
+ * intent, map its fields, claim the run, judge it by requester policy, execute. Each refusal happens before anything runs.
  */
 import { ensureIntentError, IntentError } from "../../core/errors";
 import type { EventSink } from "../../runtime/types";
@@ -69,14 +69,15 @@ async function process(deps: PipelineDeps, payload: WebhookPayload, receivedAt: 
   }
   if (claim.takenOver) events("taken_over", { runId, attempts: claim.lease.record.attempts });
   const input = { intentName: intent.name, fields: mapped.fields, secretValues: mapped.secretValues, run: runContextFor(runId, intent.name, payload, claim.lease.record.createdAt) };
-  const outcome = await runClaimed(deps, { intent, input, lease: claim.lease, budgetMs: deps.settings.runBudgetMs, accepted: false }, events);
+  const outcome = await runClaimed(deps, { intent, input, lease: claim.lease, budgetMs: deps.settings.runBudgetMs, accepted: false, judge: true }, events);
   const attempts = claim.lease.record.attempts;
   if (outcome.kind === "done") {
     if (start.at !== undefined) await replaceEarlierSchedules(deps, input.run, outcome.result, events);
     return runAnswer(runId, outcome.result, attempts);
   }
   if (outcome.reason === "lease_lost") return continuingAnswer(runId, attempts);
-  return continueLater(deps, input, attempts, events);
+  // The stopped run's own input: a refusal that could not be recorded is judged again there.
+  return continueLater(deps, outcome.input, attempts, events);
 }
 
 /**

@@ -33,6 +33,17 @@ export const graphBatchSpec: StepKindSpec<GraphBatchInput> = {
     return Object.keys(requests).flatMap((name) => literalGraphRequest(input, ["requests", name]) ?? []);
   },
   describe: (input) => Object.fromEntries(Object.entries(input.requests).map(([name, request]) => [name, toGraphRequest(request)])),
+  graphReads(input) {
+    if (!Object.values(input.requests).every((request) => request.method === "GET")) return undefined;
+    const names = Object.keys(input.requests);
+    return {
+      requests: names.map((name) => ({ ...toGraphRequest(input.requests[name] as GraphRequestInput), method: "GET" as const })),
+      answer: (responses) => ({
+        response: Object.fromEntries(names.map((name, i) => [name, responseView(responses[i]!)])),
+        attempts: Math.max(...responses.map((r) => r.attempts)),
+      }),
+    };
+  },
   /** Succeeds when every request did; otherwise classified by the first failing one. */
   classify(response): Classification {
     for (const answer of Object.values((response ?? {}) as Record<string, unknown>)) {

@@ -31,6 +31,10 @@ export const graphRequestSpec: StepKindSpec<GraphRequestInput> = {
   graphRequests: (input) => [literalGraphRequest(input, [])].filter((r) => r !== undefined),
   describe: (input) => toGraphRequest(input),
   classify: classifyGraph,
+  graphReads: (input) =>
+    input.method === "GET"
+      ? { requests: [{ ...toGraphRequest(input), method: "GET" as const }], answer: ([response]) => ({ response: responseView(response!), attempts: response!.attempts }) }
+      : undefined,
 };
 
 export function graphRequest({ graph }: GraphKindDeps): StepKind<GraphRequestInput> {

@@ -29,6 +29,14 @@ const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
 addFormats(ajv);
 const validatePolicy = ajv.compile(policySchema);
 
+const validateRule = ajv.getSchema(`${policySchema.$id}#/definitions/rule`);
+
+/** Why a value is not a rule (as in a policy file's `intents:`), or nothing. */
+export function ruleProblems(value: unknown): string[] {
+  if (!validateRule || validateRule(value)) return [];
+  return (validateRule.errors ?? []).map((e) => `${e.instancePath || "the rule"} ${e.message ?? "is invalid"}`);
+}
+
 export interface PolicyLoadOptions {
   /** The canonical name of an intent named (or aliased) so, when a catalogue is at hand; undefined = unknown. */
   resolveIntent?: (name: string) => string | undefined;

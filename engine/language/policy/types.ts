@@ -63,3 +63,25 @@ export interface DeploymentPolicy {
   intents: ReadonlyMap<string, PolicyRule>;
   protected: ProtectedAccounts;
 }
+
+export type RequesterKind = "member" | "guest" | "disabled" | "unknown";
+
+export type Approver = { kind: "manager"; id: string; level: number } | { kind: "group"; id: string; name?: string };
+
+/**
+ * What requester policy decided for one run, kept in its record and its `policy` event. Approvals
+ * read it: `approve` decisions name who could approve.
+ */
+export interface PolicyDecision {
+  decision: "allow" | "deny" | "approve";
+  /** Set unless allowed. */
+  code?: "POLICY_DENIED" | "TARGET_PROTECTED" | "APPROVAL_REQUIRED";
+  /** The rule that decided (where it is written) and why: the clause that matched, or what refused. */
+  rule: { source: string; reason: string };
+  /** `meta_data.contact_email` and what it resolved to in the tenant. */
+  requester: { email: string; kind: RequesterKind; id?: string; userPrincipalName?: string };
+  /** The intent's target as given and the object it resolved to; absent for intents without a target. */
+  target?: { value: string; id?: string; userPrincipalName?: string };
+  /** For `approve`: the target's managers within the rule's levels (nearest first), then the rule's groups. */
+  approvers: Approver[];
+}

@@ -108,7 +108,8 @@ export async function handleContinuation(deps: PipelineDeps, raw: unknown, deque
     return endAsFailed(deps, lease, run, new IntentError("INTENT_UNKNOWN", "The intent no longer exists."), events, secretValues);
   }
   events("resumed", { runId, attempts: lease.record.attempts, dequeueCount });
-  const outcome = await runClaimed(deps, { intent, input, lease, budgetMs: deps.settings.continuationBudgetMs, accepted: true }, events);
+  // Judged here unless policy cleared the run already (RunInput.cleared): its judgement was deferred, or its refusal not recorded.
+  const outcome = await runClaimed(deps, { intent, input, lease, budgetMs: deps.settings.continuationBudgetMs, accepted: true, judge: true }, events);
   // Stopped without an end recorded: the message stays on the queue for whoever can finish the run.
   if (outcome.kind === "stopped") {
     throw new IntentError(outcome.reason === "lease_lost" ? "RUN_IN_PROGRESS" : "STORE_ERROR", "The continuation stopped before the run ended; it will be delivered again.", { retryable: true });

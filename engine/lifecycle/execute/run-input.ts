@@ -11,4 +11,11 @@ export interface RunInput {
   /** The values of secret fields: masked wherever they might show (failure mail). */
   secretValues: readonly string[];
   run: RunContext;
+  /**
+   * Requester policy let this run go ahead, or the run is not one policy judges (a change
+   * notification's): its continuations run it without judging it again. Absent, a continuation
+   * judges the run first: one whose judgement could not start within the budget, or whose refusal
+   * could not be recorded.
+   */
+  cleared?: true;
 }

@@ -1,19 +1,22 @@
 /**
- * Executes a claimed run under its lease: heartbeat while the engine works, record the result,
- * hold a run that waits for its time (schedule/), queue the continuation of a run that outlived its
- * budget, report the state it reached (before recording it, so a retry after a failed write reports
- * again) and mail a failure. A run that can no longer be sure it holds its lease (another instance
- * took it, or renewals failed until it may have lapsed), or cannot record its progress, stops
- * quietly: no result, no mail. Whoever holds the run next goes on from its checkpoints and finishes it.
+ * Executes a claimed run under its lease: requester policy first (a refusal is recorded as
+ * `denied`, with no step run and no failure mail), heartbeat while the engine works, record the
+ * result, hold a run that waits for its time (schedule/), queue the continuation of a run that
+ * outlived its budget, report the state it reached (before recording it, so a retry after a failed
+ * write reports again) and mail a failure. A run that can no longer be sure it holds its lease
+ * (another instance took it, or renewals failed until it may have lapsed), or cannot record its
+ * progress, stops quietly: no result, no mail. Whoever holds the run next goes on from its
+ * checkpoints and finishes it.
  */
 import { tappedEvents } from "../../core/current-events";
 import { ensureIntentError, type IntentError } from "../../core/errors";
-import type { EventSink, RunContext, RunResult } from "../../runtime/types";
+import type { EventSink, RunResult } from "../../runtime/types";
 import type { Lease } from "../store/types";
 import { FAILED_MESSAGE } from "../../runtime/run-result";
 import { forgetKept, keepForRetry, noteThrottling } from "../runs/operator-records";
 import { countThrottling } from "../runs/throttling-log";
 import type { EngineIntent, PipelineDeps } from "../types";
+import { judgeRun } from "./judge";
 import type { RunInput } from "./run-input";
 import { holdRun } from "../schedule/hold";
 
@@ -24,6 +27,11 @@ export interface ClaimedRun {
   budgetMs: number;
   /** True when the run answered 202 before (a continuation): its end reaches the requester by mail. */
   accepted: boolean;
+  /**
+   * Judge by requester policy first, unless the input says policy already cleared the run
+   * (RunInput.cleared): a webhook's run and a continuation. A change notification's run is not judged.
+   */
+  judge?: boolean;
 }
 
 /** What came of a claimed run: its result was recorded, or it stopped without recording one. */
@@ -31,6 +39,13 @@ export type RunOutcome = { kind: "done"; result: RunResult } | Stopped;
 export interface Stopped {
   kind: "stopped";
   reason: "lease_lost" | "store_unavailable";
+  /** What a continuation of the run carries (cleared once policy let it go ahead). */
+  input: RunInput;
+}
+
+/** The input with policy's clearance: its continuations are not judged again. */
+function clearedInput(input: RunInput): RunInput {
+  return input.cleared ? input : { ...input, cleared: true };
 }
 
 function crashed(thrown: unknown): RunResult {
@@ -63,50 +78,59 @@ export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events
   }, deps.settings.heartbeatMs);
   heartbeat.unref();
   let result: RunResult | undefined;
-  let stopped: Stopped | undefined;
+  let stopped: Stopped["reason"] | undefined;
   const throttled = { responses: 0 };
+  const deadline = deps.clock.now() + claimed.budgetMs;
+  const judging = claimed.judge === true && input.cleared !== true;
+  let carried = judging ? input : clearedInput(input);
   try {
     // The Graph client reports to the invocation's sink; the tap counts its throttled answers for this run.
-    result = await tappedEvents(countThrottling(throttled), () => deps.engine.execute(claimed.intent, {
-      fields: input.fields,
-      run,
-      // Not `{ ...deps.services, events }`: V8 adds a key after a spread on a slow path, ~1 µs a run.
-      services: Object.assign({}, deps.services, { events }),
-      journal: deps.store.journal(run.runId),
-      deadline: deps.clock.now() + claimed.budgetMs,
-      attempt: lease.record.attempts,
-      signal: stop.signal,
-    }));
+    result = await tappedEvents(countThrottling(throttled), async () => {
+      const judged = judging ? await judgeRun(deps, claimed.intent, input, events, { startBy: deadline, signal: stop.signal }) : undefined;
+      if (judged?.refused) return judged.refused;
+      if (judged) carried = clearedInput(input);
+      return deps.engine.execute(claimed.intent, {
+        fields: input.fields,
+        run,
+        // Not `{ ...deps.services, events }`: V8 adds a key after a spread on a slow path, ~1 µs a run.
+        services: Object.assign({}, deps.services, { events }),
+        journal: deps.store.journal(run.runId),
+        deadline,
+        attempt: lease.record.attempts,
+        signal: stop.signal,
+        ...(judged?.prefetched ? { prefetched: judged.prefetched } : {}),
+      });
+    });
   } catch (thrown) {
     const error = ensureIntentError(thrown);
-    if (storeFailed(error)) stopped = { kind: "stopped", reason: "store_unavailable" };
+    if (storeFailed(error)) stopped = "store_unavailable";
     else result = crashed(thrown);
   } finally {
     clearInterval(heartbeat);
   }
-  if (stop.signal.aborted || lease.lost) stopped = { kind: "stopped", reason: "lease_lost" };
-  if (stopped || !result) return quietStop(stopped ?? { kind: "stopped", reason: "store_unavailable" }, run, events);
+  if (stop.signal.aborted || lease.lost) stopped = "lease_lost";
+  if (stopped || !result) return quietStop(stopped ?? "store_unavailable", carried, events);
   try {
     if (result.status === "scheduled") {
-      await holdRun(deps, claimed, result, events);
+      await holdRun(deps, { ...claimed, input: carried }, result, events);
     } else if (result.status === "running") {
       await lease.suspend(result);
-      if (!lease.lost) await deps.queue.send({ runId: run.runId, input }, result.resumeAfterMs ?? 0);
+      if (!lease.lost) await deps.queue.send({ runId: run.runId, input: carried }, result.resumeAfterMs ?? 0);
     } else {
       // A cancellation is decided outside the engine (schedule/cancel.ts); an engine never ends there.
       if (result.status !== "cancelled") await deps.reporter.report({
         state: result.status, run, message: result.message, steps: result.steps, ...(result.error ? { error: result.error } : {}),
         secretValues: input.secretValues, accepted: claimed.accepted,
       }, events);
-      if (result.status === "failed" || result.status === "partial") await keepForRetry(deps.operator, run.runId, input, events);
+      if (result.status === "failed" || result.status === "partial") await keepForRetry(deps.operator, run.runId, carried, events);
       await lease.finish(result);
       if (result.status === "succeeded" && lease.record.attempts > 1) await forgetKept(deps.operator, run.runId, events);
     }
   } catch (thrown) {
     if (!storeFailed(ensureIntentError(thrown))) throw thrown;
-    return quietStop({ kind: "stopped", reason: "store_unavailable" }, run, events);
+    return quietStop("store_unavailable", carried, events);
   }
-  if (lease.lost) return quietStop({ kind: "stopped", reason: "lease_lost" }, run, events);
+  if (lease.lost) return quietStop("lease_lost", carried, events);
   await noteThrottling(deps.operator, run, throttled.responses, deps.clock.now(), events);
   events("result", {
     runId: run.runId,
@@ -123,8 +147,9 @@ export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events
   return { kind: "done", result };
 }
 
-function quietStop(outcome: Stopped, run: RunContext, events: EventSink): RunOutcome {
-  if (outcome.reason === "lease_lost") events("lease_lost", { runId: run.runId, reason: outcome.reason });
-  else events("run_stopped", { runId: run.runId, reason: outcome.reason });
-  return outcome;
+function quietStop(reason: Stopped["reason"], input: RunInput, events: EventSink): RunOutcome {
+  const { runId } = input.run;
+  if (reason === "lease_lost") events("lease_lost", { runId, reason });
+  else events("run_stopped", { runId, reason });
+  return { kind: "stopped", reason, input };
 }

@@ -32,6 +32,11 @@ const MAX_CLAIM_ROUNDS = 5;
 /** What a continuation may resume: a run that outlived its budget, or one whose time has come. */
 const RESUMABLE: readonly RunStatus[] = ["running", "scheduled"];
 
+/** Partial, failed and denied runs may run again on a later delivery (a denial is judged again: the tenant or policy may have changed). */
+function retryable(entity: RunEntity): boolean {
+  return entity.status === "failed" || entity.status === "partial" || entity.status === "denied";
+}
+
 function failedBefore(entity: RunEntity, receivedAt: number | undefined): boolean {
   if (receivedAt === undefined) return true;
   return Date.parse(entity.finishedAt || entity.updatedAt) < receivedAt;
@@ -126,16 +131,17 @@ export class TableRunStore implements RunStore {
   }
 
   /**
-   * Succeeded and cancelled runs are final. A partial or failed run may be retried by a redelivery
-   * that arrived after it ended: its failed steps run again, its completed ones are restored. A
-   * running run is taken only when its lease expired (crash), or by its own continuation while
-   * suspended; a scheduled run only by its own wake-up. A watch takes only a running run whose
-   * lease ran out while it was not suspended.
+   * Succeeded and cancelled runs are final. A partial, failed or denied run may be retried by a
+   * redelivery that arrived after it ended: its failed steps run again, its completed ones are
+   * restored (a denied run is judged again: the tenant or the policy may have changed). A running
+   * run is taken only when its lease expired (crash), or by its own continuation while suspended;
+   * a scheduled run only by its own wake-up. A watch takes only a running run whose lease ran out
+   * while it was not suspended.
    */
   private takeable(entity: RunEntity, by: "continuation" | "watch" | { receivedAt: number | undefined }): boolean {
     if (by === "watch") return entity.status === "running" && !entity.suspended && entity.leaseUntil <= this.options.clock.now();
     const continuation = by === "continuation";
-    if (entity.status === "failed" || entity.status === "partial") return !continuation && failedBefore(entity, by.receivedAt);
+    if (retryable(entity)) return !continuation && failedBefore(entity, by.receivedAt);
     if (entity.status === "scheduled") return continuation && entity.suspended;
     if (entity.status !== "running") return false;
     if (continuation && entity.suspended) return true;
@@ -166,7 +172,7 @@ export class TableRunStore implements RunStore {
   /** "lost": another contender's conditional write came first (412); "gone": the row was deleted (404). */
   private async takeOver(entity: RunEntity): Promise<Lease | "lost" | "gone"> {
     const now = this.options.clock.now();
-    const retryingFailure = entity.status === "failed" || entity.status === "partial";
+    const retryingFailure = retryable(entity);
     const next: RunEntity = {
       ...entity, status: "running", attempts: entity.attempts + 1, updatedAt: new Date(now).toISOString(),
       leaseUntil: now + this.options.leaseMs, owner: this.owner, suspended: false,

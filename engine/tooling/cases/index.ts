@@ -13,7 +13,7 @@ import type { CaseFile, CaseOutcome } from "./types";
 
 export type { CaseTrace } from "./run";
 export type * from "./types";
-export { runCase } from "./run";
+export { requesterOf, runCase } from "./run";
 export { loadCaseFile } from "./load";
 
 /** The intent's `cases:` path (relative to its file) when it declares one, else cases/<file>.cases.yaml beside it. */

@@ -4,6 +4,7 @@ import { dirname, resolve } from "node:path";
 import { parse } from "yaml";
 import casesSchema from "../../../schemas/intent-cases.schema.json";
 import { IntentError } from "../../core/errors";
+import { ruleProblems } from "../../language/policy/load";
 import { compileSchema } from "../../language/spec/validate";
 import type { CaseFile, IntentCase } from "./types";
 
@@ -28,6 +29,8 @@ export function loadCaseFile(path: string): CaseFile {
   const file = document as { intent: string; cases: IntentCase[] };
   const names = new Set<string>();
   for (const c of file.cases) {
+    const problems = c.policy === undefined ? [] : ruleProblems(c.policy);
+    if (problems.length > 0) throw new IntentError("SPEC_CASE_INVALID", `${path}: case "${c.name}": policy: ${problems.slice(0, 3).join("; ")}`);
     if (names.has(c.name)) throw new IntentError("SPEC_CASE_INVALID", `${path}: two cases are named "${c.name}".`);
     names.add(c.name);
   }

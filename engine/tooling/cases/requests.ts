@@ -4,6 +4,7 @@
  * (their items are listed, marked `batched`).
  */
 import type { RequestLogEntry } from "../../../sandbox";
+import type { GraphRequest } from "../../clients/graph/types";
 import { equalProblem, show } from "./compare";
 import type { ExpectedRequest } from "./types";
 
@@ -32,6 +33,20 @@ export function sentRequests(log: RequestLogEntry[]): SentRequest[] {
       if (path.startsWith("/automation")) delete query["api-version"];
       return { method: entry.method, path, query, body: entry.body, status: entry.status, batched: entry.batch !== undefined };
     });
+}
+
+/**
+ * The requests requester policy sent, told apart from the intent's own: a case states what its
+ * intent sends, and the policy's reads are the deployment's, checked by the policy's own tests.
+ */
+export function splitPolicyRequests(sent: SentRequest[], policy: readonly GraphRequest[]): { intentRequests: SentRequest[]; policyRequests: SentRequest[] } {
+  // Every sending counts (a throttled read is sent again); the policy's reads differ from any intent's by their $select.
+  const key = (method: string, path: string, query: Record<string, string>) => `${method} ${path} ${JSON.stringify(Object.entries(query).sort())}`;
+  const wanted = new Set(policy.map((request) => key(request.method, decodePath(request.path), request.query ?? {})));
+  const intentRequests: SentRequest[] = [];
+  const policyRequests: SentRequest[] = [];
+  for (const request of sent) (wanted.has(key(request.method, request.path, request.query)) ? policyRequests : intentRequests).push(request);
+  return { intentRequests, policyRequests };
 }
 
 function normalise(expected: ExpectedRequest | string): ExpectedRequest {

@@ -1,10 +1,15 @@
 /**
  * Runs an intent's cases: each case gets its own sandbox (demo tenant plus the case's patches and
- * faults) on a free port, real engine services, mapFields, execute, and a comparison of the
- * requests sent, the step results, the run's answer and the final tenant state.
+ * faults) on a free port, real engine services, mapFields, requester policy (as for a webhook),
+ * execute, and a comparison of the requests sent, the step results, the run's answer and the
+ * final tenant state.
  */
 import { startSandbox, type FaultRuleInput, type Sandbox, type TenantState } from "../../../sandbox";
-import { ensureIntentError } from "../../core/errors";
+import { ensureIntentError, IntentError } from "../../core/errors";
+import type { PolicyDecision } from "../../language/policy/types";
+import { refusedResult } from "../../lifecycle/execute/judge";
+import { judge } from "../../lifecycle/policy/gate";
+import { leadingReads } from "../../runtime/leading-reads";
 import { execute } from "../../runtime/interpreter";
 import { createRedactor } from "../../core/redaction";
 import type { RunResult } from "../../runtime/types";
@@ -13,7 +18,8 @@ import type { CompiledIntent } from "../../language/spec/types";
 import { equalProblem, subsetProblems } from "./compare";
 import { explainRun } from "./explain";
 import { caseFixture } from "./fixture";
-import { requestProblems, sentRequests, type SentRequest } from "./requests";
+import { caseGate } from "./policy";
+import { requestProblems, sentRequests, splitPolicyRequests, type SentRequest } from "./requests";
 import { caseServices, CASE_SETTINGS, fastClock, type CapturedEvent } from "./services";
 import { calendarFrom } from "../../language/time/calendar";
 import { stateProblems } from "./state";
@@ -22,6 +28,9 @@ import type { CaseOutcome, IntentCase } from "./types";
 /** Everything a case produced, for tests that look across all cases (the secret scan). */
 export interface CaseTrace {
   result?: RunResult;
+  /** What requester policy decided, and the requests it sent (left out of `requests`). */
+  policy?: PolicyDecision;
+  policyRequests: SentRequest[];
   events: CapturedEvent[];
   requests: SentRequest[];
   /** Passwords the engine sent to Graph (generated or given). */
@@ -55,21 +64,39 @@ function resultProblems(c: IntentCase, result: RunResult): string[] {
   return problems;
 }
 
+function policyProblems(c: IntentCase, decision: PolicyDecision): string[] {
+  const want = c.expect.policy;
+  if (want === undefined) return [];
+  return subsetProblems("policy", want, { decision: decision.decision, source: decision.rule.source, reason: decision.rule.reason });
+}
+
+/** Who asks (meta_data.contact_email): the case's requester, else the target themself (self-service). */
+export function requesterOf(intent: CompiledIntent, c: IntentCase, fields: Record<string, unknown>): string {
+  if (c.requester !== undefined) return c.requester;
+  const target = intent.target === undefined ? undefined : fields[intent.target];
+  if (typeof target === "string") return target;
+  throw new IntentError("SPEC_CASE_INVALID", `case "${c.name}" needs a requester: ${intent.name} has no target to ask for themself.`);
+}
+
 async function runInSandbox(intent: CompiledIntent, c: IntentCase, fields: Record<string, unknown>, trace: CaseTrace): Promise<{ problems: string[]; explanation: string[] }> {
   const clock = fastClock();
   const sandbox = await startSandbox({ fixture: caseFixture(c.fixture), now: clock.now });
   const services = caseServices(sandbox, clock, c.settings);
   try {
     await addFaults(sandbox, c.faults ?? []);
-    const run = { runId: `case-${c.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`, ticketId: "T-1001", intentName: intent.name, contactName: "Ada Requester", contactEmail: "adele.vance@contoso.com", companyName: "Contoso Ltd" };
+    const requester = requesterOf(intent, c, fields);
+    const run = { runId: `case-${c.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`, ticketId: "T-1001", intentName: intent.name, contactName: "Ada Requester", contactEmail: requester, companyName: "Contoso Ltd" };
     const redactor = createRedactor();
-    const result = await execute(intent, { fields, run, redactor, services });
+    // As a webhook's run: judged by the deployment's policy first (the demo deployment's, with this case's rule for the intent).
+    const judgement = await judge(caseGate(intent, c, services.settings, services.graph), intent, fields, requester, leadingReads(intent, fields, run, services.settings));
+    const result = refusedResult(judgement) ?? await execute(intent, { fields, run, redactor, services, ...(judgement.prefetched ? { prefetched: judgement.prefetched } : {}) });
     const log = sandbox.requests();
     const exchanges = log.filter((entry) => entry.batch === undefined);
     const graph = exchanges.filter((entry) => entry.path.startsWith("/v1.0/")).length;
     const roundTrips = { graph, automation: exchanges.length - graph };
-    Object.assign(trace, { result, events: services.captured, requests: sentRequests(log), sentPasswords: [...services.sentPasswords], secrets: [...redactor.secrets], tenant: sandbox.tenant, roundTrips, sleeps: [...clock.sleeps] });
-    const problems = resultProblems(c, result);
+    const { intentRequests, policyRequests } = splitPolicyRequests(sentRequests(log), judgement.sent);
+    Object.assign(trace, { result, policy: judgement.decision, policyRequests, events: services.captured, requests: intentRequests, sentPasswords: [...services.sentPasswords], secrets: [...redactor.secrets], tenant: sandbox.tenant, roundTrips, sleeps: [...clock.sleeps] });
+    const problems = [...resultProblems(c, result), ...policyProblems(c, judgement.decision)];
     if (c.expect.requests) problems.push(...requestProblems(c.expect.requests, trace.requests));
     if (c.expect.state) problems.push(...stateProblems(c.expect.state, sandbox.tenant));
     return { problems, explanation: problems.length === 0 ? [] : explainRun(c, result, services.exchanges.exchanges, redactor) };
@@ -81,7 +108,7 @@ async function runInSandbox(intent: CompiledIntent, c: IntentCase, fields: Recor
 
 export async function runCase(intent: CompiledIntent, c: IntentCase): Promise<{ outcome: CaseOutcome; trace: CaseTrace }> {
   const started = Date.now();
-  const trace: CaseTrace = { events: [], requests: [], sentPasswords: [], secrets: [], sleeps: [], roundTrips: { graph: 0, automation: 0 } };
+  const trace: CaseTrace = { events: [], requests: [], policyRequests: [], sentPasswords: [], secrets: [], sleeps: [], roundTrips: { graph: 0, automation: 0 } };
   let problems: string[];
   let explanation: string[] = [];
   try {

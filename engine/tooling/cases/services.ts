@@ -5,6 +5,7 @@
  */
 import { createAutomationClient, readAutomationSettings } from "../../clients/arm";
 import { createGraphClient } from "../../clients/graph";
+import type { GraphClient } from "../../clients/graph/types";
 import type { Clock } from "../../core/clock";
 import { builtinKinds } from "../../kinds";
 import type { EngineServices } from "../../runtime/types";
@@ -45,6 +46,8 @@ export function fastClock(start = Date.UTC(2026, 0, 5, 9)): FastClock {
 }
 
 export interface CaseServices extends EngineServices {
+  /** The Graph client the kinds use (passwords and exchanges recorded), for requester policy's reads. */
+  graph: GraphClient;
   captured: CapturedEvent[];
   /** Passwords the engine sent to Graph. */
   sentPasswords: Set<string>;
@@ -65,9 +68,13 @@ export function caseServices(sandbox: Sandbox, clock: FastClock, overrides: Reco
   // The ARM coordinates and token go to the Automation client only, as the composition root does.
   const automation = createAutomationClient(readAutomationSettings({ ...settings, ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox-arm-token" }));
   const sentPasswords = new Set<string>();
+  const recorded = recordingGraph(recordingSentPasswords(graph, sentPasswords), exchanges);
   return {
+    // Requester policy's reads go through the same recording client: when they share the first
+    // step's $batch, that step's answer is among them.
+    graph: recorded,
     // A case runs one intent with no run store: no run of the ticket waits for a scheduled time.
-    kinds: builtinKinds({ graph: recordingGraph(recordingSentPasswords(graph, sentPasswords), exchanges), automation: recordingAutomation(automation, exchanges), schedules: { cancel: async () => [] } }),
+    kinds: builtinKinds({ graph: recorded, automation: recordingAutomation(automation, exchanges), schedules: { cancel: async () => [] } }),
     clock,
     settings,
     // A case gives an intent's secret settings in its `settings` too; the interpreter refuses credentials.

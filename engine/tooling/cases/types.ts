@@ -1,5 +1,6 @@
 /** The shape of an intent's own test cases (`intents/cases/<intent>.cases.yaml`, schemas/intent-cases.schema.json). */
 import type { FaultRuleInput } from "../../../sandbox";
+import type { PolicyRuleSpec } from "../../language/policy/types";
 import type { RunStatus, StepStatus } from "../../runtime/types";
 
 /** One Graph or ARM request the case expects, as the sandbox logged it (paths without `/v1.0`). */
@@ -46,6 +47,8 @@ export interface CaseExpectation {
   /** For invalid input: the field errors mapFields must report (nothing runs). */
   fieldErrors?: Array<{ field: string; message?: string }>;
   status?: RunStatus;
+  /** What requester policy decided: the decision, and the rule's source and reason. */
+  policy?: { decision?: string; source?: string; reason?: string };
   message?: string;
   error?: { code: string; message?: string };
   steps?: Record<string, StepStatus>;
@@ -60,6 +63,10 @@ export interface IntentCase {
   /** Thread's intent_fields, label → value. */
   fields: Record<string, unknown>;
   settings?: Record<string, string>;
+  /** meta_data.contact_email; default: the value of the intent's target field (self-service). */
+  requester?: string;
+  /** The deployment's rule for this intent in this case. */
+  policy?: PolicyRuleSpec;
   fixture?: FixturePatch;
   faults?: FaultRuleInput[];
   expect: CaseExpectation;

@@ -58,6 +58,13 @@ function permissionLines(intent: DocumentedIntent): string[] {
   ];
 }
 
+/** Whom the intent acts on and who may ask for it (requester policy). */
+function requesterLines(intent: DocumentedIntent): string[] {
+  const label = intent.fields.find((f) => f.variable === intent.target)?.label;
+  const target = label ? `the user in **${cell(label)}**` : "no user (so self and manager entries cannot match)";
+  return [`- Acts on: ${target}`, ...(intent.requesters ? [`- Who may ask: ${intent.requesters.rule} (\`${intent.requesters.source}\`)`] : [])];
+}
+
 function intentSection(intent: DocumentedIntent): string[] {
   const risk = RISK_MEANING[intent.risk];
   return [
@@ -68,6 +75,7 @@ function intentSection(intent: DocumentedIntent): string[] {
     `- Risk: **${intent.risk}**${risk ? ` (${risk})` : ""}`,
     `- Names Thread may send: ${[intent.name, ...intent.aliases].map((n) => `\`${n}\``).join(", ")}`,
     `- Defined in \`${intent.file}\``,
+    ...requesterLines(intent),
     "",
     "### Thread form fields",
     "",

@@ -26,4 +26,8 @@ export interface DocumentedIntent {
   };
   fields: readonly DocumentedField[];
   file: string;
+  /** The variable of the field naming the user the intent acts on; absent = no user. */
+  target?: string;
+  /** Who may ask, under the deployment's requester policy: the rule in words and where it is written. */
+  requesters?: { rule: string; source: string };
 }

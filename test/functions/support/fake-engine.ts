@@ -5,6 +5,8 @@
  * deadline passes between steps.
  */
 import type { FieldError, MappedFields } from "../../../engine/index";
+import type { PolicyDecision } from "../../../engine/language/policy/types";
+import type { Judgement } from "../../../engine/lifecycle/policy/gate";
 import type { EngineIntent, IntentEngine } from "../../../engine/lifecycle/types";
 import type { RunResult, StepResult } from "../../../engine/runtime/types";
 
@@ -14,12 +16,15 @@ export interface FakeIntent extends EngineIntent {
   /** Each step POSTs to this path (with {variable} replaced). A step named `slow` takes `slowMs` on the clock. */
   steps: Array<{ id: string; path: string }>;
   slowMs?: number;
+  /** Contact emails the stand-in policy refuses (everyone else is allowed; requester policy itself is tested against the sandbox). */
+  refuse?: string[];
 }
 
 const squash = (name: string) => name.trim().replace(/\s+/g, " ").toLowerCase();
 
 export interface FakeEngine extends IntentEngine<FakeIntent> {
   executions: number;
+  judged: number;
   /** When set, execute waits on it after the first checkpoint: a process that dies mid-run. */
   hangAfterFirstStep?: Promise<never>;
 }
@@ -27,6 +32,7 @@ export interface FakeEngine extends IntentEngine<FakeIntent> {
 export function fakeEngine(intents: FakeIntent[]): FakeEngine {
   const engine: FakeEngine = {
     executions: 0,
+    judged: 0,
     find: (name) => intents.find((intent) => [intent.name, ...intent.aliases].some((n) => squash(n) === squash(name))),
     supportedNames: () => intents.map((intent) => intent.name),
     mapFields(intent, given): MappedFields {
@@ -46,6 +52,18 @@ export function fakeEngine(intents: FakeIntent[]): FakeEngine {
       if (errors.length > 0) return { ok: false, errors };
       const identity = JSON.stringify(intent.fields.filter((f) => !f.secret).map((f) => [f.variable, fields[f.variable]]));
       return { ok: true, fields, identity, secretValues };
+    },
+    async judge(intent, { run }): Promise<Judgement> {
+      engine.judged++;
+      const refused = (intent.refuse ?? []).includes(run.contactEmail);
+      const decision: PolicyDecision = {
+        decision: refused ? "deny" : "allow",
+        ...(refused ? { code: "POLICY_DENIED" as const } : {}),
+        rule: { source: "fake rule", reason: refused ? "refused by the test" : "allowed by the test" },
+        requester: { email: run.contactEmail, kind: "member" },
+        approvers: [],
+      };
+      return { decision, sent: [], ...(refused ? { refusal: { userMessage: "You cannot ask for this; please ask your manager to request it.", detail: "Refused by the test.", fix: "Ask someone else." } } : {}) };
     },
     async execute(intent, options): Promise<RunResult> {
       engine.executions++;

@@ -75,10 +75,11 @@ export async function startApp(options: AppOptions): Promise<App> {
   };
 }
 
-export function webhook(intentName: string, fields: Record<string, unknown>, ticketId: number | string = 4711) {
+/** A webhook as Thread sends it; `requester` is meta_data.contact_email (judged by requester policy). */
+export function webhook(intentName: string, fields: Record<string, unknown>, ticketId: number | string = 4711, requester = "adele.vance@contoso.com") {
   return {
     intent_name: intentName,
     intent_fields: fields,
-    meta_data: { ticket_id: ticketId, contact_name: "Adele Vance", contact_email: "adele@contoso.com", company_name: "Contoso" },
+    meta_data: { ticket_id: ticketId, contact_name: "Adele Vance", contact_email: requester, company_name: "Contoso" },
   };
 }

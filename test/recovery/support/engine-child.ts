@@ -5,6 +5,7 @@
 import { composeFromSettings } from "../../../engine/hosts/compose/from-settings";
 import { appRoutes, startLocalServer } from "../../../engine/hosts/local/http-adapter";
 import { MAX_BODY_BYTES } from "../../../engine/inbound/webhook/body";
+import { DEMO_POLICY_PATH } from "../../../sandbox";
 import { RECOVERY_SECRET, HELPDESK } from "../../support/recovery-stack";
 
 async function main(): Promise<void> {
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
     MAIL_SENDER: "isaiah.langer@contoso.com",
     DEFAULT_USAGE_LOCATION: "US",
     RUN_BUDGET_MS: "60000",
+    // The demo deployment's requester policy: the requester, Megan Bowen, is its Service Desk.
+    POLICY_FILE: DEMO_POLICY_PATH,
   });
   const server = await startLocalServer({ routes: appRoutes(async () => host.deps), maxBodyBytes: MAX_BODY_BYTES });
   process.stdout.write(JSON.stringify({ url: server.url }) + "\n");

@@ -17,6 +17,7 @@ import { startQueuePoller } from "../../../engine/hosts/local/queue-poller";
 import { MAX_BODY_BYTES } from "../../../engine/inbound/webhook/body";
 import { CONTINUATION_QUEUE } from "../../../engine/lifecycle/continue/continuation-queue";
 import { createManualClock } from "../../support/manual-clock";
+import { DEMO_POLICY_PATH } from "../../../sandbox";
 import { SECRET } from "./stack";
 
 async function main(): Promise<void> {
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
     AzureWebJobsStorage: env.STORAGE ?? "", GRAPH_BASE_URL: env.GRAPH_URL ?? "", GRAPH_ACCESS_TOKEN: "sandbox", ARM_BASE_URL: env.ARM_URL ?? "", ARM_ACCESS_TOKEN: "sandbox",
     AZURE_SUBSCRIPTION_ID: "11111111-2222-3333-4444-555555555555", AZURE_RESOURCE_GROUP: "rg-intents", AUTOMATION_ACCOUNT_NAME: "aa-intents",
     INTENT_SHARED_SECRET: SECRET, HELPDESK_EMAIL: "grace.taylor@contoso.com", MAIL_SENDER: "isaiah.langer@contoso.com", TENANT_TIME_ZONE: "Europe/London",
+    // The demo deployment's requester policy: the requester, Megan Bowen, is its Service Desk.
+    POLICY_FILE: DEMO_POLICY_PATH,
   }, { clock, intentsDir: env.INTENTS_DIR ?? "" });
   const deps = async () => host.deps;
   const events: string[] = [];

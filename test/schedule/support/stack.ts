@@ -17,7 +17,7 @@ import { startQueuePoller } from "../../../engine/hosts/local/queue-poller";
 import { MAX_BODY_BYTES } from "../../../engine/inbound/webhook/body";
 import { CONTINUATION_QUEUE } from "../../../engine/lifecycle/continue/continuation-queue";
 import { handleReportMessage } from "../../../engine/lifecycle/report";
-import type { Sandbox } from "../../../sandbox";
+import { DEMO_POLICY_PATH, type Sandbox } from "../../../sandbox";
 import type { PsaSandboxes } from "../../../sandbox/psa";
 import type { RunningAzurite } from "../../support/azurite";
 import type { ManualClock } from "../../support/manual-clock";
@@ -127,11 +127,14 @@ export function sharedEnv(shared: Shared): Record<string, string> {
     AzureWebJobsStorage: shared.azurite.connectionString, GRAPH_BASE_URL: shared.sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox",
     ARM_BASE_URL: shared.sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox",
     AZURE_SUBSCRIPTION_ID: "11111111-2222-3333-4444-555555555555", AZURE_RESOURCE_GROUP: "rg-intents", AUTOMATION_ACCOUNT_NAME: "aa-intents",
-    INTENT_SHARED_SECRET: SECRET, NOTIFICATION_MAILBOX: "isaiah.langer@contoso.com", NOTIFICATION_EMAIL: "grace.taylor@contoso.com",
-    HELPDESK_EMAIL: "grace.taylor@contoso.com", MAIL_SENDER: "isaiah.langer@contoso.com",
+    // The engine sends from a shared mailbox of its own (requester policy protects it from every webhook).
+    INTENT_SHARED_SECRET: SECRET, NOTIFICATION_MAILBOX: "info@contoso.com", NOTIFICATION_EMAIL: "grace.taylor@contoso.com",
+    HELPDESK_EMAIL: "grace.taylor@contoso.com", MAIL_SENDER: "info@contoso.com",
     TENANT_TIME_ZONE: "Europe/London", TENANT_DATE_ORDER: "DMY",
     PSA_KIND: "connectwise", CONNECTWISE_BASE_URL: cw.apiBaseUrl, CONNECTWISE_COMPANY_ID: cw.credentials.companyId,
     CONNECTWISE_PUBLIC_KEY: cw.credentials.publicKey, CONNECTWISE_CLIENT_ID: cw.credentials.clientId, CONNECTWISE_PRIVATE_KEY: cw.credentials.privateKey,
+    // The demo deployment's requester policy: the requester, Megan Bowen, is its Service Desk.
+    POLICY_FILE: DEMO_POLICY_PATH,
   };
 }
 

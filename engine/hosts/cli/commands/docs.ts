@@ -1,14 +1,24 @@
 /** `intents docs`: the intent catalogue in Markdown, to create each intent's form in Thread. */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { DEFAULT_INTENTS_DIR, loadCatalog } from "../../../language/spec/catalog";
+import { builtinKindSpecs } from "../../../kinds";
 import { loadDocumentedIntents } from "../../../tooling/docs/catalog-source";
+import { deploymentPolicy } from "../../compose/policy";
+import { loadSettings } from "../../config";
 import { renderCatalogMarkdown } from "../../../tooling/docs/docs-markdown";
 import { renderErrorCodesMarkdown } from "../../../tooling/docs/error-codes-markdown";
 import { renderHelpersMarkdown } from "../../../tooling/docs/helpers-markdown";
 
-export const summary = "Write the intent catalogue in Markdown: Thread form fields, risk, permissions (--out file.md); --errors prints the engine's error-code table, --helpers the template helper reference.";
+export const summary = "Write the intent catalogue in Markdown: Thread form fields, risk, who may ask (requester policy), permissions (--out file.md); --errors prints the engine's error-code table, --helpers the template helper reference.";
 
 const USAGE = "usage: intents docs [--out <file.md>] [--dir <intents folder>] [--errors | --helpers]\n";
+
+/** The catalogue with each intent's requester rule under this deployment's policy (POLICY_FILE, policy.yaml beside the folder, or built in). */
+function documentedIntents(dir: string | undefined): ReturnType<typeof loadDocumentedIntents> {
+  const intentsDir = dir ?? DEFAULT_INTENTS_DIR;
+  return loadDocumentedIntents(intentsDir, deploymentPolicy(loadSettings(process.env), loadCatalog(builtinKindSpecs(), intentsDir), intentsDir));
+}
 
 export async function run(args: string[]): Promise<number> {
   let values: { out?: string; dir?: string; help?: boolean; errors?: boolean; helpers?: boolean };
@@ -25,7 +35,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const markdown = values.errors ? renderErrorCodesMarkdown() : values.helpers ? renderHelpersMarkdown() : renderCatalogMarkdown(loadDocumentedIntents(values.dir));
+  const markdown = values.errors ? renderErrorCodesMarkdown() : values.helpers ? renderHelpersMarkdown() : renderCatalogMarkdown(documentedIntents(values.dir));
   if (values.out) {
     writeFileSync(values.out, markdown);
     process.stderr.write(`intents docs: wrote ${values.out}\n`);

@@ -1,7 +1,9 @@
 /**
  * `intents plan <intent-name|file> --input payload.json [--graph-url URL]`: the exact requests a
- * run would send, rendered, secrets masked, and for a timed intent when each step would run. Without --graph-url nothing is sent at all and the
- * outputs of reads show as placeholders; with it, reads are sent and writes only planned.
+ * run would send, rendered, secrets masked, for a timed intent when each step would run, and
+ * requester policy's decision for the payload's requester. Without --graph-url nothing is sent at
+ * all: the outputs of reads show as placeholders and the policy shows its rule and reads; with it,
+ * reads are sent and writes only planned.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { automationClientFromSettings } from "../../../clients/arm";
@@ -19,6 +21,13 @@ import { mapFields } from "../../../language/spec/fields";
 import { loadIntentText } from "../../../language/spec/load";
 import type { CompiledIntent } from "../../../language/spec/types";
 import { calendarFrom } from "../../../language/time/calendar";
+import type { PolicyDecision } from "../../../language/policy/types";
+import { refusedResult } from "../../../lifecycle/execute/judge";
+import { engineMailboxesOf, judge } from "../../../lifecycle/policy/gate";
+import { offlinePolicy, type OfflinePolicy } from "../../../lifecycle/policy/offline";
+import { leadingReads } from "../../../runtime/leading-reads";
+import { deploymentPolicy } from "../../compose/policy";
+import { loadSettings } from "../../config";
 
 export const summary = "Show the exact requests an intent would send for a payload (nothing is changed).";
 
@@ -101,23 +110,43 @@ function cliKinds(graph: GraphClient | undefined): StepKindRegistry {
   return builtinKinds({ graph: graph ?? offlineGraph, automation: automationClientFromSettings(process.env) });
 }
 
-export async function runIntent(args: CommandArgs, mode: RunMode, graph: GraphClient | undefined): Promise<RunResult | { errors: string[] }> {
+/** What `plan` and `run` print: the run's result, and requester policy's view of the payload. */
+export type PlannedRun = Omit<RunResult, "policy"> & { policy?: PolicyDecision | OfflinePolicy };
+
+/**
+ * Requester policy as a webhook would meet it: with a tenant, the requester and target are read
+ * and the decision made (a refused live run stops there); offline, the rule and the reads it
+ * would send.
+ */
+export async function runIntent(args: CommandArgs, mode: RunMode, graph: GraphClient | undefined): Promise<PlannedRun | { errors: string[] }> {
   const kinds = cliKinds(graph);
   const intent = resolveIntent(args.target, kinds);
   const { fields, run } = readPayload(args.input, intent.name);
   const mapped = mapFields(intent, fields, calendarFrom(process.env));
   if (!mapped.ok) return { errors: mapped.errors.map((e) => `${e.label}: ${e.message}`) };
+  const settings = loadSettings(process.env);
+  const policy = deploymentPolicy(settings, loadCatalog(kinds), DEFAULT_INTENTS_DIR);
   const services: EngineServices = { kinds, clock: systemClock, settings: process.env, events: () => undefined };
-  return execute(intent, { fields: mapped.fields, run, services, mode, ...(graph ? {} : { offline: true }) });
+  if (!graph) {
+    const result = await execute(intent, { fields: mapped.fields, run, services, mode, offline: true });
+    return { ...result, policy: offlinePolicy(policy, intent, mapped.fields, run.contactEmail) };
+  }
+  const judgement = await judge({ policy, graph, engineMailboxes: engineMailboxesOf(settings.plain) }, intent, mapped.fields, run.contactEmail, leadingReads(intent, mapped.fields, run, process.env));
+  const refused = refusedResult(judgement);
+  if (refused && mode === "live") return refused;
+  const result = await execute(intent, { fields: mapped.fields, run, services, mode, ...(judgement.prefetched ? { prefetched: judgement.prefetched } : {}) });
+  // A refused dry run still shows its plan: what the run would send for a requester who may ask.
+  const message = refused ? `Requester policy would refuse this run (403 ${refused.error?.code}): ${refused.message} The plan shows what an allowed requester's run would send.` : result.message;
+  return { ...result, message, policy: judgement.decision };
 }
 
-export function printResult(result: RunResult | { errors: string[] }): number {
+export function printResult(result: PlannedRun | { errors: string[] }): number {
   if ("errors" in result) {
     process.stderr.write(`FIELD_INVALID\n${result.errors.map((e) => `  ${e}`).join("\n")}\n`);
     return 1;
   }
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  return result.status === "failed" ? 1 : 0;
+  return result.status === "failed" || result.status === "denied" ? 1 : 0;
 }
 
 /**

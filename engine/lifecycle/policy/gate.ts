@@ -1,0 +1,139 @@
+/**
+ * Judges one run before it starts: sends the policy reads in one `$batch` together with the
+ * intent's own first reads (so a lookup-first intent pays no extra round trip), turns the answers
+ * into facts and decides. The intent's reads come back as its first step's answer.
+ */
+import type { GraphClient, GraphRequest, GraphRequestOptions, GraphResponse } from "../../clients/graph/types";
+import type { KindAnswer } from "../../core/step-kind";
+import { normaliseName } from "../../language/spec/names";
+import type { DeploymentPolicy, PolicyRule, RiskTier } from "../../language/policy/types";
+import { decide, type Decided } from "./decide";
+import { found, managerChainFrom, membershipsFrom, noMemberships, pageOf, personFrom, required, type Person, type RequesterFacts, type TargetFacts } from "./facts";
+import { MEMBERSHIP_PAGE, PERSON_SELECT, policyReads, usableKey, type NamedRead, type ReadName } from "./reads";
+
+/** What the gate needs to know of an intent (a CompiledIntent fits). */
+export interface PolicySubject {
+  name: string;
+  aliases: readonly string[];
+  risk: RiskTier;
+  /** The field variable naming the user the intent acts on. */
+  target?: string;
+  policy?: PolicyRule;
+}
+
+/** The intent's first step as independent Graph GETs (engine/runtime/leading-reads.ts). */
+export interface LeadingReads {
+  stepId: string;
+  requests: GraphRequest[];
+  answer(responses: GraphResponse[]): KindAnswer;
+}
+
+export interface Judgement extends Decided {
+  /** The first step's answer, read in the policy's `$batch`. */
+  prefetched?: { stepId: string; answer: KindAnswer };
+  /** The Graph requests the policy itself sent (not the intent's), in order. */
+  sent: GraphRequest[];
+}
+
+export interface GateSettings {
+  policy: DeploymentPolicy;
+  graph: GraphClient;
+  /** NOTIFICATION_MAILBOX and MAIL_SENDER: the engine's own mailboxes, always protected. */
+  engineMailboxes: readonly string[];
+}
+
+/** NOTIFICATION_MAILBOX and MAIL_SENDER from plain settings, lower-cased: the engine's own mailboxes. */
+export function engineMailboxesOf(settings: Readonly<Record<string, string | undefined>>): string[] {
+  return [settings.NOTIFICATION_MAILBOX, settings.MAIL_SENDER].flatMap((value) => (value?.trim() ? [value.trim().toLowerCase()] : []));
+}
+
+/** The deployment's per-intent rule, else the intent file's own, else the rule for its risk tier. */
+export function ruleFor(policy: DeploymentPolicy, intent: PolicySubject): PolicyRule {
+  for (const name of [intent.name, ...intent.aliases]) {
+    const rule = policy.intents.get(normaliseName(name));
+    if (rule) return rule;
+  }
+  return intent.policy ?? policy.rules[intent.risk];
+}
+
+/** A person read: 404 (and Graph's 400 for a key that cannot be an id or UPN) means not in the tenant. */
+function personRead(what: string, response: GraphResponse | undefined): GraphResponse | undefined {
+  if (response?.status === 400) return undefined;
+  return found(what, response) ? response : undefined;
+}
+
+/** Every item of a membership list: the first page came in the batch; an account with more is read again in full. */
+async function allItems(graph: GraphClient, request: GraphRequest, first: GraphResponse, sent: GraphRequest[], options: GraphRequestOptions): Promise<unknown[]> {
+  const page = pageOf(first.body);
+  if (page.next === undefined) return page.items;
+  sent.push(request);
+  return (await graph.getAll(request, options)).items;
+}
+
+function batchedRead(reads: NamedRead[], answers: Map<ReadName, GraphResponse>, name: ReadName): { request: GraphRequest; response: GraphResponse } | undefined {
+  const read = reads.find((r) => r.name === name);
+  const response = answers.get(name);
+  return read && response ? { request: read.request, response } : undefined;
+}
+
+/** The contact email as a mail address when it is not a UPN: one more round trip, only then. */
+async function requesterByMail(graph: GraphClient, email: string, sent: GraphRequest[], options: GraphRequestOptions): Promise<Person | undefined> {
+  if (!email.includes("@")) return undefined;
+  const request: GraphRequest = { method: "GET", path: "/users", query: { $filter: `mail eq '${email.trim().replace(/'/g, "''")}'`, $select: PERSON_SELECT } };
+  sent.push(request);
+  const answer = await graph.request(request, options);
+  if (!found("requester", answer)) return undefined;
+  const { items } = pageOf(answer.body);
+  return items.length === 1 ? personFrom(items[0]) : undefined;
+}
+
+/** The requester's groups: from the batch when it found them by UPN, else read by the id the mail lookup returned. */
+async function requesterGroups(graph: GraphClient, person: Person, batched: { request: GraphRequest; response: GraphResponse } | undefined, sent: GraphRequest[], options: GraphRequestOptions): Promise<ReadonlySet<string>> {
+  let request = batched?.request;
+  let response = batched?.response;
+  if (!request || !response || response.status === 404) {
+    request = { method: "GET", path: `/users/${encodeURIComponent(person.id)}/transitiveMemberOf/microsoft.graph.group`, query: { $select: "id", $top: MEMBERSHIP_PAGE } };
+    sent.push(request);
+    response = await graph.request(request, options);
+  }
+  if (!found("requester's groups", response)) return new Set();
+  return membershipsFrom(await allItems(graph, request, response, sent, options)).groups;
+}
+
+/**
+ * `options`: the run's budget (`startBy`: a read that cannot start by then throws BUDGET_DEFERRED
+ * and nothing is decided) and its abort signal, for every read the judgement sends.
+ */
+export async function judge(settings: GateSettings, intent: PolicySubject, fields: Record<string, unknown>, contactEmail: string, leading?: LeadingReads, options: GraphRequestOptions = {}): Promise<Judgement> {
+  const { graph, policy } = settings;
+  const rule = ruleFor(policy, intent);
+  const targetValue = intent.target === undefined ? undefined : String(fields[intent.target] ?? "");
+  const reads = policyReads(rule, contactEmail, targetValue);
+  const requests = [...reads.map((r) => r.request), ...(leading?.requests ?? [])];
+  const responses = requests.length > 0 ? await graph.batch(requests, options) : [];
+  const answers = new Map(reads.map((read, i) => [read.name, responses[i] as GraphResponse]));
+  const sent = reads.map((r) => r.request);
+
+  let person = personFrom(personRead("requester", answers.get("requester"))?.body);
+  if (!person && usableKey(contactEmail)) person = await requesterByMail(graph, contactEmail, sent, options);
+  const needsGroups = rule.requesters.some((r) => r.kind === "group");
+  const requester: RequesterFacts = {
+    email: contactEmail,
+    ...(person ? { person } : {}),
+    groups: person && needsGroups ? await requesterGroups(graph, person, batchedRead(reads, answers, "requesterGroups"), sent, options) : new Set(),
+  };
+
+  let target: TargetFacts | undefined;
+  if (targetValue !== undefined) {
+    const read = personRead("target", answers.get("target"));
+    const targetPerson = personFrom(read?.body);
+    const batched = targetPerson ? batchedRead(reads, answers, "targetMemberships") : undefined;
+    // A target that exists has memberships to read: without them it cannot be known to be unprotected.
+    const memberships = batched ? membershipsFrom(await allItems(graph, batched.request, required("target's memberships", batched.response), sent, options)) : noMemberships();
+    target = { value: targetValue, ...(targetPerson ? { person: targetPerson } : {}), managers: managerChainFrom(read?.body), memberships };
+  }
+
+  const decided = decide({ intent, rule, protect: policy.protected, engineMailboxes: settings.engineMailboxes, requester, ...(target ? { target } : {}) });
+  const prefetched = leading && decided.decision.decision === "allow" ? { stepId: leading.stepId, answer: leading.answer(responses.slice(reads.length)) } : undefined;
+  return { ...decided, ...(prefetched ? { prefetched } : {}), sent };
+}

@@ -1,0 +1,38 @@
+/**
+ * A run's first step as independent Graph GETs, when it is one: rendered from the fields, settings
+ * and constants alone (nothing has run yet), read-only, not a for-each, holding no secret. Its
+ * answer can then be fetched in another `$batch` and handed to the step (ExecuteOptions.prefetched).
+ */
+import type { GraphReads } from "../core/step-kind";
+import type { CompiledIntent } from "../language/spec/types";
+import { holds } from "./conditions";
+import { createScope } from "./scope";
+import { renderInput } from "./step-input";
+import type { RunContext } from "./types";
+
+export interface LeadingReads extends GraphReads {
+  stepId: string;
+}
+
+export function leadingReads(
+  intent: CompiledIntent,
+  fields: Record<string, unknown>,
+  run: RunContext,
+  settings: Readonly<Record<string, string | undefined>>,
+): LeadingReads | undefined {
+  const step = intent.plan.steps[0];
+  if (!step?.kind.graphReads || step.forEach || step.handlesSecrets) return undefined;
+  // Without its settings the run sends nothing at all: the interpreter refuses it first.
+  if (intent.settings.some((name) => !settings[name])) return undefined;
+  try {
+    const scope = createScope(intent, fields, run, settings);
+    if (!holds(step.when, scope)) return undefined;
+    const input = renderInput(step, scope);
+    if (!step.kind.isReadOnly(input)) return undefined;
+    const reads = step.kind.graphReads(input);
+    return reads ? { stepId: step.id, ...reads } : undefined;
+  } catch {
+    // Whatever fails to render here fails again in the step itself, where it is reported.
+    return undefined;
+  }
+}
