@@ -48,7 +48,8 @@ describe("case runner", () => {
   it("explains a failed case: the step that decided, its error, the request and answer that decided it (secrets masked)", async () => {
     const { outcome } = await runCase(intent, { name: "probe", fields: given, expect: { status: "succeeded", steps: { password: "skipped", reset: "changed", deliver: "skipped" } } });
     expect(outcome.explanation).toBeUndefined();
-    const failing = await runCase(intent, { name: "probe", fields: { ...given, "User Email": "ghost@contoso.com" }, expect: { status: "succeeded" } });
+    // Asked by a Service Desk member: requester policy lets only group and address entries act on an account the tenant does not have.
+    const failing = await runCase(intent, { name: "probe", requester: "megan.bowen@contoso.com", fields: { ...given, "User Email": "ghost@contoso.com" }, expect: { status: "succeeded" } });
     const lines = failing.outcome.explanation ?? [];
     expect(lines[0]).toMatch(/^decided at step reset \(graph:request, failed, 1 attempt\): USER_NOT_FOUND /);
     expect(lines[1]).toMatch(/^ {2}PATCH \/users\/ghost%40contoso\.com → 404 \{"error":\{"code":"Request_ResourceNotFound","message":/);
