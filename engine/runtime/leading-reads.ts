@@ -1,13 +1,17 @@
 /**
  * A run's first step as independent Graph GETs, when it is one: rendered from the fields, settings
- * and constants alone (nothing has run yet), read-only, not a for-each, holding no secret. Its
- * answer can then be fetched in another `$batch` and handed to the step (ExecuteOptions.prefetched).
+ * and constants alone (nothing has run yet), read-only, not a for-each, holding no secret, and due
+ * now (not at a start date or after a delay: a scheduled run reads nothing of its own before its
+ * time). Its answer can then be fetched in another `$batch` and handed to the step
+ * (ExecuteOptions.prefetched).
  */
 import type { GraphReads } from "../core/step-kind";
 import type { CompiledIntent } from "../language/spec/types";
 import { holds } from "./conditions";
 import { createScope } from "./scope";
 import { renderInput } from "./step-input";
+import { startDue } from "./timing";
+import { calendarFrom } from "../language/time/calendar";
 import type { RunContext } from "./types";
 
 export interface LeadingReads extends GraphReads {
@@ -21,10 +25,11 @@ export function leadingReads(
   settings: Readonly<Record<string, string | undefined>>,
 ): LeadingReads | undefined {
   const step = intent.plan.steps[0];
-  if (!step?.kind.graphReads || step.forEach || step.handlesSecrets) return undefined;
+  if (!step?.kind.graphReads || step.forEach || step.handlesSecrets || step.after) return undefined;
   // Without its settings the run sends nothing at all: the interpreter refuses it first.
   if (intent.settings.some((name) => !settings[name])) return undefined;
   try {
+    if (startDue(intent, fields, calendarFrom(settings)) !== undefined) return undefined;
     const scope = createScope(intent, fields, run, settings);
     if (!holds(step.when, scope)) return undefined;
     const input = renderInput(step, scope);

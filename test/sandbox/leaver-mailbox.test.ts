@@ -174,6 +174,7 @@ describe("sandbox Exchange: Get-Mailbox", () => {
     const shared = await cmdlet("Get-Mailbox", { RecipientTypeDetails: ["SharedMailbox"], ResultSize: "Unlimited" });
     expect(shared.json.value).toEqual([
       expect.objectContaining({ UserPrincipalName: "reception@contoso.com", ExternalDirectoryObjectId: DEMO.reception, RecipientTypeDetails: "SharedMailbox", GrantSendOnBehalfTo: ["Grace Taylor"] }),
+      expect.objectContaining({ UserPrincipalName: "info@contoso.com", RecipientTypeDetails: "SharedMailbox", GrantSendOnBehalfTo: ["Grace Taylor"] }),
     ]);
     const one = await cmdlet("Get-Mailbox", { Identity: "johanna.lorenz@contoso.com" });
     expect(one.json.value[0]).toMatchObject({ ForwardingSmtpAddress: "smtp:finance-archive@contoso.com", DeliverToMailboxAndForward: true });
