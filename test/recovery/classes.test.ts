@@ -112,6 +112,34 @@ describe("1. a create is never redone, and its credential never lost", () => {
   });
 });
 
+describe("1. User Onboarding: the account and the pass are made once, the pass mailed is the one that works", () => {
+  const KIM = "kim.akers@contoso.com";
+  const STARTER = { "First Name": "Kim", "Last Name": "Akers", Email: KIM, Department: "IT", "Manager Email": "conor.obrien@contoso.com", "Send Welcome Mail": "No" };
+
+  it("answers lost after Graph made the account and after it made the pass: the account is adopted, the pass replaced", async () => {
+    await stack.faults([
+      { kind: "timeout", method: "POST", path: "/v1.0/users", afterApply: true, times: 1 },
+      { kind: "reset", method: "POST", path: "/v1.0/users/*/authentication/temporaryAccessPassMethods", afterApply: true, times: 1 },
+    ]);
+    const answer = await stack.post(webhookFor("User Onboarding", STARTER, ++ticket));
+    expect(answer.body.status).toBe("succeeded");
+    expect(answer.body.steps.filter((s: { id: string }) => ["create", "tap", "deliver"].includes(s.id)).map((s: { id: string; status: string }) => `${s.id}:${s.status}`))
+      .toEqual(["create:changed", "tap:changed", "deliver:changed"]);
+    expect(usersNamed(KIM)).toHaveLength(1);
+    expect(requests("POST", /^\/v1\.0\/users$/).map((r) => [r.status, r.appliedStatus])).toEqual([[504, 201]]);
+    const kim = usersNamed(KIM)[0]!;
+    expect(kim.authenticationMethods.filter((m) => m.type === "temporaryAccessPass")).toHaveLength(1);
+    expect(stack.credentials.filter((c) => c.kind === "temporaryAccessPass")).toHaveLength(2);
+    const live = lastCredential(KIM, "temporaryAccessPass");
+    const mailed = stack.mailTo("conor.obrien@contoso.com").map((m) => m.content).join("\n");
+    expect(mailed).toContain(live);
+    expect(mailed).not.toContain(stack.credentials.find((c) => c.kind === "temporaryAccessPass")?.value);
+    const record = await stack.getRun(answer.body.runId);
+    expect(record.body.status).toBe("succeeded");
+    expectNoSecretIn(JSON.stringify(record.body) + logged(), ...stack.credentials.map((c) => c.value));
+  });
+});
+
 describe("2. a lost delivery mail never locks a user out", () => {
   it("a sendMail whose answer was lost after the password was set is sent again (a second copy is harmless)", async () => {
     await stack.faults([{ kind: "timeout", method: "POST", path: "/v1.0/users/*/sendMail", afterApply: true, times: 1 }]);
