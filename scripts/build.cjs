@@ -3,7 +3,8 @@
  * `npm run build`, also run by `npm ci` (as `prepare`): compiles engine/ and sandbox/ into dist/
  * with tsc, copies beside the compiled modules the data files they read from their own folder
  * (tsc copies only JSON that is imported), stamps dist/ with a fingerprint of the sources so
- * bin/compiled.cjs can tell a current build from a stale one, and writes the catalogue snapshot.
+ * bin/compiled.cjs can tell a current build from a stale one, and writes the catalogue snapshot and
+ * the precompiled validators.
  *
  * Plain JavaScript: it must run before anything is compiled and without tsx.
  */
@@ -51,8 +52,19 @@ function build(options = {}) {
     cpSync(join(ROOT, asset), join(outDir, asset), { recursive: true });
   }
   writeFileSync(stamp, JSON.stringify({ sources: fingerprint, builtAt: new Date().toISOString() }, null, 2) + "\n");
-  writeCatalogSnapshot(outDir);
+  const snapshot = writeCatalogSnapshot(outDir);
+  writeValidators(outDir, snapshot ? snapshot.intents.map((intent) => intent.spec) : []);
   return 0;
+}
+
+/**
+ * Ajv's standalone code for every schema the app validates against at run time, into
+ * <outDir>/precompiled-validators/: a starting process then generates no validator code.
+ */
+function writeValidators(outDir, intents) {
+  const { runtimeSchemas, writePrecompiledValidators } = require(join(outDir, "engine", "language", "spec", "precompile.js"));
+  const { builtinKindSpecs } = require(join(outDir, "engine", "kinds", "index.js"));
+  writePrecompiledValidators(join(outDir, "precompiled-validators"), runtimeSchemas(builtinKindSpecs(), intents));
 }
 
 /**
@@ -63,14 +75,16 @@ function build(options = {}) {
 function writeCatalogSnapshot(outDir) {
   const intents = join(ROOT, "intents");
   const path = join(outDir, "catalog-snapshot.json");
-  if (!existsSync(intents)) return;
+  if (!existsSync(intents)) return undefined;
   const { writeSnapshot } = require(join(outDir, "engine", "language", "spec", "snapshot-write.js"));
   const { engineIdentity } = require(join(outDir, "engine", "language", "spec", "snapshot.js"));
   const { builtinKindSpecs } = require(join(outDir, "engine", "kinds", "index.js"));
   const outcome = writeSnapshot(path, builtinKindSpecs(), intents, engineIdentity(outDir));
   if (outcome.diagnostics) {
     process.stderr.write(`build: no catalogue snapshot: ${outcome.diagnostics.length} problem(s) in the intents (\`npx intents lint intents\` lists them); a process compiles them from YAML at start\n`);
+    return undefined;
   }
+  return outcome.snapshot;
 }
 
 module.exports = { ASSETS, build };

@@ -28,6 +28,8 @@ export const RUNTIME_FILES: Readonly<Record<string, string>> = {
   // The intents as the build validated and compiled them, and the build they belong to.
   "dist/catalog-snapshot.json": "dist/catalog-snapshot.json",
   "dist/build-stamp.json": "dist/build-stamp.json",
+  // Ajv's standalone code for the schemas validated at run time (webhook, step inputs, intents' own).
+  "dist/precompiled-validators": "dist/precompiled-validators",
 };
 
 /** The deployment's requester policy, when the repository has one beside intents/: the app reads it there (dist/policy.yaml). */

@@ -19,6 +19,7 @@ function write(root: string, file: string, text: string): void {
 /** What the build leaves beside the compiled engine: its stamp and the snapshot of the intents as they are now. */
 function writeBuild(root: string): void {
   write(root, "dist/build-stamp.json", JSON.stringify({ sources: "fingerprint" }));
+  write(root, "dist/precompiled-validators/webhook.js", "");
   const files = Object.fromEntries(readdirSync(join(root, "intents")).map((file) => [file, sha256(readFileSync(join(root, "intents", file)))]));
   write(root, "dist/catalog-snapshot.json", JSON.stringify({ format: SNAPSHOT_FORMAT, engine: engineIdentity(join(root, "dist")), files, intents: [] }));
 }
@@ -92,6 +93,7 @@ describe("buildPackage", () => {
       "dist/engine/contracts/graph-metadata/graph-v1.0.index.json",
       "dist/engine/hosts/functions/intent.js",
       "dist/intents/password-reset.yaml",
+      "dist/precompiled-validators/webhook.js",
       "dist/runbooks/runbooks.json",
       "dist/schemas/intent.schema.json",
       "host.json",

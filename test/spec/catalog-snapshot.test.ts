@@ -13,6 +13,7 @@ import { mapFields } from "../../engine/language/spec/fields";
 import { SNAPSHOT_FORMAT, type CatalogSnapshot } from "../../engine/language/spec/snapshot";
 import { writeSnapshot } from "../../engine/language/spec/snapshot-write";
 import { loadStartupCatalog } from "../../engine/language/spec/startup";
+import { parseTemplate } from "../../engine/language/expression/parse";
 import type { Catalog } from "../../engine/language/spec/types";
 
 const ENGINE = "1.0.0+test-build";
@@ -35,6 +36,16 @@ async function start(engine = ENGINE): Promise<{ catalog: Catalog; events: Array
   return { catalog, events };
 }
 
+/** Every compiled template in an intent (an object with its source text and a render function), in order. */
+function templatesOf(value: unknown, found: Array<{ source: string; render(scope: object): unknown }> = [], seen = new Set<unknown>()): Array<{ source: string; render(scope: object): unknown }> {
+  if (value === null || typeof value !== "object" || seen.has(value)) return found;
+  seen.add(value);
+  const candidate = value as { source?: unknown; render?: unknown };
+  if (typeof candidate.source === "string" && typeof candidate.render === "function") found.push(candidate as { source: string; render(scope: object): unknown });
+  for (const child of value instanceof Map || value instanceof Set ? [...value.values()] : Object.values(value)) templatesOf(child, found, seen);
+  return found;
+}
+
 /** A compiled intent as data: templates by their text, kinds by id, sets as lists, closures left out. */
 function shape(catalog: Catalog): string {
   return JSON.stringify(catalog.intents, (key, value: unknown) => {
@@ -53,6 +64,38 @@ describe("the catalogue snapshot", async () => {
     expect(catalog.supportedNames()).toEqual(fromYaml.supportedNames());
     expect(shape(catalog)).toEqual(shape(fromYaml));
     expect(catalog.find("reset password")?.name).toBe("Password Reset");
+  });
+
+  it("renders every template of every intent as the intents compiled from YAML do", async () => {
+    const { catalog } = await start();
+    const fromYaml = loadCatalog(builtinKindSpecs(), dir);
+    const scopeFor = (intent: Catalog["intents"][number]) => ({
+      fields: Object.fromEntries(intent.fields.map((field) => [field.variable, field.type === "array" ? ["a@contoso.com", "b"] : "adele.vance@contoso.com"])),
+      steps: {}, settings: {}, constants: {}, error: { message: "it failed", code: "GRAPH_ERROR" }, item: { id: "1", displayName: "x" },
+    });
+    const rendered = (intent: Catalog["intents"][number]): unknown[] => templatesOf(intent).map((template) => {
+      try {
+        return template.render(scopeFor(intent));
+      } catch (thrown) {
+        return `threw ${(thrown as Error).message}`;
+      }
+    });
+    let count = 0;
+    for (const intent of fromYaml.intents) {
+      const snapshotted = catalog.find(intent.name)!;
+      expect(rendered(snapshotted), intent.name).toEqual(rendered(intent));
+      count += templatesOf(intent).length;
+    }
+    expect(count).toBeGreaterThan(100);
+  });
+
+  it("keeps each template's parsed tree exactly as the parser makes it, for every template of the intents", () => {
+    const snapshot = JSON.parse(readFileSync(snapshotPath, "utf8")) as CatalogSnapshot;
+    expect(snapshot.templates.length).toBeGreaterThan(100);
+    for (const [text, tree] of snapshot.templates) expect(tree, text).toEqual(parseTemplate(text));
+    const texts = new Set(snapshot.templates.map(([text]) => text));
+    const yamlTemplates = loadCatalog(builtinKindSpecs(), dir).intents.flatMap((intent) => templatesOf(intent)).filter((t) => t.source.includes("{{"));
+    expect(yamlTemplates.filter((t) => !texts.has(t.source)).map((t) => t.source)).toEqual([]);
   });
 
   it("keeps what runs at request time working: templates render, an intent's own schema checks fields", async () => {

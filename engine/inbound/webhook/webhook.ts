@@ -1,7 +1,9 @@
 /** Parsing and validating the webhook body against schemas/webhook.schema.json. */
-import Ajv, { type ErrorObject } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import webhookSchema from "../../../schemas/webhook.schema.json";
 import { IntentError } from "../../core/errors";
+import { AJV_FLAVOURS } from "../../language/spec/ajv-flavours";
+import { precompiledValidator } from "../../language/spec/precompiled-validators";
 import type { WebhookPayload } from "./types";
 
 export interface FieldProblem {
@@ -9,8 +11,16 @@ export interface FieldProblem {
   message: string;
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
-const validate = ajv.compile(webhookSchema);
+/** The build's precompiled validator, else Ajv's compile (running from the sources). */
+function compileWebhookSchema(): ValidateFunction {
+  const built = precompiledValidator("webhook", webhookSchema) as ValidateFunction | undefined;
+  if (built) return built;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: Ajv } = require("ajv") as typeof import("ajv");
+  return new Ajv({ ...AJV_FLAVOURS.webhook }).compile(webhookSchema);
+}
+
+const validate = compileWebhookSchema();
 
 const FIELD_TEXT_LIMIT = webhookSchema.definitions.scalar.anyOf[0]!.maxLength;
 const FIELD_LIST_LIMIT = webhookSchema.properties.intent_fields.additionalProperties.anyOf[1]!.maxItems;

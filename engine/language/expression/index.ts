@@ -23,6 +23,16 @@ export function parse(source: string): TemplateTree {
   return tree;
 }
 
+/** The parsed tree of each of these texts, for those parsed in this process: what a catalogue snapshot keeps. */
+export function parsedTrees(texts: ReadonlySet<string>): Array<[string, TemplateTree]> {
+  return [...parsed].filter(([source]) => texts.has(source));
+}
+
+/** Trees a build parsed from exactly these texts (a catalogue snapshot of this engine build): they are not parsed again. */
+export function primeParsedTrees(entries: Iterable<readonly [string, TemplateTree]>): void {
+  for (const [source, tree] of entries) if (!parsed.has(source)) parsed.set(source, tree);
+}
+
 const analyzed = new WeakMap<AnalyzeContext, Map<string, TemplateFacts>>();
 const DEFAULT_CONTEXT: AnalyzeContext = { predicates: new Set() };
 

@@ -7,6 +7,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Diagnostic } from "../../core/step-kind";
 import type { KindSpecs } from "../../core/step-kind-registry";
+import { parsedTrees } from "../expression";
 import { intentFiles } from "./files";
 import { loadIntentFiles } from "./load";
 import { relativeTo, sha256, SNAPSHOT_FORMAT, type CatalogSnapshot } from "./snapshot";
@@ -20,7 +21,14 @@ export function createSnapshot(kinds: KindSpecs, dir: string, engine: string): S
   const files: Record<string, string> = {};
   for (const path of loaded.read) files[relativeTo(root, path)] = sha256(readFileSync(path));
   const intents = loaded.resolved.map(({ path, spec, predicates }) => ({ file: relativeTo(root, path), spec, predicates: [...predicates] }));
-  return { snapshot: { format: SNAPSHOT_FORMAT, engine, files, intents } };
+  const texts = new Set<string>();
+  for (const { spec } of intents) collectStrings(spec, texts);
+  return { snapshot: { format: SNAPSHOT_FORMAT, engine, files, intents, templates: parsedTrees(texts) } };
+}
+
+function collectStrings(value: unknown, into: Set<string>): void {
+  if (typeof value === "string") into.add(value);
+  else if (value !== null && typeof value === "object") for (const child of Object.values(value)) collectStrings(child, into);
 }
 
 /** Writes the snapshot (or removes an old one when the intents are invalid, so it cannot be mistaken for current). */

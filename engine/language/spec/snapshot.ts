@@ -10,14 +10,14 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type { KindSpecs } from "../../core/step-kind-registry";
-import { internPredicates, type Expr } from "../expression";
+import { internPredicates, primeParsedTrees, type Expr, type TemplateTree } from "../expression";
 import { catalogOf } from "./catalog-index";
 import { compileIntent } from "./compile";
 import { intentFiles } from "./files";
 import type { Catalog, IntentSpec } from "./types";
 
 /** Bumped when the snapshot's shape or the meaning of a resolved intent changes. */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 
 /** `dist/catalog-snapshot.json` beside a build (from dist/engine/language/spec); absent beside the sources. */
 export const DEFAULT_SNAPSHOT_PATH = join(__dirname, "..", "..", "..", "catalog-snapshot.json");
@@ -37,6 +37,8 @@ export interface CatalogSnapshot {
   /** Every file the intents were made from, relative to the intents folder → SHA-256 of its content. */
   files: Record<string, string>;
   intents: SnapshotIntent[];
+  /** Every template text of the intents with its parsed tree: a starting process parses none. */
+  templates: Array<[string, TemplateTree]>;
 }
 
 /**
@@ -85,6 +87,7 @@ export function staleness(snapshot: CatalogSnapshot, dir: string, engine: string
 export function catalogFromSnapshot(snapshot: CatalogSnapshot, kinds: KindSpecs, dir: string): Catalog {
   const root = resolve(dir);
   const shown = (file: string): string => relative(process.cwd(), join(root, file)) || file;
+  primeParsedTrees(snapshot.templates);
   return catalogOf(snapshot.intents.map((entry) => compileIntent(entry.spec, shown(entry.file), kinds, internPredicates(entry.predicates))));
 }
 

@@ -2,12 +2,14 @@
  * Ajv validation against schemas/intent.schema.json, the same file editors and CI use. Each error
  * is located at the offending node; an unknown key lists the keys allowed there.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
+import type Ajv from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import intentSchema from "../../../schemas/intent.schema.json";
 import type { ErrorCode } from "../../core/errors";
 import type { Diagnostic } from "../../core/step-kind";
 import type { DocPath, SourceFile } from "./source";
+import { AJV_FLAVOURS } from "./ajv-flavours";
+import { precompiledValidator } from "./precompiled-validators";
 
 export const SUPPORTED_API_VERSION = "intents/v1";
 
@@ -26,9 +28,14 @@ function intentValidator(): ValidateFunction {
   return validateIntent;
 }
 
+// Loaded only to compile: a built app validates with the build's precompiled validators.
 function sharedAjv(): Ajv {
   if (!ajv) {
-    ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: AjvClass } = require("ajv") as typeof import("ajv");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: addFormats } = require("ajv-formats") as typeof import("ajv-formats");
+    ajv = new AjvClass({ ...AJV_FLAVOURS.intent });
     addFormats(ajv);
   }
   return ajv;
@@ -59,7 +66,7 @@ const compiled = new Map<string, ValidateFunction>();
 export function compileSchema(schema: object): ValidateFunction {
   const key = JSON.stringify(schema);
   let validate = compiled.get(key);
-  if (!validate) compiled.set(key, (validate = sharedAjv().compile(schema)));
+  if (!validate) compiled.set(key, (validate = (precompiledValidator("intent", schema) as ValidateFunction | undefined) ?? sharedAjv().compile(schema)));
   return validate;
 }
 
