@@ -21,6 +21,7 @@ export const CREDENTIAL_SETTINGS: ReadonlySet<string> = new Set([
   "AUTOTASK_SECRET",
   "HALOPSA_CLIENT_SECRET",
   "REPORT_WEBHOOK_SECRET",
+  "APPROVAL_SIGNING_KEY",
 ]);
 
 /** Names that say "secret": …SECRET…, …TOKEN…, …PASSWORD…, …CONNECTION_STRING…, …CREDENTIAL…, …_KEY, …APIKEY. */

@@ -60,6 +60,16 @@ export const ERROR_CODES = {
   POLICY_DENIED: "Requester policy does not let this requester run this intent on this target (or the requester or target could not be found).",
   TARGET_PROTECTED: "The target is a protected account (a directory-role holder, a protected group's member, a protected account, or the engine's own mailbox): no webhook changes it.",
   APPROVAL_REQUIRED: "Requester policy asks for an approval before this run, and this deployment cannot ask for approvals yet.",
+  APPROVAL_NOT_FOUND: "No approval has this id.",
+  APPROVAL_LINK_INVALID: "An approval link's token is malformed, altered, signed with another key, or belongs to another approval.",
+  APPROVAL_FORM_INVALID: "An approval decision was posted without the form token of a page rendered for its link, or from another site.",
+  APPROVAL_CLOSED: "The approval was already decided, replaced by a newer one, or cancelled: nothing runs twice.",
+  APPROVAL_EXPIRED: "Nobody approved the run before its approval expired (APPROVAL_LIFETIME_HOURS); nothing was changed.",
+  APPROVAL_NOT_APPROVER: "The person deciding is not one of the approval's approvers.",
+  APPROVAL_SELF: "The requester may not approve their own request.",
+  APPROVAL_DENIED: "An approver denied the run; nothing was changed.",
+  APPROVAL_NO_APPROVER: "Requester policy asks for an approval, but nobody the rule names could be asked (no manager, no enabled group member, only the requester).",
+  APPROVAL_MAIL_FAILED: "No approver's mail could be sent from the notification mailbox; nothing was changed.",
 
   // ---- operator console ---------------------------------------------------------------------
   CONSOLE_UNAUTHENTICATED: "A console request came without a signed-in technician (no App Service Authentication principal, or no valid local session).",

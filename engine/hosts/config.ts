@@ -18,7 +18,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 export const PLATFORM_SECRET_SETTINGS = ["INTENT_SHARED_SECRET", "AZURE_CLIENT_SECRET", "GRAPH_ACCESS_TOKEN", "ARM_ACCESS_TOKEN"] as const;
 /** Reporting back: the PSA's API secret and the outbound webhook's signing key (README: Reporting back). */
 export const REPORT_SECRET_SETTINGS = ["CONNECTWISE_PRIVATE_KEY", "AUTOTASK_SECRET", "HALOPSA_CLIENT_SECRET", "REPORT_WEBHOOK_SECRET"] as const;
-export const SECRET_SETTINGS = [...PLATFORM_SECRET_SETTINGS, ...REPORT_SECRET_SETTINGS] as const;
+/** Approvals: the key the approval links and forms are signed with (README: Approvals). */
+export const APPROVAL_SECRET_SETTINGS = ["APPROVAL_SIGNING_KEY"] as const;
+export const SECRET_SETTINGS = [...PLATFORM_SECRET_SETTINGS, ...REPORT_SECRET_SETTINGS, ...APPROVAL_SECRET_SETTINGS] as const;
 export type SecretSetting = (typeof SECRET_SETTINGS)[number];
 
 export type { StorageSettings };

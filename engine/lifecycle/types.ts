@@ -6,6 +6,7 @@
 import type { MappedFields } from "../language/spec/fields";
 import type { ExecuteOptions } from "../runtime/interpreter";
 import type { Clock, EngineServices, EventSink, RunContext, RunResult } from "../runtime/types";
+import type { ApprovalDeps } from "./approval/deps";
 import type { ContinuationQueue } from "./continue/types";
 import type { Judgement } from "./policy/gate";
 import type { RunReporter } from "./report/types";
@@ -80,6 +81,8 @@ export interface PipelineDeps {
   operator?: OperatorRecords;
   /** Wake-ups of runs that wait for a time (engine/lifecycle/schedule). */
   schedules: ScheduleStore;
+  /** Asking for approvals (engine/lifecycle/approval); absent, a run that needs one is refused. */
+  approvals?: ApprovalDeps;
   /** Services for the engine, minus the per-invocation event sink. */
   services: Omit<EngineServices, "events">;
   clock: Clock;

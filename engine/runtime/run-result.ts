@@ -9,8 +9,11 @@ export const FAILED_MESSAGE = "Your request could not be completed; the helpdesk
 /** The sentence of a run that goes on from the queue. */
 export const IN_PROGRESS_MESSAGE = "Your request is in progress.";
 
-/** The statuses a pass of the interpreter ends in; `cancelled` is decided outside it, `denied` before it starts. */
-type ExecutedStatus = Exclude<RunStatus, "cancelled" | "denied">;
+/**
+ * The statuses a pass of the interpreter ends in; `cancelled`, approvals and their expiry are
+ * decided outside it, `denied` before it starts.
+ */
+type ExecutedStatus = Exclude<RunStatus, "cancelled" | "denied" | "awaiting_approval" | "expired">;
 
 const FALLBACK: Record<ExecutedStatus, string> = {
   succeeded: "Your request was completed.",

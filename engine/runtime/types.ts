@@ -9,9 +9,13 @@ export type { Clock, EventSink, RunMode };
 
 /** What one step did. `ok` = already in the desired state, nothing changed. */
 export type StepStatus = "changed" | "ok" | "failed" | "skipped";
-/** `scheduled`: waiting for its time (a start date or a step's delay); `cancelled`: stopped before that time;
- * `denied`: requester policy refused the run before anything ran (engine/lifecycle/policy). */
-export type RunStatus = "succeeded" | "partial" | "failed" | "running" | "scheduled" | "cancelled" | "denied";
+/**
+ * `scheduled`: waiting for its time (a start date or a step's delay); `cancelled`: stopped before
+ * that time; `denied`: refused before anything ran (by requester policy or an approver);
+ * `awaiting_approval`: stopped before its first write until an approver decides; `expired`: nobody
+ * did in time.
+ */
+export type RunStatus = "succeeded" | "partial" | "failed" | "running" | "scheduled" | "cancelled" | "denied" | "awaiting_approval" | "expired";
 
 export interface ReportedError {
   code: ErrorCode | string;
@@ -62,6 +66,23 @@ export interface RunResult {
   schedule?: RunSchedule;
   /** What requester policy decided, when it refused the run. */
   policy?: PolicyDecision;
+  /** The run's approval, when requester policy asked for one (engine/lifecycle/approval). */
+  approval?: RunApproval;
+}
+
+/** What a run shows of its approval: who may approve, until when, and who decided, when, how. */
+export interface RunApproval {
+  id: string;
+  state: "pending" | "approved" | "denied" | "expired" | "superseded" | "cancelled";
+  approvers: Array<{ name: string; address: string; reason: string }>;
+  requestedAt: string;
+  expiresAt: string;
+  decidedBy?: { name: string; address: string };
+  decidedAt?: string;
+  comment?: string;
+  via?: "link" | "console";
+  /** The approval this one replaced (the tenant changed after that one was approved). */
+  supersedes?: string;
 }
 
 /** Who asked, from the webhook's meta_data. */

@@ -1,4 +1,4 @@
-/** /groups: list with `$filter=… eq '…'`, get, members, and member add/remove through `$ref`. */
+/** /groups: list with `$filter=… eq '…'`, get, members (direct and transitive), and member add/remove through `$ref`. */
 import { badRequest, forbidden, graphError, notFound } from "../graph/errors";
 import { applySelect, contextUrl, isResult, pageOf, parseEqFilter, referencedId } from "../graph/odata";
 import type { GraphResult, Route, RouteContext } from "../graph/types";
@@ -43,6 +43,30 @@ function listMembers(ctx: RouteContext): GraphResult {
   return pageOf(ctx, members, contextUrl(ctx, "directoryObjects"));
 }
 
+/**
+ * transitiveMembers: every member reached through nested groups, each once; cast to
+ * microsoft.graph.user, only the users (Graph's OData cast on a directoryObject collection).
+ */
+function listTransitiveMembers(ctx: RouteContext, usersOnly: boolean): GraphResult {
+  const tenant = ctx.env.tenant;
+  const group = findGroup(tenant, ctx.params.id as string);
+  if (!group) return notFound(ctx.params.id as string);
+  const seen = new Set<string>([group.id]);
+  const found: Array<Record<string, unknown>> = [];
+  const pending = [...group.members];
+  for (let id = pending.shift(); id !== undefined; id = pending.shift()) {
+    const object = findDirectoryObject(tenant, id);
+    if (!object || seen.has(object.id)) continue;
+    seen.add(object.id);
+    if (isGroup(object)) pending.push(...object.members);
+    if (isGroup(object) && usersOnly) continue;
+    found.push(isGroup(object) ? typedGroupJson(object) : typedUserJson(object));
+  }
+  const select = ctx.query.get("$select");
+  const items = found.map((typed) => (select ? { "@odata.type": typed["@odata.type"], ...applySelect(typed, select) } : typed));
+  return pageOf(ctx, items, contextUrl(ctx, usersOnly ? "users" : "directoryObjects"));
+}
+
 /** Why Graph refuses to change this group's members, if it does (reference §0.1 and §6). */
 function membershipRefusal(group: GroupRecord): GraphResult | undefined {
   if (group.groupTypes.includes("DynamicMembership")) return forbidden();
@@ -85,6 +109,8 @@ export const GROUP_ROUTES: Route[] = [
   { method: "GET", pattern: "/groups", permissions: GROUP_READ, handler: listGroups },
   { method: "GET", pattern: "/groups/:id", permissions: GROUP_READ, handler: getGroup },
   { method: "GET", pattern: "/groups/:id/members", permissions: GROUP_READ, handler: listMembers },
+  { method: "GET", pattern: "/groups/:id/transitiveMembers", permissions: GROUP_READ, handler: (ctx) => listTransitiveMembers(ctx, false) },
+  { method: "GET", pattern: "/groups/:id/transitiveMembers/microsoft.graph.user", permissions: GROUP_READ, handler: (ctx) => listTransitiveMembers(ctx, true) },
   { method: "POST", pattern: "/groups/:id/members/$ref", permissions: GROUP_MEMBER_WRITE, handler: addMember },
   { method: "DELETE", pattern: "/groups/:id/members/:memberId/$ref", permissions: GROUP_MEMBER_WRITE, handler: removeMember },
 ];

@@ -18,6 +18,7 @@ import type { PipelineDeps } from "../../lifecycle/types";
 import { intentSecretReader, keyVaultReader, loadSettings, SecretSettings } from "../config";
 import type { DepsProvider } from "../functions/adapt";
 import { catalogEngine } from "./catalog-engine";
+import { composeApprovals } from "./approvals";
 import { composePipeline } from "./pipeline";
 import { policyGate } from "./policy";
 import { composeReporting, type ComposedReporting } from "./report";
@@ -39,6 +40,8 @@ export interface ComposedHost {
   reporting: ComposedReporting;
   /** The operator console, composed on its first request (the webhook's cold start does not wait for it). */
   console(): Promise<ConsoleDeps>;
+  /** One line for the start banner: whether approvals are on, and how. */
+  approvals: string;
   close(): Promise<void>;
 }
 
@@ -52,6 +55,8 @@ export interface ComposeOptions {
   console?: ConsoleParts;
   /** Where composition's own events go (the catalogue's source); default: the invocation composing it. */
   events?: EventSink;
+  /** The host's public address when the settings cannot know it (the local server's port); approval links start with it. */
+  publicUrl?: () => string;
 }
 
 export async function composeFromSettings(env: Env, options: ComposeOptions = {}): Promise<ComposedHost> {
@@ -74,11 +79,15 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   const catalog = await loadStartupCatalog(kinds, { dir: intentsDir, events: options.events ?? ambientEvents });
   const engine = catalogEngine(catalog, policyGate(settings, catalog, intentsDir, graph), settings.calendar);
   const reporting = await composeReporting(env, settings, { graph, clock, secrets, ...(options.reportQueue ? { queue: options.reportQueue } : {}) });
-  const deps = await composePipeline(settings, { engine, kinds, graph, clock, sharedSecret, intentSettings: settings.plain, intentSecrets: intentSecretReader(secrets), reporter: reporting.reporter });
+  const approvals = await composeApprovals(env, settings, { graph, secrets, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
+  const deps = await composePipeline(settings, {
+    engine, kinds, graph, clock, sharedSecret, intentSettings: settings.plain, intentSecrets: intentSecretReader(secrets), reporter: reporting.reporter,
+    ...(approvals.approvals ? { approvals: approvals.approvals } : {}),
+  });
   pipeline = deps;
   let consoleDeps: Promise<ConsoleDeps> | undefined;
   return {
-    deps, graph, catalog, reporting,
+    deps, graph, catalog, reporting, approvals: approvals.describe,
     console: () => {
       // Scheduling is part of every host; a test's own ports still win.
       const parts = { ...options.console, ports: { schedules: schedulesPort(deps), ...options.console?.ports } };

@@ -19,6 +19,7 @@ import { openQueue, openTable } from "../../lifecycle/store/tables";
 import { silentReporter } from "../../lifecycle/report/reporter";
 import type { RunReporter } from "../../lifecycle/report/types";
 import { SCHEDULE_TABLE, TableScheduleStore } from "../../lifecycle/schedule/table-store";
+import type { ApprovalDeps } from "../../lifecycle/approval/deps";
 
 export const RUNS_TABLE = "intentruns";
 export const STEPS_TABLE = "intentrunsteps";
@@ -37,6 +38,8 @@ export interface HostParts {
   reporter?: RunReporter;
   /** Secret settings intents declare, read as `{{secrets.NAME}}` where a step takes a secret. */
   intentSecrets?: SecretSettingsReader;
+  /** Asking for approvals (./approvals.ts); none when approvals are off. */
+  approvals?: ApprovalDeps;
 }
 
 export async function composePipeline(settings: AppSettings, parts: HostParts): Promise<PipelineDeps> {
@@ -62,6 +65,7 @@ export async function composePipeline(settings: AppSettings, parts: HostParts): 
     reporter: parts.reporter ?? silentReporter,
     operator: { kept: new TableKeptRequests(kept, parts.sharedSecret), throttling: new ThrottlingLog(health) },
     schedules: new TableScheduleStore(schedule, parts.sharedSecret),
+    ...(parts.approvals ? { approvals: parts.approvals } : {}),
     services: { kinds: parts.kinds, clock: parts.clock, settings: parts.intentSettings, ...(parts.intentSecrets ? { secrets: parts.intentSecrets } : {}) },
     clock: parts.clock,
     settings: {

@@ -2,6 +2,7 @@
 import { CONSOLE_ENDPOINTS } from "../../inbound/console/endpoints";
 import type { DepsProvider } from "./adapt";
 import { consoleHandler, runStatusOrDetailHandler, type ConsoleDepsProvider } from "./console-handlers";
+import { approvalDecisionHandler, approvalPageHandler } from "./approval-handlers";
 import { cancelScheduleHandler, healthHandler, intentHandler, type HttpHandler } from "./handlers";
 
 export interface RouteSpec {
@@ -20,5 +21,8 @@ export function httpRoutes(deps: DepsProvider, console?: ConsoleDepsProvider): R
     { name: "cancelSchedule", method: "DELETE", route: "runs/{runId}/schedule", handler: cancelScheduleHandler(deps) },
     { name: "health", method: "GET", route: "health", handler: healthHandler() },
     ...(console ? CONSOLE_ENDPOINTS.map((endpoint) => ({ name: endpoint.name, method: endpoint.method, route: endpoint.route, handler: consoleHandler(endpoint, console) })) : []),
+    // The approver's page and its form: the signed link is the credential, not the shared secret.
+    { name: "approvalPage", method: "GET", route: "approvals/{approvalId}", handler: approvalPageHandler(deps) },
+    { name: "approvalDecision", method: "POST", route: "approvals/{approvalId}", handler: approvalDecisionHandler(deps) },
   ];
 }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Sandbox } from "../../../sandbox";
 import type { PsaSandboxes } from "../../../sandbox/psa";
 import { reportQueueHandler, reportSweepHandler } from "../functions/report-handlers";
+import { approvalSweepHandler } from "../functions/approval-handlers";
 import { invokeTimer } from "../functions/invoke";
 import { loadSettings } from "../config";
 import { jsonEventSink } from "../../core/events";
@@ -29,6 +30,8 @@ import { scheduleTimerHandler } from "../functions/schedule-handlers";
 
 /** Only ever used when no INTENT_SHARED_SECRET is set, and printed at start: never for a deployment. */
 export const LOCAL_DEV_SECRET = "local-dev-secret";
+/** The same for the approval links' signing key (APPROVAL_SIGNING_KEY). */
+export const LOCAL_DEV_APPROVAL_KEY = "local-dev-approval-signing-key";
 // The checkout's root from the sources (engine/hosts/local) or from the compiled build
 // (dist/engine/hosts/local), so both keep Azurite's data in the one `.azurite/`.
 const REPO_ROOT = [join(__dirname, "..", "..", ".."), join(__dirname, "..", "..", "..", "..")].find((dir) => existsSync(join(dir, "package.json"))) ?? process.cwd();
@@ -113,7 +116,7 @@ export function psaSimulatorSettings(psas: PsaSandboxes, kind = "connectwise"): 
   };
 }
 
-/** How often `npm start` sweeps the report outbox (the Function App's timer runs every five minutes). */
+/** How often `npm start` sweeps the report outbox and the approvals (the Function App's timers run every five minutes). */
 const LOCAL_SWEEP_MS = 5 * 60_000;
 
 export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
@@ -161,9 +164,15 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     }
     describe.push(`requester policy: ${env.POLICY_FILE ?? "policy.yaml beside intents/, else the built-in rules"}`);
     env.INTENT_SHARED_SECRET ??= LOCAL_DEV_SECRET;
+    env.APPROVAL_SIGNING_KEY ??= LOCAL_DEV_APPROVAL_KEY;
     const signInCodes = new SignInCodes(() => Date.now());
     // Composed before any request, so its events (where the catalogue came from) go to the log.
-    const host = await composeFromSettings(env, { console: { signInCodes }, events: jsonEventSink((line) => options.log?.(line)) });
+    // Approval links point at this server, whose port is known once it listens.
+    let serverUrl = "";
+    const host = await composeFromSettings(env, {
+      console: { signInCodes }, events: jsonEventSink((line) => options.log?.(line)),
+      publicUrl: () => env.APPROVAL_BASE_URL?.replace(/\/+$/, "") || serverUrl,
+    });
     closers.push(() => host.close());
     const deps = async () => host.deps;
     const log = (_level: string, line: string) => options.log?.(line);
@@ -179,6 +188,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       log,
     });
     closers.push(() => server.close());
+    serverUrl = server.url;
     const queue = await openQueue(loadSettings(env).storage, CONTINUATION_QUEUE);
     const poller = startQueuePoller({ queue, handler: continuationHandler(deps), log, concurrency: continuationConcurrency(env) });
     closers.push(() => poller.stop());
@@ -194,6 +204,12 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     sweeper.unref();
     closers.push(async () => clearInterval(sweeper));
     describe.push(host.reporting.describe);
+    const approvals = setInterval(() => {
+      void invokeTimer(approvalSweepHandler(deps), "sweepApprovals", log).catch(() => undefined);
+    }, LOCAL_SWEEP_MS);
+    approvals.unref();
+    closers.push(async () => clearInterval(approvals));
+    describe.push(host.approvals);
     closers.push(() => notifications.close());
     describe.push(...(await notifications.start(server.url)));
     return {

@@ -37,7 +37,7 @@ export function errorAnswer(error: IntentError, extra: Record<string, unknown> =
 
 function statusCodeOf(status: RunResult["status"]): number {
   if (status === "denied") return 403;
-  return status === "running" || status === "scheduled" ? 202 : 200;
+  return status === "running" || status === "scheduled" || status === "awaiting_approval" ? 202 : 200;
 }
 
 function resultFields(result: RecordedResult | RunResult) {
@@ -48,6 +48,7 @@ function resultFields(result: RecordedResult | RunResult) {
     ...(result.error ? { error: result.error } : {}),
     ...(result.schedule ? { schedule: result.schedule } : {}),
     ...(result.policy ? { policy: result.policy } : {}),
+    ...(result.approval ? { approval: result.approval } : {}),
   };
 }
 

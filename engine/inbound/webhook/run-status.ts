@@ -2,6 +2,7 @@
 import { ensureIntentError, IntentError } from "../../core/errors";
 import type { EventSink } from "../../runtime/types";
 import { isRunId } from "../../lifecycle/store/run-key";
+import { expireIfDue } from "../../lifecycle/approval/expire";
 import { errorAnswer, recordAnswer } from "./answers";
 import { unauthorized } from "./intake";
 import { SECRET_HEADER, sharedSecretMatches } from "./shared-secret";
@@ -19,7 +20,10 @@ export async function handleRunStatus(deps: PipelineDeps, request: IncomingReque
   }
   if (!isRunId(runId)) return notFound();
   try {
-    const record = await deps.store.get(runId);
+    let record = await deps.store.get(runId);
+    // A run waiting past its approval's time expires as it is read: nothing keeps a clock for it.
+    const approval = record?.status === "awaiting_approval" ? record.result?.approval : undefined;
+    if (approval && Date.parse(approval.expiresAt) <= deps.clock.now() && (await expireIfDue(deps, approval.id, events))) record = await deps.store.get(runId);
     return record ? recordAnswer(record) : notFound();
   } catch (thrown) {
     return errorAnswer(ensureIntentError(thrown));

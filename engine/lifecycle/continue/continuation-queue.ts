@@ -15,10 +15,15 @@ export interface ContinuationWire {
   runId: string;
   sealed: string;
   watch?: true;
+  /** The approval that let a waiting run go on (an id, not a secret). */
+  approvalId?: string;
 }
 
 export function continuationWire(message: ContinuationMessage, sharedSecret: string): ContinuationWire {
-  return { v: CONTINUATION_VERSION, runId: message.runId, sealed: seal(message.input, sharedSecret), ...(message.watch ? { watch: true as const } : {}) };
+  return {
+    v: CONTINUATION_VERSION, runId: message.runId, sealed: seal(message.input, sharedSecret),
+    ...(message.watch ? { watch: true as const } : {}), ...(message.approvalId ? { approvalId: message.approvalId } : {}),
+  };
 }
 
 export class StorageContinuationQueue implements ContinuationQueue {

@@ -22,6 +22,8 @@ export interface OpenedContinuation {
   problem?: IntentError;
   /** A watch over an abandoned run rather than the run's own continuation. */
   watch?: boolean;
+  /** The approval that let a waiting run go on. */
+  approvalId?: string;
 }
 
 export function openContinuation(message: unknown, sharedSecret: string): OpenedContinuation {
@@ -45,10 +47,11 @@ export function openContinuation(message: unknown, sharedSecret: string): Opened
     };
   }
   const watch = wire.watch === true ? { watch: true } : {};
+  const approval = typeof wire.approvalId === "string" && /^[0-9a-f]{32}$/.test(wire.approvalId) ? { approvalId: wire.approvalId } : {};
   try {
-    return { runId: wire.runId, input: unseal(wire.sealed, sharedSecret) as RunInput, ...watch };
+    return { runId: wire.runId, input: unseal(wire.sealed, sharedSecret) as RunInput, ...watch, ...approval };
   } catch (thrown) {
-    return { runId: wire.runId, problem: ensureIntentError(thrown), ...watch };
+    return { runId: wire.runId, problem: ensureIntentError(thrown), ...watch, ...approval };
   }
 }
 
@@ -70,8 +73,8 @@ export async function endAsFailed(
 
 /** Throws a retryable IntentError when another instance holds the run, so the message comes back later. */
 export async function handleContinuation(deps: PipelineDeps, raw: unknown, dequeueCount: number, events: EventSink): Promise<void> {
-  const { runId, input, problem, watch } = openContinuation(raw, await deps.settings.sharedSecret());
-  const resumed = await deps.store.resume(runId, undefined, watch ? "watch" : "continuation");
+  const { runId, input, problem, watch, approvalId } = openContinuation(raw, await deps.settings.sharedSecret());
+  const resumed = await deps.store.resume(runId, approvalId ? ["awaiting_approval", "running"] : undefined, watch ? "watch" : "continuation");
   if (!resumed || resumed.kind === "done") {
     events("continuation_skipped", { runId, reason: resumed ? "finished" : "unknown run" });
     return;
@@ -109,7 +112,7 @@ export async function handleContinuation(deps: PipelineDeps, raw: unknown, deque
   }
   events("resumed", { runId, attempts: lease.record.attempts, dequeueCount });
   // Judged here unless policy cleared the run already (RunInput.cleared): its judgement was deferred, or its refusal not recorded.
-  const outcome = await runClaimed(deps, { intent, input, lease, budgetMs: deps.settings.continuationBudgetMs, accepted: true, judge: true }, events);
+  const outcome = await runClaimed(deps, { intent, input, lease, budgetMs: deps.settings.continuationBudgetMs, accepted: true, judge: true, ...(approvalId ? { approvalId } : {}) }, events);
   // Stopped without an end recorded: the message stays on the queue for whoever can finish the run.
   if (outcome.kind === "stopped") {
     throw new IntentError(outcome.reason === "lease_lost" ? "RUN_IN_PROGRESS" : "STORE_ERROR", "The continuation stopped before the run ended; it will be delivered again.", { retryable: true });

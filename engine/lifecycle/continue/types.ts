@@ -9,6 +9,8 @@ export interface ContinuationMessage {
    * run neither finished nor waiting for a continuation of its own (see ./watch.ts).
    */
   watch?: boolean;
+  /** Set when an approval let the run go on: it is claimed from `awaiting_approval`, its plan checked again. */
+  approvalId?: string;
 }
 
 export interface ContinuationQueue {

@@ -1,9 +1,10 @@
 /**
  * Executes a claimed run under its lease: requester policy first (a refusal is recorded as
- * `denied`, with no step run and no failure mail), heartbeat while the engine works, record the
- * result, hold a run that waits for its time (schedule/), queue the continuation of a run that
- * outlived its budget, report the state it reached (before recording it, so a retry after a failed
- * write reports again) and mail a failure. A run that can no longer be sure it holds its lease
+ * `denied`, with no step run and no failure mail; an `approve` stops the run before its first
+ * write, awaiting approval, and an approved run's plan is checked again before it writes),
+ * heartbeat while the engine works, record the result, hold a run that waits for its time
+ * (schedule/), queue the continuation of a run that outlived its budget, report the state it
+ * reached (before recording it, so a retry after a failed write reports again) and mail a failure. A run that can no longer be sure it holds its lease
  * (another instance took it, or renewals failed until it may have lapsed), or cannot record its
  * progress, stops quietly: no result, no mail. Whoever holds the run next goes on from its
  * checkpoints and finishes it.
@@ -19,6 +20,8 @@ import type { EngineIntent, PipelineDeps } from "../types";
 import { judgeRun } from "./judge";
 import type { RunInput } from "./run-input";
 import { holdRun } from "../schedule/hold";
+import { applyApproved } from "../approval/apply";
+import { awaitingDetail } from "../approval/wording";
 
 export interface ClaimedRun {
   intent: EngineIntent;
@@ -32,6 +35,8 @@ export interface ClaimedRun {
    * (RunInput.cleared): a webhook's run and a continuation. A change notification's run is not judged.
    */
   judge?: boolean;
+  /** The approval that let a waiting run go on: its plan is checked again before it writes. */
+  approvalId?: string;
 }
 
 /** What came of a claimed run: its result was recorded, or it stopped without recording one. */
@@ -86,6 +91,11 @@ export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events
   try {
     // The Graph client reports to the invocation's sink; the tap counts its throttled answers for this run.
     result = await tappedEvents(countThrottling(throttled), async () => {
+      // An approved run was judged before it waited; its plan is checked again instead (approval/apply.ts).
+      if (claimed.approvalId) {
+        carried = clearedInput(input);
+        return applyApproved(deps, { ...claimed, approvalId: claimed.approvalId }, events, { deadline, attempt: lease.record.attempts, signal: stop.signal });
+      }
       const judged = judging ? await judgeRun(deps, claimed.intent, input, events, { startBy: deadline, signal: stop.signal }) : undefined;
       if (judged?.refused) return judged.refused;
       if (judged) carried = clearedInput(input);
@@ -110,6 +120,9 @@ export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events
   }
   if (stop.signal.aborted || lease.lost) stopped = "lease_lost";
   if (stopped || !result) return quietStop(stopped ?? "store_unavailable", carried, events);
+  // A run keeps its approval through the continuations of a long run.
+  const approval = result.approval ?? lease.record.result?.approval;
+  if (approval && !result.approval) result = { ...result, approval };
   try {
     if (result.status === "scheduled") {
       await holdRun(deps, { ...claimed, input: carried }, result, events);
@@ -120,7 +133,7 @@ export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events
       // A cancellation is decided outside the engine (schedule/cancel.ts); an engine never ends there.
       if (result.status !== "cancelled") await deps.reporter.report({
         state: result.status, run, message: result.message, steps: result.steps, ...(result.error ? { error: result.error } : {}),
-        secretValues: input.secretValues, accepted: claimed.accepted,
+        secretValues: input.secretValues, accepted: claimed.accepted, ...(result.status === "awaiting_approval" ? { detail: awaitingDetail(result) } : {}),
       }, events);
       if (result.status === "failed" || result.status === "partial") await keepForRetry(deps.operator, run.runId, carried, events);
       await lease.finish(result);

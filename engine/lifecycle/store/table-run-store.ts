@@ -74,7 +74,8 @@ export class TableRunStore implements RunStore {
       const existing = await this.read(runId);
       if (!existing) return undefined;
       if (!from.includes(existing.status)) return { kind: "done" as const, record: toRecord(existing) };
-      if (!this.takeable(existing, by)) return { kind: "busy" as const, record: toRecord(existing) };
+      // A run waiting for its approval is taken by a decision alone, whatever its lease says.
+      if (existing.status !== "awaiting_approval" && !this.takeable(existing, by)) return { kind: "busy" as const, record: toRecord(existing) };
       const taken = await this.takeOver(existing);
       if (typeof taken !== "string") return { kind: "claimed" as const, lease: taken };
     }

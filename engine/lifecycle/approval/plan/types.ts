@@ -1,0 +1,32 @@
+/**
+ * A run's plan as the approver reads it: what each write step will change, with the tenant's
+ * current value beside the new one where it can be read ("accountEnabled: true → false"), and
+ * what could not be planned before earlier changes exist. Secrets are masked before a plan is made.
+ */
+
+/** One property a change sets. `before` is absent when the current value could not be read. */
+export interface PlanField {
+  name: string;
+  before?: string;
+  after: string;
+  /** Already the value it will be set to. */
+  unchanged?: boolean;
+}
+
+/** One write (or a for-each's writes of one kind, grouped: "remove from 4 groups"). */
+export interface PlanChange {
+  stepId: string;
+  /** One line: "Update user adele.vance@contoso.com", "Remove adele.vance@contoso.com from 4 groups". */
+  summary: string;
+  fields: PlanField[];
+  /** The names a grouped change covers (group names), in order. */
+  items: string[];
+}
+
+export interface Plan {
+  changes: PlanChange[];
+  /** Steps that depend on an earlier change's answer: they are decided when the run applies. */
+  unplanned: string[];
+  /** sha256 of the changes and unplanned steps: equal fingerprints, equal plans. */
+  fingerprint: string;
+}
