@@ -18,7 +18,7 @@ import type { PipelineDeps } from "../../lifecycle/types";
 import { intentSecretReader, keyVaultReader, loadSettings, SecretSettings } from "../config";
 import type { DepsProvider } from "../functions/adapt";
 import { catalogEngine } from "./catalog-engine";
-import { composeApprovals } from "./approvals";
+import { approvalsPort, composeApprovals } from "./approvals";
 import { composePipeline } from "./pipeline";
 import { policyGate } from "./policy";
 import { composeReporting, type ComposedReporting } from "./report";
@@ -89,9 +89,9 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   return {
     deps, graph, catalog, reporting, approvals: approvals.describe,
     console: () => {
-      // Scheduling is part of every host; a test's own ports still win.
-      const parts = { ...options.console, ports: { schedules: schedulesPort(deps), ...options.console?.ports } };
-      consoleDeps ??= composeConsole(env, settings, deps, parts).catch((error: unknown) => {
+      // Scheduling is part of every host, approvals where they are configured; a test's own ports still win.
+      const ports = { schedules: schedulesPort(deps), ...(deps.approvals ? { approvals: approvalsPort(deps) } : {}), ...options.console?.ports };
+      consoleDeps ??= composeConsole(env, settings, deps, { ...options.console, ports }).catch((error: unknown) => {
         consoleDeps = undefined;
         throw error;
       });

@@ -3,7 +3,8 @@
  * run would send, rendered, secrets masked, for a timed intent when each step would run, and
  * requester policy's decision for the payload's requester. Without --graph-url nothing is sent at
  * all: the outputs of reads show as placeholders and the policy shows its rule and reads; with it,
- * reads are sent and writes only planned.
+ * reads are sent and writes only planned. `diff` holds the plan as the run's approver would read it
+ * (with a tenant, each change beside the value it replaces); `--diff` prints only that.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { automationClientFromSettings } from "../../../clients/arm";
@@ -18,6 +19,8 @@ import { DEFAULT_INTENTS_DIR, loadCatalog, formatDiagnostic } from "../../../lan
 import { selectCaseFiles } from "../../../tooling/cases";
 import { CASE_SETTINGS } from "../../../tooling/cases/services";
 import { mapFields } from "../../../language/spec/fields";
+import { diffLines } from "../../../lifecycle/approval/plan/diff-text";
+import { planOf } from "../../../lifecycle/approval/plan/make-plan";
 import { loadIntentText } from "../../../language/spec/load";
 import type { CompiledIntent } from "../../../language/spec/types";
 import { calendarFrom } from "../../../language/time/calendar";
@@ -32,7 +35,8 @@ import { loadSettings } from "../../config";
 export const summary = "Show the exact requests an intent would send for a payload (nothing is changed).";
 
 const USAGE = [
-  "usage: intents plan <intent-name|file> --input payload.json [--graph-url URL]",
+  "usage: intents plan <intent-name|file> --input payload.json [--graph-url URL] [--diff]",
+  "       --diff: only the changes, as the approver of the run would read them",
   "       intents plan --cases [--dir intents]   every case's planned requests, offline (for CI and review)",
 ].join("\n");
 
@@ -149,6 +153,16 @@ export function printResult(result: PlannedRun | { errors: string[] }): number {
   return result.status === "failed" || result.status === "denied" ? 1 : 0;
 }
 
+/** `--diff`: only the plan's lines (what the approval page shows), or why there is no plan. */
+function printDiff(diff: string[] | undefined, result: PlannedRun): number {
+  if (!diff) {
+    process.stderr.write(`intents plan: no plan: ${result.error?.code ?? "STEP_FAILED"} ${result.error?.message ?? ""}\n`);
+    return 1;
+  }
+  process.stdout.write(`${diff.join("\n")}\n`);
+  return 0;
+}
+
 /**
  * Each intent's plan for its first case that is not a field refusal, offline and with the settings
  * cases run with: one line per planned request, so a reviewer sees in CI what each intent would
@@ -196,12 +210,19 @@ export async function run(args: string[]): Promise<number> {
       return 2;
     }
   }
-  const parsed = parseArgs(args, USAGE);
+  const diffOnly = args.includes("--diff");
+  const parsed = parseArgs(args.filter((arg) => arg !== "--diff"), USAGE);
   if ("usage" in parsed) return void process.stderr.write(`intents plan: ${parsed.usage}\n`), 2;
   try {
     const graph = parsed.graphUrl ? graphClientFor(parsed.graphUrl) : undefined;
     try {
-      return printResult(await runIntent(parsed, "dry-run", graph));
+      const result = await runIntent(parsed, "dry-run", graph);
+      if ("errors" in result) return printResult(result);
+      // The same lines an approver reads; with a tenant, each change beside the value it replaces.
+      const planned = await planOf(result, graph);
+      const diff = "plan" in planned ? diffLines(planned.plan) : undefined;
+      if (diffOnly) return printDiff(diff, result);
+      return printResult(diff ? Object.assign(result, { diff }) : result);
     } finally {
       await graph?.close();
     }
