@@ -66,7 +66,7 @@ export interface DeploymentPolicy {
 
 export type RequesterKind = "member" | "guest" | "disabled" | "unknown";
 
-export type Approver = { kind: "manager"; id: string; level: number } | { kind: "group"; id: string; name?: string };
+export type Approver = { kind: "manager"; id: string; level: number } | { kind: "group"; id: string; name?: string } | { kind: "address"; address: string };
 
 /**
  * What requester policy decided for one run, kept in its record and its `policy` event. Approvals
@@ -82,6 +82,6 @@ export interface PolicyDecision {
   requester: { email: string; kind: RequesterKind; id?: string; userPrincipalName?: string };
   /** The intent's target as given and the object it resolved to; absent for intents without a target. */
   target?: { value: string; id?: string; userPrincipalName?: string };
-  /** For `approve`: the target's managers within the rule's levels (nearest first), then the rule's groups. */
+  /** For `approve`: the target's managers within the rule's levels (nearest first), then the rule's groups and addresses. */
   approvers: Approver[];
 }

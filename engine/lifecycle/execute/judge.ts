@@ -1,9 +1,11 @@
 /**
  * Requester policy for a claimed run: asks the engine to judge it, logs the `policy` event (the
- * rule that decided and why, never a payload), and turns a refusal into the run's `denied` result.
- * A judgement whose reads cannot start within the run's budget is deferred to the continuation.
+ * rule that decided and why, never a payload), and turns a refusal into the run's `denied` result;
+ * an `approve` decision goes on to an approval where the deployment can ask for one. A judgement
+ * whose reads cannot start within the run's budget is deferred to the continuation.
  */
 import { ensureIntentError } from "../../core/errors";
+import type { PolicyDecision } from "../../language/policy/types";
 import type { EventSink, RunResult } from "../../runtime/types";
 import { IN_PROGRESS_MESSAGE } from "../../runtime/run-result";
 import type { EngineIntent, PipelineDeps } from "../types";
@@ -14,6 +16,8 @@ export interface Judged {
   /** The run's result when policy refused it, or `running` when its reads could not start in time. */
   refused?: RunResult;
   prefetched?: Judgement["prefetched"];
+  /** Policy asks for an approval, and this deployment can ask for one (engine/lifecycle/approval). */
+  approve?: PolicyDecision;
 }
 
 /** Nothing was read and nothing ran: the run continues from the queue, where it is judged first. */
@@ -41,6 +45,7 @@ export async function judgeRun(deps: PipelineDeps, intent: EngineIntent, { run, 
     requester: decision.requester.kind,
     ...(decision.code ? { code: decision.code } : {}),
   });
+  if (decision.decision === "approve" && deps.approvals) return { approve: decision };
   const refused = refusedResult(judgement);
   if (refused) return { refused };
   return judgement.prefetched ? { prefetched: judgement.prefetched } : {};

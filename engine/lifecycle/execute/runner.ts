@@ -4,9 +4,9 @@
  * write, awaiting approval, and an approved run's plan is checked again before it writes),
  * heartbeat while the engine works, record the result, hold a run that waits for its time
  * (schedule/), queue the continuation of a run that outlived its budget, report the state it
- * reached (before recording it, so a retry after a failed write reports again) and mail a failure. A run that can no longer be sure it holds its lease
- * (another instance took it, or renewals failed until it may have lapsed), or cannot record its
- * progress, stops quietly: no result, no mail. Whoever holds the run next goes on from its
+ * reached (before recording it, so a retry after a failed write reports again) and mail a failure.
+ * A run that can no longer be sure it holds its lease (another instance took it, or renewals
+ * failed until it may have lapsed), or cannot record its progress, stops quietly: no result, no mail. Whoever holds the run next goes on from its
  * checkpoints and finishes it.
  */
 import { tappedEvents } from "../../core/current-events";
@@ -21,6 +21,7 @@ import { judgeRun } from "./judge";
 import type { RunInput } from "./run-input";
 import { holdRun } from "../schedule/hold";
 import { applyApproved } from "../approval/apply";
+import { askForApproval } from "../approval/ask";
 import { awaitingDetail } from "../approval/wording";
 
 export interface ClaimedRun {
@@ -98,6 +99,7 @@ export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events
       }
       const judged = judging ? await judgeRun(deps, claimed.intent, input, events, { startBy: deadline, signal: stop.signal }) : undefined;
       if (judged?.refused) return judged.refused;
+      if (judged?.approve && deps.approvals) return askForApproval(deps, deps.approvals, claimed.intent, input, judged.approve, events);
       if (judged) carried = clearedInput(input);
       return deps.engine.execute(claimed.intent, {
         fields: input.fields,

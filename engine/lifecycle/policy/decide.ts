@@ -75,7 +75,8 @@ function approversFor(rule: PolicyRule, target: TargetFacts | undefined): Approv
   const levels = rule.requesters.reduce((deepest, r) => (r.kind === "manager" ? Math.max(deepest, r.levels) : deepest), 0);
   const managers = (target?.managers ?? []).slice(0, Number.isFinite(levels) ? levels : undefined).map((id, i): Approver => ({ kind: "manager", id, level: i + 1 }));
   const groups = rule.requesters.flatMap((r): Approver[] => (r.kind === "group" ? [{ kind: "group", id: r.id, ...(r.name ? { name: r.name } : {}) }] : []));
-  return [...managers, ...groups];
+  const addresses = rule.requesters.flatMap((r): Approver[] => (r.kind === "address" ? [{ kind: "address", address: r.address }] : []));
+  return [...managers, ...groups, ...addresses];
 }
 
 export function decide(input: DecisionInput): Decided {
