@@ -59,7 +59,7 @@ export const ERROR_CODES = {
   NOTIFICATION_INVALID: "A change-notification request is not valid JSON or has no value array.",
   POLICY_DENIED: "Requester policy does not let this requester run this intent on this target (or the requester or target could not be found).",
   TARGET_PROTECTED: "The target is a protected account (a directory-role holder, a protected group's member, a protected account, or the engine's own mailbox): no webhook changes it.",
-  APPROVAL_REQUIRED: "Requester policy asks for an approval before this run, and this deployment cannot ask for approvals yet.",
+  APPROVAL_REQUIRED: "Requester policy asks for an approval before this run, and this deployment has approvals off (no APPROVAL_SIGNING_KEY, NOTIFICATION_MAILBOX or public address).",
   APPROVAL_NOT_FOUND: "No approval has this id.",
   APPROVAL_LINK_INVALID: "An approval link's token is malformed, altered, signed with another key, or belongs to another approval.",
   APPROVAL_FORM_INVALID: "An approval decision was posted without the form token of a page rendered for its link, or from another site.",

@@ -48,10 +48,13 @@ describe("intents plan --graph-url against the sandbox", () => {
     const before = sandbox.requests().length;
     expect(await plan.run(["add user to group", "--input", payload(benToIt), "--graph-url", sandbox.graphBaseUrl])).toBe(0);
     const sent = sandbox.requests().slice(before);
-    const items = sent.filter((entry) => entry.batch);
+    const batches = [...new Set(sent.flatMap((entry) => (entry.batch ? [entry.batch.sequence] : [])))];
+    const itemsOf = (sequence: number | undefined) => sent.filter((entry) => entry.batch?.sequence === sequence).map((entry) => `${entry.method} ${entry.path.split("?")[0]}`);
     // Requester, target with manager, target's memberships; then the intent's user and group.
-    expect(items.map((entry) => entry.method)).toEqual(["GET", "GET", "GET", "GET", "GET"]);
-    expect(sent.filter((entry) => !entry.batch).map((entry) => `${entry.method} ${entry.path}`)).toEqual(["POST /v1.0/$batch"]);
+    expect(itemsOf(batches[0]).map((item) => item.split(" ")[0])).toEqual(["GET", "GET", "GET", "GET", "GET"]);
+    // Then the plan's own reads, the names an approver reads: the group and the user the write joins.
+    expect(itemsOf(batches[1]).sort()).toEqual([`GET /v1.0/groups/${IT_DEPARTMENT}`, `GET /v1.0/users/${DEMO.ben}`].sort());
+    expect(sent.filter((entry) => !entry.batch).map((entry) => `${entry.method} ${entry.path}`)).toEqual(["POST /v1.0/$batch", "POST /v1.0/$batch"]);
     const result = JSON.parse(out) as { policy: { decision: string; rule: { reason: string } }; steps: Array<{ id: string; status: string; planned?: { method: string; path: string } }> };
     expect(result.policy).toMatchObject({ decision: "allow", rule: { source: "built-in rules.reversible", reason: "self" } });
     expect(result.steps.find((step) => step.id === "add")).toMatchObject({ status: "skipped", planned: { method: "POST", path: `/groups/${IT_DEPARTMENT}/members/$ref` } });

@@ -14,6 +14,7 @@ import { RUN_INDEX_TABLE } from "../../engine/lifecycle/store/run-index";
 import { KEPT_REQUESTS_TABLE } from "../../engine/lifecycle/store/kept-requests";
 import { CONSOLE_ACTIONS_TABLE } from "../../engine/lifecycle/runs/audit";
 import { HEALTH_TABLE } from "../../engine/lifecycle/runs/throttling-log";
+import { APPROVALS_TABLE } from "../../engine/lifecycle/approval/store";
 import { objectEntries, outputs, readBicep, variableBlock } from "./bicep-reader";
 import { ROOT, loadedByFunctionApp, settingsReadBy, settingsReaders } from "./settings-scan";
 import { builtinKindSpecs } from "../../engine/kinds";
@@ -55,6 +56,8 @@ const NOT_SET_IN_AZURE: Record<string, string> = {
   AUTOTASK_SECRET: "read from Key Vault (AUTOTASK-SECRET) by the app itself",
   HALOPSA_CLIENT_SECRET: "read from Key Vault (HALOPSA-CLIENT-SECRET) by the app itself",
   REPORT_WEBHOOK_SECRET: "read from Key Vault (REPORT-WEBHOOK-SECRET) by the app itself",
+  APPROVAL_SIGNING_KEY: "read from Key Vault (APPROVAL-SIGNING-KEY) by the app itself; without it approvals are off and runs that need one are refused",
+  APPROVAL_BASE_URL: "derived from WEBSITE_HOSTNAME (https://<host>), so approval links follow the site's real host name; set only behind a custom domain",
   AUTOTASK_ZONE_LOOKUP_URL: "Autotask's own zoneInformation host is the default; only the local PSA simulator moves it",
   WEBSITE_INSTANCE_ID: "set by the App Service platform on every instance: the console trusts App Service Authentication only there",
   WEBSITE_AUTH_ENABLED: "set by the App Service platform when App Service Authentication is on (Bicep's authsettingsV2), never by an app setting",
@@ -146,7 +149,7 @@ describe("storage names: engine ↔ infra/main.bicep", () => {
 
   it("creates exactly the tables and the queues (each with its poison queue) the app uses, notifications included", () => {
     expect(list("tableNames").sort()).toEqual([
-      RUNS_TABLE, STEPS_TABLE, SUBSCRIPTIONS_TABLE, MEMBER_SNAPSHOTS_TABLE, REPORT_OUTBOX_TABLE, RUN_INDEX_TABLE, KEPT_REQUESTS_TABLE, CONSOLE_ACTIONS_TABLE, HEALTH_TABLE,
+      RUNS_TABLE, STEPS_TABLE, SUBSCRIPTIONS_TABLE, MEMBER_SNAPSHOTS_TABLE, REPORT_OUTBOX_TABLE, RUN_INDEX_TABLE, KEPT_REQUESTS_TABLE, CONSOLE_ACTIONS_TABLE, HEALTH_TABLE, APPROVALS_TABLE,
     ].sort());
     const queues = [CONTINUATION_QUEUE, NOTIFICATION_QUEUE, REPORT_QUEUE];
     expect(list("queueNames").sort()).toEqual([...queues, ...queues.map((q) => `${q}-poison`)].sort());

@@ -8,7 +8,7 @@
 import { IntentError } from "../../core/errors";
 import type { EventSink } from "../../runtime/types";
 import type { PipelineDeps } from "../types";
-import type { ApprovalDeps } from "./deps";
+import { approvalsOf } from "./configured";
 import { endWaitingRun } from "./end-run";
 import { expireApproval } from "./expire";
 import { queueApproved } from "./queue-approved";
@@ -30,15 +30,6 @@ function cleanComment(comment: string | undefined): string | undefined {
   // Control characters (other than line breaks) have no place in a note or a mail.
   const text = (comment ?? "").replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, " ").trim();
   return text ? text.slice(0, MAX_COMMENT) : undefined;
-}
-
-export function approvalsOf(deps: PipelineDeps): ApprovalDeps {
-  if (!deps.approvals) {
-    throw new IntentError("CONFIG_MISSING", "Approvals are not configured (APPROVAL_SIGNING_KEY, NOTIFICATION_MAILBOX).", {
-      fix: "Set APPROVAL_SIGNING_KEY (Key Vault) and NOTIFICATION_MAILBOX.",
-    });
-  }
-  return deps.approvals;
 }
 
 export function closedError(record: ApprovalRecord): IntentError {

@@ -5,7 +5,7 @@
  */
 import type { EventSink } from "../../runtime/types";
 import type { PipelineDeps } from "../types";
-import { approvalsOf } from "./decide";
+import { approvalsOf } from "./configured";
 import { endWaitingRun } from "./end-run";
 import type { ApprovalRecord } from "./types";
 

@@ -13,6 +13,7 @@ export { resolveApprovers, waitingFor, MAX_APPROVERS, type ApproverRef, type App
 export { ApprovalTokens, type LinkClaims, type LinkCheck } from "./token";
 export { TableApprovalStore, APPROVALS_TABLE, type ApprovalStore } from "./store";
 export { approvalLink, type ApprovalDeps } from "./deps";
+export { approvalsOf } from "./configured";
 export { readApprovalSettings, DEFAULT_LIFETIME_HOURS, type ApprovalSettings } from "./settings";
 export { planOf, fingerprintOf, type PlanOutcome } from "./plan/make-plan";
 export { diffLines } from "./plan/diff-text";

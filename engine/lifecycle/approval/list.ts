@@ -4,7 +4,7 @@
  * past its time is not listed (the sweeper, or whoever opens it first, expires it).
  */
 import type { PipelineDeps } from "../types";
-import { approvalsOf } from "./decide";
+import { approvalsOf } from "./configured";
 import { diffLines } from "./plan/diff-text";
 import type { ApprovalRecord } from "./types";
 

@@ -6,7 +6,7 @@
 import { ensureIntentError } from "../../core/errors";
 import type { EventSink } from "../../runtime/types";
 import type { PipelineDeps } from "../types";
-import { approvalsOf } from "./decide";
+import { approvalsOf } from "./configured";
 import { expireApproval } from "./expire";
 import { queueApproved } from "./queue-approved";
 
