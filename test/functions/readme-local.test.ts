@@ -60,10 +60,19 @@ describe("README: Running locally", () => {
     // "Send the same webhook twice: the second answer is the first run's result with duplicate: true."
     expect(await curl(curls[0] as string)).toMatchObject({ runId: added.runId, status: "succeeded", duplicate: true });
 
-    // "Ask for Adele from ben.walters@contoso.com, a colleague, and the answer is 403 APPROVAL_REQUIRED; from grace.taylor@contoso.com, her manager, it runs."
+    // "Ask for Adele from ben.walters@contoso.com, a colleague, and the answer is 202 awaiting_approval, naming who must approve
+    // (her manager and the demo's Service Desk group), and nothing is written; each approver's mail with its link is in the
+    // sandbox tenant's sent mail. From grace.taylor@contoso.com, her manager, it runs."
     const askedBy = (requester: string, ticket: number) =>
       (curls[0] as string).replace('"contact_email": "adele.vance@contoso.com"', `"contact_email": "${requester}"`).replace('"ticket_id": 5678', `"ticket_id": ${ticket}`);
-    expect(await curl(askedBy("ben.walters@contoso.com", 5690))).toMatchObject({ status: "denied", error: { code: "APPROVAL_REQUIRED" } });
+    const waiting = await curl(askedBy("ben.walters@contoso.com", 5690));
+    expect(waiting).toMatchObject({ status: "awaiting_approval", steps: [], approval: { state: "pending" } });
+    expect(waiting.message).toMatch(/waiting for adele\.vance@contoso\.com's manager, .+ or a member of Service Desk/);
+    const control = output.map((line) => /\(control (http:\S+)\/_sandbox\/requests\)/.exec(line)?.[1]).find(Boolean);
+    const state = (await (await fetch(`${control}/_sandbox/state`)).json()) as { sentMail: Array<{ message: { subject?: string; body?: { content?: string } } }> };
+    const asked = state.sentMail.filter((mail) => mail.message.subject === "Approval needed: Add User to Group for adele.vance@contoso.com (ticket #5690)");
+    expect(asked.length).toBe(waiting.approval.approvers.length);
+    expect(String(asked[0]?.message.body?.content)).toContain(`${url}/api/approvals/${waiting.approval.id}?t=`);
     const byManager = await curl(askedBy("grace.taylor@contoso.com", 5691));
     expect(byManager, JSON.stringify(byManager)).toMatchObject({ status: "succeeded" });
 
