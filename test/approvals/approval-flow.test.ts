@@ -79,7 +79,8 @@ describe("a colleague's password reset", () => {
     expect(text).toContain("Update user miriam.graham@contoso.com passwordProfile.password: a new value (not shown)");
     expect(text).toContain("Send a mail from reception@contoso.com to grace.taylor@contoso.com subject: Temporary password for miriam.graham@contoso.com");
     expect(page.headers.get("content-security-policy")).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; img-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'$/);
-    expect(page.headers.get("referrer-policy")).toBe("no-referrer");
+    // The token never leaves in a Referer to another site; this site's own form keeps its Origin.
+    expect(page.headers.get("referrer-policy")).toBe("same-origin");
     expect(page.html).not.toMatch(/<script/i);
 
     const approved = await stack.decide(page, "approve", "OK, she called me <script>alert(1)</script>");
@@ -197,6 +198,9 @@ describe("links and forms", () => {
     expect((await stack.decide(forged, "approve")).status).toBe(403);
     const crossSite = await stack.decide(page, "approve", undefined, { origin: "https://evil.example", "sec-fetch-site": "cross-site" });
     expect([crossSite.status, textOf(crossSite.html)]).toEqual([403, expect.stringContaining("This form could not be accepted")]);
+    // A browser without Sec-Fetch-Site is judged by its Origin.
+    const otherOrigin = await stack.decide(page, "approve", undefined, { origin: "https://evil.example" });
+    expect([otherOrigin.status, textOf(otherOrigin.html)]).toEqual([403, expect.stringContaining("This form could not be accepted")]);
     await stack.continueRuns();
     expect(tenantWrites(sandbox, first.before)).toEqual([]);
     expect((await stack.getRun(first.runId)).body.status).toBe("awaiting_approval");

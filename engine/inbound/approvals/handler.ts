@@ -107,10 +107,14 @@ export async function handleApprovalPage(deps: PipelineDeps, request: ApprovalRe
   }
 }
 
-/** A browser sends Sec-Fetch-Site and Origin with a form; from another site, it is refused. */
+/**
+ * A browser sends Sec-Fetch-Site and Origin with a form; from another site, it is refused.
+ * Sec-Fetch-Site decides where a browser sends it (it does not depend on a referrer policy);
+ * Origin is for those that do not.
+ */
 function crossSite(request: ApprovalRequest): boolean {
   const site = request.header("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") return true;
+  if (site) return site !== "same-origin" && site !== "none";
   const origin = request.header("origin");
   const host = request.header("x-forwarded-host") ?? request.header("host");
   if (!origin || origin === "null" || !host) return origin === "null";

@@ -40,8 +40,9 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   "content-security-policy": PAGE_CSP,
   "cache-control": "no-store",
   "x-content-type-options": "nosniff",
-  // The link's token is in the address: no other site may learn it from a Referer.
-  "referrer-policy": "no-referrer",
+  // The link's token is in the address: no other site may learn it from a Referer. Not
+  // `no-referrer`: under it a browser posts the form with `Origin: null`, which reads as another site.
+  "referrer-policy": "same-origin",
   "x-frame-options": "DENY",
   "cross-origin-opener-policy": "same-origin",
 };
@@ -50,7 +51,7 @@ function document(title: string, body: string): string {
   return [
     "<!doctype html>",
     '<html lang="en"><head><meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="same-origin">',
     `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head>`,
     `<body><main>${body}</main></body></html>`,
   ].join("\n");
