@@ -83,6 +83,10 @@ param exchangeModuleVersion string = '3.4.0'
 @description('Only on the first deployment or a rotation: the webhook shared secret to store in Key Vault. deploy.sh generates it; empty keeps the stored one.')
 param intentSharedSecret string = ''
 
+@secure()
+@description('Only on the first deployment: the key approval links are signed with, stored in Key Vault. deploy.sh generates it; empty keeps the stored one.')
+param approvalSigningKey string = ''
+
 @description('Object id of the deploying user, granted read access to the shared secret. Empty: nobody.')
 param operatorPrincipalId string = ''
 
@@ -149,6 +153,8 @@ var names = {
 }
 // The name engine/hosts/config.ts reads from the vault (keyVaultName('INTENT_SHARED_SECRET')).
 var sharedSecretName = 'INTENT-SHARED-SECRET'
+// The name the app reads approvals' signing key under (keyVaultName('APPROVAL_SIGNING_KEY')).
+var approvalKeyName = 'APPROVAL-SIGNING-KEY'
 // environment().resourceManager ends with '/'; the ARM client expects an origin.
 var resourceManager = environment().resourceManager
 var armBaseUrl = endsWith(resourceManager, '/') ? substring(resourceManager, 0, length(resourceManager) - 1) : resourceManager
@@ -213,6 +219,8 @@ module keyVault 'app/keyvault.bicep' = {
     keyVaultName: names.keyVault
     sharedSecretName: sharedSecretName
     sharedSecretValue: intentSharedSecret
+    approvalKeyName: approvalKeyName
+    approvalKeyValue: approvalSigningKey
   }
 }
 

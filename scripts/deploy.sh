@@ -143,6 +143,15 @@ public_ip() {
 }
 
 secret_name="INTENT-SHARED-SECRET"
+# The key approval links are signed with: generated once, kept across deployments (a new one
+# would void the links already mailed).
+approval_key_name="APPROVAL-SIGNING-KEY"
+# Whether the vault ($vault) holds a secret: asked of the control plane, which needs no data-plane access.
+vault=""
+stored() {
+  [ -n "$vault" ] && az resource show -g "$resource_group" --namespace Microsoft.KeyVault --parent "vaults/$vault" \
+    --resource-type secrets --name "$1" >/dev/null 2>&1
+}
 # The mail scoping a previous deployment set up (its mailScopeGroup parameter) holds until
 # --no-mail-scope: Exchange keeps it, so only the Entra side is repeated, without PowerShell.
 scope_in_exchange=1
@@ -173,6 +182,9 @@ if [ "$what_if" = 1 ]; then
   if [ -n "$secret_file" ] || [ "$rotate" = 1 ] || [ -z "$vault" ]; then
     echo "==> a new shared secret would be stored in Key Vault as $secret_name"
   fi
+  if ! stored "$approval_key_name"; then
+    echo "==> a new approval signing key would be stored in Key Vault as $approval_key_name"
+  fi
   [ "$skip_code" = 0 ] && echo "==> the code package (npm run package) would be built and published"
   echo "==> runbooks that would be published: $(jq -r '.runbooks | keys | join(", ")' runbooks/runbooks.json)"
   if [ "$skip_grants" = 0 ]; then
@@ -193,20 +205,28 @@ az group create --name "$resource_group" --location "$location" --output none
 # needs no data-plane access), generated on the first deployment or on --rotate-secret.
 vault="$(az keyvault list -g "$resource_group" --query '[0].name' -o tsv 2>/dev/null || true)"
 secret_exists=0
-if [ -n "$vault" ] && az resource show -g "$resource_group" --namespace Microsoft.KeyVault --parent "vaults/$vault" \
-  --resource-type secrets --name "$secret_name" >/dev/null 2>&1; then
-  secret_exists=1
-fi
+stored "$secret_name" && secret_exists=1
 secret_parameters="$work/secret.parameters.json"
+shared_part="$work/shared-secret.json"
+approval_part="$work/approval-key.json"
+echo '{}' >"$shared_part"
+echo '{}' >"$approval_part"
 secret_args=()
 if [ -n "$secret_file" ]; then
-  jq -n --rawfile s "$secret_file" '{intentSharedSecret: {value: ($s | rtrimstr("\n"))}}' >"$secret_parameters"
-  secret_args=(--parameters @"$secret_parameters")
+  jq -n --rawfile s "$secret_file" '{intentSharedSecret: {value: ($s | rtrimstr("\n"))}}' >"$shared_part"
 elif [ "$secret_exists" = 0 ] || [ "$rotate" = 1 ]; then
   # Generated straight into the file: the value never appears in argv or the environment.
-  openssl rand -base64 48 | tr -d '\n' | jq -Rs '{intentSharedSecret: {value: .}}' >"$secret_parameters"
-  secret_args=(--parameters @"$secret_parameters")
+  openssl rand -base64 48 | tr -d '\n' | jq -Rs '{intentSharedSecret: {value: .}}' >"$shared_part"
   echo "==> a new shared secret will be stored in Key Vault as $secret_name"
+fi
+if ! stored "$approval_key_name"; then
+  openssl rand -base64 48 | tr -d '\n' | jq -Rs '{approvalSigningKey: {value: .}}' >"$approval_part"
+  echo "==> a new approval signing key will be stored in Key Vault as $approval_key_name"
+fi
+jq -s 'add' "$shared_part" "$approval_part" >"$secret_parameters"
+rm -f "$shared_part" "$approval_part"
+if [ "$(jq 'length' "$secret_parameters")" != 0 ]; then
+  secret_args=(--parameters @"$secret_parameters")
 fi
 
 outputs="$work/outputs.json"

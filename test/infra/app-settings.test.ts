@@ -123,6 +123,10 @@ describe("app settings: engine code and intents ↔ infra/main.bicep", () => {
     const stored = /^var sharedSecretName = '([^']+)'$/m.exec(readBicep("main.bicep"))?.[1];
     expect(stored).toBe(keyVaultName("INTENT_SHARED_SECRET"));
     expect(readFileSync(join(ROOT, "scripts", "deploy.sh"), "utf8")).toContain(`secret_name="${stored}"`);
+    // Approvals' signing key: the name the app reads it under is the one Bicep stores and deploy.sh generates.
+    const approvalKey = /^var approvalKeyName = '([^']+)'$/m.exec(readBicep("main.bicep"))?.[1];
+    expect(approvalKey).toBe(keyVaultName("APPROVAL_SIGNING_KEY"));
+    expect(readFileSync(join(ROOT, "scripts", "deploy.sh"), "utf8")).toContain(`approval_key_name="${approvalKey}"`);
   });
 
   it("gives a resumed run less time than the host lets a function run", () => {

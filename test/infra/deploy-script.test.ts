@@ -27,7 +27,7 @@ if [ "\${!fails_var:-0}" -gt 0 ]; then
 fi
 case "$1 $2" in
   "keyvault list") [ -n "\${FAKE_VAULT:-}" ] && echo "$FAKE_VAULT"; exit 0 ;;
-  "resource show") [ -n "\${FAKE_SECRET_EXISTS:-}" ]; exit $? ;;
+  "resource show") case " $* " in *" \${FAKE_SECRET_MISSING:-none} "*) exit 1 ;; esac; [ -n "\${FAKE_SECRET_EXISTS:-}" ]; exit $? ;;
   "ad signed-in-user") echo "operator-object-id"; exit 0 ;;
   "ad sp") echo "func-app-id"; exit 0 ;;
   "group exists") echo "\${FAKE_GROUP_EXISTS:-true}"; exit 0 ;;
@@ -97,8 +97,14 @@ describe("scripts/deploy.sh (against a recording az)", () => {
     const handed = [1, 2].map((n) => JSON.parse(readFileSync(join(dir, `parameters-${n}.json`), "utf8")) as Record<string, { value: string }>);
     const secret = handed[1]?.intentSharedSecret?.value ?? "";
     expect(secret).toMatch(/^[A-Za-z0-9+/]{64}$/);
+    // The approval links' signing key, generated the same way, in the same file, another value.
+    const approvalKey = handed[1]?.approvalSigningKey?.value ?? "";
+    expect(approvalKey).toMatch(/^[A-Za-z0-9+/]{64}$/);
+    expect(approvalKey).not.toBe(secret);
     const everything = JSON.stringify(calls) + stdout + readFileSync(join(dir, "npm.log"), "utf8");
     expect(everything).not.toContain(secret);
+    expect(everything).not.toContain(approvalKey);
+    expect(stdout).toContain("a new approval signing key will be stored in Key Vault as APPROVAL-SIGNING-KEY");
     const secretFile = (deployment ?? []).find((a) => a.endsWith("secret.parameters.json"))?.slice(1) ?? "";
     expect(existsSync(secretFile)).toBe(false);
     expect(stdout).toContain("az keyvault secret show --vault-name contoso-kv --name INTENT-SHARED-SECRET");
@@ -145,6 +151,15 @@ describe("scripts/deploy.sh (against a recording az)", () => {
     expect(existsSync(join(dir, "parameters-2.json"))).toBe(false);
     expect(find(calls, "functionapp", "deployment")).toHaveLength(0);
     expect(find(calls, "resource", "show")[0]).toEqual(expect.arrayContaining(["--parent", "vaults/contoso-kv", "--name", "INTENT-SHARED-SECRET"]));
+    expect(find(calls, "resource", "show")[1]).toEqual(expect.arrayContaining(["--parent", "vaults/contoso-kv", "--name", "APPROVAL-SIGNING-KEY"]));
+  });
+
+  it("an earlier deployment without approvals gets the signing key alone, and keeps its shared secret", () => {
+    const { dir, stdout } = deploy({ FAKE_VAULT: "contoso-kv", FAKE_SECRET_EXISTS: "1", FAKE_SECRET_MISSING: "APPROVAL-SIGNING-KEY" }, ["--skip-code"]);
+    const handed = JSON.parse(readFileSync(join(dir, "parameters-2.json"), "utf8")) as Record<string, { value: string }>;
+    expect(Object.keys(handed)).toEqual(["approvalSigningKey"]);
+    expect(handed.approvalSigningKey?.value).toMatch(/^[A-Za-z0-9+/]{64}$/);
+    expect(stdout).not.toContain("a new shared secret");
   });
 });
 
