@@ -5,7 +5,7 @@
  * requester can never approve; `intents plan --diff` prints the lines the approver reads.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { approvalsPort } from "../../engine/hosts/compose/approvals";
+import { approvalsPort } from "../../engine/hosts/compose/approvals-port";
 import * as planCommand from "../../engine/hosts/cli/commands/plan";
 import { decideApproval } from "../../engine/lifecycle/approval/decide";
 import { listPendingApprovals } from "../../engine/lifecycle/approval/list";
