@@ -219,7 +219,8 @@ describe("the console in Chromium", () => {
       await page.click('a[data-nav="approvals"]');
       // The heading shows at once; the paragraph once the approvals answer arrives (late on a loaded machine).
       await page.waitForSelector("#view-approvals p");
-      await expect(page.locator("#view-approvals").textContent()).resolves.toContain("asks for no approvals");
+      // npm start has approvals; nothing asks for one yet.
+      await expect(page.locator("#view-approvals").textContent()).resolves.toContain("Nothing is waiting for approval.");
     } finally {
       await browser.close();
     }
@@ -242,5 +243,18 @@ describe("the console in Chromium", () => {
     const paint = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? Number.POSITIVE_INFINITY);
     expect(paint).toBeLessThan(1_000);
     expect(pageErrors).toEqual([]);
+  });
+
+  it("lists a colleague's request that waits for approval in the inbox, with its plan", async () => {
+    const waiting = await env.webhook("Add User to Group", { "User Email": "adele.vance@contoso.com", "Group Name": "Marketing" }, 7002, { name: "Ben Walters", email: "ben.walters@contoso.com" });
+    expect(waiting.body.status).toBe("awaiting_approval");
+    const page = await signedInPage();
+    await page.click('a[data-nav="approvals"]');
+    await page.waitForSelector("#view-approvals li.panel");
+    const inbox = (await page.locator("#view-approvals li.panel").first().textContent()) ?? "";
+    expect(inbox).toContain("Add User to Group · ticket 7002");
+    expect(inbox).toContain("Ben Walters (ben.walters@contoso.com) → adele.vance@contoso.com");
+    expect(inbox).toMatch(/Marketing/);
+    await expect(page.locator("#approvals-count").textContent()).resolves.toBe("1");
   });
 });
