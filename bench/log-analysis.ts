@@ -1,4 +1,6 @@
-/** Figures read from the sandbox's request log: round trips, dependent waves, Retry-After windows. */
+/** Figures read from the sandbox's request log: round trips, dependent waves, requester policy's share, Retry-After windows. */
+import type { GraphRequest } from "../engine/clients/graph/types";
+import { sentRequests, splitPolicyRequests } from "../engine/tooling/cases/requests";
 import type { RequestLogEntry } from "../sandbox";
 
 const startOf = (entry: RequestLogEntry): number => Date.parse(entry.time);
@@ -27,6 +29,28 @@ export function dependentWaves(entries: readonly RequestLogEntry[]): number {
     }
   }
   return waves;
+}
+
+export interface PolicyShare {
+  /** Requester policy's Graph reads (batch items and lone requests). */
+  reads: number;
+  /**
+   * Round trips that carried nothing but policy reads: what the policy added to the run. 0 when
+   * they all rode in the intent's own first `$batch`.
+   */
+  ownTrips: number;
+}
+
+/** How much of a run was requester policy's, given the requests its judgement says it sent. */
+export function policyShare(entries: readonly RequestLogEntry[], policy: readonly GraphRequest[]): PolicyShare {
+  const items = new Map<number, RequestLogEntry[]>();
+  for (const entry of entries) if (entry.batch) items.set(entry.batch.sequence, [...(items.get(entry.batch.sequence) ?? []), entry]);
+  let ownTrips = 0;
+  for (const trip of roundTrips(entries)) {
+    const { intentRequests, policyRequests } = splitPolicyRequests(sentRequests(items.get(trip.sequence) ?? [trip]), policy);
+    if (policyRequests.length > 0 && intentRequests.length === 0) ownTrips++;
+  }
+  return { reads: splitPolicyRequests(sentRequests([...entries]), policy).policyRequests.length, ownTrips };
 }
 
 const identityOf = (entry: RequestLogEntry): string => `${entry.method} ${entry.path} ${JSON.stringify(entry.query)}`;

@@ -97,8 +97,9 @@ export function formatResults(r: Results): string {
       return [String(name), String(load.intents), f(load.importMs), f(load.coldMs), f(load.warm.p50)];
     })));
   out.push(coldStartTable(r.coldStart));
-  out.push(table(`Round trips and end-to-end at ${r.latencyMs} ms per request`, ["intent", "ours graph+arm", "ours dependent", "ours ms", "seed graph+arm", "seed dependent", "seed ms", "ours status"],
-    r.roundTrips.map((x) => [x.intent, `${x.ours.graph}+${x.ours.arm}`, String(x.ours.dependent), f(x.ours.ms, 0),
+  out.push(table(`Round trips and end-to-end at ${r.latencyMs} ms per request (policy = requester policy's reads, and in brackets the round trips that carried nothing else, which it added)`,
+    ["intent", "ours graph+arm", "ours dependent", "policy reads (own trips)", "ours ms", "seed graph+arm", "seed dependent", "seed ms", "ours status"],
+    r.roundTrips.map((x) => [x.intent, `${x.ours.graph}+${x.ours.arm}`, String(x.ours.dependent), x.ours.policy ? `${x.ours.policy.reads} (${x.ours.policy.ownTrips})` : "—", f(x.ours.ms, 0),
       x.seed ? `${x.seed.graph}+${x.seed.arm}` : "—", x.seed ? String(x.seed.dependent) : "—", x.seed ? f(x.seed.ms, 0) : "—", x.ours.status])));
   out.push(table(`Local server, POST /api/intent, unique tickets, rotating over: ${r.throughputIntents.join(", ")}`, ["store", "req/s", "requests", "p50 ms", "p99 ms", "non-2xx", "errors", "peak RSS MiB"],
     r.throughput.map((x) => [x.store, f(x.requestsPerSec), String(x.total), f(x.latencyP50Ms), f(x.latencyP99Ms), String(x.non2xx), String(x.errors), f(x.peakRssMiB)])));

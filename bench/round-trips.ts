@@ -3,15 +3,18 @@
  * our engine through the real pipeline, then the seed's call list replayed one call at a time
  * through the same clients, each on a fresh tenant. The 100 ms are really waited; the clients'
  * own sleeps (runbook polls: ours back off, the seed's every 5 s) are added to the clock instead,
- * so the end-to-end figure counts them without the bench waiting for them.
+ * so the end-to-end figure counts them without the bench waiting for them. Our runs are judged by
+ * the workload's requester policy first, and the policy's reads are told apart in the log.
  */
-import type { Catalog } from "../engine/index";
+import type { GraphRequest } from "../engine/clients/graph/types";
+import type { Catalog, CompiledIntent } from "../engine/index";
+import type { IntentEngine } from "../engine/lifecycle/types";
 import { handleIntent } from "../engine/inbound/webhook/intake";
 import { jsonEventSink } from "../engine/core/events";
 import { startSandbox, type RequestLogEntry } from "../sandbox";
 import type { Clock } from "../engine/runtime/types";
 import { benchEngine, incomingRequest, instantClock, memoryPipeline, sandboxClients, type TenantClients } from "./host";
-import { dependentWaves, roundTrips } from "./log-analysis";
+import { dependentWaves, policyShare, roundTrips, type PolicyShare } from "./log-analysis";
 import { seedSequenceFor } from "./seed-sequences";
 import { withTimeout } from "./stats";
 import { webhookBody, type Workload } from "./workloads";
@@ -24,6 +27,8 @@ export interface TripsFigure {
   dependent: number;
   ms: number;
   status: string;
+  /** Requester policy's reads and the round trips it added (ours only: the seed judged nobody). */
+  policy?: PolicyShare;
 }
 
 export interface RoundTripFigure {
@@ -34,18 +39,32 @@ export interface RoundTripFigure {
 
 const RUN_LIMIT_MS = 60_000;
 
-type Work = (clients: TenantClients, clock: Clock) => Promise<string>;
+/** One run; `policySent` collects the Graph requests requester policy says it sent, if it judged the run. */
+type Work = (clients: TenantClients, clock: Clock, policySent: GraphRequest[]) => Promise<string>;
 
-async function onLatentTenant(latencyMs: number, settings: Record<string, string>, work: Work): Promise<TripsFigure> {
+/** The engine, keeping each judgement's own requests for the log analysis. */
+function keepingPolicyRequests(engine: IntentEngine<CompiledIntent>, sent: GraphRequest[]): IntentEngine<CompiledIntent> {
+  return {
+    ...engine,
+    judge: async (intent, request) => {
+      const judgement = await engine.judge(intent, request);
+      sent.push(...judgement.sent);
+      return judgement;
+    },
+  };
+}
+
+async function onLatentTenant(latencyMs: number, settings: Record<string, string>, work: Work, judged: boolean): Promise<TripsFigure> {
   const sandbox = await startSandbox();
   const clock = instantClock();
   const clients = sandboxClients(sandbox, settings, clock);
+  const policySent: GraphRequest[] = [];
   try {
     const answer = await fetch(`${sandbox.url}/_sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "latency", latencyMs }) });
     if (!answer.ok) throw new Error(`the sandbox refused the latency rule: ${answer.status}`);
     // A run that throws still made its round trips; its error becomes its status in the table.
     const started = clock.now();
-    const status = await withTimeout("a round-trip run", RUN_LIMIT_MS, work(clients, clock))
+    const status = await withTimeout("a round-trip run", RUN_LIMIT_MS, work(clients, clock, policySent))
       .catch((error: unknown) => `error: ${error instanceof Error ? error.message : String(error)}`);
     const ms = clock.now() - started;
     const log: RequestLogEntry[] = sandbox.requests();
@@ -56,6 +75,7 @@ async function onLatentTenant(latencyMs: number, settings: Record<string, string
       dependent: dependentWaves(log),
       ms,
       status,
+      ...(judged ? { policy: policyShare(log, policySent) } : {}),
     };
   } finally {
     await clients.graph.close();
@@ -64,19 +84,20 @@ async function onLatentTenant(latencyMs: number, settings: Record<string, string
 }
 
 export async function measureRoundTrips(catalog: Catalog, workload: Workload, latencyMs: number): Promise<RoundTripFigure> {
-  const runOurs: Work = async (clients, clock) => {
-    const deps = memoryPipeline(benchEngine(catalog, clients.graph, workload.settings), { ...clients, clock, settings: workload.settings });
+  const runOurs: Work = async (clients, clock, policySent) => {
+    const engine = keepingPolicyRequests(benchEngine(catalog, clients.graph, workload.settings), policySent);
+    const deps = memoryPipeline(engine, { ...clients, clock, settings: workload.settings });
     const answer = await handleIntent(deps, incomingRequest(Buffer.from(JSON.stringify(webhookBody(workload, 7_001)))), jsonEventSink(() => undefined));
     return String(answer.body.status ?? answer.status);
   };
   // One untimed run first, so the first use of each template and module is not billed to latency.
-  await onLatentTenant(0, workload.settings, runOurs);
-  const ours = await onLatentTenant(latencyMs, workload.settings, runOurs);
+  await onLatentTenant(0, workload.settings, runOurs, true);
+  const ours = await onLatentTenant(latencyMs, workload.settings, runOurs, true);
   const sequence = seedSequenceFor(workload.intent.name);
   if (!sequence) return { intent: workload.intent.name, ours };
   const seed = await onLatentTenant(latencyMs, workload.settings, async (clients, clock) => {
     await sequence({ ...clients, clock, fields: workload.fields });
     return "replayed";
-  });
+  }, false);
   return { intent: workload.intent.name, ours, seed };
 }

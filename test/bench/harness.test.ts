@@ -2,11 +2,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { GraphRequest } from "../../engine/clients/graph/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { measureEngineCpu } from "../../bench/engine-cpu";
 import { generateIntents } from "../../bench/generate-intents";
 import { instantClock, sandboxClients } from "../../bench/host";
-import { dependentWaves, retryAfterWindows } from "../../bench/log-analysis";
+import { dependentWaves, policyShare, retryAfterWindows } from "../../bench/log-analysis";
 import { MemoryRunStore } from "../../bench/memory-store";
 import { recordingClients, replayClients } from "../../bench/replay-clients";
 import { measureRoundTrips } from "../../bench/round-trips";
@@ -56,6 +57,18 @@ describe("request-log analysis", () => {
     expect(retryAfterWindows([throttled, entry(2, 1_010, 5)], 1_000)).toMatchObject({ throttled: 1, inside: 0, closestMs: 1_000 });
     // Another resource's request in the window is not a resend.
     expect(retryAfterWindows([throttled, entry(2, 20, 5, { path: "/v1.0/users/b" })], 1_000).inside).toBe(0);
+  });
+
+  it("tells requester policy's reads apart, and counts a round trip as the policy's only when it carried nothing else", () => {
+    const policy: GraphRequest[] = [{ method: "GET", path: "/users/a%40contoso.com", query: { $select: "id,userPrincipalName" } }];
+    const policyItem = (sequence: number, batch: number) => entry(sequence, 0, 10, { path: "/v1.0/users/a%40contoso.com", query: { $select: "id,userPrincipalName" }, batch: { sequence: batch, itemId: "p" } });
+    const envelope = (sequence: number, startMs: number) => entry(sequence, startMs, 10, { method: "POST", path: "/v1.0/$batch" });
+    // Shared: the intent's lookup (same path, its own $select) rode in the policy's $batch.
+    const shared = [envelope(1, 0), policyItem(2, 1), entry(3, 0, 10, { query: { $select: "id" }, path: "/v1.0/users/a%40contoso.com", batch: { sequence: 1, itemId: "i" } }), entry(4, 20, 10, { method: "PATCH" })];
+    expect(policyShare(shared, policy)).toEqual({ reads: 1, ownTrips: 0 });
+    // Alone: a $batch of policy reads, then the intent's write.
+    expect(policyShare([envelope(1, 0), policyItem(2, 1), entry(3, 20, 10, { method: "PATCH" })], policy)).toEqual({ reads: 1, ownTrips: 1 });
+    expect(policyShare([envelope(1, 0), policyItem(2, 1)], [])).toEqual({ reads: 0, ownTrips: 0 });
   });
 });
 
@@ -134,8 +147,17 @@ describe("round trips and the storm on one intent", () => {
 
   it("counts our batched lookup once and the seed's four sequential calls", async () => {
     const figure = await measureRoundTrips(catalog, addToGroup, 20);
-    expect(figure.ours).toMatchObject({ graph: 2, arm: 0, dependent: 2, status: "succeeded" });
+    // Requester policy's four reads (requester, their groups, target with manager, target's memberships) share the lookup's $batch.
+    expect(figure.ours).toMatchObject({ graph: 2, arm: 0, dependent: 2, status: "succeeded", policy: { reads: 4, ownTrips: 0 } });
+    expect(figure.seed?.policy).toBeUndefined();
     expect(figure.seed).toMatchObject({ graph: 4, arm: 0, dependent: 4 });
+  });
+
+  it("shows the round trip requester policy adds to an intent that starts with a write", async () => {
+    const reset: Workload = { ...addToGroup, intent: catalog.find("Password Reset") as CompiledIntent, fields: { "User Email": "adele.vance@contoso.com" }, requester: "adele.vance@contoso.com" };
+    const figure = await measureRoundTrips(catalog, reset, 20);
+    // The policy's $batch, then the PATCH (no read to share it with), then the delivery mail.
+    expect(figure.ours).toMatchObject({ graph: 3, dependent: 3, status: "succeeded", policy: { reads: 4, ownTrips: 1 } });
   });
 
   it("rides out a storm with every 429 waited out and no run failing", async () => {

@@ -283,6 +283,40 @@ describe("states other parts report (policy, approval, scheduling)", () => {
   });
 });
 
+describe("a run requester policy refuses", () => {
+  let app: App;
+  beforeAll(async () => { app = await startApp("connectwise", { REPORT_REQUESTER_EMAIL: "true" }); });
+  afterAll(async () => { await app?.close(); });
+
+  it("one internal and one customer note, none more when a redelivery is refused again; no mail, no write", async () => {
+    const id = ++ticket;
+    const writes = () => sandbox.requests().filter((r) => r.method !== "GET" && r.path !== "/v1.0/$batch").length;
+    const writesBefore = writes();
+    const mailsBefore = sandbox.tenant.sentMail.length;
+    // The Service Desk may reset anyone's password under the demo policy, but not a directory-role holder's.
+    const body = webhook("Password Reset", { "User Email": "it.admin@contoso.com" }, id, "megan.bowen@contoso.com");
+    const answer = await app.post(body);
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatchObject({ status: "denied", error: { code: "TARGET_PROTECTED" }, steps: [] });
+    expect((await app.post(body)).body).toMatchObject({ duplicate: true, status: "denied", runId: answer.body.runId });
+    clock.advance(1_000);
+    // A later delivery is judged again, refused again, and reported again: the outbox keeps the first.
+    expect((await app.post(body)).body).toMatchObject({ status: "denied", runId: answer.body.runId, attempts: 2 });
+    await app.deliver();
+    expect(notesOn(app.psa, id)).toEqual([{ internal: true, state: "denied" }, { internal: false, state: "denied" }]);
+    const notes = app.psa.tickets.list(id);
+    const internal = notes.find((n) => n.internal)?.text ?? "";
+    expect(internal).toContain("The request was refused (by policy or by its approver); nothing was changed.");
+    expect(internal).toContain("(TARGET_PROTECTED)");
+    expect(internal).toContain(answer.body.runId);
+    expect(notes.find((n) => !n.internal)?.text).toContain(answer.body.message);
+    expect(app.events.filter((e) => e.event === "report_queued" && e.runId === answer.body.runId)).toHaveLength(2);
+    expect(writes()).toBe(writesBefore);
+    // Answered at once, so no requester mail; a refusal is not a failure, so no failure mail.
+    expect(sandbox.tenant.sentMail.length).toBe(mailsBefore);
+  });
+});
+
 describe("reporting's configuration", () => {
   const base = () => ({ AzureWebJobsStorage: azurite.connectionString, GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox", INTENT_SHARED_SECRET: SECRET });
 
