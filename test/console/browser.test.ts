@@ -170,19 +170,89 @@ describe("the console in Chromium", () => {
     expect(await page.locator("img, main script").count()).toBe(0);
   });
 
-  it("is usable from the keyboard, labels every control and keeps text contrast at WCAG AA", async () => {
+  it("is usable from the keyboard alone: skip link, a visible focus ring, filtering and opening a run, its retry in reach", async () => {
+    const failed = await env.webhook("Add User to Group", { "User Email": "johanna.lorenz@contoso.com", "Group Name": "Night Shift" }, 5700);
+    expect(failed.body.status).toBe("failed");
     const page = await signedInPage();
     await page.waitForSelector("#runs-body tr");
+    const focused = () => page.evaluate(() => ({ id: document.activeElement?.id ?? "", text: document.activeElement?.textContent ?? "", ring: getComputedStyle(document.activeElement).outlineStyle }));
+    /** Tab until the element matching `selector` has the focus; fails when it is not reached in `most` presses. */
+    const tabTo = async (selector: string, most = 20) => {
+      for (let press = 0; press < most; press++) {
+        await page.keyboard.press("Tab");
+        if (await page.evaluate((wanted: string) => document.activeElement?.matches(wanted) ?? false, selector)) return;
+      }
+      throw new Error(`${selector} was not reached with Tab`);
+    };
     await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    expect(await focused()).toEqual({ id: "", text: "Skip to content", ring: "solid" });
+    // Skipping keeps the view (the page routes by its hash: #main would be a view of its own) and lands on its heading.
+    await page.keyboard.press("Enter");
+    expect((await focused()).id).toBe("runs-title");
+    expect(await page.evaluate(() => location.hash)).toBe("");
+    await tabTo("#f-status");
+    expect((await focused()).ring).toBe("solid");
+    await page.keyboard.type("f"); // a closed select picks the option its typed letters start
+    await tabTo("#f-ticket", 2);
+    await page.keyboard.type("5700");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => location.hash === "#/runs?status=failed&ticket=5700");
+    await page.waitForFunction(() => document.querySelectorAll("#runs-body tr").length === 1 && document.querySelector("#runs-status")?.textContent === "1 run.");
+    await tabTo("#runs-body tr a");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(".timeline");
+    // The run's heading takes the focus, so a screen reader says where the technician is.
+    await page.waitForFunction(() => document.activeElement?.id === "run-title");
+    await expect(page.locator("#run-title").textContent()).resolves.toBe("Add User to Group failed");
+    await tabTo("#retry");
+    expect(await focused()).toMatchObject({ id: "retry", ring: "solid" });
+  });
+
+  it("names every control and landmark for assistive technology, labels every field and keeps text contrast at WCAG AA", async () => {
+    const lastDay = new Date(Date.now() + 12 * 86_400_000).toISOString().slice(0, 10);
+    for (const [ticket, user] of [[7201, "conor.obrien@contoso.com"], [7202, "miriam.graham@contoso.com"]] as const) {
+      expect((await env.webhook("User Offboarding", { "User Email": user, "Last Day": lastDay }, ticket)).body.status).toBe("scheduled");
+    }
+    const page = await signedInPage();
+    await page.waitForSelector("#runs-body tr");
     const unlabelled = await page.evaluate(() => Array.from(document.querySelectorAll("input, select, textarea"))
       .filter((control: any) => control.labels?.length === 0 && !control.getAttribute("aria-label")).map((control: any) => control.id));
     expect(unlabelled).toEqual([]);
-    // Open a run with Enter on its link: the run's heading takes the focus.
-    await page.locator("#runs-body tr a").first().focus();
-    await page.keyboard.press("Enter");
+    // The accessibility tree as Chromium computes it: every control has a name, and no two buttons in a view share one.
+    const tree = async (view: string) => {
+      const snapshot = await page.locator(`#view-${view}`).ariaSnapshot();
+      const unnamed = snapshot.split("\n").filter((line) => /^\s*- (button|link|textbox|combobox|checkbox|searchbox)\s*(:|\[|$)/.test(line));
+      const buttons = [...snapshot.matchAll(/- button "([^"]*)"/g)].map((match) => match[1]);
+      return { snapshot, unnamed, duplicates: buttons.filter((name, i) => buttons.indexOf(name) !== i) };
+    };
+    const whole = await page.locator("body").ariaSnapshot();
+    expect(whole).toMatch(/^- banner:/m);
+    expect(whole).toContain('navigation "Console sections"');
+    expect(whole).toMatch(/^- main:/m);
+    expect(whole).toContain('search "Filter runs"');
+    expect(whole).toContain('table "Runs, newest first"');
+    expect(await tree("runs")).toMatchObject({ unnamed: [], duplicates: [] });
+
+    await page.click('a[data-nav="scheduled"]');
+    await page.locator("#view-scheduled li.panel").nth(1).waitFor();
+    const scheduled = await tree("scheduled");
+    expect(scheduled).toMatchObject({ unnamed: [], duplicates: [] });
+    expect(scheduled.snapshot).toContain('button "Cancel User Offboarding on ticket 7201"');
+    expect(scheduled.snapshot).toContain('button "Cancel User Offboarding on ticket 7202"');
+
+    await page.click('a[data-nav="health"]');
+    await page.waitForSelector("#h-throttling");
+    expect(await tree("health")).toMatchObject({ unnamed: [], duplicates: [] });
+
+    await page.goto(`${env.url}/api/console#/runs?status=failed`);
+    await page.waitForSelector("#runs-body tr a");
+    await page.locator("#runs-body tr a").first().click();
     await page.waitForSelector(".timeline");
-    await page.waitForFunction(() => document.activeElement?.id === "run-title");
+    const run = await tree("run");
+    expect(run).toMatchObject({ unnamed: [], duplicates: [] });
+    expect(run.snapshot).toContain('heading "Add User to Group failed" [level=1]');
+    expect(run.snapshot).toContain('list "Steps in order"');
+
     const ratios = await page.evaluate(() => {
       const channel = (c: number) => { const s = c / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
       const luminance = (rgb: string) => { const [r, g, b] = rgb.match(/\d+/g)!.map(Number) as [number, number, number]; return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b); };
@@ -190,12 +260,13 @@ describe("the console in Chromium", () => {
         for (let at = node; at; at = at.parentElement) { const bg = getComputedStyle(at).backgroundColor; if (bg !== "rgba(0, 0, 0, 0)") return bg; }
         return "rgb(255, 255, 255)";
       };
-      return Array.from(document.querySelectorAll(".badge, .facts dt, .step-head span, a, .fix, .muted, .top a, .who")).map((node: any) => {
+      const text = ".badge, .facts dt, .facts dd, .step-head span, a, .fix, .muted, .top a, .who, button, summary, .error-box p, .field label, .runs th, .status-line";
+      return Array.from(document.querySelectorAll(text)).filter((node: any) => node.getClientRects().length > 0).map((node: any) => {
         const [a, b] = [luminance(getComputedStyle(node).color), luminance(background(node))];
         return { text: node.textContent, ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };
       });
     });
-    expect(ratios.length).toBeGreaterThan(10);
+    expect(ratios.length).toBeGreaterThan(20);
     expect(ratios.filter((entry) => entry.ratio < 4.5)).toEqual([]);
   });
 
@@ -226,14 +297,21 @@ describe("the console in Chromium", () => {
     }
   });
 
-  it("fits a phone's width without sideways scrolling", async () => {
+  it("fits a phone's width (390 px, and 320 px: 400% zoom on a laptop) without sideways scrolling, the list as one card per run", async () => {
     const page = await signedInPage();
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.waitForSelector("#runs-body tr");
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.locator("#runs-body tr a").first().click();
-    await page.waitForSelector(".timeline");
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    for (const width of [390, 320]) {
+      await page.setViewportSize({ width, height: 844 });
+      await page.goto(`${env.url}/api/console#/runs`);
+      await page.waitForSelector("#runs-body tr");
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      // Each cell says what it is, since the column headings are gone.
+      const cell = await page.evaluate(() => { const td = document.querySelector("#runs-body td"); return { display: getComputedStyle(td).display, label: getComputedStyle(td, "::before").content }; });
+      expect(cell).toEqual({ display: "grid", label: '"Status"' });
+      if (SCREENSHOTS && width === 390) await page.screenshot({ path: join(SCREENSHOTS, "console-phone.png") });
+      await page.locator("#runs-body tr a").first().click();
+      await page.waitForSelector(".timeline");
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    }
   });
 
   it("paints the page within a second", async () => {

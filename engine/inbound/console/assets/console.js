@@ -448,6 +448,13 @@
         location.assign(me.actor.via === "entra" ? "/.auth/logout?post_logout_redirect_uri=%2Fapi%2Fconsole" : "/api/console");
       });
     });
+    // The skip link moves the focus itself: following its #main would change the hash this page routes by.
+    document.querySelector(".skip").addEventListener("click", function (event) {
+      event.preventDefault();
+      var where = route();
+      var heading = $("view-" + where.view).querySelector("h1");
+      (heading || $("main")).focus();
+    });
     window.addEventListener("hashchange", render);
     // Live refresh: the first page again, unless older pages were opened or the tab is hidden.
     timers.list = setInterval(function () {
