@@ -65,6 +65,29 @@ describe("signing in", () => {
     expect(ok.headers.get("set-cookie")).toContain("intents_console=");
   });
 
+  it("may act as an address (an approver's), the name every action is then taken and recorded under; anything but an address is refused", async () => {
+    const post = (form: Record<string, string>) => fetch(`${env.url}/api/console/signin`, {
+      method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form).toString(),
+    });
+    const signed = await post({ secret: env.stack.sharedSecret, as: " Grace.Taylor@contoso.com " });
+    expect(signed.status).toBe(303);
+    const cookie = (signed.headers.get("set-cookie") ?? "").split(";")[0]!;
+    expect((await env.call("/api/console/me", { headers: { cookie } })).body).toMatchObject({ message: "Signed in as grace.taylor@contoso.com.", actor: { name: "grace.taylor@contoso.com", via: "local" } });
+    // The one-time link may carry it too (the address is no secret; the code is).
+    const grace = await env.signIn("grace.taylor@contoso.com");
+    expect((await env.call("/api/console/me", { session: grace })).body.actor).toEqual({ name: "grace.taylor@contoso.com", via: "local" });
+    for (const bad of ["grace", "grace@contoso.com\r\nX-Injected: 1", "<b>@contoso.com", `${"a".repeat(250)}@contoso.com`]) {
+      const answer = await post({ secret: env.stack.sharedSecret, as: bad });
+      expect(answer.status, bad).toBe(400);
+      expect(answer.headers.get("set-cookie")).toBeNull();
+      expect(await answer.text()).toContain("“Act as” must be an e-mail address");
+    }
+    // A one-time link with a bad address is refused before its code is spent: the same link works without it.
+    const link = env.stack.consoleSignInLink();
+    expect((await fetch(`${link}&as=not-an-address`, { redirect: "manual" })).status).toBe(400);
+    expect((await fetch(link, { redirect: "manual" })).status).toBe(303);
+  });
+
   it("serves the page with a strict Content-Security-Policy and no inline script", async () => {
     const page = await env.call("/api/console", { session });
     expect(page.status).toBe(200);

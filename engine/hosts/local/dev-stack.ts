@@ -86,8 +86,8 @@ export interface DevStack {
   describe: string[];
   /** The PSA simulators, when no PSA is configured. */
   psa?: PsaSandboxes;
-  /** A fresh one-time link that signs a browser in to the console (`/api/console`). */
-  consoleSignInLink(): string;
+  /** A fresh one-time link that signs a browser in to the console (`/api/console`), as the local operator or as `actingAs` (an address). */
+  consoleSignInLink(actingAs?: string): string;
   /** Delivers the report outbox's visible messages now, rather than at the poller's next turn. */
   drainReports(): Promise<number>;
   /** Runs the visible continuations (long runs, console retries) now, rather than at the poller's next turn. */
@@ -214,7 +214,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     describe.push(...(await notifications.start(server.url)));
     return {
       url: server.url, sharedSecret: env.INTENT_SHARED_SECRET, describe, ...(psas ? { psa: psas } : {}),
-      consoleSignInLink: () => `${server.url}/api/console/signin?code=${signInCodes.issue()}`,
+      consoleSignInLink: (actingAs?: string) => `${server.url}/api/console/signin?code=${signInCodes.issue()}${actingAs ? `&as=${encodeURIComponent(actingAs)}` : ""}`,
       drainReports: () => reports.pollOnce(), drainContinuations: () => poller.pollOnce(), close: closeAll,
     };
   } catch (error) {

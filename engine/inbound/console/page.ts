@@ -90,8 +90,23 @@ export async function consolePage(deps: ConsoleDeps, request: ConsoleRequest): P
   return html(200, page, cookie ? { "set-cookie": cookie } : {});
 }
 
-async function startLocalSession(deps: ConsoleDeps, request: ConsoleRequest): Promise<ConsoleAnswer> {
-  const session = newSession({ sub: LOCAL_ACTOR.id, name: LOCAL_ACTOR.name, via: "local" }, deps.clock.now(), deps.auth.sessionMs);
+const ACT_AS = /^[^\s@<>"(),;:]{1,64}@[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)+$/;
+
+/**
+ * Locally there is no sign-in service to say who someone is, and whoever holds the shared secret
+ * may do anything already; they may name the address they act as (an approver's, to decide an
+ * approval from the inbox). Empty: the local operator. Anything but an address: refused.
+ */
+function actingAs(value: string | null | undefined): { ok: true; name: string } | { ok: false } {
+  const text = (value ?? "").trim().toLowerCase();
+  if (text === "") return { ok: true, name: LOCAL_ACTOR.name };
+  return text.length <= 254 && ACT_AS.test(text) ? { ok: true, name: text } : { ok: false };
+}
+
+const NOT_AN_ADDRESS = "“Act as” must be an e-mail address, such as an approver's, or empty.";
+
+async function startLocalSession(deps: ConsoleDeps, request: ConsoleRequest, name: string): Promise<ConsoleAnswer> {
+  const session = newSession({ sub: LOCAL_ACTOR.id, name, via: "local" }, deps.clock.now(), deps.auth.sessionMs);
   const cookie = sessionCookie(sealSession(session, await deps.sharedSecret()), deps.auth.sessionMs, isSecure(request));
   // 303: the address bar loses the one-time code, and a reload does not post the secret again.
   return { status: 303, headers: { ...PAGE_HEADERS, location: "/api/console", "set-cookie": cookie } };
@@ -104,9 +119,12 @@ function notHere(): ConsoleAnswer {
 /** `GET /api/console/signin?code=…`: the one-time link `npm start` printed. */
 export async function signInWithCode(deps: ConsoleDeps, request: ConsoleRequest): Promise<ConsoleAnswer> {
   if (deps.auth.mode !== "local" || !deps.signInCodes) return notHere();
-  const code = new URL(request.url).searchParams.get("code");
-  if (!deps.signInCodes.redeem(code)) return signInPage(401, "This sign-in link was used already or has expired. Sign in with the shared secret instead.");
-  return startLocalSession(deps, request);
+  const query = new URL(request.url).searchParams;
+  const actor = actingAs(query.get("as"));
+  // Checked before the code is spent, so a mistyped address does not cost the link.
+  if (!actor.ok) return signInPage(400, NOT_AN_ADDRESS);
+  if (!deps.signInCodes.redeem(query.get("code"))) return signInPage(401, "This sign-in link was used already or has expired. Sign in with the shared secret instead.");
+  return startLocalSession(deps, request, actor.name);
 }
 
 /** `POST /api/console/signin` (form field `secret`): the shared secret in a request body, never in a URL. */
@@ -114,14 +132,16 @@ export async function signInWithSecret(deps: ConsoleDeps, request: ConsoleReques
   if (deps.auth.mode !== "local") return notHere();
   const site = request.header("sec-fetch-site");
   if (site !== null && site !== "same-origin" && site !== "none") return signInPage(403, "Sign in from the console's own page.");
-  let secret: string | null = null;
+  let form: URLSearchParams;
   try {
-    secret = new URLSearchParams((await readLimitedBody(request.body, request.header("content-length"), 4096, 5_000)).toString("utf8")).get("secret");
+    form = new URLSearchParams((await readLimitedBody(request.body, request.header("content-length"), 4096, 5_000)).toString("utf8"));
   } catch {
     return signInPage(400, "The sign-in form could not be read.");
   }
-  if (!sharedSecretMatches(secret, await deps.sharedSecret())) return signInPage(401, "That is not the shared secret.");
-  return startLocalSession(deps, request);
+  if (!sharedSecretMatches(form.get("secret"), await deps.sharedSecret())) return signInPage(401, "That is not the shared secret.");
+  const actor = actingAs(form.get("as"));
+  if (!actor.ok) return signInPage(400, NOT_AN_ADDRESS);
+  return startLocalSession(deps, request, actor.name);
 }
 
 /** `POST /api/console/signout`: forgets the console session (Entra's own session ends at /.auth/logout). */

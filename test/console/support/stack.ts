@@ -11,7 +11,8 @@ export interface ConsoleSession {
 export interface ConsoleStack {
   stack: DevStack;
   url: string;
-  signIn(): Promise<ConsoleSession>;
+  /** A console session as the local operator, or acting as an address (an approver's). */
+  signIn(actingAs?: string): Promise<ConsoleSession>;
   call(path: string, init?: { method?: string; session?: ConsoleSession; headers?: Record<string, string>; body?: unknown }): Promise<{ status: number; body: any; headers: Headers }>;
   webhook(intent: string, fields: Record<string, unknown>, ticketId: number, contact?: { name: string; email: string }): Promise<{ status: number; body: any }>;
   /** Adds a group to the sandbox tenant (a technician fixing what a run lacked). */
@@ -44,8 +45,8 @@ export async function startConsoleStack(env: Record<string, string> = {}): Promi
   };
   return {
     stack, url, call,
-    async signIn() {
-      const link = await fetch(stack.consoleSignInLink(), { redirect: "manual" });
+    async signIn(actingAs) {
+      const link = await fetch(stack.consoleSignInLink(actingAs), { redirect: "manual" });
       const cookie = (link.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
       const page = await (await fetch(`${url}/api/console`, { headers: { cookie } })).text();
       const token = /name="console-token" content="([^"]+)"/.exec(page)?.[1] ?? "";

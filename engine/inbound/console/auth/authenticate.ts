@@ -45,7 +45,8 @@ export async function authenticate(deps: ConsoleDeps, request: ConsoleRequest): 
   if (auth.mode === "local") {
     const session = await sessionOf(deps, request);
     if (!session || session.via !== "local") return refuse(401, unauthenticated("Open the console link `npm start` printed, or sign in with the shared secret."));
-    return { ok: true, signed: { actor: LOCAL_ACTOR, session } };
+    // The session is signed: the address it acts as was chosen at sign-in by whoever held the secret.
+    return { ok: true, signed: { actor: { ...LOCAL_ACTOR, name: session.name || LOCAL_ACTOR.name }, session } };
   }
   if (!auth.platformAuthEnabled || !auth.groupId) {
     return refuse(503, new IntentError("CONSOLE_AUTH_UNAVAILABLE", "The console cannot sign anyone in on this deployment.", {
