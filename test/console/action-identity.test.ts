@@ -23,6 +23,7 @@ const SECRET = "identity-test-secret-1234";
 const GROUP = "6f1c8e2a-0000-4000-8000-00000000c0de";
 const ORIGIN = "https://engine.example.net";
 const RUN = "c0ffee00c0ffee00c0ffee00c0ffee00";
+const OTHER_RUN = "abcde000000000000000000000000000";
 const AZURE = { WEBSITE_INSTANCE_ID: "abc", WEBSITE_AUTH_ENABLED: "True", CONSOLE_GROUP_ID: GROUP };
 const GRACE = { id: "9f0c2d4e-1111-4222-8333-444455556666", name: "grace.taylor@contoso.com", groups: [GROUP] };
 const ISAIAH = { id: "1a2b3c4d-5555-4666-8777-888899990000", name: "isaiah.langer@contoso.com", groups: [GROUP] };
@@ -36,7 +37,10 @@ const portCalls: Array<{ port: string; actor: Actor }> = [];
 const done = (status: string): ActionOutcome => ({ ok: true, status, message: "Done." });
 const ports: ConsolePorts = {
   approvals: {
-    pending: async () => [],
+    pending: async () => ["ap-1", "ap-2"].map((approvalId) => ({
+      approvalId, runId: RUN, intentName: "Password Reset", ticketId: "5678", requester: "megan.bowen@contoso.com", target: "diego.siciliani@contoso.com",
+      requestedAt: "2026-12-01T08:00:00.000Z", expiresAt: "2026-12-02T08:00:00.000Z", approvers: [], changes: [],
+    })),
     stateOf: async () => undefined,
     decide: async (_id, decision, actor) => { portCalls.push({ port: decision, actor }); return done(decision === "approve" ? "running" : "denied"); },
   },
@@ -119,7 +123,8 @@ describe("console actions in App Service", () => {
       later(await act("consoleRetry", { runId: RUN }, headers)),
       later(await act("consoleCancel", { runId: RUN }, headers)),
       later(await act("consoleDecide", { approvalId: "ap-1" }, headers, { decision: "approve", runId: RUN, comment: "Checked by phone.", actor: "someone-else" })),
-      later(await act("consoleDecide", { approvalId: "ap-2" }, headers, { decision: "deny", runId: RUN })),
+      // The trail is the approval's run's, whatever run the body names.
+      later(await act("consoleDecide", { approvalId: "ap-2" }, headers, { decision: "deny", runId: OTHER_RUN })),
       later(await act("consoleUndo", { runId: RUN }, headers)),
     ];
     expect(answers.map((answer) => answer.status)).toEqual([409, 200, 200, 200, 200]);
@@ -133,6 +138,7 @@ describe("console actions in App Service", () => {
       { action: "undo", actorId: GRACE.id, actorName: GRACE.name, via: "entra", outcome: "running" },
     ]);
     expect(recorded.find((entry) => entry.action === "approve")?.comment).toBe("Checked by phone.");
+    expect(await new ConsoleAudit(actions).list(OTHER_RUN)).toEqual([]);
   });
 
   it("refuse another technician's session, a missing token and a cross-site request before anything happens", async () => {

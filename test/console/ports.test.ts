@@ -125,6 +125,7 @@ describe("console ports", () => {
     expect((await call(full(), "consoleDecide", { approvalId: "ap-1" }, { decision: "maybe" })).status).toBe(400);
     expect((await call(full(), "consoleDecide", { approvalId: "ap-1" }, { decision: "deny", comment: "x".repeat(1_001) })).status).toBe(400);
     expect((await call(full(), "consoleDecide", { approvalId: "ap-1" }, [1, 2])).status).toBe(400);
+    expect((await call(full(), "consoleDecide", { approvalId: "ap#1'" }, { decision: "approve" })).json).toMatchObject({ error: { code: "CONSOLE_QUERY_INVALID", details: [{ parameter: "approvalId" }] } });
     expect(calls.length).toBe(before);
   });
 

@@ -86,14 +86,18 @@ export async function decisionAnswer(deps: ConsoleDeps, request: ConsoleRequest,
   const approvals = deps.ports.approvals;
   if (!approvals) return featureOff("approvals");
   try {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(approvalId)) {
+      throw new IntentError("CONSOLE_QUERY_INVALID", "That is not an approval id.", { fix: "Pick the approval from the inbox.", details: [{ parameter: "approvalId", message: "letters, digits, - and _ only" }] });
+    }
     const body = await actionBody(request);
     const decision = body.decision;
     if (decision !== "approve" && decision !== "deny") {
       throw new IntentError("CONSOLE_QUERY_INVALID", "The decision must be approve or deny.", { details: [{ parameter: "decision", message: "approve or deny" }] });
     }
-    const runId = typeof body.runId === "string" && isRunId(body.runId) ? body.runId : "";
     const note = comment(body);
-    return await recorded(deps, runId || approvalId, decision, actor, note, () => approvals.decide(approvalId, decision, actor, note));
+    // The decision goes on its run's trail: the run the approval belongs to, never one the body names.
+    const runId = (await approvals.pending()).find((item) => item.approvalId === approvalId)?.runId;
+    return await recorded(deps, runId ?? `approval-${approvalId}`, decision, actor, note, () => approvals.decide(approvalId, decision, actor, note));
   } catch (thrown) {
     return errorAnswer(thrown);
   }

@@ -366,7 +366,7 @@
         var decide = function (decision) {
           return function (event) {
             act(event.currentTarget, "/api/console/approvals/" + encodeURIComponent(item.approvalId) + "/decision",
-              { decision: decision, runId: item.runId, comment: note.value }, function () { showApprovals(); });
+              { decision: decision, comment: note.value }, function () { showApprovals(); });
           };
         };
         return el("li", { "class": "panel" }, [
