@@ -24,6 +24,7 @@ const GROUP = "6f1c8e2a-0000-4000-8000-00000000c0de";
 const ORIGIN = "https://engine.example.net";
 const RUN = "c0ffee00c0ffee00c0ffee00c0ffee00";
 const OTHER_RUN = "abcde000000000000000000000000000";
+const UNDO_RUN = "0000000000000000000000000000d0d0";
 const AZURE = { WEBSITE_INSTANCE_ID: "abc", WEBSITE_AUTH_ENABLED: "True", CONSOLE_GROUP_ID: GROUP };
 const GRACE = { id: "9f0c2d4e-1111-4222-8333-444455556666", name: "grace.taylor@contoso.com", groups: [GROUP] };
 const ISAIAH = { id: "1a2b3c4d-5555-4666-8777-888899990000", name: "isaiah.langer@contoso.com", groups: [GROUP] };
@@ -51,7 +52,7 @@ const ports: ConsolePorts = {
   },
   undo: {
     planFor: async () => undefined,
-    start: async (_runId, actor) => { portCalls.push({ port: "undo", actor }); return done("running"); },
+    start: async (_runId, actor) => { portCalls.push({ port: "undo", actor }); return { ...done("running"), undoRunId: UNDO_RUN }; },
   },
 };
 
@@ -128,6 +129,8 @@ describe("console actions in App Service", () => {
       later(await act("consoleUndo", { runId: RUN }, headers)),
     ];
     expect(answers.map((answer) => answer.status)).toEqual([409, 200, 200, 200, 200]);
+    // The undo's answer names the run it started, for the page to follow.
+    expect(answers[4]!.json).toMatchObject({ runId: RUN, status: "running", undoRunId: UNDO_RUN });
     expect(portCalls).toEqual(["cancel", "approve", "deny", "undo"].map((port) => ({ port, actor: GRACE_ACTOR })));
     const recorded = await new ConsoleAudit(actions).list(RUN);
     expect(recorded.map(({ action, actorId, actorName, via, outcome }) => ({ action, actorId, actorName, via, outcome }))).toEqual([

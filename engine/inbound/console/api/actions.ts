@@ -65,7 +65,9 @@ async function recorded(deps: ConsoleDeps, runId: string, action: ActionRecord["
     throw thrown;
   }
   await deps.audit.record(entry(outcome.ok ? outcome.status : `refused: ${outcome.error.code}`));
-  return outcome.ok ? jsonAnswer(200, { runId, status: outcome.status, message: outcome.message }) : errorAnswer(outcome.error, 409);
+  if (!outcome.ok) return errorAnswer(outcome.error, 409);
+  const made = (outcome as { undoRunId?: unknown }).undoRunId;
+  return jsonAnswer(200, { runId, status: outcome.status, message: outcome.message, ...(typeof made === "string" && isRunId(made) ? { undoRunId: made } : {}) });
 }
 
 export async function cancelAnswer(deps: ConsoleDeps, runId: string, actor: Actor): Promise<ConsoleAnswer> {

@@ -260,6 +260,22 @@
     return el("section", { "class": "panel", "aria-label": title }, [el("h2", { text: title }), list]);
   }
 
+  // The undo plan as a person reads it: one line per change, notice and irreversible change.
+  function undoPanel(plan) {
+    if (!plan || !Array.isArray(plan.lines)) return objectPanel("Undo plan", plan);
+    var parts = [el("h2", { text: "Undo plan" })];
+    if (plan.problem) parts.push(el("p", { role: "alert", text: "The plan could not be made: " + text(plan.problem.message) }));
+    if (plan.lines.length) parts.push(el("ul", { "class": "undo-lines" }, plan.lines.map(function (line) { return el("li", { text: text(line) }); })));
+    if (plan.nothingToUndo) parts.push(el("p", { text: "Nothing is left to undo: the tenant is as it was before the run, or someone changed it since." }));
+    if (plan.expiresAt) parts.push(el("p", { "class": "muted", text: "What the run changed is kept until " + when(plan.expiresAt) + "; after that it cannot be undone from here." }));
+    if (Array.isArray(plan.undoneBy) && plan.undoneBy.length) {
+      parts.push(el("p", {}, ["Undone before by: "].concat(plan.undoneBy.map(function (id, i) {
+        return el("span", {}, [i ? ", " : "", el("a", { href: "#/runs/" + encodeURIComponent(text(id)), text: "run " + text(id).slice(0, 8) })]);
+      }))));
+    }
+    return el("section", { "class": "panel", "aria-label": "Undo plan", id: "undo-plan" }, parts);
+  }
+
   function renderRun(run) {
     var view = clear($("view-run"));
     var facts = el("dl", { "class": "facts" });
@@ -286,7 +302,7 @@
     if (approval) view.appendChild(approval);
     var schedule = objectPanel("Schedule", run.schedule);
     if (schedule) view.appendChild(schedule);
-    var undo = objectPanel("Undo plan", run.undo);
+    var undo = run.undo ? undoPanel(run.undo) : null;
     if (undo) view.appendChild(undo);
     if (trail.length) {
       view.appendChild(el("h2", { text: "Console actions" }));
@@ -343,7 +359,10 @@
   }
   function undoRun(runId, button) {
     if (!window.confirm("Start an undo run? It goes through policy and approval like any run.")) return;
-    act(button, "/api/console/runs/" + encodeURIComponent(runId) + "/undo", {}, function () { showRun(runId); });
+    act(button, "/api/console/runs/" + encodeURIComponent(runId) + "/undo", {}, function (answer) {
+      // Follow the undo run it started; without one (nothing left to undo), show this run again.
+      if (/^[0-9a-f]{32}$/.test(text(answer.body.undoRunId))) location.hash = "#/runs/" + answer.body.undoRunId; else showRun(runId);
+    });
   }
 
   // ---- approvals, scheduled runs, health ------------------------------------------------------
