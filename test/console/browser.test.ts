@@ -131,7 +131,7 @@ describe("the console in Chromium", () => {
     await page.click('a[data-nav="scheduled"]');
     const item = page.locator("#view-scheduled li.panel", { has: page.locator(`a[href="#/runs/${runId}"]`) });
     await item.waitFor();
-    await expect(item.textContent()).resolves.toMatch(/User Offboarding · ticket 7100[\s\S]*\(start\)[\s\S]*megan\.bowen@contoso\.com → /);
+    await expect(item.textContent()).resolves.toMatch(/User Offboarding · ticket 7100[\s\S]*\(start\)[\s\S]*megan\.bowen@contoso\.com → ben\.walters@contoso\.com/);
     const cancel = item.getByRole("button", { name: "Cancel User Offboarding on ticket 7100" });
 
     // Dismissing the confirmation changes nothing.
