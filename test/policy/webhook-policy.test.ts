@@ -63,7 +63,7 @@ describe("with no policy file: the built-in rules", () => {
     const bySkipLevel = await stack.post("Add User to Group", { "User Email": "adele.vance@contoso.com", "Group Name": "IT Department" }, "isaiah.langer@contoso.com", ++ticket);
     expect(bySkipLevel.status).toBe(403);
     expect(bySkipLevel.body.error.code).toBe("APPROVAL_REQUIRED");
-    expect(bySkipLevel.body.message).toBe("This request needs an approval, which cannot be asked for through the chat yet; please ask your manager to request it.");
+    expect(bySkipLevel.body.message).toBe("This request needs an approval, which cannot be asked for through the chat here; please ask your manager to request it.");
     expect(bySkipLevel.body.policy).toMatchObject({
       decision: "approve",
       requester: { kind: "member", id: IDS.isaiah },

@@ -90,6 +90,7 @@ function facts(record: ApprovalRecord): string {
     ["Request", record.intentName],
     ...(record.target ? [["For", record.target] as [string, string]] : []),
     ["Ticket", `#${record.ticketId}`],
+    ...(record.plan.startsAt ? [["Runs", record.plan.startsAt.words] as [string, string]] : []),
     ["Asked", new Date(record.requestedAt).toUTCString()],
     ["Expires", new Date(record.expiresAt).toUTCString()],
   ];

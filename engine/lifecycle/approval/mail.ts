@@ -31,6 +31,14 @@ function asked(record: ApprovalRecord): string {
   return `${who} asked for ${record.intentName}${record.target ? ` for ${record.target}` : ""} on ticket #${record.ticketId}.`;
 }
 
+/** A run that waits for its time says when; the changes are checked against the tenant again then. */
+function changesIntro(record: ApprovalRecord): string {
+  const when = record.plan.startsAt?.words;
+  return when
+    ? `If it is approved, the automation makes these changes on ${when} (the tenant is read again then; if the changes would differ, you are asked again):`
+    : "If it is approved, the automation makes these changes:";
+}
+
 export function approvalMail(record: ApprovalRecord, approver: Approver, link: string): ApprovalMail {
   const until = new Date(record.expiresAt).toUTCString();
   const subject = `Approval needed: ${record.intentName}${record.target ? ` for ${record.target}` : ""} (ticket #${record.ticketId})`;
@@ -39,13 +47,13 @@ export function approvalMail(record: ApprovalRecord, approver: Approver, link: s
     `<div style="font-family:Segoe UI,Arial,sans-serif;max-width:640px">`,
     `<h2>${escapeHtml(subject)}</h2>`,
     `<p>${escapeHtml(asked(record))}</p>`,
-    `<p>If it is approved, the automation makes these changes:</p>`,
+    `<p>${escapeHtml(changesIntro(record))}</p>`,
     planHtml(record),
     `<p><a href="${escapeHtml(link)}">Review the request and approve or deny it</a></p>`,
     `<p style="color:#605e5c">${escapeHtml(why)} The link is yours alone and works once.</p>`,
     `</div>`,
   ].join("\n");
-  const text = [asked(record), "", "If it is approved, the automation makes these changes:", ...diffLines(record.plan).map((line) => `- ${line}`), "", `Review and decide: ${link}`, "", why].join("\n");
+  const text = [asked(record), "", changesIntro(record), ...diffLines(record.plan).map((line) => `- ${line}`), "", `Review and decide: ${link}`, "", why].join("\n");
   return { subject, html, text };
 }
 

@@ -1,6 +1,7 @@
 /**
  * Asking for an approval: the run's plan (a dry run: reads are sent, writes only planned, then the
- * reads that show what the writes change), the approvers read from the tenant, one approval record
+ * reads that show what the writes change, and when the first change is made if the run waits for
+ * its time), the approvers read from the tenant, one approval record
  * with the plan and the sealed input, one mail per approver with their own link. The run then
  * waits in `awaiting_approval`; nothing has been written.
  */
@@ -15,6 +16,7 @@ import { resolveApprovers, waitingFor, type ApproverRef } from "./approvers";
 import { approvalLink, type ApprovalDeps } from "./deps";
 import { sendApprovalMail } from "./mail";
 import { planOf } from "./plan/make-plan";
+import { startsAtOf } from "./plan/starts-at";
 import type { Plan } from "./plan/types";
 import { summaryOf, type ApprovalRecord, type Approver } from "./types";
 
@@ -39,7 +41,10 @@ export async function planRun(deps: PipelineDeps, approvals: ApprovalDeps, inten
     mode: "dry-run",
   });
   const outcome = await planOf(dryRun, approvals.graph);
-  if ("plan" in outcome) return outcome;
+  if ("plan" in outcome) {
+    const startsAt = startsAtOf(dryRun.steps, deps.clock.now(), deps.settings.timeZone);
+    return { plan: startsAt ? { ...outcome.plan, startsAt } : outcome.plan };
+  }
   return { failed: { status: "failed", message: FAILED_MESSAGE, steps: dryRun.steps, error: outcome.error } };
 }
 

@@ -64,6 +64,12 @@ function crashed(thrown: unknown): RunResult {
   };
 }
 
+/** The approval a claimed run was let go on, when its record says an approver approved it. */
+function approvedBefore(lease: Lease): string | undefined {
+  const approval = lease.record.result?.approval;
+  return approval?.state === "approved" ? approval.id : undefined;
+}
+
 /** True when the store failed: the run's progress could not be recorded, which is no failure of the run. */
 function storeFailed(error: IntentError): boolean {
   return error.code === "STORE_ERROR";
@@ -87,15 +93,18 @@ export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events
   let stopped: Stopped["reason"] | undefined;
   const throttled = { responses: 0 };
   const deadline = deps.clock.now() + claimed.budgetMs;
+  // The decision's own continuation names its approval; a run approved earlier that waited for its
+  // time (or stopped before its first write) carries it in its record, and checks its plan again too.
+  const approvalId = claimed.approvalId ?? approvedBefore(lease);
   const judging = claimed.judge === true && input.cleared !== true;
   let carried = judging ? input : clearedInput(input);
   try {
     // The Graph client reports to the invocation's sink; the tap counts its throttled answers for this run.
     result = await tappedEvents(countThrottling(throttled), async () => {
       // An approved run was judged before it waited; its plan is checked again instead (approval/apply.ts).
-      if (claimed.approvalId) {
+      if (approvalId) {
         carried = clearedInput(input);
-        return applyApproved(deps, { ...claimed, approvalId: claimed.approvalId }, events, { deadline, attempt: lease.record.attempts, signal: stop.signal });
+        return applyApproved(deps, { ...claimed, approvalId }, events, { deadline, attempt: lease.record.attempts, signal: stop.signal });
       }
       const judged = judging ? await judgeRun(deps, claimed.intent, input, events, { startBy: deadline, signal: stop.signal }) : undefined;
       if (judged?.refused) return judged.refused;

@@ -33,9 +33,9 @@ export function refusalWording(decision: PolicyDecision, rule: PolicyRule, inten
       };
     case "APPROVAL_REQUIRED":
       return {
-        userMessage: `This request needs an approval, which cannot be asked for through the chat yet; ${whoMayAsk(rule) ?? "please contact your IT service desk"}.`,
-        detail: `${detail} Approvals are not available in this deployment yet.`,
-        fix: `Have an allowed requester send the request, or add a requester entry for "${intentName}" to the policy.`,
+        userMessage: `This request needs an approval, which cannot be asked for through the chat here; ${whoMayAsk(rule) ?? "please contact your IT service desk"}.`,
+        detail: `${detail} Approvals are off in this deployment.`,
+        fix: `Have an allowed requester send the request, add a requester entry for "${intentName}" to the policy, or turn approvals on (APPROVAL_SIGNING_KEY, NOTIFICATION_MAILBOX; README: Approvals).`,
       };
     default:
       break;

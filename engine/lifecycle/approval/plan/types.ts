@@ -29,4 +29,10 @@ export interface Plan {
   unplanned: string[];
   /** sha256 of the changes and unplanned steps: equal fingerprints, equal plans. */
   fingerprint: string;
+  /**
+   * When the first change is made, for a run that waits for its time (a start date, a step's
+   * delay). Not in the fingerprint: the same changes at the time they were approved for are the
+   * same plan when they are checked again on the day.
+   */
+  startsAt?: { at: string; words: string };
 }
