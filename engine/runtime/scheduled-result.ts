@@ -22,6 +22,8 @@ export function scheduledRun(
   const when = inWords(wait.due, calendar.timeZone, now);
   const started = steps.some((step) => step.status !== "skipped");
   const fallback = started ? `Your request was started; the rest of it will run on ${when}.` : `Your request is scheduled for ${when}.`;
-  const message = render(intent.plan.messages.scheduled, scopeWith(scope, "schedule", { at, when, step: wait.step })) ?? fallback;
+  // A run waiting between steps may already have a failed one: its message can say so (`error`).
+  const error = steps.find((step) => step.status === "failed")?.error ?? null;
+  const message = render(intent.plan.messages.scheduled, scopeWith(scopeWith(scope, "schedule", { at, when, step: wait.step }), "error", error)) ?? fallback;
   return { status: "scheduled", message: redactor.mask(message), steps, schedule: { step: wait.step, at } };
 }

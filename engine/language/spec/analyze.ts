@@ -207,7 +207,8 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
 
   const end: Scope = { earlier, all, response: false, error: false };
   for (const [status, text] of Object.entries(spec.result?.messages ?? {})) {
-    const withError = status === "failed" || status === "partial";
+    // A scheduled run may be waiting after a failed step (a delay late in the run).
+    const withError = status === "failed" || status === "partial" || status === "scheduled";
     checkTemplate(text, ["result", "messages", status], { scope: { ...end, error: withError, schedule: status === "scheduled" }, secretsAllowed: false });
   }
   walk(spec.result?.outputs ?? {}, ["result", "outputs"], (text, path) => checkTemplate(text, path, { scope: end, secretsAllowed: false }));
