@@ -23,7 +23,12 @@ param(
 
     [Parameter(Mandatory = $true)]
     [ValidateSet('Grant', 'Revoke')]
-    [string]$Action
+    [string]$Action,
+
+    # FullAccess grants only: whether the mailbox opens in the user's Outlook by itself.
+    [Parameter(Mandatory = $false)]
+    [ValidateSet('true', 'false')]
+    [string]$AutoMapping = 'true'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -73,7 +78,7 @@ function Set-Permission([object]$Mailbox, [object]$User, [string]$Type, [bool]$G
     $who = $User.PrimarySmtpAddress
     switch ($Type) {
         'FullAccess' {
-            if ($Grant) { Add-MailboxPermission -Identity $Mailbox.PrimarySmtpAddress -User $who -AccessRights FullAccess -InheritanceType All -AutoMapping $true | Out-Null }
+            if ($Grant) { Add-MailboxPermission -Identity $Mailbox.PrimarySmtpAddress -User $who -AccessRights FullAccess -InheritanceType All -AutoMapping ($AutoMapping -eq 'true') | Out-Null }
             else { Remove-MailboxPermission -Identity $Mailbox.PrimarySmtpAddress -User $who -AccessRights FullAccess -InheritanceType All -Confirm:$false }
         }
         'SendAs' {

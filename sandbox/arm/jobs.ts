@@ -98,7 +98,7 @@ export class ArmJobStore {
   private runEffect(job: SandboxJob, now: number): void {
     const effect = RUNBOOK_EFFECTS[job.runbook];
     const result: RunbookResult = effect
-      ? effect(this.tenant, job.parameters)
+      ? effect(this.tenant, job.parameters, now)
       : { status: "failed", reason: `The sandbox has no effect for runbook ${job.runbook}.` };
     job.output.push(JSON.stringify(result));
     // Like the PowerShell: a failed result line is followed by a throw, which fails the job.

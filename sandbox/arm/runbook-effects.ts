@@ -3,8 +3,11 @@ import { join } from "node:path";
 import { defaultManifestPath, loadRunbookManifest, type RunbookManifest } from "../../engine/contracts/runbook-manifest";
 import type { RunbookResult } from "../../engine/contracts/runbook-result";
 import {
+  cancelOrganizedMeetings,
   isExchangeManaged,
   onMailbox,
+  removeAccessElsewhere,
+  removeAllMobileDevices,
   removeGroupMember,
   setDeliverToMailboxAndForward,
   setForwardingAddress,
@@ -25,7 +28,7 @@ import type { MailboxRecord, TenantState } from "../tenant/types";
  * changes what these changes cover needs no code here. Parameters arrive checked against the
  * manifest, its defaults applied.
  */
-export type RunbookEffect = (tenant: TenantState, parameters: Readonly<Record<string, string>>) => RunbookResult;
+export type RunbookEffect = (tenant: TenantState, parameters: Readonly<Record<string, string>>, now: number) => RunbookResult;
 
 type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
 
@@ -38,8 +41,14 @@ interface EffectCase {
     hiddenFromAddressLists?: Value;
     forwardingAddress?: Value;
     deliverToMailboxAndForward?: Value;
-    mailboxRight?: { right: string; trustee: string; grant: Value };
+    mailboxRight?: { right: string; trustee: string; grant: Value; autoMapping?: Value };
+    /** Every device partnership of the mailbox goes. */
+    removeMobileDevices?: boolean;
+    /** The meetings the mailbox organised from today, for this many days, are cancelled. */
+    cancelMeetings?: Value;
     leaveExchangeGroups?: boolean;
+    /** The user's rights on every other mailbox go (Full Access, Send As, Send on Behalf, Calendar). */
+    removeAccessElsewhere?: boolean;
   };
   reasons: { changed: string; ok: string };
   detail?: Record<string, Value>;
@@ -79,15 +88,28 @@ function holds(when: Record<string, string> | undefined, parameters: Readonly<Re
   return Object.entries(when ?? {}).every(([name, value]) => (parameters[name] ?? "").trim().toLowerCase() === value.toLowerCase());
 }
 
-function changes(tenant: TenantState, mailbox: MailboxRecord, change: EffectCase["change"]): Change {
+const DAY_MS = 86_400_000;
+
+function changes(tenant: TenantState, mailbox: MailboxRecord, change: EffectCase["change"], now: number, extra: Record<string, Value>): Change {
   const results: Change[] = [];
+  if (change.removeMobileDevices) {
+    const { change: devices, removed } = removeAllMobileDevices(mailbox);
+    results.push(devices);
+    Object.assign(extra, { removed, removedCount: removed.length });
+  }
+  // Like Remove-CalendarEvents: the window starts today (UTC midnight on the sandbox clock). It
+  // says nothing of what it cancelled, so the runbook reports changed whenever it ran.
+  if (change.cancelMeetings !== undefined) {
+    const cancelled = cancelOrganizedMeetings(mailbox, now - (now % DAY_MS), Number(change.cancelMeetings));
+    results.push(typeof cancelled === "object" ? cancelled : "changed");
+  }
   if (change.mailboxType !== undefined) results.push(setMailboxType(mailbox, change.mailboxType));
   if (change.hiddenFromAddressLists !== undefined) results.push(setHiddenFromAddressLists(mailbox, change.hiddenFromAddressLists === true));
   if (change.forwardingAddress !== undefined) results.push(setForwardingAddress(mailbox, typeof change.forwardingAddress === "string" ? change.forwardingAddress : null));
   if (change.deliverToMailboxAndForward !== undefined) results.push(setDeliverToMailboxAndForward(mailbox, change.deliverToMailboxAndForward === true));
   if (change.mailboxRight) {
     const right = RIGHTS[change.mailboxRight.right.toLowerCase()];
-    if (right) results.push(setMailboxRight(tenant, mailbox, right, change.mailboxRight.trustee, change.mailboxRight.grant === true));
+    if (right) results.push(setMailboxRight(tenant, mailbox, right, change.mailboxRight.trustee, change.mailboxRight.grant === true, change.mailboxRight.autoMapping !== false));
   }
   const error = results.find((result) => typeof result === "object");
   if (error) return error;
@@ -106,7 +128,7 @@ function leaveExchangeGroups(tenant: TenantState, userId: string): { removed: st
 }
 
 function effectOf(runbook: string, cases: readonly EffectCase[], manifest: RunbookManifest): RunbookEffect {
-  return (tenant, parameters) => {
+  return (tenant, parameters, now) => {
     const chosen = cases.find((c) => holds(c.when, parameters));
     if (!chosen) return { status: "failed", reason: `The sandbox's effect of ${runbook} has no case for these parameters.` };
     const values = parameterValues(manifest, runbook, parameters);
@@ -119,11 +141,12 @@ function effectOf(runbook: string, cases: readonly EffectCase[], manifest: Runbo
       const user = resolveUser(tenant, identity);
       if (!user) return { status: "failed", reason: notFoundError(identity).text, ...detail({ removed: [], skipped: [] }) };
       const left = chosen.change.leaveExchangeGroups ? leaveExchangeGroups(tenant, user.id) : { removed: [], skipped: [] };
+      if (chosen.change.removeAccessElsewhere) left.removed.push(...removeAccessElsewhere(tenant, user.id));
       extra = { removed: left.removed, skipped: left.skipped, removedCount: left.removed.length };
       change = left.removed.length > 0 ? "changed" : "unchanged";
     } else {
       const filled = fill(chosen.change as Value, values) as EffectCase["change"];
-      change = onMailbox(tenant, String(fill(chosen.mailbox ?? "", values)), (mailbox) => changes(tenant, mailbox, filled));
+      change = onMailbox(tenant, String(fill(chosen.mailbox ?? "", values)), (mailbox) => changes(tenant, mailbox, filled, now, extra));
     }
     if (typeof change === "object") return { status: "failed", reason: change.error.text, ...detail(extra) };
     const status = change === "changed" ? "changed" : "ok";

@@ -49,14 +49,22 @@ export function setDeliverToMailboxAndForward(mailbox: MailboxRecord, keepCopy: 
 /** Which list of the mailbox holds a permission's trustees. */
 export type MailboxRight = "fullAccess" | "sendAs" | "sendOnBehalf";
 
-/** Grants (or revokes) a right; holders are compared by the user they resolve to. */
-export function setMailboxRight(tenant: TenantState, mailbox: MailboxRecord, right: MailboxRight, trusteeIdentity: string, grant: boolean): Change {
+/**
+ * Grants (or revokes) a right; holders are compared by the user they resolve to. Full Access is
+ * automapped when granted unless `autoMapping` is false; an existing grant keeps its mapping, as
+ * Exchange does (only removing and granting again changes it).
+ */
+export function setMailboxRight(tenant: TenantState, mailbox: MailboxRecord, right: MailboxRight, trusteeIdentity: string, grant: boolean, autoMapping = true): Change {
   const trustee = resolveUser(tenant, trusteeIdentity);
   if (!trustee) return { error: notFoundError(trusteeIdentity) };
   const holders = mailbox[right];
   const isTrustee = (holder: string): boolean => resolveUser(tenant, holder)?.id === trustee.id;
   if (holders.some(isTrustee) === grant) return "unchanged";
   mailbox[right] = grant ? [...holders, trustee.userPrincipalName] : holders.filter((holder) => !isTrustee(holder));
+  if (right === "fullAccess") {
+    const mapped = (mailbox.automapped ?? []).filter((holder) => !isTrustee(holder));
+    mailbox.automapped = grant && autoMapping ? [...mapped, trustee.userPrincipalName] : mapped;
+  }
   return "changed";
 }
 
@@ -135,4 +143,29 @@ export function removeCalendarPermission(tenant: TenantState, mailbox: MailboxRe
   if (!entries.some(held)) return { error: noPermissionEntryError(user.displayName) };
   mailbox.calendarPermissions = entries.filter((entry) => !held(entry));
   return "changed";
+}
+
+// What one runbook does in one go that the admin API does cmdlet by cmdlet.
+
+/** Removes every device partnership of the mailbox. */
+export function removeAllMobileDevices(mailbox: MailboxRecord): { change: Change; removed: string[] } {
+  const removed = (mailbox.mobileDevices ?? []).map((device) => device.friendlyName);
+  mailbox.mobileDevices = [];
+  return { change: removed.length > 0 ? "changed" : "unchanged", removed };
+}
+
+/**
+ * Takes every right the user holds on other mailboxes away: Full Access, Send As, Send on Behalf
+ * and their Calendar folder. Says which mailboxes changed.
+ */
+export function removeAccessElsewhere(tenant: TenantState, userId: string): string[] {
+  const changed: string[] = [];
+  for (const owner of tenant.users) {
+    const mailbox = owner.mailbox;
+    if (!mailbox || owner.id === userId) continue;
+    const rights = (["fullAccess", "sendAs", "sendOnBehalf"] as const).map((right) => setMailboxRight(tenant, mailbox, right, userId, false));
+    const calendar = removeCalendarPermission(tenant, mailbox, userId);
+    if (rights.includes("changed") || calendar === "changed") changed.push(owner.userPrincipalName);
+  }
+  return changed;
 }

@@ -125,6 +125,11 @@ export interface MailboxRecord {
   deliverToMailboxAndForward: boolean;
   /** UPNs or object ids of those holding the permission. */
   fullAccess: string[];
+  /**
+   * Full Access holders whose Outlook opens the mailbox by itself (Add-MailboxPermission
+   * -AutoMapping, on unless turned off when the permission is granted); absent = none.
+   */
+  automapped?: string[];
   sendAs: string[];
   sendOnBehalf: string[];
   automaticReplies: AutomaticRepliesSetting;

@@ -166,6 +166,17 @@ describe("sandbox Exchange: meetings and calendar permissions", () => {
   });
 });
 
+describe("sandbox Exchange: Full Access automapping", () => {
+  it("maps a Full Access grant into the holder's Outlook unless AutoMapping is false; removal unmaps it", async () => {
+    const grant = (user: string, extra: Record<string, unknown> = {}) => cmdlet("Add-MailboxPermission", { Identity: "adele.vance@contoso.com", User: user, AccessRights: ["FullAccess"], InheritanceType: "All", ...extra });
+    expect((await grant("grace.taylor@contoso.com")).status).toBe(200);
+    expect((await grant("diego.siciliani@contoso.com", { AutoMapping: false })).status).toBe(200);
+    expect(mailbox("adele.vance@contoso.com")).toMatchObject({ fullAccess: ["grace.taylor@contoso.com", "diego.siciliani@contoso.com"], automapped: ["grace.taylor@contoso.com"] });
+    await cmdlet("Remove-MailboxPermission", { Identity: "adele.vance@contoso.com", User: "grace.taylor@contoso.com", AccessRights: ["FullAccess"] });
+    expect(mailbox("adele.vance@contoso.com")).toMatchObject({ fullAccess: ["diego.siciliani@contoso.com"], automapped: [] });
+  });
+});
+
 describe("sandbox Exchange: Get-Mailbox", () => {
   it("lists every mailbox, or those of the types asked for, with the properties offboarding reads", async () => {
     const all = await cmdlet("Get-Mailbox", { ResultSize: "Unlimited" });

@@ -4,8 +4,8 @@ import { done, type CmdletHandler, type CmdletResult } from "./types";
 import type { Change } from "../changes";
 import type { TenantState } from "../../tenant/types";
 
-function change(tenant: TenantState, mailboxId: string, trusteeId: string, right: MailboxRight, grant: boolean): Change {
-  return onMailbox(tenant, mailboxId, (mailbox) => setMailboxRight(tenant, mailbox, right, trusteeId, grant));
+function change(tenant: TenantState, mailboxId: string, trusteeId: string, right: MailboxRight, grant: boolean, autoMapping = true): Change {
+  return onMailbox(tenant, mailboxId, (mailbox) => setMailboxRight(tenant, mailbox, right, trusteeId, grant, autoMapping));
 }
 
 function answer(result: Change, output: unknown, unchangedWarning: string): CmdletResult {
@@ -16,7 +16,7 @@ function answer(result: Change, output: unknown, unchangedWarning: string): Cmdl
 export const addMailboxPermission: CmdletHandler = (tenant, p) => {
   const [mailbox, user] = [String(p.Identity), String(p.User)];
   const ace = { Identity: mailbox, User: user, AccessRights: ["FullAccess"], IsInherited: false, Deny: false, InheritanceType: p.InheritanceType ?? "All" };
-  return answer(change(tenant, mailbox, user, "fullAccess", true), ace, `An existing permission entry was found for user: ${user}.`);
+  return answer(change(tenant, mailbox, user, "fullAccess", true, p.AutoMapping !== false), ace, `An existing permission entry was found for user: ${user}.`);
 };
 
 export const removeMailboxPermission: CmdletHandler = (tenant, p) => {
