@@ -2,7 +2,8 @@
  * The console in a real browser (Debian's Chromium driven by playwright-core) against `npm start`'s
  * stack: refused without a session; a failed run found by filter, its failing step and fix shown,
  * retried from the page to green; a scheduled run cancelled from the Scheduled section (once
- * confirmed, recorded with who did it); a hostile field value shown as text; keyboard, labels, contrast,
+ * confirmed, recorded with who did it); an approval from the inbox, by one of its approvers only,
+ * letting the run proceed; a hostile field value shown as text; keyboard, labels, contrast,
  * a phone's width, first paint. With CONSOLE_SCREENSHOTS=1 it also writes the README's
  * screenshots (docs/images/console-*.png): `npm run screenshots`.
  *
@@ -323,16 +324,56 @@ describe("the console in Chromium", () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it("lists a colleague's request that waits for approval in the inbox, with its plan", async () => {
-    const waiting = await env.webhook("Add User to Group", { "User Email": "adele.vance@contoso.com", "Group Name": "Marketing" }, 7002, { name: "Ben Walters", email: "ben.walters@contoso.com" });
+  it("lists a colleague's request that waits for approval in the inbox, with its plan; only an approver's Approve lets the run proceed, recorded with who and why", async () => {
+    const waiting = await env.webhook("Add User to Group", { "User Email": "adele.vance@contoso.com", "Group Name": "IT Department" }, 7002, { name: "Ben Walters", email: "ben.walters@contoso.com" });
     expect(waiting.body.status).toBe("awaiting_approval");
+    const runId: string = waiting.body.runId;
+    const approver: string = waiting.body.approval.approvers.map((entry: { address: string }) => entry.address).find((address: string) => address !== "ben.walters@contoso.com");
     const page = await signedInPage();
     await page.click('a[data-nav="approvals"]');
     await page.waitForSelector("#view-approvals li.panel");
-    const inbox = (await page.locator("#view-approvals li.panel").first().textContent()) ?? "";
+    const item = page.locator("#view-approvals li.panel", { has: page.locator(`a[href="#/runs/${runId}"]`) });
+    const inbox = (await item.textContent()) ?? "";
     expect(inbox).toContain("Add User to Group · ticket 7002");
     expect(inbox).toContain("Ben Walters (ben.walters@contoso.com) → adele.vance@contoso.com");
-    expect(inbox).toMatch(/Marketing/);
+    expect(inbox).toMatch(/IT Department/);
     await expect(page.locator("#approvals-count").textContent()).resolves.toBe("1");
+
+    // The local operator is no approver: the decision is refused and nothing moves.
+    await item.getByRole("button", { name: "Approve Add User to Group on ticket 7002" }).click();
+    await page.waitForFunction(() => /not one of the approval's approvers/.test(document.querySelector("#toast")?.textContent ?? ""));
+    const session = await env.signIn();
+    expect((await env.call(`/api/runs/${runId}`, { session })).body.status).toBe("awaiting_approval");
+
+    // One of its approvers, signed in as themselves, approves with a comment.
+    await page.goto(env.stack.consoleSignInLink(approver));
+    await page.waitForFunction((name: string) => document.querySelector("#who")?.textContent === `Signed in as ${name}`, approver);
+    await page.goto(`${env.url}/api/console#/approvals`);
+    await item.waitFor();
+    await item.getByLabel("Comment (optional)").fill("Checked with Adele's manager <b>by phone</b>");
+    await item.getByRole("button", { name: "Approve Add User to Group on ticket 7002" }).click();
+    await page.waitForFunction(() => /^Approved: the run continues/.test(document.querySelector("#toast")?.textContent ?? ""));
+    await page.waitForFunction((id: string) => !document.querySelector(`#view-approvals a[href="#/runs/${id}"]`), runId);
+
+    const run = await env.settle(runId, session);
+    expect(run).toMatchObject({ status: "succeeded", approval: { state: "approved" } });
+    expect(run.steps.map((step: { id: string; status: string }) => [step.id, step.status])).toEqual([["lookup", "ok"], ["add", "changed"]]);
+    expect(run.actions.map(({ action, actorName, outcome, comment }: Record<string, string>) => ({ action, actorName, outcome, comment }))).toEqual([
+      { action: "approve", actorName: "local operator", outcome: "refused: APPROVAL_NOT_APPROVER", comment: undefined },
+      { action: "approve", actorName: approver, outcome: "approved", comment: "Checked with Adele's manager <b>by phone</b>" },
+    ]);
+    await page.goto(`${env.url}/api/console#/runs/${runId}`);
+    await page.waitForFunction(() => document.querySelector("#run-title .badge")?.textContent === "succeeded");
+    const detail = (await page.locator("#view-run").textContent()) ?? "";
+    expect(detail).toContain(`approve by ${approver} at`);
+    expect(detail).toContain("“Checked with Adele's manager <b>by phone</b>”");
+    expect(await page.locator("#view-run b").count()).toBe(0);
+    const trail = (await page.locator("#approval").textContent()) ?? "";
+    expect(trail).toMatch(new RegExp(`State\\s*approved[\\s\\S]*Asked[\\s\\S]*${approver.replace(/\./g, "\\.")}[\\s\\S]*Decided by.*<${approver.replace(/\./g, "\\.")}> \\(console\\)`));
+    expect(trail).toContain("Comment“Checked with Adele's manager <b>by phone</b>”");
+    if (SCREENSHOTS) {
+      await page.evaluate(() => { document.querySelector("#toast").hidden = true; });
+      await page.screenshot({ path: join(SCREENSHOTS, "console-approved.png"), fullPage: true });
+    }
   });
 });

@@ -260,6 +260,29 @@
     return el("section", { "class": "panel", "aria-label": title }, [el("h2", { text: title }), list]);
   }
 
+  function person(who) {
+    if (!who || typeof who !== "object") return text(who);
+    return who.name && who.address && who.name !== who.address ? text(who.name) + " <" + text(who.address) + ">" : text(who.name || who.address);
+  }
+
+  // The approval trail: who was asked and why, who decided, when, how and with what comment.
+  function approvalPanel(approval) {
+    if (!approval || typeof approval.state !== "string") return objectPanel("Approval", approval);
+    var list = el("dl", { "class": "facts" });
+    fact(list, "State", badge(approval.state));
+    if (Array.isArray(approval.approvers)) {
+      fact(list, "Asked", el("ul", { "class": "plain" }, approval.approvers.map(function (who) {
+        return el("li", { text: person(who) + (who && who.reason ? " — " + text(who.reason) : "") });
+      })));
+    }
+    fact(list, "Asked at", when(approval.requestedAt));
+    if (approval.state === "pending") fact(list, "Expires", when(approval.expiresAt));
+    if (approval.decidedBy) fact(list, approval.state === "denied" ? "Denied by" : "Decided by", person(approval.decidedBy) + (approval.via ? " (" + text(approval.via) + ")" : ""));
+    fact(list, "Decided at", when(approval.decidedAt));
+    if (approval.comment) fact(list, "Comment", "“" + text(approval.comment) + "”");
+    return el("section", { "class": "panel", "aria-labelledby": "approval-title", id: "approval" }, [el("h2", { id: "approval-title", text: "Approval" }), list]);
+  }
+
   // The undo plan as a person reads it: one line per change, notice and irreversible change.
   function undoPanel(plan) {
     if (!plan || !Array.isArray(plan.lines)) return objectPanel("Undo plan", plan);
@@ -298,7 +321,7 @@
     if (actions) view.appendChild(actions);
     view.appendChild(el("h2", { text: "Steps" }));
     view.appendChild(steps.length ? el("ol", { "class": "timeline", "aria-label": "Steps in order" }, steps.map(stepItem)) : el("p", { "class": "muted", text: run.status === "running" ? "The run is working; steps appear when it stops." : "No step ran." }));
-    var approval = objectPanel("Approval", run.approval);
+    var approval = run.approval ? approvalPanel(run.approval) : null;
     if (approval) view.appendChild(approval);
     var schedule = objectPanel("Schedule", run.schedule);
     if (schedule) view.appendChild(schedule);
