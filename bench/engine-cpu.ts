@@ -23,19 +23,20 @@ export interface EngineCpuFigure {
 
 const silentEvents = jsonEventSink(() => undefined);
 
-/** Runs the webhook once against a fresh sandbox and keeps every answer Graph and ARM gave. */
+/** Runs the webhook once against a fresh sandbox and keeps every answer Graph, Exchange and ARM gave. */
 async function record(catalog: Catalog, workload: Workload): Promise<{ recording: Recording; status: string }> {
   const sandbox = await startSandbox();
   const clock = instantClock();
   const real = sandboxClients(sandbox, workload.settings, clock);
   try {
-    const recorder = recordingClients(real.graph, real.automation);
-    const deps = memoryPipeline(benchEngine(catalog, recorder.graph, workload.settings), { graph: recorder.graph, automation: recorder.automation!, clock, settings: workload.settings });
+    const recorder = recordingClients(real.graph, real.automation, real.exchange);
+    const deps = memoryPipeline(benchEngine(catalog, recorder.graph, workload.settings), { graph: recorder.graph, automation: recorder.automation!, exchange: recorder.exchange!, clock, settings: workload.settings });
     const body = Buffer.from(JSON.stringify(webhookBody(workload, 1)));
     const answer = await handleIntent(deps, incomingRequest(body), silentEvents);
     return { recording: recorder.recording, status: String(answer.body.status ?? answer.status) };
   } finally {
     await real.graph.close();
+    await real.exchange.close();
     await sandbox.close();
   }
 }
@@ -44,7 +45,7 @@ export async function measureEngineCpu(catalog: Catalog, workload: Workload, lim
   const { recording, status } = await record(catalog, workload);
   const replay = replayClients(recording);
   const clock = instantClock();
-  const deps = memoryPipeline(benchEngine(catalog, replay.graph, workload.settings), { graph: replay.graph, automation: replay.automation, clock, settings: workload.settings }, true);
+  const deps = memoryPipeline(benchEngine(catalog, replay.graph, workload.settings), { graph: replay.graph, automation: replay.automation, exchange: replay.exchange, clock, settings: workload.settings }, true);
   const total = limits.iterations + (limits.warmup ?? 0);
   // Bodies are built before timing: Thread serialises them, not us. Unique tickets, so each is a new run.
   const bodies = Array.from({ length: total }, (_, i) => Buffer.from(JSON.stringify(webhookBody(workload, 1_000 + i))));

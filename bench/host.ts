@@ -5,6 +5,8 @@
  */
 import { createAutomationClient, readAutomationSettings } from "../engine/clients/arm";
 import type { AutomationClient } from "../engine/clients/arm/types";
+import { createExchangeClient } from "../engine/clients/exchange";
+import type { ExchangeClient } from "../engine/clients/exchange/types";
 import { createGraphClient } from "../engine/clients/graph";
 import type { GraphClient } from "../engine/clients/graph/types";
 import { DEFAULT_INTENTS_DIR, type Catalog, type CompiledIntent } from "../engine/index";
@@ -36,6 +38,7 @@ export function instantClock(): Clock {
 export interface TenantClients {
   graph: GraphClient & { close(): Promise<void> };
   automation: AutomationClient;
+  exchange: ExchangeClient & { close(): Promise<void> };
 }
 
 export function sandboxClients(sandbox: Sandbox, settings: Record<string, string>, clock: Clock, events?: EventSink): TenantClients {
@@ -44,12 +47,16 @@ export function sandboxClients(sandbox: Sandbox, settings: Record<string, string
   });
   // The ARM token goes to the Automation client only, as the composition root does.
   const automation = createAutomationClient(readAutomationSettings({ ...settings, ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox-arm-token" }));
-  return { graph, automation };
+  const exchange = createExchangeClient({
+    baseUrl: sandbox.exchangeBaseUrl, tenantId: sandbox.tenant.tenantId, tokens: { getToken: async () => "sandbox-exchange-token" }, clock, ...(events ? { events } : {}),
+  });
+  return { graph, automation, exchange };
 }
 
 export interface ServicesParts {
   graph: GraphClient;
   automation: AutomationClient;
+  exchange: ExchangeClient;
   clock: Clock;
   settings: Record<string, string>;
 }
@@ -68,7 +75,7 @@ export function memoryPipeline(engine: IntentEngine<CompiledIntent>, parts: Serv
     notifier: silentNotifier,
     reporter: silentReporter,
     schedules: unscheduled,
-    services: { kinds: builtinKinds({ graph: parts.graph, automation: parts.automation }), clock: parts.clock, settings: parts.settings },
+    services: { kinds: builtinKinds({ graph: parts.graph, automation: parts.automation, exchange: parts.exchange }), clock: parts.clock, settings: parts.settings },
     clock: parts.clock,
     settings: {
       sharedSecret: async () => BENCH_SECRET, maxBodyBytes: MAX_BODY_BYTES, bodyTimeoutMs: BODY_TIMEOUT_MS, runBudgetMs: RUN_BUDGET_MS,

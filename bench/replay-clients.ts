@@ -1,10 +1,11 @@
 /**
- * Graph and Automation clients that answer instantly in-process, so the engine's CPU per webhook is
+ * Graph, Exchange and Automation clients that answer instantly in-process, so the engine's CPU per webhook is
  * measured without sockets or a tenant. They replay, in order, the answers real clients got when
  * the same webhook ran once against the sandbox: the engine is deterministic for one input, so the
  * same calls come in the same order, and a call out of order is an error, never a made-up answer.
  */
 import type { AutomationClient } from "../engine/clients/arm/types";
+import type { ExchangeClient } from "../engine/clients/exchange/types";
 import type { GraphClient } from "../engine/clients/graph/types";
 
 interface Call {
@@ -23,10 +24,12 @@ type AnyClient = Record<string, (...args: any[]) => Promise<unknown>>;
 
 const GRAPH_METHODS = ["request", "batch", "getAll"] as const;
 const AUTOMATION_METHODS = ["startJob", "getJob", "getJobOutput"] as const;
+const EXCHANGE_METHODS = ["invoke"] as const;
 
 function labelOf(args: unknown[]): string {
   const [first] = args;
   if (typeof first === "string") return first;
+  if (typeof (first as { cmdlet?: unknown } | undefined)?.cmdlet === "string") return (first as { cmdlet: string }).cmdlet;
   if (Array.isArray(first)) return `${first.length} requests`;
   return String((first as { path?: string } | undefined)?.path ?? "");
 }
@@ -45,18 +48,24 @@ function recordOn<T>(inner: T, methods: readonly string[], recording: Recording)
 }
 
 /** Wraps real clients; every answer they give is kept, in order, in one recording. */
-export function recordingClients(graph: GraphClient, automation?: AutomationClient): { graph: GraphClient; automation?: AutomationClient; recording: Recording } {
+export function recordingClients(
+  graph: GraphClient,
+  automation?: AutomationClient,
+  exchange?: ExchangeClient,
+): { graph: GraphClient; automation?: AutomationClient; exchange?: ExchangeClient; recording: Recording } {
   const recording: Recording = { calls: [] };
   return {
     recording,
     graph: recordOn(graph, GRAPH_METHODS, recording),
     ...(automation ? { automation: recordOn(automation, AUTOMATION_METHODS, recording) } : {}),
+    ...(exchange ? { exchange: recordOn(exchange, EXCHANGE_METHODS, recording) } : {}),
   };
 }
 
 export interface ReplayClients {
   graph: GraphClient;
   automation: AutomationClient;
+  exchange: ExchangeClient;
   /** Starts the sequence again, for the next webhook. */
   rewind(): void;
   remaining(): number;
@@ -78,6 +87,7 @@ export function replayClients(recording: Recording): ReplayClients {
   return {
     graph: build(GRAPH_METHODS) as unknown as GraphClient,
     automation: build(AUTOMATION_METHODS) as unknown as AutomationClient,
+    exchange: build(EXCHANGE_METHODS) as unknown as ExchangeClient,
     rewind: () => { next = 0; },
     remaining: () => recording.calls.length - next,
   };

@@ -20,11 +20,13 @@ import { withTimeout } from "./stats";
 import { webhookBody, type Workload } from "./workloads";
 
 export interface TripsFigure {
-  /** HTTP round trips (a `$batch` once) to Graph and to ARM. */
+  /** HTTP round trips (a `$batch` once) to Graph, to the Exchange admin API and to ARM. */
   graph: number;
+  exchange: number;
   arm: number;
-  /** Waves of requests that had to wait for earlier answers. */
+  /** Waves of requests that had to wait for earlier answers; `exchangeDependent` of Exchange's alone. */
   dependent: number;
+  exchangeDependent: number;
   ms: number;
   status: string;
   /** Requester policy's reads and the round trips it added (ours only: the seed judged nobody). */
@@ -33,6 +35,10 @@ export interface TripsFigure {
 
 export interface RoundTripFigure {
   intent: string;
+  /** For an Exchange intent: which route the deployment's EXCHANGE_MODE chose. */
+  route?: "api" | "runbook";
+  /** True when the seed had no such intent and `seed` is its Exchange pattern (one polled job). */
+  seedPattern?: boolean;
   ours: TripsFigure;
   seed?: TripsFigure;
 }
@@ -69,16 +75,20 @@ async function onLatentTenant(latencyMs: number, settings: Record<string, string
     const ms = clock.now() - started;
     const log: RequestLogEntry[] = sandbox.requests();
     const top = roundTrips(log);
+    const exchange = top.filter((entry) => entry.path.startsWith("/adminapi/"));
     return {
       graph: top.filter((entry) => entry.path.startsWith("/v1.0/")).length,
+      exchange: exchange.length,
       arm: top.filter((entry) => entry.path.startsWith("/subscriptions/")).length,
       dependent: dependentWaves(log),
+      exchangeDependent: dependentWaves(exchange),
       ms,
       status,
       ...(judged ? { policy: policyShare(log, policySent) } : {}),
     };
   } finally {
     await clients.graph.close();
+    await clients.exchange.close();
     await sandbox.close();
   }
 }
@@ -93,11 +103,12 @@ export async function measureRoundTrips(catalog: Catalog, workload: Workload, la
   // One untimed run first, so the first use of each template and module is not billed to latency.
   await onLatentTenant(0, workload.settings, runOurs, true);
   const ours = await onLatentTenant(latencyMs, workload.settings, runOurs, true);
-  const sequence = seedSequenceFor(workload.intent.name);
-  if (!sequence) return { intent: workload.intent.name, ours };
+  const route = workload.intent.settings.includes("EXCHANGE_MODE") ? { route: workload.settings.EXCHANGE_MODE === "runbook" ? "runbook" as const : "api" as const } : {};
+  const found = seedSequenceFor(workload.intent.name);
+  if (!found) return { intent: workload.intent.name, ...route, ours };
   const seed = await onLatentTenant(latencyMs, workload.settings, async (clients, clock) => {
-    await sequence({ ...clients, clock, fields: workload.fields });
+    await found.sequence({ ...clients, clock, fields: workload.fields });
     return "replayed";
   }, false);
-  return { intent: workload.intent.name, ours, seed };
+  return { intent: workload.intent.name, ...route, ...(found.pattern ? { seedPattern: true } : {}), ours, seed };
 }

@@ -86,7 +86,13 @@ async function main(): Promise<void> {
 
   progress(`round trips at ${LIMITS.latencyMs} ms per request`);
   const roundTrips = [];
-  for (const workload of workloads) roundTrips.push(await measureRoundTrips(catalog, workload, LIMITS.latencyMs));
+  for (const workload of workloads) {
+    roundTrips.push(await measureRoundTrips(catalog, workload, LIMITS.latencyMs));
+    // An Exchange intent again on its other route: the same intent, EXCHANGE_MODE=runbook.
+    if (workload.intent.settings.includes("EXCHANGE_MODE")) {
+      roundTrips.push(await measureRoundTrips(catalog, { ...workload, settings: { ...workload.settings, EXCHANGE_MODE: "runbook" } }, LIMITS.latencyMs));
+    }
+  }
 
   progress("429 storm");
   const storm = { ...(await measureStorm(catalog, workloads, LIMITS.storm)), rate: LIMITS.storm.rate, retryAfterSec: LIMITS.storm.retryAfterSec };

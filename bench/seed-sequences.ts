@@ -167,7 +167,25 @@ const SEQUENCES: Record<string, Sequence> = {
   },
 };
 
-/** The seed's sequence for an intent (by canonical name), or undefined for an intent the seed never had. */
-export function seedSequenceFor(intentName: string): Sequence | undefined {
-  return SEQUENCES[intentName.trim().toLowerCase().replace(/\s+/g, " ")];
+/**
+ * Exchange intents the seed never had, replayed as the seed did all Exchange work: one runbook
+ * job, polled every 5 s, then its output. The most favourable reading of the seed (no user lookup).
+ */
+const SEED_EXCHANGE_PATTERN: Record<string, Sequence> = {
+  "convert to shared mailbox": (ctx) => runbook(ctx, "Convert-ToSharedMailbox", { UserPrincipalName: field(ctx, "Mailbox Email") }),
+  "hide from address book": (ctx) =>
+    runbook(ctx, "Set-MailboxHiddenFromGal", { UserPrincipalName: field(ctx, "Mailbox Email"), Hidden: field(ctx, "Action", "Hide").toLowerCase() === "unhide" ? "false" : "true" }),
+  "set mail forwarding": (ctx) =>
+    runbook(ctx, "Set-MailboxForwarding", { UserPrincipalName: field(ctx, "Mailbox Email"), ForwardingAddress: field(ctx, "Forward To"), DeliverToMailboxAndForward: yes(ctx, "Keep a Copy") || field(ctx, "Keep a Copy") === "" ? "true" : "false" }),
+  "remove mail forwarding": (ctx) => runbook(ctx, "Set-MailboxForwarding", { UserPrincipalName: field(ctx, "Mailbox Email"), ForwardingAddress: "" }),
+};
+
+/**
+ * The seed's sequence for an intent (by canonical name); `pattern` when the seed never had the
+ * intent and the sequence is its Exchange pattern; undefined for anything else the seed never had.
+ */
+export function seedSequenceFor(intentName: string): { sequence: Sequence; pattern: boolean } | undefined {
+  const name = intentName.trim().toLowerCase().replace(/\s+/g, " ");
+  if (SEQUENCES[name]) return { sequence: SEQUENCES[name]!, pattern: false };
+  return SEED_EXCHANGE_PATTERN[name] ? { sequence: SEED_EXCHANGE_PATTERN[name]!, pattern: true } : undefined;
 }

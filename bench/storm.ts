@@ -57,6 +57,7 @@ async function runOnce(catalog: Catalog, sandbox: Sandbox, clock: Clock, workloa
     return { ms: clock.now() - started, status: String(answer.body.status ?? answer.status), waits };
   } finally {
     await clients.graph.close();
+    await clients.exchange.close();
   }
 }
 

@@ -93,6 +93,13 @@ param operatorPrincipalId string = ''
 @description('Microsoft Graph base URL with version; change only for a national cloud (https://graph.microsoft.us/v1.0).')
 param graphBaseUrl string = 'https://graph.microsoft.com/v1.0'
 
+@description('How Exchange intents reach Exchange Online: api (the Exchange admin API from the Function App, seconds; the default) or runbook (Azure Automation runbooks, the documented route; a job takes 30 s to minutes). deploy.sh grants Exchange.ManageAsApp and the Exchange role to the identity that route uses.')
+@allowed(['api', 'runbook'])
+param exchangeMode string = 'api'
+
+@description('Exchange Online host for the admin API; change only for a national cloud (e.g. https://outlook.office365.us).')
+param exchangeBaseUrl string = 'https://outlook.office365.com'
+
 // Reporting back (README: Reporting back). Each PSA's API secret goes in the Key Vault, never here.
 @description('The PSA the tickets live in; empty posts no notes. Put its secret in the Key Vault: CONNECTWISE-PRIVATE-KEY, AUTOTASK-SECRET or HALOPSA-CLIENT-SECRET.')
 @allowed(['', 'connectwise', 'autotask', 'halopsa'])
@@ -248,6 +255,9 @@ var appSettings = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
   KEY_VAULT_URL: keyVault.outputs.vaultUri
   GRAPH_BASE_URL: graphBaseUrl
+  EXCHANGE_MODE: exchangeMode
+  EXCHANGE_BASE_URL: exchangeBaseUrl
+  EXCHANGE_TENANT_ID: tenant().tenantId
   ARM_BASE_URL: armBaseUrl
   AZURE_SUBSCRIPTION_ID: subscription().subscriptionId
   AZURE_RESOURCE_GROUP: resourceGroup().name
@@ -341,6 +351,7 @@ output functionAppName string = functionApp.outputs.name
 output functionPrincipalId string = functionApp.outputs.principalId
 output automationAccountName string = automation.outputs.name
 output automationPrincipalId string = automation.outputs.principalId
+output exchangeMode string = exchangeMode
 output keyVaultName string = keyVault.outputs.name
 output sharedSecretName string = sharedSecretName
 output storageAccountName string = storage.outputs.name

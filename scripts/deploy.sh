@@ -34,11 +34,15 @@ usage: scripts/deploy.sh --resource-group NAME --parameters FILE [options]
                            Needs pwsh with ExchangeOnlineManagement and an Exchange administrator's sign-in.
                            Remembered: later deployments keep the scoping without asking again
   --no-mail-scope          forget the scoping: grant the two mail permissions tenant-wide again
+  --exchange-role-in-exchange
+                           the Exchange identity holds its role through an Exchange role group with a
+                           management scope (README: Scoping the Exchange role): grant Exchange.ManageAsApp
+                           only, not the tenant-wide Entra Exchange role
 USAGE
 }
 
 resource_group="" parameters="" location="westeurope" secret_file="" rotate=0 skip_code=0 skip_grants=0
-what_if=0 deployer_ip="" mail_scope="" no_mail_scope=0
+what_if=0 deployer_ip="" mail_scope="" no_mail_scope=0 exchange_role_in_exchange=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --resource-group) resource_group="${2:?}"; shift 2 ;;
@@ -52,6 +56,7 @@ while [ $# -gt 0 ]; do
     --deployer-ip) deployer_ip="${2:?}"; shift 2 ;;
     --mail-scope) mail_scope="${2:?}"; shift 2 ;;
     --no-mail-scope) no_mail_scope=1; shift ;;
+    --exchange-role-in-exchange) exchange_role_in_exchange=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "deploy: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -285,9 +290,13 @@ if [ -n "$scoped_permissions" ] && [ "$scope_in_exchange" = 1 ]; then
   pwsh -NoLogo -NoProfile -File scripts/scope-mail-permissions.ps1 "${scope_args[@]}"
 fi
 
+# Exchange.ManageAsApp and the Exchange role go to the identity the Exchange route runs under:
+# the Function App's (the admin API, exchangeMode api) or the Automation account's (runbooks).
 grant=(node bin/run-ts.cjs scripts/grant-graph-permissions.ts --permissions "$permissions"
-  --function-principal-id "$function_principal" --automation-principal-id "$(output automationPrincipalId)")
+  --function-principal-id "$function_principal" --automation-principal-id "$(output automationPrincipalId)"
+  --exchange-mode "$(output exchangeMode)")
 if [ -n "$scoped_permissions" ]; then grant+=(--exchange-scoped "$scoped_permissions"); fi
+if [ "$exchange_role_in_exchange" = 1 ]; then grant+=(--exchange-role-in-exchange); fi
 if [ "$skip_grants" = 0 ]; then
   echo "==> granting tenant permissions (needs Privileged Role Administrator)"
   # Retried: Graph may not know the just-created identities yet.

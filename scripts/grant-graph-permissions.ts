@@ -1,12 +1,14 @@
 /**
  * Grants the tenant-level permissions Bicep cannot: the Graph application permissions and Entra
- * roles the intents declare go to the Function App's managed identity; Exchange.ManageAsApp and
- * the Exchange Administrator role go to the Automation account's identity when an intent uses
- * Exchange. Idempotent: what is already granted is left alone, so it runs on every deployment.
+ * roles the intents declare go to the Function App's managed identity; when an intent uses
+ * Exchange, Exchange.ManageAsApp and the Exchange roles the intents declare go to the identity the
+ * Exchange route runs under: the Function App's (the admin API, `--exchange-mode api`, the default)
+ * or the Automation account's (`--exchange-mode runbook`). Idempotent: what is already granted is
+ * left alone, so it runs on every deployment.
  *
  *   npx intents permissions --json > permissions.json
  *   node bin/run-ts.cjs scripts/grant-graph-permissions.ts --permissions permissions.json \
- *     --function-principal-id <id> [--automation-principal-id <id>] [--graph-url <url>] [--dry-run]
+ *     --function-principal-id <id> [--automation-principal-id <id>] [--exchange-mode api|runbook] [--graph-url <url>] [--dry-run]
  *
  * It grants exactly what `intents permissions` printed, so what an operator reviews is what is
  * granted. `--exchange-scoped Mail.Send,MailboxSettings.ReadWrite` leaves those to Exchange RBAC for
@@ -32,6 +34,13 @@ export interface GrantOptions {
   functionPrincipalId: string;
   automationPrincipalId?: string;
   permissions: PermissionSet;
+  /** Which identity runs Exchange work: the Function App (the admin API) or the Automation account. */
+  exchangeMode?: "api" | "runbook";
+  /**
+   * The Exchange identity holds its role through an Exchange role group with a management scope
+   * (README: Scoping the Exchange role): only Exchange.ManageAsApp is granted, no Entra Exchange role.
+   */
+  exchangeRoleInExchange?: boolean;
   /** Graph permissions Exchange RBAC for Applications grants instead, scoped: revoked here, never granted. */
   exchangeScoped?: readonly string[];
   dryRun?: boolean;
@@ -164,19 +173,28 @@ async function grantWith({ call, listAll }: ReturnType<typeof graphCaller>, opti
   await grantAppRoles(options.functionPrincipalId, MICROSOFT_GRAPH_APP_ID, permissions.graph.map((r) => r.name), "Function App", scoped);
   await grantDirectoryRoles(options.functionPrincipalId, permissions.entraRoles.map((r) => r.name), "Function App");
   if (permissions.exchangeRoles.length > 0) {
-    if (!options.automationPrincipalId) {
-      throw new IntentError("CONFIG_MISSING", "Intents use Exchange Online runbooks, but no Automation identity was given.", {
-        fix: "Pass --automation-principal-id (the deployment output automationPrincipalId).",
-      });
-    }
-    await grantAppRoles(options.automationPrincipalId, EXCHANGE_ONLINE_APP_ID, ["Exchange.ManageAsApp"], "Automation");
-    await grantDirectoryRoles(options.automationPrincipalId, ["Exchange Administrator"], "Automation");
+    const exchange = exchangeIdentity(options);
+    // Older permission files (before exchangeAppRoles) imply the one app role every Exchange intent needs.
+    const exchangeAppRoles = permissions.exchangeAppRoles?.map((r) => r.name) ?? ["Exchange.ManageAsApp"];
+    await grantAppRoles(exchange.principalId, EXCHANGE_ONLINE_APP_ID, exchangeAppRoles, exchange.who);
+    if (!options.exchangeRoleInExchange) await grantDirectoryRoles(exchange.principalId, permissions.exchangeRoles.map((r) => r.name), exchange.who);
   }
   for (const line of present) options.log(`already granted  ${line}`);
   for (const line of granted) options.log(`${options.dryRun ? "would grant     " : "granted         "} ${line}`);
   for (const line of revoked) options.log(`${options.dryRun ? "would revoke    " : "revoked         "} ${line} (Exchange RBAC for Applications grants it, scoped)`);
   for (const line of unneeded) options.log(`not needed by any intent (revoke it by hand if nothing else uses it)  ${line}`);
   return { granted, present, unneeded, revoked };
+}
+
+/** The identity Exchange work runs under, for the route the deployment chose. */
+function exchangeIdentity(options: GrantOptions): { principalId: string; who: string } {
+  if ((options.exchangeMode ?? "api") === "api") return { principalId: options.functionPrincipalId, who: "Function App" };
+  if (!options.automationPrincipalId) {
+    throw new IntentError("CONFIG_MISSING", "Intents use Exchange Online runbooks (exchange mode runbook), but no Automation identity was given.", {
+      fix: "Pass --automation-principal-id (the deployment output automationPrincipalId).",
+    });
+  }
+  return { principalId: options.automationPrincipalId, who: "Automation" };
 }
 
 function azureCliGraphToken(): string {
@@ -217,14 +235,17 @@ async function main(argv: string[]): Promise<number> {
       permissions: { type: "string" },
       "graph-url": { type: "string", default: "https://graph.microsoft.com/v1.0" },
       "exchange-scoped": { type: "string" },
+      "exchange-mode": { type: "string", default: "api" },
+      "exchange-role-in-exchange": { type: "boolean", default: false },
       "dry-run": { type: "boolean", default: false },
     },
   });
   const functionPrincipalId = values["function-principal-id"];
   const permissionsFile = values.permissions;
-  if (!functionPrincipalId || !permissionsFile) {
+  const exchangeMode = values["exchange-mode"];
+  if (!functionPrincipalId || !permissionsFile || (exchangeMode !== "api" && exchangeMode !== "runbook")) {
     process.stderr.write(
-      "usage: grant-graph-permissions --permissions <file|-> --function-principal-id <id> [--automation-principal-id <id>] [--exchange-scoped Mail.Send,…] [--graph-url url] [--dry-run]\n",
+      "usage: grant-graph-permissions --permissions <file|-> --function-principal-id <id> [--automation-principal-id <id>] [--exchange-mode api|runbook] [--exchange-role-in-exchange] [--exchange-scoped Mail.Send,…] [--graph-url url] [--dry-run]\n",
     );
     return 2;
   }
@@ -234,6 +255,8 @@ async function main(argv: string[]): Promise<number> {
     functionPrincipalId,
     ...(values["automation-principal-id"] ? { automationPrincipalId: values["automation-principal-id"] } : {}),
     permissions: readPermissionSet(permissionsFile),
+    exchangeMode,
+    exchangeRoleInExchange: values["exchange-role-in-exchange"] as boolean,
     exchangeScoped: (values["exchange-scoped"] ?? "").split(",").map((name) => name.trim()).filter(Boolean),
     dryRun: values["dry-run"] as boolean,
     log: (line) => process.stdout.write(`${line}\n`),

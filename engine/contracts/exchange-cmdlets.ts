@@ -171,6 +171,40 @@ export const EXCHANGE_CMDLETS: Readonly<Record<string, CmdletSpec>> = {
   },
 };
 
+/**
+ * Why `value` cannot go into a parameter of this spec, or undefined when it can: one rule for lint
+ * (literal values) and for the client (rendered values) alike. A `multiValuedChange` may have an
+ * empty side; the client drops it, and refuses the change only when nothing is left.
+ */
+export function parameterValueProblem(spec: CmdletParameterSpec, value: unknown): string | undefined {
+  const text = (item: unknown): item is string => typeof item === "string" && item.trim() !== "";
+  const allowed = (item: string): boolean => !spec.enum || spec.enum.some((candidate) => candidate.toLowerCase() === item.trim().toLowerCase());
+  const choices = spec.enum ? ` (one of ${spec.enum.join(", ")})` : "";
+  switch (spec.type) {
+    case "string":
+      if (!text(value)) return "must be a non-empty string";
+      return allowed(value) ? undefined : `must be one of ${spec.enum!.join(", ")}`;
+    case "nullableString":
+      return value === null || text(value) ? undefined : "must be a non-empty string, or null to clear it";
+    case "boolean":
+      return typeof value === "boolean" ? undefined : "must be true or false";
+    case "integer":
+      return typeof value === "number" && Number.isInteger(value) ? undefined : "must be a whole number";
+    case "stringList": {
+      const items = Array.isArray(value) ? value : [value];
+      if (items.length === 0 || !items.every(text)) return `must be a string or a list of strings${choices}`;
+      return items.every((item) => allowed(item as string)) ? undefined : `must be one of ${spec.enum!.join(", ")}`;
+    }
+    case "multiValuedChange": {
+      if (typeof value !== "object" || value === null || Array.isArray(value)) return "must be { add, remove }";
+      const sides = Object.entries(value);
+      if (sides.some(([key]) => key !== "add" && key !== "remove")) return "may only have add and remove";
+      const entries = sides.flatMap(([, side]) => (Array.isArray(side) ? side : [side]));
+      return entries.every((entry) => entry === null || typeof entry === "string") ? undefined : "must list addresses (strings) under add and remove";
+    }
+  }
+}
+
 /** The cmdlet's contract, by its exact name (the list spells each one canonically). */
 export function findCmdlet(name: string): CmdletSpec | undefined {
   return Object.hasOwn(EXCHANGE_CMDLETS, name) ? EXCHANGE_CMDLETS[name] : undefined;

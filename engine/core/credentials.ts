@@ -13,6 +13,7 @@ export const CREDENTIAL_SETTINGS: ReadonlySet<string> = new Set([
   "AZURE_FEDERATED_TOKEN_FILE",
   "GRAPH_ACCESS_TOKEN",
   "ARM_ACCESS_TOKEN",
+  "EXCHANGE_ACCESS_TOKEN",
   "IDENTITY_HEADER",
   "MSI_SECRET",
   "AzureWebJobsStorage",

@@ -43,6 +43,8 @@ export interface StaticStep {
    * metadata index) belong to `intents lint` and CI, not to every cold start. Absent means true.
    */
   referenceChecks?: boolean;
+  /** The intent's constants, for a kind that lets a constant choose among literal values. */
+  constants?: Readonly<Record<string, unknown>>;
 }
 
 /** Where inside the node at `path` to point: its key, or a character offset inside its string value. */

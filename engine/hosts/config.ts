@@ -5,6 +5,7 @@
  * rotated secret is picked up without a restart.
  */
 import { isCredentialSetting } from "../core/credentials";
+import { exchangeRouteOf } from "../clients/exchange/settings";
 import { IntentError } from "../core/errors";
 import type { SecretSettingsReader } from "../runtime/types";
 import { BODY_TIMEOUT_MS } from "../inbound/webhook/body";
@@ -15,7 +16,7 @@ import { DEFAULT_GRAPH_CONCURRENCY } from "../clients/graph/client";
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Settings that are secrets: never logged, never echoed, read from Key Vault when not in the environment. */
-export const PLATFORM_SECRET_SETTINGS = ["INTENT_SHARED_SECRET", "AZURE_CLIENT_SECRET", "GRAPH_ACCESS_TOKEN", "ARM_ACCESS_TOKEN"] as const;
+export const PLATFORM_SECRET_SETTINGS = ["INTENT_SHARED_SECRET", "AZURE_CLIENT_SECRET", "GRAPH_ACCESS_TOKEN", "ARM_ACCESS_TOKEN", "EXCHANGE_ACCESS_TOKEN"] as const;
 /** Reporting back: the PSA's API secret and the outbound webhook's signing key (README: Reporting back). */
 export const REPORT_SECRET_SETTINGS = ["CONNECTWISE_PRIVATE_KEY", "AUTOTASK_SECRET", "HALOPSA_CLIENT_SECRET", "REPORT_WEBHOOK_SECRET"] as const;
 /** Approvals: the key the approval links and forms are signed with (README: Approvals). */
@@ -52,6 +53,14 @@ export interface AppSettings {
   scheduleHorizonDays: number;
   /** Every plain setting, for the Graph token provider and `{{settings.NAME}}` in intents. */
   plain: Env;
+}
+
+/**
+ * Plain settings as intents read them: EXCHANGE_MODE is always there, `api` or `runbook`, so an
+ * Exchange intent can choose its route by it (a typo stops the host at start, not a run later).
+ */
+export function withExchangeMode(plain: Env): Env {
+  return { ...plain, EXCHANGE_MODE: exchangeRouteOf(plain) };
 }
 
 function integer(env: Env, name: string, fallback: number): number {
@@ -115,6 +124,7 @@ function storageSettings(env: Env): StorageSettings {
 export function loadSettings(env: Env = process.env): AppSettings {
   const plain: Record<string, string | undefined> = { ...env };
   for (const name of SECRET_SETTINGS) delete plain[name];
+  plain.EXCHANGE_MODE = exchangeRouteOf(env);
   return {
     storage: storageSettings(env),
     graphBaseUrl: env.GRAPH_BASE_URL ?? "https://graph.microsoft.com/v1.0",

@@ -6,18 +6,19 @@
 import type { StepKindSpec } from "../core/step-kind";
 import { StepKindRegistry } from "../core/step-kind-registry";
 import { automationKinds, automationKindSpecs, type AutomationKindDeps } from "./automation/runbook";
+import { exchangeKinds, exchangeKindSpecs, type ExchangeKindDeps } from "./exchange/cmdlet";
 import { graphKinds, graphKindSpecs, type GraphKindDeps } from "./graph";
 import { scheduleKinds, scheduleKindSpecs, type ScheduleKindDeps } from "./schedule/cancel";
 import { secretGenerate } from "./secret/generate";
 
-export { automationKinds, graphKinds, scheduleKinds };
-export type KindDeps = GraphKindDeps & AutomationKindDeps & ScheduleKindDeps;
+export { automationKinds, exchangeKinds, graphKinds, scheduleKinds };
+export type KindDeps = GraphKindDeps & AutomationKindDeps & ExchangeKindDeps & ScheduleKindDeps;
 
 export function builtinKinds(deps: KindDeps): StepKindRegistry {
-  return new StepKindRegistry([...graphKinds(deps), secretGenerate, ...automationKinds(deps), ...scheduleKinds(deps)]);
+  return new StepKindRegistry([...graphKinds(deps), secretGenerate, ...exchangeKinds(deps), ...automationKinds(deps), ...scheduleKinds(deps)]);
 }
 
 /** The same kinds' specs: for lint, docs and anything else that checks intents without running them. */
 export function builtinKindSpecs(): StepKindRegistry<StepKindSpec> {
-  return new StepKindRegistry<StepKindSpec>([...graphKindSpecs, secretGenerate, ...automationKindSpecs, ...scheduleKindSpecs]);
+  return new StepKindRegistry<StepKindSpec>([...graphKindSpecs, secretGenerate, ...exchangeKindSpecs, ...automationKindSpecs, ...scheduleKindSpecs]);
 }

@@ -124,9 +124,10 @@ describe("engine CPU and the seed's sequence against the sandbox", () => {
     sandbox = await startSandbox();
     const clients = sandboxClients(sandbox, BENCH_SETTINGS, instantClock());
     try {
-      await seedSequenceFor("add user to  group")!({ ...clients, clock: instantClock(), fields: { "user email": "isaiah.langer@contoso.com", "Group Name": "Marketing" } });
+      await seedSequenceFor("add user to  group")!.sequence({ ...clients, clock: instantClock(), fields: { "user email": "isaiah.langer@contoso.com", "Group Name": "Marketing" } });
     } finally {
       await clients.graph.close();
+      await clients.exchange.close();
     }
     expect(sandbox.requests().map((e) => e.method)).toEqual(["GET", "GET", "GET", "POST"]);
     const marketing = sandbox.tenant.groups.find((g) => g.displayName === "Marketing")!;
@@ -181,5 +182,26 @@ describe("generated intents", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("round trips of an Exchange intent on both routes", () => {
+  const catalog = loadCatalog(builtinKindSpecs());
+  const convert = (route: string): Workload => ({
+    intent: catalog.find("Convert to Shared Mailbox") as CompiledIntent,
+    fields: { "Mailbox Email": "johanna.lorenz@contoso.com" },
+    settings: { ...BENCH_SETTINGS, EXCHANGE_MODE: route },
+    source: "test",
+  });
+
+  it("counts one admin API call on the api route, a polled job on the runbook route, and the seed's pattern beside both", async () => {
+    const api = await measureRoundTrips(catalog, convert("api"), 5);
+    expect(api).toMatchObject({ route: "api", seedPattern: true, ours: { graph: 0, exchange: 1, arm: 0, dependent: 1, exchangeDependent: 1, status: "succeeded" } });
+    const runbook = await measureRoundTrips(catalog, convert("runbook"), 5);
+    expect(runbook).toMatchObject({ route: "runbook", ours: { exchange: 0, arm: 4, status: "succeeded" } });
+    // The seed polls every 5 s from the start; ours polls after 1 s, then 2 s, when the job is done.
+    expect(runbook.seed).toMatchObject({ exchange: 0, arm: 4 });
+    expect(runbook.ours.ms).toBeLessThan(runbook.seed!.ms);
+    expect(api.ours.ms * 5).toBeLessThan(api.seed!.ms);
   });
 });

@@ -52,6 +52,9 @@ describe("computePermissions", () => {
   it("lists roles per identity and per intent", () => {
     expect(set.entraRoles).toEqual([{ name: "Helpdesk Administrator", intents: ["Password Reset"], covers: [] }]);
     expect(set.exchangeRoles.map((r) => r.name)).toEqual(["Exchange Recipient Administrator"]);
+    // Managing Exchange app-only takes Exchange.ManageAsApp beside the role, for whichever identity the route uses.
+    expect(set.exchangeAppRoles).toEqual([{ name: "Exchange.ManageAsApp", intents: ["Convert To Shared"], covers: [] }]);
+    expect(formatPermissionsText(set)).toMatch(/^Office 365 Exchange Online application permissions \(Function App managed identity on the admin API.*\n  Exchange\.ManageAsApp\s+Convert To Shared$/m);
     expect(set.byIntent.map((e) => e.intent)).toEqual(["Add User to Group", "Convert To Shared", "Password Reset"]);
     expect(set.byIntent[2]).toMatchObject({ graph: ["Mail.Send", "User.ReadWrite.All"], entraRoles: ["Helpdesk Administrator"] });
   });

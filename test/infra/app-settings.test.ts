@@ -32,7 +32,6 @@ const OFF_AZURE: Record<string, string> = {
   "engine/hosts/cli/": "the `intents` CLI on an operator's machine",
   "engine/hosts/local/": "`npm start`: the local server, Azurite, the sandbox tenant and change notifications (poller and timer in-process)",
   "engine/clients/graph/index.ts": "the Graph client factory for the CLI and cases; the Function App builds its client in engine/hosts/compose/from-settings.ts",
-  "engine/clients/exchange/": "the Exchange admin API client; no shipped intent runs a cmdlet yet, so the Function App does not compose one",
 };
 
 /** Read by the code but deliberately not set in Azure, each for a stated reason. */
@@ -43,6 +42,7 @@ const NOT_SET_IN_AZURE: Record<string, string> = {
   AZURE_CLIENT_SECRET: "the managed identity needs no client secret",
   GRAPH_ACCESS_TOKEN: "a static token for the sandbox and tests only",
   ARM_ACCESS_TOKEN: "a static token for the sandbox and tests only",
+  EXCHANGE_ACCESS_TOKEN: "a static token for the sandbox and tests only; in Azure the managed identity's token for the Exchange resource",
   INTENT_SHARED_SECRET: "read from Key Vault (KEY_VAULT_URL) by the app itself, so an unresolved reference can never become the secret",
   AZURE_CLIENT_ID: "unset picks the system-assigned managed identity; set only for a user-assigned one or an app registration",
   AZURE_TENANT_ID: "only for an app registration (certificate, secret, federation); the managed identity knows its tenant",

@@ -40,7 +40,7 @@ case "$1 $2" in
       notificationUrl:{value:"https://contoso-func.azurewebsites.net/api/notifications"}, notificationsReachable:{value:$reachable},
       functionAppName:{value:"contoso-func"}, functionPrincipalId:{value:"func-principal"},
       automationAccountName:{value:"contoso-auto"}, automationPrincipalId:{value:"auto-principal"},
-      keyVaultName:{value:"contoso-kv"}, runbookNames:{value:$runbooks}}'
+      keyVaultName:{value:"contoso-kv"}, runbookNames:{value:$runbooks}, exchangeMode:{value:"api"}}'
     exit 0 ;;
 esac
 exit 0
@@ -134,7 +134,7 @@ describe("scripts/deploy.sh (against a recording az)", () => {
   it("computes the permissions with the CLI and, with --skip-grants, prints the grant command instead of running it", () => {
     const { node, stdout } = firstDeployment();
     expect(node.trim().split("\n")).toEqual(["bin/intents.cjs permissions --json"]);
-    expect(stdout).toMatch(/grant-graph-permissions\.ts --permissions permissions\.json --function-principal-id func-principal --automation-principal-id auto-principal/);
+    expect(stdout).toMatch(/grant-graph-permissions\.ts --permissions permissions\.json --function-principal-id func-principal --automation-principal-id auto-principal --exchange-mode api/);
   });
 
   it("says that event-triggered intents are off when no notification source is allowed in, and not when one is", () => {
@@ -225,7 +225,7 @@ esac
     expect(result.status).toBe(0);
     const grants = result.node.split("\n").filter((line) => line.includes("grant-graph-permissions"));
     expect(grants).toHaveLength(2);
-    expect(grants[0]).toMatch(/--function-principal-id func-principal --automation-principal-id auto-principal$/);
+    expect(grants[0]).toMatch(/--function-principal-id func-principal --automation-principal-id auto-principal --exchange-mode api$/);
   });
 
   it("opens the SCM site only to an address two lookup services agree on", () => {

@@ -141,15 +141,30 @@ describe("grantPermissions against Graph over HTTP", () => {
     expect(state.posts).toEqual([]);
   });
 
-  it("gives the Automation identity Exchange.ManageAsApp and Exchange Administrator only when an intent uses Exchange", async () => {
+  it("gives Exchange.ManageAsApp and the declared Exchange roles to the identity the Exchange route runs under, only when an intent uses Exchange", async () => {
     await grantPermissions({ ...base, graphUrl, permissions, automationPrincipalId: "auto-mi" });
+    expect(state.appRoleAssignments.filter((a) => a.resourceId === "exo-sp")).toEqual([]);
+
+    const withExchange = computePermissions([intent("Convert", ["User.Read.All"], [], ["Exchange Administrator"])]);
+    // The admin API (the default): the Function App calls Exchange itself.
+    await grantPermissions({ ...base, graphUrl, permissions: withExchange, automationPrincipalId: "auto-mi" });
+    expect(state.appRoleAssignments).toContainEqual({ principalId: "func-mi", resourceId: "exo-sp", appRoleId: "role-manage-as-app" });
+    expect(state.roleAssignments).toContainEqual({ principalId: "func-mi", roleDefinitionId: "def-exchange-admin", directoryScopeId: "/" });
     expect(state.appRoleAssignments.filter((a) => a.principalId === "auto-mi")).toEqual([]);
 
-    const withExchange = computePermissions([intent("Convert", ["User.Read.All"], [], ["Exchange Recipient Administrator"])]);
-    await grantPermissions({ ...base, graphUrl, permissions: withExchange, automationPrincipalId: "auto-mi" });
+    // Runbooks: the Automation account's identity connects to Exchange, and must be named.
+    await grantPermissions({ ...base, graphUrl, permissions: withExchange, automationPrincipalId: "auto-mi", exchangeMode: "runbook" });
     expect(state.appRoleAssignments).toContainEqual({ principalId: "auto-mi", resourceId: "exo-sp", appRoleId: "role-manage-as-app" });
     expect(state.roleAssignments).toContainEqual({ principalId: "auto-mi", roleDefinitionId: "def-exchange-admin", directoryScopeId: "/" });
-    await expect(grantPermissions({ ...base, graphUrl, permissions: withExchange })).rejects.toMatchObject({ code: "CONFIG_MISSING" });
+    await expect(grantPermissions({ ...base, graphUrl, permissions: withExchange, exchangeMode: "runbook" })).rejects.toMatchObject({ code: "CONFIG_MISSING" });
+  });
+
+  it("with the Exchange role held in Exchange (a scoped role group), grants Exchange.ManageAsApp alone", async () => {
+    const withExchange = computePermissions([intent("Convert", ["User.Read.All"], [], ["Exchange Administrator"])]);
+    const result = await grantPermissions({ ...base, graphUrl, permissions: withExchange, exchangeRoleInExchange: true });
+    expect(state.appRoleAssignments).toContainEqual({ principalId: "func-mi", resourceId: "exo-sp", appRoleId: "role-manage-as-app" });
+    expect(state.roleAssignments.filter((a) => a.roleDefinitionId === "def-exchange-admin")).toEqual([]);
+    expect(result.granted).toContain("Function App: Exchange.ManageAsApp");
   });
 
   it("reports an earlier grant no intent needs any more, without revoking it", async () => {

@@ -12,7 +12,9 @@ const selected = selectCaseFiles(loadCatalog(builtinKindSpecs())).filter((s) => 
 describe("declared Graph permissions", () => {
   it.each(selected.map((s) => [s.intent.name, s] as const))("%s: its happy path needs no more than it declares", async (_name, { intent, cases }) => {
     const happy = cases.cases[0]!;
-    const { outcome } = await runCase(intent, { ...happy, fixture: { ...happy.fixture, permissions: intent.permissions.graph } });
+    // An intent that declares Exchange roles gets Exchange.ManageAsApp with them (the admin API's app role).
+    const exchange = intent.permissions.exchangeRoles.length > 0 ? ["Exchange.ManageAsApp"] : [];
+    const { outcome } = await runCase(intent, { ...happy, fixture: { ...happy.fixture, permissions: [...intent.permissions.graph, ...exchange] } });
     expect(outcome.problems).toEqual([]);
   });
 

@@ -9,33 +9,41 @@ import { loadCatalog } from "../../engine/index";
 import { builtinKindSpecs } from "../../engine/kinds";
 
 /**
- * [intent, case name prefix, our Graph round trips, our runbook jobs, the seed's Graph round trips].
- * Requester policy's reads ride in the intent's first `$batch` when its first step is a read; an
- * intent that starts with a write pays one round trip for them (the decision precedes any write).
+ * [intent, case name prefix, our Graph round trips, our runbook jobs, our Exchange admin API round
+ * trips, the seed's Graph round trips]. Requester policy's reads ride in the intent's first `$batch`
+ * when its first step is a read; an intent that starts with a write pays one round trip for them
+ * (the decision precedes any write), an Exchange intent included.
  */
-const TABLE: Array<[string, string, number, number, number]> = [
-  ["Password Reset", "happy path", 3, 0, 2], // policy $batch, then the PATCH (no read to merge with) + the delivery mail; the seed lost the password
-  ["Add User to Group", "happy path", 2, 0, 4],
-  ["Remove User from Group", "happy path", 2, 0, 4],
-  ["License Assignment", "happy path", 3, 0, 4], // + the usageLocation PATCH the seed never sent
-  ["License Assignment", "already assigned", 2, 0, 4],
-  ["MFA Reset", "happy path", 5, 0, 5], // default method last, + revoke (the seed's default DELETE failed)
-  ["MFA Reset", "Windows Hello alone", 3, 0, 2], // the seed could not delete Windows Hello at all
-  ["New User Creation", "happy path", 6, 0, 7], // licence + 2 groups + the delivery mail
-  ["User Offboarding", "happy path", 5, 2, 5], // every option on, + group removal the seed never did
-  ["User Offboarding", "with defaults", 3, 0, 2], // policy $batch, then PATCH by UPN and revoke (the seed skipped revoke)
-  ["Shared Mailbox Permission", "happy path", 1, 1, 1], // policy $batch, then the runbook job
+const TABLE: Array<[string, string, number, number, number, number]> = [
+  ["Password Reset", "happy path", 3, 0, 0, 2], // policy $batch, then the PATCH (no read to merge with) + the delivery mail; the seed lost the password
+  ["Add User to Group", "happy path", 2, 0, 0, 4],
+  ["Remove User from Group", "happy path", 2, 0, 0, 4],
+  ["License Assignment", "happy path", 3, 0, 0, 4], // + the usageLocation PATCH the seed never sent
+  ["License Assignment", "already assigned", 2, 0, 0, 4],
+  ["MFA Reset", "happy path", 5, 0, 0, 5], // default method last, + revoke (the seed's default DELETE failed)
+  ["MFA Reset", "Windows Hello alone", 3, 0, 0, 2], // the seed could not delete Windows Hello at all
+  ["New User Creation", "happy path", 6, 0, 0, 7], // licence + 2 groups + the delivery mail
+  ["User Offboarding", "happy path", 5, 0, 2, 5], // every option on, + group removal the seed never did
+  ["User Offboarding", "with EXCHANGE_MODE runbook", 5, 2, 0, 5], // the same on runbooks
+  ["User Offboarding", "with defaults", 3, 0, 0, 2], // policy $batch, then PATCH by UPN and revoke (the seed skipped revoke)
+  ["Shared Mailbox Permission", "happy path", 1, 0, 1, 1], // policy $batch, then the cmdlet
+  ["Shared Mailbox Permission", "with EXCHANGE_MODE runbook the", 1, 1, 0, 1], // policy $batch, then the runbook job
+  ["Convert to Shared Mailbox", "happy path", 1, 0, 1, 0], // the seed had no such intent
+  ["Hide from Address Book", "happy path", 1, 0, 1, 0],
+  ["Set Mail Forwarding", "happy path", 1, 0, 1, 0],
+  ["Remove Mail Forwarding", "happy path", 1, 0, 1, 0],
 ];
 
 const selected = selectCaseFiles(loadCatalog(builtinKindSpecs()));
 
 describe("dependent round trips per intent", () => {
-  it.each(TABLE)("%s › %s: %i Graph round trips, %i runbook jobs (seed: %i)", async (intentName, casePrefix, graph, jobs) => {
+  it.each(TABLE)("%s › %s: %i Graph round trips, %i runbook jobs, %i Exchange calls (seed: %i)", async (intentName, casePrefix, graph, jobs, exchange) => {
     const entry = selected.find((s) => s.intent.name === intentName)!;
     const c = entry.cases.cases.find((x) => x.name.startsWith(casePrefix))!;
     const { outcome, trace } = await runCase(entry.intent, c);
     expect(outcome.problems).toEqual([]);
     expect(trace.roundTrips.graph).toBe(graph);
+    expect(trace.roundTrips.exchange).toBe(exchange);
     // A job is one create (PUT); its polls and output read follow it.
     expect(trace.requests.filter((r) => r.method === "PUT" && r.path.startsWith("/automation/jobs/") && r.status !== 429).length).toBe(jobs);
   });

@@ -27,7 +27,7 @@ describe("automation:runbook over HTTP against the sandbox ARM API", () => {
     expect(first.answer!.response).toMatchObject({ status: "changed", jobStatus: "Completed", jobName: deterministicJobName("run-1", "convert") });
     expect(automationRunbookSpec.classify(first.answer!.response)).toMatchObject({ success: true, outcome: "changed" });
     // New → Running → Completed: two polls, backing off on the injected clock, not the wall clock.
-    expect(clock.sleeps).toEqual([5_000, 10_000]);
+    expect(clock.sleeps).toEqual([1_000, 2_000]);
 
     const again = await driveStep(convert, { services, runId: "run-2", stepId: "convert" });
     expect(again.answer!.response).toMatchObject({ status: "ok", reason: "alex@contoso.com is already a shared mailbox." });
@@ -92,7 +92,7 @@ describe("automation:runbook over HTTP against the sandbox ARM API", () => {
     server.jobs.addRule({ outcome: "slow", pollsToComplete: 4 });
     const services = runbookServices(server.url, clock);
     const start = clock.now();
-    const first = await driveStep(convert, { services, runId: "run-q", stepId: "convert", deadline: start + 1_000 });
+    const first = await driveStep(convert, { services, runId: "run-q", stepId: "convert", deadline: start + 500 });
     expect(first.suspendedState).toMatchObject({ jobName: deterministicJobName("run-q", "convert"), startedAt: start });
     expect(server.jobs.list()[0]!.status).toBe("New");
 
@@ -109,11 +109,11 @@ describe("automation:runbook over HTTP against the sandbox ARM API", () => {
     expect(server.requests().map((request) => `${request.method} ${request.status}`)).toEqual(["PUT 503", "PUT 201", "GET 200", "GET 200", "GET 200"]);
   });
 
-  it("completes a job after the configured time on the sandbox clock", async () => {
-    server.jobs.options = { pollsToComplete: 100, completeAfterMs: 12_000 };
+  it("completes a job after the configured time on the sandbox clock, polling sooner first and never slower than every 5 s", async () => {
+    server.jobs.options = { pollsToComplete: 100, completeAfterMs: 32_000 };
     const result = await driveStep(convert, { services: runbookServices(server.url, clock), runId: "run-time", stepId: "convert" });
     expect(result.answer?.response).toMatchObject({ status: "changed" });
-    expect(clock.sleeps).toEqual([5_000, 10_000]);
+    expect(clock.sleeps).toEqual([1_000, 2_000, 4_000, 5_000, 5_000, 5_000, 5_000, 5_000]);
   });
 
   it("takes fault rules over HTTP through the sandbox control path, and refuses a rule without an outcome", async () => {

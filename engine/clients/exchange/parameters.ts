@@ -3,7 +3,7 @@
  * last gate before anything is sent, whoever the caller is. Values are typed leaves; nothing a
  * value holds can add a parameter or change the cmdlet.
  */
-import { findCmdlet, type CmdletParameterSpec, type CmdletSpec } from "../../contracts/exchange-cmdlets";
+import { findCmdlet, parameterValueProblem, type CmdletParameterSpec, type CmdletSpec } from "../../contracts/exchange-cmdlets";
 import { IntentError } from "../../core/errors";
 
 const GENERIC_HASH_TABLE = "#Exchange.GenericHashTable";
@@ -33,51 +33,34 @@ export function wireParameters(cmdlet: string, parameters: Readonly<Record<strin
 }
 
 function wireValue(cmdlet: string, name: string, parameter: CmdletParameterSpec, value: unknown): unknown {
-  const wrong = (expected: string): IntentError => refused(cmdlet, `parameter ${name} must be ${expected}`);
+  const problem = parameterValueProblem(parameter, value);
+  if (problem) throw refused(cmdlet, `parameter ${name} ${problem}`);
   switch (parameter.type) {
     case "string":
-      if (typeof value !== "string" || value.trim() === "") throw wrong("a non-empty string");
-      return allowed(cmdlet, name, parameter, value);
-    case "nullableString":
-      if (value === null) return null;
-      if (typeof value !== "string" || value.trim() === "") throw wrong("a non-empty string or null");
-      return value;
-    case "boolean":
-      if (typeof value !== "boolean") throw wrong("true or false");
-      return value;
-    case "integer":
-      if (typeof value !== "number" || !Number.isInteger(value)) throw wrong("a whole number");
-      return value;
-    case "stringList": {
-      const items = Array.isArray(value) ? value : [value];
-      if (items.length === 0 || !items.every((item) => typeof item === "string" && item.trim() !== "")) throw wrong("a string or a list of strings");
-      return items.map((item) => allowed(cmdlet, name, parameter, item as string));
-    }
+      return canonical(parameter, value as string);
+    case "stringList":
+      return (Array.isArray(value) ? value : [value]).map((item) => canonical(parameter, item as string));
     case "multiValuedChange":
-      return multiValuedChange(value, wrong);
+      return multiValuedChange(cmdlet, name, value as Record<string, unknown>);
+    default:
+      return value;
   }
 }
 
-/** `{ add, remove }` with empty entries dropped; at least one entry must be left. */
-function multiValuedChange(value: unknown, wrong: (expected: string) => IntentError): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw wrong("{ add, remove }");
+/** `{ add, remove }` as Exchange's hashtable, empty entries dropped; something must be left to change. */
+function multiValuedChange(cmdlet: string, name: string, value: Record<string, unknown>): Record<string, unknown> {
   const change: Record<string, unknown> = { "@odata.type": GENERIC_HASH_TABLE };
-  for (const [key, entries] of Object.entries(value)) {
-    if (key !== "add" && key !== "remove") throw wrong("{ add, remove }");
-    const list = (Array.isArray(entries) ? entries : [entries]).filter((entry) => entry !== null && entry !== undefined && entry !== "");
-    if (!list.every((entry) => typeof entry === "string")) throw wrong("{ add, remove } of strings");
-    if (list.length > 0) change[key] = list;
+  for (const [side, entries] of Object.entries(value)) {
+    const list = (Array.isArray(entries) ? entries : [entries]).filter((entry) => typeof entry === "string" && entry.trim() !== "");
+    if (list.length > 0) change[side] = list;
   }
-  if (!("add" in change) && !("remove" in change)) throw wrong("{ add, remove } with at least one entry");
+  if (!("add" in change) && !("remove" in change)) throw refused(cmdlet, `parameter ${name} has nothing to add or remove`);
   return change;
 }
 
 /** The canonical spelling of an allowed value (PowerShell compares them ignoring case). */
-function allowed(cmdlet: string, name: string, parameter: CmdletParameterSpec, value: string): string {
-  if (!parameter.enum) return value;
-  const match = parameter.enum.find((candidate) => candidate.toLowerCase() === value.trim().toLowerCase());
-  if (match === undefined) throw refused(cmdlet, `parameter ${name} must be one of ${parameter.enum.join(", ")}`);
-  return match;
+function canonical(parameter: CmdletParameterSpec, value: string): string {
+  return parameter.enum?.find((candidate) => candidate.toLowerCase() === value.trim().toLowerCase()) ?? value;
 }
 
 function refused(cmdlet: string, why: string): IntentError {

@@ -1,11 +1,12 @@
 /**
- * The real composition: settings and secrets → Graph and Automation clients → step kinds → intent
+ * The real composition: settings and secrets → Graph, Exchange and Automation clients → step kinds → intent
  * catalogue → reporting back → run store → pipeline. Used by the Function App (from process.env)
  * and by `intents serve`.
  */
 import { automationClientFromSettings } from "../../clients/arm";
 import { createTokenProvider } from "../../clients/graph/auth";
 import { createGraphClient } from "../../clients/graph/client";
+import { exchangeClientFromSettings } from "../../clients/exchange/settings";
 import type { GraphClient } from "../../clients/graph/types";
 import { systemClock, type Clock } from "../../core/clock";
 import { ambientEvents } from "../../core/current-events";
@@ -67,15 +68,18 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   const secrets = new SecretSettings(env, vault, settings.secretCacheMs, () => clock.now());
   await secrets.require("INTENT_SHARED_SECRET"); // refuse to start without it
   const sharedSecret = () => secrets.require("INTENT_SHARED_SECRET");
-  const tokens = createTokenProvider({ ...settings.plain, ...(await secrets.all()) }, settings.graphBaseUrl, { clock });
+  const identity = { ...settings.plain, ...(await secrets.all()) };
+  const tokens = createTokenProvider(identity, settings.graphBaseUrl, { clock });
   // One client per process; its request and retry events go to the invocation they happen in.
   const graph = createGraphClient({ baseUrl: settings.graphBaseUrl, tokens, clock, events: ambientEvents, connections: settings.graphConcurrency });
+  // Built either way, and idle until a cmdlet runs: with EXCHANGE_MODE=runbook none does.
+  const exchange = exchangeClientFromSettings(identity, { clock, events: ambientEvents });
   // The ARM token goes to the Automation client alone: intents read plain settings only, so no
   // credential is reachable from a template.
   const armToken = await secrets.get("ARM_ACCESS_TOKEN");
   const automation = automationClientFromSettings({ ...settings.plain, ...(armToken ? { ARM_ACCESS_TOKEN: armToken } : {}) }, { events: ambientEvents });
   let pipeline: PipelineDeps | undefined;
-  const kinds = builtinKinds({ graph, automation, schedules: scheduledRunsPort(() => pipeline) });
+  const kinds = builtinKinds({ graph, automation, exchange, schedules: scheduledRunsPort(() => pipeline) });
   const intentsDir = options.intentsDir ?? DEFAULT_INTENTS_DIR;
   const catalog = await loadStartupCatalog(kinds, { dir: intentsDir, events: options.events ?? ambientEvents });
   const engine = catalogEngine(catalog, policyGate(settings, catalog, intentsDir, graph), settings.calendar);
@@ -101,6 +105,7 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
     close: async () => {
       await reporting.close();
       await graph.close();
+      await exchange.close();
     },
   };
 }

@@ -51,6 +51,8 @@ export const DEMO_TENANT_SETTINGS: Readonly<Record<string, string>> = {
   MAIL_SENDER: "isaiah.langer@contoso.com",
   // License Assignment and New User Creation give a user without one this usage location.
   DEFAULT_USAGE_LOCATION: "US",
+  // The Exchange intents' route: the sandbox's admin API (EXCHANGE_MODE=runbook tries the other).
+  EXCHANGE_MODE: "api",
 };
 
 /** Azurite stands in only when neither a connection string nor identity-based storage is configured. */
@@ -134,7 +136,10 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       const { startSandbox, DEMO_POLICY_PATH } = await lazyModule(() => require("../../../sandbox") as typeof import("../../../sandbox"), () => import("../../../sandbox/index.js"));
       sandbox = await startSandbox(options.fixture ? { fixture: options.fixture } : {});
       closers.push(() => sandbox!.close());
-      Object.assign(env, { GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox", ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox" });
+      Object.assign(env, {
+        GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox", ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox",
+        EXCHANGE_BASE_URL: sandbox.exchangeBaseUrl, EXCHANGE_ACCESS_TOKEN: "sandbox", EXCHANGE_TENANT_ID: sandbox.tenant.tenantId,
+      });
       for (const [name, value] of Object.entries(DEMO_TENANT_SETTINGS)) env[name] ??= value;
       // The demo tenant's requester policy names its groups: only for the demo tenant itself.
       if (!options.fixture) env.POLICY_FILE ??= DEMO_POLICY_PATH;

@@ -36,8 +36,10 @@ export interface RunbookResponse {
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
-const FIRST_POLL_MS = 5_000;
-const MAX_POLL_MS = 30_000;
+// Never slower than a 5 s poll loop: the first polls come sooner (a quick job is seen at once),
+// then back off to 5 s, so a long job costs one ARM read per 5 s at most.
+const FIRST_POLL_MS = 1_000;
+const MAX_POLL_MS = 5_000;
 const FAILED_JOB_STATES = new Set(["Failed", "Stopped", "Suspended"]);
 
 export const automationRunbookSpec: StepKindSpec<RunbookStepInput> = {

@@ -186,7 +186,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
     });
     const resolved = !options.expansion?.unresolved.has(index);
     if (kind && resolved) checkInputShape(kind, step.with ?? {}, at, report);
-    if (kind?.lint && resolved) kind.lint(staticStep(source, step, at, options), (code, message, path, anchor) => report(code, message, [...at, "with", ...path], anchor));
+    if (kind?.lint && resolved) kind.lint(staticStep(source, step, at, options, spec.constants), (code, message, path, anchor) => report(code, message, [...at, "with", ...path], anchor));
     if (step.adopt) checkAdopt(step, kind, at, base, checkTemplate, source, report, options);
     earlier.add(step.id);
   });
@@ -233,7 +233,7 @@ function checkAdopt(step: IntentSpec["steps"][number], kind: StepKindSpec | unde
     if (!kind) continue;
     checkInputShape(kind, request, where, report, name);
     const fragment = { ...step, with: request };
-    if (kind.lint) kind.lint(staticStep(source, fragment, where, options, name), (code, message, path, anchor) => report(code, message, [...where, name, ...path], anchor));
+    if (kind.lint) kind.lint(staticStep(source, fragment, where, options, undefined, name), (code, message, path, anchor) => report(code, message, [...where, name, ...path], anchor));
   }
   checkTemplate(adopt.ours, [...where, "ours"], { scope: { ...base, response: true }, secretsAllowed: false });
 }
@@ -351,7 +351,7 @@ function checkInputShape(kind: StepKindSpec, input: unknown, at: DocPath, report
 }
 
 /** `key`: where in the step the request is written (`with`, or `find`/`replace` under `adopt`). */
-function staticStep(source: SourceFile, step: IntentSpec["steps"][number], at: DocPath, options: AnalyzeOptions, key = "with"): StaticStep {
+function staticStep(source: SourceFile, step: IntentSpec["steps"][number], at: DocPath, options: AnalyzeOptions, constants: IntentSpec["constants"], key = "with"): StaticStep {
   return {
     id: step.id,
     kind: step.kind,
@@ -359,5 +359,6 @@ function staticStep(source: SourceFile, step: IntentSpec["steps"][number], at: D
     locate: (path) => source.locate([...at, key, ...path]),
     isLiteral: (path) => isLiteralValue(valueAt(step.with, path)),
     ...(options.referenceChecks === false ? { referenceChecks: false } : {}),
+    ...(constants === undefined ? {} : { constants }),
   };
 }

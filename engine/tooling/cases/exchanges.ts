@@ -1,15 +1,16 @@
 /**
- * What a case's run asked and was answered, in order, with the step it belonged to: the Graph and
- * Automation clients are wrapped, and the interpreter's `step.finished` events close each step's
+ * What a case's run asked and was answered, in order, with the step it belonged to: the Graph,
+ * Exchange and Automation clients are wrapped, and the interpreter's `step.finished` events close each step's
  * share. A failed case prints the exchange that decided it (see explain.ts).
  */
 import type { AutomationClient } from "../../clients/arm/types";
+import type { ExchangeClient } from "../../clients/exchange/types";
 import type { GraphClient, GraphRequest, GraphResponse } from "../../clients/graph/types";
 
 export interface Exchange {
   /** The step that sent it; set when that step finishes. */
   step?: string;
-  /** `GET /users/…?$select=id`, `runbook Set-Mailbox (job …)`. */
+  /** `GET /users/…?$select=id`, `cmdlet Set-Mailbox`, `runbook Convert-ToSharedMailbox start`. */
   request: string;
   /** The HTTP status, the job state, or the error thrown. */
   status: string;
@@ -79,5 +80,15 @@ export function recordingAutomation(automation: AutomationClient, log: ExchangeL
     startJob: (jobName, runbook, parameters, options) => noted(log, `runbook ${runbook} start`, () => automation.startJob(jobName, runbook, parameters, options), (job) => job.status, (job) => job.exception),
     getJob: (jobName, options) => noted(log, `runbook job poll`, () => automation.getJob(jobName, options), (job) => job.status, (job) => job.exception),
     getJobOutput: (jobName, options) => noted(log, `runbook job output`, () => automation.getJobOutput(jobName, options), () => "read", (text) => text),
+  };
+}
+
+/** An admin API answer as the case reader needs it: Exchange's code and words, or the objects it returned. */
+export function recordingExchange(exchange: ExchangeClient, log: ExchangeLog): ExchangeClient {
+  return {
+    invoke: (invocation, options) =>
+      noted(log, `cmdlet ${invocation.cmdlet}`, () => exchange.invoke(invocation, options), (answer) => String(answer.status), (answer) =>
+        answer.code === undefined ? answer.value : { error: { code: answer.code, message: answer.message } },
+      ),
   };
 }

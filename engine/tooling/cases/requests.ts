@@ -1,6 +1,7 @@
 /**
  * The requests a case sent, read from the sandbox log in a form a case file can state: Graph paths
- * without `/v1.0`, Automation paths shortened to `/automation/…`, `$batch` envelopes left out
+ * without `/v1.0`, Automation paths shortened to `/automation/…`, the Exchange admin API's to
+ * `/exchange/InvokeCommand`, `$batch` envelopes left out
  * (their items are listed, marked `batched`).
  */
 import type { RequestLogEntry } from "../../../sandbox";
@@ -18,6 +19,7 @@ export interface SentRequest {
 }
 
 const AUTOMATION_PREFIX = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Automation\/automationAccounts\/[^/]+/i;
+const EXCHANGE_PREFIX = /^\/adminapi\/beta\/[^/]+/i;
 
 /** Percent-decoded per segment, so a case reads `/users/jane@contoso.com` (a `/` inside a segment stays encoded). */
 function decodePath(path: string): string {
@@ -28,7 +30,7 @@ export function sentRequests(log: RequestLogEntry[]): SentRequest[] {
   return log
     .filter((entry) => !/^\/v1\.0\/\$batch$/.test(entry.path))
     .map((entry) => {
-      const path = decodePath(entry.path.replace(/^\/v1\.0/, "").replace(AUTOMATION_PREFIX, "/automation"));
+      const path = decodePath(entry.path.replace(/^\/v1\.0/, "").replace(AUTOMATION_PREFIX, "/automation").replace(EXCHANGE_PREFIX, "/exchange"));
       const query = { ...entry.query };
       if (path.startsWith("/automation")) delete query["api-version"];
       return { method: entry.method, path, query, body: entry.body, status: entry.status, batched: entry.batch !== undefined };

@@ -40,7 +40,7 @@ export interface CaseTrace {
   /** Every wait the engine asked of the (fast) clock, in ms: a Retry-After shows here, not in real time. */
   sleeps: number[];
   /** HTTP exchanges, one per `$batch` (its items ride along): what a run waits on, one after another. */
-  roundTrips: { graph: number; automation: number };
+  roundTrips: { graph: number; automation: number; exchange: number };
   tenant?: TenantState;
 }
 
@@ -93,7 +93,8 @@ async function runInSandbox(intent: CompiledIntent, c: IntentCase, fields: Recor
     const log = sandbox.requests();
     const exchanges = log.filter((entry) => entry.batch === undefined);
     const graph = exchanges.filter((entry) => entry.path.startsWith("/v1.0/")).length;
-    const roundTrips = { graph, automation: exchanges.length - graph };
+    const exchange = exchanges.filter((entry) => entry.path.startsWith("/adminapi/")).length;
+    const roundTrips = { graph, automation: exchanges.length - graph - exchange, exchange };
     const { intentRequests, policyRequests } = splitPolicyRequests(sentRequests(log), judgement.sent);
     Object.assign(trace, { result, policy: judgement.decision, policyRequests, events: services.captured, requests: intentRequests, sentPasswords: [...services.sentPasswords], secrets: [...redactor.secrets], tenant: sandbox.tenant, roundTrips, sleeps: [...clock.sleeps] });
     const problems = [...resultProblems(c, result), ...policyProblems(c, judgement.decision)];
@@ -108,7 +109,7 @@ async function runInSandbox(intent: CompiledIntent, c: IntentCase, fields: Recor
 
 export async function runCase(intent: CompiledIntent, c: IntentCase): Promise<{ outcome: CaseOutcome; trace: CaseTrace }> {
   const started = Date.now();
-  const trace: CaseTrace = { events: [], requests: [], policyRequests: [], sentPasswords: [], secrets: [], sleeps: [], roundTrips: { graph: 0, automation: 0 } };
+  const trace: CaseTrace = { events: [], requests: [], policyRequests: [], sentPasswords: [], secrets: [], sleeps: [], roundTrips: { graph: 0, automation: 0, exchange: 0 } };
   let problems: string[];
   let explanation: string[] = [];
   try {

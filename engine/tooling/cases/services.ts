@@ -1,16 +1,17 @@
 /**
- * Real engine services pointed at a sandbox: the built-in kinds over the production Graph client
- * and Automation client on loopback HTTP, a static token, and a clock whose sleeps return at once
+ * Real engine services pointed at a sandbox: the built-in kinds over the production Graph, Exchange
+ * and Automation clients on loopback HTTP, a static token, and a clock whose sleeps return at once
  * (so a Retry-After wait costs no real time) while still moving time forward for the sandbox's timestamps.
  */
 import { createAutomationClient, readAutomationSettings } from "../../clients/arm";
+import { createExchangeClient } from "../../clients/exchange";
 import { createGraphClient } from "../../clients/graph";
 import type { GraphClient } from "../../clients/graph/types";
 import type { Clock } from "../../core/clock";
 import { builtinKinds } from "../../kinds";
 import type { EngineServices } from "../../runtime/types";
 import type { Sandbox } from "../../../sandbox";
-import { exchangeLog, recordingAutomation, recordingGraph, type ExchangeLog } from "./exchanges";
+import { exchangeLog, recordingAutomation, recordingExchange, recordingGraph, type ExchangeLog } from "./exchanges";
 import { recordingSentPasswords } from "./secrets";
 
 /** Settings every case starts from; a case's own `settings` override them. */
@@ -21,6 +22,8 @@ export const CASE_SETTINGS: Readonly<Record<string, string>> = {
   AZURE_SUBSCRIPTION_ID: "00000000-0000-4000-8000-00000000c0de",
   AZURE_RESOURCE_GROUP: "rg-intents-sandbox",
   AUTOMATION_ACCOUNT_NAME: "aa-intents-sandbox",
+  // The default route; a case says `EXCHANGE_MODE: runbook` to take the other one.
+  EXCHANGE_MODE: "api",
 };
 
 export interface CapturedEvent {
@@ -67,6 +70,9 @@ export function caseServices(sandbox: Sandbox, clock: FastClock, overrides: Reco
   const graph = createGraphClient({ baseUrl: sandbox.graphBaseUrl, tokens: { getToken: async () => "sandbox-graph-token" }, clock, events, random: () => 0.5 });
   // The ARM coordinates and token go to the Automation client only, as the composition root does.
   const automation = createAutomationClient(readAutomationSettings({ ...settings, ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox-arm-token" }));
+  const exchange = createExchangeClient({
+    baseUrl: sandbox.exchangeBaseUrl, tenantId: sandbox.tenant.tenantId, tokens: { getToken: async () => "sandbox-exchange-token" }, clock, events, random: () => 0.5,
+  });
   const sentPasswords = new Set<string>();
   const recorded = recordingGraph(recordingSentPasswords(graph, sentPasswords), exchanges);
   return {
@@ -74,7 +80,12 @@ export function caseServices(sandbox: Sandbox, clock: FastClock, overrides: Reco
     // step's $batch, that step's answer is among them.
     graph: recorded,
     // A case runs one intent with no run store: no run of the ticket waits for a scheduled time.
-    kinds: builtinKinds({ graph: recorded, automation: recordingAutomation(automation, exchanges), schedules: { cancel: async () => [] } }),
+    kinds: builtinKinds({
+      graph: recorded,
+      automation: recordingAutomation(automation, exchanges),
+      exchange: recordingExchange(exchange, exchanges),
+      schedules: { cancel: async () => [] },
+    }),
     clock,
     settings,
     // A case gives an intent's secret settings in its `settings` too; the interpreter refuses credentials.
@@ -83,6 +94,9 @@ export function caseServices(sandbox: Sandbox, clock: FastClock, overrides: Reco
     captured,
     sentPasswords,
     exchanges,
-    close: () => graph.close(),
+    close: async () => {
+      await graph.close();
+      await exchange.close();
+    },
   };
 }

@@ -26,10 +26,11 @@ export function formatPermissionsText(set: PermissionSet): string {
   lines.push("");
   section("Entra directory roles (Function App managed identity):", set.entraRoles, lines);
   lines.push("");
-  section("Exchange Online roles used by runbooks (Automation account identity):", set.exchangeRoles, lines);
-  if (set.exchangeRoles.length > 0) {
-    lines.push("  granted as Exchange.ManageAsApp + the Exchange Administrator role");
-  }
+  // Exchange work runs under one identity, chosen by the deployment's route (EXCHANGE_MODE).
+  const exchangeIdentity = "Function App managed identity on the admin API, the default; Automation account identity with EXCHANGE_MODE=runbook";
+  section(`Office 365 Exchange Online application permissions (${exchangeIdentity}):`, set.exchangeAppRoles, lines);
+  lines.push("");
+  section("Exchange roles, granted as Entra roles to that same identity:", set.exchangeRoles, lines);
   lines.push("", "By intent:");
   for (const entry of set.byIntent) {
     lines.push(
@@ -39,7 +40,7 @@ export function formatPermissionsText(set: PermissionSet): string {
   lines.push(
     "",
     "scripts/deploy.sh grants these; by hand: npx intents permissions --json > permissions.json &&",
-    "  node bin/run-ts.cjs scripts/grant-graph-permissions.ts --permissions permissions.json --function-principal-id <id> --automation-principal-id <id>",
+    "  node bin/run-ts.cjs scripts/grant-graph-permissions.ts --permissions permissions.json --function-principal-id <id> --automation-principal-id <id> --exchange-mode api|runbook",
   );
   return lines.join("\n") + "\n";
 }

@@ -5,6 +5,9 @@
  */
 import type { DocumentedIntent } from "../docs/types";
 
+/** The Office 365 Exchange Online app role that lets an app manage Exchange app-only. */
+export const EXCHANGE_MANAGE_AS_APP = "Exchange.ManageAsApp";
+
 export interface Requirement {
   name: string;
   /** Intents that declare this permission or role themselves. */
@@ -26,8 +29,16 @@ export interface PermissionSet {
   graph: Requirement[];
   /** Directory roles for the Function App's managed identity. */
   entraRoles: Requirement[];
-  /** Exchange roles the runbooks need; the Automation identity gets Exchange.ManageAsApp + Exchange Administrator. */
+  /**
+   * Exchange roles, granted as Entra roles to the identity Exchange work runs under: the Function
+   * App's on the admin API (EXCHANGE_MODE api, the default), the Automation account's on runbooks.
+   */
   exchangeRoles: Requirement[];
+  /**
+   * Office 365 Exchange Online application permissions for that same identity: Exchange.ManageAsApp,
+   * needed by every intent that declares an Exchange role (app-only Exchange management).
+   */
+  exchangeAppRoles: Requirement[];
   byIntent: IntentPermissions[];
 }
 
@@ -98,6 +109,7 @@ export function computePermissions(intents: readonly DocumentedIntent[]): Permis
     graph: minimalGraphSet(declarers(intents, (i) => i.permissions.graph)),
     entraRoles: sortedRequirements(declarers(intents, (i) => i.permissions.entraRoles)),
     exchangeRoles: sortedRequirements(declarers(intents, (i) => i.permissions.exchangeRoles)),
+    exchangeAppRoles: sortedRequirements(declarers(intents, (i) => (i.permissions.exchangeRoles.length > 0 ? [EXCHANGE_MANAGE_AS_APP] : []))),
     byIntent: [...intents]
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((i) => ({

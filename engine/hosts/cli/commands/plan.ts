@@ -9,6 +9,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { automationClientFromSettings } from "../../../clients/arm";
 import { graphClientFromSettings, type GraphClient } from "../../../clients/graph";
+import type { ExchangeClient } from "../../../clients/exchange/types";
+import { withExchangeMode } from "../../config";
 import { systemClock } from "../../../core/clock";
 import { ensureIntentError, IntentError } from "../../../core/errors";
 import type { KindSpecs, StepKindRegistry } from "../../../core/step-kind-registry";
@@ -103,15 +105,23 @@ export function graphClientFor(url: string): GraphClient & { close(): Promise<vo
   return graphClientFromSettings({ ...process.env, GRAPH_BASE_URL: url }, { clock: systemClock });
 }
 
+const offlineExchange: ExchangeClient = {
+  invoke: () => Promise.reject(new IntentError("INTERNAL", "A plan sends no cmdlet.")),
+};
+
 const offlineGraph: GraphClient = {
   request: () => Promise.reject(new IntentError("INTERNAL", "An offline plan sends nothing.")),
   batch: () => Promise.reject(new IntentError("INTERNAL", "An offline plan sends nothing.")),
   getAll: () => Promise.reject(new IntentError("INTERNAL", "An offline plan sends nothing.")),
 };
 
-/** The built-in kinds over `graph` (or one that sends nothing) and the Automation account the environment names. */
-function cliKinds(graph: GraphClient | undefined): StepKindRegistry {
-  return builtinKinds({ graph: graph ?? offlineGraph, automation: automationClientFromSettings(process.env) });
+/**
+ * The built-in kinds over `graph` (or one that sends nothing), the Exchange admin API and the
+ * Automation account the environment names (neither sends anything in a dry run: no listed
+ * cmdlet or runbook only reads).
+ */
+function cliKinds(graph: GraphClient | undefined, exchange: ExchangeClient): StepKindRegistry {
+  return builtinKinds({ graph: graph ?? offlineGraph, automation: automationClientFromSettings(process.env), exchange });
 }
 
 /** What `plan` and `run` print: the run's result, and requester policy's view of the payload. */
@@ -122,20 +132,21 @@ export type PlannedRun = Omit<RunResult, "policy"> & { policy?: PolicyDecision |
  * and the decision made (a refused live run stops there); offline, the rule and the reads it
  * would send.
  */
-export async function runIntent(args: CommandArgs, mode: RunMode, graph: GraphClient | undefined): Promise<PlannedRun | { errors: string[] }> {
-  const kinds = cliKinds(graph);
+export async function runIntent(args: CommandArgs, mode: RunMode, graph: GraphClient | undefined, exchange?: ExchangeClient): Promise<PlannedRun | { errors: string[] }> {
+  const kinds = cliKinds(graph, exchange ?? offlineExchange);
   const intent = resolveIntent(args.target, kinds);
   const { fields, run } = readPayload(args.input, intent.name);
   const mapped = mapFields(intent, fields, calendarFrom(process.env));
   if (!mapped.ok) return { errors: mapped.errors.map((e) => `${e.label}: ${e.message}`) };
   const settings = loadSettings(process.env);
   const policy = deploymentPolicy(settings, loadCatalog(kinds), DEFAULT_INTENTS_DIR);
-  const services: EngineServices = { kinds, clock: systemClock, settings: process.env, events: () => undefined };
+  const intentSettings = withExchangeMode(process.env);
+  const services: EngineServices = { kinds, clock: systemClock, settings: intentSettings, events: () => undefined };
   if (!graph) {
     const result = await execute(intent, { fields: mapped.fields, run, services, mode, offline: true });
     return { ...result, policy: offlinePolicy(policy, intent, mapped.fields, run.contactEmail) };
   }
-  const judgement = await judge({ policy, graph, engineMailboxes: engineMailboxesOf(settings.plain) }, intent, mapped.fields, run.contactEmail, leadingReads(intent, mapped.fields, run, process.env));
+  const judgement = await judge({ policy, graph, engineMailboxes: engineMailboxesOf(settings.plain) }, intent, mapped.fields, run.contactEmail, leadingReads(intent, mapped.fields, run, intentSettings));
   const refused = refusedResult(judgement);
   if (refused && mode === "live") return refused;
   const result = await execute(intent, { fields: mapped.fields, run, services, mode, ...(judgement.prefetched ? { prefetched: judgement.prefetched } : {}) });
@@ -171,7 +182,7 @@ function printDiff(diff: string[] | undefined, result: PlannedRun): number {
  */
 async function planCases(dir: string): Promise<number> {
   let problems = 0;
-  const kinds = cliKinds(undefined);
+  const kinds = cliKinds(undefined, offlineExchange);
   for (const { intent, cases } of selectCaseFiles(loadCatalog(kinds, dir))) {
     for (const testCase of cases.cases.filter((c) => !c.expect.fieldErrors).slice(0, 1)) {
       const settings = { ...CASE_SETTINGS, ...testCase.settings };
@@ -216,6 +227,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     const graph = parsed.graphUrl ? graphClientFor(parsed.graphUrl) : undefined;
     try {
+      // A dry run sends no write cmdlet, so it needs no Exchange client (the offline one answers reads as planned).
       const result = await runIntent(parsed, "dry-run", graph);
       if ("errors" in result) return printResult(result);
       // The same lines an approver reads; with a tenant, each change beside the value it replaces.

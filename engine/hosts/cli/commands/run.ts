@@ -1,9 +1,12 @@
 /**
  * `intents run <intent> --input payload.json --graph-url URL`: one live run. The credential comes
  * from the settings in the environment: GRAPH_ACCESS_TOKEN (any value for the sandbox), else the
- * Azure identity settings a deployment uses.
+ * Azure identity settings a deployment uses; Exchange cmdlets go to EXCHANGE_BASE_URL with
+ * EXCHANGE_ACCESS_TOKEN or the same identity.
  */
 import { ensureIntentError } from "../../../core/errors";
+import { exchangeClientFromSettings } from "../../../clients/exchange/settings";
+import { systemClock } from "../../../core/clock";
 import { graphClientFor, parseArgs, printResult, runIntent } from "./plan";
 
 export const summary = "Run one intent against a tenant or the sandbox.";
@@ -23,10 +26,12 @@ export async function run(args: string[]): Promise<number> {
   }
   try {
     const graph = graphClientFor(parsed.graphUrl);
+    const exchange = exchangeClientFromSettings(process.env, { clock: systemClock });
     try {
-      return printResult(await runIntent(parsed, "live", graph));
+      return printResult(await runIntent(parsed, "live", graph, exchange));
     } finally {
       await graph.close();
+      await exchange.close();
     }
   } catch (thrown) {
     const error = ensureIntentError(thrown);
