@@ -8,6 +8,7 @@
  * A new cmdlet is one entry here plus its sandbox handler (sandbox/exchange/cmdlets/); a test
  * keeps the two in step.
  */
+import type { ManagementRole } from "./exchange-roles";
 
 /**
  * How a parameter's value travels:
@@ -40,6 +41,8 @@ export interface CmdletSpec {
   idempotent: boolean;
   /** The parameter naming the object the cmdlet acts on (its mailbox is the natural anchor). */
   identity: string;
+  /** The built-in management roles holding it: the intent's Exchange role must hold one (lint checks). */
+  roles: readonly ManagementRole[];
   parameters: Readonly<Record<string, CmdletParameterSpec>>;
 }
 
@@ -51,6 +54,7 @@ export const EXCHANGE_CMDLETS: Readonly<Record<string, CmdletSpec>> = {
     readOnly: false,
     idempotent: true,
     identity: "Identity",
+    roles: ["Mail Recipients"],
     parameters: {
       Identity: identity("The mailbox (UPN, primary SMTP address or object id)."),
       Type: { type: "string", enum: ["Regular", "Shared"], description: "Converts the mailbox: Shared or Regular." },
@@ -65,6 +69,7 @@ export const EXCHANGE_CMDLETS: Readonly<Record<string, CmdletSpec>> = {
     readOnly: false,
     idempotent: true,
     identity: "Identity",
+    roles: ["Mail Recipients"],
     parameters: {
       Identity: identity("The mailbox."),
       User: identity("Who gains the permission."),
@@ -78,6 +83,7 @@ export const EXCHANGE_CMDLETS: Readonly<Record<string, CmdletSpec>> = {
     readOnly: false,
     idempotent: true,
     identity: "Identity",
+    roles: ["Mail Recipients"],
     parameters: {
       Identity: identity("The mailbox."),
       User: identity("Who loses the permission."),
@@ -90,6 +96,7 @@ export const EXCHANGE_CMDLETS: Readonly<Record<string, CmdletSpec>> = {
     readOnly: false,
     idempotent: true,
     identity: "Identity",
+    roles: ["Mail Recipients"],
     parameters: {
       Identity: identity("The mailbox."),
       Trustee: identity("Who gains the permission."),
@@ -101,6 +108,7 @@ export const EXCHANGE_CMDLETS: Readonly<Record<string, CmdletSpec>> = {
     readOnly: false,
     idempotent: true,
     identity: "Identity",
+    roles: ["Mail Recipients"],
     parameters: {
       Identity: identity("The mailbox."),
       Trustee: identity("Who loses the permission."),
@@ -112,6 +120,7 @@ export const EXCHANGE_CMDLETS: Readonly<Record<string, CmdletSpec>> = {
     readOnly: false,
     idempotent: true,
     identity: "Identity",
+    roles: ["Distribution Groups"],
     parameters: {
       Identity: identity("The group (object id, name or address)."),
       Member: identity("The member to remove."),
@@ -123,6 +132,7 @@ export const EXCHANGE_CMDLETS: Readonly<Record<string, CmdletSpec>> = {
     readOnly: true,
     idempotent: true,
     identity: "Identity",
+    roles: ["Mail Recipients", "View-Only Recipients"],
     parameters: {
       Identity: { type: "string", description: "One mailbox; absent = every mailbox." },
       RecipientTypeDetails: { type: "stringList", enum: ["UserMailbox", "SharedMailbox"], description: "Only mailboxes of these types." },
@@ -134,6 +144,7 @@ export const EXCHANGE_CMDLETS: Readonly<Record<string, CmdletSpec>> = {
     readOnly: true,
     idempotent: true,
     identity: "Mailbox",
+    roles: ["Mail Recipients", "View-Only Recipients"],
     parameters: {
       Mailbox: identity("The mailbox whose devices are listed."),
     },
@@ -143,6 +154,7 @@ export const EXCHANGE_CMDLETS: Readonly<Record<string, CmdletSpec>> = {
     readOnly: false,
     idempotent: true,
     identity: "Identity",
+    roles: ["Mail Recipients"],
     parameters: {
       Identity: identity("The partnership, by its Guid from Get-MobileDevice."),
     },
@@ -152,6 +164,7 @@ export const EXCHANGE_CMDLETS: Readonly<Record<string, CmdletSpec>> = {
     readOnly: false,
     idempotent: true,
     identity: "Identity",
+    roles: ["Mail Recipients"],
     parameters: {
       Identity: identity("The organiser's mailbox."),
       CancelOrganizedMeetings: { type: "boolean", description: "Cancels the meetings the mailbox organised." },
@@ -164,6 +177,7 @@ export const EXCHANGE_CMDLETS: Readonly<Record<string, CmdletSpec>> = {
     readOnly: false,
     idempotent: true,
     identity: "Identity",
+    roles: ["Mail Recipients"],
     parameters: {
       Identity: identity("The folder: mailbox:\\Calendar."),
       User: identity("Who loses the rights."),

@@ -35,7 +35,7 @@ export const ERROR_CODES = {
   SPEC_ENUM_VALUE: "A template compares a field with a value outside the field's enum.",
   SPEC_GRAPH_VALUE_TYPE: "A literal Graph request body value has the wrong type for its property.",
   SPEC_UNKNOWN_PERMISSION: "A Graph permission, Entra role or Exchange role name does not exist.",
-  SPEC_PERMISSION_MISSING: "A request needs a Graph application permission the intent does not declare.",
+  SPEC_PERMISSION_MISSING: "A request needs a Graph application permission, or an Exchange cmdlet an Exchange role, the intent does not declare.",
   SPEC_CASES_MISSING: "The intent's cases: file does not exist.",
   SPEC_SCHEDULE: "An intent's schedule.at is not one date or datetime field, its defaultTime cannot apply, or a step's after is zero.",
 

@@ -45,6 +45,18 @@ export interface StaticStep {
   referenceChecks?: boolean;
   /** The intent's constants, for a kind that lets a constant choose among literal values. */
   constants?: Readonly<Record<string, unknown>>;
+  /**
+   * What the intent declares its identity is granted (`permissions:`), for a kind whose calls need a
+   * grant only the kind can name (an Exchange role holding its cmdlet). Absent outside an intent.
+   */
+  permissions?: DeclaredPermissions;
+}
+
+/** An intent's `permissions:`, each list as written (names the linter has not checked yet). */
+export interface DeclaredPermissions {
+  graph: readonly string[];
+  entraRoles: readonly string[];
+  exchangeRoles: readonly string[];
 }
 
 /** Where inside the node at `path` to point: its key, or a character offset inside its string value. */

@@ -1,4 +1,7 @@
-/** `intents lint` on exchange:cmdlet steps: the closed cmdlet list, each cmdlet's parameters, typed literals. */
+/**
+ * `intents lint` on exchange:cmdlet steps: the closed cmdlet list, each cmdlet's parameters, typed
+ * literals, and an Exchange role among the intent's permissions that holds each cmdlet.
+ */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +10,7 @@ import { cmdletNames } from "../../engine/contracts/exchange-cmdlets";
 import { lintPaths } from "../../engine/index";
 import { builtinKindSpecs } from "../../engine/kinds";
 
-function lint(steps: string, constants = ""): Array<{ code: string; line: number; col: number; message: string }> {
+function lint(steps: string, constants = "", permissions = "permissions: { graph: [], exchangeRoles: [Exchange Administrator] }"): Array<{ code: string; line: number; col: number; message: string }> {
   const dir = mkdtempSync(join(tmpdir(), "exchange-lint-"));
   const text = [
     "apiVersion: intents/v1",
@@ -15,7 +18,7 @@ function lint(steps: string, constants = ""): Array<{ code: string; line: number
     "name: Exchange lint",
     "description: Lint fixture.",
     "risk: reversible",
-    "permissions: { graph: [] }",
+    permissions,
     "fields:",
     "  userEmail: { label: User Email, type: string }",
     "  action: { label: Action, type: string, enum: [Grant, Revoke], default: Grant }",
@@ -79,5 +82,46 @@ describe("exchange:cmdlet lint", () => {
       expect.stringMatching(/Set-Mailbox parameter HiddenFromAddressListsEnabled must be true or false/),
       expect.stringMatching(/Set-Mailbox needs Identity/),
     ]);
+  });
+
+  describe("the Exchange role the intent declares", () => {
+    const hide = step("Set-Mailbox", '        Identity: "{{fields.userEmail}}"\n        HiddenFromAddressListsEnabled: true');
+    const holders = "(Exchange Administrator, Exchange Recipient Administrator, Global Administrator, Organization Management, Recipient Management)";
+
+    it("must hold the cmdlet: none declared is reported at the cmdlet, with the roles that would do", () => {
+      expect(lint(hide, "", "permissions: { graph: [] }")).toEqual([
+        {
+          code: "SPEC_PERMISSION_MISSING",
+          line: 16,
+          col: 15,
+          message: `Set-Mailbox needs an Exchange role holding Mail Recipients ${holders}, granted with Exchange.ManageAsApp; it declares none (permissions.exchangeRoles)`,
+        },
+      ]);
+    });
+
+    it("a role group that only reads recipients may read a mailbox but not change one", () => {
+      const helpDesk = "permissions: { exchangeRoles: [Help Desk] }";
+      expect(lint(hide, "", helpDesk).map((p) => p.message)).toEqual([`Set-Mailbox needs an Exchange role holding Mail Recipients ${holders}, granted with Exchange.ManageAsApp; it declares Help Desk`]);
+      expect(lint(step("Get-Mailbox", '        Identity: "{{fields.userEmail}}"'), "", helpDesk)).toEqual([]);
+    });
+
+    it("accepts the narrowest role that holds it, as a role group or as the Entra role standing for it", () => {
+      const member = step("Remove-DistributionGroupMember", '        Identity: sales@contoso.com\n        Member: "{{fields.userEmail}}"');
+      expect(lint(member, "", "permissions: { exchangeRoles: [Recipient Management] }")).toEqual([]);
+      expect(lint(member, "", "permissions: { exchangeRoles: [Exchange Recipient Administrator] }")).toEqual([]);
+      expect(lint(member, "", "permissions: { exchangeRoles: [Global Reader] }").map((p) => p.code)).toEqual(["SPEC_PERMISSION_MISSING"]);
+    });
+
+    it("judges every cmdlet a constant can choose", () => {
+      const constants = "constants:\n  cmdlets: { Grant: Add-MailboxPermission, Revoke: Get-Mailbox }";
+      const problems = lint(step('"{{lookup constants.cmdlets fields.action}}"', '        Identity: "{{fields.userEmail}}"'), constants, "permissions: { exchangeRoles: [View-Only Organization Management] }");
+      expect(problems.filter((p) => p.code === "SPEC_PERMISSION_MISSING").map((p) => p.message)).toEqual([expect.stringMatching(/^Add-MailboxPermission needs an Exchange role holding Mail Recipients/)]);
+    });
+
+    it("leaves a misspelt role to the name check, so the intent hears of it once", () => {
+      expect(lint(hide, "", "permissions: { exchangeRoles: [Recipient Managment] }")).toEqual([
+        expect.objectContaining({ code: "SPEC_UNKNOWN_PERMISSION", message: expect.stringMatching(/did you mean Recipient Management\?/) }),
+      ]);
+    });
   });
 });

@@ -2,11 +2,13 @@
  * `intents lint` for `exchange:cmdlet`: the cmdlet must be on the closed list, written as a literal
  * or as `{{lookup constants.NAME …}}` over a constant whose every value is on the list (so a field
  * value can only choose between allowed cmdlets); every parameter must be one that cmdlet may
- * receive, the required ones present, and literal values of the right type.
+ * receive, the required ones present, and literal values of the right type; and the intent's
+ * Exchange roles must hold it (lint-roles.ts).
  */
 import { cmdletNames, findCmdlet, parameterValueProblem, type CmdletSpec } from "../../contracts/exchange-cmdlets";
 import { suggestName } from "../../contracts/graph-metadata/suggest";
 import type { ReportDiagnostic, StaticStep } from "../../core/step-kind";
+import { checkCmdletRole } from "./lint-roles";
 
 const LOOKUP = /^\{\{\s*lookup\s+constants\.([A-Za-z_$][\w$]*)\s+[^{}]+\}\}$/;
 
@@ -29,6 +31,10 @@ export function lintExchangeCmdlet(step: StaticStep, report: ReportDiagnostic): 
       continue;
     }
     checkParameters(step, cmdlet, spec, parameters, once);
+    checkCmdletRole(step, cmdlet, spec, (code, message, path, anchor) => {
+      if (!reported.has(message)) report(code, message, path, anchor);
+      reported.add(message);
+    });
   }
 }
 

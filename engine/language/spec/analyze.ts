@@ -14,7 +14,7 @@ import { analyzeTemplate } from "../template/analyze";
 import { compileTemplate } from "../template/compile";
 import { urlSlotProblems } from "../template/url";
 import { inputValidator } from "./input-validator";
-import type { Diagnostic, DiagnosticAnchor, StaticStep, StepKindSpec } from "../../core/step-kind";
+import type { DeclaredPermissions, Diagnostic, DiagnosticAnchor, StaticStep, StepKindSpec } from "../../core/step-kind";
 import type { KindSpecs } from "../../core/step-kind-registry";
 import { checkReference, pathMatches, type Scope } from "./references";
 import type { DocPath, SourceFile } from "./source";
@@ -186,7 +186,7 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
     });
     const resolved = !options.expansion?.unresolved.has(index);
     if (kind && resolved) checkInputShape(kind, step.with ?? {}, at, report);
-    if (kind?.lint && resolved) kind.lint(staticStep(source, step, at, options, spec.constants), (code, message, path, anchor) => report(code, message, [...at, "with", ...path], anchor));
+    if (kind?.lint && resolved) kind.lint(staticStep(source, step, at, options, spec), (code, message, path, anchor) => report(code, message, [...at, "with", ...path], anchor));
     if (step.adopt) checkAdopt(step, kind, at, base, checkTemplate, source, report, options);
     earlier.add(step.id);
   });
@@ -351,7 +351,8 @@ function checkInputShape(kind: StepKindSpec, input: unknown, at: DocPath, report
 }
 
 /** `key`: where in the step the request is written (`with`, or `find`/`replace` under `adopt`). */
-function staticStep(source: SourceFile, step: IntentSpec["steps"][number], at: DocPath, options: AnalyzeOptions, constants: IntentSpec["constants"], key = "with"): StaticStep {
+function staticStep(source: SourceFile, step: IntentSpec["steps"][number], at: DocPath, options: AnalyzeOptions, intent: IntentSpec | undefined, key = "with"): StaticStep {
+  const constants = intent?.constants;
   return {
     id: step.id,
     kind: step.kind,
@@ -360,5 +361,12 @@ function staticStep(source: SourceFile, step: IntentSpec["steps"][number], at: D
     isLiteral: (path) => isLiteralValue(valueAt(step.with, path)),
     ...(options.referenceChecks === false ? { referenceChecks: false } : {}),
     ...(constants === undefined ? {} : { constants }),
+    ...(intent === undefined ? {} : { permissions: declaredPermissions(intent) }),
   };
+}
+
+function declaredPermissions(intent: IntentSpec): DeclaredPermissions {
+  const names = (list: unknown): string[] => (Array.isArray(list) ? list.filter((name): name is string => typeof name === "string") : []);
+  const declared = intent.permissions ?? {};
+  return { graph: names(declared.graph), entraRoles: names(declared.entraRoles), exchangeRoles: names(declared.exchangeRoles) };
 }
