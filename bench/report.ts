@@ -45,19 +45,29 @@ function table(title: string, head: string[], rows: string[][]): string {
 /** Each PRODUCT.md §9 bar against its figure. */
 export function targetsOf(r: Omit<Results, "targets" | "totalSeconds">): Results["targets"] {
   const worst = (pick: (x: EngineCpuFigure) => number) => Math.max(...r.engineCpu.map(pick));
-  // The ½ bar is Graph's; an Exchange intent is held to its own bars below, on each route.
-  const tripsMet = r.roundTrips.filter((x) => x.seed && !x.route).every((x) => x.ours.dependent * 2 <= x.seed!.dependent);
-  const exchangeApi = r.roundTrips.filter((x) => x.route === "api");
-  const exchangeRunbook = r.roundTrips.filter((x) => x.route === "runbook" && x.seed);
   return [
     { what: "engine CPU p50 (worst intent)", target: "≤ 50 µs", measured: `${f(worst((x) => x.micros.p50))} µs`, met: worst((x) => x.micros.p50) <= 50 },
     { what: "engine CPU p99 (worst intent)", target: "≤ 1 ms", measured: `${f(worst((x) => x.micros.p99) / 1000, 2)} ms`, met: worst((x) => x.micros.p99) <= 1_000 },
     { what: `load shipped (${r.load.compiled.intents}), cold, compiled build`, target: "≤ 50 ms", measured: `${f(r.load.compiled.coldMs)} ms`, met: r.load.compiled.coldMs <= 50 },
     { what: "process start → first webhook answered, compiled build", target: "≤ 300 ms", measured: `${f(r.coldStart.firstAnswerMs, 0)} ms`, met: r.coldStart.firstAnswerMs <= 300 },
     { what: `load ${r.load.generated.intents} generated, cold`, target: "≤ 500 ms", measured: `${f(r.load.generated.coldMs)} ms`, met: r.load.generated.coldMs <= 500 },
+    ...roundTripTargets(r.roundTrips),
+    { what: "429 storm failures", target: "0", measured: String(r.storm.failures), met: r.storm.failures === 0 },
+    { what: "sent inside Retry-After", target: "0", measured: String(r.storm.inside), met: r.storm.inside === 0 },
+    { what: "100 duplicates → executions", target: "1", measured: r.duplicates.map((d) => `${d.store}: ${f(d.executions, 2)}`).join(", "), met: r.duplicates.every((d) => d.executions === 1) },
+  ];
+}
+
+/** The round-trip bars: Graph intents against ½ of the seed's dependent trips, Exchange intents on each route. */
+export function roundTripTargets(roundTrips: readonly RoundTripFigure[]): Results["targets"] {
+  // The ½ bar is Graph's; an Exchange intent is held to its own bars below, on each route.
+  const tripsMet = roundTrips.filter((x) => x.seed && !x.route).every((x) => x.ours.dependent * 2 <= x.seed!.dependent);
+  const exchangeApi = roundTrips.filter((x) => x.route === "api");
+  const exchangeRunbook = roundTrips.filter((x) => x.route === "runbook" && x.seed);
+  return [
     {
       what: "dependent round trips vs seed", target: "≤ ½ seed, every intent",
-      measured: r.roundTrips.filter((x) => x.seed && !x.route).map((x) => `${x.ours.dependent}/${x.seed!.dependent}`).join(" "), met: tripsMet,
+      measured: roundTrips.filter((x) => x.seed && !x.route).map((x) => `${x.ours.dependent}/${x.seed!.dependent}`).join(" "), met: tripsMet,
     },
     {
       what: "Exchange intents, admin API: dependent Exchange round trips", target: "≤ 2",
@@ -73,9 +83,6 @@ export function targetsOf(r: Omit<Results, "targets" | "totalSeconds">): Results
       measured: exchangeRunbook.map((x) => `${f(x.ours.ms, 0)}/${f(x.seed!.ms, 0)} ms`).join(" "),
       met: exchangeRunbook.every((x) => x.ours.ms <= x.seed!.ms),
     },
-    { what: "429 storm failures", target: "0", measured: String(r.storm.failures), met: r.storm.failures === 0 },
-    { what: "sent inside Retry-After", target: "0", measured: String(r.storm.inside), met: r.storm.inside === 0 },
-    { what: "100 duplicates → executions", target: "1", measured: r.duplicates.map((d) => `${d.store}: ${f(d.executions, 2)}`).join(", "), met: r.duplicates.every((d) => d.executions === 1) },
   ];
 }
 
@@ -102,6 +109,23 @@ export function formatColdStart(m: Machine, compiled: LoadFigure, coldStart: Col
   ].join("\n");
 }
 
+function roundTripTable(latencyMs: number, roundTrips: readonly RoundTripFigure[]): string {
+  return table(`Round trips and end-to-end at ${latencyMs} ms per request (graph+exchange+arm; policy = requester policy's reads, and in brackets the round trips that carried nothing else, which it added; seed† = the seed's Exchange pattern, one job polled every 5 s, for an intent it never had)`,
+    ["intent", "route", "ours trips", "ours dependent", "ours exchange dependent", "policy reads (own trips)", "ours ms", "seed trips", "seed dependent", "seed ms", "ours status"],
+    roundTrips.map((x) => [x.intent + (x.seedPattern ? " †" : ""), x.route ?? "—", `${x.ours.graph}+${x.ours.exchange}+${x.ours.arm}`, String(x.ours.dependent), String(x.ours.exchangeDependent), x.ours.policy ? `${x.ours.policy.reads} (${x.ours.policy.ownTrips})` : "—", f(x.ours.ms, 0),
+      x.seed ? `${x.seed.graph}+${x.seed.exchange}+${x.seed.arm}` : "—", x.seed ? String(x.seed.dependent) : "—", x.seed ? f(x.seed.ms, 0) : "—", x.ours.status]));
+}
+
+/** `npm run bench -- --only round-trips`: the round-trip table (both Exchange routes) against its bars. */
+export function formatRoundTrips(m: Machine, latencyMs: number, roundTrips: readonly RoundTripFigure[]): string {
+  const bars = roundTripTargets(roundTrips);
+  return [
+    machineLine(m),
+    roundTripTable(latencyMs, roundTrips),
+    table("Targets", ["bar", "target", "measured", "met"], bars.map((bar) => [bar.what, bar.target, bar.measured, bar.met ? "yes" : "NO"])),
+  ].join("\n");
+}
+
 export function formatResults(r: Results): string {
   const m = r.machine;
   const out = [machineLine(m)];
@@ -114,10 +138,7 @@ export function formatResults(r: Results): string {
       return [String(name), String(load.intents), f(load.importMs), f(load.coldMs), f(load.warm.p50)];
     })));
   out.push(coldStartTable(r.coldStart));
-  out.push(table(`Round trips and end-to-end at ${r.latencyMs} ms per request (graph+exchange+arm; policy = requester policy's reads, and in brackets the round trips that carried nothing else, which it added; seed† = the seed's Exchange pattern, one job polled every 5 s, for an intent it never had)`,
-    ["intent", "route", "ours trips", "ours dependent", "ours exchange dependent", "policy reads (own trips)", "ours ms", "seed trips", "seed dependent", "seed ms", "ours status"],
-    r.roundTrips.map((x) => [x.intent + (x.seedPattern ? " †" : ""), x.route ?? "—", `${x.ours.graph}+${x.ours.exchange}+${x.ours.arm}`, String(x.ours.dependent), String(x.ours.exchangeDependent), x.ours.policy ? `${x.ours.policy.reads} (${x.ours.policy.ownTrips})` : "—", f(x.ours.ms, 0),
-      x.seed ? `${x.seed.graph}+${x.seed.exchange}+${x.seed.arm}` : "—", x.seed ? String(x.seed.dependent) : "—", x.seed ? f(x.seed.ms, 0) : "—", x.ours.status])));
+  out.push(roundTripTable(r.latencyMs, r.roundTrips));
   out.push(table(`Local server, POST /api/intent, unique tickets, rotating over: ${r.throughputIntents.join(", ")}`, ["store", "req/s", "requests", "p50 ms", "p99 ms", "non-2xx", "errors", "peak RSS MiB"],
     r.throughput.map((x) => [x.store, f(x.requestsPerSec), String(x.total), f(x.latencyP50Ms), f(x.latencyP99Ms), String(x.non2xx), String(x.errors), f(x.peakRssMiB)])));
   out.push(table("100 concurrent deliveries of one webhook", ["store", "executions", "distinct runIds", "answered duplicate"],

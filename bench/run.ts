@@ -6,16 +6,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
-import { DEFAULT_INTENTS_DIR, loadCatalog } from "../engine/index";
+import { DEFAULT_INTENTS_DIR, loadCatalog, type Catalog } from "../engine/index";
 import { measureEngineCpu } from "./engine-cpu";
 import { generateIntents } from "./generate-intents";
 import { measureColdStart } from "./cold-start";
 import { measureLoad } from "./load-time";
-import { formatColdStart, formatResults, targetsOf, type Results } from "./report";
-import { measureRoundTrips } from "./round-trips";
+import { formatColdStart, formatResults, formatRoundTrips, targetsOf, type Results } from "./report";
+import { measureRoundTrips, type RoundTripFigure } from "./round-trips";
 import { measureStorm } from "./storm";
 import { graphOnly, measureServer } from "./throughput";
-import { workloadsFor } from "./workloads";
+import { workloadsFor, type Workload } from "./workloads";
 import { builtinKindSpecs } from "../engine/kinds";
 
 const LIMITS = {
@@ -54,6 +54,19 @@ async function coldStartOnly(intentsDir: string): Promise<void> {
   process.stdout.write(formatColdStart(machine(loadStart), compiled, coldStart) + "\n");
 }
 
+/** Every workload's round trips; an Exchange intent again on its other route (EXCHANGE_MODE=runbook). */
+async function measureAllRoundTrips(catalog: Catalog, workloads: readonly Workload[]): Promise<RoundTripFigure[]> {
+  progress(`round trips at ${LIMITS.latencyMs} ms per request`);
+  const roundTrips: RoundTripFigure[] = [];
+  for (const workload of workloads) {
+    roundTrips.push(await measureRoundTrips(catalog, workload, LIMITS.latencyMs));
+    if (workload.intent.settings.includes("EXCHANGE_MODE")) {
+      roundTrips.push(await measureRoundTrips(catalog, { ...workload, settings: { ...workload.settings, EXCHANGE_MODE: "runbook" } }, LIMITS.latencyMs));
+    }
+  }
+  return roundTrips;
+}
+
 async function main(): Promise<void> {
   // tsx turns on source-map support, which makes every Error the engine constructs cost more than
   // the engine itself; the deployed app runs compiled JavaScript without it.
@@ -65,6 +78,13 @@ async function main(): Promise<void> {
   const catalog = loadCatalog(builtinKindSpecs(), intentsDir);
   const { workloads, skipped } = workloadsFor(catalog);
   if (workloads.length === 0) throw new Error(`no intent in ${intentsDir} has a case to benchmark`);
+  // `--only round-trips`: the 100 ms-per-request table alone (a few seconds of mostly waiting, no CPU
+  // loops), so the Exchange routes can be measured again without the whole bench.
+  if (argument("--only") === "round-trips") {
+    const roundTrips = await measureAllRoundTrips(catalog, workloads);
+    process.stdout.write(formatRoundTrips(machine(loadStart), LIMITS.latencyMs, roundTrips) + "\n");
+    return;
+  }
 
   progress(`engine CPU, ${workloads.length} intents`);
   const engineCpu = [];
@@ -84,15 +104,7 @@ async function main(): Promise<void> {
     rmSync(generatedDir, { recursive: true, force: true });
   }
 
-  progress(`round trips at ${LIMITS.latencyMs} ms per request`);
-  const roundTrips = [];
-  for (const workload of workloads) {
-    roundTrips.push(await measureRoundTrips(catalog, workload, LIMITS.latencyMs));
-    // An Exchange intent again on its other route: the same intent, EXCHANGE_MODE=runbook.
-    if (workload.intent.settings.includes("EXCHANGE_MODE")) {
-      roundTrips.push(await measureRoundTrips(catalog, { ...workload, settings: { ...workload.settings, EXCHANGE_MODE: "runbook" } }, LIMITS.latencyMs));
-    }
-  }
+  const roundTrips = await measureAllRoundTrips(catalog, workloads);
 
   progress("429 storm");
   const storm = { ...(await measureStorm(catalog, workloads, LIMITS.storm)), rate: LIMITS.storm.rate, retryAfterSec: LIMITS.storm.retryAfterSec };

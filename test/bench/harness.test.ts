@@ -10,7 +10,8 @@ import { instantClock, sandboxClients } from "../../bench/host";
 import { dependentWaves, policyShare, retryAfterWindows } from "../../bench/log-analysis";
 import { MemoryRunStore } from "../../bench/memory-store";
 import { recordingClients, replayClients } from "../../bench/replay-clients";
-import { measureRoundTrips } from "../../bench/round-trips";
+import { formatRoundTrips, roundTripTargets } from "../../bench/report";
+import { measureRoundTrips, type RoundTripFigure } from "../../bench/round-trips";
 import { seedSequenceFor } from "../../bench/seed-sequences";
 import { measureStorm } from "../../bench/storm";
 import { percentile, summarise, timeEach } from "../../bench/stats";
@@ -203,5 +204,39 @@ describe("round trips of an Exchange intent on both routes", () => {
     expect(runbook.seed).toMatchObject({ exchange: 0, arm: 4 });
     expect(runbook.ours.ms).toBeLessThan(runbook.seed!.ms);
     expect(api.ours.ms * 5).toBeLessThan(api.seed!.ms);
+  });
+});
+
+describe("the round-trip bars", () => {
+  const trips = (dependent: number, exchangeDependent: number, ms: number) => ({ graph: 0, exchange: exchangeDependent, arm: 0, dependent, exchangeDependent, ms, status: "succeeded" });
+  const seed = trips(4, 0, 10_400);
+  const met = (figures: RoundTripFigure[]) => Object.fromEntries(roundTripTargets(figures).map((bar) => [bar.what, bar.met]));
+
+  it("hold an Exchange intent to ≤ 2 dependent Exchange trips and ⅕ of the seed on the admin API, the seed's time on runbooks", () => {
+    const fast: RoundTripFigure[] = [
+      { intent: "Convert", route: "api", ours: trips(1, 1, 110), seed },
+      { intent: "Convert", route: "runbook", ours: trips(4, 0, 3_400), seed },
+    ];
+    expect(met(fast)).toMatchObject({
+      "Exchange intents, admin API: dependent Exchange round trips": true,
+      "Exchange intents, admin API: time vs seed": true,
+      "Exchange intents, runbook route: time vs seed": true,
+    });
+    const slow: RoundTripFigure[] = [
+      { intent: "Convert", route: "api", ours: trips(3, 3, 2_080), seed },
+      { intent: "Convert", route: "runbook", ours: trips(4, 0, 10_401), seed },
+    ];
+    expect(met(slow)).toMatchObject({
+      "Exchange intents, admin API: dependent Exchange round trips": false,
+      "Exchange intents, admin API: time vs seed": false,
+      "Exchange intents, runbook route: time vs seed": false,
+    });
+  });
+
+  it("print the table and its bars for --only round-trips", () => {
+    const machine = { cpus: 2, memoryGiB: 8, node: "v20", loadAverage: { start: 1, end: 1 }, date: "2026-12-02T00:00:00Z" };
+    const text = formatRoundTrips(machine, 100, [{ intent: "Convert", route: "api", seedPattern: true, ours: trips(1, 1, 110), seed }]);
+    expect(text).toMatch(/Convert †\s+api\s+0\+1\+0\s+1\s+1\s+110\s+0\+0\+0\s+4\s+10400\s+succeeded/);
+    expect(text).toMatch(/Exchange intents, admin API: time vs seed\s+< ⅕ seed\s+110\/10400 ms\s+yes/);
   });
 });
