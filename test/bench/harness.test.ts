@@ -238,7 +238,7 @@ describe("the round-trip bars", () => {
   it("print the table and its bars for --only round-trips", () => {
     const machine = { cpus: 2, memoryGiB: 8, node: "v20", loadAverage: { start: 1, end: 1 }, date: "2026-12-02T00:00:00Z" };
     const text = formatRoundTrips(machine, 100, [{ intent: "Convert", route: "api", seedPattern: true, ours: trips(1, 1, 110), seed }]);
-    expect(text).toMatch(/Convert †\s+api\s+0\+1\+0\s+1\s+1\s+110\s+0\+0\+0\s+4\s+10400\s+succeeded/);
+    expect(text).toMatch(/Convert †\s+api\s+0\+1\+0\s+1\s+1\s+—\s+110\s+0\+0\+0\s+4\s+10400\s+succeeded/);
     expect(text).toMatch(/Exchange intents, admin API: time vs seed\s+< ⅕ seed\s+110\/10400 ms\s+yes/);
   });
 });
