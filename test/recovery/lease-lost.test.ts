@@ -49,7 +49,8 @@ it("stops without a result or a mail when another instance took the run over, wh
   const takeover = await second.post(body);
   expect(takeover.body).toMatchObject({ status: "succeeded", attempts: 2 });
   expect(takeover.body.steps.map((s: { id: string; resumed?: boolean }) => [s.id, s.resumed === true])).toEqual([
-    ["lookup", true], ["disable", true], ["revoke", false], ["convertMailbox", false], ["removeLicenses", false], ["leaveGraphGroups", false], ["leaveExchangeGroups", false],
+    ["lookup", true], ["disable", true], ["revoke", false], ["convertMailbox", false], ["convertMailboxByRunbook", false], ["removeLicenses", false], ["leaveGraphGroups", false],
+    ["leaveExchangeGroups", false], ["leaveExchangeGroupsByRunbook", false],
   ]);
 
   const stopped = await slow;

@@ -73,7 +73,8 @@ async function expectOffboarded(runId: string, revokesBefore: number): Promise<v
   const record = await stack.getRun(runId);
   expect(record.body.status).toBe("succeeded");
   expect(record.body.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
-    "lookup:skipped", "disable:changed", "revoke:changed", "convertMailbox:skipped", "removeLicenses:skipped", "leaveGraphGroups:skipped", "leaveExchangeGroups:skipped",
+    "lookup:skipped", "disable:changed", "revoke:changed", "convertMailbox:skipped", "convertMailboxByRunbook:skipped", "removeLicenses:skipped", "leaveGraphGroups:skipped",
+    "leaveExchangeGroups:skipped", "leaveExchangeGroupsByRunbook:skipped",
   ]);
   expect(stack.sandbox.tenant.users.find((u) => u.userPrincipalName === ADELE)?.accountEnabled).toBe(false);
   expect(revokes().length - revokesBefore).toBe(2); // the one whose checkpoint was lost, then once more

@@ -73,6 +73,10 @@ export async function startRecoveryStack(options: RecoveryStackOptions): Promise
       GRAPH_ACCESS_TOKEN: "sandbox-token",
       ARM_BASE_URL: sandbox.armBaseUrl,
       ARM_ACCESS_TOKEN: "sandbox-arm-token",
+      // Exchange intents take the admin API by default (EXCHANGE_MODE api): the sandbox's.
+      EXCHANGE_BASE_URL: sandbox.exchangeBaseUrl,
+      EXCHANGE_ACCESS_TOKEN: "sandbox-exchange-token",
+      EXCHANGE_TENANT_ID: sandbox.tenant.tenantId,
       AZURE_SUBSCRIPTION_ID: "00000000-0000-4000-8000-00000000c0de",
       AZURE_RESOURCE_GROUP: "rg-recovery",
       AUTOMATION_ACCOUNT_NAME: "aa-recovery",
