@@ -9,6 +9,9 @@ import { join } from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { readFileSync } from "node:fs";
+import policySchema from "../../schemas/policy.schema.json";
 import webhookSchema from "../../schemas/webhook.schema.json";
 import { builtinKindSpecs } from "../../engine/kinds";
 import { AJV_FLAVOURS, type AjvFlavour } from "../../engine/language/spec/ajv-flavours";
@@ -93,6 +96,22 @@ describe("precompiled validators", () => {
     expect([email("adele.vance@contoso.com"), email("not an address")]).toEqual([true, false]);
   });
 
+  it("judge policy files as Ajv does", () => {
+    const built = lookup("intent", policySchema) as ValidateFunction;
+    expect(built).toBeTypeOf("function");
+    const runtime = compiled("intent", policySchema);
+    const demo = parseYaml(readFileSync(join(ROOT, "sandbox", "fixtures", "demo-policy.yaml"), "utf8")) as Record<string, unknown>;
+    const documents: unknown[] = [
+      demo,
+      { ...demo, rules: { destructive: { requesters: [{ group: "not-a-guid" }], admit: ["nobody"] } } },
+      { ...demo, protected: { accounts: [42], exemptRoles: ["x"] } },
+      { apiVersion: "intents/v1", kind: "Policy" },
+      {},
+    ];
+    expect(judge(runtime, demo)).toMatchObject({ valid: true });
+    for (const document of documents) expect(judge(built, document)).toEqual(judge(runtime, document));
+  });
+
   it("find nothing for a schema they were not made from", () => {
     expect(lookup("intent", { type: "string", minLength: 3 })).toBeUndefined();
     expect(validatorsIn(join(tmpdir(), "no-such-folder"))("webhook", webhookSchema)).toBeUndefined();
@@ -109,6 +128,16 @@ describe("the built webhook parser", () => {
       'const { parseWebhook } = require("./dist/engine/inbound/webhook/webhook.js");',
       'parseWebhook(Buffer.from(JSON.stringify({ intent_name: "X", intent_fields: {}, meta_data: { ticket_id: 1 } })));',
       'process.stdout.write(String(Object.keys(require.cache).some((path) => /[\\\\/]ajv[\\\\/]dist[\\\\/]compile[\\\\/]/.test(path))));',
+    ].join("\n");
+    expect(execFileSync(process.execPath, ["-e", probe], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } })).toBe("false");
+  }, 120_000);
+
+  it("loads a deployment's policy file without loading Ajv's compiler", () => {
+    const probe = [
+      'const { loadDeploymentPolicy } = require("./dist/engine/language/policy/load.js");',
+      'const policy = loadDeploymentPolicy("sandbox/fixtures/demo-policy.yaml", true);',
+      'if (!policy.rules.destructive) throw new Error("no destructive rule");',
+      'process.stdout.write(String(Object.keys(require.cache).some((path) => /[\\/]ajv[\\/]dist[\\/]compile[\\/]/.test(path))));',
     ].join("\n");
     expect(execFileSync(process.execPath, ["-e", probe], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } })).toBe("false");
   }, 120_000);

@@ -2,8 +2,7 @@
  * The deployment policy file (YAML, schemas/policy.schema.json), through the intent loader's
  * source-position machinery: every problem is a diagnostic at file:line:col, as for intents.
  */
-import Ajv from "ajv";
-import addFormats from "ajv-formats";
+import type { ValidateFunction } from "ajv";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import policySchema from "../../../schemas/policy.schema.json";
@@ -11,7 +10,7 @@ import { IntentError } from "../../core/errors";
 import type { Diagnostic } from "../../core/step-kind";
 import { normaliseName } from "../spec/names";
 import { parseSource, type DocPath, type SourceFile } from "../spec/source";
-import { requesterWording, schemaDiagnostics, SUPPORTED_API_VERSION } from "../spec/validate";
+import { compileSchema, requesterWording, schemaDiagnostics, SUPPORTED_API_VERSION } from "../spec/validate";
 import { compileRule } from "./compile";
 import { defaultPolicy, defaultRules } from "./defaults";
 import type { DeploymentPolicy, PolicyFileSpec, PolicyRule, RiskTier } from "./types";
@@ -25,14 +24,27 @@ export const UNEXEMPTABLE_ROLES: Readonly<Record<string, string>> = {
   "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "Privileged Authentication Administrator",
 };
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-addFormats(ajv);
-const validatePolicy = ajv.compile(policySchema);
+// Both compiled on first use, not when the module loads: a starting process without a policy file
+// never needs them, and one with a policy file takes the build's precompiled validator (see
+// runtimeSchemas in ../spec/precompile.ts) instead of loading Ajv's compiler.
+let validateRule: ValidateFunction | undefined;
 
-const validateRule = ajv.getSchema(`${policySchema.$id}#/definitions/rule`);
+function ruleValidator(): ValidateFunction | undefined {
+  if (validateRule) return validateRule;
+  // Only the cases tooling checks a lone rule; it pays for its own Ajv (importing "ajv" loads its compiler).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: Ajv } = require("ajv") as typeof import("ajv");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: addFormats } = require("ajv-formats") as typeof import("ajv-formats");
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+  addFormats(ajv);
+  ajv.addSchema(policySchema);
+  return (validateRule = ajv.getSchema(`${policySchema.$id}#/definitions/rule`));
+}
 
 /** Why a value is not a rule (as in a policy file's `intents:`), or nothing. */
 export function ruleProblems(value: unknown): string[] {
+  const validateRule = ruleValidator();
   if (!validateRule || validateRule(value)) return [];
   return (validateRule.errors ?? []).map((e) => `${e.instancePath || "the rule"} ${e.message ?? "is invalid"}`);
 }
@@ -123,7 +135,7 @@ function compilePolicy(spec: PolicyFileSpec, file: string, options: PolicyLoadOp
 export function loadPolicyText(file: string, text: string, options: PolicyLoadOptions = {}): LoadedPolicy {
   const { source, diagnostics } = parseSource(file, text);
   if (!source) return { diagnostics };
-  const schema = schemaDiagnostics(validatePolicy, source, "POLICY_SCHEMA", { root: "the policy", oneOf: requesterWording });
+  const schema = schemaDiagnostics(compileSchema(policySchema), source, "POLICY_SCHEMA", { root: "the policy", oneOf: requesterWording });
   if (schema.length > 0) return { diagnostics: schema };
   const spec = source.value as PolicyFileSpec;
   const semantic = semanticDiagnostics(source, spec, options);

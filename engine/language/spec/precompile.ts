@@ -9,6 +9,7 @@ import Ajv from "ajv";
 import standaloneCode from "ajv/dist/standalone";
 import addFormats from "ajv-formats";
 import type { KindSpecs } from "../../core/step-kind-registry";
+import policySchema from "../../../schemas/policy.schema.json";
 import webhookSchema from "../../../schemas/webhook.schema.json";
 import { AJV_FLAVOURS, WITH_FORMATS, type AjvFlavour } from "./ajv-flavours";
 import { formatSchema } from "./fields";
@@ -17,9 +18,9 @@ import type { IntentSpec } from "./types";
 
 export type SchemasByFlavour = Record<AjvFlavour, object[]>;
 
-/** What the app compiles at run time: the webhook's schema, the kinds' inputs, and the intents' own schemas and formats. */
+/** What the app compiles at run time: the webhook's schema, the kinds' inputs, the deployment's policy file, and the intents' own schemas and formats. */
 export function runtimeSchemas(kinds: KindSpecs, intents: readonly IntentSpec[]): SchemasByFlavour {
-  const intent: object[] = kinds.ids().map((id) => kinds.find(id)!.inputSchema);
+  const intent: object[] = [...kinds.ids().map((id) => kinds.find(id)!.inputSchema), policySchema];
   for (const spec of intents) {
     if (spec.validation) intent.push(spec.validation);
     for (const field of Object.values(spec.fields)) if (field.format) intent.push(formatSchema(field.format));
