@@ -178,9 +178,9 @@ var runbooks = [for runbook in items(runbookManifest.runbooks): { name: runbook.
 // each queue with the poison queue the Functions queue trigger moves failing messages to. Created here so a missing role or name shows at deployment, not at the
 // first notification.
 // The operator console's run index, kept requests of failed runs, action log and health notes
-// (engine/lifecycle/store/run-index.ts, kept-requests.ts, engine/lifecycle/runs/), and the approvals
-// runs wait in (engine/lifecycle/approval/store.ts).
-var tableNames = ['intentruns', 'intentrunsteps', 'graphsubscriptions', 'graphmembersnapshots', 'reportoutbox', 'intentrunindex', 'intentrunrequests', 'intentconsoleactions', 'intenthealth', 'intentapprovals']
+// (engine/lifecycle/store/run-index.ts, kept-requests.ts, engine/lifecycle/runs/), the approvals
+// runs wait in (engine/lifecycle/approval/store.ts), and the runs' snapshots for their undo.
+var tableNames = ['intentruns', 'intentrunsteps', 'graphsubscriptions', 'graphmembersnapshots', 'reportoutbox', 'intentrunindex', 'intentrunrequests', 'intentconsoleactions', 'intenthealth', 'intentapprovals', 'intentrunsnapshots', 'intentrunsnapshotitems']
 var queueNames = ['intent-runs', 'intent-runs-poison', 'graph-notifications', 'graph-notifications-poison', 'intent-reports', 'intent-reports-poison']
 
 module monitoring 'app/monitoring.bicep' = {
@@ -284,6 +284,8 @@ var appSettings = {
   // Approvals: how long an approver may take (hours). Links are signed with APPROVAL-SIGNING-KEY from
   // the vault and point at the site's own host name (WEBSITE_HOSTNAME).
   APPROVAL_LIFETIME_HOURS: '24'
+  // How long a run's snapshot (the state it changed, for its undo) is kept, in days.
+  SNAPSHOT_RETENTION_DAYS: '90'
   // Reporting back: where notes go, what else is sent, how long the outbox keeps trying.
   PSA_KIND: psaKind
   CONNECTWISE_BASE_URL: connectWiseBaseUrl

@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   SPEC_PERMISSION_MISSING: "A request needs a Graph application permission, or an Exchange cmdlet an Exchange role, the intent does not declare.",
   SPEC_CASES_MISSING: "The intent's cases: file does not exist.",
   SPEC_SCHEDULE: "An intent's schedule.at is not one date or datetime field, its defaultTime cannot apply, or a step's after is zero.",
+  SPEC_SNAPSHOT_WRITE: "A snapshot step would change something: a snapshot only reads, before anything changes.",
 
   // ---- requester policy file: lint, load ---------------------------------------------------
   POLICY_SCHEMA: "The policy file does not match schemas/policy.schema.json.",
@@ -70,6 +71,12 @@ export const ERROR_CODES = {
   APPROVAL_DENIED: "An approver denied the run; nothing was changed.",
   APPROVAL_NO_APPROVER: "Requester policy asks for an approval, but nobody the rule names could be asked (no manager, no enabled group member, only the requester).",
   APPROVAL_MAIL_FAILED: "No approver's mail could be sent from the notification mailbox; nothing was changed.",
+  UNDO_NOT_DECLARED: "The run's intent declares no undo: what it changed must be reversed by hand.",
+  UNDO_RUN_IN_PROGRESS: "The run is still in progress; it can be undone once it has ended.",
+  UNDO_NO_SNAPSHOT: "The run recorded no snapshot (it changed nothing, or ran before its intent declared one), so it cannot be undone.",
+  UNDO_SNAPSHOT_EXPIRED: "The run's snapshot is past its retention (SNAPSHOT_RETENTION_DAYS) and was deleted, so it cannot be undone.",
+  UNDO_PLAN_FAILED: "The undo plan could not be computed: the tenant as it is now could not be read. Nothing was changed.",
+  UNDO_NOTHING_FOUND: "No finished run of the intent to undo was found for this target.",
 
   // ---- operator console ---------------------------------------------------------------------
   CONSOLE_UNAUTHENTICATED: "A console request came without a signed-in technician (no App Service Authentication principal, or no valid local session).",
@@ -105,6 +112,7 @@ export const ERROR_CODES = {
   SCHEDULE_CANCEL_FAILED: "A schedule:cancel step found no run of the ticket waiting for a scheduled time, no ticket, or no intent by the name given.",
   STORE_ERROR: "The run store (Azure Tables) failed.",
   BUDGET_DEFERRED: "A request was not sent because the run's time budget (RUN_BUDGET_MS) ran out while it waited for a connection; the run continues from the queue.",
+  SNAPSHOT_NOT_RECORDED: "The state a run was about to change could not be recorded (for its undo), so the run changed nothing; it may be retried.",
   SUBSCRIPTION_FAILED: "Microsoft Graph refused to create, renew or reauthorize a change-notification subscription.",
   SECRET_REFUSED: "A secret value was refused: shorter than 8 characters (masking it would mask ordinary words) or not text.",
   SANDBOX_FIXTURE_INVALID: "The sandbox tenant fixture is missing, not JSON, or malformed.",

@@ -12,6 +12,7 @@ import { BODY_TIMEOUT_MS } from "../inbound/webhook/body";
 import type { StorageSettings } from "../lifecycle/store/tables";
 import { calendarFrom, type TenantCalendar } from "../language/time/calendar";
 import { DEFAULT_GRAPH_CONCURRENCY } from "../clients/graph/client";
+import { DEFAULT_SNAPSHOT_RETENTION_DAYS } from "../lifecycle/undo/types";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -51,6 +52,8 @@ export interface AppSettings {
   calendar: TenantCalendar;
   /** SCHEDULE_HORIZON_DAYS: how far ahead a run may be scheduled. */
   scheduleHorizonDays: number;
+  /** How long a run's snapshot (what it changed, for its undo) is kept: SNAPSHOT_RETENTION_DAYS, default 90. */
+  snapshotRetentionDays: number;
   /** Every plain setting, for the Graph token provider and `{{settings.NAME}}` in intents. */
   plain: Env;
 }
@@ -142,6 +145,7 @@ export function loadSettings(env: Env = process.env): AppSettings {
     secretCacheMs: integer(env, "SECRET_CACHE_MS", 300_000),
     calendar: calendarFrom(env),
     scheduleHorizonDays: integer(env, "SCHEDULE_HORIZON_DAYS", 180),
+    snapshotRetentionDays: integer(env, "SNAPSHOT_RETENTION_DAYS", DEFAULT_SNAPSHOT_RETENTION_DAYS),
     plain,
   };
 }

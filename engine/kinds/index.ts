@@ -10,15 +10,16 @@ import { exchangeKinds, exchangeKindSpecs, type ExchangeKindDeps } from "./excha
 import { graphKinds, graphKindSpecs, type GraphKindDeps } from "./graph";
 import { scheduleKinds, scheduleKindSpecs, type ScheduleKindDeps } from "./schedule/cancel";
 import { secretGenerate } from "./secret/generate";
+import { undoKinds, undoLatestSpec, type UndoKindDeps } from "./undo/latest";
 
-export { automationKinds, exchangeKinds, graphKinds, scheduleKinds };
-export type KindDeps = GraphKindDeps & AutomationKindDeps & ExchangeKindDeps & ScheduleKindDeps;
+export { automationKinds, exchangeKinds, graphKinds, scheduleKinds, undoKinds };
+export type KindDeps = GraphKindDeps & AutomationKindDeps & ExchangeKindDeps & ScheduleKindDeps & UndoKindDeps;
 
 export function builtinKinds(deps: KindDeps): StepKindRegistry {
-  return new StepKindRegistry([...graphKinds(deps), secretGenerate, ...exchangeKinds(deps), ...automationKinds(deps), ...scheduleKinds(deps)]);
+  return new StepKindRegistry([...graphKinds(deps), secretGenerate, ...exchangeKinds(deps), ...automationKinds(deps), ...scheduleKinds(deps), ...undoKinds(deps)]);
 }
 
 /** The same kinds' specs: for lint, docs and anything else that checks intents without running them. */
 export function builtinKindSpecs(): StepKindRegistry<StepKindSpec> {
-  return new StepKindRegistry<StepKindSpec>([...graphKindSpecs, secretGenerate, ...exchangeKindSpecs, ...automationKindSpecs, ...scheduleKindSpecs]);
+  return new StepKindRegistry<StepKindSpec>([...graphKindSpecs, secretGenerate, ...exchangeKindSpecs, ...automationKindSpecs, ...scheduleKindSpecs, undoLatestSpec]);
 }

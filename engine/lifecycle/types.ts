@@ -13,6 +13,7 @@ import type { RunReporter } from "./report/types";
 import type { OperatorRecords } from "./runs/operator-records";
 import type { ScheduleStore } from "./schedule/types";
 import type { RunStore } from "./store/types";
+import type { SnapshotStore } from "./undo/types";
 
 /** What the pipeline needs of a compiled intent (CompiledIntent fits). */
 export interface EngineIntent {
@@ -83,6 +84,8 @@ export interface PipelineDeps {
   schedules: ScheduleStore;
   /** Asking for approvals (engine/lifecycle/approval); absent, a run that needs one is refused. */
   approvals?: ApprovalDeps;
+  /** What runs recorded before they changed anything, for their undo (./undo); none in tests of other parts. */
+  snapshots?: SnapshotStore;
   /** Services for the engine, minus the per-invocation event sink. */
   services: Omit<EngineServices, "events">;
   clock: Clock;

@@ -19,7 +19,8 @@ import { calendarOf, isTimed, RunTimeline, startDue } from "./timing";
 import { scheduledRun } from "./scheduled-result";
 import { isoLocal } from "../language/time/zone";
 import type { TenantCalendar } from "../language/time/calendar";
-import type { EngineServices, RunContext, RunJournal, RunMode, RunResult, StepCheckpoint, StepResult } from "./types";
+import { takeSnapshot } from "./snapshot";
+import type { EngineServices, RunContext, RunJournal, RunMode, RunResult, SnapshotRecorder, StepCheckpoint, StepResult, UndoContext } from "./types";
 
 export interface ExecuteOptions {
   fields: Record<string, unknown>;
@@ -44,6 +45,10 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** A step's answer already read (its first reads, sent with requester policy's): used instead of calling its kind. */
   prefetched?: { stepId: string; answer: KindAnswer };
+  /** Where a live run records its snapshot before its first step (an intent with snapshot or undo). */
+  snapshots?: SnapshotRecorder;
+  /** An undo run: the snapshot and steps of the run it reverses, read as `snapshot` and `original`. */
+  undo?: UndoContext;
 }
 
 function outputNames(step: CompiledStep): string[] {
@@ -129,12 +134,31 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
     const calendar = calendarOf(options.calendar, services.settings);
     const now = services.clock.now();
     const start = startDue(intent, options.fields, calendar);
-    const first = intent.plan.steps[0]?.id ?? "";
+    // What runs first at that time: the snapshot's reads, when the intent has them.
+    const first = (intent.plan.snapshot[0] ?? intent.plan.steps[0])?.id ?? "";
     if (mode === "live" && start !== undefined && start > now) return scheduledRun(intent, scope, steps, redactor, { step: first, due: start }, calendar, now);
     timeline = new RunTimeline(calendar, mode === "live", now, start);
   }
   /** Checkpoints that hold sealed secrets, to save again without them once every reader is done. */
   const sealed = new Map<string, StepCheckpoint>();
+  if (options.undo) Object.assign(scope, { snapshot: options.undo.snapshot, original: options.undo.original });
+  const snapshot = await takeSnapshot(intent, scope, steps, {
+    mode, checkpoints, ...(journal ? { journal } : {}), ...(options.snapshots ? { recorder: options.snapshots } : {}), outputNames,
+    runStep: async (step) => {
+      const started = services.clock.now();
+      const attempt = await attemptStep(step, scope, runEnv);
+      const result = toResult(step, attempt, services.clock.now() - started, redactor);
+      // A plan of a timed intent says when the snapshot is read: at the start, like the first step.
+      if (timeline && mode === "dry-run") result.at = isoLocal(timeline.calendar.timeZone, timeline.plannedAt());
+      services.events("step.finished", { runId: options.run.runId, stepId: step.id, kind: step.kind.id, status: result.status, attempts: result.attempts, durationMs: result.durationMs, ...(result.error ? { code: result.error.code } : {}) });
+      return { attempt, result };
+    },
+  });
+  if (snapshot.kind === "suspend") {
+    await savePending(journal, snapshot.step, snapshot.result, snapshot.state);
+    return finishRun(intent, scope, steps, redactor, mode, snapshot.resumeAfterMs);
+  }
+  if (snapshot.kind === "stop") return finishRun(intent, scope, steps, redactor, mode);
   for (const step of intent.plan.steps) {
     // A run whose lease was lost stops between steps: whoever holds the run now goes on from here.
     if (options.signal?.aborted) return finishRun(intent, scope, steps, redactor, mode, 0);

@@ -2,7 +2,7 @@
 import { isPlainSetting } from "../core/credentials";
 import type { CompiledIntent } from "../language/spec/types";
 import { GUARDED_SECRETS, SECRET_VALUES } from "../language/template/secret-slot";
-import type { RunContext } from "./types";
+import type { RunContext, SnapshotValues, UndoContext } from "./types";
 
 export interface StepView {
   status: string;
@@ -18,6 +18,10 @@ export interface RunScope {
   constants: unknown;
   run: RunContext;
   steps: Record<string, StepView>;
+  /** The snapshot steps' outputs (`snapshot.<id>.<name>`): read by this run, or recorded by the run an undo reverses. */
+  snapshot?: SnapshotValues;
+  /** An undo: what the run it reverses did. */
+  original?: UndoContext["original"];
 }
 
 export function createScope(intent: CompiledIntent, fields: Record<string, unknown>, run: RunContext, settings: Readonly<Record<string, string | undefined>>): RunScope {

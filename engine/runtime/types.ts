@@ -68,6 +68,8 @@ export interface RunResult {
   policy?: PolicyDecision;
   /** The run's approval, when requester policy asked for one (engine/lifecycle/approval). */
   approval?: RunApproval;
+  /** An undo run: the run it reverses, and what it could not or would not reverse. */
+  undo?: UndoReport;
 }
 
 /** What a run shows of its approval: who may approve, until when, and who decided, when, how. */
@@ -85,6 +87,15 @@ export interface RunApproval {
   supersedes?: string;
 }
 
+export interface UndoReport {
+  /** The run undone. */
+  of: string;
+  /** What that run changed that no step restores (a revoked session, a deleted method). */
+  irreversible: string[];
+  /** What someone changed since that run: left as it is. */
+  changedSince: string[];
+}
+
 /** Who asked, from the webhook's meta_data. */
 export interface RunContext {
   runId: string;
@@ -95,6 +106,8 @@ export interface RunContext {
   companyName: string;
   /** When the run was first claimed (ISO 8601): what this run made is newer. */
   startedAt?: string;
+  /** An undo run: the run it reverses (engine/lifecycle/undo). */
+  undoOf?: string;
 }
 
 /** A step's durable record, so a resumed run does not redo completed work. */
@@ -122,6 +135,27 @@ export interface DeliveryRetry {
 export interface RunJournal {
   load(): Promise<Record<string, StepCheckpoint>>;
   save(stepId: string, checkpoint: StepCheckpoint): Promise<void>;
+}
+
+/** What a run's snapshot steps read before anything changed: each step's outputs, by step id. */
+export type SnapshotValues = Record<string, Record<string, unknown>>;
+
+/** Where a live run records its snapshot before its first step (engine/lifecycle/undo). */
+export interface SnapshotRecorder {
+  /** Throws (STORE_ERROR) when it cannot: the run then changes nothing. */
+  record(snapshot: SnapshotValues): Promise<void>;
+}
+
+/** What one step of the run being undone did: its status, and whether it (or any of its items) changed something. */
+export interface OriginalStep {
+  status: string;
+  changed: boolean;
+}
+
+/** What an undo run reads besides its own fields: the snapshot of the run it undoes, and what that run did. */
+export interface UndoContext {
+  snapshot: SnapshotValues;
+  original: { runId: string; status: string; steps: Record<string, OriginalStep> };
 }
 
 export interface SecretSettingsReader {

@@ -189,12 +189,16 @@ describe("runs", () => {
     expect(health.body.failures.every((run: { status: string }) => run.status === "failed")).toBe(true);
   });
 
-  it("answers 501 for a part this deployment does not have", async () => {
-    const undo = await env.call(`/api/console/runs/${failedRunId}/undo`, { method: "POST", session });
-    expect(undo.status).toBe(501);
-    expect(undo.body.error.code).toBe("CONSOLE_FEATURE_OFF");
-    // Approvals are part of this deployment (npm start signs links with a local key): the inbox is on, and empty.
+  it("has approvals (npm start signs links with a local key): the inbox is on, and empty", async () => {
     expect((await env.call("/api/console/approvals", { session })).body).toMatchObject({ enabled: true, approvals: [] });
+  });
+
+  it("has undo: a run whose intent declares none is refused with its code, and shows no undo plan", async () => {
+    const undo = await env.call(`/api/console/runs/${failedRunId}/undo`, { method: "POST", session });
+    expect(undo.status).toBe(409);
+    expect(undo.body.error.code).toBe("UNDO_NOT_DECLARED");
+    const detail = await env.call(`/api/runs/${failedRunId}`, { session });
+    expect(detail.body.undo).toBeUndefined();
   });
 
   it("has scheduling: cancelling a run that waits for no time (the retried one) is refused with its status", async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SecretSettings, keyVaultName } from "../../engine/hosts/config";
-import { RUNS_TABLE, STEPS_TABLE } from "../../engine/hosts/compose/pipeline";
+import { RUNS_TABLE, SNAPSHOT_ITEMS_TABLE, SNAPSHOTS_TABLE, STEPS_TABLE } from "../../engine/hosts/compose/pipeline";
 import { loadCatalog } from "../../engine/index";
 import { notificationUrlFrom } from "../../engine/hosts/compose/notifications";
 import { MEMBER_SNAPSHOTS_TABLE } from "../../engine/inbound/notifications/members/snapshot-store";
@@ -153,7 +153,7 @@ describe("storage names: engine ↔ infra/main.bicep", () => {
 
   it("creates exactly the tables and the queues (each with its poison queue) the app uses, notifications included", () => {
     expect(list("tableNames").sort()).toEqual([
-      RUNS_TABLE, STEPS_TABLE, SUBSCRIPTIONS_TABLE, MEMBER_SNAPSHOTS_TABLE, REPORT_OUTBOX_TABLE, RUN_INDEX_TABLE, KEPT_REQUESTS_TABLE, CONSOLE_ACTIONS_TABLE, HEALTH_TABLE, APPROVALS_TABLE,
+      RUNS_TABLE, STEPS_TABLE, SUBSCRIPTIONS_TABLE, MEMBER_SNAPSHOTS_TABLE, REPORT_OUTBOX_TABLE, RUN_INDEX_TABLE, KEPT_REQUESTS_TABLE, CONSOLE_ACTIONS_TABLE, HEALTH_TABLE, APPROVALS_TABLE, SNAPSHOTS_TABLE, SNAPSHOT_ITEMS_TABLE,
     ].sort());
     const queues = [CONTINUATION_QUEUE, NOTIFICATION_QUEUE, REPORT_QUEUE];
     expect(list("queueNames").sort()).toEqual([...queues, ...queues.map((q) => `${q}-poison`)].sort());

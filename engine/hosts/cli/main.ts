@@ -11,7 +11,7 @@ export interface CommandModule {
   run(args: string[]): Promise<number>;
 }
 
-const COMMANDS = ["lint", "plan", "run", "test", "new", "serve", "sandbox", "permissions", "docs", "subscriptions"] as const;
+const COMMANDS = ["lint", "plan", "run", "test", "new", "serve", "sandbox", "permissions", "docs", "subscriptions", "undo"] as const;
 
 function usage(): string {
   const lines = ["usage: intents <command> [options]", "", "commands:"];

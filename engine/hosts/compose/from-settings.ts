@@ -30,6 +30,8 @@ import type { OutboxQueue } from "../../lifecycle/report/outbox-queue";
 import type { ReportDepsProvider } from "../functions/report-handlers";
 import type { ConsoleDeps } from "../../inbound/console/types";
 import { composeConsole, type ConsoleParts } from "./console";
+import { undoPort } from "./undo-port";
+import { BoundUndoService } from "./undo-service";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -79,14 +81,15 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   const armToken = await secrets.get("ARM_ACCESS_TOKEN");
   const automation = automationClientFromSettings({ ...settings.plain, ...(armToken ? { ARM_ACCESS_TOKEN: armToken } : {}) }, { events: ambientEvents });
   let pipeline: PipelineDeps | undefined;
-  const kinds = builtinKinds({ graph, automation, exchange, schedules: scheduledRunsPort(() => pipeline) });
+  const undo = new BoundUndoService();
+  const kinds = builtinKinds({ graph, automation, exchange, schedules: scheduledRunsPort(() => pipeline), undo });
   const intentsDir = options.intentsDir ?? DEFAULT_INTENTS_DIR;
   const catalog = await loadStartupCatalog(kinds, { dir: intentsDir, events: options.events ?? ambientEvents });
   const engine = catalogEngine(catalog, policyGate(settings, catalog, intentsDir, graph), settings.calendar);
   const reporting = await composeReporting(env, settings, { graph, clock, secrets, ...(options.reportQueue ? { queue: options.reportQueue } : {}) });
   const approvals = await composeApprovals(env, settings, { graph, secrets, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
   const deps = await composePipeline(settings, {
-    engine, kinds, graph, clock, sharedSecret, intentSettings: settings.plain, intentSecrets: intentSecretReader(secrets), reporter: reporting.reporter,
+    engine, kinds, graph, clock, sharedSecret, intentSettings: settings.plain, intentSecrets: intentSecretReader(secrets), reporter: reporting.reporter, undo,
     ...(approvals.approvals ? { approvals: approvals.approvals } : {}),
   });
   pipeline = deps;
@@ -94,8 +97,8 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   return {
     deps, graph, catalog, reporting, approvals: approvals.describe,
     console: () => {
-      // Scheduling is part of every host, approvals where they are configured; a test's own ports still win.
-      const ports = { schedules: schedulesPort(deps), ...(deps.approvals ? { approvals: approvalsPort(deps) } : {}), ...options.console?.ports };
+      // Scheduling and undo are part of every host, approvals where they are configured; a test's own ports still win.
+      const ports = { schedules: schedulesPort(deps), undo: undoPort(deps), ...(deps.approvals ? { approvals: approvalsPort(deps) } : {}), ...options.console?.ports };
       consoleDeps ??= composeConsole(env, settings, deps, { ...options.console, ports }).catch((error: unknown) => {
         consoleDeps = undefined;
         throw error;

@@ -20,9 +20,15 @@ import { silentReporter } from "../../lifecycle/report/reporter";
 import type { RunReporter } from "../../lifecycle/report/types";
 import { SCHEDULE_TABLE, TableScheduleStore } from "../../lifecycle/schedule/table-store";
 import type { ApprovalDeps } from "../../lifecycle/approval/deps";
+import { withUndo } from "../../lifecycle/undo/execution";
+import { indexRunFinder } from "../../lifecycle/undo/latest";
+import type { BoundUndoService } from "./undo-service";
+import { TableSnapshotStore } from "../../lifecycle/undo/snapshot-store";
 
 export const RUNS_TABLE = "intentruns";
 export const STEPS_TABLE = "intentrunsteps";
+export const SNAPSHOTS_TABLE = "intentrunsnapshots";
+export const SNAPSHOT_ITEMS_TABLE = "intentrunsnapshotitems";
 
 export interface HostParts {
   engine: IntentEngine;
@@ -40,10 +46,12 @@ export interface HostParts {
   intentSecrets?: SecretSettingsReader;
   /** Asking for approvals (./approvals.ts); none when approvals are off. */
   approvals?: ApprovalDeps;
+  /** The undo:latest kind's service, bound here to the pipeline and the run index. */
+  undo?: BoundUndoService;
 }
 
 export async function composePipeline(settings: AppSettings, parts: HostParts): Promise<PipelineDeps> {
-  const [runs, steps, index, kept, health, queue, schedule] = await Promise.all([
+  const [runs, steps, index, kept, health, queue, schedule, snapshotRows, snapshotItems] = await Promise.all([
     openTable(settings.storage, RUNS_TABLE),
     openTable(settings.storage, STEPS_TABLE),
     openTable(settings.storage, RUN_INDEX_TABLE),
@@ -51,15 +59,19 @@ export async function composePipeline(settings: AppSettings, parts: HostParts): 
     openTable(settings.storage, HEALTH_TABLE),
     openQueue(settings.storage, CONTINUATION_QUEUE),
     openTable(settings.storage, SCHEDULE_TABLE),
+    openTable(settings.storage, SNAPSHOTS_TABLE),
+    openTable(settings.storage, SNAPSHOT_ITEMS_TABLE),
   ]);
   const store = new TableRunStore({ runs, steps, clock: parts.clock, leaseMs: settings.leaseMs, index: new TableRunIndex(index), sealKey: parts.sharedSecret });
+  const snapshots = new TableSnapshotStore(snapshotRows, snapshotItems);
   const notifier = new GraphFailureNotifier(parts.graph, {
     mailbox: settings.notificationMailbox,
     recipients: parseRecipients(settings.notificationEmail),
   }, parts.clock);
-  return {
-    engine: parts.engine,
+  const deps: PipelineDeps = {
+    engine: withUndo(parts.engine, { runs: store, snapshots, clock: parts.clock, retentionDays: settings.snapshotRetentionDays }),
     store,
+    snapshots,
     queue: new StorageContinuationQueue(queue, parts.sharedSecret),
     notifier,
     reporter: parts.reporter ?? silentReporter,
@@ -81,4 +93,6 @@ export async function composePipeline(settings: AppSettings, parts: HostParts): 
       leaseMs: settings.leaseMs,
     },
   };
+  parts.undo?.bind(deps, indexRunFinder(index));
+  return deps;
 }

@@ -6,6 +6,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import { handleContinuation } from "../../lifecycle/continue/continuation";
 import { handleIntent } from "../../inbound/webhook/intake";
 import { handleCancelSchedule } from "../../inbound/webhook/cancel-schedule";
+import { handleUndoPlan, handleUndoStart } from "../../inbound/webhook/undo";
 import { answerSafely, eventsFor, inInvocation, incoming, type DepsProvider } from "./adapt";
 
 export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
@@ -17,6 +18,14 @@ export function intentHandler(deps: DepsProvider): HttpHandler {
 export function cancelScheduleHandler(deps: DepsProvider): HttpHandler {
   return (request, context) =>
     answerSafely(context, async () => handleCancelSchedule(await deps(), incoming(request), request.params.runId ?? "", eventsFor(context)));
+}
+
+export function undoPlanHandler(deps: DepsProvider): HttpHandler {
+  return (request, context) => answerSafely(context, async () => handleUndoPlan(await deps(), incoming(request), request.params.runId ?? "", eventsFor(context)));
+}
+
+export function undoStartHandler(deps: DepsProvider): HttpHandler {
+  return (request, context) => answerSafely(context, async () => handleUndoStart(await deps(), incoming(request), request.params.runId ?? "", eventsFor(context)));
 }
 
 /** Liveness only: it answers without touching storage or Graph, so it cannot leak or hang. */

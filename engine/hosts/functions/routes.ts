@@ -3,7 +3,7 @@ import { CONSOLE_ENDPOINTS } from "../../inbound/console/endpoints";
 import type { DepsProvider } from "./adapt";
 import { consoleHandler, runStatusOrDetailHandler, type ConsoleDepsProvider } from "./console-handlers";
 import { approvalDecisionHandler, approvalPageHandler } from "./approval-handlers";
-import { cancelScheduleHandler, healthHandler, intentHandler, type HttpHandler } from "./handlers";
+import { cancelScheduleHandler, healthHandler, intentHandler, undoPlanHandler, undoStartHandler, type HttpHandler } from "./handlers";
 
 export interface RouteSpec {
   name: string;
@@ -19,6 +19,8 @@ export function httpRoutes(deps: DepsProvider, console?: ConsoleDepsProvider): R
     { name: "intent", method: "POST", route: "intent", handler: intentHandler(deps) },
     { name: "runStatus", method: "GET", route: "runs/{runId}", handler: runStatusOrDetailHandler(deps, console) },
     { name: "cancelSchedule", method: "DELETE", route: "runs/{runId}/schedule", handler: cancelScheduleHandler(deps) },
+    { name: "undoPlan", method: "GET", route: "runs/{runId}/undo", handler: undoPlanHandler(deps) },
+    { name: "undoRun", method: "POST", route: "runs/{runId}/undo", handler: undoStartHandler(deps) },
     { name: "health", method: "GET", route: "health", handler: healthHandler() },
     ...(console ? CONSOLE_ENDPOINTS.map((endpoint) => ({ name: endpoint.name, method: endpoint.method, route: endpoint.route, handler: consoleHandler(endpoint, console) })) : []),
     // The approver's page and its form: the signed link is the credential, not the shared secret.

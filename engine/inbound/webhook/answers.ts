@@ -20,6 +20,11 @@ const END_USER_MESSAGES: Partial<Record<IntentError["code"], { status: number; m
   RUN_NOT_SCHEDULED: { status: 409, message: "This request is not waiting for a scheduled time, so there is nothing to cancel." },
   STORE_ERROR: { status: 503, message: "The service is busy right now; please try again in a few minutes." },
   CONFIG_MISSING: { status: 503, message: "The service is not available right now; the helpdesk has been told." },
+  UNDO_NOT_DECLARED: { status: 422, message: "This request cannot be undone automatically; the helpdesk can reverse it by hand." },
+  UNDO_RUN_IN_PROGRESS: { status: 409, message: "This request is still in progress; it can be undone once it has finished." },
+  UNDO_NO_SNAPSHOT: { status: 410, message: "This request cannot be undone automatically; the helpdesk can reverse it by hand." },
+  UNDO_SNAPSHOT_EXPIRED: { status: 410, message: "This request is too old to be undone automatically; the helpdesk can reverse it by hand." },
+  UNDO_PLAN_FAILED: { status: 503, message: "The service is busy right now; please try again in a few minutes." },
 };
 
 const UNEXPECTED = { status: 500, message: "Something went wrong on our side; the helpdesk has been told." };
@@ -49,6 +54,7 @@ function resultFields(result: RecordedResult | RunResult) {
     ...(result.schedule ? { schedule: result.schedule } : {}),
     ...(result.policy ? { policy: result.policy } : {}),
     ...(result.approval ? { approval: result.approval } : {}),
+    ...(result.undo ? { undo: result.undo } : {}),
   };
 }
 

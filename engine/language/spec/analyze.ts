@@ -18,7 +18,7 @@ import type { DeclaredPermissions, Diagnostic, DiagnosticAnchor, StaticStep, Ste
 import type { KindSpecs } from "../../core/step-kind-registry";
 import { checkReference, pathMatches, type Scope } from "./references";
 import type { DocPath, SourceFile } from "./source";
-import type { IntentSpec } from "./types";
+import type { IntentSpec, NoticeSpec } from "./types";
 import { compileSchema, pointerToPath } from "./validate";
 import { normaliseName } from "./names";
 import { declaredOutputs, secretOutputNames } from "./step-outputs";
@@ -45,6 +45,25 @@ export interface AnalyzeOptions {
   library?: Library;
   /** The named predicates in reach: the libraries' and the intent's own. */
   predicates?: ReadonlyMap<string, Expr>;
+  /**
+   * A part of an intent analysed as steps of its own (its snapshot, its undo: language/spec/undo.ts):
+   * what the whole intent declares once (fields, names, target, trigger) is checked with the intent.
+   */
+  part?: IntentPart;
+  /** Roots the intent's own templates may read beyond the usual ones (its snapshot). */
+  rootsInReach?: Partial<Scope>;
+}
+
+/** Which steps are analysed, and what their templates may read beyond the intent's own roots. */
+export interface IntentPart {
+  name: "snapshot" | "undo";
+  scope: Partial<Scope>;
+  /** The steps run together, not one after the other: none reads another. */
+  parallel?: boolean;
+  /** No secret may be read anywhere (what the steps produce is recorded). */
+  noSecrets?: boolean;
+  /** Notices (undo): checked before the steps (`after` false) or after them. */
+  notices?: ReadonlyArray<{ path: DocPath; notice: NoticeSpec; after: boolean }>;
 }
 
 export type { Report } from "./report";
@@ -132,19 +151,11 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
     }
   };
 
-  checkFields(spec, report);
-  checkFieldValues(spec, report);
-  if (options.referenceChecks !== false) {
-    checkPermissionNames(spec, report);
-    checkPermissionCoverage(spec, kinds, report);
-  }
-  checkPredicates(spec, predicates, options.library, kinds, report);
-  checkSettingNames(spec, report);
-  const names = new Set([normaliseName(spec.name)]);
-  (spec.aliases ?? []).forEach((alias, i) => {
-    if (names.has(normaliseName(alias))) report("SPEC_DUPLICATE_INTENT_NAME", `alias "${alias}" repeats the intent's name or another alias`, ["aliases", i]);
-    names.add(normaliseName(alias));
-  });
+  const part = options.part;
+  const extra: Partial<Scope> = part?.scope ?? options.rootsInReach ?? {};
+  if (!part) checkWholeIntent(spec, predicates, options, report);
+  // A snapshot's or an undo's requests need the intent's permissions as much as its steps' do.
+  if (options.referenceChecks !== false) checkPermissionCoverage(spec, kinds, report);
 
   const steps = Array.isArray(spec.steps) ? spec.steps : [];
   const all = new Set(steps.map((s) => s.id));
@@ -155,17 +166,17 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
     if (earlier.has(step.id)) report("SPEC_DUPLICATE_STEP_ID", `step id "${step.id}" is used twice`, [...at, "id"]);
     const kind = kinds.find(step.kind);
     if (!kind && step.kind !== UNKNOWN_FRAGMENT_KIND) report("SPEC_UNKNOWN_STEP_KIND", `unknown step kind "${step.kind}"; registered: ${kinds.ids().join(", ")}`, [...at, "kind"]);
-    const base: Scope = { earlier: new Set(earlier), all, response: false, error: false };
+    const base: Scope = { earlier: new Set(earlier), all, response: false, error: false, ...extra };
     const plain: Place = { scope: base, secretsAllowed: false };
     // A condition may test a secret's presence: its value is a yes/no that is never shown.
-    if (step.when) checkTemplate(step.when, [...at, "when"], { scope: base, secretsAllowed: true });
+    if (step.when) checkTemplate(step.when, [...at, "when"], { scope: base, secretsAllowed: !part?.noSecrets });
     if (step.forEach) checkTemplate(step.forEach, [...at, "forEach"], plain);
     const itemScope: Scope = step.forEach ? { ...base, item: step.as ?? "item" } : base;
     scopes[index] = itemScope;
     walk(step.with ?? {}, [], (text, path) => {
       const urlSlot = kind?.urlSlot?.(path);
       // A URL names an object and ends up in logs: never a place for a secret, even in a body.
-      const secretSlot = !urlSlot && pathMatches(kind?.secretPaths, path, false);
+      const secretSlot = !urlSlot && !part?.noSecrets && pathMatches(kind?.secretPaths, path, false);
       checkTemplate(text, [...at, "with", ...path], {
         scope: itemScope,
         secretsAllowed: secretSlot,
@@ -188,24 +199,32 @@ export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: Ana
     if (kind && resolved) checkInputShape(kind, step.with ?? {}, at, report);
     if (kind?.lint && resolved) kind.lint(staticStep(source, step, at, options, spec), (code, message, path, anchor) => report(code, message, [...at, "with", ...path], anchor));
     if (step.adopt) checkAdopt(step, kind, at, base, checkTemplate, source, report, options);
-    earlier.add(step.id);
+    if (!part?.parallel) earlier.add(step.id);
   });
 
   // What a use site passes is checked where it is written, in the scope of its step.
   for (const input of options.expansion?.inputs ?? []) {
-    const scope = scopes[input.step] ?? { earlier: new Set<string>(), all, response: false, error: false };
-    walk(input.value, input.path, (text, path) => checkTemplate(text, path, { scope: { ...scope, response: input.response, ...(input.response ? outputsOf(steps[input.step], kinds) : {}) }, secretsAllowed: true }, true));
+    const scope = scopes[input.step] ?? { earlier: new Set<string>(), all, response: false, error: false, ...extra };
+    walk(input.value, input.path, (text, path) => checkTemplate(text, path, { scope: { ...scope, response: input.response, ...(input.response ? outputsOf(steps[input.step], kinds) : {}) }, secretsAllowed: !part?.noSecrets }, true));
   }
 
-  checkTarget(spec, report);
-  checkSchedule(spec, report);
+  if (!part) {
+    checkTarget(spec, report);
+    checkSchedule(spec, report);
+  }
 
-  if (spec.trigger) {
+  if (spec.trigger && !part) {
     const triggerPlace: Place = { scope: { earlier: new Set(), all, response: false, error: false, trigger: true }, secretsAllowed: false };
     analyzeTrigger(spec, spec.trigger, (text, path) => checkTemplate(text, path, triggerPlace), (code, message, path, key) => report(code, message, path, { key: key === true }));
   }
 
-  const end: Scope = { earlier, all, response: false, error: false };
+  const end: Scope = { earlier, all, response: false, error: false, ...extra };
+  for (const { path, notice, after } of part?.notices ?? []) {
+    const scope: Scope = after ? end : { earlier: new Set(), all, response: false, error: false, ...extra };
+    if (notice.when) checkTemplate(notice.when, [...path, "when"], { scope, secretsAllowed: false });
+    if (notice.forEach) checkTemplate(notice.forEach, [...path, "forEach"], { scope, secretsAllowed: false });
+    checkTemplate(notice.message, [...path, "message"], { scope: notice.forEach ? { ...scope, item: notice.as ?? "item" } : scope, secretsAllowed: false });
+  }
   for (const [status, text] of Object.entries(spec.result?.messages ?? {})) {
     // A scheduled run may be waiting after a failed step (a delay late in the run).
     const withError = status === "failed" || status === "partial" || status === "scheduled";
@@ -236,6 +255,20 @@ function checkAdopt(step: IntentSpec["steps"][number], kind: StepKindSpec | unde
     if (kind.lint) kind.lint(staticStep(source, fragment, where, options, undefined, name), (code, message, path, anchor) => report(code, message, [...where, name, ...path], anchor));
   }
   checkTemplate(adopt.ours, [...where, "ours"], { scope: { ...base, response: true }, secretsAllowed: false });
+}
+
+/** What the whole intent declares once: fields, predicates, setting names, aliases. */
+function checkWholeIntent(spec: IntentSpec, predicates: ReadonlyMap<string, Expr>, options: AnalyzeOptions, report: Report): void {
+  checkFields(spec, report);
+  checkFieldValues(spec, report);
+  if (options.referenceChecks !== false) checkPermissionNames(spec, report);
+  checkPredicates(spec, predicates, options.library, options.kinds, report);
+  checkSettingNames(spec, report);
+  const names = new Set([normaliseName(spec.name)]);
+  (spec.aliases ?? []).forEach((alias, i) => {
+    if (names.has(normaliseName(alias))) report("SPEC_DUPLICATE_INTENT_NAME", `alias "${alias}" repeats the intent's name or another alias`, ["aliases", i]);
+    names.add(normaliseName(alias));
+  });
 }
 
 /** What a single step's outcomes read as `output` (a for-each step's are decided per item, without). */

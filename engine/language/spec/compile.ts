@@ -7,7 +7,8 @@ import type { PredicateTable } from "../expression";
 import { compileTemplate, type Template } from "../template/compile";
 import { compileTree, deepFreeze, type TreeSlots } from "../template/tree";
 import { pathMatches } from "./references";
-import type { AdoptSpec, CompiledAdopt, CompiledIntent, CompiledPlan, CompiledStep, FieldSpec, IntentSpec, StepSpec } from "./types";
+import type { AdoptSpec, CompiledAdopt, CompiledIntent, CompiledPlan, CompiledStep, CompiledUndo, FieldSpec, IntentSpec, StepSpec } from "./types";
+import { compileNotices, undoIntentSpec } from "./snapshot-undo";
 import { declaredOutputs, secretOutputNames } from "./step-outputs";
 import { compileTrigger } from "./trigger";
 import { compileRule } from "../policy/compile";
@@ -60,6 +61,7 @@ function compileStep(spec: IntentSpec, step: StepSpec, kinds: KindSpecs, predica
   const secretOutputs = secretOutputNames(step, kinds);
   return Object.freeze({
     id: step.id,
+    ...(step.description ? { description: step.description } : {}),
     kind,
     ...(step.when ? { when: compileTemplate(step.when, predicates) } : {}),
     ...(step.forEach ? { forEach: compileTemplate(step.forEach, predicates) } : {}),
@@ -100,6 +102,7 @@ export function compileIntent(spec: IntentSpec, file: string, kinds: KindSpecs, 
   }));
   const messages = spec.result.messages;
   const plan: CompiledPlan = {
+    snapshot: Object.freeze((spec.snapshot ?? []).map((step) => compileStep(spec, step, kinds, predicates))),
     steps: Object.freeze(spec.steps.map((step) => compileStep(spec, step, kinds, predicates))),
     messages: Object.freeze({
       succeeded: compileTemplate(messages.succeeded, predicates),
@@ -129,5 +132,14 @@ export function compileIntent(spec: IntentSpec, file: string, kinds: KindSpecs, 
     ...(spec.trigger ? { trigger: compileTrigger(spec.trigger, predicates) } : {}),
     ...(spec.target && spec.target !== "none" ? { target: spec.target.slice("fields.".length) } : {}),
     ...(spec.policy ? { policy: compileRule(spec.policy, `intent "${spec.name}" policy`) } : {}),
+    ...(spec.undo ? { undo: compileUndo(spec, file, kinds, predicates) } : {}),
   });
+}
+
+function compileUndo(spec: IntentSpec, file: string, kinds: KindSpecs, predicates: PredicateTable): CompiledUndo {
+  return {
+    intent: compileIntent(undoIntentSpec(spec), file, kinds, predicates),
+    irreversible: compileNotices(spec.undo?.irreversible, predicates),
+    changedSince: compileNotices(spec.undo?.changedSince, predicates),
+  };
 }

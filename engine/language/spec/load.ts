@@ -13,6 +13,7 @@ import type { Diagnostic } from "../../core/step-kind";
 import type { KindSpecs } from "../../core/step-kind-registry";
 import { analyzeIntent, diagnosticReporter } from "./analyze";
 import { compileIntent } from "./compile";
+import { analyzeSnapshotAndUndo, snapshotOutputs } from "./snapshot-undo";
 import { normaliseName } from "./names";
 import { parseSource, type SourceFile } from "./source";
 import type { CompiledIntent, IntentSpec } from "./types";
@@ -68,9 +69,13 @@ function loadSource(source: SourceFile, options: LoadOptions, library: Library):
     const expansion = expandFragments(value, library, source);
     const report = diagnosticReporter(source, undefined, diagnostics);
     for (const problem of expansion.problems) report(problem.code, problem.message, problem.path, { key: problem.key === true });
-    const spec = expansion.spec as IntentSpec;
-    const predicates = predicateTable(spec, library);
-    diagnostics.push(...analyzeIntent(source, spec, { kinds: options.kinds, ...(options.referenceChecks === false ? { referenceChecks: false } : {}), expansion, library, predicates }));
+    const predicates = predicateTable(expansion.spec as IntentSpec, library);
+    const analysis = { kinds: options.kinds, ...(options.referenceChecks === false ? { referenceChecks: false } : {}), library, predicates };
+    // The snapshot and undo are steps of their own; the intent's steps may read what the snapshot records.
+    const parts = analyzeSnapshotAndUndo(source, expansion.spec as IntentSpec, analysis);
+    const spec = parts.spec;
+    const rootsInReach = spec.snapshot || spec.undo ? { snapshot: snapshotOutputs(spec, options.kinds) } : {};
+    diagnostics.push(...analyzeIntent(source, spec, { ...analysis, expansion, rootsInReach }), ...parts.diagnostics);
     if (options.referenceChecks !== false) diagnostics.push(...casesDiagnostics(source, spec));
     if (diagnostics.length > 0) return { diagnostics: dedupe(diagnostics) };
     const settingsAt = (spec.settings ?? []).map((_, i) => source.locate(["settings", i]));

@@ -28,11 +28,19 @@ export interface Scope {
   predicate?: boolean;
   /** `result.messages.scheduled`: it also reads `schedule` (when the run or its next step will run). */
   schedule?: boolean;
+  /** The snapshot is readable here: each snapshot step's id → its output names (language/spec/undo.ts). */
+  snapshot?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** A snapshot step: it runs first, beside the others, and reads fields, settings, constants and run only. */
+  snapshotStep?: boolean;
+  /** An undo: the original run's step ids are readable as `original.steps.<id>`. */
+  original?: ReadonlySet<string>;
+  /** Reads only what a run recorded: no secret field (an undo). */
+  recorded?: boolean;
 }
 
 export type ReferenceVerdict =
   | { ok: true; secret: boolean; secretSetting?: boolean }
-  | { ok: false; code: "SPEC_UNKNOWN_REFERENCE" | "SPEC_FORWARD_REFERENCE"; message: string };
+  | { ok: false; code: "SPEC_UNKNOWN_REFERENCE" | "SPEC_FORWARD_REFERENCE" | "SPEC_SECRET_NOT_ALLOWED"; message: string };
 
 function stepOutputs(spec: IntentSpec, stepId: string, kinds: KindSpecs): { declared: Set<string>; secret: Set<string> } {
   const step = spec.steps.find((s) => s.id === stepId);
@@ -47,8 +55,11 @@ export function checkReference(spec: IntentSpec, scope: Scope, parts: string[], 
     if (root === "resource") return second === undefined ? unknown("name a property of the changed object, e.g. resource.id") : { ok: true, secret: false };
     if (root !== "settings" && root !== "constants") return unknown("a trigger reads only resource, settings and constants");
   }
-  if (scope.predicate && (root === "steps" || root === "response" || root === "error" || root === "output")) {
+  if (scope.predicate && (root === "steps" || root === "response" || root === "error" || root === "output" || root === "snapshot" || root === "original")) {
     return unknown("a predicate reads item, fields, settings, constants and run (it is tested wherever it is used)");
+  }
+  if (scope.snapshotStep && (root === "steps" || root === "snapshot" || root === "secrets")) {
+    return unknown("a snapshot step runs first, beside the others, and reads only fields, settings, constants and run");
   }
   switch (root) {
     case "output": {
@@ -59,8 +70,15 @@ export function checkReference(spec: IntentSpec, scope: Scope, parts: string[], 
     case "fields": {
       const field = second === undefined ? undefined : spec.fields[second];
       if (!field) return unknown(`no field "${second ?? ""}"; declared: ${Object.keys(spec.fields).join(", ") || "none"}`);
+      if (scope.recorded && field.secret) {
+        return { ok: false, code: "SPEC_SECRET_NOT_ALLOWED", message: `"${shown}": an undo reads the fields its run recorded, and a secret field is never recorded` };
+      }
       return { ok: true, secret: field.secret === true };
     }
+    case "snapshot":
+      return checkSnapshotReference(scope, second, third, unknown);
+    case "original":
+      return checkOriginalReference(scope, parts, unknown);
     case "settings":
       return (spec.settings ?? []).includes(second ?? "") ? { ok: true, secret: false } : unknown(`setting "${second ?? ""}" is not declared in settings`);
     case "secrets":
@@ -95,6 +113,27 @@ export function checkReference(spec: IntentSpec, scope: Scope, parts: string[], 
       if (root !== undefined && root === scope.item) return { ok: true, secret: false };
       return unknown(`unknown root "${root ?? ""}"; templates read fields, settings, secrets, constants, run, steps${scope.item ? `, ${scope.item}` : ""}`);
   }
+}
+
+function checkSnapshotReference(scope: Scope, step: string | undefined, output: string | undefined, unknown: (why: string) => ReferenceVerdict): ReferenceVerdict {
+  if (!scope.snapshot) return unknown("this intent declares no snapshot");
+  const outputs = step === undefined ? undefined : scope.snapshot.get(step);
+  if (!outputs) return unknown(`no snapshot step "${step ?? ""}"; declared: ${[...scope.snapshot.keys()].join(", ") || "none"}`);
+  if (output === undefined || !outputs.has(output)) return unknown(`snapshot step "${step}" declares no output "${output ?? ""}"; declared: ${[...outputs].join(", ") || "none"}`);
+  return { ok: true, secret: false };
+}
+
+const ORIGINAL_STEP_KEYS = new Set(["status", "changed"]);
+
+/** `original.runId`, `original.status`, `original.steps.<id>.status` and `.changed`: what the run being undone did. */
+function checkOriginalReference(scope: Scope, parts: readonly string[], unknown: (why: string) => ReferenceVerdict): ReferenceVerdict {
+  if (!scope.original) return unknown("original is readable only in an undo");
+  const [, second, third, fourth] = parts;
+  if ((second === "runId" || second === "status") && parts.length === 2) return { ok: true, secret: false };
+  if (second !== "steps") return unknown("original has runId, status and steps.<id>.status / .changed");
+  if (third === undefined || !scope.original.has(third)) return unknown(`the intent has no step "${third ?? ""}"`);
+  if (fourth === undefined || !ORIGINAL_STEP_KEYS.has(fourth) || parts.length !== 4) return unknown("a step of the original run exposes only .status and .changed");
+  return { ok: true, secret: false };
 }
 
 /** `requests.*.body` matches the leaf path requests.user.body.x (a prefix, `*` = one key). */

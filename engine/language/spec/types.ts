@@ -115,11 +115,47 @@ export interface IntentSpec {
   policy?: PolicyRuleSpec;
   /** Start the run at a date from a field, not when the webhook arrives. */
   schedule?: ScheduleSpec;
+  /** Read-only steps run before any other, whose outputs are recorded with the run (language/spec/undo.ts). */
+  snapshot?: StepSpec[];
+  /** How to reverse what a run of this intent changed, from what its snapshot recorded. */
+  undo?: UndoSpec;
   result: {
     messages: { succeeded: string; failed: string; partial?: string; running?: string; scheduled?: string };
     outputs?: Record<string, string>;
     credential?: string;
   };
+}
+
+/** One sentence an undo shows: what cannot be reversed, or what someone changed since (one per item with `forEach`). */
+export interface NoticeSpec {
+  when?: string;
+  forEach?: string;
+  as?: string;
+  message: string;
+}
+
+/** `undo:` as written: ordinary steps over the snapshot, and what they cannot or will not reverse. */
+export interface UndoSpec {
+  /** What a run may have changed that no step can restore (a revoked session, a deleted method): shown, never skipped silently. */
+  irreversible?: NoticeSpec[];
+  steps: StepSpec[];
+  /** After the steps: what someone else changed since the run, left as it is and reported. */
+  changedSince?: NoticeSpec[];
+  result?: { messages?: Partial<IntentSpec["result"]["messages"]>; outputs?: Record<string, string> };
+}
+
+export interface CompiledNotice {
+  when?: Template;
+  forEach?: Template;
+  as: string;
+  message: Template;
+}
+
+/** The reversal of an intent: an intent of its own (the undo steps and messages) and its notices. */
+export interface CompiledUndo {
+  intent: CompiledIntent;
+  irreversible: readonly CompiledNotice[];
+  changedSince: readonly CompiledNotice[];
 }
 
 export interface CompiledOutcome {
@@ -131,6 +167,8 @@ export interface CompiledOutcome {
 
 export interface CompiledStep {
   id: string;
+  /** What the step does, as the intent says it (plans show it). */
+  description?: string;
   /** The kind's spec as compiled; the engine's registry supplies the kind that runs it. */
   kind: StepKindSpec;
   when?: Template;
@@ -172,6 +210,8 @@ export interface CompiledStart {
 }
 
 export interface CompiledPlan {
+  /** Read-only steps run first, together; their outputs are the run's snapshot (`snapshot.<id>.<name>`). */
+  snapshot: readonly CompiledStep[];
   steps: readonly CompiledStep[];
   messages: Readonly<Record<"succeeded" | "partial" | "failed" | "running" | "scheduled", Template | undefined>>;
   outputs: ReadonlyArray<readonly [string, Template]>;
@@ -199,6 +239,8 @@ export interface CompiledIntent {
   target?: string;
   /** The intent file's own requester rule, when it has one. */
   policy?: PolicyRule;
+  /** How a run of this intent is undone, when the intent says. */
+  undo?: CompiledUndo;
 }
 
 export interface Catalog {
