@@ -8,6 +8,8 @@ import * as docsCommand from "../../engine/hosts/cli/commands/docs";
 import { captured } from "../support/capture-output";
 import { renderCatalogMarkdown } from "../../engine/tooling/docs/docs-markdown";
 import type { DocumentedIntent } from "../../engine/tooling/docs/types";
+import { loadCatalog } from "../../engine/index";
+import { builtinKindSpecs } from "../../engine/kinds";
 
 const passwordReset: DocumentedIntent = {
   name: "Password Reset",
@@ -59,6 +61,8 @@ describe("`intents docs` on the shipped intents", () => {
     .filter((f) => /\.ya?ml$/.test(f))
     .map((f) => ({ file: f, ...(parse(readFileSync(join(root, "intents", f), "utf8")) as { name: string; risk: string; fields?: Record<string, DeclaredField> }) }));
 
+  const catalog = loadCatalog(builtinKindSpecs());
+
   it("writes --out with every intent's fields, required flag, choices and risk, as the files declare them", () => {
     const out = join(mkdtempSync(join(tmpdir(), "docs-")), "catalogue.md");
     execFileSync(process.execPath, [join(root, "bin", "intents.cjs"), "docs", "--out", out], { stdio: "pipe" });
@@ -78,7 +82,11 @@ describe("`intents docs` on the shipped intents", () => {
         expect(cells[1], `${field.label} required`).toBe(field.required ? "yes" : "no");
         expect(row).toContain(`| ${variable} |`);
         for (const choice of field.enum ?? []) expect(cells[3]).toContain(choice);
-        if (field.type === "boolean" && field.default !== undefined) expect(cells[4]).toBe(field.default ? "Yes" : "No");
+        // A default read from the deployment's data (`{{constants.…}}`) is shown as the data says.
+        const fromData = typeof field.default === "string" && field.default.startsWith("{{");
+        const shown = fromData ? catalog.intents.find((i) => i.name === intent.name)?.fields.find((f) => f.variable === variable)?.default : field.default;
+        if (fromData) expect(shown, `${field.label} default from data`).toBeDefined();
+        if (field.type === "boolean" && shown !== undefined) expect(cells[4]).toBe(shown ? "Yes" : "No");
       }
     }
   });

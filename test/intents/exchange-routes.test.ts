@@ -34,7 +34,12 @@ describe("Exchange intents end in the same mailbox state on both routes", () => 
     ]);
   });
 
-  const runnable = exchangeIntents.flatMap((entry) => entry.cases.cases.filter((c) => !c.expect.fieldErrors).map((c) => [entry.intent.name, c.name, entry, c] as const));
+  // A case whose tenant withholds Exchange.ManageAsApp refuses the admin API on purpose: the
+  // runbooks (the Automation account's own identity) never needed it, so the routes differ there.
+  const deniesAdminApi = (c: IntentCase): boolean => c.fixture?.permissions !== undefined && !c.fixture.permissions.includes("Exchange.ManageAsApp");
+  const runnable = exchangeIntents.flatMap((entry) =>
+    entry.cases.cases.filter((c) => !c.expect.fieldErrors && !deniesAdminApi(c)).map((c) => [entry.intent.name, c.name, entry, c] as const),
+  );
   it.each(runnable)("%s › %s", async (_intent, _case, entry, c) => {
     const [api, runbook] = [await onRoute(entry, c, "api"), await onRoute(entry, c, "runbook")];
     expect(api.result?.status).toBe(runbook.result?.status);

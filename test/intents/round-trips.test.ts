@@ -23,9 +23,11 @@ const TABLE: Array<[string, string, number, number, number, number]> = [
   ["MFA Reset", "happy path", 5, 0, 0, 5], // default method last, + revoke (the seed's default DELETE failed)
   ["MFA Reset", "Windows Hello alone", 3, 0, 0, 2], // the seed could not delete Windows Hello at all
   ["New User Creation", "happy path", 6, 0, 0, 7], // licence + 2 groups + the delivery mail
-  ["User Offboarding", "happy path", 5, 0, 2, 5], // every option on, + group removal the seed never did
-  ["User Offboarding", "with EXCHANGE_MODE runbook", 5, 2, 0, 5], // the same on runbooks
-  ["User Offboarding", "with defaults", 3, 0, 0, 2], // policy $batch, then PATCH by UPN and revoke (the seed skipped revoke)
+  // Every option on: 16 options (the seed had 4), each its own step. The Exchange calls are mostly
+  // the leaver's rights on the 8 other mailboxes (4 kinds each, 5 in flight at a time).
+  ["User Offboarding", "every option on", 13, 0, 42, 5],
+  ["User Offboarding", "with EXCHANGE_MODE runbook, every option on", 13, 8, 0, 5], // the same on runbooks: one job per Exchange option
+  ["User Offboarding", "with this deployment's defaults", 13, 0, 8, 2], // the seed's defaults only disabled and revoked
   ["Shared Mailbox Permission", "happy path", 1, 0, 1, 1], // policy $batch, then the cmdlet
   ["Shared Mailbox Permission", "with EXCHANGE_MODE runbook the", 1, 1, 0, 1], // policy $batch, then the runbook job
   ["Convert to Shared Mailbox", "happy path", 1, 0, 1, 0], // the seed had no such intent
