@@ -17,6 +17,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { approvalMails, MAILBOX, startApprovalStack, tenantWrites, textOf, type ApprovalStack } from "./support/stack";
+import { SIGN_OUT_ONLY } from "../support/offboarding";
 
 const clock = createManualClock(Date.parse("2026-12-02T09:00:00Z"));
 let azurite: RunningAzurite;
@@ -58,7 +59,7 @@ describe("a tenant change between plan and approval", () => {
   it("asks the approvers again with the new plan, and writes only once the new plan is approved", async () => {
     const stack = await start();
     // Diego asks to offboard Ben (destructive: only the Service Desk may ask, others need its approval).
-    const answer = await stack.post("User Offboarding", { "User Email": "ben.walters@contoso.com", "Remove from Groups": "Yes" }, "diego.siciliani@contoso.com", ++ticket);
+    const answer = await stack.post("User Offboarding", { ...SIGN_OUT_ONLY, "User Email": "ben.walters@contoso.com", "Remove from Groups": "Yes" }, "diego.siciliani@contoso.com", ++ticket);
     expect(answer.status).toBe(202);
     expect(answer.body.message).toContain("a member of Service Desk");
     const firstLink = lastLink(MEGAN);
@@ -147,7 +148,7 @@ describe("the operator console's inbox", () => {
 describe("intents plan --diff", () => {
   it("prints the lines the approver's page shows", async () => {
     const stack = await start();
-    const fields = { "User Email": "conor.obrien@contoso.com", "Remove from Groups": "Yes" };
+    const fields = { ...SIGN_OUT_ONLY, "User Email": "conor.obrien@contoso.com", "Remove from Groups": "Yes" };
     await stack.post("User Offboarding", fields, "diego.siciliani@contoso.com", ++ticket);
     const page = textOf((await stack.open(lastLink(MEGAN))).html);
 

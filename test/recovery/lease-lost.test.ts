@@ -10,6 +10,7 @@ import { startSandbox, type Sandbox } from "../../sandbox";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
 import { createManualClock } from "../support/manual-clock";
 import { startRecoveryStack, webhookFor, type RecoveryStack } from "../support/recovery-stack";
+import { SIGN_OUT_ONLY } from "../support/offboarding";
 
 let azurite: RunningAzurite;
 let sandbox: Sandbox;
@@ -37,7 +38,7 @@ it("stops without a result or a mail when another instance took the run over, wh
     method: "POST", headers: { "content-type": "application/json" },
     body: JSON.stringify({ kind: "latency", method: "POST", path: "/v1.0/users/*/revokeSignInSessions", latencyMs: 4_000, times: 1 }),
   });
-  const body = webhookFor("User Offboarding", { "User Email": "diego.siciliani@contoso.com" }, 96_001);
+  const body = webhookFor("User Offboarding", { ...SIGN_OUT_ONLY, "User Email": "diego.siciliani@contoso.com" }, 96_001);
   const slow = first.post(body);
   // The first instance has disabled the account and waits on its revoke: now the redelivery comes.
   for (let i = 0; ; i++) {
@@ -48,9 +49,9 @@ it("stops without a result or a mail when another instance took the run over, wh
   }
   const takeover = await second.post(body);
   expect(takeover.body).toMatchObject({ status: "succeeded", attempts: 2 });
-  expect(takeover.body.steps.map((s: { id: string; resumed?: boolean }) => [s.id, s.resumed === true])).toEqual([
-    ["lookup", true], ["disable", true], ["revoke", false], ["convertMailbox", false], ["convertMailboxByRunbook", false], ["removeLicenses", false], ["leaveGraphGroups", false],
-    ["leaveExchangeGroups", false], ["leaveExchangeGroupsByRunbook", false],
+  // The steps that ran (every option but these two is off): what the first instance finished comes back resumed.
+  expect(takeover.body.steps.filter((s: { status: string }) => s.status !== "skipped").map((s: { id: string; resumed?: boolean }) => [s.id, s.resumed === true])).toEqual([
+    ["lookup", true], ["disable", true], ["revoke", false],
   ]);
 
   const stopped = await slow;

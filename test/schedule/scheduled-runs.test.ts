@@ -13,6 +13,7 @@ import { startPsaSandboxes, type PsaSandboxes } from "../../sandbox/psa";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
 import { createManualClock } from "../support/manual-clock";
 import { intentsFolder, startScheduleApp, webhook, type ScheduleApp, type Shared } from "./support/stack";
+import { SIGN_OUT_ONLY } from "../support/offboarding";
 
 const DAY = 86_400_000;
 const clock = createManualClock(Date.parse("2026-10-20T09:00:00Z"));
@@ -44,7 +45,7 @@ const user = (upn: string) => sandbox.tenant.users.find((u) => u.userPrincipalNa
 describe("an offboarding on the last day", () => {
   it("answers 202 scheduled in the requester's words, and runs at 17:00 that day in London once summer time has ended, not an hour early, once", async () => {
     setTime("2026-10-20T09:00:00Z");
-    const body = webhook("User Offboarding", { "User Email": "isaiah.langer@contoso.com", "Last Day": "06/11/2026" }, 8101);
+    const body = webhook("User Offboarding", { ...SIGN_OUT_ONLY, "User Email": "isaiah.langer@contoso.com", "Last Day": "06/11/2026" }, 8101);
     const answer = await app.post(body);
     expect(answer.status).toBe(202);
     expect(answer.body).toMatchObject({
@@ -68,7 +69,7 @@ describe("an offboarding on the last day", () => {
     expect(writesTo("isaiah.langer")).toEqual(["PATCH /users/isaiah.langer@contoso.com", "POST /users/isaiah.langer@contoso.com/revokeSignInSessions"]);
     expect(user("isaiah.langer@contoso.com")?.accountEnabled).toBe(false);
     const done = await app.getRun(runId);
-    expect(done.body).toMatchObject({ status: "succeeded", message: "isaiah.langer@contoso.com can no longer sign in, their sessions were revoked." });
+    expect(done.body).toMatchObject({ status: "succeeded", message: "isaiah.langer@contoso.com is offboarded: they can no longer sign in and were signed out everywhere." });
 
     setTime("2026-11-06T17:05:00Z");
     await app.tick();
@@ -122,7 +123,7 @@ describe("a step that waits 30 days", () => {
 describe("cancelling", () => {
   it("DELETE /api/runs/{id}/schedule cancels a scheduled run, which then never runs; again is the same answer; a run that is not scheduled is 409", async () => {
     setTime("2026-11-10T09:00:00Z");
-    const answer = await app.post(webhook("User Offboarding", { "User Email": "johanna.lorenz@contoso.com", "Last Day": "2026-11-13" }, 8103));
+    const answer = await app.post(webhook("User Offboarding", { ...SIGN_OUT_ONLY, "User Email": "johanna.lorenz@contoso.com", "Last Day": "2026-11-13" }, 8103));
     const { runId } = answer.body;
     expect((await app.cancel(runId, "wrong-secret")).status).toBe(401);
     const cancelled = await app.cancel(runId);
@@ -142,7 +143,7 @@ describe("cancelling", () => {
 
   it("the Cancel Scheduled Request intent cancels the ticket's pending offboarding (named by an alias), and says when there is nothing to cancel", async () => {
     setTime("2026-11-16T09:00:00Z");
-    const offboarding = await app.post(webhook("Disable Account", { "User Email": "miriam.graham@contoso.com", "Last Day": "20/11/2026" }, 8104));
+    const offboarding = await app.post(webhook("Disable Account", { ...SIGN_OUT_ONLY, "User Email": "miriam.graham@contoso.com", "Last Day": "20/11/2026" }, 8104));
     expect(offboarding.body.status).toBe("scheduled");
     const cancel = await app.post(webhook("Cancel Scheduled Request", { Request: "User Offboarding / Disable Account" }, 8104));
     expect(cancel.body).toMatchObject({ status: "succeeded", message: "Cancelled: User Offboarding. Nothing more of it will run." });
@@ -158,7 +159,7 @@ describe("cancelling", () => {
 describe("the console's scheduled runs", () => {
   it("lists what waits and when, shows it on the run, and cancels a start or a delayed step as the signed-in technician", async () => {
     setTime("2026-11-17T09:00:00Z");
-    const offboarding = await app.post(webhook("User Offboarding", { "User Email": "adele.vance@contoso.com", "Last Day": "2026-11-20" }, 8110));
+    const offboarding = await app.post(webhook("User Offboarding", { ...SIGN_OUT_ONLY, "User Email": "adele.vance@contoso.com", "Last Day": "2026-11-20" }, 8110));
     const delayed = await app.post(webhook("Disable Then Delete", { "User Email": "ben.walters@contoso.com" }, 8111));
     expect([offboarding.body.status, delayed.body.status]).toEqual(["scheduled", "scheduled"]);
     const session = await app.signIn();
@@ -205,13 +206,13 @@ describe("rescheduling", () => {
   it("a new last day for the same ticket and intent moves the offboarding instead of adding one", async () => {
     setTime("2026-11-23T09:00:00Z");
     // Someone holding no directory role: requester policy refuses every write to those.
-    const first = await app.post(webhook("User Offboarding", { "User Email": "grace.taylor@contoso.com", "Last Day": "2026-11-27" }, 8105));
-    const second = await app.post(webhook("User Offboarding", { "User Email": "grace.taylor@contoso.com", "Last Day": "2026-12-04" }, 8105));
+    const first = await app.post(webhook("User Offboarding", { ...SIGN_OUT_ONLY, "User Email": "grace.taylor@contoso.com", "Last Day": "2026-11-27" }, 8105));
+    const second = await app.post(webhook("User Offboarding", { ...SIGN_OUT_ONLY, "User Email": "grace.taylor@contoso.com", "Last Day": "2026-12-04" }, 8105));
     expect(second.body).toMatchObject({ status: "scheduled", message: "grace.taylor@contoso.com will be offboarded on Friday 4 December at 17:00." });
     expect(second.body.runId).not.toBe(first.body.runId);
     expect((await app.getRun(first.body.runId)).body).toMatchObject({ status: "cancelled", message: "This scheduled request was replaced by a newer one for the same ticket." });
     // The first request delivered again is still the cancelled run: it does not come back.
-    expect((await app.post(webhook("User Offboarding", { "User Email": "grace.taylor@contoso.com", "Last Day": "2026-11-27" }, 8105))).body).toMatchObject({ duplicate: true, status: "cancelled" });
+    expect((await app.post(webhook("User Offboarding", { ...SIGN_OUT_ONLY, "User Email": "grace.taylor@contoso.com", "Last Day": "2026-11-27" }, 8105))).body).toMatchObject({ duplicate: true, status: "cancelled" });
     setTime("2026-11-27T17:10:00Z");
     await app.tick();
     expect(writesTo("grace.taylor")).toEqual([]);
@@ -223,7 +224,7 @@ describe("rescheduling", () => {
 
 describe("dates that cannot be scheduled", () => {
   const refused = async (lastDay: string) => {
-    const answer = await app.post(webhook("User Offboarding", { "User Email": "pradeep.gupta@contoso.com", "Last Day": lastDay }, 8106));
+    const answer = await app.post(webhook("User Offboarding", { ...SIGN_OUT_ONLY, "User Email": "pradeep.gupta@contoso.com", "Last Day": lastDay }, 8106));
     expect(answer.status).toBe(422);
     expect(answer.body.error.code).toBe("FIELD_INVALID");
     return answer.body.errors.map((e: { field: string; message: string }) => `${e.field}: ${e.message}`);
@@ -236,7 +237,7 @@ describe("dates that cannot be scheduled", () => {
     expect(await refused("2027-06-30")).toEqual(["lastDay: Last Day is more than 180 days ahead; the latest a request can be scheduled for is Saturday 5 June 2027 at 10:00"]);
     expect(writesTo("pradeep.gupta")).toEqual([]);
     // Up to a day late runs at once ("my last day was yesterday").
-    const late = await app.post(webhook("User Offboarding", { "User Email": "pradeep.gupta@contoso.com", "Last Day": "06/12/2026" }, 8106));
+    const late = await app.post(webhook("User Offboarding", { ...SIGN_OUT_ONLY, "User Email": "pradeep.gupta@contoso.com", "Last Day": "06/12/2026" }, 8106));
     expect(late.body.status).toBe("succeeded");
   });
 
@@ -244,7 +245,7 @@ describe("dates that cannot be scheduled", () => {
     const short = await startScheduleApp(shared, { SCHEDULE_HORIZON_DAYS: "7" });
     try {
       setTime("2026-12-07T09:00:00Z");
-      const answer = await short.post(webhook("User Offboarding", { "User Email": "pradeep.gupta@contoso.com", "Last Day": "2026-12-18" }, 8107));
+      const answer = await short.post(webhook("User Offboarding", { ...SIGN_OUT_ONLY, "User Email": "pradeep.gupta@contoso.com", "Last Day": "2026-12-18" }, 8107));
       expect(answer.status).toBe(422);
       expect(answer.body.errors[0].message).toBe("Last Day is more than 7 days ahead; the latest a request can be scheduled for is Monday 14 December at 09:00");
     } finally {

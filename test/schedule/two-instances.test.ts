@@ -14,6 +14,7 @@ import { startSandbox, type Sandbox } from "../../sandbox";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
 import { createManualClock } from "../support/manual-clock";
 import { intentsFolder, SECRET, webhook } from "./support/stack";
+import { SIGN_OUT_ONLY } from "../support/offboarding";
 
 interface Engine {
   url: string;
@@ -29,7 +30,7 @@ const engines: Engine[] = [];
 
 async function startEngine(intentsDir: string): Promise<Engine> {
   const child = spawn(process.execPath, ["bin/run-ts.cjs", "test/schedule/support/engine-child.ts"], {
-    env: { ...process.env, STORAGE: azurite.connectionString, GRAPH_URL: sandbox.graphBaseUrl, ARM_URL: sandbox.armBaseUrl, INTENTS_DIR: intentsDir, START_MS: String(START) },
+    env: { ...process.env, STORAGE: azurite.connectionString, GRAPH_URL: sandbox.graphBaseUrl, ARM_URL: sandbox.armBaseUrl, EXCHANGE_URL: sandbox.exchangeBaseUrl, EXCHANGE_TENANT: sandbox.tenant.tenantId, INTENTS_DIR: intentsDir, START_MS: String(START) },
     stdio: ["pipe", "pipe", "inherit"],
   });
   const lines: Interface = createInterface({ input: child.stdout! });
@@ -77,7 +78,7 @@ const both = (cmd: "timer" | "drain" | "one", at: string) => Promise.all(engines
 
 describe("two engine processes", () => {
   it("both timers fire at the offboarding's time: it is handed off once and runs once", async () => {
-    const answer = await post(engines[0]!.url, webhook("User Offboarding", { "User Email": "adele.vance@contoso.com", "Last Day": "06/11/2026" }, 9101));
+    const answer = await post(engines[0]!.url, webhook("User Offboarding", { ...SIGN_OUT_ONLY, "User Email": "adele.vance@contoso.com", "Last Day": "06/11/2026" }, 9101));
     expect(answer.body.status).toBe("scheduled");
     await both("timer", "2026-11-06T16:30:00Z");
     expect((await both("drain", "2026-11-06T16:30:00Z")).map((r) => r.handled)).toEqual([0, 0]);
@@ -91,7 +92,7 @@ describe("two engine processes", () => {
   });
 
   it("a wake-up message delivered twice, taken by both processes at once, still runs the offboarding once", async () => {
-    const answer = await post(engines[1]!.url, webhook("User Offboarding", { "User Email": "ben.walters@contoso.com", "Last Day": "13/11/2026" }, 9102));
+    const answer = await post(engines[1]!.url, webhook("User Offboarding", { ...SIGN_OUT_ONLY, "User Email": "ben.walters@contoso.com", "Last Day": "13/11/2026" }, 9102));
     expect(answer.body.status).toBe("scheduled");
     await engines[0]!.send("timer", Date.parse("2026-11-13T17:00:01Z"));
     const queue = new QueueClient(azurite.connectionString, CONTINUATION_QUEUE);

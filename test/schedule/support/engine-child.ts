@@ -4,7 +4,7 @@
  * each, answered on stdout): `{"cmd":"timer","now":ms}` runs the minute timer at that instant,
  * `{"cmd":"drain","now":ms}` handles the continuation queue's visible messages, `{"cmd":"one","now":ms}`
  * takes a single message (so two processes can each hold one at the same time).
- * Env: STORAGE, GRAPH_URL, ARM_URL, INTENTS_DIR.
+ * Env: STORAGE, GRAPH_URL, ARM_URL, EXCHANGE_URL, EXCHANGE_TENANT, INTENTS_DIR.
  */
 import { createInterface } from "node:readline";
 import { QueueClient } from "@azure/storage-queue";
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const clock = createManualClock(Number(env.START_MS ?? Date.now()));
   const host = await composeFromSettings({
     AzureWebJobsStorage: env.STORAGE ?? "", GRAPH_BASE_URL: env.GRAPH_URL ?? "", GRAPH_ACCESS_TOKEN: "sandbox", ARM_BASE_URL: env.ARM_URL ?? "", ARM_ACCESS_TOKEN: "sandbox",
+    EXCHANGE_BASE_URL: env.EXCHANGE_URL ?? "", EXCHANGE_ACCESS_TOKEN: "sandbox", EXCHANGE_TENANT_ID: env.EXCHANGE_TENANT ?? "",
     AZURE_SUBSCRIPTION_ID: "11111111-2222-3333-4444-555555555555", AZURE_RESOURCE_GROUP: "rg-intents", AUTOMATION_ACCOUNT_NAME: "aa-intents",
     INTENT_SHARED_SECRET: SECRET, HELPDESK_EMAIL: "grace.taylor@contoso.com", MAIL_SENDER: "isaiah.langer@contoso.com", TENANT_TIME_ZONE: "Europe/London",
     // The demo deployment's requester policy: the requester, Megan Bowen, is its Service Desk.

@@ -126,6 +126,7 @@ export function sharedEnv(shared: Shared): Record<string, string> {
   return {
     AzureWebJobsStorage: shared.azurite.connectionString, GRAPH_BASE_URL: shared.sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox",
     ARM_BASE_URL: shared.sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox",
+    EXCHANGE_BASE_URL: shared.sandbox.exchangeBaseUrl, EXCHANGE_ACCESS_TOKEN: "sandbox", EXCHANGE_TENANT_ID: shared.sandbox.tenant.tenantId,
     AZURE_SUBSCRIPTION_ID: "11111111-2222-3333-4444-555555555555", AZURE_RESOURCE_GROUP: "rg-intents", AUTOMATION_ACCOUNT_NAME: "aa-intents",
     // The engine sends from a shared mailbox of its own (requester policy protects it from every webhook).
     INTENT_SHARED_SECRET: SECRET, NOTIFICATION_MAILBOX: "info@contoso.com", NOTIFICATION_EMAIL: "grace.taylor@contoso.com",

@@ -142,8 +142,9 @@ const rules: GraphChangeRule[] = [
       const skus = (read(get("/subscribedSkus", "skuId,skuPartNumber")) as { value?: Array<{ skuId?: string; skuPartNumber?: string }> } | undefined)?.value ?? [];
       const named = (id: string) => skus.find((sku) => sku.skuId?.toLowerCase() === id.toLowerCase())?.skuPartNumber ?? id;
       const body = (isRecord(action.body) ? action.body : {}) as { addLicenses?: Array<{ skuId?: string }>; removeLicenses?: string[] };
-      const adding = (body.addLicenses ?? []).map((l) => String(l.skuId ?? ""));
-      const removing = (body.removeLicenses ?? []).map(String);
+      // A dry run's stand-in (an output of a step that did not run) is no list: nothing to name.
+      const adding = (Array.isArray(body.addLicenses) ? body.addLicenses : []).map((l) => String(l?.skuId ?? ""));
+      const removing = (Array.isArray(body.removeLicenses) ? body.removeLicenses : []).map(String);
       const current = (read(get(encodedPath("users", parts[1]!), "id,assignedLicenses")) as { assignedLicenses?: Array<{ skuId?: string }> } | undefined)?.assignedLicenses;
       const afterIds = (ids: string[]) => [...ids.filter((id) => !removing.some((r) => r.toLowerCase() === id.toLowerCase())), ...adding.filter((a) => !ids.some((id) => id.toLowerCase() === a.toLowerCase()))];
       const list = (ids: string[]) => (ids.length === 0 ? "(none)" : ids.map(named).join(", "));
