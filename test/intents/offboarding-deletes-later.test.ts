@@ -53,8 +53,8 @@ describe("User Offboarding: Delete Account After 30 days", () => {
     expect(done.status).toBe("succeeded");
     expect(done.message).toContain("the account was deleted (restorable for 30 days)");
     expect(adele()).toBeUndefined();
-    // Only the deletion went out after the wait: every earlier step came back from the journal.
-    expect(sandbox.requests().slice(sentBefore).map((r) => `${r.method} ${r.path}`)).toEqual(["DELETE /v1.0/users/047a86fd-4f51-5e2f-a12d-75c370f133fd"]);
+    // Only the deletion (by UPN, as every offboarding write) went out after the wait: every earlier step came back from the journal.
+    expect(sandbox.requests().slice(sentBefore).map((r) => `${r.method} ${r.path}`)).toEqual(["DELETE /v1.0/users/adele.vance%40contoso.com"]);
     expect(done.steps.filter((s) => s.status !== "skipped" && !s.resumed).map((s) => s.id)).toEqual(["deleteAfter30Days"]);
   });
 });

@@ -14,6 +14,7 @@ import { startQueuePoller, type QueuePoller } from "../../../engine/hosts/local/
 import { MAX_BODY_BYTES } from "../../../engine/inbound/webhook/body";
 import { CONTINUATION_QUEUE } from "../../../engine/lifecycle/continue/continuation-queue";
 import { handleReportMessage } from "../../../engine/lifecycle/report";
+import { findCmdlet } from "../../../engine/contracts/exchange-cmdlets";
 import { DEMO_POLICY_PATH, type RequestLogEntry, type Sandbox, type SentMail } from "../../../sandbox";
 import type { RunningAzurite } from "../../support/azurite";
 import type { ManualClock } from "../../support/manual-clock";
@@ -131,9 +132,19 @@ export function approvalMails(sandbox: Sandbox, address: string): Array<{ mail: 
     .map((mail) => ({ mail, link: unescapeHtml(/<a href="([^"]+)"/.exec(String(mail.message.body?.content ?? ""))?.[1] ?? "") }));
 }
 
-/** Changes to the directory (not mail): anything but a GET, `$batch` envelopes counted through their items, sendMail left out. */
+/**
+ * Changes to the directory and mailboxes (not mail): anything but a GET or an Exchange cmdlet the
+ * contract lists as read-only (a POST on the wire: a plan reads the leaver's devices that way),
+ * `$batch` envelopes counted through their items, sendMail left out.
+ */
 export function tenantWrites(sandbox: Sandbox, from = 0): RequestLogEntry[] {
-  return sandbox.requests().slice(from).filter((r) => r.method !== "GET" && r.path !== "/v1.0/$batch" && !r.path.endsWith("/sendMail"));
+  return sandbox.requests().slice(from).filter((r) => r.method !== "GET" && r.path !== "/v1.0/$batch" && !r.path.endsWith("/sendMail") && !exchangeRead(r));
+}
+
+function exchangeRead(request: RequestLogEntry): boolean {
+  if (!request.path.endsWith("/InvokeCommand")) return false;
+  const name = (request.body as { CmdletInput?: { CmdletName?: unknown } } | undefined)?.CmdletInput?.CmdletName;
+  return typeof name === "string" && findCmdlet(name)?.readOnly === true;
 }
 
 /** The text a page shows, tags dropped, entities read. */
