@@ -284,15 +284,17 @@
   }
 
   // The undo plan as a person reads it: one line per change, notice and irreversible change.
+  // A plan that could not be made comes with its problem and no lines.
   function undoPanel(plan) {
-    if (!plan || !Array.isArray(plan.lines)) return objectPanel("Undo plan", plan);
+    if (!plan || (!Array.isArray(plan.lines) && !plan.problem)) return objectPanel("Undo plan", plan);
+    var lines = Array.isArray(plan.lines) ? plan.lines : [];
     var parts = [el("h2", { text: "Undo plan" })];
-    if (plan.problem) parts.push(el("p", { role: "alert", text: "The plan could not be made: " + text(plan.problem.message) }));
-    if (plan.lines.length) parts.push(el("ul", { "class": "undo-lines" }, plan.lines.map(function (line) { return el("li", { text: text(line) }); })));
+    if (plan.problem) parts.push(el("p", { role: "alert", text: "The plan could not be made: " + text(plan.problem.message) }, plan.problem.code ? [" ", el("code", { text: text(plan.problem.code) })] : []));
+    if (lines.length) parts.push(el("ul", { "class": "undo-lines" }, lines.map(function (line) { return el("li", { text: text(line) }); })));
     if (plan.nothingToUndo) parts.push(el("p", { text: "Nothing is left to undo: the tenant is as it was before the run, or someone changed it since." }));
     if (plan.expiresAt) parts.push(el("p", { "class": "muted", text: "What the run changed is kept until " + when(plan.expiresAt) + "; after that it cannot be undone from here." }));
     if (Array.isArray(plan.undoneBy) && plan.undoneBy.length) {
-      parts.push(el("p", {}, ["Undone before by: "].concat(plan.undoneBy.map(function (id, i) {
+      parts.push(el("p", {}, ["Undone by "].concat(plan.undoneBy.map(function (id, i) {
         return el("span", {}, [i ? ", " : "", el("a", { href: "#/runs/" + encodeURIComponent(text(id)), text: "run " + text(id).slice(0, 8) })]);
       }))));
     }
