@@ -134,11 +134,22 @@ describe("the console in Chromium", () => {
     await item.waitFor();
     await expect(item.textContent()).resolves.toMatch(/User Offboarding · ticket 7100[\s\S]*\(start\)[\s\S]*megan\.bowen@contoso\.com → ben\.walters@contoso\.com/);
     const cancel = item.getByRole("button", { name: "Cancel User Offboarding on ticket 7100" });
+    const session = await env.signIn();
+    const waiting = (await env.call(`/api/runs/${runId}`, { session })).body.schedule;
+
+    // The run's page says what it waits for and when, as a person reads it.
+    const detail = await newPage();
+    await detail.goto(`${env.url}/api/console#/runs/${runId}`);
+    await detail.waitForSelector("#schedule");
+    const due = await detail.evaluate((iso: string) => new Date(iso).toLocaleString(), waiting.dueAt);
+    const at = await detail.evaluate((iso: string) => new Date(iso).toLocaleString(), waiting.at);
+    await expect(detail.locator("#schedule .facts").textContent()).resolves.toBe(`Waits forits startDue${due}Scheduled for${at}`);
+    await expect(detail.locator("#schedule time").first().getAttribute("datetime")).resolves.toBe(waiting.dueAt);
+    await detail.close();
 
     // Dismissing the confirmation changes nothing.
     page.once("dialog", (dialog) => void dialog.dismiss());
     await cancel.click();
-    const session = await env.signIn();
     expect((await env.call(`/api/runs/${runId}`, { session })).body.status).toBe("scheduled");
 
     page.once("dialog", (dialog) => void dialog.accept());
@@ -149,6 +160,8 @@ describe("the console in Chromium", () => {
     await page.goto(`${env.url}/api/console#/runs/${runId}`);
     await page.waitForFunction(() => document.querySelector("#run-title .badge")?.textContent === "cancelled");
     await expect(page.getByRole("button", { name: "Cancel scheduled run" }).count()).resolves.toBe(0);
+    // No longer waiting: only the time it was scheduled for.
+    await expect(page.locator("#schedule .facts").textContent()).resolves.toBe(`Scheduled for${at}`);
     await expect(page.locator("#view-run").textContent()).resolves.toMatch(/Console actions[\s\S]*cancel by local operator at .+: cancelled/);
     const run = (await env.call(`/api/runs/${runId}`, { session })).body;
     expect(run).toMatchObject({ status: "cancelled", steps: [] });

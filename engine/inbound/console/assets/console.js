@@ -283,6 +283,19 @@
     return el("section", { "class": "panel", "aria-labelledby": "approval-title", id: "approval" }, [el("h2", { id: "approval-title", text: "Approval" }), list]);
   }
 
+  // When a scheduled run (or its delayed step) is due; once it no longer waits, the time it was scheduled for.
+  function schedulePanel(schedule) {
+    if (!schedule || typeof schedule !== "object") return null;
+    var list = el("dl", { "class": "facts" });
+    if (schedule.dueAt) {
+      fact(list, "Waits for", schedule.next === "start" ? "its start" : "step " + text(schedule.next || schedule.step));
+      fact(list, "Due", el("time", { datetime: text(schedule.dueAt), text: when(schedule.dueAt) }));
+    }
+    if (schedule.at) fact(list, "Scheduled for", el("time", { datetime: text(schedule.at), text: when(schedule.at) }));
+    if (!list.firstChild) return objectPanel("Schedule", schedule);
+    return el("section", { "class": "panel", "aria-labelledby": "schedule-title", id: "schedule" }, [el("h2", { id: "schedule-title", text: "Schedule" }), list]);
+  }
+
   // The undo plan as a person reads it: one line per change, notice and irreversible change.
   // A plan that could not be made comes with its problem and no lines.
   function undoPanel(plan) {
@@ -325,7 +338,7 @@
     view.appendChild(steps.length ? el("ol", { "class": "timeline", "aria-label": "Steps in order" }, steps.map(stepItem)) : el("p", { "class": "muted", text: run.status === "running" ? "The run is working; steps appear when it stops." : "No step ran." }));
     var approval = run.approval ? approvalPanel(run.approval) : null;
     if (approval) view.appendChild(approval);
-    var schedule = objectPanel("Schedule", run.schedule);
+    var schedule = schedulePanel(run.schedule);
     if (schedule) view.appendChild(schedule);
     var undo = run.undo ? undoPanel(run.undo) : null;
     if (undo) view.appendChild(undo);
