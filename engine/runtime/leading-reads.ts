@@ -1,9 +1,10 @@
 /**
- * A run's first step as independent Graph GETs, when it is one: rendered from the fields, settings
- * and constants alone (nothing has run yet), read-only, not a for-each, holding no secret, and due
- * now (not at a start date or after a delay: a scheduled run reads nothing of its own before its
- * time). Its answer can then be fetched in another `$batch` and handed to the step
- * (ExecuteOptions.prefetched).
+ * What a run reads first — its first snapshot step when the intent has a snapshot (it runs before
+ * every other step), else its first step — as independent Graph GETs, when it is such a read:
+ * rendered from the fields, settings and constants alone (nothing has run yet), read-only, not a
+ * for-each, holding no secret, and due now (not at a start date or after a delay: a scheduled run
+ * reads nothing of its own before its time). Its answer can then be fetched in another `$batch`
+ * and handed to the step (ExecuteOptions.prefetched).
  */
 import type { GraphReads } from "../core/step-kind";
 import type { CompiledIntent } from "../language/spec/types";
@@ -24,7 +25,7 @@ export function leadingReads(
   run: RunContext,
   settings: Readonly<Record<string, string | undefined>>,
 ): LeadingReads | undefined {
-  const step = intent.plan.steps[0];
+  const step = intent.plan.snapshot[0] ?? intent.plan.steps[0];
   if (!step?.kind.graphReads || step.forEach || step.handlesSecrets || step.after) return undefined;
   // Without its settings the run sends nothing at all: the interpreter refuses it first.
   if (intent.settings.some((name) => !settings[name])) return undefined;

@@ -193,12 +193,29 @@ describe("runs", () => {
     expect((await env.call("/api/console/approvals", { session })).body).toMatchObject({ enabled: true, approvals: [] });
   });
 
-  it("has undo: a run whose intent declares none is refused with its code, and shows no undo plan", async () => {
-    const undo = await env.call(`/api/console/runs/${failedRunId}/undo`, { method: "POST", session });
-    expect(undo.status).toBe(409);
-    expect(undo.body.error.code).toBe("UNDO_NOT_DECLARED");
+  it("has undo: the retried run shows its plan and the technician's undo reverses it; a run whose intent declares none is refused with its code", async () => {
     const detail = await env.call(`/api/runs/${failedRunId}`, { session });
-    expect(detail.body.undo).toBeUndefined();
+    expect(detail.body.undo).toMatchObject({ possible: true, nothingToUndo: false, undoneBy: [] });
+    expect(detail.body.undo.lines).toEqual([expect.stringMatching(/^Remove the user from the group again: DELETE \/groups\/[0-9a-f-]+\/members\/[0-9a-f-]+\/\$ref$/)]);
+    // Judged by requester policy under Add User to Group: the local operator is nobody it knows.
+    const refused = await env.call(`/api/console/runs/${failedRunId}/undo`, { method: "POST", session });
+    expect(refused.status).toBe(200);
+    expect(refused.body).toMatchObject({ status: "denied", undoRunId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect((await env.call(`/api/runs/${failedRunId}`, { session })).body.undo).toMatchObject({ nothingToUndo: false });
+    // Acting as the Service Desk, who asked for the change: the undo runs, under its own id.
+    const serviceDesk = await env.signIn("megan.bowen@contoso.com");
+    const undo = await env.call(`/api/console/runs/${failedRunId}/undo`, { method: "POST", session: serviceDesk });
+    expect(undo.status).toBe(200);
+    expect(undo.body).toMatchObject({ status: "succeeded", undoRunId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(undo.body.undoRunId).not.toBe(refused.body.undoRunId);
+    // The plan reads the tenant as it is now: johanna is out of Project Falcon again, nothing is left.
+    expect((await env.call(`/api/runs/${failedRunId}`, { session })).body.undo).toMatchObject({ nothingToUndo: true, undoneBy: [undo.body.undoRunId] });
+
+    const revoke = await env.webhook("Revoke Sessions", { "User Email": "johanna.lorenz@contoso.com" }, 5680);
+    const none = await env.call(`/api/console/runs/${revoke.body.runId}/undo`, { method: "POST", session });
+    expect(none.status).toBe(409);
+    expect(none.body.error.code).toBe("UNDO_NOT_DECLARED");
+    expect((await env.call(`/api/runs/${revoke.body.runId}`, { session })).body.undo).toBeUndefined();
   });
 
   it("has scheduling: cancelling a run that waits for no time (the retried one) is refused with its status", async () => {

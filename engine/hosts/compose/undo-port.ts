@@ -9,6 +9,8 @@ import type { PipelineDeps } from "../../lifecycle/types";
 import { computeUndoPlan } from "../../lifecycle/undo/plan";
 import { startUndo } from "../../lifecycle/undo/start";
 
+const ADDRESS = /^[^@\s]+@[^@\s]+$/;
+
 /** Why a run has no undo to show: its intent declares none, or it recorded nothing to undo from. */
 const NO_UNDO = new Set(["UNDO_NOT_DECLARED", "UNDO_NO_SNAPSHOT", "RUN_NOT_FOUND"]);
 
@@ -26,7 +28,8 @@ export function undoPort(deps: PipelineDeps): UndoPort {
     },
     async start(runId, actor) {
       try {
-        const started = await startUndo(deps, runId, { email: actor.via === "entra" ? actor.name.toLowerCase() : "", name: actor.name }, ambientEvents);
+        // The technician asks as their sign-in address (locally: the address they act as); policy judges that.
+        const started = await startUndo(deps, runId, { email: ADDRESS.test(actor.name) ? actor.name.toLowerCase() : "", name: actor.name }, ambientEvents);
         if (started.kind === "nothing-to-undo") return { ok: true, status: "nothing_to_undo", message: "Nothing is left to undo." };
         if (started.kind === "existing") return { ok: true, status: started.record.status, message: "This undo was started before.", undoRunId: started.record.runId };
         if (started.kind === "continuing") return { ok: true, status: "running", message: "The undo has started and goes on in the background.", undoRunId: started.runId };

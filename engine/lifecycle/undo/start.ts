@@ -1,9 +1,11 @@
 /**
  * Starting an undo: its plan first (nothing to undo is an answer, not a run), then a new run,
- * linked to the run it reverses, claimed and executed like any other. Its id comes from the run
- * and the plan, so the same undo asked twice (two clicks, a retried request) runs once, while an
- * undo asked again after the tenant changed is a run of its own. It is judged by requester policy
- * as the run it reverses would be: whoever may make a change may undo it.
+ * linked to the run it reverses, claimed and executed like any other. Its id comes from the run,
+ * the requester and the plan, so the same undo asked twice by the same person (two clicks, a
+ * retried request) runs once, while an undo asked again after the tenant changed is a run of its
+ * own, and so is one asked by someone else: a requester policy refused does not block the undo for
+ * one it allows. It is judged by requester policy as the run it reverses would be: whoever may make
+ * a change may undo it.
  */
 import { createHash } from "node:crypto";
 import type { EventSink, RunResult } from "../../runtime/types";
@@ -28,9 +30,9 @@ export type UndoStart =
   /** The run stopped before it ended (its lease lost, or the store failed): it goes on elsewhere. */
   | { kind: "continuing"; plan: UndoPlan; runId: string; attempts: number };
 
-export function undoRunId(ticketId: string, intentName: string, runId: string, plan: UndoPlan): string {
+export function undoRunId(ticketId: string, intentName: string, runId: string, plan: UndoPlan, requesterEmail: string): string {
   const planned = createHash("sha256").update(JSON.stringify(plan.changes)).digest("hex");
-  return runIdFor(idempotencyKey(ticketId, `Undo ${intentName}`, `${runId}|${planned}`));
+  return runIdFor(idempotencyKey(ticketId, `Undo ${intentName}`, `${runId}|${requesterEmail.toLowerCase()}|${planned}`));
 }
 
 export async function startUndo(deps: PipelineDeps, runId: string, requester: UndoRequester, events: EventSink): Promise<UndoStart> {
@@ -43,7 +45,7 @@ export async function startUndo(deps: PipelineDeps, runId: string, requester: Un
   const intent = deps.engine.find(intentName);
   if (!intent) return { kind: "nothing-to-undo", plan };
   const ticketId = requester.ticketId ?? planned.ticketId;
-  const id = undoRunId(ticketId, intentName, runId, plan);
+  const id = undoRunId(ticketId, intentName, runId, plan, requester.email);
   const undoName = `Undo ${intentName}`;
   const target = planned.snapshot.target;
   const claim = await deps.store.claim({
