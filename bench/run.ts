@@ -14,7 +14,7 @@ import { measureLoad } from "./load-time";
 import { formatColdStart, formatResults, formatRoundTrips, targetsOf, type Results } from "./report";
 import { measureRoundTrips, type RoundTripFigure } from "./round-trips";
 import { measureStorm } from "./storm";
-import { graphOnly, measureServer } from "./throughput";
+import { loadWorkloads, measureServer } from "./throughput";
 import { workloadsFor, type Workload } from "./workloads";
 import { builtinKindSpecs } from "../engine/kinds";
 
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     roundTrips,
     latencyMs: LIMITS.latencyMs,
     throughput: [memory.throughput, azurite.throughput],
-    throughputIntents: graphOnly(workloads).map((workload) => workload.intent.name),
+    throughputIntents: loadWorkloads(workloads).map((workload) => workload.intent.name),
     duplicates: [memory.duplicates, azurite.duplicates],
     storm,
   };

@@ -107,10 +107,20 @@ export function graphOnly(workloads: readonly Workload[]): Workload[] {
   return workloads.filter((workload) => workload.intent.plan.steps.every((step) => !step.kind.id.startsWith("automation:")));
 }
 
+/**
+ * What the load rotates over: the Graph-only intents that take nothing away. A destructive intent's
+ * first run deletes or disables a user the other workloads ask for or about, and requester policy
+ * then refuses those (the requester or target is no longer in the tenant): the figure would measure
+ * a shrinking tenant, not the server.
+ */
+export function loadWorkloads(workloads: readonly Workload[]): Workload[] {
+  return graphOnly(workloads).filter((workload) => workload.intent.risk !== "destructive");
+}
+
 /** Both figures on one server process of the given store, which is stopped afterwards. */
 export async function measureServer(store: "memory" | "azurite", intentsDir: string, workloads: readonly Workload[], seconds: number): Promise<{ throughput: ThroughputFigure; duplicates: DuplicateFigure }> {
   const server = await startServerProcess(store, intentsDir);
-  const load = graphOnly(workloads);
+  const load = loadWorkloads(workloads);
   try {
     const duplicates = await measureDuplicates(server, store, load[0]!, 100);
     const throughput = await measureThroughput(server, store, load, seconds, 10);
