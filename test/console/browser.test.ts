@@ -3,7 +3,8 @@
  * stack: refused without a session; a failed run found by filter, its failing step and fix shown,
  * retried from the page to green; a scheduled run cancelled from the Scheduled section (once
  * confirmed, recorded with who did it); an approval from the inbox, by one of its approvers only,
- * letting the run proceed; a hostile field value shown as text; keyboard, labels, contrast,
+ * letting the run proceed; a run's undo plan, its undo started from the page and followed to the
+ * undo run, the tenant as before, nothing left to undo; a hostile field value shown as text; keyboard, labels, contrast,
  * a phone's width, first paint. With CONSOLE_SCREENSHOTS=1 it also writes the README's
  * screenshots (docs/images/console-*.png): `npm run screenshots`.
  *
@@ -48,6 +49,30 @@ afterAll(async () => {
 
 const open: Page[] = [];
 
+const SERVICE_DESK = "megan.bowen@contoso.com";
+const BEN = "ben.walters@contoso.com";
+const DIEGO = "diego.siciliani@contoso.com";
+/** Microsoft 365 Business Premium in the demo tenant: seats free. */
+const SPB = "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46";
+
+interface TenantUser { id: string; userPrincipalName: string; usageLocation?: string | null; assignedLicenses: Array<{ skuId: string; disabledPlans?: string[] }> }
+interface TenantState { users: TenantUser[]; groups: Array<{ id: string; displayName: string; members: string[] }> }
+
+const sandboxControl = () => env.stack.describe.find((line) => line.startsWith("sandbox tenant"))?.match(/control (http:\/\/[^/]+)/)?.[1];
+
+/** The sandbox tenant as it is now, read from its control surface. */
+async function tenant(): Promise<TenantState> {
+  return (await (await fetch(`${sandboxControl()}/_sandbox/state`)).json()) as TenantState;
+}
+
+/** A fault rule in the sandbox until it is removed. */
+async function sandboxFault(rule: Record<string, unknown>): Promise<{ remove(): Promise<void> }> {
+  const added = await fetch(`${sandboxControl()}/_sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rule) });
+  expect(added.status).toBe(201);
+  const { id } = (await added.json()) as { id: string };
+  return { remove: async () => { expect((await fetch(`${sandboxControl()}/_sandbox/faults/${encodeURIComponent(id)}`, { method: "DELETE" })).status).toBe(204); } };
+}
+
 async function newPage(): Promise<Page> {
   const page = await context.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));
@@ -60,9 +85,10 @@ afterEach(async () => {
   for (const page of open.splice(0)) await page.close();
 });
 
-async function signedInPage(): Promise<Page> {
+/** A console page as the local operator, or acting as an address (an approver, a Service Desk member). */
+async function signedInPage(actingAs?: string): Promise<Page> {
   const page = await newPage();
-  await page.goto(env.stack.consoleSignInLink());
+  await page.goto(env.stack.consoleSignInLink(actingAs));
   await page.waitForSelector("#runs-body");
   return page;
 }
@@ -388,5 +414,108 @@ describe("the console in Chromium", () => {
       await page.evaluate(() => { document.querySelector("#toast").hidden = true; });
       await page.screenshot({ path: join(SCREENSHOTS, "console-approved.png"), fullPage: true });
     }
+  });
+
+  it("shows a run's undo plan; the technician undoes it from the page once confirmed, follows the undo run, and the tenant is as before with nothing left to undo", async () => {
+    const session = await env.signIn();
+    const licensed = await env.webhook("License Assignment", { "User Email": BEN, "License SKU": "SPB", "Action": "assign", "Usage Location": "GB" }, 7300);
+    expect(licensed.body.status).toBe("succeeded");
+    const runId: string = licensed.body.runId;
+    const ben = (await tenant()).users.find((user) => user.userPrincipalName === BEN)!;
+    expect(ben).toMatchObject({ usageLocation: "GB", assignedLicenses: [{ skuId: SPB }] });
+
+    // A Service Desk technician has the run open in two tabs (one session) and undoes it from the first.
+    const page = await signedInPage(SERVICE_DESK);
+    const late = await newPage();
+    await page.goto(`${env.url}/api/console#/runs/${runId}`);
+    await late.goto(`${env.url}/api/console#/runs/${runId}`);
+    for (const open of [page, late]) await open.waitForSelector("#undo-plan li");
+    // What will be reversed (the change and its request), and what cannot be.
+    const plan = page.locator("#undo-plan");
+    await expect(plan.locator("li").allTextContents()).resolves.toEqual([
+      `Remove the licence again: POST /users/${ben.id}/assignLicense {"addLicenses":[],"removeLicenses":["${SPB}"]}`,
+      `Not reversible: ${BEN} had no usage location and was given one; this undo leaves it set.`,
+    ]);
+    await expect(plan.textContent()).resolves.toMatch(/What the run changed is kept until .+; after that it cannot be undone from here\./);
+    if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, "console-undo.png"), fullPage: true });
+    // Its lines (ids and paths without a space) wrap on a phone.
+    await page.setViewportSize({ width: 320, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // The new control, named in the accessibility tree and reached from the keyboard.
+    const tree = await page.locator("#view-run").ariaSnapshot();
+    expect(tree).toContain('region "Undo plan"');
+    expect(tree).toContain('button "Undo this run"');
+    expect(tree.split("\n").filter((line) => /^\s*- (button|link)\s*(:|\[|$)/.test(line))).toEqual([]);
+    await page.locator("#run-title").focus();
+    for (let press = 0; press < 20 && !(await page.evaluate(() => document.activeElement?.textContent === "Undo this run")); press++) await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => ({ text: document.activeElement?.textContent, ring: getComputedStyle(document.activeElement).outlineStyle }))).toEqual({ text: "Undo this run", ring: "solid" });
+
+    // Dismissing the confirmation changes nothing; accepting it starts the undo and the page follows the undo run.
+    page.once("dialog", (dialog) => void dialog.dismiss());
+    await page.keyboard.press("Enter");
+    expect((await tenant()).users.find((user) => user.id === ben.id)!.assignedLicenses).toEqual([{ skuId: SPB, disabledPlans: [] }]);
+    let asked = "";
+    page.once("dialog", (dialog) => { asked = dialog.message(); void dialog.accept(); });
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((id: string) => /^#\/runs\/[0-9a-f]{32}$/.test(location.hash) && location.hash !== `#/runs/${id}`, runId);
+    expect(asked).toMatch(/^Start an undo run\?/);
+    const undoRunId = (await page.evaluate(() => location.hash)).slice("#/runs/".length);
+    await page.waitForFunction(() => document.querySelector("#run-title .badge")?.textContent === "succeeded");
+    await expect(page.locator("#run-title").textContent()).resolves.toBe("Undo License Assignment succeeded");
+    const undone = `${BEN} no longer has the SPB licence: the earlier change was undone.`;
+    await expect(page.locator("#view-run .facts").first().textContent()).resolves.toContain(undone);
+    await expect(page.locator("#toast").textContent()).resolves.toBe(undone);
+    // Back as before for what was reversible; the usage location stays, as the plan said.
+    expect((await tenant()).users.find((user) => user.id === ben.id)).toMatchObject({ assignedLicenses: [], usageLocation: "GB" });
+
+    // The original run says who undid it, and that nothing is left to undo.
+    await page.goto(`${env.url}/api/console#/runs/${runId}`);
+    await page.waitForSelector("#undo-plan");
+    await expect(plan.locator("a").getAttribute("href")).resolves.toBe(`#/runs/${undoRunId}`);
+    await expect(plan.textContent()).resolves.toContain(`Undone by run ${undoRunId.slice(0, 8)}`);
+    await expect(plan.ariaSnapshot()).resolves.toContain(`link "run ${undoRunId.slice(0, 8)}"`);
+    await expect(plan.textContent()).resolves.toContain("Nothing is left to undo");
+    await expect(page.getByRole("button", { name: "Undo this run" }).count()).resolves.toBe(0);
+
+    // The second tab still offers the undo: asking again starts nothing and says so.
+    late.once("dialog", (dialog) => void dialog.accept());
+    await late.getByRole("button", { name: "Undo this run" }).click();
+    await late.waitForFunction(() => document.querySelector("#toast")?.textContent === "Nothing is left to undo.");
+    await late.waitForFunction(() => /Nothing is left to undo/.test(document.querySelector("#undo-plan")?.textContent ?? ""));
+    await expect(late.getByRole("button", { name: "Undo this run" }).count()).resolves.toBe(0);
+    expect((await tenant()).users.find((user) => user.id === ben.id)!.assignedLicenses).toEqual([]);
+    const run = (await env.call(`/api/runs/${runId}`, { session })).body;
+    expect(run.actions.map(({ action, actorName, outcome }: Record<string, string>) => ({ action, actorName, outcome }))).toEqual([
+      { action: "undo", actorName: SERVICE_DESK, outcome: "succeeded" },
+      { action: "undo", actorName: SERVICE_DESK, outcome: "nothing_to_undo" },
+    ]);
+    expect(run.undo).toMatchObject({ possible: false, nothingToUndo: true, undoneBy: [undoRunId] });
+    // The undo ran as the technician: requester policy judged it as asked by the address the session acts as.
+    expect((await env.call(`/api/runs/${undoRunId}`, { session })).body).toMatchObject({ status: "succeeded", requester: SERVICE_DESK, target: BEN });
+  });
+
+  it("shows what someone changed since a run as left alone, with nothing to undo; a plan that cannot be made says why", async () => {
+    const added = await env.webhook("Add User to Group", { "User Email": DIEGO, "Group Name": "IT Department" }, 7310);
+    expect(added.body.status).toBe("succeeded");
+    const runId: string = added.body.runId;
+    const page = await signedInPage(SERVICE_DESK);
+
+    // While Graph cannot be read, the plan cannot be made: the page says so and offers no undo.
+    const fault = await sandboxFault({ kind: "throttle", method: "GET", path: "/v1.0/*", retryAfter: 0 });
+    await page.goto(`${env.url}/api/console#/runs/${runId}`);
+    await page.waitForSelector("#undo-plan [role=alert]");
+    await expect(page.locator("#undo-plan [role=alert]").textContent()).resolves.toMatch(/^The plan could not be made: The tenant as it is now could not be read: .+ UNDO_PLAN_FAILED$/);
+    await expect(page.getByRole("button", { name: "Undo this run" }).count()).resolves.toBe(0);
+    await fault.remove();
+
+    // A colleague takes Diego out of the group again: the undo leaves that alone.
+    expect((await env.webhook("Remove User from Group", { "User Email": DIEGO, "Group Name": "IT Department" }, 7311)).body.status).toBe("succeeded");
+    await page.reload();
+    await page.waitForSelector("#undo-plan li");
+    await expect(page.locator("#undo-plan li").allTextContents()).resolves.toEqual([`Left as it is: ${DIEGO} was removed from IT Department since; left as it is.`]);
+    await expect(page.locator("#undo-plan").textContent()).resolves.toContain("Nothing is left to undo");
+    await expect(page.getByRole("button", { name: "Undo this run" }).count()).resolves.toBe(0);
   });
 });
