@@ -467,6 +467,11 @@ describe("the console in Chromium", () => {
     const undone = `${BEN} no longer has the SPB licence: the earlier change was undone.`;
     await expect(page.locator("#view-run .facts").first().textContent()).resolves.toContain(undone);
     await expect(page.locator("#toast").textContent()).resolves.toBe(undone);
+    // The undo run names the run it reverses, and what it left as it was.
+    await expect(page.locator("#view-run .facts a").getAttribute("href")).resolves.toBe(`#/runs/${runId}`);
+    await expect(page.locator("#view-run .facts").first().textContent()).resolves.toContain(`Undoesrun ${runId.slice(0, 8)}`);
+    await expect(page.locator("#undo-left li").allTextContents()).resolves.toEqual([`Not reversible: ${BEN} had no usage location and was given one; this undo leaves it set.`]);
+    await expect(page.getByRole("button", { name: "Undo this run" }).count()).resolves.toBe(0);
     // Back as before for what was reversible; the usage location stays, as the plan said.
     expect((await tenant()).users.find((user) => user.id === ben.id)).toMatchObject({ assignedLicenses: [], usageLocation: "GB" });
 

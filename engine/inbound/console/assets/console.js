@@ -244,7 +244,7 @@
     if (me.features.schedules && run.schedule && run.schedule.cancellable !== false && run.status === "scheduled") {
       box.appendChild(el("button", { type: "button", "class": "danger", onclick: function (event) { cancelRun(run.runId, event.currentTarget); } }, ["Cancel scheduled run"]));
     }
-    if (me.features.undo && run.undo && run.undo.possible) {
+    if (me.features.undo && run.undo && run.undo.possible === true) {
       box.appendChild(el("button", { type: "button", "class": "secondary", onclick: function (event) { undoRun(run.runId, event.currentTarget); } }, ["Undo this run"]));
     }
     return box.children.length ? box : null;
@@ -308,16 +308,40 @@
     if (plan.expiresAt) parts.push(el("p", { "class": "muted", text: "What the run changed is kept until " + when(plan.expiresAt) + "; after that it cannot be undone from here." }));
     if (Array.isArray(plan.undoneBy) && plan.undoneBy.length) {
       parts.push(el("p", {}, ["Undone by "].concat(plan.undoneBy.map(function (id, i) {
-        return el("span", {}, [i ? ", " : "", el("a", { href: "#/runs/" + encodeURIComponent(text(id)), text: "run " + text(id).slice(0, 8) })]);
+        return el("span", {}, [i ? ", " : "", runLink(id)]);
       }))));
     }
     return el("section", { "class": "panel", "aria-label": "Undo plan", id: "undo-plan" }, parts);
   }
 
+  // An undo run's record says which run it reverses and what it left as it was; a run's plan has lines.
+  function undoReportOf(run) {
+    var undo = run.undo;
+    return undo && typeof undo === "object" && typeof undo.of === "string" && !Array.isArray(undo.lines) ? undo : null;
+  }
+
+  function runLink(id) {
+    return el("a", { href: "#/runs/" + encodeURIComponent(text(id)), text: "run " + text(id).slice(0, 8) });
+  }
+
+  function undoReportPanel(report) {
+    var notes = [].concat(
+      (Array.isArray(report.changedSince) ? report.changedSince : []).map(function (line) { return "Left as it is: " + text(line); }),
+      (Array.isArray(report.irreversible) ? report.irreversible : []).map(function (line) { return "Not reversible: " + text(line); })
+    );
+    if (!notes.length) return null;
+    return el("section", { "class": "panel", "aria-labelledby": "undo-left-title", id: "undo-left" }, [
+      el("h2", { id: "undo-left-title", text: "Not reversed" }),
+      el("ul", { "class": "undo-lines" }, notes.map(function (line) { return el("li", { text: line }); })),
+    ]);
+  }
+
   function renderRun(run) {
     var view = clear($("view-run"));
+    var report = undoReportOf(run);
     var facts = el("dl", { "class": "facts" });
     fact(facts, "Run", el("code", { text: run.runId }));
+    if (report) fact(facts, "Undoes", runLink(report.of));
     fact(facts, "Ticket", text(run.ticketId));
     fact(facts, "Requester", run.requesterName ? run.requesterName + " <" + run.requester + ">" : text(run.requester) || "unknown");
     fact(facts, "Target", text(run.target) || "—");
@@ -340,7 +364,7 @@
     if (approval) view.appendChild(approval);
     var schedule = schedulePanel(run.schedule);
     if (schedule) view.appendChild(schedule);
-    var undo = run.undo ? undoPanel(run.undo) : null;
+    var undo = report ? undoReportPanel(report) : run.undo ? undoPanel(run.undo) : null;
     if (undo) view.appendChild(undo);
     if (trail.length) {
       view.appendChild(el("h2", { text: "Console actions" }));
