@@ -4,7 +4,8 @@
  * storage are worth knowing. A claim is atomic because it is synchronous in one event loop.
  */
 import type { RunResult, StepCheckpoint } from "../engine/runtime/types";
-import type { ClaimOutcome, Lease, ResumeOutcome, RunIdentity, RunRecord, RunStore } from "../engine/lifecycle/store/types";
+import type { ClaimOutcome, Lease, ResumedBy, ResumeOutcome, RunIdentity, RunRecord, RunStore } from "../engine/lifecycle/store/types";
+import type { RunInput } from "../engine/lifecycle/execute/run-input";
 import type { ContinuationQueue } from "../engine/lifecycle/continue/types";
 import type { FailureNotifier } from "../engine/lifecycle/types";
 import type { ScheduleStore } from "../engine/lifecycle/schedule/types";
@@ -36,12 +37,17 @@ export class MemoryRunStore implements RunStore {
     return { kind: "claimed", lease: this.leaseOn(record), takenOver: false };
   }
 
-  async resume(runId: string, _from?: unknown, by: "continuation" | "watch" = "continuation"): Promise<ResumeOutcome | undefined> {
+  async resume(runId: string, _from?: unknown, by: ResumedBy = "continuation"): Promise<ResumeOutcome | undefined> {
     const record = this.records.get(runId);
     if (!record) return undefined;
-    // Leases here never run out (one process): a watch has nothing to take.
-    if (by === "watch") return { kind: "busy", record: { ...record } };
+    // Leases here never run out (one process): a watch or the sweep has nothing to take.
+    if (by !== "continuation") return { kind: "busy", record: { ...record } };
     return record.status === "running" ? { kind: "claimed", lease: this.leaseOn(record) } : { kind: "done", record: { ...record } };
+  }
+
+  /** Nothing is ever abandoned in one process: no input is kept. */
+  async keptInput(_runId: string): Promise<RunInput | undefined> {
+    return undefined;
   }
 
   async get(runId: string): Promise<RunRecord | undefined> {

@@ -279,6 +279,8 @@ var appSettings = {
   GRAPH_CONCURRENCY: '32'
   BODY_TIMEOUT_MS: '10000'
   RUN_LEASE_MS: '60000'
+  // How long past its lease's end a running run waits before the sweepAbandonedRuns timer (every five minutes, in code) resumes it.
+  ABANDONED_RUN_GRACE_MS: '600000'
   MAX_DEQUEUE_COUNT: '5'
   SECRET_CACHE_MS: '300000'
   // Approvals: how long an approver may take (hours). Links are signed with APPROVAL-SIGNING-KEY from

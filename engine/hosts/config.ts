@@ -16,6 +16,12 @@ import { DEFAULT_SNAPSHOT_RETENTION_DAYS } from "../lifecycle/undo/types";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * Ten minutes past a lease's end: longer than a continuation queued by a run that stopped (due a
+ * lease after the stop) or a failed message's redelivery (host.json's visibility timeout) takes to come.
+ */
+export const DEFAULT_ABANDONED_GRACE_MS = 600_000;
+
 /** Settings that are secrets: never logged, never echoed, read from Key Vault when not in the environment. */
 export const PLATFORM_SECRET_SETTINGS = ["INTENT_SHARED_SECRET", "AZURE_CLIENT_SECRET", "GRAPH_ACCESS_TOKEN", "ARM_ACCESS_TOKEN", "EXCHANGE_ACCESS_TOKEN"] as const;
 /** Reporting back: the PSA's API secret and the outbound webhook's signing key (README: Reporting back). */
@@ -44,6 +50,8 @@ export interface AppSettings {
   /** Graph requests in flight at once per process. */
   graphConcurrency: number;
   leaseMs: number;
+  /** ABANDONED_RUN_GRACE_MS: how long past its lease's end a running run waits before the sweep takes it. */
+  abandonedGraceMs: number;
   maxDequeueCount: number;
   keyVaultUrl: string | undefined;
   /** How long a secret read from Key Vault is trusted before it is read again. */
@@ -140,6 +148,7 @@ export function loadSettings(env: Env = process.env): AppSettings {
     bodyTimeoutMs: integer(env, "BODY_TIMEOUT_MS", BODY_TIMEOUT_MS),
     graphConcurrency: Math.max(1, integer(env, "GRAPH_CONCURRENCY", DEFAULT_GRAPH_CONCURRENCY)),
     leaseMs: integer(env, "RUN_LEASE_MS", 60_000),
+    abandonedGraceMs: integer(env, "ABANDONED_RUN_GRACE_MS", DEFAULT_ABANDONED_GRACE_MS),
     maxDequeueCount: integer(env, "MAX_DEQUEUE_COUNT", 5),
     keyVaultUrl: env.KEY_VAULT_URL || (env.KEY_VAULT_NAME ? `https://${env.KEY_VAULT_NAME}.vault.azure.net` : undefined),
     secretCacheMs: integer(env, "SECRET_CACHE_MS", 300_000),

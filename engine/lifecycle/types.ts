@@ -7,7 +7,7 @@ import type { MappedFields } from "../language/spec/fields";
 import type { ExecuteOptions } from "../runtime/interpreter";
 import type { Clock, EngineServices, EventSink, RunContext, RunResult } from "../runtime/types";
 import type { ApprovalDeps } from "./approval/deps";
-import type { ContinuationQueue } from "./continue/types";
+import type { ContinuationQueue, RunningRuns } from "./continue/types";
 import type { Judgement } from "./policy/gate";
 import type { RunReporter } from "./report/types";
 import type { OperatorRecords } from "./runs/operator-records";
@@ -68,6 +68,8 @@ export interface PipelineSettings {
   scheduleHorizonMs: number;
   /** How long a claim holds without a heartbeat (RUN_LEASE_MS). */
   leaseMs: number;
+  /** How long past its lease's end a running run waits before the abandoned-run sweep takes it (ABANDONED_RUN_GRACE_MS). */
+  abandonedGraceMs: number;
 }
 
 /** Everything the pipeline calls out to; built once by the composition root (engine/hosts/compose). */
@@ -82,6 +84,8 @@ export interface PipelineDeps {
   operator?: OperatorRecords;
   /** Wake-ups of runs that wait for a time (engine/lifecycle/schedule). */
   schedules: ScheduleStore;
+  /** Runs indexed as running, for the abandoned-run sweep (continue/abandoned.ts); absent, it sweeps nothing. */
+  runningRuns?: RunningRuns;
   /** Asking for approvals (engine/lifecycle/approval); absent, a run that needs one is refused. */
   approvals?: ApprovalDeps;
   /** What runs recorded before they changed anything, for their undo (./undo); none in tests of other parts. */

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SecretSettings, keyVaultName } from "../../engine/hosts/config";
+import { DEFAULT_ABANDONED_GRACE_MS, SecretSettings, keyVaultName } from "../../engine/hosts/config";
 import { RUNS_TABLE, SNAPSHOT_ITEMS_TABLE, SNAPSHOTS_TABLE, STEPS_TABLE } from "../../engine/hosts/compose/pipeline";
 import { loadCatalog } from "../../engine/index";
 import { notificationUrlFrom } from "../../engine/hosts/compose/notifications";
@@ -135,6 +135,19 @@ describe("app settings: engine code and intents ↔ infra/main.bicep", () => {
     const budget = Number(/^'(\d+)'$/.exec(bicepSettings.get("CONTINUATION_BUDGET_MS") ?? "")?.[1]);
     expect(budget).toBeGreaterThan(0);
     expect(budget).toBeLessThan(((h * 60 + m) * 60 + sec) * 1000);
+  });
+
+  it("sweeps abandoned runs only once a stopped run's own continuation is overdue, from a timer the Function App registers", () => {
+    const host = JSON.parse(readFileSync(join(ROOT, "host.json"), "utf8")) as { extensions: { queues: { visibilityTimeout: string; maxDequeueCount: number } } };
+    const [h, m, sec] = host.extensions.queues.visibilityTimeout.split(":").map(Number) as [number, number, number];
+    const ms = (name: string) => Number(/^'(\d+)'$/.exec(bicepSettings.get(name) ?? "")?.[1]);
+    const grace = ms("ABANDONED_RUN_GRACE_MS");
+    expect(grace).toBe(DEFAULT_ABANDONED_GRACE_MS);
+    // A run that stopped queues its continuation a lease later; a failing message comes back each visibility timeout.
+    expect(grace).toBeGreaterThan(ms("RUN_LEASE_MS") + ((h * 60 + m) * 60 + sec) * 1000 * host.extensions.queues.maxDequeueCount);
+    const timers = [...loaded].filter((f) => f.startsWith("engine/hosts/functions/")).flatMap((f) =>
+      [...readFileSync(join(ROOT, f), "utf8").matchAll(/app\.timer\("(\w+)"/g)].map((match) => match[1] as string));
+    expect(timers).toContain("sweepAbandonedRuns");
   });
 
   it("fails closed when the vault has no shared secret, instead of accepting a literal setting", async () => {

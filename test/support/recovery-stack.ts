@@ -14,6 +14,10 @@ import { continuationWire, type ContinuationWire } from "../../engine/lifecycle/
 import type { PipelineDeps } from "../../engine/lifecycle/types";
 import { DEMO_POLICY_PATH, startSandbox, type FaultRuleInput, type IssuedCredential, type Sandbox } from "../../sandbox";
 import type { Clock } from "../../engine/runtime/types";
+import type { OutboxQueue } from "../../engine/lifecycle/report/outbox-queue";
+import type { AbandonedSweepReport } from "../../engine/lifecycle/continue/abandoned";
+import { abandonedSweepHandler } from "../../engine/hosts/functions/abandoned-runs-handler";
+import { invokeTimer } from "../../engine/hosts/functions/invoke";
 import { createManualClock } from "./manual-clock";
 
 export const RECOVERY_SECRET = "recovery-stack-shared-secret";
@@ -33,6 +37,7 @@ export class HeldQueue implements ContinuationQueue {
 export interface RecoveryStack {
   url: string;
   sandbox: Sandbox;
+  host: ComposedHost;
   deps: PipelineDeps;
   clock: Clock & { advance?(ms: number): void };
   queue: HeldQueue;
@@ -43,6 +48,8 @@ export interface RecoveryStack {
   getRun(runId: string): Promise<{ status: number; body: any }>;
   /** Delivers each held continuation once; one that throws stays held (as on a queue). Returns how many ended. */
   continueRuns(): Promise<number>;
+  /** One tick of the abandoned-run sweep timer, through its Functions handler. */
+  sweepAbandoned(): Promise<AbandonedSweepReport>;
   faults(rules: FaultRuleInput[]): Promise<void>;
   clearFaults(): Promise<void>;
   /** Mail the sandbox accepted for a recipient. */
@@ -57,6 +64,8 @@ export interface RecoveryStackOptions {
   clock?: Clock & { advance?(ms: number): void };
   /** A sandbox another part of the test started (its credentials are then that test's to watch). */
   sandbox?: Sandbox;
+  /** Replaces the report outbox's storage queue (a queue on the test's clock). */
+  reportQueue?: OutboxQueue;
 }
 
 export async function startRecoveryStack(options: RecoveryStackOptions): Promise<RecoveryStack> {
@@ -89,7 +98,7 @@ export async function startRecoveryStack(options: RecoveryStackOptions): Promise
       // The demo deployment's requester policy: the requester, Megan Bowen, is its Service Desk.
       POLICY_FILE: DEMO_POLICY_PATH,
       ...options.env,
-    }, { clock });
+    }, { clock, ...(options.reportQueue ? { reportQueue: options.reportQueue } : {}) });
     const queue = new HeldQueue();
     const deps: PipelineDeps = { ...host.deps, queue };
     const logs: string[] = [];
@@ -106,7 +115,7 @@ export async function startRecoveryStack(options: RecoveryStackOptions): Promise
     };
     const closing = { host, server };
     return {
-      url, sandbox, deps, clock, queue, credentials, logs,
+      url, sandbox, host, deps, clock, queue, credentials, logs,
       post: (body) => call("/api/intent", { method: "POST", body: JSON.stringify(body) }),
       getRun: (runId) => call(`/api/runs/${runId}`),
       async continueRuns() {
@@ -123,6 +132,7 @@ export async function startRecoveryStack(options: RecoveryStackOptions): Promise
         }
         return ended;
       },
+      sweepAbandoned: async () => (await invokeTimer(abandonedSweepHandler(async () => deps), "sweepAbandonedRuns", (_level, line) => void logs.push(line))) as AbandonedSweepReport,
       faults: (rules) => control("POST", "/faults", { rules }),
       clearFaults: () => control("DELETE", "/faults"),
       mailTo: (address) =>

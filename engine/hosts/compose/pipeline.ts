@@ -15,6 +15,7 @@ import { TableRunStore } from "../../lifecycle/store/table-run-store";
 import { RUN_INDEX_TABLE, TableRunIndex } from "../../lifecycle/store/run-index";
 import { KEPT_REQUESTS_TABLE, TableKeptRequests } from "../../lifecycle/store/kept-requests";
 import { HEALTH_TABLE, ThrottlingLog } from "../../lifecycle/runs/throttling-log";
+import { runningRunsOf } from "../../lifecycle/runs/run-query";
 import { openQueue, openTable } from "../../lifecycle/store/tables";
 import { silentReporter } from "../../lifecycle/report/reporter";
 import type { RunReporter } from "../../lifecycle/report/types";
@@ -77,6 +78,7 @@ export async function composePipeline(settings: AppSettings, parts: HostParts): 
     reporter: parts.reporter ?? silentReporter,
     operator: { kept: new TableKeptRequests(kept, parts.sharedSecret), throttling: new ThrottlingLog(health) },
     schedules: new TableScheduleStore(schedule, parts.sharedSecret),
+    runningRuns: runningRunsOf(index),
     ...(parts.approvals ? { approvals: parts.approvals } : {}),
     services: { kinds: parts.kinds, clock: parts.clock, settings: parts.intentSettings, ...(parts.intentSecrets ? { secrets: parts.intentSecrets } : {}) },
     clock: parts.clock,
@@ -91,6 +93,7 @@ export async function composePipeline(settings: AppSettings, parts: HostParts): 
       timeZone: settings.calendar.timeZone,
       scheduleHorizonMs: settings.scheduleHorizonDays * 86_400_000,
       leaseMs: settings.leaseMs,
+      abandonedGraceMs: settings.abandonedGraceMs,
     },
   };
   parts.undo?.bind(deps, indexRunFinder(index));

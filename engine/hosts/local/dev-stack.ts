@@ -11,6 +11,7 @@ import type { Sandbox } from "../../../sandbox";
 import type { PsaSandboxes } from "../../../sandbox/psa";
 import { reportQueueHandler, reportSweepHandler } from "../functions/report-handlers";
 import { approvalSweepHandler } from "../functions/approval-handlers";
+import { abandonedSweepHandler } from "../functions/abandoned-runs-handler";
 import { invokeTimer } from "../functions/invoke";
 import { loadSettings } from "../config";
 import { jsonEventSink } from "../../core/events";
@@ -118,7 +119,7 @@ export function psaSimulatorSettings(psas: PsaSandboxes, kind = "connectwise"): 
   };
 }
 
-/** How often `npm start` sweeps the report outbox and the approvals (the Function App's timers run every five minutes). */
+/** How often `npm start` sweeps the report outbox, the approvals and abandoned runs (the Function App's timers run every five minutes). */
 const LOCAL_SWEEP_MS = 5 * 60_000;
 
 export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
@@ -214,6 +215,11 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     }, LOCAL_SWEEP_MS);
     approvals.unref();
     closers.push(async () => clearInterval(approvals));
+    const abandoned = setInterval(() => {
+      void invokeTimer(abandonedSweepHandler(deps), "sweepAbandonedRuns", log).catch(() => undefined);
+    }, LOCAL_SWEEP_MS);
+    abandoned.unref();
+    closers.push(async () => clearInterval(abandoned));
     describe.push(host.approvals);
     closers.push(() => notifications.close());
     describe.push(...(await notifications.start(server.url)));

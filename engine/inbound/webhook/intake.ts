@@ -57,18 +57,20 @@ async function process(deps: PipelineDeps, payload: WebhookPayload, receivedAt: 
   if (start.errors) return fieldsRefused(start.errors, ticketId, intent.name, events);
   const runId = runIdFor(idempotencyKey(ticketId, intent.name, mapped.identity));
   events("validated", { runId, ticketId, intentName: intent.name });
-  const claim = await deps.store.claim({ runId, ticketId, intentName: intent.name, receivedAt, ...requesterAndTarget(payload, intent, mapped.fields) });
+  // Kept (sealed) with the run from its claim, so a run whose instance stops without a trace can be resumed without this request.
+  const kept: RunInput = { intentName: intent.name, fields: mapped.fields, secretValues: mapped.secretValues, run: runContextFor(runId, intent.name, payload) };
+  const claim = await deps.store.claim({ runId, ticketId, intentName: intent.name, receivedAt, ...requesterAndTarget(payload, intent, mapped.fields), input: kept });
   if (claim.kind === "existing") {
     events("duplicate", { runId, ticketId, intentName: intent.name, status: claim.record.status });
     if (needsWatch(claim.record)) {
-      const input = { intentName: intent.name, fields: mapped.fields, secretValues: mapped.secretValues, run: runContextFor(runId, intent.name, payload, claim.record.createdAt) };
+      const input = { ...kept, run: { ...kept.run, startedAt: claim.record.createdAt } };
       const unwatched = await watchOver(deps, input, claim.record, events);
       if (unwatched) return unwatched;
     }
     return recordAnswer(claim.record, { duplicate: true });
   }
   if (claim.takenOver) events("taken_over", { runId, attempts: claim.lease.record.attempts });
-  const input = { intentName: intent.name, fields: mapped.fields, secretValues: mapped.secretValues, run: runContextFor(runId, intent.name, payload, claim.lease.record.createdAt) };
+  const input: RunInput = { ...kept, run: { ...kept.run, startedAt: claim.lease.record.createdAt } };
   const outcome = await runClaimed(deps, { intent, input, lease: claim.lease, budgetMs: deps.settings.runBudgetMs, accepted: false, judge: true }, events);
   const attempts = claim.lease.record.attempts;
   if (outcome.kind === "done") {

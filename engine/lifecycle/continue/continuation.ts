@@ -58,11 +58,12 @@ export function openContinuation(message: unknown, sharedSecret: string): Opened
 /** Ends a claimed run as failed without running it: reported, recorded, logged and mailed. */
 export async function endAsFailed(
   deps: PipelineDeps, lease: Lease, run: RunContext, error: IntentError, events: EventSink, secretValues: readonly string[] = [],
+  steps: RunResult["steps"] = lease.record.result?.steps ?? [],
 ): Promise<void> {
   const result: RunResult = {
     status: "failed",
     message: FAILED_MESSAGE,
-    steps: lease.record.result?.steps ?? [],
+    steps,
     error: error.toJSON(),
   };
   await deps.reporter.report({ state: "failed", run, message: result.message, steps: result.steps, error: error.toJSON(), secretValues, accepted: true }, events);
@@ -88,12 +89,35 @@ export async function handleContinuation(deps: PipelineDeps, raw: unknown, deque
   if (resumed.kind === "busy") {
     throw new IntentError("RUN_IN_PROGRESS", "Another instance is working on this run.", { retryable: true });
   }
-  const { lease } = resumed;
+  return continueClaimed(deps, resumed.lease, { input, problem, approvalId, dequeueCount }, events);
+}
+
+/** What a claimed run goes on from: its input (or why there is none), and how often its message came. */
+export interface ClaimedContinuation {
+  input?: RunInput;
+  problem?: IntentError;
+  approvalId?: string;
+  /** Deliveries of the message (1 for a run resumed by the abandoned-run sweep). */
+  dequeueCount: number;
+}
+
+/** The run as its record names it, when who asked is not at hand (sealed with the input that could not be opened). */
+export function recordedRun(lease: Lease): RunContext {
+  const { runId, intentName, ticketId } = lease.record;
+  return { runId, ticketId, intentName, contactName: "", contactEmail: "", companyName: "" };
+}
+
+/**
+ * Runs a claimed run on from its journal and input (a continuation, or the abandoned-run sweep);
+ * ends it as failed when there is no input, the message is poison, or its intent is gone. Throws a
+ * retryable IntentError when the run stopped without recording an end.
+ */
+export async function continueClaimed(deps: PipelineDeps, lease: Lease, claimed: ClaimedContinuation, events: EventSink): Promise<void> {
+  const { input, problem, approvalId, dequeueCount } = claimed;
+  const { runId } = lease.record;
   if (!input) {
     // Who asked is sealed with the rest: the mail can only name the run.
-    const { intentName, ticketId } = lease.record;
-    const run = { runId, ticketId, intentName, contactName: "", contactEmail: "", companyName: "" };
-    return endAsFailed(deps, lease, run, problem ?? new IntentError("INTERNAL", "The continuation has no input."), events);
+    return endAsFailed(deps, lease, recordedRun(lease), problem ?? new IntentError("INTERNAL", "The continuation has no input."), events);
   }
   const { run, secretValues } = input;
   if (dequeueCount > deps.settings.maxDequeueCount) {

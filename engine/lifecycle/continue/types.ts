@@ -16,3 +16,9 @@ export interface ContinuationMessage {
 export interface ContinuationQueue {
   send(message: ContinuationMessage, delayMs: number): Promise<void>;
 }
+
+/** Runs the run index lists as `running`, newest first, a page at a time (store/run-index.ts, runs/run-query.ts). */
+export interface RunningRuns {
+  /** Ids of running runs created at or before `createdBy` (epoch ms); `next` continues the list. */
+  page(createdBy: number, after?: string): Promise<{ runIds: string[]; next?: string }>;
+}

@@ -6,6 +6,7 @@
  */
 import { ensureIntentError, IntentError } from "../../core/errors";
 import type { Clock, EventSink } from "../../runtime/types";
+import type { RunInput } from "../execute/run-input";
 import type { KeptRequestStore } from "../store/kept-requests";
 import type { ContinuationQueue } from "../continue/types";
 import type { ReopenOutcome, RunRecord } from "../store/types";
@@ -14,7 +15,7 @@ import type { Actor, ConsoleAudit } from "./audit";
 export interface RetryDeps {
   store: {
     get(runId: string): Promise<RunRecord | undefined>;
-    reopen(runId: string, reopenable: (status: string) => boolean): Promise<ReopenOutcome | undefined>;
+    reopen(runId: string, reopenable: (status: string) => boolean, input?: RunInput): Promise<ReopenOutcome | undefined>;
   };
   kept: KeptRequestStore;
   queue: ContinuationQueue;
@@ -65,7 +66,7 @@ export async function retryRun(deps: RetryDeps, runId: string, actor: Actor, eve
     return { kind: "refused", error: refused };
   }
   const input = (await deps.kept.read(runId))!;
-  const reopened = await deps.store.reopen(runId, retryable);
+  const reopened = await deps.store.reopen(runId, retryable, input);
   if (!reopened) return { kind: "not-found" };
   if (reopened.kind === "refused") {
     // Someone (a redelivery, another technician) got there between our read and our write.

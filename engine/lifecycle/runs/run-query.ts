@@ -14,6 +14,7 @@ import { odata } from "@azure/data-tables";
 import { IntentError } from "../../core/errors";
 import { keyValue, partitionKey, timeKey, type IndexDimension, type IndexEntity, type RunSummary } from "../store/run-index";
 import { storeError } from "../store/tables";
+import type { RunningRuns } from "../continue/types";
 
 export type FilterDimension = Exclude<IndexDimension, "all">;
 
@@ -140,4 +141,14 @@ export async function listRuns(table: TableClient, filter: RunFilter, pageSize: 
   if (found.length > pageSize) next = continuationToken(runs[runs.length - 1]!.rowKey);
   else if (more && lastExamined !== undefined) next = continuationToken(lastExamined);
   return { runs: runs.map((entry) => entry.summary), ...(next ? { next } : {}), cost };
+}
+
+/** Runs a page of the run index lists as `running`, for the abandoned-run sweep (continue/abandoned.ts). */
+export function runningRunsOf(table: TableClient, pageSize = MAX_PAGE_SIZE): RunningRuns {
+  return {
+    async page(createdBy, after) {
+      const page = await listRuns(table, { status: "running", to: createdBy }, pageSize, after === undefined ? undefined : rowKeyAfter(after));
+      return { runIds: page.runs.map((run) => run.runId), ...(page.next ? { next: page.next } : {}) };
+    },
+  };
 }

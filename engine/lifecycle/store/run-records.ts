@@ -1,13 +1,14 @@
 /** Converting between run records and their Table entities (one row per run: PK runId, RK "run"). */
 import type { RunResult } from "../../runtime/types";
+import type { KeptInputColumns } from "./kept-input";
 import { boundedJson } from "./summarise";
 import { PROPERTY_CHARS } from "./table-text";
 import type { RecordedResult, RunRecord } from "./types";
 
 export const RUN_ROW = "run";
 
-/** The record's own columns as they are, plus the table keys, the lease owner and the result as JSON. */
-export interface RunEntity extends Omit<RunRecord, "runId" | "result"> {
+/** The record's own columns as they are, plus the table keys, the lease owner, the result as JSON and the kept input (sealed). */
+export interface RunEntity extends Omit<RunRecord, "runId" | "result">, KeptInputColumns {
   partitionKey: string;
   rowKey: string;
   etag?: string;

@@ -4,6 +4,7 @@
  */
 import type { TableClient } from "@azure/data-tables";
 import type { Clock, RunResult } from "../../runtime/types";
+import { withoutKeptInput } from "./kept-input";
 import type { RunIndexWriter } from "./run-index";
 import { recordable, strip, toRecord, type RunEntity } from "./run-records";
 import { storageStatus, storeError } from "./tables";
@@ -42,7 +43,8 @@ export class TableLease implements Lease {
 
   async finish(result: RunResult): Promise<RunRecord> {
     const stamp = new Date(this.clock.now()).toISOString();
-    await this.write({ status: result.status, result: recordable(result), finishedAt: stamp, leaseUntil: 0, suspended: false });
+    // An ended run needs its kept input no more; one awaiting approval goes on after the decision.
+    await this.write({ status: result.status, result: recordable(result), finishedAt: stamp, leaseUntil: 0, suspended: false }, result.status !== "awaiting_approval");
     return this.record;
   }
 
@@ -55,10 +57,10 @@ export class TableLease implements Lease {
     return this.record;
   }
 
-  private async write(changes: Partial<RunEntity>): Promise<void> {
+  private async write(changes: Partial<RunEntity>, dropInput = false): Promise<void> {
     if (this.lostLease) return;
     const before = this.current;
-    const next: RunEntity = { ...before, ...changes, updatedAt: new Date(this.clock.now()).toISOString() };
+    const next: RunEntity = { ...(dropInput ? withoutKeptInput(before) : before), ...changes, updatedAt: new Date(this.clock.now()).toISOString() };
     try {
       const response = await this.table.updateEntity(strip(next), "Replace", { etag: before.etag });
       this.current = { ...next, etag: response.etag };

@@ -7,12 +7,14 @@
 import type { TableClient } from "@azure/data-tables";
 import { randomUUID } from "node:crypto";
 import type { Clock, RunStatus } from "../../runtime/types";
+import type { RunInput } from "../execute/run-input";
+import { keptInputColumns, openKeptInput, withoutKeptInput } from "./kept-input";
 import { TableRunJournal } from "./journal";
 import { noRunIndex, type RunIndexWriter } from "./run-index";
 import { RUN_ROW, strip, toRecord, type RunEntity } from "./run-records";
 import { TableLease } from "./table-lease";
 import { storageStatus, storeError } from "./tables";
-import type { ClaimOutcome, Lease, ReopenOutcome, ResumeOutcome, RunIdentity, RunRecord, RunStore } from "./types";
+import type { ClaimOutcome, Lease, ReopenOutcome, ResumedBy, ResumeOutcome, RunIdentity, RunRecord, RunStore } from "./types";
 
 export interface TableRunStoreOptions {
   runs: TableClient;
@@ -58,7 +60,7 @@ export class TableRunStore implements RunStore {
       const existing = await this.read(identity.runId);
       if (!existing) continue; // deleted between our insert and read: insert again
       if (!this.takeable(existing, { receivedAt: identity.receivedAt })) return { kind: "existing", record: toRecord(existing) };
-      const taken = await this.takeOver(existing);
+      const taken = await this.takeOver(existing, identity.input);
       if (taken === "gone") continue;
       if (taken !== "lost") return { kind: "claimed", lease: taken, takenOver: true };
       // Another delivery took the run between our read and our write: that one executes it. Looking
@@ -69,7 +71,7 @@ export class TableRunStore implements RunStore {
     throw storeError("claim the run (too much contention)", undefined);
   }
 
-  async resume(runId: string, from: readonly RunStatus[] = RESUMABLE, by: "continuation" | "watch" = "continuation"): Promise<ResumeOutcome | undefined> {
+  async resume(runId: string, from: readonly RunStatus[] = RESUMABLE, by: ResumedBy = "continuation"): Promise<ResumeOutcome | undefined> {
     for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
       const existing = await this.read(runId);
       if (!existing) return undefined;
@@ -87,20 +89,26 @@ export class TableRunStore implements RunStore {
     return entity ? toRecord(entity) : undefined;
   }
 
+  async keptInput(runId: string): Promise<RunInput | undefined> {
+    const entity = await this.read(runId);
+    return entity ? openKeptInput(entity, entity.createdAt, await this.options.sealKey()) : undefined;
+  }
+
   /**
    * Reopens a finished run an operator retries: it becomes `running` and suspended, reserved (a
    * lease) for the continuation that will run it, its failed checkpoints dropped so those steps
    * run again and completed ones do not. ETag-conditional, so of two concurrent retries one wins.
-   * `restore` puts the run back as it was when its continuation cannot be queued.
+   * `restore` puts the run back as it was when its continuation cannot be queued. `input` (the
+   * kept request the retry runs) is kept with the run as a claim's is.
    */
-  async reopen(runId: string, reopenable: (status: string) => boolean): Promise<ReopenOutcome | undefined> {
+  async reopen(runId: string, reopenable: (status: string) => boolean, input?: RunInput): Promise<ReopenOutcome | undefined> {
     for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
       const existing = await this.read(runId);
       if (!existing) return undefined;
       if (!reopenable(existing.status)) return { kind: "refused", record: toRecord(existing) };
       const now = this.options.clock.now();
       const next: RunEntity = {
-        ...existing, status: "running", updatedAt: new Date(now).toISOString(), leaseUntil: now + this.options.leaseMs,
+        ...(await this.withInput(existing, input)), status: "running", updatedAt: new Date(now).toISOString(), leaseUntil: now + this.options.leaseMs,
         owner: this.owner, suspended: true, result: "", finishedAt: "",
       };
       let etag: string | undefined;
@@ -137,10 +145,13 @@ export class TableRunStore implements RunStore {
    * restored (a denied run is judged again: the tenant or the policy may have changed). A running
    * run is taken only when its lease expired (crash), or by its own continuation while suspended;
    * a scheduled run only by its own wake-up. A watch takes only a running run whose lease ran out
-   * while it was not suspended.
+   * while it was not suspended; the sweep only a running run whose lease ended by its bound.
    */
-  private takeable(entity: RunEntity, by: "continuation" | "watch" | { receivedAt: number | undefined }): boolean {
+  private takeable(entity: RunEntity, by: ResumedBy | { receivedAt: number | undefined }): boolean {
     if (by === "watch") return entity.status === "running" && !entity.suspended && entity.leaseUntil <= this.options.clock.now();
+    if (typeof by === "object" && "leaseEndedBy" in by) {
+      return entity.status === "running" && entity.leaseUntil <= Math.min(by.leaseEndedBy, this.options.clock.now());
+    }
     const continuation = by === "continuation";
     if (retryable(entity)) return !continuation && failedBefore(entity, by.receivedAt);
     if (entity.status === "scheduled") return continuation && entity.suspended;
@@ -159,6 +170,7 @@ export class TableRunStore implements RunStore {
       ...(identity.target ? { target: identity.target } : {}),
       status: "running", attempts: 1, createdAt: stamp, updatedAt: stamp, leaseUntil: now + this.options.leaseMs,
       owner: this.owner, suspended: false, result: "",
+      ...(identity.input ? keptInputColumns(identity.input, await this.options.sealKey()) : {}),
     };
     try {
       const response = await this.options.runs.createEntity(entity);
@@ -171,11 +183,11 @@ export class TableRunStore implements RunStore {
   }
 
   /** "lost": another contender's conditional write came first (412); "gone": the row was deleted (404). */
-  private async takeOver(entity: RunEntity): Promise<Lease | "lost" | "gone"> {
+  private async takeOver(entity: RunEntity, input?: RunInput): Promise<Lease | "lost" | "gone"> {
     const now = this.options.clock.now();
     const retryingFailure = retryable(entity);
     const next: RunEntity = {
-      ...entity, status: "running", attempts: entity.attempts + 1, updatedAt: new Date(now).toISOString(),
+      ...(await this.withInput(entity, input)), status: "running", attempts: entity.attempts + 1, updatedAt: new Date(now).toISOString(),
       leaseUntil: now + this.options.leaseMs, owner: this.owner, suspended: false,
       // A retried failure starts a fresh result; a takeover keeps the progress recorded so far.
       ...(retryingFailure ? { result: "", finishedAt: "" } : {}),
@@ -191,6 +203,12 @@ export class TableRunStore implements RunStore {
       if (status === 404) return "gone";
       throw storeError("take over the run", error);
     }
+  }
+
+  /** The row keeping `input` instead of what it kept, or as it is when there is no new input. */
+  private async withInput(entity: RunEntity, input: RunInput | undefined): Promise<RunEntity> {
+    if (!input) return entity;
+    return { ...withoutKeptInput(entity), ...keptInputColumns(input, await this.options.sealKey()) };
   }
 
   private lease(entity: RunEntity): Lease {

@@ -1,5 +1,6 @@
 /** The run store's contract: idempotent claims with leases, run records and step checkpoints. */
 import type { RunJournal, RunResult, RunStatus } from "../../runtime/types";
+import type { RunInput } from "../execute/run-input";
 
 /** What a run record keeps of a result: never the caller-bound outputs (a credential is returned once). */
 export type RecordedResult = Omit<RunResult, "outputs">;
@@ -67,7 +68,21 @@ export interface RunIdentity {
    * delivery, which answers for it. Unset: any delivery may retry a failure.
    */
   receivedAt?: number;
+  /**
+   * The run's mapped input, kept sealed on the run row until the run ends (store/kept-input.ts), so
+   * the abandoned-run sweep can resume it without its request. A claim that takes a run over
+   * replaces what was kept with this delivery's.
+   */
+  input?: RunInput;
 }
+
+/**
+ * Who resumes a run. A continuation takes a suspended run (or one whose lease ran out); a watch only
+ * a running run whose lease ran out while it was not suspended; the abandoned-run sweep only a
+ * running run whose lease ended at or before `leaseEndedBy` (suspended or not: its continuation is
+ * overdue by then).
+ */
+export type ResumedBy = "continuation" | "watch" | { leaseEndedBy: number };
 
 export interface RunStore {
   /** Atomically claims a run for its idempotency key, or returns the run that already has it. */
@@ -75,10 +90,15 @@ export interface RunStore {
   /**
    * Claims a suspended (or abandoned) run for its continuation; undefined when there is nothing to
    * do. `from`: the statuses it may be in (default running and scheduled); any other is `done`.
-   * `by: "watch"` takes only a running run whose lease ran out while it was not suspended (its
-   * holder stopped without recording an end or queueing a continuation); any other is `busy`.
+   * `by` (ResumedBy): a watch or the sweep takes only a run its holder abandoned; any other is `busy`.
    */
-  resume(runId: string, from?: readonly RunStatus[], by?: "continuation" | "watch"): Promise<ResumeOutcome | undefined>;
+  resume(runId: string, from?: readonly RunStatus[], by?: ResumedBy): Promise<ResumeOutcome | undefined>;
   get(runId: string): Promise<RunRecord | undefined>;
+  /**
+   * The mapped input kept with an unfinished run (RunIdentity.input), its `run.startedAt` the run's
+   * createdAt; undefined when none is kept (claimed before inputs were kept, or too large to keep).
+   * RUN_ABANDONED when it cannot be opened.
+   */
+  keptInput(runId: string): Promise<RunInput | undefined>;
   journal(runId: string): RunJournal & { dropFailed(): Promise<void> };
 }
