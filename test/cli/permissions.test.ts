@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -8,6 +9,12 @@ import { captured } from "../support/capture-output";
 import { computePermissions, grantedBy, type PermissionSet } from "../../engine/tooling/permissions/permissions";
 import { formatPermissionsText } from "../../engine/tooling/permissions/permissions-text";
 import type { DocumentedIntent } from "../../engine/tooling/docs/types";
+import { APPROVER_MAIL, approvalNeeds, type FeatureNeed } from "../../engine/tooling/permissions/approval-permissions";
+import { compileRule } from "../../engine/language/policy/compile";
+import { defaultRules } from "../../engine/language/policy/defaults";
+import type { RequesterSpec } from "../../engine/language/policy/types";
+import { approverReads, type ApproverRef } from "../../engine/lifecycle/approval/approvers";
+import { effectivePermissions, requiredPermissions } from "../../engine/contracts/graph-permissions";
 
 function intent(name: string, graph: string[], entraRoles: string[] = [], exchangeRoles: string[] = []): DocumentedIntent {
   return { name, aliases: [], description: "", risk: "reversible", permissions: { graph, entraRoles, exchangeRoles }, fields: [], file: `intents/${name}.yaml` };
@@ -85,16 +92,14 @@ describe("`intents permissions` on the shipped intents", () => {
     .map((f) => parse(readFileSync(join(root, "intents", f), "utf8")) as { name: string; permissions?: Record<string, string[] | undefined> });
 
   // The real CLI, spawned once (it pays tsx's start-up), as CI runs it.
-  let printedOnce: PermissionSet | undefined;
-  function printedJson(): PermissionSet {
-    printedOnce ??= JSON.parse(
-      execFileSync(process.execPath, [join(root, "bin", "intents.cjs"), "permissions", "--json"], { encoding: "utf8" }),
+  function printedJson(extra: string[] = []): PermissionSet {
+    return JSON.parse(
+      execFileSync(process.execPath, [join(root, "bin", "intents.cjs"), "permissions", "--json", ...extra], { encoding: "utf8" }),
     ) as PermissionSet;
-    return printedOnce;
   }
 
-  it("prints as JSON exactly what the intent files declare, none left out and none invented", () => {
-    const printed = printedJson();
+  it("prints as JSON exactly what the intent files declare, none left out and none invented (approvals left out)", () => {
+    const printed = printedJson(["--no-approvals"]);
     expect(declared.length).toBeGreaterThan(0);
     for (const kind of ["graph", "entraRoles", "exchangeRoles"] as const) {
       const fromFiles = new Map<string, string[]>();
@@ -108,11 +113,88 @@ describe("`intents permissions` on the shipped intents", () => {
   });
 
   it("prints the same set as text, and answers a bad flag with usage and exit code 2", async () => {
-    const printed = printedJson();
+    const json = await captured(() => permissionsCommand.run(["--json"]));
+    const printed = JSON.parse(json.out) as PermissionSet;
     const text = await captured(() => permissionsCommand.run([]));
     expect(text.code).toBe(0);
-    for (const r of printed.graph) expect(text.out).toMatch(new RegExp(`^  ${r.name.replace(/\./g, "\\.")}\\s+${r.intents.join(", ")}$`, "m"));
+    const neededBy = (r: { intents: string[]; features?: string[] }) => [r.intents.join(", "), ...(r.features ?? [])].filter(Boolean).join("; ");
+    for (const r of printed.graph) {
+      expect(text.out).toMatch(new RegExp(`^  ${r.name.replace(/\./g, "\\.")}\\s+${neededBy(r).replace(/[.()]/g, "\\$&")}$`, "m"));
+      for (const c of r.covers) expect(text.out).toContain(`    covers ${c.name} (${neededBy(c)})`);
+    }
     const bad = await captured(() => permissionsCommand.run(["--jsn"]));
     expect(bad).toMatchObject({ code: 2, err: expect.stringContaining("usage: intents permissions") });
+  });
+});
+
+describe("what approvals need", () => {
+  const rule = (requesters: RequesterSpec[], otherwise: "approve" | "deny" = "approve") => compileRule({ requesters, otherwise }, "test");
+  const GROUP = "1f0e5c1a-2b3c-4d5e-8f90-0a1b2c3d4e5f";
+  const permissionsOf = (needs: readonly FeatureNeed[]) => [...new Set(needs.map((n) => n.permission))].sort();
+
+  it("asks for the approver mail and the reads each kind of approver takes, only where a rule ends in approve with someone to ask", () => {
+    expect(permissionsOf(approvalNeeds([rule(["self", "manager"])]))).toEqual(["Mail.Send", "User.Read.All"]);
+    expect(permissionsOf(approvalNeeds([rule([{ group: GROUP }])]))).toEqual(["GroupMember.Read.All", "Mail.Send", "User.Read.All"]);
+    expect(permissionsOf(approvalNeeds([rule([{ address: "helpdesk@msp.example" }])]))).toEqual(["Mail.Send", "User.Read.All"]);
+    // Denied instead of approved, or nobody to ask (the built-in destructive rule without its group): no mail, no read.
+    expect(approvalNeeds([rule(["self", "manager", { group: GROUP }], "deny")])).toEqual([]);
+    expect(approvalNeeds([rule([]), rule(["self", "anyone"])])).toEqual([]);
+    expect(approvalNeeds(Object.values(defaultRules(undefined)))).toEqual([
+      APPROVER_MAIL, { permission: "User.Read.All", feature: "approvals: the target's managers" },
+    ]);
+  });
+
+  it("covers every request the approval code sends, by Microsoft's permissions reference", () => {
+    const refs: ApproverRef[] = [{ kind: "manager", id: "0b7f3c1e-5d2a-4f6b-9c8d-7e6f5a4b3c2d", level: 1 }, { kind: "group", id: GROUP }, { kind: "address", address: "helpdesk@contoso.com" }];
+    const clauses: RequesterSpec[] = [{ manager: 1 }, { group: GROUP }, { address: "helpdesk@contoso.com" }];
+    refs.forEach((ref, i) => {
+      const granted = effectivePermissions(permissionsOf(approvalNeeds([rule([clauses[i]!])])));
+      const id = ref.kind === "address" ? ref.address : ref.id;
+      for (const request of approverReads(ref)) {
+        const path = request.path.replace(encodeURIComponent(id), "{id}");
+        const needed = requiredPermissions(request.method, path);
+        expect(needed, `${request.method} ${path}`).toBeDefined();
+        expect(needed!.grantedBy.some((p) => granted.has(p)), `${request.method} ${path}`).toBe(true);
+        // The reads select accountEnabled and mail: beyond the basic profile User.ReadBasic.All gives.
+        if (request.query?.$select?.includes("accountEnabled")) expect(granted.has("User.Read.All")).toBe(true);
+      }
+    });
+    expect(requiredPermissions("POST", "/users/{id}/sendMail")?.grantedBy).toContain(APPROVER_MAIL.permission);
+  });
+
+  it("lists a feature's permission with the feature, kept when no intent declares it and covered when another grants it", () => {
+    const set = computePermissions([intent("Add User to Group", ["User.Read.All", "GroupMember.ReadWrite.All"])], approvalNeeds([rule([{ group: GROUP }])]));
+    expect(set.graph).toEqual([
+      { name: "GroupMember.ReadWrite.All", intents: ["Add User to Group"], covers: [{ name: "GroupMember.Read.All", intents: [], features: ["approvals: members of approver groups"] }] },
+      { name: "Mail.Send", intents: [], features: ["approvals: mail to each approver"], covers: [] },
+      { name: "User.Read.All", intents: ["Add User to Group"], features: ["approvals: members of approver groups"], covers: [] },
+    ]);
+    expect(formatPermissionsText(set)).toMatch(/^ {2}Mail\.Send\s+approvals: mail to each approver$/m);
+    expect(formatPermissionsText(set)).toContain("    covers GroupMember.Read.All (approvals: members of approver groups)");
+  });
+
+  it("`intents permissions` reads the deployment's policy: the demo policy's group approvers, none under a policy that never approves, none with --no-approvals", async () => {
+    const root = join(__dirname, "..", "..");
+    const printed = async (args: string[]) => {
+      const answer = await captured(() => permissionsCommand.run(["--json", ...args]));
+      expect(answer.code).toBe(0);
+      return JSON.parse(answer.out) as PermissionSet;
+    };
+    const featuresOf = (set: PermissionSet) => new Map(set.graph.flatMap((r) => [r, ...r.covers]).filter((r) => r.features).map((r) => [r.name, r.features]));
+    const demo = featuresOf(await printed(["--policy", join(root, "sandbox", "fixtures", "demo-policy.yaml")]));
+    expect([...demo.keys()].sort()).toEqual(["GroupMember.Read.All", "Mail.Send", "User.Read.All"]);
+    expect(demo.get("GroupMember.Read.All")).toEqual(["approvals: members of approver groups"]);
+    const dir = mkdtempSync(join(tmpdir(), "permissions-policy-"));
+    const never = join(dir, "policy.yaml");
+    writeFileSync(never, "apiVersion: intents/v1\nkind: Policy\nrules:\n  read: { requesters: [self, manager], otherwise: deny }\n  reversible: { requesters: [self, manager], otherwise: deny }\n  destructive: { requesters: [], otherwise: deny }\n");
+    // Update Manager's own rule asks the managers above the user, policy file or not: their reads and the mail stay.
+    expect([...featuresOf(await printed(["--policy", never])).keys()].sort()).toEqual(["Mail.Send", "User.Read.All"]);
+    writeFileSync(never, `${readFileSync(never, "utf8")}intents:\n  Update Manager: { requesters: [{ manager: max }], otherwise: deny }\n`);
+    expect(featuresOf(await printed(["--policy", never])).size).toBe(0);
+    const off = await printed(["--no-approvals"]);
+    expect(featuresOf(off).size).toBe(0);
+    // Approvals add features, never intents: the intents' own lists are the same either way.
+    const intentsOf = (set: PermissionSet) => new Map(set.graph.flatMap((r) => [r, ...r.covers]).filter((r) => r.intents.length > 0).map((r) => [r.name, r.intents]));
+    expect(intentsOf(await printed(["--policy", join(root, "sandbox", "fixtures", "demo-policy.yaml")]))).toEqual(intentsOf(off));
   });
 });

@@ -36,7 +36,8 @@ interface Person {
   accountEnabled?: boolean;
 }
 
-function readFor(ref: ApproverRef): GraphRequest[] {
+/** The reads that find who `ref` names (`intents permissions` lists what they need). */
+export function approverReads(ref: ApproverRef): GraphRequest[] {
   switch (ref.kind) {
     case "manager":
       return [{ method: "GET", path: `/users/${encodeURIComponent(ref.id)}`, query: { $select: PERSON_SELECT } }];
@@ -76,7 +77,7 @@ function reasonFor(ref: ApproverRef, context: ApproverContext, groupName: string
 }
 
 export async function resolveApprovers(graph: Pick<GraphClient, "batch">, refs: readonly ApproverRef[], context: ApproverContext): Promise<Approver[]> {
-  const reads = refs.map(readFor);
+  const reads = refs.map(approverReads);
   const responses = await graph.batch(reads.flat());
   const found: Approver[] = [];
   const add = (person: Person | undefined, reason: string, fallbackAddress?: string) => {

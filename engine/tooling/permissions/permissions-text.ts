@@ -1,6 +1,11 @@
 /** The human-readable form of `intents permissions`: what to grant, to which identity, and why. */
 import type { PermissionSet, Requirement } from "./permissions";
 
+/** The intents, then the engine's features, that need a permission. */
+function neededBy(req: { intents: string[]; features?: string[] }): string {
+  return [req.intents.join(", "), ...(req.features ?? [])].filter((part) => part !== "").join("; ");
+}
+
 function section(title: string, requirements: Requirement[], lines: string[]): void {
   lines.push(title);
   if (requirements.length === 0) {
@@ -9,9 +14,9 @@ function section(title: string, requirements: Requirement[], lines: string[]): v
   }
   const width = Math.max(...requirements.map((r) => r.name.length)) + 2;
   for (const req of requirements) {
-    lines.push(`  ${req.name.padEnd(width)}${req.intents.join(", ")}`);
+    lines.push(`  ${req.name.padEnd(width)}${neededBy(req)}`);
     for (const covered of req.covers) {
-      lines.push(`    covers ${covered.name} (${covered.intents.join(", ")})`);
+      lines.push(`    covers ${covered.name} (${neededBy(covered)})`);
     }
   }
 }

@@ -1,9 +1,11 @@
 /**
- * The least-privilege set the catalogue needs, computed from what each intent declares: the union
- * of Graph application permissions without those another required permission already grants,
- * Entra roles and Exchange roles, each with the intents that need it.
+ * The least-privilege set the catalogue needs, computed from what each intent declares (and what
+ * the engine's own features need, e.g. approvals): the union of Graph application permissions
+ * without those another required permission already grants, Entra roles and Exchange roles, each
+ * with the intents (and features) that need it.
  */
 import type { DocumentedIntent } from "../docs/types";
+import type { FeatureNeed } from "./approval-permissions";
 
 /** The Office 365 Exchange Online app role that lets an app manage Exchange app-only. */
 export const EXCHANGE_MANAGE_AS_APP = "Exchange.ManageAsApp";
@@ -12,8 +14,10 @@ export interface Requirement {
   name: string;
   /** Intents that declare this permission or role themselves. */
   intents: string[];
+  /** The engine's features that need it (approvals' reads and mail); absent when none. */
+  features?: string[];
   /** Declared permissions this one already grants, so they are not requested separately. */
-  covers: Array<{ name: string; intents: string[] }>;
+  covers: Array<{ name: string; intents: string[]; features?: string[] }>;
 }
 
 export interface IntentPermissions {
@@ -88,25 +92,36 @@ function sortedRequirements(byName: Map<string, string[]>): Requirement[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function minimalGraphSet(byName: Map<string, string[]>): Requirement[] {
+/** The features that need each permission, sorted. */
+function featuresByName(needs: readonly FeatureNeed[]): Map<string, string[]> {
+  const byName = new Map<string, string[]>();
+  for (const need of needs) byName.set(need.permission, [...new Set([...(byName.get(need.permission) ?? []), need.feature])].sort());
+  return byName;
+}
+
+function minimalGraphSet(byName: Map<string, string[]>, features: Map<string, string[]>): Requirement[] {
+  for (const name of features.keys()) if (!byName.has(name)) byName.set(name, []);
   const declared = [...byName.keys()];
-  const kept = sortedRequirements(byName).filter(
-    (req) => !declared.some((other) => other !== req.name && grantedBy(other).has(req.name)),
-  );
+  const neededBy = (name: string) => ({ name, intents: [...(byName.get(name) ?? [])].sort(), ...(features.has(name) ? { features: features.get(name)! } : {}) });
+  const kept: Requirement[] = declared
+    .filter((name) => !declared.some((other) => other !== name && grantedBy(other).has(name)))
+    .sort((a, b) => a.localeCompare(b))
+    .map((name) => ({ ...neededBy(name), covers: [] }));
   for (const req of kept) {
     const grants = grantedBy(req.name);
     req.covers = declared
       .filter((name) => grants.has(name))
       .sort()
-      .map((name) => ({ name, intents: [...(byName.get(name) ?? [])].sort() }));
+      .map(neededBy);
   }
   return kept;
 }
 
-export function computePermissions(intents: readonly DocumentedIntent[]): PermissionSet {
+/** `features`: what the engine's own features need besides the intents (approvalNeeds when approvals are on). */
+export function computePermissions(intents: readonly DocumentedIntent[], features: readonly FeatureNeed[] = []): PermissionSet {
   const sortedUnique = (values: readonly string[]): string[] => [...new Set(values)].sort();
   return {
-    graph: minimalGraphSet(declarers(intents, (i) => i.permissions.graph)),
+    graph: minimalGraphSet(declarers(intents, (i) => i.permissions.graph), featuresByName(features)),
     entraRoles: sortedRequirements(declarers(intents, (i) => i.permissions.entraRoles)),
     exchangeRoles: sortedRequirements(declarers(intents, (i) => i.permissions.exchangeRoles)),
     exchangeAppRoles: sortedRequirements(declarers(intents, (i) => (i.permissions.exchangeRoles.length > 0 ? [EXCHANGE_MANAGE_AS_APP] : []))),
