@@ -45,6 +45,18 @@ export class MemoryRunStore implements RunStore {
     return record.status === "running" ? { kind: "claimed", lease: this.leaseOn(record) } : { kind: "done", record: { ...record } };
   }
 
+  private readonly watches = new Set<string>();
+
+  async markWatch(runId: string, _dueAt: number, rearm = false): Promise<boolean> {
+    if (this.watches.has(runId) && !rearm) return false;
+    this.watches.add(runId);
+    return true;
+  }
+
+  async clearWatch(runId: string): Promise<void> {
+    this.watches.delete(runId);
+  }
+
   /** Nothing is ever abandoned in one process: no input is kept. */
   async keptInput(_runId: string): Promise<RunInput | undefined> {
     return undefined;

@@ -55,6 +55,7 @@ export function targetsOf(r: Omit<Results, "targets" | "totalSeconds">): Results
     { what: "429 storm failures", target: "0", measured: String(r.storm.failures), met: r.storm.failures === 0 },
     { what: "sent inside Retry-After", target: "0", measured: String(r.storm.inside), met: r.storm.inside === 0 },
     { what: "100 duplicates → executions", target: "1", measured: r.duplicates.map((d) => `${d.store}: ${f(d.executions, 2)}`).join(", "), met: r.duplicates.every((d) => d.executions === 1) },
+    { what: "100 duplicates → watches queued", target: "≤ 1", measured: r.duplicates.map((d) => `${d.store}: ${d.watchesQueued}`).join(", "), met: r.duplicates.every((d) => d.watchesQueued <= 1) },
   ];
 }
 
@@ -126,6 +127,23 @@ export function formatRoundTrips(m: Machine, latencyMs: number, roundTrips: read
   ].join("\n");
 }
 
+function duplicatesTable(duplicates: readonly DuplicateFigure[]): string {
+  return table("100 concurrent deliveries of one webhook", ["store", "executions", "distinct runIds", "answered duplicate", "watches queued"],
+    duplicates.map((x) => [x.store, f(x.executions, 2), String(x.distinctRunIds), String(x.answeredAsDuplicate), String(x.watchesQueued)]));
+}
+
+/** `--only duplicates`: the duplicate burst alone, on each store. */
+export function formatDuplicates(m: Machine, duplicates: readonly DuplicateFigure[]): string {
+  return [
+    machineLine(m),
+    duplicatesTable(duplicates),
+    table("Targets", ["bar", "target", "measured", "met"], [
+      ["100 duplicates → executions", "1", duplicates.map((d) => `${d.store}: ${f(d.executions, 2)}`).join(", "), duplicates.every((d) => d.executions === 1) ? "yes" : "NO"],
+      ["100 duplicates → watches queued", "≤ 1", duplicates.map((d) => `${d.store}: ${d.watchesQueued}`).join(", "), duplicates.every((d) => d.watchesQueued <= 1) ? "yes" : "NO"],
+    ]),
+  ].join("\n");
+}
+
 export function formatResults(r: Results): string {
   const m = r.machine;
   const out = [machineLine(m)];
@@ -141,8 +159,7 @@ export function formatResults(r: Results): string {
   out.push(roundTripTable(r.latencyMs, r.roundTrips));
   out.push(table(`Local server, POST /api/intent, unique tickets, rotating over: ${r.throughputIntents.join(", ")}`, ["store", "req/s", "requests", "p50 ms", "p99 ms", "non-2xx", "errors", "peak RSS MiB"],
     r.throughput.map((x) => [x.store, f(x.requestsPerSec), String(x.total), f(x.latencyP50Ms), f(x.latencyP99Ms), String(x.non2xx), String(x.errors), f(x.peakRssMiB)])));
-  out.push(table("100 concurrent deliveries of one webhook", ["store", "executions", "distinct runIds", "answered duplicate"],
-    r.duplicates.map((x) => [x.store, f(x.executions, 2), String(x.distinctRunIds), String(x.answeredAsDuplicate)])));
+  out.push(duplicatesTable(r.duplicates));
   const s = r.storm;
   out.push(table(`429 storm (${s.rate * 100}% of Graph requests and batch items, Retry-After ${s.retryAfterSec} s; ms on the shared clock = real + slept)`, ["runs", "failures", "429s", "waits", "completion s", "ideal s", "inside window", "closest resend ms"],
     [[String(s.runs), String(s.failures), String(s.throttled), String(s.waits), f(s.completionMs / 1000, 2), f(s.idealMs / 1000, 2), String(s.inside), f(s.closestMs, 0)]]));

@@ -11,10 +11,11 @@ import { measureEngineCpu } from "./engine-cpu";
 import { generateIntents } from "./generate-intents";
 import { measureColdStart } from "./cold-start";
 import { measureLoad } from "./load-time";
-import { formatColdStart, formatResults, formatRoundTrips, targetsOf, type Results } from "./report";
+import { formatColdStart, formatDuplicates, formatResults, formatRoundTrips, targetsOf, type Results } from "./report";
 import { measureRoundTrips, type RoundTripFigure } from "./round-trips";
 import { measureStorm } from "./storm";
-import { loadWorkloads, measureServer } from "./throughput";
+import { loadWorkloads, measureDuplicates, measureServer } from "./throughput";
+import { startServerProcess } from "./server-process";
 import { workloadsFor, type Workload } from "./workloads";
 import { builtinKindSpecs } from "../engine/kinds";
 
@@ -67,6 +68,25 @@ async function measureAllRoundTrips(catalog: Catalog, workloads: readonly Worklo
   return roundTrips;
 }
 
+/** `--only duplicates`: the burst of 100 duplicate deliveries alone, on each store (a server process each). */
+async function duplicatesOnly(intentsDir: string): Promise<void> {
+  const loadStart = loadavg()[0] ?? 0;
+  // The workload the full bench's duplicate row uses: the first of the load's.
+  const [workload] = loadWorkloads(workloadsFor(loadCatalog(builtinKindSpecs(), intentsDir)).workloads);
+  if (!workload) throw new Error(`no Graph-only, non-destructive intent in ${intentsDir} has a case to benchmark`);
+  const duplicates = [];
+  for (const store of ["memory", "azurite"] as const) {
+    progress(`100 duplicate deliveries, ${store} store`);
+    const server = await startServerProcess(store, intentsDir);
+    try {
+      duplicates.push(await measureDuplicates(server, store, workload, 100));
+    } finally {
+      await server.stop();
+    }
+  }
+  process.stdout.write(formatDuplicates(machine(loadStart), duplicates) + "\n");
+}
+
 async function main(): Promise<void> {
   // tsx turns on source-map support, which makes every Error the engine constructs cost more than
   // the engine itself; the deployed app runs compiled JavaScript without it.
@@ -75,6 +95,7 @@ async function main(): Promise<void> {
   const loadStart = loadavg()[0] ?? 0;
   const intentsDir = resolve(argument("--intents") ?? DEFAULT_INTENTS_DIR);
   if (argument("--only") === "cold-start") return coldStartOnly(intentsDir);
+  if (argument("--only") === "duplicates") return duplicatesOnly(intentsDir);
   const catalog = loadCatalog(builtinKindSpecs(), intentsDir);
   const { workloads, skipped } = workloadsFor(catalog);
   if (workloads.length === 0) throw new Error(`no intent in ${intentsDir} has a case to benchmark`);

@@ -3,7 +3,7 @@
  * share its event loop. `azurite` is `npm start` itself (funcapp's dev stack: Azurite in memory,
  * the real host composition, the queue poller); `memory` is the same handlers over the bench's
  * memory store. Both talk to a sandbox tenant started here. Prints one JSON line with the URLs,
- * then serves until killed. Usage: run-ts bench/server-child.ts <memory|azurite> <intents dir>
+ * then one line per watch a duplicate delivery queued, and serves until killed. Usage: run-ts bench/server-child.ts <memory|azurite> <intents dir>
  */
 import { systemClock } from "../engine/core/clock";
 import { builtinKindSpecs, loadCatalog } from "../engine/index";
@@ -14,6 +14,11 @@ import { startSandbox, type Sandbox } from "../sandbox";
 import { BENCH_SECRET, benchEngine, memoryPipeline, RUN_BUDGET_MS, sandboxClients } from "./host";
 import { BENCH_SETTINGS, workloadsFor } from "./workloads";
 
+/** Each watch a duplicate delivery queued, as a line of its own after the URLs (bench/throughput.ts counts them). */
+function reportWatches(_level: string, line: string): void {
+  if (line.includes('"event":"watch_queued"')) process.stdout.write(`${JSON.stringify({ watchQueued: 1 })}\n`);
+}
+
 async function memoryServer(sandbox: Sandbox, dir: string | undefined, settings: Record<string, string>): Promise<string> {
   const catalog = loadCatalog(builtinKindSpecs(), dir);
   const clients = sandboxClients(sandbox, settings, systemClock);
@@ -21,6 +26,7 @@ async function memoryServer(sandbox: Sandbox, dir: string | undefined, settings:
   const server = await startLocalServer({
     routes: appRoutes(async () => deps),
     maxBodyBytes: MAX_BODY_BYTES,
+    log: reportWatches,
   });
   return server.url;
 }
@@ -35,6 +41,7 @@ async function devStackServer(sandbox: Sandbox, settings: Record<string, string>
     },
     port: 0,
     azuriteLocation: null,
+    log: (line) => reportWatches("info", line),
   });
   return stack.url;
 }

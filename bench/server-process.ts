@@ -12,6 +12,8 @@ export interface ServerProcess {
   url: string;
   sandboxUrl: string;
   child: ChildProcess;
+  /** Watches queued by duplicate deliveries so far (the child's `watch_queued` events). */
+  watchesQueued(): number;
   /** Peak resident set size so far (VmHWM), in MiB. */
   peakRssMiB(): number;
   stop(): Promise<void>;
@@ -24,10 +26,15 @@ export async function startServerProcess(store: "memory" | "azurite", intentsDir
   const lines = createInterface({ input: child.stdout! });
   const [line] = (await withTimeout(`the ${store} server to start`, 60_000, once(lines, "line"))) as [string];
   const { url, sandboxUrl } = JSON.parse(line) as { url: string; sandboxUrl: string };
+  let watches = 0;
+  lines.on("line", (next) => {
+    if (next.includes('"watchQueued"')) watches++;
+  });
   return {
     url,
     sandboxUrl,
     child,
+    watchesQueued: () => watches,
     peakRssMiB() {
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
       return Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? Number.NaN) / 1024;

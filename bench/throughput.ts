@@ -40,6 +40,8 @@ export interface DuplicateFigure {
   executions: number;
   distinctRunIds: number;
   answeredAsDuplicate: number;
+  /** Watches the duplicates queued over the run they found running (at most one is pending per run). */
+  watchesQueued: number;
 }
 
 const HEADERS = { "content-type": "application/json", "x-intent-secret": BENCH_SECRET };
@@ -81,7 +83,7 @@ async function deliver(server: ServerProcess, body: string): Promise<{ status: n
   return { status: response.status, ...json };
 }
 
-async function measureDuplicates(server: ServerProcess, store: string, workload: Workload, deliveries: number): Promise<DuplicateFigure> {
+export async function measureDuplicates(server: ServerProcess, store: string, workload: Workload, deliveries: number): Promise<DuplicateFigure> {
   const clear = () => fetch(`${server.sandboxUrl}/_sandbox/requests`, { method: "DELETE" });
   await clear();
   await deliver(server, JSON.stringify(webhookBody(workload, 900_001)));
@@ -89,13 +91,17 @@ async function measureDuplicates(server: ServerProcess, store: string, workload:
   if (perExecution === 0) throw new Error(`${workload.intent.name} writes nothing, so its executions cannot be counted`);
   await clear();
   const body = JSON.stringify(webhookBody(workload, 900_002));
+  const watchesBefore = server.watchesQueued();
   const answers = await withTimeout("the duplicate deliveries", 60_000, Promise.all(Array.from({ length: deliveries }, () => deliver(server, body))));
+  // The child reports a watch before it answers; its line may still be in the pipe.
+  await new Promise((resolve) => setTimeout(resolve, 200));
   return {
     store,
     deliveries,
     executions: (await tenantWrites(server)) / perExecution,
     distinctRunIds: new Set(answers.map((answer) => answer.runId)).size,
     answeredAsDuplicate: answers.filter((answer) => answer.duplicate === true).length,
+    watchesQueued: server.watchesQueued() - watchesBefore,
   };
 }
 

@@ -13,7 +13,7 @@ import type { Lease } from "../store/types";
 import type { PipelineDeps } from "../types";
 import { CONTINUATION_VERSION, type ContinuationWire } from "./continuation-queue";
 import { unseal } from "./sealing";
-import { needsWatch, watchRun } from "./watch";
+import { needsWatch, watchDone, watchRun } from "./watch";
 
 /** The run id, and the run's input unless it cannot be opened (then the run ends as failed). */
 export interface OpenedContinuation {
@@ -77,18 +77,22 @@ export async function handleContinuation(deps: PipelineDeps, raw: unknown, deque
   const { runId, input, problem, watch, approvalId } = openContinuation(raw, await deps.settings.sharedSecret());
   const resumed = await deps.store.resume(runId, approvalId ? ["awaiting_approval", "running"] : undefined, watch ? "watch" : "continuation");
   if (!resumed || resumed.kind === "done") {
+    if (watch) await watchDone(deps, runId, events);
     events("continuation_skipped", { runId, reason: resumed ? "finished" : "unknown run" });
     return;
   }
   if (resumed.kind === "busy" && watch) {
     // Its holder still renews the lease (look again when it runs out), or the run needs no watch now.
-    if (input && needsWatch(resumed.record)) return watchRun(deps, input, resumed.record, events);
+    if (input && needsWatch(resumed.record)) return watchRun(deps, input, resumed.record, events, true);
+    await watchDone(deps, runId, events);
     events("continuation_skipped", { runId, reason: "watched run in hand" });
     return;
   }
   if (resumed.kind === "busy") {
     throw new IntentError("RUN_IN_PROGRESS", "Another instance is working on this run.", { retryable: true });
   }
+  // The watch took the abandoned run: a later duplicate, while this instance holds it, may watch again.
+  if (watch) await watchDone(deps, runId, events);
   return continueClaimed(deps, resumed.lease, { input, problem, approvalId, dequeueCount }, events);
 }
 

@@ -6,6 +6,7 @@
  * the run over only if the lease did run out with the run neither finished nor waiting for a
  * continuation of its own; while the holder still renews, it looks again at the lease's new end.
  */
+import { ensureIntentError } from "../../core/errors";
 import type { EventSink } from "../../runtime/types";
 import type { RunInput } from "../execute/run-input";
 import type { RunRecord } from "../store/types";
@@ -19,9 +20,35 @@ export function needsWatch(record: RunRecord): boolean {
   return record.status === "running" && !record.suspended;
 }
 
-/** Queues a watch for when the run's lease runs out; throws STORE_ERROR when it cannot be queued. */
-export async function watchRun(deps: PipelineDeps, input: RunInput, record: RunRecord, events: EventSink): Promise<void> {
-  const delayMs = Math.max(0, record.leaseUntil - deps.clock.now()) + WATCH_MARGIN_MS;
-  await deps.queue.send({ runId: record.runId, input, watch: true }, delayMs);
-  events("watch_queued", { runId: record.runId, delayMs });
+/**
+ * Queues a watch for when the run's lease runs out, unless one is pending already (at most one per
+ * run: store/watch-marks.ts); throws STORE_ERROR when it cannot be queued. `rearm`: the pending
+ * watch itself, whose holder still renews, looks again at the lease's new end.
+ */
+export async function watchRun(deps: PipelineDeps, input: RunInput, record: RunRecord, events: EventSink, rearm = false): Promise<void> {
+  const { runId } = record;
+  const now = deps.clock.now();
+  const delayMs = Math.max(0, record.leaseUntil - now) + WATCH_MARGIN_MS;
+  if (!(await deps.store.markWatch(runId, now + delayMs, rearm))) {
+    events("watch_pending", { runId });
+    return;
+  }
+  try {
+    await deps.queue.send({ runId, input, watch: true }, delayMs);
+  } catch (thrown) {
+    // Not queued: a later duplicate may queue it. (A re-arming watch keeps its marker: its own message comes back.)
+    if (!rearm) await deps.store.clearWatch(runId).catch(() => undefined);
+    throw thrown;
+  }
+  events("watch_queued", { runId, delayMs });
+}
+
+/** The watch is done (it took the run, or there is nothing left to watch): a later duplicate may queue another. */
+export async function watchDone(deps: PipelineDeps, runId: string, events: EventSink): Promise<void> {
+  try {
+    await deps.store.clearWatch(runId);
+  } catch (thrown) {
+    // A marker left behind only delays the next watch until it is overdue (WATCH_STALE_MS).
+    events("watch_clear_failed", { runId, code: ensureIntentError(thrown).code });
+  }
 }

@@ -13,6 +13,7 @@ import { TableRunJournal } from "./journal";
 import { noRunIndex, type RunIndexWriter } from "./run-index";
 import { RUN_ROW, strip, toRecord, type RunEntity } from "./run-records";
 import { TableLease } from "./table-lease";
+import { TableWatchMarks } from "./watch-marks";
 import { storageStatus, storeError } from "./tables";
 import type { ClaimOutcome, Lease, ReopenOutcome, ResumedBy, ResumeOutcome, RunIdentity, RunRecord, RunStore } from "./types";
 
@@ -47,10 +48,20 @@ function failedBefore(entity: RunEntity, receivedAt: number | undefined): boolea
 export class TableRunStore implements RunStore {
   private readonly owner: string;
   private readonly index: RunIndexWriter;
+  private readonly watches: TableWatchMarks;
 
   constructor(private readonly options: TableRunStoreOptions) {
     this.owner = options.owner ?? randomUUID();
     this.index = options.index ?? noRunIndex;
+    this.watches = new TableWatchMarks(options.runs, options.clock);
+  }
+
+  markWatch(runId: string, dueAt: number, rearm = false): Promise<boolean> {
+    return this.watches.mark(runId, dueAt, rearm);
+  }
+
+  clearWatch(runId: string): Promise<void> {
+    return this.watches.clear(runId);
   }
 
   async claim(identity: RunIdentity): Promise<ClaimOutcome> {

@@ -95,6 +95,14 @@ export interface RunStore {
   resume(runId: string, from?: readonly RunStatus[], by?: ResumedBy): Promise<ResumeOutcome | undefined>;
   get(runId: string): Promise<RunRecord | undefined>;
   /**
+   * Records that a watch over the run (continue/watch.ts) is to be queued, due at `dueAt` (epoch
+   * ms): true when the caller is to queue it, false when one is pending already (of concurrent
+   * duplicates, one queues it). `rearm`: the pending watch itself, looking again later.
+   */
+  markWatch(runId: string, dueAt: number, rearm?: boolean): Promise<boolean>;
+  /** Forgets the run's pending watch: it is done, or could not be queued. */
+  clearWatch(runId: string): Promise<void>;
+  /**
    * The mapped input kept with an unfinished run (RunIdentity.input), its `run.startedAt` the run's
    * createdAt; undefined when none is kept (claimed before inputs were kept, or too large to keep).
    * RUN_ABANDONED when it cannot be opened.
