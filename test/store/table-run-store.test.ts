@@ -223,4 +223,29 @@ describe("TableRunStore", () => {
     await store.journal(runId).save("password", { result: step("password", "ok"), outputs: {} });
     expect((await other.journal(runId).load()).password?.secrets).toBeUndefined();
   });
+
+  it("keeps the run's input sealed from its claim until it ends: a takeover's delivery replaces it, and one too large for the row is not kept", async () => {
+    const input = (value: string) => ({ intentName: "Add User to Group", fields: { "User Email": value }, secretValues: ["S3cret-Field"], run: { runId: "x", ticketId: "1", intentName: "Add User to Group", contactName: "", contactEmail: "", companyName: "" } });
+    const id = identity();
+    const claim = await store.claim({ ...id, input: input("first@contoso.com") });
+    if (claim.kind !== "claimed") throw new Error("expected a claim");
+    const row = await runs.getEntity<Record<string, unknown>>(id.runId, "run");
+    expect(JSON.stringify(row)).not.toContain("first@contoso.com");
+    expect(JSON.stringify(row)).not.toContain("S3cret-Field");
+    expect(await other.keptInput(id.runId)).toEqual({ ...input("first@contoso.com"), run: { ...input("").run, startedAt: claim.lease.record.createdAt } });
+    // The holder stops; a redelivery after its lease takes the run over with its own request.
+    clock.advance(LEASE + 1);
+    const taken = await other.claim({ ...id, input: input("second@contoso.com") });
+    expect(taken.kind).toBe("claimed");
+    expect((await store.keptInput(id.runId))?.fields).toEqual({ "User Email": "second@contoso.com" });
+    if (taken.kind !== "claimed") return;
+    await taken.lease.finish(result("succeeded"));
+    expect(await store.keptInput(id.runId)).toBeUndefined();
+    expect(Object.keys(await runs.getEntity<Record<string, unknown>>(id.runId, "run")).filter((k) => k.startsWith("input"))).toEqual([]);
+    // Past what a row holds beside the result (twelve 32,000-character parts): not kept, and the claim still succeeds.
+    const huge = identity();
+    const big = await store.claim({ ...huge, input: input("x".repeat(400_000)) });
+    expect(big.kind).toBe("claimed");
+    expect(await store.keptInput(huge.runId)).toBeUndefined();
+  });
 });

@@ -69,11 +69,13 @@ async function runTrigger(deps: NotificationDeps, binding: TriggeredIntent, chan
   // created and deleted happen once per object; an update is told apart by the state it produced.
   const identity = change.changeType === "updated" ? mapped.identity : "";
   const runId = runIdFor(idempotencyKey(`graph:${change.subscriptionId}:${change.keyResource.toLowerCase()}:${change.changeType}`, intent.name, identity));
-  const claim = await deps.pipeline.store.claim({ runId, ticketId: "", intentName: intent.name });
+  const run: RunContext = { runId, ticketId: "", intentName: intent.name, contactName: REQUESTER, contactEmail: "", companyName: "" };
+  // Kept with the run (sealed) for the abandoned-run sweep; not one policy judges, so cleared.
+  const kept = { intentName: intent.name, fields: mapped.fields, secretValues: mapped.secretValues, run, cleared: true as const };
+  const claim = await deps.pipeline.store.claim({ runId, ticketId: "", intentName: intent.name, input: kept });
   if (claim.kind === "existing") return events("duplicate", { ...base, runId, status: claim.record.status });
-  const run: RunContext = { runId, ticketId: "", intentName: intent.name, contactName: REQUESTER, contactEmail: "", companyName: "", startedAt: claim.lease.record.createdAt };
   events("triggered", { ...base, runId });
-  const input = { intentName: intent.name, fields: mapped.fields, secretValues: mapped.secretValues, run };
+  const input = { intentName: intent.name, fields: mapped.fields, secretValues: mapped.secretValues, run: { ...run, startedAt: claim.lease.record.createdAt } };
   const outcome = await runClaimed(deps.pipeline, { intent, input, lease: claim.lease, budgetMs: deps.pipeline.settings.continuationBudgetMs, accepted: false }, events);
   // Stopped without an end recorded: the notification comes back, and the run's next holder finishes it.
   if (outcome.kind === "stopped") throw new IntentError("RUN_IN_PROGRESS", "The triggered run stopped before it ended; the notification will be handled again.", { retryable: true });
