@@ -48,22 +48,25 @@ export async function startUndo(deps: PipelineDeps, runId: string, requester: Un
   const id = undoRunId(ticketId, intentName, runId, plan, requester.email);
   const undoName = `Undo ${intentName}`;
   const target = planned.snapshot.target;
+  const kept = {
+    intentName,
+    // The run's recorded fields: requester policy reads the target from them, as it did for the run.
+    fields: planned.snapshot.fields,
+    secretValues: [],
+    run: { runId: id, ticketId, intentName: undoName, contactName: requester.name, contactEmail: requester.email, companyName: "", undoOf: runId },
+  };
   const claim = await deps.store.claim({
     runId: id, ticketId, intentName: undoName, receivedAt: deps.clock.now(),
     ...(requester.email ? { requester: requester.email } : {}), ...(requester.name ? { requesterName: requester.name } : {}), ...(target ? { target } : {}),
+    // Kept (sealed) with the run, so the abandoned-run sweep can finish an undo whose instance stopped.
+    input: kept,
   });
   if (claim.kind === "existing") {
     events("duplicate", { runId: id, ticketId, intentName: undoName, status: claim.record.status });
     return { kind: "existing", plan, record: claim.record };
   }
   events("undo.started", { runId: id, undoOf: runId, intentName: undoName, changes: plan.changes.length });
-  const input = {
-    intentName,
-    // The run's recorded fields: requester policy reads the target from them, as it did for the run.
-    fields: planned.snapshot.fields,
-    secretValues: [],
-    run: { runId: id, ticketId, intentName: undoName, contactName: requester.name, contactEmail: requester.email, companyName: "", undoOf: runId, startedAt: claim.lease.record.createdAt },
-  };
+  const input = { ...kept, run: { ...kept.run, startedAt: claim.lease.record.createdAt } };
   const attempts = claim.lease.record.attempts;
   // Judged by requester policy under the intent it reverses, for the same target: whoever may make the change may undo it.
   const outcome = await runClaimed(deps, { intent, input, lease: claim.lease, budgetMs: deps.settings.runBudgetMs, accepted: false, judge: true }, events);
