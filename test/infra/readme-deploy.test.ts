@@ -94,9 +94,15 @@ describe("README: Deploy to Azure", () => {
       for (const name of row.slice(1).filter(Boolean)) expect(paramNames, name).toContain(name);
     }
     const usage = readFileSync(join(ROOT, "scripts", "deploy.sh"), "utf8");
+    const permissionsUsage = readFileSync(join(ROOT, "engine", "hosts", "cli", "commands", "permissions.ts"), "utf8");
     for (const m of section.matchAll(/(--[a-z][a-z-]*)/g)) {
       // az's own options; --storage and --json belong to `intents subscriptions` (checked below).
       if (["--tenant", "--location", "--vault-name", "--name", "--query", "--out", "--json", "--account-name", "--table-name", "--auth-mode", "--storage"].includes(m[1] as string)) continue;
+      // `intents permissions`' own options: its usage line must offer them.
+      if (["--policy", "--no-approvals"].includes(m[1] as string)) {
+        expect(permissionsUsage, m[1]).toContain(`[${m[1]}`);
+        continue;
+      }
       expect(usage, m[1]).toContain(`  ${m[1]}`);
     }
   });
