@@ -499,6 +499,18 @@ describe("the console in Chromium", () => {
     expect(run.undo).toMatchObject({ possible: false, nothingToUndo: true, undoneBy: [undoRunId] });
     // The undo ran as the technician: requester policy judged it as asked by the address the session acts as.
     expect((await env.call(`/api/runs/${undoRunId}`, { session })).body).toMatchObject({ status: "succeeded", requester: SERVICE_DESK, target: BEN });
+
+    // Undo runs have their own entry in the intent filter (only for intents that declare an undo).
+    await page.goto(`${env.url}/api/console#/runs`);
+    await page.waitForSelector("#runs-body tr");
+    await page.waitForFunction(() => document.querySelectorAll("#f-intent option").length > 1);
+    const intents = await page.locator("#f-intent option").allTextContents();
+    expect(intents).toEqual(expect.arrayContaining(["License Assignment", "Undo License Assignment", "Undo Add User to Group"]));
+    expect(intents).not.toContain("Undo Password Reset");
+    await page.selectOption("#f-intent", "Undo License Assignment");
+    await page.click("#filters button[type=submit]");
+    await page.waitForFunction(() => location.hash === "#/runs?intent=Undo+License+Assignment");
+    await page.waitForFunction((id: string) => document.querySelectorAll("#runs-body tr").length === 1 && document.querySelector(`#runs-body tr[data-run="${id}"]`) !== null, undoRunId);
   });
 
   it("shows what someone changed since a run as left alone, with nothing to undo; a plan that cannot be made says why", async () => {

@@ -14,6 +14,7 @@ import { RUN_INDEX_TABLE, TableRunIndex } from "../../lifecycle/store/run-index"
 import { TableRunStore } from "../../lifecycle/store/table-run-store";
 import { openTable, queueClient, storageStatus } from "../../lifecycle/store/tables";
 import type { PipelineDeps } from "../../lifecycle/types";
+import { undoOf } from "../../lifecycle/undo/execution";
 import { NOTIFICATION_QUEUE } from "../../inbound/notifications/queue";
 import { consoleAuthSettings } from "../../inbound/console/auth/settings";
 import type { SignInCodes } from "../../inbound/console/auth/sign-in-codes";
@@ -22,6 +23,16 @@ import type { ConsoleDeps, PoisonQueue } from "../../inbound/console/types";
 import { RUNS_TABLE, STEPS_TABLE } from "./pipeline";
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** What the run list can be filtered by: every intent, and `Undo <name>` (its undo runs' name) for each that declares an undo. */
+function filterNames(engine: PipelineDeps["engine"]): string[] {
+  const names = engine.supportedNames();
+  const undoable = names.filter((name) => {
+    const intent = engine.find(name);
+    return intent !== undefined && undoOf(intent) !== undefined;
+  });
+  return [...names, ...undoable.map((name) => `Undo ${name}`)].sort();
+}
 
 export interface ConsoleParts {
   /** `npm start` only: the one-time sign-in links it prints. */
@@ -55,7 +66,7 @@ export async function composeConsole(env: Env, settings: AppSettings, pipeline: 
   const poisoned = [CONTINUATION_QUEUE, NOTIFICATION_QUEUE, REPORT_QUEUE].map((name) => `${name}-poison`);
   return {
     auth: consoleAuthSettings(env),
-    intents: { names: () => pipeline.engine.supportedNames(), canonical: (name) => pipeline.engine.find(name)?.name },
+    intents: { names: () => filterNames(pipeline.engine), canonical: (name) => pipeline.engine.find(name)?.name },
     sharedSecret: pipeline.settings.sharedSecret,
     clock,
     index: index,
