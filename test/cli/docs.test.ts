@@ -36,6 +36,19 @@ describe("renderCatalogMarkdown", () => {
     expect(rows.some((r) => r.startsWith("| Action \\| Mode | no | string | assign / remove | assign |"))).toBe(true);
   });
 
+  it("joins a field's description to its format without a stray full stop", () => {
+    const handOver: DocumentedIntent = {
+      ...passwordReset,
+      fields: [
+        { variable: "handOverTo", label: "Hand Over To", type: "string", required: false, format: "email", description: "Empty = the leaver's manager." },
+        { variable: "note", label: "Note", type: "string", required: false, description: "Kept as written." },
+      ],
+    };
+    const lines = renderCatalogMarkdown([handOver]).split("\n");
+    expect(lines).toContain("| Hand Over To | no | string |  |  | Empty = the leaver's manager; format: email | handOverTo |");
+    expect(lines).toContain("| Note | no | string |  |  | Kept as written. | note |");
+  });
+
   it("marks secret fields and gives risk, names and permissions", () => {
     expect(rows.find((r) => r.startsWith("| Temporary Password"))).toContain("secret: never logged or stored");
     expect(md).toContain("- Risk: **reversible** (changes something that can be undone)");

@@ -34,7 +34,8 @@ function notes(field: DocumentedField): string {
   if (field.format) parts.push(`format: ${field.format}`);
   if (field.type === "array") parts.push("a list, or comma-separated text");
   if (field.secret) parts.push("secret: never logged or stored");
-  return parts.join("; ");
+  // A description is a sentence; joined to what follows, its full stop would read ".;".
+  return parts.map((part, i) => (i < parts.length - 1 ? part.replace(/\.$/, "") : part)).join("; ");
 }
 
 function fieldTable(fields: readonly DocumentedField[]): string[] {
