@@ -1,8 +1,9 @@
 /**
- * Process start → first webhook answered, for the compiled build: `intents serve` from dist/ in a
- * fresh process (the server `npm start` runs, with its queue poller and subscription upkeep),
- * against a sandbox tenant, the PSA simulators and Azurite already running here, as Graph, the PSA
- * and Azure Storage are when a Function App instance starts. The clock runs from just before the spawn to the 200.
+ * Process start → first webhook answered, for the compiled build: `intents serve` from the bundled
+ * command line (dist/cli.js, as `npm start` runs it) in a fresh process (the server `npm start`
+ * runs, with its queue poller and subscription upkeep), against a sandbox tenant, the PSA
+ * simulators and Azurite already running here, as Graph, the PSA and Azure Storage are when a
+ * Function App instance starts. The clock runs from just before the spawn to the 200.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -37,7 +38,7 @@ function ensureCompiled(): void {
 async function once_(services: Record<string, string>, ticket: number): Promise<ColdStartFigure> {
   const env = { ...process.env, ...DEMO_TENANT_SETTINGS, NODE_OPTIONS: "", ...services, INTENT_SHARED_SECRET: SECRET };
   const started = performance.now();
-  const child = spawn(process.execPath, ["-e", 'require("./dist/engine/hosts/cli/main.js").runCli(["serve", "--port", "0"])'], { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["-e", 'require("./dist/cli.js").runCli(["serve", "--port", "0"])'], { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
   try {
     const lines = createInterface({ input: child.stdout! });
     let url = "";

@@ -56,10 +56,13 @@ function tsxAvailable() {
   }
 }
 
-/** Loads an engine module by its path without extension, e.g. "engine/hosts/cli/main". */
-function loadModule(modulePath) {
-  const compiled = join(DIST, `${modulePath}.js`);
-  if (existsSync(compiled) && (compiledIsCurrent() || !tsxAvailable())) return require(compiled);
+/**
+ * Loads an engine module by its path without extension, e.g. "engine/hosts/cli/main"; from the
+ * build's bundle of it (one file, quicker to start) when `bundle` names one under dist/.
+ */
+function loadModule(modulePath, bundle) {
+  const compiled = [bundle && join(DIST, bundle), join(DIST, `${modulePath}.js`)].find((file) => file && existsSync(file));
+  if (compiled && (compiledIsCurrent() || !tsxAvailable())) return require(compiled);
   if (tsxAvailable() && existsSync(join(ROOT, `${modulePath}.ts`))) {
     require("tsx/cjs");
     return require(join(ROOT, `${modulePath}.ts`));

@@ -4,7 +4,8 @@
  * with tsc, copies beside the compiled modules the data files they read from their own folder
  * (tsc copies only JSON that is imported), stamps dist/ with a fingerprint of the sources so
  * bin/compiled.cjs can tell a current build from a stale one, and writes the catalogue snapshot and
- * the precompiled validators.
+ * the precompiled validators, and bundles the Function App's entry and the command line into one
+ * file each (scripts/bundle.cjs).
  *
  * Plain JavaScript: it must run before anything is compiled and without tsx.
  */
@@ -51,6 +52,8 @@ function build(options = {}) {
     mkdirSync(dirname(join(outDir, asset)), { recursive: true });
     cpSync(join(ROOT, asset), join(outDir, asset), { recursive: true });
   }
+  // dist/function-app.js and dist/cli.js (scripts/bundle.cjs): in a process of its own, as esbuild's plugins need its asynchronous API.
+  execFileSync(process.execPath, [join(__dirname, "bundle.cjs"), ROOT, outDir], { stdio: "inherit", cwd: ROOT });
   writeFileSync(stamp, JSON.stringify({ sources: fingerprint, builtAt: new Date().toISOString() }, null, 2) + "\n");
   const snapshot = writeCatalogSnapshot(outDir);
   writeValidators(outDir, snapshot ? snapshot.intents.map((intent) => intent.spec) : []);

@@ -1,6 +1,8 @@
 /**
  * `npm run package`: the deployable zip for zip deploy (Flex Consumption) or
- * WEBSITE_RUN_FROM_PACKAGE: compiled JavaScript, production dependencies only, host.json, the
+ * WEBSITE_RUN_FROM_PACKAGE: compiled JavaScript (the bundle the host loads, dist/function-app.js,
+ * and the compiled modules beside whose folders its data files sit), production dependencies only
+ * (the ones the bundle leaves to `require`, e.g. OpenTelemetry, load from there), host.json, the
  * intents, the requester policy file when there is one, the schemas and the runbook manifest. Data files go under dist/ beside the compiled
  * engine, where the code's `__dirname`-relative lookups find them (dist/engine/language/spec → ../../../intents
  * is dist/intents, as engine/language/spec → ../../../intents is intents/ in the repository).
@@ -30,6 +32,11 @@ export const RUNTIME_FILES: Readonly<Record<string, string>> = {
   "dist/build-stamp.json": "dist/build-stamp.json",
   // Ajv's standalone code for the schemas validated at run time (webhook, step inputs, intents' own).
   "dist/precompiled-validators": "dist/precompiled-validators",
+  // package.json's main: the Function App's modules and the packages they import in one file (scripts/bundle.cjs),
+  // its source map (node --enable-source-maps) and the bundled packages' licence notices.
+  "dist/function-app.js": "dist/function-app.js",
+  "dist/function-app.js.map": "dist/function-app.js.map",
+  "dist/function-app.js.LEGAL.txt": "dist/function-app.js.LEGAL.txt",
 };
 
 /** The deployment's requester policy, when the repository has one beside intents/: the app reads it there (dist/policy.yaml). */

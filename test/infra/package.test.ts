@@ -20,6 +20,7 @@ function write(root: string, file: string, text: string): void {
 function writeBuild(root: string): void {
   write(root, "dist/build-stamp.json", JSON.stringify({ sources: "fingerprint" }));
   write(root, "dist/precompiled-validators/webhook.js", "");
+  for (const file of ["function-app.js", "function-app.js.map", "function-app.js.LEGAL.txt"]) write(root, `dist/${file}`, "");
   const files = Object.fromEntries(readdirSync(join(root, "intents")).map((file) => [file, sha256(readFileSync(join(root, "intents", file)))]));
   write(root, "dist/catalog-snapshot.json", JSON.stringify({ format: SNAPSHOT_FORMAT, engine: engineIdentity(join(root, "dist")), files, intents: [] }));
 }
@@ -66,7 +67,7 @@ describe("package layout", () => {
 describe("buildPackage", () => {
   it("zips compiled code, runtime files and production dependencies only, with a trimmed package.json", () => {
     const root = mkdtempSync(join(tmpdir(), "package-root-"));
-    write(root, "package.json", JSON.stringify({ name: "x", version: "1.2.3", main: "dist/engine/hosts/functions/*.js", scripts: { test: "vitest" }, dependencies: { prod: "1.0.0" }, devDependencies: { devonly: "1.0.0" } }));
+    write(root, "package.json", JSON.stringify({ name: "x", version: "1.2.3", main: "dist/function-app.js", scripts: { test: "vitest" }, dependencies: { prod: "1.0.0" }, devDependencies: { devonly: "1.0.0" } }));
     write(root, "package-lock.json", JSON.stringify({ packages: { "": {}, "node_modules/prod": {}, "node_modules/prod/node_modules/inner": {}, "node_modules/devonly": { dev: true } } }));
     write(root, "node_modules/prod/index.js", "module.exports = 1;");
     write(root, "node_modules/prod/node_modules/inner/index.js", "module.exports = 2;");
@@ -92,6 +93,9 @@ describe("buildPackage", () => {
       "dist/engine/contracts/graph-metadata/LICENSE-graph-metadata.txt",
       "dist/engine/contracts/graph-metadata/graph-v1.0.index.json",
       "dist/engine/hosts/functions/intent.js",
+      "dist/function-app.js",
+      "dist/function-app.js.LEGAL.txt",
+      "dist/function-app.js.map",
       "dist/intents/password-reset.yaml",
       "dist/precompiled-validators/webhook.js",
       "dist/runbooks/runbooks.json",
@@ -102,7 +106,7 @@ describe("buildPackage", () => {
       "package.json",
     ]);
     const shipped = JSON.parse(execFileSync("unzip", ["-p", zip, "package.json"], { encoding: "utf8" }));
-    expect(shipped).toEqual({ name: "x", version: "1.2.3", private: true, main: "dist/engine/hosts/functions/*.js", dependencies: { prod: "1.0.0" } });
+    expect(shipped).toEqual({ name: "x", version: "1.2.3", private: true, main: "dist/function-app.js", dependencies: { prod: "1.0.0" } });
   });
 
   it("refuses to package intents that changed since the build validated them", () => {

@@ -62,11 +62,11 @@ export function importsOf(file: string): string[] {
   return found;
 }
 
-/** The Function App's entry modules: package.json's main (dist/engine/hosts/functions/*.js) in source form. */
+/** The Function App's entry modules: those package.json's main (dist/function-app.js) bundles, in source form. */
 export function functionAppEntries(): string[] {
-  const main = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { main: string }).main;
-  const dir = dirname(main).replace(/^dist\//, "");
-  return readdirSync(join(ROOT, dir)).filter((f) => f.endsWith(".ts")).map((f) => join(dir, f));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { functionAppModules } = require(join(ROOT, "scripts", "bundle.cjs")) as { functionAppModules(root: string): string[] };
+  return functionAppModules(ROOT);
 }
 
 /** Every module the Function App loads, transitively. */

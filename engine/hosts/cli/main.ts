@@ -2,32 +2,35 @@
  * `intents`: one CLI for engineers and CI. Each command is its own module in ./commands, loaded
  * only when called so `intents lint` does not pay for the server or the sandbox.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-
 export interface CommandModule {
   summary: string;
   /** Returns the process exit code. */
   run(args: string[]): Promise<number>;
 }
 
-const COMMANDS = ["lint", "plan", "run", "test", "new", "serve", "sandbox", "permissions", "docs", "subscriptions", "undo"] as const;
+/* eslint-disable @typescript-eslint/no-require-imports */
+// Each a literal require, loaded when called: the build's bundler sees every command, and running
+// one loads only its own modules.
+const COMMANDS: Readonly<Record<string, () => CommandModule>> = {
+  lint: () => require("./commands/lint"),
+  plan: () => require("./commands/plan"),
+  run: () => require("./commands/run"),
+  test: () => require("./commands/test"),
+  new: () => require("./commands/new"),
+  serve: () => require("./commands/serve"),
+  sandbox: () => require("./commands/sandbox"),
+  permissions: () => require("./commands/permissions"),
+  docs: () => require("./commands/docs"),
+  subscriptions: () => require("./commands/subscriptions"),
+  undo: () => require("./commands/undo"),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 function usage(): string {
   const lines = ["usage: intents <command> [options]", "", "commands:"];
-  for (const name of COMMANDS) {
-    const mod = load(name);
-    if (mod) lines.push(`  ${name.padEnd(12)} ${mod.summary}`);
-  }
+  for (const [name, load] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${load().summary}`);
   lines.push("", "Run `intents <command> --help` for a command's options.");
   return lines.join("\n");
-}
-
-function load(name: string): CommandModule | undefined {
-  const file = join(__dirname, "commands", `${name}.ts`);
-  if (!existsSync(file) && !existsSync(file.replace(/\.ts$/, ".js"))) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(`./commands/${name}`) as CommandModule;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -36,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage() + "\n");
     return name ? 0 : 2;
   }
-  const mod = (COMMANDS as readonly string[]).includes(name) ? load(name) : undefined;
+  const mod = Object.hasOwn(COMMANDS, name) ? COMMANDS[name]!() : undefined;
   if (!mod) {
     process.stderr.write(`intents: unknown command '${name}'\n\n${usage()}\n`);
     return 2;
