@@ -6,10 +6,15 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { cpSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import { QueueClient } from "@azure/storage-queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { builtinKindSpecs } from "../../engine/kinds";
 import { CONTINUATION_QUEUE } from "../../engine/lifecycle/continue/continuation-queue";
+import { writeSnapshot } from "../../engine/language/spec/snapshot-write";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
 import { createManualClock } from "../support/manual-clock";
@@ -18,6 +23,8 @@ import { SIGN_OUT_ONLY } from "../support/offboarding";
 
 interface Engine {
   url: string;
+  /** Where its catalogue came from at start. */
+  catalog: string;
   child: ChildProcess;
   send(cmd: "timer" | "drain" | "one", now: number): Promise<{ handled: number; events: string[] }>;
 }
@@ -28,17 +35,35 @@ let azurite: RunningAzurite;
 let sandbox: Sandbox;
 const engines: Engine[] = [];
 
-async function startEngine(intentsDir: string): Promise<Engine> {
+const SNAPSHOT_ENGINE = "two-instances-test";
+
+/** The engine's first line, or why it will never come: a process that ends first fails the start at once, not at the hook's timeout. */
+function firstLine(child: ChildProcess, lines: Interface): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const exited = (code: number | null, signal: string | null) => reject(new Error(`the engine process ended (${signal ?? `exit code ${code}`}) before it listened; its stderr is above`));
+    child.once("exit", exited);
+    lines.once("line", (line: string) => {
+      child.off("exit", exited);
+      resolve(line);
+    });
+  });
+}
+
+async function startEngine(intentsDir: string, snapshot: string): Promise<Engine> {
   const child = spawn(process.execPath, ["bin/run-ts.cjs", "test/schedule/support/engine-child.ts"], {
-    env: { ...process.env, STORAGE: azurite.connectionString, GRAPH_URL: sandbox.graphBaseUrl, ARM_URL: sandbox.armBaseUrl, EXCHANGE_URL: sandbox.exchangeBaseUrl, EXCHANGE_TENANT: sandbox.tenant.tenantId, INTENTS_DIR: intentsDir, START_MS: String(START) },
+    env: {
+      ...process.env, STORAGE: azurite.connectionString, GRAPH_URL: sandbox.graphBaseUrl, ARM_URL: sandbox.armBaseUrl,
+      EXCHANGE_URL: sandbox.exchangeBaseUrl, EXCHANGE_TENANT: sandbox.tenant.tenantId, INTENTS_DIR: intentsDir, START_MS: String(START),
+      SNAPSHOT: snapshot, SNAPSHOT_ENGINE,
+    },
     stdio: ["pipe", "pipe", "inherit"],
   });
   const lines: Interface = createInterface({ input: child.stdout! });
   const next = async () => JSON.parse(((await once(lines, "line")) as [string])[0]);
-  const { url } = (await next()) as { url: string };
+  const { url, catalog } = JSON.parse(await firstLine(child, lines)) as { url: string; catalog: string };
   let queue = Promise.resolve();
   return {
-    url, child,
+    url, catalog, child,
     send(cmd, now) {
       const answer = queue.then(async () => {
         const reply = next();
@@ -55,7 +80,15 @@ beforeAll(async () => {
   azurite = await startTestAzurite();
   sandbox = await startSandbox({ now: () => clock.now() });
   const dir = intentsFolder();
-  engines.push(...(await Promise.all([startEngine(dir), startEngine(dir)])));
+  // The snapshot is made as the build makes it, which checks that the cases an intent names exist.
+  cpSync(join(__dirname, "..", "..", "intents", "cases"), join(dir, "cases"), { recursive: true });
+  // Compiled once here rather than from YAML in each process: two engines compiling at once on a
+  // busy machine were what made this hook slow.
+  const snapshot = join(mkdtempSync(join(tmpdir(), "two-instances-")), "catalog-snapshot.json");
+  const written = writeSnapshot(snapshot, builtinKindSpecs(), dir, SNAPSHOT_ENGINE);
+  if (!("snapshot" in written)) throw new Error(`the test's intents do not compile: ${JSON.stringify(written.diagnostics[0])}`);
+  engines.push(...(await Promise.all([startEngine(dir, snapshot), startEngine(dir, snapshot)])));
+  expect(engines.map((engine) => engine.catalog)).toEqual(["snapshot", "snapshot"]);
 }, 60_000);
 
 afterAll(async () => {

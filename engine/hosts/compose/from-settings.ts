@@ -52,6 +52,8 @@ export interface ComposedHost {
 export interface ComposeOptions {
   /** Intent folder; default the repository's intents/. */
   intentsDir?: string;
+  /** A catalogue snapshot of that folder and the engine identity it was made for; default the build's (dist/catalog-snapshot.json). */
+  catalogSnapshot?: { path: string; engine: string };
   clock?: Clock;
   /** Replaces the report outbox's storage queue (tests on a manual clock). */
   reportQueue?: OutboxQueue;
@@ -84,7 +86,8 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   const undo = new BoundUndoService();
   const kinds = builtinKinds({ graph, automation, exchange, schedules: scheduledRunsPort(() => pipeline), undo });
   const intentsDir = options.intentsDir ?? DEFAULT_INTENTS_DIR;
-  const catalog = await loadStartupCatalog(kinds, { dir: intentsDir, events: options.events ?? ambientEvents });
+  const snapshot = options.catalogSnapshot ? { snapshotPath: options.catalogSnapshot.path, engine: options.catalogSnapshot.engine } : {};
+  const catalog = await loadStartupCatalog(kinds, { dir: intentsDir, ...snapshot, events: options.events ?? ambientEvents });
   const engine = catalogEngine(catalog, policyGate(settings, catalog, intentsDir, graph), settings.calendar);
   const reporting = await composeReporting(env, settings, { graph, clock, secrets, ...(options.reportQueue ? { queue: options.reportQueue } : {}) });
   const approvals = await composeApprovals(env, settings, { graph, secrets, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });

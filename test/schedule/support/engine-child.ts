@@ -4,7 +4,9 @@
  * each, answered on stdout): `{"cmd":"timer","now":ms}` runs the minute timer at that instant,
  * `{"cmd":"drain","now":ms}` handles the continuation queue's visible messages, `{"cmd":"one","now":ms}`
  * takes a single message (so two processes can each hold one at the same time).
- * Env: STORAGE, GRAPH_URL, ARM_URL, EXCHANGE_URL, EXCHANGE_TENANT, INTENTS_DIR.
+ * Env: STORAGE, GRAPH_URL, ARM_URL, EXCHANGE_URL, EXCHANGE_TENANT, INTENTS_DIR, and SNAPSHOT (+ SNAPSHOT_ENGINE): a catalogue
+ * snapshot of INTENTS_DIR the test made once, so neither process compiles the YAML at start.
+ * The first line says where it listens and where its catalogue came from.
  */
 import { createInterface } from "node:readline";
 import { QueueClient } from "@azure/storage-queue";
@@ -23,6 +25,7 @@ import { SECRET } from "./stack";
 async function main(): Promise<void> {
   const env = process.env;
   const clock = createManualClock(Number(env.START_MS ?? Date.now()));
+  let catalog = "unknown";
   const host = await composeFromSettings({
     AzureWebJobsStorage: env.STORAGE ?? "", GRAPH_BASE_URL: env.GRAPH_URL ?? "", GRAPH_ACCESS_TOKEN: "sandbox", ARM_BASE_URL: env.ARM_URL ?? "", ARM_ACCESS_TOKEN: "sandbox",
     EXCHANGE_BASE_URL: env.EXCHANGE_URL ?? "", EXCHANGE_ACCESS_TOKEN: "sandbox", EXCHANGE_TENANT_ID: env.EXCHANGE_TENANT ?? "",
@@ -30,7 +33,13 @@ async function main(): Promise<void> {
     INTENT_SHARED_SECRET: SECRET, HELPDESK_EMAIL: "grace.taylor@contoso.com", MAIL_SENDER: "isaiah.langer@contoso.com", TENANT_TIME_ZONE: "Europe/London",
     // The demo deployment's requester policy: the requester, Megan Bowen, is its Service Desk.
     POLICY_FILE: DEMO_POLICY_PATH,
-  }, { clock, intentsDir: env.INTENTS_DIR ?? "" });
+  }, {
+    clock, intentsDir: env.INTENTS_DIR ?? "",
+    ...(env.SNAPSHOT ? { catalogSnapshot: { path: env.SNAPSHOT, engine: env.SNAPSHOT_ENGINE ?? "" } } : {}),
+    events: (event, fields) => {
+      if (event === "catalog_loaded") catalog = String(fields.source);
+    },
+  });
   const deps = async () => host.deps;
   const events: string[] = [];
   const log = (_level: string, line: string) => void events.push(line);
@@ -51,7 +60,7 @@ async function main(): Promise<void> {
     }
     return 1;
   }
-  process.stdout.write(JSON.stringify({ url: server.url }) + "\n");
+  process.stdout.write(JSON.stringify({ url: server.url, catalog }) + "\n");
   for await (const line of createInterface({ input: process.stdin })) {
     const command = JSON.parse(line) as { cmd: "timer" | "drain" | "one"; now: number };
     clock.advance(command.now - clock.now());
@@ -65,4 +74,8 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+main().catch((error: unknown) => {
+  // The test waits for the first line: say why there will be none, and end.
+  process.stderr.write(`engine-child: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});
