@@ -84,6 +84,8 @@ export async function measureColdStart(runs: number): Promise<ColdStartFigure> {
   try {
     const services = {
       GRAPH_BASE_URL: sandbox.graphBaseUrl, GRAPH_ACCESS_TOKEN: "sandbox", ARM_BASE_URL: sandbox.armBaseUrl, ARM_ACCESS_TOKEN: "sandbox",
+      // As npm start points the Exchange intents at the sandbox (else the server would set up a managed identity for Exchange).
+      EXCHANGE_BASE_URL: sandbox.exchangeBaseUrl, EXCHANGE_ACCESS_TOKEN: "sandbox", EXCHANGE_TENANT_ID: sandbox.tenant.tenantId,
       ...psaSimulatorSettings(psas), AzureWebJobsStorage: azurite.connectionString,
     };
     const figures: ColdStartFigure[] = [];
