@@ -35,13 +35,27 @@ function entries(root) {
 }
 
 /**
+ * Packages a process loads only on a path it may never take, left out of the bundles: they load
+ * from node_modules when first used, and a start does not read or compile them. ARM Automation
+ * (runbook steps) and Key Vault (KEY_VAULT_URL) in both; in the command line also @azure/identity
+ * (`npm start` signs in with static tokens and a connection string unless told otherwise; the
+ * Function App signs in with its managed identity, so its bundle keeps it).
+ */
+const LOADED_ON_USE = ["@azure/arm-automation", "@azure/keyvault-secrets"];
+const CLI_LOADED_ON_USE = ["@azure/identity"];
+
+/**
  * Left to Node's `require` at run time: the Functions worker's own module; the OpenTelemetry stack
  * (it instruments modules as they are required, and loads only when App Insights is configured);
- * the development tools the local stack and the command line load when they run (Azurite, tsx…).
+ * the development tools the local stack and the command line load when they run (Azurite, tsx…);
+ * the packages loaded on use (above).
  */
-function externals(root) {
+function externals(root, bundleName) {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-  const names = ["@azure/functions-core", "@azure/monitor-opentelemetry", "@azure/opentelemetry-*", "@opentelemetry/*", ...Object.keys(pkg.devDependencies ?? {})];
+  const names = [
+    "@azure/functions-core", "@azure/monitor-opentelemetry", "@azure/opentelemetry-*", "@opentelemetry/*", ...Object.keys(pkg.devDependencies ?? {}),
+    ...LOADED_ON_USE, ...(bundleName === "cli" ? CLI_LOADED_ON_USE : []),
+  ];
   return names.flatMap((name) => (name.includes("*") ? [name] : [name, `${name}/*`]));
 }
 
@@ -91,8 +105,8 @@ function requireResolution(isExternal) {
 /** Writes <outDir>/function-app.js and <outDir>/cli.js (each with a source map and the bundled packages' licence notices). */
 async function bundle(root, outDir) {
   const esbuild = require("esbuild");
-  const external = externals(root);
   for (const [name, entry] of Object.entries(entries(root))) {
+    const external = externals(root, name);
     await esbuild.build({
       stdin: { ...entry, loader: "ts", sourcefile: `${name}.ts` },
       outfile: join(outDir, `${name}.js`),
