@@ -7,6 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { startSandbox } from "../sandbox";
@@ -25,6 +26,25 @@ export interface ColdStartFigure {
   firstAnswerMs: number;
   /** Where the server's catalogue came from: the build's snapshot, or the intents compiled at start. */
   catalog: "snapshot" | "intents" | "unknown";
+  /**
+   * CPU time (user + system) the server process used from its start to the first answer, from
+   * /proc (Linux; undefined elsewhere): what the start costs, less swayed than the wall clock by
+   * other work on a shared machine, which delays the process without adding to its CPU time.
+   */
+  serverCpuMs?: number;
+}
+
+/** User + system CPU time of a running process, from /proc/<pid>/stat (Linux), in ms. */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 a second on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The compiled build is current, or is built now, so the figure is never of stale code. */
@@ -67,7 +87,9 @@ async function once_(services: Record<string, string>, ticket: number): Promise<
     });
     await answer.arrayBuffer();
     if (answer.status !== 200) throw new Error(`the first webhook answered ${answer.status}`);
-    return { listeningMs, firstAnswerMs: performance.now() - started, catalog };
+    const firstAnswerMs = performance.now() - started;
+    const serverCpuMs = cpuMsOf(child.pid);
+    return { listeningMs, firstAnswerMs, catalog, ...(serverCpuMs === undefined ? {} : { serverCpuMs }) };
   } finally {
     const exited = once(child, "exit");
     child.kill("SIGKILL");

@@ -15,6 +15,9 @@ describe("bench: the compiled build", () => {
     const figure = await measureColdStart(1);
     expect(figure.listeningMs).toBeGreaterThan(0);
     expect(figure.firstAnswerMs).toBeGreaterThan(figure.listeningMs);
+    // The server's own CPU time to its first answer, read from /proc where there is one.
+    if (process.platform === "linux") expect(figure.serverCpuMs).toBeGreaterThan(0);
+    else expect(figure.serverCpuMs).toBeUndefined();
     // The build's snapshot of the shipped intents, not the YAML compiled at start.
     expect(figure.catalog).toBe("snapshot");
   }, 180_000);
