@@ -91,6 +91,17 @@ export const EXCHANGE_CMDLETS: Readonly<Record<string, CmdletSpec>> = {
       InheritanceType: { type: "string", enum: ["All"], description: "All (the mailbox and its folders)." },
     },
   },
+  "Get-MailboxPermission": {
+    description: "Lists who holds rights on a mailbox (Full Access holders, and the mailbox's own SELF entry).",
+    readOnly: true,
+    idempotent: true,
+    identity: "Identity",
+    roles: ["Mail Recipients", "View-Only Recipients"],
+    parameters: {
+      Identity: identity("The mailbox."),
+      User: { type: "string", description: "Only this holder's entries." },
+    },
+  },
   "Add-RecipientPermission": {
     description: "Grants a user Send As on a mailbox.",
     readOnly: false,

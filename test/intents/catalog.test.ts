@@ -6,7 +6,7 @@ import { builtinKindSpecs } from "../../engine/kinds";
 const catalog = loadCatalog(builtinKindSpecs());
 
 describe("intent catalogue", () => {
-  it("ships the eight seed intents, the two change-triggered ones, the breadth ones, the schedule's cancel and the joiner-mover-leaver set", () => {
+  it("ships the eight seed intents, the two change-triggered ones, the breadth ones, the schedule's cancel, the joiner-mover-leaver set and Reinstate User", () => {
     expect(catalog.supportedNames()).toEqual([
       "Add User to Group",
       "Cancel Scheduled Request",
@@ -19,6 +19,7 @@ describe("intent catalogue", () => {
       "MFA Reset",
       "New User Creation",
       "Password Reset",
+      "Reinstate User",
       "Remove Mail Forwarding",
       "Remove User from Group",
       "Revoke Sessions",

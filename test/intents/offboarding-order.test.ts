@@ -61,7 +61,8 @@ describe("User Offboarding with every option on: the safe order", () => {
     expect(changes.at(-1)).toBe("licences");
     expect(changes.filter((c) => c === "licences")).toHaveLength(1);
 
-    // The step table: every option's step, in the intent's order, none left out.
-    expect(trace.result?.steps.map((s) => s.id)).toEqual(entry!.intent.plan.steps.map((s) => s.id));
+    // The step table: the snapshot's reads first (what the undo restores from), then every
+    // option's step, in the intent's order, none left out.
+    expect(trace.result?.steps.map((s) => s.id)).toEqual([...entry!.intent.plan.snapshot, ...entry!.intent.plan.steps].map((s) => s.id));
   });
 });

@@ -25,7 +25,7 @@ const TABLE: Array<[string, string, number, number, number, number]> = [
   ["New User Creation", "happy path", 6, 0, 0, 7], // licence + 2 groups + the delivery mail
   // Every option on: 16 options (the seed had 4), each its own step. The Exchange calls are mostly
   // the leaver's rights on the 9 other mailboxes (4 kinds each, 5 in flight at a time).
-  ["User Offboarding", "every option on", 13, 0, 46, 5],
+  ["User Offboarding", "every option on", 13, 0, 47, 5], // + Get-Mailbox: the forwarding its undo restores
   ["User Offboarding", "with EXCHANGE_MODE runbook, every option on", 13, 8, 0, 5], // the same on runbooks: one job per Exchange option
   ["User Offboarding", "with this deployment's defaults", 13, 0, 8, 2], // the seed's defaults only disabled and revoked
   ["Shared Mailbox Permission", "happy path", 1, 0, 1, 1], // policy $batch, then the cmdlet

@@ -45,6 +45,17 @@ describe("sandbox Exchange admin API", () => {
     expect(user("reception@contoso.com").mailbox!.fullAccess).toContain("grace.taylor@contoso.com");
   });
 
+  it("lists a mailbox's Full Access holders with Get-MailboxPermission, its SELF entry first, one holder by -User", async () => {
+    const all = await invoke({ CmdletInput: { CmdletName: "Get-MailboxPermission", Parameters: { Identity: "info@contoso.com" } } });
+    expect(all.status).toBe(200);
+    expect(all.json.value.map((entry: { User: string }) => entry.User)).toEqual(["NT AUTHORITY\\SELF", "adele.vance@contoso.com", "ben.walters@contoso.com"]);
+    expect(all.json.value[1]).toEqual({ Identity: "Contoso Info", User: "adele.vance@contoso.com", AccessRights: ["FullAccess"], IsInherited: false, Deny: false, InheritanceType: "All" });
+    const one = await invoke({ CmdletInput: { CmdletName: "Get-MailboxPermission", Parameters: { Identity: "info@contoso.com", User: "ben.walters@contoso.com" } } });
+    expect(one.json.value.map((entry: { User: string }) => entry.User)).toEqual(["ben.walters@contoso.com"]);
+    const none = await invoke({ CmdletInput: { CmdletName: "Get-MailboxPermission", Parameters: { Identity: "info@contoso.com", User: "grace.taylor@contoso.com" } } });
+    expect(none.json.value).toEqual([]);
+  });
+
   it("words a cmdlet failure as Exchange does: Error executing cmdlet, the reason in details", async () => {
     const answer = await invoke({ CmdletInput: { CmdletName: "Set-Mailbox", Parameters: { Identity: "it.admin@contoso.com", Type: "Shared" } } });
     expect(answer.status).toBe(400);

@@ -79,12 +79,14 @@ export function caseServices(sandbox: Sandbox, clock: FastClock, overrides: Reco
     // Requester policy's reads go through the same recording client: when they share the first
     // step's $batch, that step's answer is among them.
     graph: recorded,
-    // A case runs one intent with no run store: no run of the ticket waits for a scheduled time.
+    // A case runs one intent with no run store: no run of the ticket waits for a scheduled time,
+    // nor is there any earlier run to undo (an undo:latest step finds none).
     kinds: builtinKinds({
       graph: recorded,
       automation: recordingAutomation(automation, exchanges),
       exchange: recordingExchange(exchange, exchanges),
       schedules: { cancel: async () => [] },
+      undo: { undoLatest: async (request) => ({ found: false, steps: [], irreversible: [], changedSince: [], error: { code: "UNDO_NOTHING_FOUND", message: `No earlier ${request.intent} is on record in a case.` } }) },
     }),
     clock,
     settings,

@@ -10,7 +10,7 @@ import { getMobileDevice, removeMobileDevice } from "./devices";
 import { removeDistributionGroupMember } from "./groups";
 import { setMailbox } from "./mailbox";
 import { getMailbox } from "./mailboxes";
-import { addMailboxPermission, addRecipientPermission, removeMailboxPermission, removeRecipientPermission } from "./permissions";
+import { addMailboxPermission, addRecipientPermission, getMailboxPermission, removeMailboxPermission, removeRecipientPermission } from "./permissions";
 import type { CmdletHandler } from "./types";
 
 export type { CmdletContext, CmdletHandler, CmdletResult } from "./types";
@@ -19,6 +19,7 @@ export const CMDLET_HANDLERS: Readonly<Record<string, CmdletHandler>> = {
   "Set-Mailbox": setMailbox,
   "Add-MailboxPermission": addMailboxPermission,
   "Remove-MailboxPermission": removeMailboxPermission,
+  "Get-MailboxPermission": getMailboxPermission,
   "Add-RecipientPermission": addRecipientPermission,
   "Remove-RecipientPermission": removeRecipientPermission,
   "Remove-DistributionGroupMember": removeDistributionGroupMember,

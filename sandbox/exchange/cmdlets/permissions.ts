@@ -1,5 +1,6 @@
-/** Full Access (Add/Remove-MailboxPermission) and Send As (Add/Remove-RecipientPermission). */
+/** Full Access (Get/Add/Remove-MailboxPermission) and Send As (Add/Remove-RecipientPermission). */
 import { onMailbox, setMailboxRight, type MailboxRight } from "../changes";
+import { resolveMailbox, resolveUser } from "../recipients";
 import { done, type CmdletHandler, type CmdletResult } from "./types";
 import type { Change } from "../changes";
 import type { TenantState } from "../../tenant/types";
@@ -17,6 +18,18 @@ export const addMailboxPermission: CmdletHandler = (tenant, p) => {
   const [mailbox, user] = [String(p.Identity), String(p.User)];
   const ace = { Identity: mailbox, User: user, AccessRights: ["FullAccess"], IsInherited: false, Deny: false, InheritanceType: p.InheritanceType ?? "All" };
   return answer(change(tenant, mailbox, user, "fullAccess", true, p.AutoMapping !== false), ace, `An existing permission entry was found for user: ${user}.`);
+};
+
+/** The mailbox's explicit entries as Exchange lists them: its own SELF entry first, then each Full Access holder by UPN. */
+export const getMailboxPermission: CmdletHandler = (tenant, p) => {
+  const found = resolveMailbox(tenant, String(p.Identity));
+  if ("error" in found) return found;
+  const identity = found.user.displayName;
+  const entry = (user: string, rights: string[]) => ({ Identity: identity, User: user, AccessRights: rights, IsInherited: false, Deny: false, InheritanceType: "All" });
+  const holders = found.mailbox.fullAccess.map((holder) => resolveUser(tenant, holder)?.userPrincipalName ?? holder);
+  const entries = [entry("NT AUTHORITY\\SELF", ["FullAccess", "ReadPermission"]), ...holders.map((upn) => entry(upn, ["FullAccess"]))];
+  const only = typeof p.User === "string" ? resolveUser(tenant, p.User)?.userPrincipalName ?? p.User : undefined;
+  return done(only === undefined ? entries : entries.filter((e) => e.User.toLowerCase() === only.toLowerCase()));
 };
 
 export const removeMailboxPermission: CmdletHandler = (tenant, p) => {
