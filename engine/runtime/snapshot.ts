@@ -49,16 +49,18 @@ export async function takeSnapshot(intent: CompiledIntent, scope: RunScope, step
   if (reads.length === 0 && !intent.undo) return { kind: "continue" };
   const taken = await Promise.all(reads.map((step) => readOne(step, deps)));
   const values: SnapshotValues = {};
-  let failed = false;
+  const stopping: StepResult[] = [];
   for (const { step, result, outputs, attempt } of taken) {
     if (attempt?.suspend) return { kind: "suspend", step, result, ...attempt.suspend };
     values[step.id] = outputs;
-    steps.push(result);
     if (attempt && deps.mode === "live") await deps.journal?.save(step.id, { result, outputs });
-    if (result.status === "failed" && !step.continueOnError) failed = true;
+    if (result.status === "failed" && !step.continueOnError) stopping.push(result);
+    else steps.push(result);
   }
+  // A read that stops the run is its last step, as a failing step is anywhere else.
+  steps.push(...stopping);
   scope.snapshot = values;
-  if (failed) return { kind: "stop" };
+  if (stopping.length > 0) return { kind: "stop" };
   if (deps.mode !== "live" || !deps.recorder) return { kind: "continue" };
   try {
     await deps.recorder.record(values);

@@ -207,7 +207,10 @@ describe("directory-role holders and the break-glass account", () => {
     let judged = 0;
     for (const intent of loadCatalog(builtinKindSpecs()).intents) {
       if (intent.target === undefined || intent.risk === "read") continue;
-      const happy = loadCaseFile(casesFileFor(intent)).cases.find((c) => c.expect.status === "succeeded")!;
+      // Fields that run: a case that succeeds, else (an intent no case can run to success, such
+      // as an undo of an earlier run a case never has) the first case with valid fields.
+      const cases = loadCaseFile(casesFileFor(intent)).cases;
+      const happy = (cases.find((c) => c.expect.status === "succeeded") ?? cases.find((c) => c.expect.status !== undefined))!;
       const label = intent.fields.find((f) => f.variable === intent.target)!.label;
       const byId = /id$/i.test(intent.target);
       for (const [upn, id] of [["it.admin@contoso.com", IDS.admin], ["breakglass@contoso.onmicrosoft.com", IDS.breakglass]] as const) {
