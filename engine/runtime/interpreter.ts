@@ -43,8 +43,8 @@ export interface ExecuteOptions {
   attempt?: number;
   /** Aborted when the run must stop where it is (its lease was lost): nothing more is sent or saved. */
   signal?: AbortSignal;
-  /** A step's answer already read (its first reads, sent with requester policy's): used instead of calling its kind. */
-  prefetched?: { stepId: string; answer: KindAnswer };
+  /** Steps' answers already read (the run's first reads, sent with requester policy's): used instead of calling their kinds. */
+  prefetched?: Array<{ stepId: string; answer: KindAnswer }>;
   /** Where a live run records its snapshot before its first step (an intent with snapshot or undo). */
   snapshots?: SnapshotRecorder;
   /** An undo run: the snapshot and steps of the run it reverses, read as `snapshot` and `original`. */

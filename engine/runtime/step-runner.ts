@@ -49,8 +49,8 @@ export interface StepEnv {
   secrets: Pick<Redactor, "add">;
   /** Aborts when the run must stop where it is (its lease was lost). */
   signal?: AbortSignal;
-  /** A step's answer read before the run (ExecuteOptions.prefetched). */
-  prefetched?: { stepId: string; answer: KindAnswer };
+  /** Steps' answers read before the run (ExecuteOptions.prefetched). */
+  prefetched?: Array<{ stepId: string; answer: KindAnswer }>;
 }
 
 /** Stand-ins for every output of a step an offline plan does not run. */
@@ -154,7 +154,8 @@ export function deferred(thrown: unknown, env: StepEnv): StepAttempt | undefined
 async function firstAnswer(step: CompiledStep, input: unknown, env: StepEnv): Promise<KindAnswer | { suspend: StepAttempt["suspend"] } | { lost: IntentError }> {
   try {
     // Read before the run, in requester policy's $batch (ExecuteOptions.prefetched).
-    if (env.prefetched?.stepId === step.id) return env.prefetched.answer;
+    const prefetched = env.prefetched?.find((read) => read.stepId === step.id);
+    if (prefetched) return prefetched.answer;
     return await callKind(step, input, env);
   } catch (thrown) {
     const error = ensureIntentError(thrown);

@@ -21,7 +21,7 @@ export interface PolicySubject {
   policy?: PolicyRule;
 }
 
-/** The intent's first step as independent Graph GETs (engine/runtime/leading-reads.ts). */
+/** A step the run reads first, as independent Graph GETs (engine/runtime/leading-reads.ts). */
 export interface LeadingReads {
   stepId: string;
   requests: GraphRequest[];
@@ -29,8 +29,8 @@ export interface LeadingReads {
 }
 
 export interface Judgement extends Decided {
-  /** The first step's answer, read in the policy's `$batch`. */
-  prefetched?: { stepId: string; answer: KindAnswer };
+  /** The answers of the steps the run reads first, read in the policy's `$batch`. */
+  prefetched?: Array<{ stepId: string; answer: KindAnswer }>;
   /** The Graph requests the policy itself sent (not the intent's), in order. */
   sent: GraphRequest[];
 }
@@ -104,12 +104,12 @@ async function requesterGroups(graph: GraphClient, person: Person, batched: { re
  * `options`: the run's budget (`startBy`: a read that cannot start by then throws BUDGET_DEFERRED
  * and nothing is decided) and its abort signal, for every read the judgement sends.
  */
-export async function judge(settings: GateSettings, intent: PolicySubject, fields: Record<string, unknown>, contactEmail: string, leading?: LeadingReads, options: GraphRequestOptions = {}): Promise<Judgement> {
+export async function judge(settings: GateSettings, intent: PolicySubject, fields: Record<string, unknown>, contactEmail: string, leading: readonly LeadingReads[] = [], options: GraphRequestOptions = {}): Promise<Judgement> {
   const { graph, policy } = settings;
   const rule = ruleFor(policy, intent);
   const targetValue = intent.target === undefined ? undefined : String(fields[intent.target] ?? "");
   const reads = policyReads(rule, contactEmail, targetValue);
-  const requests = [...reads.map((r) => r.request), ...(leading?.requests ?? [])];
+  const requests = [...reads.map((r) => r.request), ...leading.flatMap((step) => step.requests)];
   const responses = requests.length > 0 ? await graph.batch(requests, options) : [];
   const answers = new Map(reads.map((read, i) => [read.name, responses[i] as GraphResponse]));
   const sent = reads.map((r) => r.request);
@@ -134,6 +134,16 @@ export async function judge(settings: GateSettings, intent: PolicySubject, field
   }
 
   const decided = decide({ intent, rule, protect: policy.protected, engineMailboxes: settings.engineMailboxes, requester, ...(target ? { target } : {}) });
-  const prefetched = leading && decided.decision.decision === "allow" ? { stepId: leading.stepId, answer: leading.answer(responses.slice(reads.length)) } : undefined;
+  const prefetched = leading.length > 0 && decided.decision.decision === "allow" ? answersOf(leading, responses.slice(reads.length)) : undefined;
   return { ...decided, ...(prefetched ? { prefetched } : {}), sent };
+}
+
+/** Each leading step's answer, from its own slice of the `$batch`'s responses. */
+function answersOf(leading: readonly LeadingReads[], responses: GraphResponse[]): Array<{ stepId: string; answer: KindAnswer }> {
+  let from = 0;
+  return leading.map((step) => {
+    const mine = responses.slice(from, from + step.requests.length);
+    from += step.requests.length;
+    return { stepId: step.stepId, answer: step.answer(mine) };
+  });
 }
