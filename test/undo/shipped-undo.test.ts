@@ -81,6 +81,26 @@ describe("Add User to Group's undo", () => {
     expect(writes().length).toBe(sent + 1);
   });
 
+  it("offers no second undo once undone, even after someone made the same change again: that change is not the run's", async () => {
+    const JOHANNA = "johanna.lorenz@contoso.com";
+    const before = groupsOf(JOHANNA);
+    const runId = await run("Add User to Group", { "User Email": JOHANNA, "Group Name": "Marketing" }, JOHANNA);
+    const undone = await call("POST", `/api/runs/${runId}/undo`, asSelf(JOHANNA));
+    expect(undone.body.status).toBe("succeeded");
+    expect(groupsOf(JOHANNA)).toEqual(before);
+
+    // A colleague adds Johanna to Marketing again, by hand.
+    groupNamed("Marketing").members.push(userOf(JOHANNA).id);
+    const sent = writes().length;
+    const plan = await call("GET", `/api/runs/${runId}/undo`);
+    expect(plan.body.plan).toMatchObject({ nothingToUndo: true, changes: [], changedSince: [], lines: [], undoneBy: [undone.body.runId] });
+    expect((await call("POST", `/api/runs/${runId}/undo`, asSelf(JOHANNA))).body.status).toBe("nothing_to_undo");
+    expect(groupsOf(JOHANNA)).toContain("Marketing");
+    expect(writes().length).toBe(sent);
+    // The colleague's change undone by hand, so the tests after this one start from the demo tenant.
+    groupNamed("Marketing").members = groupNamed("Marketing").members.filter((id) => id !== userOf(JOHANNA).id);
+  });
+
   it("leaves alone, and reports, a user someone removed since", async () => {
     const DIEGO = "diego.siciliani@contoso.com";
     const runId = await run("Add User to Group", { "User Email": DIEGO, "Group Name": "IT Department" }, DIEGO);

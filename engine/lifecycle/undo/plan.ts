@@ -68,16 +68,25 @@ export async function planUndo(deps: PipelineDeps, runId: string, events: EventS
       retryable: true, fix: "Try again in a few minutes; nothing was changed.",
     });
   }
+  const undoneBy = await sources.snapshots.undoRuns(runId);
+  // Once an undo of this run succeeded, the snapshot no longer describes what the run left: the
+  // tenant since then is the undo's doing or someone else's, and neither is this run's to reverse.
+  const undone = await anySucceeded(deps, undoneBy);
   const steps = undoOf(intent)?.intent.plan.steps ?? [];
-  const changes = result.steps.filter((step) => step.planned !== undefined).map((step) => changeOf(steps.find((s) => s.id === step.id), step));
-  const notices = { irreversible: result.undo?.irreversible ?? [], changedSince: result.undo?.changedSince ?? [] };
+  const changes = undone ? [] : result.steps.filter((step) => step.planned !== undefined).map((step) => changeOf(steps.find((s) => s.id === step.id), step));
+  const notices = { irreversible: result.undo?.irreversible ?? [], changedSince: undone ? [] : result.undo?.changedSince ?? [] };
   const plan: UndoPlan = {
     runId, intentName: record.intentName, expiresAt: snapshot.expiresAt, changes, ...notices,
     nothingToUndo: changes.every((change) => change.requests.length === 0),
-    undoneBy: await sources.snapshots.undoRuns(runId),
+    undoneBy,
     lines: planLines({ changes, ...notices }),
   };
   return { plan, intentName: record.intentName, ticketId: record.ticketId, snapshot };
+}
+
+async function anySucceeded(deps: PipelineDeps, runIds: readonly string[]): Promise<boolean> {
+  for (const id of runIds) if ((await deps.store.get(id))?.status === "succeeded") return true;
+  return false;
 }
 
 /** The lifecycle function the console and the HTTP API call: the plan alone. */
