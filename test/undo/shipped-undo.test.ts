@@ -4,6 +4,7 @@
  * reversible intent for the target themself or their manager), the sandbox tenant.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callerOf } from "./support/call";
 import { composeFromSettings, type ComposedHost } from "../../engine/hosts/compose/from-settings";
 import { appRoutes, startLocalServer, type LocalServer } from "../../engine/hosts/local/http-adapter";
 import { MAX_BODY_BYTES } from "../../engine/inbound/webhook/body";
@@ -35,13 +36,7 @@ afterAll(async () => {
   await azurite?.close();
 });
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(server.url + path, {
-    method, headers: { "x-intent-secret": SECRET, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const call = callerOf(() => server, SECRET);
 
 const userOf = (upn: string) => sandbox.tenant.users.find((u) => u.userPrincipalName === upn)!;
 const groupNamed = (name: string) => sandbox.tenant.groups.find((g) => g.displayName === name)!;
