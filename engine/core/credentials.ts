@@ -1,9 +1,10 @@
 /**
  * Which settings no template may ever read. The engine's own credentials (the webhook's shared
- * secret, the Graph, ARM and PSA credentials, storage and telemetry connection strings) are not
- * template-visible at all, under `settings` or `secrets`. Any other setting whose name says it is a
- * secret may be read only through an intent's `secrets` declaration, and only where a step kind
- * takes a secret. A new credential the engine reads belongs in CREDENTIAL_SETTINGS.
+ * secret, the Graph, ARM and PSA credentials with the user names and ids sent beside them, storage
+ * and telemetry connection strings) are not template-visible at all, under `settings` or `secrets`.
+ * Any other setting whose name says it is a secret may be read only through an intent's `secrets`
+ * declaration (which the host reads under names of their own, INTENT_SECRET_…), and only where a
+ * step kind takes a secret. A new credential the engine reads belongs in CREDENTIAL_SETTINGS.
  */
 export const CREDENTIAL_SETTINGS: ReadonlySet<string> = new Set([
   "INTENT_SHARED_SECRET",
@@ -19,8 +20,14 @@ export const CREDENTIAL_SETTINGS: ReadonlySet<string> = new Set([
   "AzureWebJobsStorage",
   "APPLICATIONINSIGHTS_CONNECTION_STRING",
   "CONNECTWISE_PRIVATE_KEY",
+  "CONNECTWISE_PUBLIC_KEY",
+  "CONNECTWISE_COMPANY_ID",
+  "CONNECTWISE_CLIENT_ID",
   "AUTOTASK_SECRET",
+  "AUTOTASK_USERNAME",
+  "AUTOTASK_INTEGRATION_CODE",
   "HALOPSA_CLIENT_SECRET",
+  "HALOPSA_CLIENT_ID",
   "REPORT_WEBHOOK_SECRET",
   "APPROVAL_SIGNING_KEY",
 ]);

@@ -221,8 +221,21 @@ export class SecretSettings {
 }
 
 /**
- * The secret settings intents declare (`secrets:`), read like the engine's own: the environment
- * first, then Key Vault as NAME-WITH-DASHES, cached. A credential of the engine is refused.
+ * Where the deployment keeps the secret setting an intent declares as NAME: the app setting
+ * `INTENT_SECRET_NAME`, or the Key Vault secret `INTENT-SECRET-NAME`. Intents' secrets have names
+ * of their own, so no name an intent can write reaches a variable of the engine or of the platform
+ * it runs on (Azure puts keys of its own into the environment, e.g. WEBSITE_AUTH_ENCRYPTION_KEY).
+ */
+export const INTENT_SECRET_PREFIX = "INTENT_SECRET_";
+
+export function intentSecretSetting(name: string): string {
+  return `${INTENT_SECRET_PREFIX}${name}`;
+}
+
+/**
+ * The secret settings intents declare (`secrets:`), read like the engine's own (the environment
+ * first, then Key Vault as NAME-WITH-DASHES, cached) but only under INTENT_SECRET_…. A credential
+ * of the engine is refused by name as well, so the mistake is named rather than read as unset.
  */
 export function intentSecretReader(secrets: SecretSettings): SecretSettingsReader {
   return {
@@ -230,7 +243,11 @@ export function intentSecretReader(secrets: SecretSettings): SecretSettingsReade
       if (isCredentialSetting(name)) {
         return Promise.reject(new IntentError("SPEC_SECRET_NOT_ALLOWED", `${name} is a credential of the engine: no template may read it.`));
       }
-      return secrets.get(name);
+      return secrets.get(intentSecretSetting(name));
+    },
+    whereSet(name) {
+      const setting = intentSecretSetting(name);
+      return `${name} as the app setting ${setting} or the Key Vault secret ${keyVaultName(setting)}`;
     },
   };
 }

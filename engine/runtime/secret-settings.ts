@@ -36,6 +36,9 @@ export async function readSecretSettings(
     const error = ensureIntentError(thrown);
     return { code: error.code, message: error.message, ...(error.retryable ? { retryable: true } : {}) };
   }
-  if (missing.length > 0) return { code: "CONFIG_MISSING", message: `Missing secret setting(s): ${missing.join(", ")}.` };
+  if (missing.length > 0) {
+    const where = services.secrets?.whereSet ? ` Set ${missing.map((name) => services.secrets!.whereSet!(name)).join("; ")}.` : "";
+    return { code: "CONFIG_MISSING", message: `Missing secret setting(s): ${missing.join(", ")}.${where}` };
+  }
   return { values };
 }

@@ -160,6 +160,8 @@ export interface UndoContext {
 
 export interface SecretSettingsReader {
   get(name: string): Promise<string | undefined>;
+  /** Where the deployment puts the secret setting NAME, for the error that says it is missing. */
+  whereSet?(name: string): string;
 }
 
 /** What a host gives the interpreter once: no client, only the kinds that hold them. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isCredentialSetting } from "../../engine/core/credentials";
 import { intentSecretReader, keyVaultName, loadSettings, SecretSettings } from "../../engine/hosts/config";
 import { IntentError } from "../../engine/core/errors";
 import { createManualClock } from "../support/manual-clock";
@@ -49,18 +50,39 @@ describe("SecretSettings", () => {
 });
 
 describe("intentSecretReader", () => {
-  it("reads an intent's secret settings like the engine's own (environment, then Key Vault), and never a credential", async () => {
+  it("reads an intent's secret setting NAME only as INTENT_SECRET_NAME (environment, then Key Vault), and never a credential", async () => {
     const reads: string[] = [];
-    const vault = { read: async (name: string) => (reads.push(name), name === "PARTNER-API-KEY" ? "from-vault-1234" : undefined) };
-    const secrets = new SecretSettings({ LOCAL_API_KEY: "from-env-12345", INTENT_SHARED_SECRET: "shared-secret-1" }, vault, 1_000);
+    const vault = { read: async (name: string) => (reads.push(name), name === "INTENT-SECRET-PARTNER-API-KEY" ? "from-vault-1234" : undefined) };
+    const secrets = new SecretSettings({ INTENT_SECRET_LOCAL_API_KEY: "from-env-12345", INTENT_SHARED_SECRET: "shared-secret-1" }, vault, 1_000);
     const reader = intentSecretReader(secrets);
     expect(await reader.get("PARTNER_API_KEY")).toBe("from-vault-1234");
     expect(await reader.get("LOCAL_API_KEY")).toBe("from-env-12345");
     expect(await reader.get("UNSET_API_KEY")).toBeUndefined();
-    expect(reads).toEqual(["PARTNER-API-KEY", "UNSET-API-KEY"]);
-    for (const credential of ["INTENT_SHARED_SECRET", "AZURE_CLIENT_SECRET", "GRAPH_ACCESS_TOKEN", "ARM_ACCESS_TOKEN"]) {
+    expect(reads).toEqual(["INTENT-SECRET-PARTNER-API-KEY", "INTENT-SECRET-UNSET-API-KEY"]);
+    for (const credential of ["INTENT_SHARED_SECRET", "AZURE_CLIENT_SECRET", "GRAPH_ACCESS_TOKEN", "ARM_ACCESS_TOKEN", "AUTOTASK_INTEGRATION_CODE"]) {
       await expect(reader.get(credential)).rejects.toMatchObject({ code: "SPEC_SECRET_NOT_ALLOWED" });
     }
     expect(reads).toHaveLength(2);
+    expect(reader.whereSet?.("PARTNER_API_KEY")).toBe("PARTNER_API_KEY as the app setting INTENT_SECRET_PARTNER_API_KEY or the Key Vault secret INTENT-SECRET-PARTNER-API-KEY");
+  });
+
+  it("reaches no variable of the platform or the engine, whatever name an intent declares", async () => {
+    // What an Azure Function App's environment and its Key Vault hold beside the intents' own secrets.
+    const platform: Record<string, string> = {
+      WEBSITE_AUTH_ENCRYPTION_KEY: "platform-auth-key-1",
+      CONTAINER_ENCRYPTION_KEY: "platform-container-key",
+      WEBSITE_CONTENTAZUREFILECONNECTIONSTRING: "DefaultEndpointsProtocol=https;AccountKey=abc",
+      DOCKER_REGISTRY_SERVER_PASSWORD: "registry-password-1",
+      APPSETTING_INTENT_SHARED_SECRET: "shared-secret-copy",
+      INTENT_SHARED_SECRET: "shared-secret-1",
+    };
+    const vaultSecrets: Record<string, string> = { "INTENT-SHARED-SECRET": "vault-shared-secret", "OTHER-APP-PASSWORD": "other-app-password", "AZURE-CLIENT-SECRET": "client-secret-value" };
+    const reads: string[] = [];
+    const vault = { read: async (name: string) => (reads.push(name), vaultSecrets[name]) };
+    const reader = intentSecretReader(new SecretSettings(platform, vault, 1_000));
+    const names = [...Object.keys(platform), ...Object.keys(vaultSecrets).map((name) => name.replace(/-/g, "_"))].filter((name) => !isCredentialSetting(name));
+    expect(names.length).toBeGreaterThanOrEqual(6);
+    for (const name of names) expect(await reader.get(name), name).toBeUndefined();
+    expect(reads.every((name) => name.startsWith("INTENT-SECRET-"))).toBe(true);
   });
 });

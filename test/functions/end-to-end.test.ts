@@ -30,7 +30,9 @@ beforeAll(async () => {
     NOTIFICATION_EMAIL: "grace.taylor@contoso.com",
     HELPDESK_EMAIL: "isaiah.langer@contoso.com",
     MAIL_SENDER: "isaiah.langer@contoso.com",
-    PARTNER_API_KEY: "e2e-partner-key-5c1d",
+    INTENT_SECRET_PARTNER_API_KEY: "e2e-partner-key-5c1d",
+    // A key Azure puts into a Function App's environment: no intent may reach it.
+    WEBSITE_AUTH_ENCRYPTION_KEY: "platform-auth-key-9e2b",
     // The demo deployment's requester policy: its Service Desk may ask on anyone's behalf.
     POLICY_FILE: DEMO_POLICY_PATH,
   }, { clock: createManualClock(Date.now()) });
@@ -62,6 +64,7 @@ describe("end to end with the shipped intents and the sandbox tenant", () => {
   it("gives the engine the secret settings intents declare, from the settings or Key Vault, and never a credential", async () => {
     expect(await host.deps.services.secrets?.get("PARTNER_API_KEY")).toBe("e2e-partner-key-5c1d");
     await expect(host.deps.services.secrets?.get("INTENT_SHARED_SECRET")).rejects.toMatchObject({ code: "SPEC_SECRET_NOT_ALLOWED" });
+    expect(await host.deps.services.secrets?.get("WEBSITE_AUTH_ENCRYPTION_KEY")).toBeUndefined();
   });
 
   it("adds a user to a group and reports each step", async () => {

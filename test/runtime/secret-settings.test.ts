@@ -97,6 +97,8 @@ describe("secret settings at run time", () => {
   it("fails a live run before anything is sent when a secret setting is missing or too short to mask", async () => {
     const missing = await run(load(), services({}));
     expect(missing.error).toEqual({ code: "CONFIG_MISSING", message: "Missing secret setting(s): PARTNER_API_KEY." });
+    const told = Object.assign(services({}), { secrets: { get: async () => undefined, whereSet: (name: string) => `${name} as INTENT_SECRET_${name}` } });
+    expect((await run(load(), told)).error?.message).toBe("Missing secret setting(s): PARTNER_API_KEY. Set PARTNER_API_KEY as INTENT_SECRET_PARTNER_API_KEY.");
     const short = await run(load(), services({ PARTNER_API_KEY: "pk_1" }));
     expect(short.error?.code).toBe("SECRET_REFUSED");
     expect(JSON.stringify(short)).not.toContain("pk_1");
