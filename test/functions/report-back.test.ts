@@ -27,6 +27,7 @@ import { convertToSharedYaml } from "../support/convert-to-shared";
 import { createManualClock } from "../support/manual-clock";
 import { ClockQueue } from "../lifecycle/report/clock-queue";
 import { webhook } from "./support/harness";
+import { notesOn, psaEnv } from "./support/psa-env";
 
 const SECRET = "report-back-secret-41c7";
 const WEBHOOK_KEY = "report-back-webhook-key-9d2e";
@@ -66,18 +67,6 @@ afterAll(async () => {
   await azurite?.close();
 });
 
-function psaEnv(kind: PsaKind): Record<string, string> {
-  const { connectwise: cw, autotask: at, halopsa: halo } = psas;
-  return {
-    PSA_KIND: kind,
-    CONNECTWISE_BASE_URL: cw.apiBaseUrl, CONNECTWISE_COMPANY_ID: cw.credentials.companyId, CONNECTWISE_PUBLIC_KEY: cw.credentials.publicKey,
-    CONNECTWISE_CLIENT_ID: cw.credentials.clientId, CONNECTWISE_PRIVATE_KEY: cw.credentials.privateKey,
-    AUTOTASK_USERNAME: at.credentials.userName, AUTOTASK_INTEGRATION_CODE: at.credentials.integrationCode, AUTOTASK_SECRET: at.credentials.secret,
-    AUTOTASK_ZONE_LOOKUP_URL: at.zoneLookupUrl,
-    HALOPSA_BASE_URL: halo.url, HALOPSA_CLIENT_ID: halo.credentials.clientId, HALOPSA_CLIENT_SECRET: halo.credentials.clientSecret,
-  };
-}
-
 interface App {
   server: LocalServer;
   host: ComposedHost;
@@ -102,7 +91,7 @@ async function startApp(kind: PsaKind, extra: Record<string, string> = {}): Prom
     HELPDESK_EMAIL: "grace.taylor@contoso.com", MAIL_SENDER: "isaiah.langer@contoso.com",
     // The demo deployment's requester policy: its Service Desk (Megan) may ask on anyone's behalf.
     POLICY_FILE: DEMO_POLICY_PATH,
-    ...psaEnv(kind), ...extra,
+    ...psaEnv(psas, kind), ...extra,
   }, { clock, intentsDir, reportQueue: reports });
   const events: Array<Record<string, unknown>> = [];
   const log = (_level: string, line: string) => { events.push(JSON.parse(line) as Record<string, unknown>); };
@@ -131,11 +120,6 @@ async function startApp(kind: PsaKind, extra: Record<string, string> = {}): Prom
     },
   };
 }
-
-/** The notes on a ticket as (internal?, state), internal first: retries may land them in either order. */
-const notesOn = (psa: PsaServer, ticket: number) => psa.tickets.list(ticket)
-  .map((n) => ({ internal: n.internal, state: /\/(\w+)\/(internal|customer)$/.exec(n.text)?.[1] }))
-  .sort((a, b) => Number(b.internal) - Number(a.internal) || String(a.state).localeCompare(String(b.state)));
 
 let ticket = 7100;
 /** A user with a mailbox to convert, one per PSA so each run changes something. */
