@@ -4,7 +4,10 @@
  *   POST /api/Actions             an array of actions: {ticket_id, note, outcome, hiddenfromuser, …}
  *   GET  /api/Actions?ticket_id=… {record_count, actions: […]}
  * The API wants `Authorization: Bearer <access_token>`; a token lives `expires_in` seconds on the
- * simulator's clock. Token errors are OAuth's `{error, error_description}`; paths are
+ * simulator's clock. The application holds permissions (Halo's Permissions tab: `read:tickets`,
+ * `edit:tickets`, …; `edit:` includes `read:`); a token request names scopes among them, or `all`
+ * for every one it holds, and is refused `invalid_scope` for any other. Actions are part of
+ * tickets: listing them needs `read:tickets`, adding one `edit:tickets`, else 403. Token errors are OAuth's `{error, error_description}`; paths are
  * case-insensitive. The wording of the API's own errors is the simulator's best reading.
  */
 import { randomBytes } from "node:crypto";
@@ -17,6 +20,8 @@ export interface HaloCredentials {
   clientSecret: string;
   /** Hosted instances name their tenant in the token URL; undefined accepts any or none. */
   tenant?: string;
+  /** What the application is granted; default `edit:tickets` alone, the least the engine needs. */
+  permissions?: readonly string[];
 }
 
 export const HALO_TOKEN_SECONDS = 3600;
@@ -33,26 +38,35 @@ function actionResource(note: SimNote) {
   return { id: note.id, ticket_id: note.ticketId, datetime: note.createdAt, who: "API", ...note.fields, note: note.text, hiddenfromuser: note.internal };
 }
 
+/** A scope a token carries grants `need` (an `edit:` permission includes its `read:`). */
+function grants(scopes: ReadonlySet<string>, need: string): boolean {
+  return scopes.has(need) || (need.startsWith("read:") && scopes.has(`edit:${need.slice("read:".length)}`));
+}
+
 export function haloSimulator(credentials: HaloCredentials): PsaSimulator {
-  /** Issued token → expiry (ms on the simulator's clock). */
-  const tokens = new Map<string, number>();
+  const permissions = new Set(credentials.permissions ?? ["edit:tickets"]);
+  /** Issued token → its expiry (ms on the simulator's clock) and scopes. */
+  const tokens = new Map<string, { expires: number; scopes: ReadonlySet<string> }>();
 
   function issueToken(call: PsaCall, env: PsaEnv): PsaReply {
     const form = (call.body ?? {}) as Record<string, string>;
     if (credentials.tenant !== undefined && call.query.get("tenant") !== credentials.tenant) return oauthError(400, "invalid_request", "Unknown tenant.");
     if (form.grant_type !== "client_credentials") return oauthError(400, "unsupported_grant_type", "Only client_credentials is enabled for this application.");
     if (form.client_id !== credentials.clientId || form.client_secret !== credentials.clientSecret) return oauthError(401, "invalid_client", "The client id or secret is not valid.");
-    const scope = form.scope ?? "";
-    if (!scope.split(" ").includes("all")) return oauthError(400, "invalid_scope", "This application is granted the 'all' scope.");
+    const asked = (form.scope ?? "").split(" ").filter(Boolean);
+    const refused = asked.find((scope) => scope !== "all" && !grants(permissions, scope));
+    if (asked.length === 0 || refused !== undefined) return oauthError(400, "invalid_scope", `The application is not granted ${refused ?? "any scope"}; it holds ${[...permissions].join(" ")}.`);
+    const scopes = new Set(asked.includes("all") ? permissions : asked);
     const token = randomBytes(24).toString("base64url");
-    tokens.set(token, env.now() + HALO_TOKEN_SECONDS * 1000);
-    return { status: 200, body: { access_token: token, token_type: "Bearer", expires_in: HALO_TOKEN_SECONDS, scope: "all" } };
+    tokens.set(token, { expires: env.now() + HALO_TOKEN_SECONDS * 1000, scopes });
+    return { status: 200, body: { access_token: token, token_type: "Bearer", expires_in: HALO_TOKEN_SECONDS, scope: [...scopes].join(" ") } };
   }
 
-  function authorized(call: PsaCall, env: PsaEnv): boolean {
+  /** The live token's scopes, or undefined for no token, an unknown or an expired one. */
+  function scopesOf(call: PsaCall, env: PsaEnv): ReadonlySet<string> | undefined {
     const token = /^Bearer\s+(\S+)$/i.exec(call.headers.authorization ?? "")?.[1];
-    const expires = token === undefined ? undefined : tokens.get(token);
-    return expires !== undefined && expires > env.now();
+    const issued = token === undefined ? undefined : tokens.get(token);
+    return issued !== undefined && issued.expires > env.now() ? issued.scopes : undefined;
   }
 
   function postActions(call: PsaCall, env: PsaEnv): PsaReply {
@@ -86,7 +100,10 @@ export function haloSimulator(credentials: HaloCredentials): PsaSimulator {
       const path = call.path.toLowerCase().replace(/\/+$/, "");
       if (path === "/auth/token" && call.method === "POST") return issueToken(call, env);
       if (path !== "/api/actions") return haloError(404, `Nothing at ${call.path}.`);
-      if (!authorized(call, env)) return { status: 401 };
+      const scopes = scopesOf(call, env);
+      if (!scopes) return { status: 401 };
+      const need = call.method === "GET" ? "read:tickets" : "edit:tickets";
+      if ((call.method === "GET" || call.method === "POST") && !grants(scopes, need)) return haloError(403, `The token's scopes do not include ${need}.`);
       if (call.method === "POST") return postActions(call, env);
       if (call.method === "GET") return listActions(call, env);
       return haloError(405, `The method ${call.method} is not allowed here.`);

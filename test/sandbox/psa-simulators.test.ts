@@ -92,6 +92,23 @@ describe("HaloPSA simulator", () => {
     expect(actions.status).toBe(201);
     expect(actions.body).toMatchObject({ ticket_id: 12, note: "hi", hiddenfromuser: true });
   });
+
+  it("issues only scopes the application holds (edit:tickets includes read:tickets), and a token adds an action only with edit:tickets", async () => {
+    const token = async (scope: string) => call(`${halo.url}/auth/token`, {
+      method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", client_id: halo.credentials.clientId, client_secret: halo.credentials.clientSecret, scope }),
+    });
+    expect((await token("edit:customers")).body).toMatchObject({ error: "invalid_scope" });
+    expect((await token("")).body).toMatchObject({ error: "invalid_scope" });
+    expect((await token("all")).body).toMatchObject({ scope: "edit:tickets" });
+    const reader = (await token("read:tickets")).body.access_token as string;
+    const as = (bearer: string, init: RequestInit = {}) => ({ ...init, headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" } });
+    const note = JSON.stringify([{ ticket_id: 13, note: "hi", outcome: "Private Note", hiddenfromuser: true }]);
+    expect((await call(`${halo.url}/api/Actions?ticket_id=12`, as(reader))).status).toBe(200);
+    expect(await call(`${halo.url}/api/Actions`, as(reader, { method: "POST", body: note }))).toMatchObject({ status: 403, body: "The token's scopes do not include edit:tickets." });
+    const editor = (await token("edit:tickets")).body.access_token as string;
+    expect((await call(`${halo.url}/api/Actions?ticket_id=12`, as(editor))).status).toBe(200);
+    expect((await call(`${halo.url}/api/Actions`, as(editor, { method: "POST", body: note }))).status).toBe(201);
+  });
 });
 
 describe("control surface", () => {

@@ -1,8 +1,9 @@
 /**
  * HaloPSA: a note is an action on the ticket, `POST {base}/api/Actions` with an array of one
  * `{ticket_id, note, outcome, hiddenfromuser}` (hidden from the end user for the internal note).
- * The token comes from `{auth}/token` by client credentials with scope `all` and is kept until a
- * minute before it expires; a 401 fetches a new one and sends once more (the PSA did nothing).
+ * The token comes from `{auth}/token` by client credentials with scope `edit:tickets` (actions are
+ * part of a ticket; `edit:` includes `read:`, so the least a note and its lookup need) and is kept
+ * until a minute before it expires; a 401 fetches a new one and sends once more (the PSA did nothing).
  */
 import { DEFAULT_OUTBOUND_TIMEOUT_MS, OutboundHttp, type OutboundRequest } from "../http/outbound";
 import { deliveryOutcome, type DeliveryOutcome } from "../http/delivery";
@@ -10,6 +11,8 @@ import { containsMarker, parseJson, trimBase } from "./http";
 import type { NoteLookup, PsaConnector, PsaNote, SecretSource } from "./types";
 
 const TOKEN_MARGIN_MS = 60_000;
+/** What posting an action and listing a ticket's actions need, and no more. */
+export const HALO_SCOPE = "edit:tickets";
 
 export interface HaloOptions {
   /** e.g. https://contoso.halopsa.com (the API is under /api). */
@@ -35,7 +38,7 @@ export function createHaloConnector(options: HaloOptions): PsaConnector {
 
   async function accessToken(): Promise<string | DeliveryOutcome> {
     if (token && token.until > now()) return token.value;
-    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: options.clientId, client_secret: await options.clientSecret(), scope: "all" });
+    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: options.clientId, client_secret: await options.clientSecret(), scope: HALO_SCOPE });
     const outcome = deliveryOutcome(await http.send({ method: "POST", url: tokenUrl, headers: { "content-type": "application/x-www-form-urlencoded" }, body: form.toString() }), now());
     const issued = outcome.kind === "delivered" ? (parseJson(outcome.body) as { access_token?: unknown; expires_in?: unknown } | undefined) : undefined;
     if (typeof issued?.access_token !== "string") {

@@ -113,7 +113,7 @@ describe("connector specifics", () => {
     await connector.postNote(note("4730", "customer"));
     expect(tokens()).toBe(first);
     const tokenRequest = server.requests().find((r) => r.path === "/auth/token");
-    expect(tokenRequest?.body).toMatchObject({ grant_type: "client_credentials", scope: "all", client_secret: "***" });
+    expect(tokenRequest?.body).toMatchObject({ grant_type: "client_credentials", scope: "edit:tickets", client_secret: "***" });
     clock.advance(3_600_000);
     expect(await connector.postNote(note("4730", "internal"))).toMatchObject({ kind: "delivered" });
     expect(tokens()).toBe(first + 1);
