@@ -137,7 +137,7 @@ param haloClientId string = ''
 param haloOutcomeInternal string = 'Private Note'
 param haloOutcomeCustomer string = 'Public Note'
 
-@description('Mail the requester (from notificationMailbox) when a run that answered 202 finishes or is decided.')
+@description('Mail the requester (from notificationMailbox) when a run that answered 202 finishes, is decided or is cancelled on request.')
 param reportRequesterEmail bool = false
 
 @description('Outbound webhook for every reported state (https); its signing key goes in the Key Vault as REPORT-WEBHOOK-SECRET. Empty: none.')

@@ -101,7 +101,7 @@ describe.each(PSA_KINDS)("every state on %s", (kind: PsaKind) => {
     expect(customerNote(psa(), id, "expired")).toContain("not approved in time");
   });
 
-  it("scheduled for the last day: one scheduled note of each kind, the time and zone for the technician", async () => {
+  it("scheduled for the last day, moved to another day, then cancelled: a note of each kind per state of each run; the requester hears of the cancel only", async () => {
     const id = ++ticket;
     const fields = { ...SIGN_OUT_ONLY, "User Email": "adele.vance@contoso.com", "Last Day": "2027-01-15" };
     const answer = await stack.post("User Offboarding", fields, MEGAN, id);
@@ -111,8 +111,19 @@ describe.each(PSA_KINDS)("every state on %s", (kind: PsaKind) => {
     expect(notesOn(psa(), id)).toEqual(pair("scheduled"));
     expect(internalNote(psa(), id, "scheduled")).toContain("The run starts on Friday 15 January 2027 at 17:00 (UTC).");
     expect(customerNote(psa(), id, "scheduled")).toContain(answer.body.message);
-    // Not left waiting for later tests' sweeps to find.
-    expect((await fetch(`${stack.url}/api/runs/${answer.body.runId}/schedule`, { method: "DELETE", headers: { "x-intent-secret": SECRET } })).status).toBe(200);
+
+    const mailsAbout = () => sandbox.tenant.sentMail.filter((m) => m.message.toRecipients?.some((r) => r.emailAddress.address === MEGAN) && String(m.message.subject).includes(`ticket #${id}`));
+    const moved = await stack.post("User Offboarding", { ...fields, "Last Day": "2027-01-22" }, MEGAN, id);
+    expect(moved.body.status).toBe("scheduled");
+    await stack.deliverReports();
+    expect(notesOn(psa(), id)).toEqual(pair("cancelled", "scheduled", "scheduled"));
+    expect(internalNote(psa(), id, "cancelled")).toContain(`Replaced by a newer request for the same ticket (run ${moved.body.runId}).`);
+    expect(mailsAbout()).toEqual([]);
+
+    expect((await fetch(`${stack.url}/api/runs/${moved.body.runId}/schedule`, { method: "DELETE", headers: { "x-intent-secret": SECRET } })).status).toBe(200);
+    await stack.deliverReports();
+    expect(notesOn(psa(), id)).toEqual(pair("cancelled", "cancelled", "scheduled", "scheduled"));
+    expect(mailsAbout().map((m) => String(m.message.body?.content))).toEqual([expect.stringContaining("This scheduled request was cancelled; nothing more of it will happen.")]);
   });
 
   it("partial (a licence that could not be assigned): one partial note of each kind saying what was not done", async () => {

@@ -139,6 +139,15 @@ describe("cancelling", () => {
     expect((await app.cancel(now.body.runId)).status).toBe(409);
     expect((await app.cancel(now.body.runId)).body.error.code).toBe("RUN_NOT_SCHEDULED");
     expect((await app.cancel("0".repeat(32))).status).toBe(404);
+
+    // The ticket's "scheduled" note does not stand alone: the cancellation follows it, once.
+    await app.deliverReports();
+    const notes = psas.connectwise.tickets.list(8103).filter((n) => n.text.includes(runId));
+    expect(notes.map((n) => /\/(\w+)\/(internal|customer)$/.exec(n.text)?.slice(1).join(" ")).sort()).toEqual(["cancelled customer", "cancelled internal", "scheduled customer", "scheduled internal"]);
+    const cancelledNote = notes.find((n) => n.internal && n.text.endsWith("/cancelled/internal"))?.text ?? "";
+    expect(cancelledNote).toContain("The scheduled request was cancelled before its time; what it had not done yet will not happen.");
+    expect(cancelledNote).toContain("Cancelled on request. The run was to start on Friday 13 November 2026 at 17:00 (Europe/London).");
+    expect(notes.find((n) => !n.internal && n.text.endsWith("/cancelled/customer"))?.text).toContain("This scheduled request was cancelled; nothing more of it will happen.");
   });
 
   it("the Cancel Scheduled Request intent cancels the ticket's pending offboarding (named by an alias), and says when there is nothing to cancel", async () => {
@@ -219,6 +228,11 @@ describe("rescheduling", () => {
     setTime("2026-12-04T17:00:30Z");
     await app.tick();
     expect(writesTo("grace.taylor")).toEqual(["PATCH /users/grace.taylor@contoso.com", "POST /users/grace.taylor@contoso.com/revokeSignInSessions"]);
+
+    // The ticket says the first date was replaced, so the technician does not read two schedules.
+    await app.deliverReports();
+    const replaced = psas.connectwise.tickets.list(8105).find((n) => n.internal && n.text.endsWith(`run ${first.body.runId}/cancelled/internal`))?.text ?? "";
+    expect(replaced).toContain(`Replaced by a newer request for the same ticket (run ${second.body.runId}). The run was to start on Friday 27 November 2026 at 17:00 (Europe/London).`);
   });
 });
 

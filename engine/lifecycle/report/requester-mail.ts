@@ -5,8 +5,8 @@
 import { reportRedactor } from "./wording";
 import type { MailContent, ReportState, StateReport } from "./types";
 
-/** A 202 run's end or its decision; waiting states are what the requester was already told. */
-export const MAILED_STATES: ReadonlySet<ReportState> = new Set(["succeeded", "partial", "failed", "denied", "expired"]);
+/** A 202 run's end, its decision or its cancellation; waiting states are what the requester was already told. */
+export const MAILED_STATES: ReadonlySet<ReportState> = new Set(["succeeded", "partial", "failed", "denied", "expired", "cancelled"]);
 
 export function requesterMail(report: StateReport): MailContent {
   const mask = reportRedactor(report.secretValues);

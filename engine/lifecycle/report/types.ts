@@ -6,7 +6,7 @@
 import type { EventSink, ReportedError, RunContext, StepResult } from "../../runtime/types";
 
 /** The states worth a note. The lifecycle calls the reporter with one of these, once per state. */
-export const REPORT_STATES = ["succeeded", "partial", "failed", "denied", "expired", "awaiting_approval", "scheduled"] as const;
+export const REPORT_STATES = ["succeeded", "partial", "failed", "denied", "expired", "awaiting_approval", "scheduled", "cancelled"] as const;
 export type ReportState = (typeof REPORT_STATES)[number];
 
 /** What the lifecycle knows when a run reaches a state. */
@@ -15,7 +15,7 @@ export interface StateReport {
   run: RunContext;
   /** The end-user sentence (the answer's `message`); never holds a secret. */
   message: string;
-  /** Each step's outcome so far; [] when nothing ran (denied, scheduled, awaiting approval). */
+  /** Each step's outcome so far; [] when nothing ran (denied, scheduled, awaiting approval, cancelled before its start). */
   steps: readonly StepResult[];
   error?: ReportedError;
   /** Values masked wherever they appear (secret fields, generated credentials). */

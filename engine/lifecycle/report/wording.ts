@@ -11,6 +11,7 @@ const HEADLINES: Record<ReportState, string> = {
   expired: "expired before anyone approved it",
   awaiting_approval: "waiting for approval",
   scheduled: "scheduled",
+  cancelled: "cancelled",
 };
 
 export function headline(state: ReportState): string {
@@ -25,6 +26,7 @@ const SENTENCES: Record<ReportState, string> = {
   expired: "The request expired before anyone approved it; nothing was changed.",
   awaiting_approval: "The request waits for approval; nothing has been changed yet.",
   scheduled: "The request is scheduled; nothing has been changed yet.",
+  cancelled: "The scheduled request was cancelled before its time; what it had not done yet will not happen.",
 };
 
 /** The internal note's first line. */

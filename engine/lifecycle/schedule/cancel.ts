@@ -2,9 +2,12 @@
  * Cancelling a run that waits for its time: the run is claimed with its lease (so a wake-up racing
  * the cancel either finds it cancelled or has already started it, never both) and recorded as
  * `cancelled` with what it had done; then its wake-up is removed. A run that has started is not
- * scheduled any more and is left alone.
+ * scheduled any more and is left alone. The cancellation is reported before it is recorded (the
+ * ticket's "scheduled" note would otherwise stand); a cancel asked for reaches the requester, a
+ * replacement does not (they have just asked again).
  */
-import type { EventSink, RunResult } from "../../runtime/types";
+import { inFullWords } from "../../language/time/words";
+import type { EventSink, RunContext, RunResult } from "../../runtime/types";
 import type { RunRecord } from "../store/types";
 import type { PipelineDeps } from "../types";
 import type { CancelReason, ScheduledRunSummary } from "./types";
@@ -20,7 +23,20 @@ const MESSAGES: Record<CancelReason, string> = {
   replaced: "This scheduled request was replaced by a newer one for the same ticket.",
 };
 
-export async function cancelScheduledRun(deps: PipelineDeps, runId: string, reason: CancelReason, events: EventSink): Promise<CancelOutcome> {
+/** The technician's sentences: why it will not happen, and what was waiting (as the scheduled note said it). */
+function detailOf(record: RunRecord, reason: CancelReason, replacedBy: string | undefined, timeZone: string): string {
+  const why = reason === "replaced" ? `Replaced by a newer request for the same ticket${replacedBy ? ` (run ${replacedBy})` : ""}.` : "Cancelled on request.";
+  const waiting = record.result?.schedule;
+  if (!waiting) return why;
+  const what = (record.result?.steps.length ?? 0) === 0 ? "The run was to start" : `The step ${waiting.step} was to run`;
+  return `${why} ${what} on ${inFullWords(Date.parse(waiting.at), timeZone)}.`;
+}
+
+function contextOf(record: RunRecord): RunContext {
+  return { runId: record.runId, ticketId: record.ticketId, intentName: record.intentName, contactName: record.requesterName ?? "", contactEmail: record.requester ?? "", companyName: "" };
+}
+
+export async function cancelScheduledRun(deps: PipelineDeps, runId: string, reason: CancelReason, events: EventSink, replacedBy?: string): Promise<CancelOutcome> {
   const resumed = await deps.store.resume(runId, ["scheduled"]);
   if (!resumed) return { kind: "not_found" };
   if (resumed.kind !== "claimed") {
@@ -30,6 +46,11 @@ export async function cancelScheduledRun(deps: PipelineDeps, runId: string, reas
   const { lease } = resumed;
   const before = lease.record.result;
   const result: RunResult = { status: "cancelled", message: MESSAGES[reason], steps: before?.steps ?? [], ...(before?.schedule ? { schedule: before.schedule } : {}) };
+  // Recorded steps and messages are masked already; the sealed input is not opened for a cancel.
+  await deps.reporter.report({
+    state: "cancelled", run: contextOf(lease.record), message: result.message, steps: result.steps, secretValues: [],
+    accepted: reason === "requested", detail: detailOf(lease.record, reason, replacedBy, deps.settings.timeZone),
+  }, events);
   const record = await lease.finish(result);
   if (lease.lost) {
     const now = await deps.store.get(runId);
@@ -58,7 +79,7 @@ export async function cancelPending(deps: PipelineDeps, query: PendingQuery, rea
     if (wake.runId === query.except) continue;
     if (query.intentName !== undefined && wake.intentName !== query.intentName) continue;
     if (query.notStarted && !wake.start) continue;
-    const outcome = await cancelScheduledRun(deps, wake.runId, reason, events);
+    const outcome = await cancelScheduledRun(deps, wake.runId, reason, events, query.except);
     if (outcome.kind === "cancelled" && !outcome.already) cancelled.push(summaryOf(wake));
   }
   return cancelled;
