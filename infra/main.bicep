@@ -308,7 +308,7 @@ var appSettings = {
   HALOPSA_OUTCOME_CUSTOMER: haloOutcomeCustomer
   REPORT_REQUESTER_EMAIL: reportRequesterEmail ? 'true' : 'false'
   REPORT_WEBHOOK_URL: reportWebhookUrl
-  REPORT_MAX_ATTEMPTS: '12'
+  REPORT_MAX_ATTEMPTS: '48'
   // The operator console: who may sign in (the app checks the group claim App Service passes on).
   CONSOLE_GROUP_ID: consoleGroupId
 }

@@ -14,7 +14,8 @@ import { parseOutboxRef, type OutboxQueue } from "./outbox-queue";
 import type { OutboxStore } from "./outbox-store";
 import type { OutboxRow } from "./types";
 
-export const DEFAULT_MAX_ATTEMPTS = 12;
+/** With the waits of backoff.ts (jittered, up to an hour apart), 48 attempts span 21 to 42 hours: a PSA down for most of a day, or a key fixed the next morning, still gets its notes. */
+export const DEFAULT_MAX_ATTEMPTS = 48;
 /** How long a worker owns a row it is sending; past it the sweeper may give the row to another. */
 export const SEND_LEASE_MS = 120_000;
 /** A message that arrives this much early (a sweeper's duplicate) is put back, not acted on. */

@@ -35,7 +35,7 @@ export function readReportSettings(settings: Settings): ReportSettings {
   const mail = settings.REPORT_REQUESTER_EMAIL?.trim().toLowerCase() ?? "";
   if (!["", "true", "false"].includes(mail)) throw invalid("REPORT_REQUESTER_EMAIL", mail, "Set REPORT_REQUESTER_EMAIL to true or false.");
   const attempts = settings.REPORT_MAX_ATTEMPTS?.trim() ?? "";
-  if (attempts !== "" && !/^[1-9]\d*$/.test(attempts)) throw invalid("REPORT_MAX_ATTEMPTS", attempts, "Set REPORT_MAX_ATTEMPTS to a whole number of attempts (12 spans about six hours).");
+  if (attempts !== "" && !/^[1-9]\d*$/.test(attempts)) throw invalid("REPORT_MAX_ATTEMPTS", attempts, "Set REPORT_MAX_ATTEMPTS to a whole number of attempts (48, the default, span about a day).");
   return {
     requesterEmail: mail === "true",
     webhookUrl: webhookUrl(settings.REPORT_WEBHOOK_URL),

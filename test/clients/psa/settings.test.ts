@@ -28,8 +28,8 @@ describe("readPsaSettings", () => {
 });
 
 describe("readReportSettings", () => {
-  it("defaults to no mail, no webhook, twelve attempts", () => {
-    expect(readReportSettings({})).toEqual({ requesterEmail: false, webhookUrl: undefined, maxAttempts: 12 });
+  it("defaults to no mail, no webhook, 48 attempts", () => {
+    expect(readReportSettings({})).toEqual({ requesterEmail: false, webhookUrl: undefined, maxAttempts: 48 });
     expect(readReportSettings({ REPORT_REQUESTER_EMAIL: "True", REPORT_MAX_ATTEMPTS: "3" })).toMatchObject({ requesterEmail: true, maxAttempts: 3 });
   });
 

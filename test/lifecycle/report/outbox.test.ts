@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PSA_KINDS, type PsaKind } from "../../../engine/clients/psa";
 import { IntentError } from "../../../engine/core/errors";
 import { openTable } from "../../../engine/lifecycle/store/tables";
-import { handleReportMessage, OutboxReporter, OutboxStore, psaChannel, sweepOutbox, SWEEP_GRACE_MS, type StateReport } from "../../../engine/lifecycle/report";
+import { DEFAULT_MAX_ATTEMPTS, handleReportMessage, OutboxReporter, OutboxStore, psaChannel, sweepOutbox, SWEEP_GRACE_MS, type StateReport } from "../../../engine/lifecycle/report";
 import { startTestAzurite, type RunningAzurite } from "../../support/azurite";
 import { createManualClock } from "../../support/manual-clock";
 import { startPair, type PsaPair } from "../../clients/psa/support";
@@ -154,6 +154,20 @@ describe.each(PSA_KINDS)("outbox to %s", (kind) => {
 });
 
 describe("outbox mechanics", () => {
+  it("with the default attempts and the shortest waits, a PSA down for 20 hours still gets the note when it is back", async () => {
+    const h = harness("connectwise", DEFAULT_MAX_ATTEMPTS);
+    const id = nextTicket();
+    h.pair.server.faults.add({ kind: "unavailable", method: "POST", path: WRITE_PATH.connectwise });
+    const down = clock.now();
+    await h.reporter.report(report(id), noop);
+    while (clock.now() - down < 20 * 3_600_000) expect(await h.queue.step(h.deliver)).toBe(true);
+    expect(h.events.filter((e) => e.event === "report_failed")).toEqual([]);
+    h.pair.server.faults.clear();
+    await h.settle();
+    expect(h.notes(id).map((n) => n.internal)).toEqual([true, false]);
+    expect(h.events.filter((e) => e.event === "report_failed")).toEqual([]);
+  });
+
   it("gives up after the last attempt with one report_failed", async () => {
     const h = harness("connectwise", 3);
     const id = nextTicket();
