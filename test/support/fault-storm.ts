@@ -18,6 +18,7 @@ import type { ContinuationMessage, ContinuationQueue } from "../../engine/lifecy
 import type { PipelineDeps } from "../../engine/lifecycle/types";
 import type { HttpAnswer } from "../../engine/inbound/webhook/types";
 import { automationClientFromSettings } from "../../engine/clients/arm";
+import { createExchangeClient } from "../../engine/clients/exchange";
 import { builtinKinds, builtinKindSpecs } from "../../engine/kinds";
 import type { RunStatus } from "../../engine/runtime/types";
 import { casesFileFor, loadCaseFile } from "../../engine/tooling/cases";
@@ -93,6 +94,14 @@ export interface ScenarioResult {
   faulted: number;
   sent: number;
   lostAfterApplied: number;
+  /** Answers lost after the service acted, by service: Graph, the Exchange admin API, ARM (runbooks). */
+  lostAfterAppliedBy: Record<Service, number>;
+}
+
+export type Service = "graph" | "exchange" | "arm";
+
+function serviceOf(path: string): Service {
+  return path.startsWith("/adminapi/") ? "exchange" : path.startsWith("/subscriptions/") ? "arm" : "graph";
 }
 
 /** The tenant as comparable data: object ids turned into names, times and fresh ids left out. */
@@ -163,7 +172,10 @@ async function world(storage: string, scenario: StormScenario): Promise<World> {
     RUN_BUDGET_MS: "600000", CONTINUATION_BUDGET_MS: "600000", RUN_LEASE_MS: "60000",
   });
   const automation = automationClientFromSettings(intentSettings);
-  const kinds = builtinKinds({ graph, automation });
+  // The admin API too: half of User Offboarding's options and Shared Mailbox Permission run there,
+  // and the sandbox faults its requests as it faults Graph's.
+  const exchange = createExchangeClient({ baseUrl: sandbox.exchangeBaseUrl, tenantId: sandbox.tenant.tenantId, tokens: { getToken: async () => "storm-exchange-token" }, clock, random: () => 0.5 });
+  const kinds = builtinKinds({ graph, automation, exchange });
   // Judged as the case is: the demo deployment's policy, its reads faulted like every other request.
   const engine = catalogEngine(catalog, { policy: demoPolicy, graph, engineMailboxes: engineMailboxesOf(intentSettings) });
   const deps = await composePipeline(settings, { engine, kinds, graph, clock, sharedSecret: async () => SECRET, intentSettings });
@@ -179,6 +191,7 @@ async function world(storage: string, scenario: StormScenario): Promise<World> {
     },
     close: async () => {
       await graph.close();
+      await exchange.close();
       await sandbox.close();
     },
   };
@@ -304,5 +317,8 @@ async function stormRound(w: World, scenario: StormScenario, ticketId: number, t
     faulted: log.filter((e) => e.status === 0 || e.status === 429 || e.status >= 500 || e.appliedStatus !== undefined).length,
     sent: log.length,
     lostAfterApplied: log.filter((e) => e.appliedStatus !== undefined).length,
+    lostAfterAppliedBy: log.filter((e) => e.appliedStatus !== undefined).reduce(
+      (by, e) => ({ ...by, [serviceOf(e.path)]: by[serviceOf(e.path)] + 1 }), { graph: 0, exchange: 0, arm: 0 } as Record<Service, number>,
+    ),
   };
 }
