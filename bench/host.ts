@@ -79,7 +79,7 @@ export function memoryPipeline(engine: IntentEngine<CompiledIntent>, parts: Serv
     clock: parts.clock,
     settings: {
       sharedSecret: async () => BENCH_SECRET, maxBodyBytes: MAX_BODY_BYTES, bodyTimeoutMs: BODY_TIMEOUT_MS, runBudgetMs: RUN_BUDGET_MS,
-      maxDequeueCount: 5, continuationBudgetMs: RUN_BUDGET_MS, heartbeatMs: 30_000, leaseMs: 90_000, abandonedGraceMs: 600_000, timeZone: "UTC", scheduleHorizonMs: 180 * 86_400_000,
+      maxDequeueCount: 5, continuationBudgetMs: RUN_BUDGET_MS, heartbeatMs: 30_000, leaseMs: 90_000, abandonedGraceMs: 600_000, abandonedMaxTakeovers: 3, timeZone: "UTC", scheduleHorizonMs: 180 * 86_400_000,
     },
   };
 }

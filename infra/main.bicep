@@ -281,6 +281,8 @@ var appSettings = {
   RUN_LEASE_MS: '60000'
   // How long past its lease's end a running run waits before the sweepAbandonedRuns timer (every five minutes, in code) resumes it.
   ABANDONED_RUN_GRACE_MS: '600000'
+  // How often a run whose instance stopped under it (killed, crashed) is taken over and run again; the next time it ends failed.
+  ABANDONED_RUN_MAX_TAKEOVERS: '3'
   MAX_DEQUEUE_COUNT: '5'
   SECRET_CACHE_MS: '300000'
   // Approvals: how long an approver may take (hours). Links are signed with APPROVAL-SIGNING-KEY from

@@ -55,7 +55,7 @@ export const ERROR_CODES = {
   REQUEST_URL_INVALID: "The request URL is malformed (a bad percent-escape).",
   RUN_NOT_FOUND: "No run has this id.",
   RUN_IN_PROGRESS: "The run is still in progress.",
-  RUN_ABANDONED: "A long run's queued continuation failed too often, or could not be opened, or a run left by a stopped instance had no kept input to go on from, and the run was ended.",
+  RUN_ABANDONED: "A long run's queued continuation failed too often, or could not be opened, or a run left by a stopped instance had no kept input to go on from, or its instance stopped under it more often than ABANDONED_RUN_MAX_TAKEOVERS, and the run was ended.",
   RUN_NOT_SCHEDULED: "The run is not waiting for a scheduled time (it is running or has ended), so there is no schedule to cancel.",
   NOTIFICATION_INVALID: "A change-notification request is not valid JSON or has no value array.",
   POLICY_DENIED: "Requester policy does not let this requester run this intent on this target (or the requester or target could not be found).",

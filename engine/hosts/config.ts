@@ -21,6 +21,8 @@ type Env = Readonly<Record<string, string | undefined>>;
  * lease after the stop) or a failed message's redelivery (host.json's visibility timeout) takes to come.
  */
 export const DEFAULT_ABANDONED_GRACE_MS = 600_000;
+/** How often a run may be taken over after the instance running it stopped, before it is ended instead. */
+export const DEFAULT_ABANDONED_MAX_TAKEOVERS = 3;
 
 /** Settings that are secrets: never logged, never echoed, read from Key Vault when not in the environment. */
 export const PLATFORM_SECRET_SETTINGS = ["INTENT_SHARED_SECRET", "AZURE_CLIENT_SECRET", "GRAPH_ACCESS_TOKEN", "ARM_ACCESS_TOKEN", "EXCHANGE_ACCESS_TOKEN"] as const;
@@ -52,6 +54,8 @@ export interface AppSettings {
   leaseMs: number;
   /** ABANDONED_RUN_GRACE_MS: how long past its lease's end a running run waits before the sweep takes it. */
   abandonedGraceMs: number;
+  /** ABANDONED_RUN_MAX_TAKEOVERS: how often a run whose instance stopped under it is taken over and run again. */
+  abandonedMaxTakeovers: number;
   maxDequeueCount: number;
   keyVaultUrl: string | undefined;
   /** How long a secret read from Key Vault is trusted before it is read again. */
@@ -149,6 +153,7 @@ export function loadSettings(env: Env = process.env): AppSettings {
     graphConcurrency: Math.max(1, integer(env, "GRAPH_CONCURRENCY", DEFAULT_GRAPH_CONCURRENCY)),
     leaseMs: integer(env, "RUN_LEASE_MS", 60_000),
     abandonedGraceMs: integer(env, "ABANDONED_RUN_GRACE_MS", DEFAULT_ABANDONED_GRACE_MS),
+    abandonedMaxTakeovers: integer(env, "ABANDONED_RUN_MAX_TAKEOVERS", DEFAULT_ABANDONED_MAX_TAKEOVERS),
     maxDequeueCount: integer(env, "MAX_DEQUEUE_COUNT", 5),
     keyVaultUrl: env.KEY_VAULT_URL || (env.KEY_VAULT_NAME ? `https://${env.KEY_VAULT_NAME}.vault.azure.net` : undefined),
     secretCacheMs: integer(env, "SECRET_CACHE_MS", 300_000),

@@ -20,6 +20,8 @@ export interface EngineIntent {
   name: string;
   /** The field variable naming the user the intent acts on (CompiledIntent.target), for the run record. */
   target?: string;
+  /** Its steps in order (CompiledIntent.plan), snapshot reads first: a record listing what a run did follows it. */
+  plan?: { snapshot: ReadonlyArray<{ id: string }>; steps: ReadonlyArray<{ id: string }> };
 }
 
 /**
@@ -70,6 +72,11 @@ export interface PipelineSettings {
   leaseMs: number;
   /** How long past its lease's end a running run waits before the abandoned-run sweep takes it (ABANDONED_RUN_GRACE_MS). */
   abandonedGraceMs: number;
+  /**
+   * How often a run may be taken over after the instance running it stopped (ABANDONED_RUN_MAX_TAKEOVERS):
+   * one that stops its instance every time would otherwise be taken again by every sweep.
+   */
+  abandonedMaxTakeovers: number;
 }
 
 /** Everything the pipeline calls out to; built once by the composition root (engine/hosts/compose). */

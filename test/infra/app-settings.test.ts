@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ABANDONED_GRACE_MS, SecretSettings, keyVaultName } from "../../engine/hosts/config";
+import { DEFAULT_ABANDONED_GRACE_MS, DEFAULT_ABANDONED_MAX_TAKEOVERS, SecretSettings, keyVaultName, loadSettings } from "../../engine/hosts/config";
 import { RUNS_TABLE, SNAPSHOT_ITEMS_TABLE, SNAPSHOTS_TABLE, STEPS_TABLE } from "../../engine/hosts/compose/pipeline";
 import { loadCatalog } from "../../engine/index";
 import { notificationUrlFrom } from "../../engine/hosts/compose/notifications";
@@ -148,6 +148,14 @@ describe("app settings: engine code and intents ↔ infra/main.bicep", () => {
     const timers = [...loaded].filter((f) => f.startsWith("engine/hosts/functions/")).flatMap((f) =>
       [...readFileSync(join(ROOT, f), "utf8").matchAll(/app\.timer\("(\w+)"/g)].map((match) => match[1] as string));
     expect(timers).toContain("sweepAbandonedRuns");
+  });
+
+  it("caps how often a run whose instance stops under it is taken over, in Bicep and the local sample alike", () => {
+    const sample = JSON.parse(readFileSync(join(ROOT, "local.settings.sample.json"), "utf8")) as { Values: Record<string, string> };
+    expect(bicepSettings.get("ABANDONED_RUN_MAX_TAKEOVERS")).toBe(`'${DEFAULT_ABANDONED_MAX_TAKEOVERS}'`);
+    expect(sample.Values.ABANDONED_RUN_MAX_TAKEOVERS).toBe(String(DEFAULT_ABANDONED_MAX_TAKEOVERS));
+    expect(sample.Values.ABANDONED_RUN_GRACE_MS).toBe(String(DEFAULT_ABANDONED_GRACE_MS));
+    expect(loadSettings({}).abandonedMaxTakeovers).toBe(DEFAULT_ABANDONED_MAX_TAKEOVERS);
   });
 
   it("fails closed when the vault has no shared secret, instead of accepting a literal setting", async () => {

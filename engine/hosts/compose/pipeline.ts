@@ -94,6 +94,7 @@ export async function composePipeline(settings: AppSettings, parts: HostParts): 
       scheduleHorizonMs: settings.scheduleHorizonDays * 86_400_000,
       leaseMs: settings.leaseMs,
       abandonedGraceMs: settings.abandonedGraceMs,
+      abandonedMaxTakeovers: settings.abandonedMaxTakeovers,
     },
   };
   parts.undo?.bind(deps, indexRunFinder(index));

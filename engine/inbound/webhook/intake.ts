@@ -17,6 +17,7 @@ import type { HttpAnswer, IncomingRequest, WebhookPayload } from "./types";
 import { parseWebhook } from "./webhook";
 import { admitStart, replaceEarlierSchedules } from "../../lifecycle/schedule";
 import { needsWatch, watchRun } from "../../lifecycle/continue/watch";
+import { endStoppedTooOften, stoppedTooOften } from "../../lifecycle/continue/continuation";
 import type { RunRecord } from "../../lifecycle/store/types";
 
 export function unauthorized(): HttpAnswer {
@@ -71,6 +72,10 @@ async function process(deps: PipelineDeps, payload: WebhookPayload, receivedAt: 
   }
   if (claim.takenOver) events("taken_over", { runId, attempts: claim.lease.record.attempts });
   const input: RunInput = { ...kept, run: { ...kept.run, startedAt: claim.lease.record.createdAt } };
+  if (stoppedTooOften(deps, claim.lease)) {
+    await endStoppedTooOften(deps, claim.lease, input, events);
+    return recordAnswer(claim.lease.record);
+  }
   const outcome = await runClaimed(deps, { intent, input, lease: claim.lease, budgetMs: deps.settings.runBudgetMs, accepted: false, judge: true }, events);
   const attempts = claim.lease.record.attempts;
   if (outcome.kind === "done") {

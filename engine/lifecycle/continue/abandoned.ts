@@ -9,14 +9,15 @@
  * takes it; the other finds it held) and runs on from its journal with the input kept sealed on
  * its row since its claim, exactly as a continuation does. A run claimed before inputs were kept
  * (or whose request was too large to keep) cannot be resumed without guessing: it ends as failed
- * (RUN_ABANDONED), its completed steps on record, reported and mailed.
+ * (RUN_ABANDONED), its completed steps on record, reported and mailed; so does a run whose
+ * instance stopped under it every time it ran, once it has been taken over more than
+ * ABANDONED_RUN_MAX_TAKEOVERS times (else every sweep would take it, and lose its instance, again).
  */
 import { ensureIntentError, IntentError } from "../../core/errors";
-import type { EventSink, RunResult } from "../../runtime/types";
+import type { EventSink } from "../../runtime/types";
 import type { RunInput } from "../execute/run-input";
-import type { Lease } from "../store/types";
 import type { PipelineDeps } from "../types";
-import { continueClaimed, endAsFailed, recordedRun } from "./continuation";
+import { continueClaimed, endAsFailed, recordedRun, stepsSoFar, stoppedTooOften } from "./continuation";
 
 /** Runs one sweep resumes at once, and at most: each may take a continuation's budget, and a timer's invocation is bounded. */
 export const SWEEP_RESUMES = 4;
@@ -82,8 +83,13 @@ async function recover(deps: PipelineDeps, runId: string, leaseEndedBy: number, 
   } catch (thrown) {
     problem = ensureIntentError(thrown);
   }
+  // A run that stopped its instance every time it ran is ended, not run once more (continueClaimed says why).
+  if (stoppedTooOften(deps, lease)) {
+    await continueClaimed(deps, lease, { input, dequeueCount: 1 }, events);
+    return "ended";
+  }
   if (!input) {
-    await endAbandoned(deps, lease, problem ?? noKeptInput(), events);
+    await endAsFailed(deps, lease, recordedRun(lease), problem ?? noKeptInput(), events, [], await stepsSoFar(deps, lease));
     return "ended";
   }
   // Throws (retryable) when the run stopped again without an end: it stays abandoned for the next sweep.
@@ -95,11 +101,4 @@ function noKeptInput(): IntentError {
   return new IntentError("RUN_ABANDONED", "The run stopped when the instance running it did, and no copy of its request was kept to go on from (it began before runs kept one, or its request was too large to keep).", {
     fix: "Check which steps completed (listed with the run), then send the request again from Thread: completed steps are not repeated.",
   });
-}
-
-/** Ends the run as failed with what its checkpoints say was done, when its record has no steps yet. */
-async function endAbandoned(deps: PipelineDeps, lease: Lease, error: IntentError, events: EventSink): Promise<void> {
-  let steps: RunResult["steps"] = lease.record.result?.steps ?? [];
-  if (steps.length === 0) steps = Object.values(await deps.store.journal(lease.record.runId).load()).map((checkpoint) => checkpoint.result);
-  await endAsFailed(deps, lease, recordedRun(lease), error, events, [], steps);
 }

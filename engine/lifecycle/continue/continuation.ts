@@ -72,6 +72,47 @@ export async function endAsFailed(
   await deps.notifier.notify({ run, result, secretValues }, events);
 }
 
+/**
+ * What the run did so far, for a record that ends it without running it: the steps its record
+ * lists, each as its checkpoint last saw it, and the steps completed since the record was written
+ * (an instance that stopped mid-run checkpointed them but recorded nothing more), in the intent's
+ * order where the intent is still known.
+ */
+export async function stepsSoFar(deps: PipelineDeps, lease: Lease): Promise<RunResult["steps"]> {
+  const recorded = lease.record.result?.steps ?? [];
+  const checkpoints = await deps.store.journal(lease.record.runId).load();
+  const listed = new Set(recorded.map((step) => step.id));
+  const steps = [
+    ...recorded.map((step) => checkpoints[step.id]?.result ?? step),
+    ...Object.values(checkpoints).map((checkpoint) => checkpoint.result).filter((step) => !listed.has(step.id)),
+  ];
+  const plan = deps.engine.find(lease.record.intentName)?.plan;
+  if (!plan) return steps;
+  const order = [...plan.snapshot, ...plan.steps].map((step) => step.id);
+  const rank = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
+  return steps.map((step, at) => ({ step, at })).sort((a, b) => rank(a.step.id) - rank(b.step.id) || a.at - b.at).map(({ step }) => step);
+}
+
+/** True when the instance running the run stopped under it more often than a run is taken over (ABANDONED_RUN_MAX_TAKEOVERS). */
+export function stoppedTooOften(deps: PipelineDeps, lease: Lease): boolean {
+  return (lease.record.takeovers ?? 0) > deps.settings.abandonedMaxTakeovers;
+}
+
+/**
+ * Ends a run whose instance stopped under it every time it ran (killed for its memory, timed out,
+ * crashed) instead of running it once more: failed, with the steps it completed, reported and
+ * mailed; its input kept so an operator can retry it once the cause is fixed.
+ */
+export async function endStoppedTooOften(deps: PipelineDeps, lease: Lease, input: RunInput | undefined, events: EventSink): Promise<void> {
+  const { runId, takeovers = 0 } = lease.record;
+  events("run_stopped_too_often", { runId, takeovers, limit: deps.settings.abandonedMaxTakeovers });
+  const error = new IntentError("RUN_ABANDONED", `The instance running this run stopped before it ended ${takeovers} times (killed, crashed, or cut off from storage); it is not run again.`, {
+    fix: "Look in Application Insights for what stopped the host while it ran this run (memory, time, a crash) and fix it; then retry the run from the operator console or send the request again from Thread: completed steps are not repeated.",
+  });
+  if (input) await keepForRetry(deps.operator, runId, input, events);
+  await endAsFailed(deps, lease, input?.run ?? recordedRun(lease), error, events, input?.secretValues ?? [], await stepsSoFar(deps, lease));
+}
+
 /** Throws a retryable IntentError when another instance holds the run, so the message comes back later. */
 export async function handleContinuation(deps: PipelineDeps, raw: unknown, dequeueCount: number, events: EventSink): Promise<void> {
   const { runId, input, problem, watch, approvalId } = openContinuation(raw, await deps.settings.sharedSecret());
@@ -113,12 +154,14 @@ export function recordedRun(lease: Lease): RunContext {
 
 /**
  * Runs a claimed run on from its journal and input (a continuation, or the abandoned-run sweep);
- * ends it as failed when there is no input, the message is poison, or its intent is gone. Throws a
+ * ends it as failed when its instance stopped under it too often, there is no input, the message
+ * is poison, or its intent is gone. Throws a
  * retryable IntentError when the run stopped without recording an end.
  */
 export async function continueClaimed(deps: PipelineDeps, lease: Lease, claimed: ClaimedContinuation, events: EventSink): Promise<void> {
   const { input, problem, approvalId, dequeueCount } = claimed;
   const { runId } = lease.record;
+  if (stoppedTooOften(deps, lease)) return endStoppedTooOften(deps, lease, input, events);
   if (!input) {
     // Who asked is sealed with the rest: the mail can only name the run.
     return endAsFailed(deps, lease, recordedRun(lease), problem ?? new IntentError("INTERNAL", "The continuation has no input."), events);

@@ -27,6 +27,7 @@ export function toRecord(entity: RunEntity): RunRecord {
     ...(entity.target ? { target: entity.target } : {}),
     status: entity.status,
     attempts: entity.attempts,
+    ...(entity.takeovers ? { takeovers: entity.takeovers } : {}),
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
     ...(entity.finishedAt ? { finishedAt: entity.finishedAt } : {}),

@@ -120,7 +120,7 @@ export class TableRunStore implements RunStore {
       const now = this.options.clock.now();
       const next: RunEntity = {
         ...(await this.withInput(existing, input)), status: "running", updatedAt: new Date(now).toISOString(), leaseUntil: now + this.options.leaseMs,
-        owner: this.owner, suspended: true, result: "", finishedAt: "",
+        owner: this.owner, suspended: true, result: "", finishedAt: "", takeovers: 0,
       };
       let etag: string | undefined;
       try {
@@ -197,11 +197,15 @@ export class TableRunStore implements RunStore {
   private async takeOver(entity: RunEntity, input?: RunInput): Promise<Lease | "lost" | "gone"> {
     const now = this.options.clock.now();
     const retryingFailure = retryable(entity);
+    // Its holder stopped under it: no end recorded, not waiting for a continuation, its lease run out.
+    const stoppedUnderHolder = entity.status === "running" && !entity.suspended && entity.leaseUntil <= now;
     const next: RunEntity = {
       ...(await this.withInput(entity, input)), status: "running", attempts: entity.attempts + 1, updatedAt: new Date(now).toISOString(),
       leaseUntil: now + this.options.leaseMs, owner: this.owner, suspended: false,
-      // A retried failure starts a fresh result; a takeover keeps the progress recorded so far.
-      ...(retryingFailure ? { result: "", finishedAt: "" } : {}),
+      ...(stoppedUnderHolder ? { takeovers: (entity.takeovers ?? 0) + 1 } : {}),
+      // A retried failure starts a fresh result (and a fresh count of takeovers: someone chose to
+      // run it again); a takeover keeps the progress recorded so far.
+      ...(retryingFailure ? { result: "", finishedAt: "", takeovers: 0 } : {}),
     };
     try {
       const response = await this.options.runs.updateEntity(strip(next), "Replace", { etag: entity.etag });

@@ -17,6 +17,13 @@ export interface RunRecord {
   status: RunStatus;
   /** Executions started for this run (a takeover or a retry of a failed run adds one). */
   attempts: number;
+  /**
+   * Times the run was taken over after the instance running it stopped under it (killed, crashed,
+   * or paused or cut off from storage past its lease) since it last started afresh (a claim, a
+   * retried failure, an operator's retry); absent = never. A run waiting for its continuation is
+   * not counted when its continuation takes it.
+   */
+  takeovers?: number;
   createdAt: string;
   updatedAt: string;
   finishedAt?: string;
