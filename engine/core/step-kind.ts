@@ -96,6 +96,11 @@ export interface KindAnswer {
   attempts: number;
   /** Values of the kind's fixed outputs (e.g. secret:generate's `value`). */
   outputs?: Record<string, unknown>;
+  /**
+   * An earlier attempt of this request was sent and lost its answer (a gateway timeout, a dropped
+   * connection) before this answer came: an "already so" answer may be that attempt's own work.
+   */
+  afterLostAnswer?: boolean;
   /** Not finished yet (a runbook job still running): the run suspends and resumes later. */
   pending?: { resumeAfterMs: number; state: unknown };
 }

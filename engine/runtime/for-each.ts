@@ -53,6 +53,7 @@ export async function runForEach(step: CompiledStep, scope: object, env: StepEnv
       ...(outputs ? { outputs } : {}),
       ...(failed?.error ? { error: failed.error } : {}),
       ...(request === undefined ? {} : { request }),
+      ...(items.some((item) => item.answerLost) ? { answerLost: true } : {}),
     };
   } catch (thrown) {
     const later = deferred(thrown, env);

@@ -61,6 +61,7 @@ function toResult(step: CompiledStep, attempt: StepAttempt & { items?: StepAttem
   if (attempt.error) result.error = redactor.mask(attempt.error);
   if (attempt.planned !== undefined) result.planned = redactor.mask(attempt.planned);
   if (attempt.request !== undefined) result.request = redactor.mask(attempt.request);
+  if (attempt.answerLost) result.answerLost = true;
   if (attempt.items) {
     result.items = attempt.items.map((item, i) => ({
       id: `${step.id}[${i}]`,
@@ -68,6 +69,7 @@ function toResult(step: CompiledStep, attempt: StepAttempt & { items?: StepAttem
       attempts: item.attempts,
       durationMs: 0,
       ...(item.error ? { error: redactor.mask(item.error) } : {}),
+      ...(item.answerLost ? { answerLost: true } : {}),
     }));
   }
   return result;

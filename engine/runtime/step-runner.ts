@@ -25,6 +25,8 @@ export interface StepAttempt {
   planned?: unknown;
   /** Live runs: what the kind was asked to send, described as `intents plan` shows it (masked by the caller). */
   request?: unknown;
+  /** Its first answer was lost and the resend found it already so (StepResult.answerLost). */
+  answerLost?: boolean;
   /**
    * Suspend the run here: the kind is still working and the deadline does not allow waiting
    * (`state`), a delivery waits to be tried again (`retry`), or the step could not start within the
@@ -121,9 +123,13 @@ export function settle(step: CompiledStep, answer: KindAnswer, readOnly: boolean
   if (early) registerSecretOutputs(step, early, env);
   const decision: Decision = adopted ? { status: "changed" } : decide(step.outcomes, step.kind.classify(answer.response), readOnly, early ? scopeWith(answered, "output", early) : answered);
   if (decision.status === "failed") return { status: "failed", attempts: answer.attempts, ...(decision.error ? { error: decision.error } : {}) };
+  // "Already so" to a write resent after its answer was lost: the lost request did it. Recorded as
+  // ok, the run's message would say nothing needed changing and its undo would skip the change.
+  const answerLost = decision.status === "ok" && !readOnly && answer.afterLostAnswer === true;
+  if (answerLost) decision.status = "changed";
   const outputs: Record<string, unknown> = { ...answer.outputs, ...(early && !Object.values(early).includes(null) ? early : renderOutputs(step, answered, false)) };
   registerSecretOutputs(step, outputs, env);
-  return { status: decision.status, attempts: answer.attempts, outputs };
+  return { status: decision.status, attempts: answer.attempts, outputs, ...(answerLost ? { answerLost } : {}) };
 }
 
 function renderOutputs(step: CompiledStep, answered: object, lenient: boolean): Record<string, unknown> {

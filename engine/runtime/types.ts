@@ -42,6 +42,12 @@ export interface StepResult {
   items?: Array<Omit<StepResult, "items" | "kind">>;
   /** True when the result was restored from a checkpoint rather than executed again. */
   resumed?: boolean;
+  /**
+   * The write's first answer was lost (a gateway timeout, a dropped connection after it was sent);
+   * sent again, the service answered that it was already so. Recorded `changed`: the lost request
+   * made the change, so the run's record, its message and its undo count it as the run's own.
+   */
+  answerLost?: boolean;
   /** In dry-run of a timed intent: when the step would run (ISO 8601, tenant time zone). */
   at?: string;
 }

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
-import { HELPDESK, startRecoveryStack, webhookFor, type RecoveryStack } from "../support/recovery-stack";
+import { HELPDESK, RECOVERY_SECRET, startRecoveryStack, webhookFor, type RecoveryStack } from "../support/recovery-stack";
 
 let azurite: RunningAzurite;
 let stack: RecoveryStack;
@@ -184,24 +184,71 @@ describe("2. a lost delivery mail never locks a user out", () => {
   });
 });
 
-describe("4. answers meaning 'already done' after an ambiguous write are ok", () => {
-  it("a licence removal resent after its answer was lost meets 'does not have a corresponding license': ok", async () => {
+describe("4. answers meaning 'already done' after an ambiguous write: the wanted state, recorded as the run's own change", () => {
+  const undo = async (method: string, runId: string) => {
+    const response = await fetch(`${stack.url}/api/runs/${runId}/undo`, {
+      method, headers: { "x-intent-secret": RECOVERY_SECRET, "content-type": "application/json" },
+      ...(method === "POST" ? { body: JSON.stringify({ meta_data: { contact_email: "megan.bowen@contoso.com", contact_name: "Megan Bowen" } }) } : {}),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
+  it("a licence removal resent after its answer was lost meets 'does not have a corresponding license': changed, said so, and its undo gives the licence back", async () => {
+    const conor = () => usersNamed("conor.obrien@contoso.com")[0]!;
+    const held = conor().assignedLicenses.map((l) => l.skuId);
     await stack.faults([{ kind: "timeout", method: "POST", path: "/v1.0/users/*/assignLicense", afterApply: true, times: 1 }]);
     const answer = await stack.post(webhookFor("License Assignment", { "User Email": "conor.obrien@contoso.com", "License SKU": "SPE_E3", Action: "Remove" }, ++ticket));
     expect(answer.body.status).toBe("succeeded");
-    expect(answer.body.steps.find((s: { id: string }) => s.id === "remove").status).toBe("ok");
-    expect(usersNamed("conor.obrien@contoso.com")[0]?.assignedLicenses).toEqual([]);
+    expect(answer.body.steps.find((s: { id: string }) => s.id === "remove")).toMatchObject({ status: "changed", answerLost: true });
+    // Not "did not have": the run took it away (its first request did, the answer lost on the way).
+    expect(answer.body.message).toContain("no longer has");
+    expect(conor().assignedLicenses).toEqual([]);
+    expect(requests("POST", /assignLicense$/).map((r) => [r.status, r.appliedStatus])).toEqual([[504, 200], [400, undefined]]);
+    const record = await stack.getRun(answer.body.runId);
+    expect(record.body.steps.find((s: { id: string }) => s.id === "remove")).toMatchObject({ status: "changed", answerLost: true });
+
+    // Its undo counts the removal as the run's own and assigns the licence again.
+    const plan = await undo("GET", answer.body.runId);
+    expect(plan.body.plan).toMatchObject({ nothingToUndo: false, changedSince: [] });
+    expect(plan.body.plan.lines.join("\n")).toContain("assignLicense");
+    const undone = await undo("POST", answer.body.runId);
+    expect(undone.body).toMatchObject({ status: "succeeded", undoOf: answer.body.runId });
+    expect(conor().assignedLicenses.map((l) => l.skuId)).toEqual(held);
   });
 
-  it("the default MFA method's DELETE resent after its answer was lost meets 404: ok, and the run succeeds", async () => {
+  it("the default MFA method's DELETE resent after its answer was lost meets 404: changed, and the run succeeds", async () => {
     const defaultId = "3179e48a-750b-4051-897c-87b9720928f7";
     // Its first DELETE (refused while others exist) passes; the second, once it may go, loses its answer.
     await stack.faults([{ kind: "timeout", method: "DELETE", path: `/v1.0/users/*/authentication/*/${defaultId}`, afterApply: true, rate: 0.5 }]);
     const answer = await stack.post(webhookFor("MFA Reset", { "User Email": "adele.vance@contoso.com" }, ++ticket));
     expect(answer.body.status).toBe("succeeded");
-    expect(answer.body.steps.find((s: { id: string }) => s.id === "deleteLast").status).toBe("ok");
+    expect(answer.body.steps.find((s: { id: string }) => s.id === "deleteLast")).toMatchObject({ status: "changed", answerLost: true });
     expect(usersNamed("adele.vance@contoso.com")[0]?.authenticationMethods.map((m) => m.type)).toEqual(["password"]);
     expect(requests("DELETE", new RegExp(defaultId)).map((r) => [r.status, r.appliedStatus])).toEqual([[400, undefined], [504, 204], [404, undefined]]);
+  });
+
+  it("a member reference resent after its answer was lost meets 'already exist': the run's addition, and its undo takes it back", async () => {
+    const megan = usersNamed("megan.bowen@contoso.com")[0]!;
+    const groupOf = (name: string) => stack.sandbox.tenant.groups.find((g) => g.displayName === name)!;
+    expect(groupOf("IT Department").members).not.toContain(megan.id);
+    await stack.faults([{ kind: "reset", method: "POST", path: "/v1.0/groups/*/members/$ref", afterApply: true, times: 1 }]);
+    const answer = await stack.post(webhookFor("Add User to Group", { "User Email": "megan.bowen@contoso.com", "Group Name": "IT Department" }, ++ticket));
+    expect(answer.body.status).toBe("succeeded");
+    expect(answer.body.steps.find((s: { id: string }) => s.id === "add")).toMatchObject({ status: "changed", answerLost: true });
+    expect(answer.body.message).toBe("megan.bowen@contoso.com is now a member of IT Department.");
+    expect(requests("POST", /members\/\$ref$/).map((r) => [r.status, r.appliedStatus])).toEqual([[0, 204], [400, undefined]]);
+    const undone = await undo("POST", answer.body.runId);
+    expect(undone.body).toMatchObject({ status: "succeeded", undoOf: answer.body.runId });
+    expect(groupOf("IT Department").members).not.toContain(megan.id);
+  });
+
+  it("an 'already so' answer with no lost answer before it stays ok: nothing needed changing", async () => {
+    const answer = await stack.post(webhookFor("License Assignment", { "User Email": "ben.walters@contoso.com", "License SKU": "SPE_E3", Action: "Remove" }, ++ticket));
+    expect(answer.body.status).toBe("succeeded");
+    const remove = answer.body.steps.find((s: { id: string }) => s.id === "remove");
+    expect(remove.status).toBe("ok");
+    expect(remove.answerLost).toBeUndefined();
+    expect(answer.body.message).toContain("did not have");
   });
 });
 

@@ -112,12 +112,17 @@ function succeeded(response: GraphResponse, value: unknown[], warnings: string[]
     ...(unchanged === undefined ? {} : { code: "EXCHANGE_ALREADY_DONE" as const, message: unchanged }),
     attempts,
     ...(response.requestId === undefined ? {} : { requestId: response.requestId }),
+    ...(response.afterLostAnswer ? { afterLostAnswer: true } : {}),
   };
 }
 
 function failed(response: GraphResponse, attempts: number, warnings: string[]): ExchangeAnswer {
   const failure = failureOf(response.status, response.body);
-  return { status: response.status, value: [], warnings, ...failure, attempts, ...(response.requestId === undefined ? {} : { requestId: response.requestId }) };
+  return {
+    status: response.status, value: [], warnings, ...failure, attempts,
+    ...(response.requestId === undefined ? {} : { requestId: response.requestId }),
+    ...(response.afterLostAnswer ? { afterLostAnswer: true } : {}),
+  };
 }
 
 interface Origin {

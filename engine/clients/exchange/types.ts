@@ -47,6 +47,8 @@ export interface ExchangeAnswer {
   /** Requests sent, retries and pages included. */
   attempts: number;
   requestId?: string;
+  /** An earlier attempt was sent and lost its answer (a gateway timeout, a dropped connection): it may have run the cmdlet. */
+  afterLostAnswer?: boolean;
 }
 
 export interface ExchangeClient {

@@ -36,7 +36,7 @@ export function exchangeCmdlet({ exchange }: ExchangeKindDeps): StepKind<Exchang
       { cmdlet: input.cmdlet, parameters: input.parameters, ...(input.anchorMailbox === undefined ? {} : { anchorMailbox: input.anchorMailbox }) },
       callOptions(ctx),
     );
-    return { response: responseView(input.cmdlet, answer), attempts: answer.attempts };
+    return { response: responseView(input.cmdlet, answer), attempts: answer.attempts, ...(answer.afterLostAnswer ? { afterLostAnswer: true } : {}) };
   };
   return {
     ...exchangeCmdletSpec,

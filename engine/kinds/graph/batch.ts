@@ -1,6 +1,6 @@
 /** `graph:batch`: named independent requests in one `$batch` round trip; `response.<name>` each. */
 import { IntentError } from "../../core/errors";
-import { graphOptions, type GraphKindDeps } from "./request";
+import { graphOptions, lostBefore, type GraphKindDeps } from "./request";
 import { classifyGraph, graphRequestSchema, lintGraphRequest, literalGraphRequest, responseView, toGraphRequest, type GraphRequestInput } from "./input";
 import type { Classification, KindAnswer, StepKind, StepKindSpec } from "../../core/step-kind";
 import { graphBodyUrlSlots } from "./body-urls";
@@ -63,7 +63,7 @@ export function graphBatch({ graph }: GraphKindDeps): StepKind<GraphBatchInput> 
       const responses = await graph.batch(requests, graphOptions(ctx));
       if (responses.length !== names.length) throw new IntentError("GRAPH_ERROR", "The $batch answer does not hold one response per request.");
       const view = Object.fromEntries(names.map((name, i) => [name, responseView(responses[i]!)]));
-      return { response: view, attempts: Math.max(...responses.map((r) => r.attempts)) };
+      return { response: view, attempts: Math.max(...responses.map((r) => r.attempts)), ...lostBefore({ afterLostAnswer: responses.some((r) => r.afterLostAnswer) }) };
     },
   };
 }

@@ -4,6 +4,11 @@ import { classifyGraph, graphRequestSchema, lintGraphRequest, literalGraphReques
 import type { KindAnswer, StepKind, StepKindSpec, StepRunContext } from "../../core/step-kind";
 import { graphBodyUrlSlots } from "./body-urls";
 
+/** KindAnswer.afterLostAnswer from Graph's answer. */
+export function lostBefore(response: { afterLostAnswer?: boolean }): { afterLostAnswer?: true } {
+  return response.afterLostAnswer ? { afterLostAnswer: true } : {};
+}
+
 /** What every Graph kind's factory receives. */
 export interface GraphKindDeps {
   graph: GraphClient;
@@ -42,11 +47,11 @@ export function graphRequest({ graph }: GraphKindDeps): StepKind<GraphRequestInp
     ...graphRequestSpec,
     async run(input, ctx): Promise<KindAnswer> {
       const response = await graph.request(toGraphRequest(input, ctx.idempotent), graphOptions(ctx));
-      return { response: responseView(response, input.method), attempts: response.attempts };
+      return { response: responseView(response, input.method), attempts: response.attempts, ...lostBefore(response) };
     },
     async runMany(inputs, ctx): Promise<KindAnswer[]> {
       const responses = await graph.batch(inputs.map((input) => toGraphRequest(input, ctx.idempotent)), graphOptions(ctx));
-      return responses.map((response, i) => ({ response: responseView(response, inputs[i]?.method), attempts: response.attempts }));
+      return responses.map((response, i) => ({ response: responseView(response, inputs[i]?.method), attempts: response.attempts, ...lostBefore(response) }));
     },
   };
 }

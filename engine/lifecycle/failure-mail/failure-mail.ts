@@ -6,6 +6,9 @@
 import { createRedactor } from "../../core/redaction";
 import type { RunContext, RunResult } from "../../runtime/types";
 
+/** What a changed step whose first answer was lost says in the mail's message column. */
+const LOST_ANSWER_NOTE = "Its first answer was lost; sent again, it was found done.";
+
 export interface FailureMail {
   subject: string;
   html: string;
@@ -27,7 +30,7 @@ export function buildFailureMail(run: RunContext, result: RunResult, secretValue
   const clean = (value: string) => escapeHtml(redactor.mask(value));
   const error = result.error ?? result.steps.find((step) => step.error)?.error;
   const steps = result.steps
-    .map((step) => `<tr><td>${clean(step.id)}</td><td>${clean(step.status)}</td><td>${clean(step.error?.code ?? "")}</td><td>${clean(step.error?.message ?? "")}</td></tr>`)
+    .map((step) => `<tr><td>${clean(step.id)}</td><td>${clean(step.status)}</td><td>${clean(step.error?.code ?? "")}</td><td>${clean(step.error?.message ?? (step.answerLost ? LOST_ANSWER_NOTE : ""))}</td></tr>`)
     .join("");
   const requester = run.contactEmail ? `${run.contactName} (${run.contactEmail})` : run.contactName;
   const html = [

@@ -34,12 +34,12 @@ export function stateSentence(state: ReportState): string {
   return SENTENCES[state];
 }
 
-type Outcome = Pick<StepResult, "status" | "error" | "items">;
+type Outcome = Pick<StepResult, "status" | "error" | "items" | "answerLost">;
 
 /** "done", "already so", "failed: …", "not done (skipped)"; a for-each step counts its items. */
 export function stepWords(step: Outcome): string {
   const base = {
-    changed: "done",
+    changed: step.answerLost ? "done (its first answer was lost; sent again, it was found done)" : "done",
     ok: "done, nothing needed changing",
     failed: `failed: ${step.error?.message ?? "no reason given"}${step.error?.code ? ` (${step.error.code})` : ""}`,
     skipped: "not done (skipped)",

@@ -222,6 +222,7 @@
       el("span", { text: (step.attempts === 1 ? "1 attempt" : text(step.attempts) + " attempts") }),
       el("span", { text: duration(step.durationMs) }),
       step.resumed ? el("span", { "class": "muted", text: "kept from an earlier attempt" }) : null,
+      step.answerLost ? el("span", { "class": "muted", text: "its first answer was lost; sent again, it was found done" }) : null,
     ]);
     var items = null;
     if (Array.isArray(step.items) && step.items.length > 0) {
