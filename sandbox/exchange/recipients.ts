@@ -1,6 +1,6 @@
 /**
- * Finding recipients the way Exchange's Identity parameters do: by object id, UPN or primary SMTP
- * address, ignoring case (groups also by name). Mailbox permission lists hold UPNs or ids, so
+ * Finding recipients the way Exchange's Identity parameters do: by object id, UPN or any of their
+ * SMTP addresses (the primary and every proxy address), ignoring case (groups also by name). Mailbox permission lists hold UPNs or ids, so
  * holders are compared by the user they resolve to.
  */
 import type { GroupRecord, MailboxRecord, TenantState, UserRecord } from "../tenant/types";
@@ -10,7 +10,11 @@ export function resolveUser(tenant: TenantState, identity: string): UserRecord |
   const wanted = identity.trim().toLowerCase();
   if (!wanted) return undefined;
   return tenant.users.find(
-    (user) => user.id.toLowerCase() === wanted || user.userPrincipalName.toLowerCase() === wanted || user.mail?.toLowerCase() === wanted,
+    (user) =>
+      user.id.toLowerCase() === wanted ||
+      user.userPrincipalName.toLowerCase() === wanted ||
+      user.mail?.toLowerCase() === wanted ||
+      (user.proxyAddresses ?? []).some((address) => address.toLowerCase() === `smtp:${wanted}`),
   );
 }
 

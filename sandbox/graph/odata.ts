@@ -30,6 +30,28 @@ export function parseEqFilter(filter: string): EqFilter | GraphResult {
   return { property: match[1] as string, value: (match[2] as string).replace(/''/g, "'") };
 }
 
+/** One clause of an `or` filter: `prop eq 'literal'`, or `prop/any(x:x eq 'literal')` on a collection. */
+export type EqClause = EqFilter & { any: boolean };
+
+const CLAUSE = /^\s*(?:(\w+)\s+eq\s+'((?:[^']|'')*)'|(\w+)\/any\((\w+):\s*\4\s+eq\s+'((?:[^']|'')*)'\))\s*/i;
+
+/** Parses `clause or clause …`, each clause as in EqClause (the forms directory objects take). */
+export function parseOrFilter(filter: string): EqClause[] | GraphResult {
+  const clauses: EqClause[] = [];
+  let rest = filter;
+  for (;;) {
+    const match = CLAUSE.exec(rest);
+    if (!match) return badRequest(`Invalid filter clause: the sandbox supports "property eq 'value'" and "collection/any(x:x eq 'value')", joined by or (got: ${filter}).`);
+    const any = match[3] !== undefined;
+    clauses.push({ property: (any ? match[3] : match[1]) as string, value: ((any ? match[5] : match[2]) as string).replace(/''/g, "'"), any });
+    rest = rest.slice(match[0].length);
+    if (rest === "") return clauses;
+    const or = /^or\s+/i.exec(rest);
+    if (!or) return badRequest(`Invalid filter clause: the sandbox supports only "or" between clauses (got: ${filter}).`);
+    rest = rest.slice(or[0].length);
+  }
+}
+
 export function isResult(value: unknown): value is GraphResult {
   return typeof value === "object" && value !== null && typeof (value as GraphResult).status === "number";
 }

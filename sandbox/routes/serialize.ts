@@ -7,6 +7,12 @@ export const DEFAULT_USER_PROPERTIES = [
   "officeLocation", "preferredLanguage", "surname", "userPrincipalName",
 ] as const;
 
+/** Graph's proxyAddresses: as the fixture has them, else the primary SMTP address alone. */
+export function proxyAddressesOf(user: UserRecord): string[] {
+  if (user.proxyAddresses) return [...user.proxyAddresses];
+  return user.mail ? [`SMTP:${user.mail}`] : [];
+}
+
 /** Every user property the sandbox knows. passwordProfile reads as null, as in Graph. */
 export function userJson(user: UserRecord): Record<string, unknown> {
   return {
@@ -16,6 +22,7 @@ export function userJson(user: UserRecord): Record<string, unknown> {
     givenName: user.givenName ?? null,
     jobTitle: user.jobTitle ?? null,
     mail: user.mail ?? null,
+    proxyAddresses: proxyAddressesOf(user),
     mobilePhone: user.mobilePhone ?? null,
     officeLocation: user.officeLocation ?? null,
     preferredLanguage: user.preferredLanguage ?? null,

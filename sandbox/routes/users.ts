@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { notFound } from "../graph/errors";
-import { applySelect, contextUrl, isResult, pageOf, parseEqFilter } from "../graph/odata";
+import { applySelect, contextUrl, isResult, pageOf, parseOrFilter, type EqClause } from "../graph/odata";
 import type { GraphResult, Route, RouteContext } from "../graph/types";
 import { findUser } from "../tenant/lookup";
 import type { UserRecord } from "../tenant/types";
@@ -15,6 +15,16 @@ import { applyUserPatch } from "./user-patch";
 import { invalidValue, mailNicknameProblem, passwordProblem, upnConflict, upnProblem, usageLocationProblem } from "./user-rules";
 
 const FILTERABLE = ["userPrincipalName", "mail", "displayName", "mailNickname", "id"];
+/** Multi-valued properties a filter reaches with `any`. */
+const FILTERABLE_COLLECTIONS = ["proxyAddresses"];
+
+/** Whether a user meets one clause; directory comparisons ignore case. */
+function meets(user: UserRecord, clause: EqClause): boolean {
+  const value = userJson(user)[clause.property];
+  const wanted = clause.value.toLowerCase();
+  if (clause.any) return Array.isArray(value) && value.some((item) => String(item).toLowerCase() === wanted);
+  return String(value ?? "").toLowerCase() === wanted;
+}
 
 function withManager(ctx: RouteContext, user: UserRecord, body: Record<string, unknown>, expansion: ManagerExpansion | undefined): Record<string, unknown> {
   const manager = expansion ? managerChain(ctx.env.tenant, user, expansion) : undefined;
@@ -27,11 +37,15 @@ function listUsers(ctx: RouteContext): GraphResult {
   let users = ctx.env.tenant.users;
   const filter = ctx.query.get("$filter");
   if (filter) {
-    const eq = parseEqFilter(filter);
-    if (isResult(eq)) return eq;
-    const property = FILTERABLE.find((p) => p.toLowerCase() === eq.property.toLowerCase());
-    if (!property) return invalidValue(eq.property);
-    users = users.filter((u) => String(userJson(u)[property] ?? "").toLowerCase() === eq.value.toLowerCase());
+    const parsed = parseOrFilter(filter);
+    if (isResult(parsed)) return parsed;
+    const clauses: EqClause[] = [];
+    for (const clause of parsed) {
+      const property = (clause.any ? FILTERABLE_COLLECTIONS : FILTERABLE).find((p) => p.toLowerCase() === clause.property.toLowerCase());
+      if (!property) return invalidValue(clause.property);
+      clauses.push({ ...clause, property });
+    }
+    users = users.filter((u) => clauses.some((clause) => meets(u, clause)));
   }
   const select = ctx.query.get("$select");
   return pageOf(ctx, users.map((u) => withManager(ctx, u, applySelect(userJson(u), select, DEFAULT_USER_PROPERTIES), expansion)), contextUrl(ctx, "users"));

@@ -54,6 +54,11 @@ export interface UserRecord {
   jobTitle?: string | null;
   department?: string | null;
   mail?: string | null;
+  /**
+   * Exchange's addresses of the user as Graph lists them: "SMTP:" the primary (= mail), "smtp:"
+   * each other address the mailbox receives at. Absent = just the primary, when there is a mail.
+   */
+  proxyAddresses?: string[];
   mobilePhone?: string | null;
   officeLocation?: string | null;
   preferredLanguage?: string | null;

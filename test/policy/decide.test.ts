@@ -5,7 +5,7 @@ import type { PolicyRuleSpec, ProtectedAccounts } from "../../engine/language/po
 import { decide, type DecisionInput } from "../../engine/lifecycle/policy/decide";
 import { membershipsFrom, type Person, type TargetFacts } from "../../engine/lifecycle/policy/facts";
 
-const person = (id: string, extra: Partial<Person> = {}): Person => ({ id, userPrincipalName: `${id}@contoso.com`, enabled: true, guest: false, ...extra });
+const person = (id: string, extra: Partial<Person> = {}): Person => ({ id, userPrincipalName: `${id}@contoso.com`, addresses: [], enabled: true, guest: false, ...extra });
 const NONE: ProtectedAccounts = { groups: [], accounts: [], exemptRoles: new Set() };
 const GA = { "@odata.type": "#microsoft.graph.directoryRole", id: "r1", displayName: "Global Administrator", roleTemplateId: "62e90394-69f5-4237-9190-012177145e10" };
 const READER = { "@odata.type": "#microsoft.graph.directoryRole", id: "r2", displayName: "Directory Readers", roleTemplateId: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b" };
@@ -60,5 +60,11 @@ describe("decide", () => {
     const far = decide(input({ requesters: [{ manager: 2 }, { group: "G9", name: "Leads" }], otherwise: "approve" }, person("m3"), target));
     expect(far.decision).toMatchObject({ decision: "approve", approvers: [{ kind: "manager", id: "m1", level: 1 }, { kind: "manager", id: "m2", level: 2 }, { kind: "group", id: "g9", name: "Leads" }] });
     expect(decide(input({ requesters: [{ manager: "max" }], otherwise: "deny" }, person("m3"), target)).decision.decision).toBe("allow");
+  });
+  it("knows a person by every address: a protected account named by an alias, an address entry met by the requester's alias", () => {
+    const ben = person("b", { mail: "ben.walters@contoso.com", addresses: ["ben.walters@contoso.com", "benny@contoso.com"] });
+    const protect = { ...NONE, accounts: ["benny@contoso.com"] };
+    expect(decide(input({ requesters: ["anyone"], otherwise: "deny" }, person("r"), { person: ben }, { protect })).decision).toMatchObject({ code: "TARGET_PROTECTED", rule: { reason: "the target is a protected account" } });
+    expect(decide(input({ requesters: [{ address: "Benny@Contoso.com" }], otherwise: "deny" }, ben, undefined)).decision).toMatchObject({ decision: "allow", rule: { reason: "address benny@contoso.com" } });
   });
 });

@@ -230,6 +230,39 @@ describe("directory-role holders and the break-glass account", () => {
   });
 });
 
+describe("an account named by another of its addresses", () => {
+  // The Global Administrator has a mailbox that also receives at ceo@contoso.com: Graph does not find
+  // that address as a key, Exchange does. A Service Desk member may otherwise ask for anyone.
+  const MAILBOX = { type: "UserMailbox", hiddenFromAddressListsEnabled: false, forwardingSmtpAddress: null, deliverToMailboxAndForward: false, fullAccess: [], sendAs: [], sendOnBehalf: [], automaticReplies: { status: "disabled", externalAudience: "all", internalReplyMessage: "", externalReplyMessage: "" } };
+  const fixture = {
+    users: {
+      "it.admin@contoso.com": { mailbox: MAILBOX, proxyAddresses: ["SMTP:it.admin@contoso.com", "smtp:ceo@contoso.com"] },
+      "grace.taylor@contoso.com": { proxyAddresses: ["SMTP:grace.taylor@contoso.com", "smtp:g.taylor@contoso.com"] },
+    },
+  };
+
+  it("is judged as that account: an admin's alias is protected on the Exchange route and the runbook route, with not one write", async () => {
+    for (const mode of ["api", "runbook"]) {
+      await stack?.close();
+      stack = await startPolicyStack(azurite, { fixture, env: { POLICY_FILE: DEMO_POLICY_PATH, EXCHANGE_MODE: mode } });
+      for (const alias of ["ceo@contoso.com", " CEO@Contoso.com"]) {
+        const answer = await stack.post("Set Mail Forwarding", { "Mailbox Email": alias, "Forward To": "collector@fabrikam.com" }, "megan.bowen@contoso.com", ++ticket);
+        await expectRefused(stack, answer, "TARGET_PROTECTED");
+        expect(answer.body.policy).toMatchObject({ target: { value: alias.trim(), id: IDS.admin, userPrincipalName: "it.admin@contoso.com" }, rule: { reason: "the target holds the directory role Global Administrator" } });
+      }
+      expect(stack.sandbox.tenant.users.find((u) => u.id === IDS.admin)?.mailbox?.forwardingSmtpAddress).toBeNull();
+      expect(stack.sandbox.requests().filter((r) => r.path.includes("/adminapi/") || r.path.includes("/jobs/"))).toEqual([]);
+    }
+  });
+
+  it("finds the person behind an alias for self and manager too: the manager asking from their alias is the manager", async () => {
+    stack = await startPolicyStack(azurite, { fixture });
+    const answer = await stack.post("Password Reset", RESET("adele.vance@contoso.com"), "g.taylor@contoso.com", ++ticket);
+    expect(answer.body.status).toBe("succeeded");
+    expect(policyEvents(stack)).toEqual([expect.objectContaining({ decision: "allow", reason: "manager", requester: "member" })]);
+  });
+});
+
 describe("when the tenant cannot be read", () => {
   it("fails the run with POLICY_LOOKUP_FAILED and writes nothing but the failure mail", async () => {
     stack = await startPolicyStack(azurite);

@@ -138,4 +138,16 @@ describe("sandbox users", () => {
     const answer = await graph(sandbox, "GET", "/domains");
     expect(answer.body.value.map((d: { id: string; isVerified: boolean }) => [d.id, d.isVerified])).toContainEqual(["contoso-eu.com", false]);
   });
+  it("finds a user by any SMTP address: mail eq … or proxyAddresses/any(…), ignoring case", async () => {
+    const adele = sandbox.tenant.users.find((u) => u.id === DEMO.adele)!;
+    adele.proxyAddresses = ["SMTP:adele.vance@contoso.com", "smtp:a.vance@contoso.com"];
+    const filter = (address: string) => `/users?$filter=${encodeURIComponent(`mail eq '${address}' or proxyAddresses/any(a:a eq 'smtp:${address}')`)}&$select=id,proxyAddresses&$count=true`;
+    const byAlias = await graph(sandbox, "GET", filter("A.Vance@contoso.com"), undefined, { ConsistencyLevel: "eventual" });
+    expect(byAlias.body.value).toEqual([{ id: DEMO.adele, proxyAddresses: ["SMTP:adele.vance@contoso.com", "smtp:a.vance@contoso.com"] }]);
+    expect((await graph(sandbox, "GET", filter("adele.vance@contoso.com"))).body.value.map((u: { id: string }) => u.id)).toEqual([DEMO.adele]);
+    expect((await graph(sandbox, "GET", filter("a.vance@contoso.co"))).body.value).toEqual([]);
+    // Without a fixture list, the primary SMTP address is the only one.
+    expect((await graph(sandbox, "GET", `/users/${DEMO.grace}?$select=proxyAddresses`)).body.proxyAddresses).toEqual(["SMTP:grace.taylor@contoso.com"]);
+    expect((await graph(sandbox, "GET", `/users?$filter=${encodeURIComponent("mail eq 'x' and id eq 'y'")}`)).status).toBe(400);
+  });
 });

@@ -4,7 +4,7 @@
  * rule's requesters in order. Identities are compared by object id, never by the text sent.
  */
 import type { Approver, PolicyDecision, PolicyRule, ProtectedAccounts, RequesterClause, RequesterKind, RiskTier } from "../../language/policy/types";
-import type { Person, RequesterFacts, TargetFacts } from "./facts";
+import { namesOf, type Person, type RequesterFacts, type TargetFacts } from "./facts";
 import { refusalWording, type Refusal } from "./messages";
 
 export interface DecisionInput {
@@ -38,7 +38,7 @@ export function protectedBecause(target: TargetFacts, protect: ProtectedAccounts
   if (role) return `holds the directory role ${role.displayName}`;
   const group = protect.groups.find((g) => target.memberships.groups.has(g.id));
   if (group) return `is a member of the protected group ${group.name ?? target.memberships.groupNames.get(group.id) ?? group.id}`;
-  const names = [person.id, person.userPrincipalName, ...(person.mail ? [person.mail] : [])];
+  const names = namesOf(person);
   if (protect.accounts.some((account) => names.includes(account))) return "is a protected account";
   if (engineMailboxes.some((mailbox) => names.includes(mailbox))) return "is the engine's own mailbox";
   return undefined;
@@ -63,7 +63,7 @@ function matches(clause: RequesterClause, requester: RequesterFacts, target: Tar
     case "group":
       return me && requester.groups.has(clause.id) ? `group ${clause.name ?? clause.id}` : undefined;
     case "address": {
-      const names = me ? [me.userPrincipalName, ...(me.mail ? [me.mail] : [])] : [requester.email.trim().toLowerCase()];
+      const names = me ? namesOf(me).slice(1) : [requester.email.trim().toLowerCase()];
       return names.includes(clause.address) ? `address ${clause.address}` : undefined;
     }
     default:

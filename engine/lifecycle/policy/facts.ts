@@ -10,6 +10,8 @@ export interface Person {
   id: string;
   userPrincipalName: string;
   mail?: string;
+  /** Every SMTP address of the user (proxyAddresses without their prefix), lower-cased. */
+  addresses: readonly string[];
   enabled: boolean;
   guest: boolean;
 }
@@ -67,13 +69,25 @@ export function required(what: string, response: GraphResponse): GraphResponse {
   throw lookupFailed(what, response);
 }
 
+/** "SMTP:a@x" and "smtp:b@x" → a@x, b@x; other address types (X500:, SIP:) are not mail addresses. */
+function smtpAddresses(proxyAddresses: unknown): string[] {
+  if (!Array.isArray(proxyAddresses)) return [];
+  return proxyAddresses.flatMap((address) => (typeof address === "string" && /^smtp:/i.test(address) ? [address.slice(5).trim().toLowerCase()] : []));
+}
+
+/** Every name a person goes by in the tenant: object id, UPN, mail and SMTP addresses, lower-cased. */
+export function namesOf(person: Person): string[] {
+  return [person.id, person.userPrincipalName, ...(person.mail ? [person.mail] : []), ...person.addresses];
+}
+
 export function personFrom(body: unknown): Person | undefined {
-  const user = body as { id?: unknown; userPrincipalName?: unknown; mail?: unknown; accountEnabled?: unknown; userType?: unknown } | null;
+  const user = body as { id?: unknown; userPrincipalName?: unknown; mail?: unknown; proxyAddresses?: unknown; accountEnabled?: unknown; userType?: unknown } | null;
   if (typeof user?.id !== "string" || typeof user.userPrincipalName !== "string") return undefined;
   return {
     id: user.id.toLowerCase(),
     userPrincipalName: user.userPrincipalName.toLowerCase(),
     ...(typeof user.mail === "string" ? { mail: user.mail.toLowerCase() } : {}),
+    addresses: smtpAddresses(user.proxyAddresses),
     // Graph omits accountEnabled only when not selected; absent must not read as enabled.
     enabled: user.accountEnabled === true,
     guest: user.userType === "Guest",

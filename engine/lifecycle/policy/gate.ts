@@ -5,11 +5,12 @@
  */
 import type { GraphClient, GraphRequest, GraphRequestOptions, GraphResponse } from "../../clients/graph/types";
 import type { KindAnswer } from "../../core/step-kind";
+import { IntentError } from "../../core/errors";
 import { normaliseName } from "../../language/spec/names";
 import type { DeploymentPolicy, PolicyRule, RiskTier } from "../../language/policy/types";
 import { decide, type Decided } from "./decide";
 import { found, managerChainFrom, membershipsFrom, noMemberships, pageOf, personFrom, required, type Person, type RequesterFacts, type TargetFacts } from "./facts";
-import { MEMBERSHIP_PAGE, PERSON_SELECT, policyReads, usableKey, type NamedRead, type ReadName } from "./reads";
+import { managerLevels, MEMBERSHIP_PAGE, membershipsRead, policyReads, targetRead, usableKey, userByAddressRead, type NamedRead, type ReadName } from "./reads";
 
 /** What the gate needs to know of an intent (a CompiledIntent fits). */
 export interface PolicySubject {
@@ -76,10 +77,10 @@ function batchedRead(reads: NamedRead[], answers: Map<ReadName, GraphResponse>, 
   return read && response ? { request: read.request, response } : undefined;
 }
 
-/** The contact email as a mail address when it is not a UPN: one more round trip, only then. */
+/** The contact email as a mail or other SMTP address when it is not a UPN: one more round trip, only then. */
 async function requesterByMail(graph: GraphClient, email: string, sent: GraphRequest[], options: GraphRequestOptions): Promise<Person | undefined> {
   if (!email.includes("@")) return undefined;
-  const request: GraphRequest = { method: "GET", path: "/users", query: { $filter: `mail eq '${email.trim().replace(/'/g, "''")}'`, $select: PERSON_SELECT } };
+  const request = userByAddressRead(email);
   sent.push(request);
   const answer = await graph.request(request, options);
   if (!found("requester", answer)) return undefined;
@@ -98,6 +99,33 @@ async function requesterGroups(graph: GraphClient, person: Person, batched: { re
   }
   if (!found("requester's groups", response)) return new Set();
   return membershipsFrom(await allItems(graph, request, response, sent, options)).groups;
+}
+
+/**
+ * A target Graph did not find by id or UPN, looked for by its other addresses: Exchange finds a
+ * mailbox by any of them, so an alias of a protected account is judged as that account, never as
+ * "nobody". Only such a target pays for it: the lookup, then its managers and memberships by id.
+ */
+async function targetByAddress(graph: GraphClient, value: string, levels: number, sent: GraphRequest[], options: GraphRequestOptions): Promise<{ read: GraphResponse; batched: { request: GraphRequest; response: GraphResponse } } | undefined> {
+  const lookup = userByAddressRead(value);
+  sent.push(lookup);
+  const answer = await graph.request(lookup, options);
+  if (!found("target", answer)) return undefined;
+  const ids = pageOf(answer.body).items.flatMap((item) => {
+    const id = (item as { id?: unknown } | null)?.id;
+    return typeof id === "string" ? [id] : [];
+  });
+  if (ids.length === 0) return undefined;
+  if (ids.length > 1) {
+    throw new IntentError("POLICY_LOOKUP_FAILED", `The target ${value.trim()} is an address of more than one account in the tenant.`, {
+      fix: "Send the account's user principal name; nothing was changed.",
+    });
+  }
+  const requests = [targetRead(ids[0]!, levels), membershipsRead(ids[0]!)] as const;
+  sent.push(...requests);
+  const [read, memberships] = await graph.batch([...requests], options);
+  const person = personRead("target", read);
+  return person && memberships ? { read: person, batched: { request: requests[1], response: memberships } } : undefined;
 }
 
 /**
@@ -125,9 +153,14 @@ export async function judge(settings: GateSettings, intent: PolicySubject, field
 
   let target: TargetFacts | undefined;
   if (targetValue !== undefined) {
-    const read = personRead("target", answers.get("target"));
+    let read = personRead("target", answers.get("target"));
+    let batched = batchedRead(reads, answers, "targetMemberships");
+    if (!personFrom(read?.body) && usableKey(targetValue) && targetValue.includes("@")) {
+      const byAddress = await targetByAddress(graph, targetValue, managerLevels(rule), sent, options);
+      if (byAddress) ({ read, batched } = byAddress);
+    }
     const targetPerson = personFrom(read?.body);
-    const batched = targetPerson ? batchedRead(reads, answers, "targetMemberships") : undefined;
+    if (!targetPerson) batched = undefined;
     // A target that exists has memberships to read: without them it cannot be known to be unprotected.
     const memberships = batched ? membershipsFrom(await allItems(graph, batched.request, required("target's memberships", batched.response), sent, options)) : noMemberships();
     target = { value: targetValue, ...(targetPerson ? { person: targetPerson } : {}), managers: managerChainFrom(read?.body), memberships };

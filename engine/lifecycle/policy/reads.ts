@@ -7,7 +7,7 @@
 import type { GraphRequest } from "../../clients/graph/types";
 import type { PolicyRule } from "../../language/policy/types";
 
-export const PERSON_SELECT = "id,userPrincipalName,mail,accountEnabled,userType";
+export const PERSON_SELECT = "id,userPrincipalName,mail,proxyAddresses,accountEnabled,userType";
 export const MEMBERSHIP_SELECT = "id,displayName,roleTemplateId";
 /** Graph's largest page of memberships; a second page is read only for the rare account with more. */
 export const MEMBERSHIP_PAGE = "999";
@@ -38,7 +38,7 @@ export function managerLevels(rule: PolicyRule): number {
  * The target with its managers. One level is a plain `$expand=manager`; more is the chain form,
  * which Graph answers only as an advanced query (ConsistencyLevel: eventual and $count=true).
  */
-function targetRead(target: string, levels: number): GraphRequest {
+export function targetRead(target: string, levels: number): GraphRequest {
   const query: Record<string, string> = { $select: PERSON_SELECT };
   if (levels === 0) return { method: "GET", path: userPath(target), query };
   if (levels === 1) return { method: "GET", path: userPath(target), query: { ...query, $expand: "manager($select=id)" } };
@@ -51,6 +51,27 @@ function targetRead(target: string, levels: number): GraphRequest {
   };
 }
 
+/**
+ * A user by an address that is not their UPN: the primary (`mail`) or any other SMTP address their
+ * mailbox receives at (`proxyAddresses`, as Exchange resolves an Identity). Only where the address
+ * is a value inside a filter literal, quotes doubled; sent as an advanced query, which takes any
+ * filter Graph knows.
+ */
+export function userByAddressRead(address: string): GraphRequest {
+  const literal = address.trim().replace(/'/g, "''");
+  return {
+    method: "GET",
+    path: "/users",
+    query: { $filter: `mail eq '${literal}' or proxyAddresses/any(a:a eq 'smtp:${literal}')`, $select: PERSON_SELECT, $count: "true" },
+    headers: { ConsistencyLevel: "eventual" },
+  };
+}
+
+/** Every group and directory role the user holds, nesting included. */
+export function membershipsRead(user: string): GraphRequest {
+  return { method: "GET", path: userPath(user, "/transitiveMemberOf"), query: { $select: MEMBERSHIP_SELECT, $top: MEMBERSHIP_PAGE } };
+}
+
 export function policyReads(rule: PolicyRule, requesterEmail: string, target: string | undefined): NamedRead[] {
   const reads: NamedRead[] = [];
   if (usableKey(requesterEmail)) {
@@ -61,7 +82,7 @@ export function policyReads(rule: PolicyRule, requesterEmail: string, target: st
   }
   if (usableKey(target)) {
     reads.push({ name: "target", request: targetRead(target.trim(), managerLevels(rule)) });
-    reads.push({ name: "targetMemberships", request: { method: "GET", path: userPath(target.trim(), "/transitiveMemberOf"), query: { $select: MEMBERSHIP_SELECT, $top: MEMBERSHIP_PAGE } } });
+    reads.push({ name: "targetMemberships", request: membershipsRead(target.trim()) });
   }
   return reads;
 }
