@@ -21,10 +21,10 @@ function intent(name: string, graph: string[], entraRoles: string[] = [], exchan
 }
 
 describe("grantedBy", () => {
-  it("lets a ReadWrite permission grant its Read twin, and follows the table transitively", () => {
-    expect([...grantedBy("User.ReadWrite.All")]).toEqual(["User.Read.All"]);
+  it("lets a ReadWrite permission grant its Read twin, a Read its ReadBasic where Microsoft has one, and follows the table transitively", () => {
+    expect(grantedBy("User.ReadWrite.All")).toEqual(new Set(["User.Read.All", "User.ReadBasic.All"]));
     expect(grantedBy("Directory.ReadWrite.All")).toEqual(
-      new Set(["Directory.Read.All", "User.Read.All", "Group.Read.All", "GroupMember.Read.All"]),
+      new Set(["Directory.Read.All", "User.Read.All", "User.ReadBasic.All", "Group.Read.All", "Group.ReadBasic.All", "GroupMember.Read.All", "GroupMember.ReadBasic.All"]),
     );
     expect(grantedBy("MailboxSettings.ReadWrite")).toEqual(new Set(["MailboxSettings.Read"]));
   });

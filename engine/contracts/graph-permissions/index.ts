@@ -110,7 +110,9 @@ function directlyGranted(permission: string): string[] {
   const readWrite = /^(.+)\.ReadWrite(\..+)?$/.exec(permission);
   if (readWrite) granted.push(`${readWrite[1]}.Read${readWrite[2] ?? ""}`);
   const read = /^(.+)\.Read(\..+)?$/.exec(permission);
-  if (read) granted.push(`${read[1]}.ReadBasic${read[2] ?? ""}`);
+  const readBasic = read ? `${read[1]}.ReadBasic${read[2] ?? ""}` : undefined;
+  // Only where Microsoft has one (User.ReadBasic.All, not Directory.ReadBasic.All).
+  if (readBasic && permissionKind(readBasic) !== "unknown") granted.push(readBasic);
   return granted;
 }
 

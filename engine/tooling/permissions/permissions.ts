@@ -4,11 +4,15 @@
  * without those another required permission already grants, Entra roles and Exchange roles, each
  * with the intents (and features) that need it.
  */
+import { grantedBy } from "../../contracts/graph-permissions";
 import type { DocumentedIntent } from "../docs/types";
 import type { FeatureNeed } from "./approval-permissions";
 
 /** The Office 365 Exchange Online app role that lets an app manage Exchange app-only. */
 export const EXCHANGE_MANAGE_AS_APP = "Exchange.ManageAsApp";
+
+/** Which permissions one includes: the same table lint checks declared permissions with. */
+export { grantedBy };
 
 export interface Requirement {
   name: string;
@@ -44,36 +48,6 @@ export interface PermissionSet {
    */
   exchangeAppRoles: Requirement[];
   byIntent: IntentPermissions[];
-}
-
-/**
- * Graph permissions that contain others beyond the `X.ReadWrite.S ⊇ X.Read.S` rule, from
- * Microsoft's permissions reference. Deliberately short: a missing entry only means a redundant
- * permission is requested, a wrong one would leave the app without access.
- */
-const ALSO_GRANTS: Readonly<Record<string, readonly string[]>> = {
-  "Directory.Read.All": ["User.Read.All", "Group.Read.All", "GroupMember.Read.All"],
-  "Group.Read.All": ["GroupMember.Read.All"],
-  "Group.ReadWrite.All": ["GroupMember.ReadWrite.All"],
-};
-
-function directlyGranted(permission: string): string[] {
-  const granted = [...(ALSO_GRANTS[permission] ?? [])];
-  const readWrite = /^(.+)\.ReadWrite(\..+)?$/.exec(permission);
-  if (readWrite) granted.push(`${readWrite[1]}.Read${readWrite[2] ?? ""}`);
-  return granted;
-}
-
-/** Every permission `permission` grants, transitively, itself excluded. */
-export function grantedBy(permission: string): Set<string> {
-  const seen = new Set<string>();
-  const pending = directlyGranted(permission);
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (seen.has(next) || next === permission) continue;
-    seen.add(next);
-    pending.push(...directlyGranted(next));
-  }
-  return seen;
 }
 
 function declarers(intents: readonly DocumentedIntent[], pick: (i: DocumentedIntent) => readonly string[]): Map<string, string[]> {
