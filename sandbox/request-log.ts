@@ -19,6 +19,8 @@ export interface RequestLogEntry {
    * had answered, while `status` is what the client saw (504, or 0 for a dropped connection).
    */
   appliedStatus?: number;
+  /** The PSA simulators: the request's Accept header when it had one (ConnectWise pins its API version there). */
+  accept?: string;
   /** Set on `$batch` items: the batch's own log sequence number and the item's id. */
   batch?: { sequence: number; itemId: string };
   /** Number given on arrival, never reused (clearing keeps counting), so batch items can point at their batch. */

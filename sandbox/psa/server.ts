@@ -80,8 +80,9 @@ export async function startPsaServer(simulator: PsaSimulator, options: PsaServer
     }
     // Unparsable text is not logged: it could hold a secret that masking cannot find.
     const body = parsed.ok ? parsed.value : text === undefined ? undefined : `<not parsed: ${text.length} characters>`;
+    const accept = req.headers.accept;
     const record = (status: number): void =>
-      log.add(sequence, { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, status, time: new Date(started).toISOString(), durationMs: now() - started });
+      log.add(sequence, { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, status, time: new Date(started).toISOString(), durationMs: now() - started, ...(accept ? { accept } : {}) });
     const call: PsaCall = { method, path: url.pathname, query: url.searchParams, headers: lowerHeaders(req), body: parsed.value, bodyOk: parsed.ok };
     const { latencyMs, fault } = faults.evaluate(method, url.pathname);
     if (latencyMs > 0) await sleep(latencyMs);

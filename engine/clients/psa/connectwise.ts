@@ -4,6 +4,8 @@
  * (`internalAnalysisFlag`), the customer's to the Discussion (`detailDescriptionFlag`); ConnectWise
  * refuses a note with no display flag. `processNotifications: false`: the PSA's own mail rules
  * stay out of it. Auth: Basic `companyId+publicKey:privateKey` of an API member, and `clientId`.
+ * The `Accept` header pins the API's 2020.1 schema, so a later ConnectWise release that changes
+ * its default version does not change what a note is.
  */
 import { DEFAULT_OUTBOUND_TIMEOUT_MS, OutboundHttp, type OutboundRequest } from "../http/outbound";
 import { deliveryOutcome } from "../http/delivery";
@@ -22,6 +24,9 @@ export interface ConnectWiseOptions {
   now?: () => number;
 }
 
+/** The API schema version the note's fields follow (ServiceNote has had them all since before it). */
+export const CONNECTWISE_API_VERSION = "2020.1";
+
 export function createConnectWiseConnector(options: ConnectWiseOptions): PsaConnector {
   const http = new OutboundHttp(options.timeoutMs ?? DEFAULT_OUTBOUND_TIMEOUT_MS);
   const base = trimBase(options.baseUrl);
@@ -30,6 +35,7 @@ export function createConnectWiseConnector(options: ConnectWiseOptions): PsaConn
   const headers = async () => ({
     authorization: `Basic ${Buffer.from(`${options.companyId}+${options.publicKey}:${await options.privateKey()}`, "utf8").toString("base64")}`,
     clientid: options.clientId,
+    accept: `application/vnd.connectwise.com+json; version=${CONNECTWISE_API_VERSION}`,
     "content-type": "application/json",
   });
 

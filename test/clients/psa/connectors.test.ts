@@ -126,8 +126,14 @@ describe("connector specifics", () => {
     expect(server.tickets.list(4730)).toHaveLength(4);
   });
 
-  it("ConnectWise sends Basic companyId+publicKey:privateKey and clientId", async () => {
-    const { server } = pairs.get("connectwise") as PsaPair;
+  it("ConnectWise sends Basic companyId+publicKey:privateKey, clientId and the pinned API version", async () => {
+    const { connector, server } = pairs.get("connectwise") as PsaPair;
+    await connector.postNote(note("4740", "internal"));
+    await connector.findNote("4740", "Ref 4740-internal");
+    const ours = server.requests().filter((r) => r.path.includes("/service/tickets/4740/notes"));
+    expect(ours.map((r) => [r.method, r.accept])).toEqual([
+      ["POST", "application/vnd.connectwise.com+json; version=2020.1"], ["GET", "application/vnd.connectwise.com+json; version=2020.1"],
+    ]);
     const noClientId = await fetch(`${server.url}/v4_6_release/apis/3.0/service/tickets/5/notes`, { method: "POST", body: "{}" });
     expect(noClientId.status).toBe(400);
     const wrong = await fetch(`${server.url}/v4_6_release/apis/3.0/service/tickets/5/notes`, {
