@@ -1,5 +1,6 @@
 /**
- * The fault storm over the eight seed intents: each plain happy-path case runs through the real
+ * The fault storm over the eight seed intents (and Temporary Access Pass and User Onboarding, whose
+ * passes Graph shows once): each plain happy-path case runs through the real
  * pipeline (run store and checkpoints on Azurite, continuations, failure mail) against a sandbox
  * tenant over HTTP (judged by requester policy first, as a webhook's run is) while a fifth of the requests are faulted, including answers lost after Graph
  * acted, and must end as its fault-free twin did after at most one redelivery: same tenant state,
@@ -11,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FaultRuleInput } from "../../sandbox";
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
-import { openScenario, seedScenarios, type ScenarioResult, type StormScenarioRun } from "../support/fault-storm";
+import { CREDENTIAL_INTENTS, openScenario, SEED_INTENTS, seedScenarios, type ScenarioResult, type StormScenarioRun } from "../support/fault-storm";
 
 /**
  * A fifth of all requests (and of `$batch` items) faulted six ways, placed differently for each
@@ -72,8 +73,9 @@ async function play(index: number, round: number): Promise<void> {
 }
 
 describe("fault storm over the seed intents", () => {
-  it("covers the eight seed intents", () => {
-    expect(new Set(scenarios.map((s) => s.intent)).size).toBe(8);
+  it("covers the eight seed intents, and the two others that make a pass", () => {
+    expect([...new Set(scenarios.map((s) => s.intent))].sort()).toEqual([...SEED_INTENTS, ...CREDENTIAL_INTENTS].sort());
+    expect(SEED_INTENTS).toHaveLength(8);
   });
 
   it.each(scenarios.map((s, i) => [s.name, i] as const))("%s", async (_name, index) => {
