@@ -106,7 +106,7 @@ export function stoppedTooOften(deps: PipelineDeps, lease: Lease): boolean {
 export async function endStoppedTooOften(deps: PipelineDeps, lease: Lease, input: RunInput | undefined, events: EventSink): Promise<void> {
   const { runId, takeovers = 0 } = lease.record;
   events("run_stopped_too_often", { runId, takeovers, limit: deps.settings.abandonedMaxTakeovers });
-  const error = new IntentError("RUN_ABANDONED", `The instance running this run stopped before it ended ${takeovers} times (killed, crashed, or cut off from storage); it is not run again.`, {
+  const error = new IntentError("RUN_ABANDONED", `The instance running this run stopped before it ended ${takeovers === 1 ? "once" : `${takeovers} times`} (killed, crashed, or cut off from storage); it is not run again.`, {
     fix: "Look in Application Insights for what stopped the host while it ran this run (memory, time, a crash) and fix it; then retry the run from the operator console or send the request again from Thread: completed steps are not repeated.",
   });
   if (input) await keepForRetry(deps.operator, runId, input, events);
