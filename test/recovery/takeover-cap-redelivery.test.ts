@@ -36,7 +36,7 @@ afterAll(async () => {
 it("a redelivery past the cap ends the run failed instead of running it again; the old holder stops quietly", async () => {
   await fetch(`${sandbox.url}/_sandbox/faults`, {
     method: "POST", headers: { "content-type": "application/json" },
-    body: JSON.stringify({ kind: "latency", method: "POST", path: "/v1.0/users/*/revokeSignInSessions", latencyMs: 4_000, times: 1 }),
+    body: JSON.stringify({ kind: "latency", method: "POST", path: "/v1.0/users/*/revokeSignInSessions", latencyMs: 8_000, times: 1 }),
   });
   const body = webhookFor("User Offboarding", { ...SIGN_OUT_ONLY, "User Email": "diego.siciliani@contoso.com" }, 96_101);
   const slow = first.post(body);
