@@ -4,7 +4,7 @@
  * (schema, templates in the library's own scope, Graph names of its requests); the intents that use
  * its fragments are checked where they use them (engine/language/spec/fragments.ts).
  */
-import Ajv from "ajv";
+import type { ValidateFunction } from "ajv";
 import libraryJsonSchema from "../../../schemas/library.schema.json";
 import type { ErrorCode } from "../../core/errors";
 import type { Diagnostic, DiagnosticAnchor, StaticStep } from "../../core/step-kind";
@@ -87,8 +87,18 @@ interface LibraryFile {
   constants?: Record<string, unknown>;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateLibrary = ajv.compile(libraryJsonSchema);
+// Compiled on first use: a process starting from the catalogue snapshot reads no library file,
+// and loading Ajv's compiler and compiling this schema cost ~80 ms of every start.
+let validateLibrary: ValidateFunction | undefined;
+
+function libraryValidator(): ValidateFunction {
+  if (!validateLibrary) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: Ajv } = require("ajv") as typeof import("ajv");
+    validateLibrary = new Ajv({ allErrors: true, strict: false }).compile(libraryJsonSchema);
+  }
+  return validateLibrary;
+}
 
 type Report = (code: ErrorCode, message: string, path: DocPath, anchor?: DiagnosticAnchor) => void;
 
@@ -129,8 +139,9 @@ export function loadLibraries(sources: readonly SourceFile[], options: { kinds: 
     // An entry the schema refuses is left out; the others stay usable, so one mistake in a library
     // is reported once, not again at every use of its neighbours.
     const refused = new Set<string>();
-    if (!validateLibrary(source.value)) {
-      for (const error of validateLibrary.errors ?? []) {
+    const validate = libraryValidator();
+    if (!validate(source.value)) {
+      for (const error of validate.errors ?? []) {
         const path = pointerToPath(error.instancePath);
         const extra = error.keyword === "additionalProperties" ? String((error.params as { additionalProperty: string }).additionalProperty) : undefined;
         const where = path.length > 0 ? path.join(".") : "the library";
