@@ -1,6 +1,6 @@
 /**
  * Process start → first webhook answered, for the compiled build: `intents serve` from the bundled
- * command line (dist/cli.js, as `npm start` runs it) in a fresh process (the server `npm start`
+ * command line (dist/cli.js with its code cache, as bin/intents.cjs loads it) in a fresh process (the server `npm start`
  * runs, with its queue poller and subscription upkeep), against a sandbox tenant, the PSA
  * simulators and Azurite already running here, as Graph, the PSA and Azure Storage are when a
  * Function App instance starts. The clock runs from just before the spawn to the 200.
@@ -26,6 +26,8 @@ export interface ColdStartFigure {
   firstAnswerMs: number;
   /** Where the server's catalogue came from: the build's snapshot, or the intents compiled at start. */
   catalog: "snapshot" | "intents" | "unknown";
+  /** Whether the bundle loaded with the build's V8 code cache (bin/load-bundle.cjs): refused by V8 under another Node, none without one. */
+  codeCache: "accepted" | "rejected" | "none" | "unknown";
   /**
    * CPU time (user + system) the server process used from its start to the first answer, from
    * /proc (Linux; undefined elsewhere): what the start costs, less swayed than the wall clock by
@@ -58,11 +60,19 @@ function ensureCompiled(): void {
 async function once_(services: Record<string, string>, ticket: number): Promise<ColdStartFigure> {
   const env = { ...process.env, ...DEMO_TENANT_SETTINGS, NODE_OPTIONS: "", ...services, INTENT_SHARED_SECRET: SECRET };
   const started = performance.now();
-  const child = spawn(process.execPath, ["-e", 'require("./dist/cli.js").runCli(["serve", "--port", "0"])'], { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
+  // The bundle as bin/intents.cjs loads it from an install (with its code cache), saying whether V8 took the cache.
+  const start = [
+    'const bundles = require("./bin/load-bundle.cjs");',
+    'const cli = bundles.loadBundle("./dist/cli.js");',
+    'process.stdout.write(`code cache: ${bundles.codeCacheUse("./dist/cli.js")}\\n`);',
+    'cli.runCli(["serve", "--port", "0"]);',
+  ].join(" ");
+  const child = spawn(process.execPath, ["-e", start], { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
   try {
     const lines = createInterface({ input: child.stdout! });
     let url = "";
     let catalog: ColdStartFigure["catalog"] = "unknown";
+    let codeCache: ColdStartFigure["codeCache"] = "unknown";
     const listening = new Promise<void>((resolve) => {
       lines.on("line", (line) => {
         const found = /Function App listening: (\S+)\/api\/intent/.exec(line);
@@ -70,6 +80,8 @@ async function once_(services: Record<string, string>, ticket: number): Promise<
           url = found[1] as string;
           resolve();
         }
+        const cache = /^code cache: (accepted|rejected|none)$/.exec(line);
+        if (cache) codeCache = cache[1] as ColdStartFigure["codeCache"];
         const loaded = /"event":"catalog_loaded".*"source":"(snapshot|intents)"/.exec(line);
         if (loaded) catalog = loaded[1] as "snapshot" | "intents";
       });
@@ -89,7 +101,7 @@ async function once_(services: Record<string, string>, ticket: number): Promise<
     if (answer.status !== 200) throw new Error(`the first webhook answered ${answer.status}`);
     const firstAnswerMs = performance.now() - started;
     const serverCpuMs = cpuMsOf(child.pid);
-    return { listeningMs, firstAnswerMs, catalog, ...(serverCpuMs === undefined ? {} : { serverCpuMs }) };
+    return { listeningMs, firstAnswerMs, catalog, codeCache, ...(serverCpuMs === undefined ? {} : { serverCpuMs }) };
   } finally {
     const exited = once(child, "exit");
     child.kill("SIGKILL");

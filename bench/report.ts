@@ -92,8 +92,8 @@ function machineLine(m: Machine): string {
 }
 
 function coldStartTable(coldStart: ColdStartFigure): string {
-  return table("Cold start, compiled build (intents serve in a fresh process; sandbox, PSA simulators and Azurite already running)", ["spawn → listening ms", "spawn → first webhook answered ms", "server CPU to first answer ms", "catalogue from"],
-    [[f(coldStart.listeningMs, 0), f(coldStart.firstAnswerMs, 0), coldStart.serverCpuMs === undefined ? "n/a" : f(coldStart.serverCpuMs, 0), coldStart.catalog]]);
+  return table("Cold start, compiled build (intents serve in a fresh process; sandbox, PSA simulators and Azurite already running)", ["spawn → listening ms", "spawn → first webhook answered ms", "server CPU to first answer ms", "catalogue from", "code cache"],
+    [[f(coldStart.listeningMs, 0), f(coldStart.firstAnswerMs, 0), coldStart.serverCpuMs === undefined ? "n/a" : f(coldStart.serverCpuMs, 0), coldStart.catalog, coldStart.codeCache]]);
 }
 
 /** `npm run bench -- --only cold-start`: the compiled build's catalogue load and cold start against their bars. */

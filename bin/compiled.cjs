@@ -58,11 +58,13 @@ function tsxAvailable() {
 
 /**
  * Loads an engine module by its path without extension, e.g. "engine/hosts/cli/main"; from the
- * build's bundle of it (one file, quicker to start) when `bundle` names one under dist/.
+ * build's bundle of it (one file, quicker to start, with its code cache) when `bundle` names one under dist/.
  */
 function loadModule(modulePath, bundle) {
-  const compiled = [bundle && join(DIST, bundle), join(DIST, `${modulePath}.js`)].find((file) => file && existsSync(file));
-  if (compiled && (compiledIsCurrent() || !tsxAvailable())) return require(compiled);
+  const bundled = bundle && join(DIST, bundle);
+  const compiled = [bundled, join(DIST, `${modulePath}.js`)].find((file) => file && existsSync(file));
+  // A bundle loads with the code cache the build made for it (bin/load-bundle.cjs).
+  if (compiled && (compiledIsCurrent() || !tsxAvailable())) return compiled === bundled ? require("./load-bundle.cjs").loadBundle(compiled) : require(compiled);
   if (tsxAvailable() && existsSync(join(ROOT, `${modulePath}.ts`))) {
     require("tsx/cjs");
     return require(join(ROOT, `${modulePath}.ts`));

@@ -5,7 +5,7 @@
  * (tsc copies only JSON that is imported), stamps dist/ with a fingerprint of the sources so
  * bin/compiled.cjs can tell a current build from a stale one, and writes the catalogue snapshot and
  * the precompiled validators, and bundles the Function App's entry and the command line into one
- * file each (scripts/bundle.cjs).
+ * file each (scripts/bundle.cjs), the command line's with a V8 code cache (scripts/code-cache.cjs).
  *
  * Plain JavaScript: it must run before anything is compiled and without tsx.
  */
@@ -14,6 +14,7 @@ const { execFileSync } = require("node:child_process");
 const { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } = require("node:fs");
 const { dirname, join } = require("node:path");
 const { ROOT, DIST, sourceFingerprint } = require("../bin/compiled.cjs");
+const { writeCodeCache } = require("./code-cache.cjs");
 
 /** Data files a compiled module reads beside itself: repository path → the same path under dist/. */
 const ASSETS = [
@@ -57,6 +58,9 @@ function build(options = {}) {
   writeFileSync(stamp, JSON.stringify({ sources: fingerprint, builtAt: new Date().toISOString() }, null, 2) + "\n");
   const snapshot = writeCatalogSnapshot(outDir);
   writeValidators(outDir, snapshot ? snapshot.intents.map((intent) => intent.spec) : []);
+  // Last: the training start it records runs the build as finished (snapshot, validators, stamp).
+  const cache = writeCodeCache(ROOT, outDir);
+  if (!cache.made) process.stderr.write(`build: ${cache.line}\n`);
   return 0;
 }
 

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { measureColdStart } from "../../bench/cold-start";
 import { measureLoad } from "../../bench/load-time";
@@ -20,5 +22,8 @@ describe("bench: the compiled build", () => {
     else expect(figure.serverCpuMs).toBeUndefined();
     // The build's snapshot of the shipped intents, not the YAML compiled at start.
     expect(figure.catalog).toBe("snapshot");
+    // With the build's code cache, which V8 takes under the Node that made it (CI's other Node refuses it).
+    const made = (JSON.parse(readFileSync(join(__dirname, "..", "..", "dist", "cli.js.code-cache.json"), "utf8")) as { node: string }).node;
+    expect(figure.codeCache).toBe(made === process.version ? "accepted" : "rejected");
   }, 180_000);
 });
