@@ -3,8 +3,22 @@
  * case passes), written to be edited: a user lookup from the shared library, a message, one case.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { IntentError } from "../core/errors";
+
+/**
+ * The JSON Schemas the engine ships (`<package>/schemas`, beside its package.json), from the sources
+ * (engine/tooling) or a build (dist/engine/tooling): in an MSP's repository, node_modules/<engine>/schemas.
+ */
+export const SHIPPED_SCHEMAS_DIR = join(
+  [join(__dirname, "..", ".."), join(__dirname, "..", "..", "..")].find((root) => existsSync(join(root, "package.json")) && existsSync(join(root, "schemas", "intent.schema.json"))) ?? join(__dirname, "..", ".."),
+  "schemas",
+);
+
+/** The editor's schema line for a file written to `file`: a path relative to it, so it resolves in any checkout. */
+function schemaLine(file: string, schema: string, schemasDir: string): string {
+  return `# yaml-language-server: $schema=${relative(dirname(file), join(schemasDir, schema)).split(sep).join("/")}`;
+}
 
 /** `Set Job Title` → `set-job-title`. */
 export function fileNameFor(name: string): string {
@@ -17,8 +31,8 @@ export function fileNameFor(name: string): string {
   return slug;
 }
 
-function intentText(name: string, slug: string): string {
-  return `# yaml-language-server: $schema=../schemas/intent.schema.json
+function intentText(name: string, slug: string, schema: string): string {
+  return `${schema}
 apiVersion: intents/v1
 kind: Intent
 name: ${JSON.stringify(name)}
@@ -54,8 +68,8 @@ cases: ./cases/${slug}.cases.yaml
 `;
 }
 
-function casesText(name: string): string {
-  return `# yaml-language-server: $schema=../../schemas/intent-cases.schema.json
+function casesText(name: string, schema: string): string {
+  return `${schema}
 intent: ${JSON.stringify(name)}
 cases:
   - name: a known user is found
@@ -75,8 +89,11 @@ cases:
 `;
 }
 
-/** Writes both files under `dir`; refuses to overwrite. Returns the paths written. */
-export function scaffoldIntent(name: string, dir: string): { intent: string; cases: string } {
+/**
+ * Writes both files under `dir`; refuses to overwrite. Returns the paths written. Their schema
+ * lines point at `schemasDir` (default: the engine's own), relative to each file.
+ */
+export function scaffoldIntent(name: string, dir: string, schemasDir = SHIPPED_SCHEMAS_DIR): { intent: string; cases: string } {
   const slug = fileNameFor(name);
   const intent = join(dir, `${slug}.yaml`);
   const cases = join(dir, "cases", `${slug}.cases.yaml`);
@@ -84,7 +101,7 @@ export function scaffoldIntent(name: string, dir: string): { intent: string; cas
     if (existsSync(path)) throw new IntentError("SPEC_SCHEMA", `${path} already exists; choose another name or edit that file.`);
   }
   mkdirSync(join(dir, "cases"), { recursive: true });
-  writeFileSync(intent, intentText(name.trim(), slug));
-  writeFileSync(cases, casesText(name.trim()));
+  writeFileSync(intent, intentText(name.trim(), slug, schemaLine(intent, "intent.schema.json", schemasDir)));
+  writeFileSync(cases, casesText(name.trim(), schemaLine(cases, "intent-cases.schema.json", schemasDir)));
   return { intent, cases };
 }

@@ -84,6 +84,17 @@ describe("the intents CLI from a production install", () => {
     expect(lint.status).toBe(1);
     expect(lint.stdout).toMatch(/^broken\/revoke-sessions\.yaml:\d+:\d+ SPEC_SCHEMA /m);
   });
+
+  it("scaffolds an intent whose editor schema lines lead to the schemas the install ships", () => {
+    const made = intents(["new", "Set Job Title", "--dir", "scaffolded"]);
+    expect(made.status).toBe(0);
+    for (const [file, schema] of [["scaffolded/set-job-title.yaml", "intent.schema.json"], ["scaffolded/cases/set-job-title.cases.yaml", "intent-cases.schema.json"]] as const) {
+      const line = readFileSync(join(msp, file), "utf8").split("\n")[0] as string;
+      const target = /^# yaml-language-server: \$schema=(\S+)$/.exec(line)?.[1] as string;
+      expect(target, line).not.toMatch(/^\//); // relative, so the repository can move
+      expect(join(msp, dirname(file), target)).toBe(join(install, "schemas", schema));
+    }
+  });
 });
 
 describe("JSON Schemas shipped with the CLI", () => {
