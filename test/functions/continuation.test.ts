@@ -87,6 +87,7 @@ describe("a continuation", () => {
     const run = await app.getRun(answer.body.runId);
     expect(run.body.status).toBe("failed");
     expect(run.body.error).toMatchObject({ code: "RUN_ABANDONED", message: "The continuation was queued by an earlier version of the engine." });
+    expect(run.body.message).toBe("Your request could not be completed; the helpdesk has the details.");
     expect(mails()).toBe(before + 1);
     expect(graph.received.some((r) => r.path === "/users/oli%40contoso.com/convert")).toBe(false);
   });

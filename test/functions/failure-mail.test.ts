@@ -16,11 +16,12 @@ let graph: LoopbackGraph;
 /** Path fragments Graph refuses, with the status it answers. */
 const refusals = new Map<string, number>();
 let app: App;
+const engine = fakeEngine([PASSWORD_RESET, OFFBOARDING]);
 
 beforeAll(async () => {
   azurite = await startTestAzurite();
   graph = await startLoopbackGraph({ otherwise: acceptingAll(refusals) });
-  app = await startApp({ connectionString: azurite.connectionString, engine: fakeEngine([PASSWORD_RESET, OFFBOARDING]), graph: graph.client() });
+  app = await startApp({ connectionString: azurite.connectionString, engine, graph: graph.client() });
 });
 
 afterAll(async () => {
@@ -92,6 +93,28 @@ describe("failure notification over Graph", () => {
     expect(answer.body.status).toBe("failed");
     expect(app.logs.some((line) => JSON.parse(line).event === "notification" && JSON.parse(line).sent === false)).toBe(true);
     refusals.delete("/sendMail");
+  });
+
+  it("answers a run the engine crashed in with the one failed sentence and no internals, and mails the failure", async () => {
+    const execute = engine.execute;
+    engine.execute = async () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'id') at /srv/engine/runtime.ts:12");
+    };
+    try {
+      const mailsBefore = graph.received.filter((r) => r.path.endsWith("/sendMail")).length;
+      const answer = await app.post(webhook("Password Reset", { "User Email": "lee@contoso.com", "Temporary Password": "Lee-Pass-9!x" }, 3005));
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({
+        status: "failed",
+        message: "Your request could not be completed; the helpdesk has the details.",
+        error: { code: "INTERNAL", message: "An unexpected error occurred." },
+      });
+      expect(JSON.stringify(answer.body)).not.toMatch(/reading 'id'|runtime\.ts/);
+      expect((await app.getRun(answer.body.runId)).body).toMatchObject({ status: "failed", message: answer.body.message });
+      expect(graph.received.filter((r) => r.path.endsWith("/sendMail")).length).toBe(mailsBefore + 1);
+    } finally {
+      engine.execute = execute;
+    }
   });
 
   it("ends a run whose continuation became poison as failed, with a mail", async () => {
