@@ -157,6 +157,20 @@ describe("runs", () => {
     expect((await app.getRun("../../etc")).status).toBe(404);
   });
 
+  it("every endpoint about one run asks for the secret first, then answers 404 for an id that cannot be a run's", async () => {
+    const endpoints = [["GET", ""], ["DELETE", "/schedule"], ["GET", "/undo"], ["POST", "/undo"]] as const;
+    const call = (method: string, path: string, secret?: string) =>
+      fetch(`${app.url}${path}`, { method, headers: secret ? { "x-intent-secret": secret } : {} }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    for (const [method, tail] of endpoints) {
+      for (const id of ["0".repeat(32), "not-a-run-id"]) {
+        expect((await call(method, `/api/runs/${id}${tail}`)).status, `${method} ${tail} ${id} without the secret`).toBe(401);
+        expect((await call(method, `/api/runs/${id}${tail}`, "wrong")).status, `${method} ${tail} ${id} with a wrong secret`).toBe(401);
+      }
+      const malformed = await call(method, `/api/runs/not-a-run-id${tail}`, SECRET);
+      expect(malformed, `${method} ${tail}`).toMatchObject({ status: 404, body: { error: { code: "RUN_NOT_FOUND" } } });
+    }
+  });
+
   it("logs one JSON event per line: received, validated, policy, step, result, duplicate; no field values", async () => {
     const body = webhook("Add User to Group", { "User Email": "kim.secretive@contoso.com", "Group Name": "Sales" }, 1005);
     const first = await app.post(body);

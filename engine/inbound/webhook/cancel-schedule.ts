@@ -5,27 +5,18 @@
  */
 import { ensureIntentError, IntentError } from "../../core/errors";
 import type { EventSink } from "../../runtime/types";
-import { isRunId } from "../../lifecycle/store/run-key";
 import { cancelScheduledRun } from "../../lifecycle/schedule/cancel";
 import type { PipelineDeps } from "../../lifecycle/types";
 import { errorAnswer, recordAnswer } from "./answers";
-import { unauthorized } from "./intake";
-import { SECRET_HEADER, sharedSecretMatches } from "./shared-secret";
+import { refusedForRun, runNotFound } from "./run-endpoint";
 import type { HttpAnswer, IncomingRequest } from "./types";
 
-function notFound(): HttpAnswer {
-  return errorAnswer(new IntentError("RUN_NOT_FOUND", "No run has this id.", { fix: "Use the runId from the answer to POST /api/intent." }));
-}
-
 export async function handleCancelSchedule(deps: PipelineDeps, request: IncomingRequest, runId: string, events: EventSink): Promise<HttpAnswer> {
-  if (!sharedSecretMatches(request.header(SECRET_HEADER), await deps.settings.sharedSecret())) {
-    events("rejected", { status: 401 });
-    return unauthorized();
-  }
-  if (!isRunId(runId)) return notFound();
+  const refused = await refusedForRun(deps, request, runId, events);
+  if (refused) return refused;
   try {
     const outcome = await cancelScheduledRun(deps, runId, "requested", events);
-    if (outcome.kind === "not_found") return notFound();
+    if (outcome.kind === "not_found") return runNotFound();
     if (outcome.kind === "cancelled") {
       const answer = recordAnswer(outcome.record, outcome.already ? { alreadyCancelled: true } : {});
       return { ...answer, status: 200 };

@@ -7,22 +7,16 @@
  */
 import { ensureIntentError, IntentError } from "../../core/errors";
 import type { EventSink } from "../../runtime/types";
-import { isRunId } from "../../lifecycle/store/run-key";
 import type { PipelineDeps } from "../../lifecycle/types";
 import { computeUndoPlan } from "../../lifecycle/undo/plan";
 import { startUndo, type UndoRequester } from "../../lifecycle/undo/start";
 import type { UndoPlan } from "../../lifecycle/undo/types";
 import { continuingAnswer, errorAnswer, recordAnswer, runAnswer } from "./answers";
 import { readLimitedBody } from "./body";
-import { unauthorized } from "./intake";
-import { SECRET_HEADER, sharedSecretMatches } from "./shared-secret";
+import { refusedForRun, runNotFound } from "./run-endpoint";
 import type { HttpAnswer, IncomingRequest } from "./types";
 
 const UNDO_BODY_BYTES = 16 * 1024;
-
-function notFound(): HttpAnswer {
-  return errorAnswer(new IntentError("RUN_NOT_FOUND", "No run has this id.", { fix: "Use the runId from the answer to POST /api/intent." }));
-}
 
 function planMessage(plan: UndoPlan): string {
   if (plan.nothingToUndo) return "Nothing is left to undo: everything this request changed is as it was before, or was changed since by someone else.";
@@ -61,11 +55,8 @@ async function requesterFrom(request: IncomingRequest): Promise<UndoRequester> {
 }
 
 async function guarded(deps: PipelineDeps, request: IncomingRequest, runId: string, events: EventSink, work: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
-  if (!sharedSecretMatches(request.header(SECRET_HEADER), await deps.settings.sharedSecret())) {
-    events("rejected", { status: 401 });
-    return unauthorized();
-  }
-  if (!isRunId(runId)) return notFound();
+  const refused = await refusedForRun(deps, request, runId, events);
+  if (refused) return refused;
   try {
     return await work();
   } catch (thrown) {
