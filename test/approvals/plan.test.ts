@@ -11,7 +11,8 @@ import { builtinKinds } from "../../engine/kinds";
 import { loadCatalog } from "../../engine/language/spec/catalog";
 import { mapFields } from "../../engine/language/spec/fields";
 import { diffLines } from "../../engine/lifecycle/approval/plan/diff-text";
-import { planOf } from "../../engine/lifecycle/approval/plan/make-plan";
+import { fingerprintOf, planOf } from "../../engine/lifecycle/approval/plan/make-plan";
+import { withLaterChanges } from "../../engine/lifecycle/approval/plan/starts-at";
 import type { Plan } from "../../engine/lifecycle/approval/plan/types";
 import { execute } from "../../engine/runtime/interpreter";
 import type { Sandbox } from "../../sandbox";
@@ -102,6 +103,21 @@ describe("a plan", () => {
     const changed = await planFor("User Offboarding", fields);
     expect(changed.fingerprint).not.toBe(first.fingerprint);
     expect(diffLines(changed).join("\n")).toContain("IT Department");
+  });
+
+  it("says when a change a step's delay puts later is made, and keeps that time out of the fingerprint", async () => {
+    const result = await dryRun("User Offboarding", { "User Email": "diego.siciliani@contoso.com", "Delete Account After": "30 days" });
+    const outcome = await planOf(result, client);
+    if (!("plan" in outcome)) throw new Error(JSON.stringify(outcome.error));
+    const plan = withLaterChanges(outcome.plan, result.steps, "UTC");
+    const deleteAt = result.steps.find((s) => s.id === "deleteAfter30Days")?.at ?? "";
+    const disableAt = Date.parse(result.steps.find((s) => s.id === "disable")?.at ?? "");
+    expect(Date.parse(deleteAt) - disableAt).toBe(30 * 86_400_000);
+    expect(plan.changes.filter((c) => c.later).map((c) => [c.stepId, c.later?.at])).toEqual([["deleteAfter30Days", deleteAt]]);
+    const lines = diffLines(plan);
+    expect(lines.filter((line) => line.startsWith("Later, on "))).toEqual([expect.stringMatching(/^Later, on \w+day \d+ \w+ (\d{4} )?at \d\d:\d\d \(UTC\): Delete user Diego Siciliani \(diego\.siciliani@contoso\.com\)$/)]);
+    expect(lines).toContain("Update user diego.siciliani@contoso.com");
+    expect(fingerprintOf(plan.changes, plan.unplanned)).toBe(outcome.plan.fingerprint);
   });
 
   it("is not made when the dry run's read failed: the run's own error comes back", async () => {

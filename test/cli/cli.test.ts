@@ -78,6 +78,23 @@ describe("intents plan", () => {
     }
   });
 
+  it("says when a delayed step runs, 30 days on the wall clock across the end of summer time, in the plan and its diff", async () => {
+    vi.stubEnv("TENANT_TIME_ZONE", "Europe/London");
+    try {
+      const input = payload({ intent_fields: { "User Email": "jane@contoso.com", "Last Day": "15/10/2099", "Delete Account After": "30 days" }, meta_data: { ticket_id: "T-9" } });
+      expect(await main(["plan", "user offboarding", "--input", input])).toBe(0);
+      const result = JSON.parse(out) as { steps: Array<{ id: string; at?: string }>; diff: string[] };
+      expect(result.steps.find((s) => s.id === "disable")?.at).toBe("2099-10-15T17:00:00+01:00");
+      expect(result.steps.find((s) => s.id === "deleteAfter30Days")?.at).toBe("2099-11-14T17:00:00+00:00");
+      expect(result.diff.filter((line) => line.startsWith("Later"))).toEqual(["Later, on Saturday 14 November 2099 at 17:00 (Europe/London): Delete user jane@contoso.com"]);
+      out = "";
+      expect(await main(["plan", "user offboarding", "--input", input, "--diff"])).toBe(0);
+      expect(out).toContain("Later, on Saturday 14 November 2099 at 17:00 (Europe/London): Delete user jane@contoso.com");
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it("reports field errors and unknown intents with exit 1, bad usage with exit 2", async () => {
     expect(await main(["plan", "password reset", "--input", payload({ "User Email": "" })])).toBe(1);
     expect(err).toContain("User Email is required");

@@ -16,7 +16,7 @@ import { resolveApprovers, waitingFor, type ApproverRef } from "./approvers";
 import { approvalLink, type ApprovalDeps } from "./deps";
 import { sendApprovalMail } from "./mail";
 import { planOf } from "./plan/make-plan";
-import { startsAtOf } from "./plan/starts-at";
+import { startsAtOf, withLaterChanges } from "./plan/starts-at";
 import type { Plan } from "./plan/types";
 import { summaryOf, type ApprovalRecord, type Approver } from "./types";
 
@@ -43,7 +43,8 @@ export async function planRun(deps: PipelineDeps, approvals: ApprovalDeps, inten
   const outcome = await planOf(dryRun, approvals.graph);
   if ("plan" in outcome) {
     const startsAt = startsAtOf(dryRun.steps, deps.clock.now(), deps.settings.timeZone);
-    return { plan: startsAt ? { ...outcome.plan, startsAt } : outcome.plan };
+    const plan = withLaterChanges(outcome.plan, dryRun.steps, deps.settings.timeZone);
+    return { plan: startsAt ? { ...plan, startsAt } : plan };
   }
   return { failed: { status: "failed", message: FAILED_MESSAGE, steps: dryRun.steps, error: outcome.error } };
 }

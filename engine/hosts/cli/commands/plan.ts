@@ -23,6 +23,7 @@ import { CASE_SETTINGS } from "../../../tooling/cases/services";
 import { mapFields } from "../../../language/spec/fields";
 import { diffLines } from "../../../lifecycle/approval/plan/diff-text";
 import { planOf } from "../../../lifecycle/approval/plan/make-plan";
+import { withLaterChanges } from "../../../lifecycle/approval/plan/starts-at";
 import { loadIntentText } from "../../../language/spec/load";
 import type { CompiledIntent } from "../../../language/spec/types";
 import { calendarFrom } from "../../../language/time/calendar";
@@ -232,7 +233,7 @@ export async function run(args: string[]): Promise<number> {
       if ("errors" in result) return printResult(result);
       // The same lines an approver reads; with a tenant, each change beside the value it replaces.
       const planned = await planOf(result, graph);
-      const diff = "plan" in planned ? diffLines(planned.plan) : undefined;
+      const diff = "plan" in planned ? diffLines(withLaterChanges(planned.plan, result.steps, calendarFrom(process.env).timeZone)) : undefined;
       if (diffOnly) return printDiff(diff, result);
       return printResult(diff ? Object.assign(result, { diff }) : result);
     } finally {

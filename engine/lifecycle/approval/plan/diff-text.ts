@@ -8,9 +8,10 @@ export function fieldLine(field: PlanField): string {
   return field.before === undefined ? `${field.name}: ${field.after}` : `${field.name}: ${field.before} → ${field.after}`;
 }
 
-/** "Remove X from 4 groups: A, B, C, D": a grouped change's summary counts its items, the headline names them. */
+/** "Remove X from 4 groups: A, B, C, D": a grouped change's summary counts its items, the headline names them, and when a delay puts it later. */
 export function changeHeadline(change: PlanChange): string {
-  return change.items.length > 0 ? `${change.summary}: ${change.items.join(", ")}` : change.summary;
+  const what = change.items.length > 0 ? `${change.summary}: ${change.items.join(", ")}` : change.summary;
+  return change.later ? `Later, on ${change.later.words}: ${what}` : what;
 }
 
 export function unplannedLine(stepId: string): string {

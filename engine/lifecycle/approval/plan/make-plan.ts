@@ -88,7 +88,9 @@ function stopOf(steps: readonly StepResult[]): { unplanned: string[] } | { error
 }
 
 export function fingerprintOf(changes: readonly PlanChange[], unplanned: readonly string[]): string {
-  return hash("sha256", JSON.stringify({ changes, unplanned }), "hex");
+  // When a delayed change happens moves with the day the run is checked on; what it changes does not.
+  const what = changes.map(({ later: _later, ...change }) => change);
+  return hash("sha256", JSON.stringify({ changes: what, unplanned }), "hex");
 }
 
 /**

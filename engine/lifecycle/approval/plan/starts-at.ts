@@ -1,4 +1,7 @@
-/** When a timed run's first change is made, from its dry run: the approver reads it beside the changes. */
+/**
+ * When a timed run's changes are made, from its dry run: the first change's time (the approver
+ * reads it beside the changes) and, for a change a step's delay puts later, its own time.
+ */
 import { inFullWords } from "../../../language/time/words";
 import type { StepResult } from "../../../runtime/types";
 import type { Plan } from "./types";
@@ -9,4 +12,17 @@ export function startsAtOf(steps: readonly StepResult[], now: number, timeZone: 
   const due = first?.at === undefined ? NaN : Date.parse(first.at);
   if (!Number.isFinite(due) || due <= now) return undefined;
   return { at: first!.at as string, words: inFullWords(due, timeZone) };
+}
+
+/** Marks each change whose step runs after the first change's step with its own time (a plan without times is returned as it is). */
+export function withLaterChanges(plan: Plan, steps: readonly StepResult[], timeZone: string): Plan {
+  const atOf = new Map(steps.filter((step) => step.at !== undefined).map((step) => [step.id, step.at as string]));
+  const first = plan.changes.map((change) => atOf.get(change.stepId)).find((at) => at !== undefined);
+  if (first === undefined) return plan;
+  const start = Date.parse(first);
+  const changes = plan.changes.map((change) => {
+    const at = atOf.get(change.stepId);
+    return at !== undefined && Date.parse(at) > start ? { ...change, later: { at, words: inFullWords(Date.parse(at), timeZone) } } : change;
+  });
+  return { ...plan, changes };
 }

@@ -21,6 +21,11 @@ export interface PlanChange {
   fields: PlanField[];
   /** The names a grouped change covers (group names), in order. */
   items: string[];
+  /**
+   * Set on a change made after the plan's first one by a step's delay (`after: P30D`): when, so
+   * nobody reads a deletion 30 days on as part of the day's changes. Not in the fingerprint.
+   */
+  later?: { at: string; words: string };
 }
 
 export interface Plan {
