@@ -2,6 +2,7 @@
 import type { Route } from "../graph/types";
 import { AUTH_METHOD_ROUTES } from "./auth-methods";
 import { DIRECTORY_ROLE_ROUTES } from "./directory-roles";
+import { ROLE_SCHEDULE_ROUTES } from "./role-schedules";
 import { DRIVE_ROUTES } from "./drive";
 import { GROUP_ROUTES } from "./groups";
 import { INBOX_RULE_ROUTES } from "./inbox-rules";
@@ -12,5 +13,5 @@ import { USER_ROUTES } from "./users";
 import { SUBSCRIPTION_ROUTES } from "../subscriptions/routes";
 
 export const GRAPH_ROUTES: readonly Route[] = [
-  ...USER_ROUTES, ...RELATION_ROUTES, ...GROUP_ROUTES, ...DIRECTORY_ROLE_ROUTES, ...LICENSE_ROUTES, ...AUTH_METHOD_ROUTES, ...MAIL_ROUTES, ...INBOX_RULE_ROUTES, ...DRIVE_ROUTES, ...SUBSCRIPTION_ROUTES,
+  ...USER_ROUTES, ...RELATION_ROUTES, ...GROUP_ROUTES, ...DIRECTORY_ROLE_ROUTES, ...ROLE_SCHEDULE_ROUTES, ...LICENSE_ROUTES, ...AUTH_METHOD_ROUTES, ...MAIL_ROUTES, ...INBOX_RULE_ROUTES, ...DRIVE_ROUTES, ...SUBSCRIPTION_ROUTES,
 ];

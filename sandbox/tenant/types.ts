@@ -13,6 +13,12 @@ export interface TenantFixture {
   groups: GroupRecord[];
   /** Activated Entra directory roles and who holds them (users, or role-assignable groups). */
   directoryRoles?: DirectoryRoleRecord[];
+  /** Eligible role assignments (Privileged Identity Management): a user or role-assignable group, a role template. */
+  roleEligibilities?: RoleEligibilityRecord[];
+  /** Roles held in an administrative unit (scopedRoleMembership): not in the user's memberOf. */
+  scopedRoleMemberships?: ScopedRoleMembershipRecord[];
+  /** False: the tenant has no licence for PIM, and its eligibility list answers 400 AadPremiumLicenseRequired. */
+  pimLicensed?: boolean;
   skus: SkuRecord[];
   /**
    * Application permissions the calling app holds (e.g. "User.ReadWrite.All"). Absent = every
@@ -230,6 +236,20 @@ export interface GroupRecord {
 }
 
 /** An activated directory role (Graph `directoryRole`): its members hold the role tenant-wide. */
+export interface RoleEligibilityRecord {
+  principalId: string;
+  roleTemplateId: string;
+  /** "/" (the tenant, the default) or "/administrativeUnits/{id}". */
+  directoryScopeId?: string;
+}
+
+export interface ScopedRoleMembershipRecord {
+  userId: string;
+  /** The directoryRole's object id. */
+  roleId: string;
+  administrativeUnitId: string;
+}
+
 export interface DirectoryRoleRecord {
   id: string;
   /** The role definition's template id, the same in every tenant (Global Administrator: 62e90394-…). */

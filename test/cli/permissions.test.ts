@@ -98,8 +98,12 @@ describe("`intents permissions` on the shipped intents", () => {
     ) as PermissionSet;
   }
 
-  it("prints as JSON exactly what the intent files declare, none left out and none invented (approvals left out)", () => {
+  it("prints as JSON exactly what the intent files declare, none left out and none invented (approvals left out), and what requester policy needs", () => {
     const printed = printedJson(["--no-approvals"]);
+    // Requester policy's own read, needed by no intent: the only entry that names no intent.
+    const policyOnly = printed.graph.filter((r) => r.intents.length === 0);
+    expect(policyOnly).toEqual([{ name: "RoleManagement.Read.Directory", intents: [], features: ["requester policy: targets' eligible and administrative-unit directory roles"], covers: [] }]);
+    printed.graph = printed.graph.filter((r) => r.intents.length > 0);
     expect(declared.length).toBeGreaterThan(0);
     for (const kind of ["graph", "entraRoles", "exchangeRoles"] as const) {
       const fromFiles = new Map<string, string[]>();
@@ -180,7 +184,8 @@ describe("what approvals need", () => {
       expect(answer.code).toBe(0);
       return JSON.parse(answer.out) as PermissionSet;
     };
-    const featuresOf = (set: PermissionSet) => new Map(set.graph.flatMap((r) => [r, ...r.covers]).filter((r) => r.features).map((r) => [r.name, r.features]));
+    // Requester policy's own need is there whatever the rules: these count approvals' needs.
+    const featuresOf = (set: PermissionSet) => new Map(set.graph.flatMap((r) => [r, ...r.covers]).filter((r) => r.features && r.name !== "RoleManagement.Read.Directory").map((r) => [r.name, r.features]));
     const demo = featuresOf(await printed(["--policy", join(root, "sandbox", "fixtures", "demo-policy.yaml")]));
     expect([...demo.keys()].sort()).toEqual(["GroupMember.Read.All", "Mail.Send", "User.Read.All"]);
     expect(demo.get("GroupMember.Read.All")).toEqual(["approvals: members of approver groups"]);
@@ -193,6 +198,7 @@ describe("what approvals need", () => {
     expect(featuresOf(await printed(["--policy", never])).size).toBe(0);
     const off = await printed(["--no-approvals"]);
     expect(featuresOf(off).size).toBe(0);
+    expect(off.graph.find((r) => r.name === "RoleManagement.Read.Directory")?.features).toEqual(["requester policy: targets' eligible and administrative-unit directory roles"]);
     // Approvals add features, never intents: the intents' own lists are the same either way.
     const intentsOf = (set: PermissionSet) => new Map(set.graph.flatMap((r) => [r, ...r.covers]).filter((r) => r.intents.length > 0).map((r) => [r.name, r.intents]));
     expect(intentsOf(await printed(["--policy", join(root, "sandbox", "fixtures", "demo-policy.yaml")]))).toEqual(intentsOf(off));

@@ -50,8 +50,9 @@ describe("intents plan --graph-url against the sandbox", () => {
     const sent = sandbox.requests().slice(before);
     const batches = [...new Set(sent.flatMap((entry) => (entry.batch ? [entry.batch.sequence] : [])))];
     const itemsOf = (sequence: number | undefined) => sent.filter((entry) => entry.batch?.sequence === sequence).map((entry) => `${entry.method} ${entry.path.split("?")[0]}`);
-    // Requester, target with manager, target's memberships; then the intent's user and group.
-    expect(itemsOf(batches[0]).map((item) => item.split(" ")[0])).toEqual(["GET", "GET", "GET", "GET", "GET"]);
+    // Requester, target with manager, target's memberships, eligible roles, administrative-unit roles; then the intent's user and group.
+    expect(itemsOf(batches[0]).map((item) => item.split(" ")[0])).toEqual(["GET", "GET", "GET", "GET", "GET", "GET", "GET"]);
+    expect(itemsOf(batches[0]).slice(3, 5)).toEqual(["GET /v1.0/roleManagement/directory/roleEligibilityScheduleInstances", "GET /v1.0/users/ben.walters%40contoso.com/scopedRoleMemberOf"]);
     // Then the plan's own reads, the names an approver reads: the group and the user the write joins.
     expect(itemsOf(batches[1]).sort()).toEqual([`GET /v1.0/groups/${IT_DEPARTMENT}`, `GET /v1.0/users/${DEMO.ben}`].sort());
     expect(sent.filter((entry) => !entry.batch).map((entry) => `${entry.method} ${entry.path}`)).toEqual(["POST /v1.0/$batch", "POST /v1.0/$batch"]);
@@ -65,7 +66,7 @@ describe("intents plan --graph-url against the sandbox", () => {
     expect(await plan.run(["add user to group", "--input", payload(benToIt, "adele.vance@contoso.com"), "--graph-url", sandbox.graphBaseUrl])).toBe(0);
     const result = JSON.parse(out) as { message: string; policy: { decision: string; approvers: unknown[] }; steps: unknown[] };
     expect(result.policy).toMatchObject({ decision: "approve", approvers: [{ kind: "manager", id: DEMO.diego, level: 1 }] });
-    expect(result.message).toMatch(/^Requester policy would refuse this run \(403 APPROVAL_REQUIRED\): /);
+    expect(result.message).toMatch(/^Requester policy asks for an approval: where approvals are on, the webhook answers 202 awaiting_approval and mails the approvers \(policy\.approvers\) this plan; with them off, it refuses 403 APPROVAL_REQUIRED\.$/);
     expect(result.steps).toHaveLength(2);
   });
 
@@ -73,7 +74,10 @@ describe("intents plan --graph-url against the sandbox", () => {
     expect(await plan.run(["password reset", "--input", payload({ "User Email": "adele.vance@contoso.com" }, "grace.taylor@contoso.com")])).toBe(0);
     const result = JSON.parse(out) as { policy: { decision: string; rule: { source: string; says: string }; reads: Array<{ path: string }> } };
     expect(result.policy).toMatchObject({ decision: "not judged", rule: { source: "built-in rules.reversible", says: "the target themself, the target's manager; otherwise approval" } });
-    expect(result.policy.reads.map((read) => read.path)).toEqual(["/users/grace.taylor%40contoso.com", "/users/adele.vance%40contoso.com", "/users/adele.vance%40contoso.com/transitiveMemberOf"]);
+    expect(result.policy.reads.map((read) => read.path)).toEqual([
+      "/users/grace.taylor%40contoso.com", "/users/adele.vance%40contoso.com", "/users/adele.vance%40contoso.com/transitiveMemberOf",
+      "/roleManagement/directory/roleEligibilityScheduleInstances", "/users/adele.vance%40contoso.com/scopedRoleMemberOf",
+    ]);
   });
 });
 

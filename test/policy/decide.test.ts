@@ -67,4 +67,12 @@ describe("decide", () => {
     expect(decide(input({ requesters: ["anyone"], otherwise: "deny" }, person("r"), { person: ben }, { protect })).decision).toMatchObject({ code: "TARGET_PROTECTED", rule: { reason: "the target is a protected account" } });
     expect(decide(input({ requesters: [{ address: "Benny@Contoso.com" }], otherwise: "deny" }, ben, undefined)).decision).toMatchObject({ decision: "allow", rule: { reason: "address benny@contoso.com" } });
   });
+  it("protects an eligible or administrative-unit role holder; a policy exempts an eligibility by template, never a scoped role", () => {
+    const eligible = { person: person("t"), otherRoles: [{ kind: "eligible" as const, roleId: READER.roleTemplateId, name: "Directory Readers" }] };
+    expect(decide(input({ requesters: ["self"], otherwise: "deny" }, person("t"), eligible)).decision.rule.reason).toBe("the target is eligible for the directory role Directory Readers");
+    const exempt = { ...NONE, exemptRoles: new Set([READER.roleTemplateId]) };
+    expect(decide(input({ requesters: ["self"], otherwise: "deny" }, person("t"), eligible, { protect: exempt })).decision.decision).toBe("allow");
+    const scoped = { person: person("t"), otherRoles: [{ kind: "scoped" as const, roleId: READER.roleTemplateId }] };
+    expect(decide(input({ requesters: ["self"], otherwise: "deny" }, person("t"), scoped, { protect: exempt })).decision.rule.reason).toBe("the target holds a directory role in an administrative unit");
+  });
 });

@@ -263,6 +263,70 @@ describe("an account named by another of its addresses", () => {
   });
 });
 
+describe("what a webhook cannot change", () => {
+  it("turns protection off with nothing it sends: keys in the body, its meta_data and fields, a query string, headers", async () => {
+    stack = await startPolicyStack(azurite, { env: { POLICY_FILE: DEMO_POLICY_PATH } });
+    const GLOBAL_ADMIN = "62e90394-69f5-4237-9190-012177145e10";
+    const body = {
+      intent_name: "Password Reset",
+      intent_fields: { ...RESET("it.admin@contoso.com"), policy: "off", protected: false, admit: ["unknown"], exemptRoles: [GLOBAL_ADMIN] },
+      meta_data: { ticket_id: ++ticket, contact_name: "Megan Bowen", contact_email: "megan.bowen@contoso.com", company_name: "Contoso", policy: { protected: false }, cleared: true },
+      policy: { protected: { accounts: [], groups: [] }, exemptRoles: [GLOBAL_ADMIN], rules: { reversible: { requesters: ["anyone"], otherwise: "deny" } } },
+      protected: false,
+      cleared: true,
+      judge: false,
+      settings: { POLICY_FILE: "/dev/null", AUTHORISED_REQUESTERS_GROUP: IDS.serviceDesk },
+    };
+    const answer = await stack.postRaw(body, "?policy=off&cleared=true&judge=false", { "x-policy": "off", "x-intent-cleared": "true" });
+    await expectRefused(stack, answer, "TARGET_PROTECTED");
+    expect(answer.body.policy.rule).toEqual({ source: "protected accounts", reason: "the target holds the directory role Global Administrator" });
+  });
+
+  it("knows the requester whatever the letter case and the spaces around their address", async () => {
+    stack = await startPolicyStack(azurite);
+    const answer = await stack.post("Password Reset", RESET("adele.vance@contoso.com"), "  GRACE.Taylor@CONTOSO.com ", ++ticket);
+    expect(answer.body.status).toBe("succeeded");
+    expect(policyEvents(stack)).toEqual([expect.objectContaining({ decision: "allow", reason: "manager", requester: "member" })]);
+  });
+});
+
+describe("directory roles a user's memberships do not show", () => {
+  const GLOBAL_ADMIN = "62e90394-69f5-4237-9190-012177145e10";
+  const EXCHANGE_ADMIN = "29232cdf-9323-42fd-ade2-1d097af3e4de";
+  const SALES_TEAM = "1c8a6ad8-bb58-5de3-a727-1a42a6d575a3";
+  const HELPDESK_ROLE = "bf1a1ccb-f157-5ec2-8980-0fa7e0500892";
+
+  it("protect a PIM-eligible administrator (directly or through a group) and an administrative unit's administrator, whoever asks", async () => {
+    stack = await startPolicyStack(azurite, { env: { POLICY_FILE: DEMO_POLICY_PATH } });
+    const tenant = stack.sandbox.tenant;
+    tenant.roleEligibilities = [{ principalId: IDS.adele, roleTemplateId: GLOBAL_ADMIN }, { principalId: SALES_TEAM, roleTemplateId: EXCHANGE_ADMIN }];
+    tenant.scopedRoleMemberships = [{ userId: "059f6b55-0136-5525-b7ff-83ed19190155", roleId: HELPDESK_ROLE, administrativeUnitId: "4b2d8a43-4a8e-4c5e-9d0b-6f3c1e2a7b90" }];
+    // Adele's own manager asks for her Temporary Access Pass: enough to sign in and activate the role.
+    const eligible = await stack.post("Temporary Access Pass", { "User Email": "adele.vance@contoso.com" }, "grace.taylor@contoso.com", ++ticket);
+    await expectRefused(stack, eligible, "TARGET_PROTECTED");
+    expect(eligible.body.policy.rule.reason).toBe("the target is eligible for the directory role Global Administrator");
+    const throughGroup = await stack.post("Password Reset", RESET("ben.walters@contoso.com"), "megan.bowen@contoso.com", ++ticket);
+    await expectRefused(stack, throughGroup, "TARGET_PROTECTED");
+    expect(throughGroup.body.policy.rule.reason).toBe("the target is eligible for the directory role Exchange Administrator");
+    const scoped = await stack.post("Password Reset", RESET("johanna.lorenz@contoso.com"), "megan.bowen@contoso.com", ++ticket);
+    await expectRefused(stack, scoped, "TARGET_PROTECTED");
+    expect(scoped.body.policy.rule.reason).toBe("the target holds a directory role in an administrative unit");
+    expect(stack.writes()).toEqual([]);
+  });
+
+  it("are none in a tenant without PIM's licence, and cannot be read without RoleManagement.Read.Directory: then nothing runs", async () => {
+    stack = await startPolicyStack(azurite);
+    stack.sandbox.tenant.pimLicensed = false;
+    const unlicensed = await stack.post("Password Reset", RESET("adele.vance@contoso.com"), "grace.taylor@contoso.com", ++ticket);
+    expect(unlicensed.body.status).toBe("succeeded");
+    await stack.close();
+    stack = await startPolicyStack(azurite, { fixture: { permissions: ["User.ReadWrite.All", "Mail.Send"] } });
+    const answer = await stack.post("Password Reset", RESET("adele.vance@contoso.com"), "grace.taylor@contoso.com", ++ticket);
+    expect(answer.body).toMatchObject({ status: "failed", steps: [], error: { code: "POLICY_LOOKUP_FAILED", fix: expect.stringContaining("Grant the app RoleManagement.Read.Directory") } });
+    expect(stack.writes().map((w) => w.path)).toEqual(["/v1.0/users/reception%40contoso.com/sendMail"]);
+  });
+});
+
 describe("when the tenant cannot be read", () => {
   it("fails the run with POLICY_LOOKUP_FAILED and writes nothing but the failure mail", async () => {
     stack = await startPolicyStack(azurite);

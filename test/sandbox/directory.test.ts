@@ -51,6 +51,25 @@ describe("sandbox memberships and directory roles", () => {
   });
 });
 
+describe("sandbox roles beyond memberships: eligible (PIM) and administrative-unit roles", () => {
+  it("lists eligibility instances, a user's scoped roles and a role definition's name; without PIM's licence, 400 AadPremiumLicenseRequired", async () => {
+    sandbox.tenant.roleEligibilities = [{ principalId: DEMO.adele, roleTemplateId: "62e90394-69f5-4237-9190-012177145e10" }];
+    sandbox.tenant.scopedRoleMemberships = [{ userId: DEMO.adele, roleId: "bf1a1ccb-f157-5ec2-8980-0fa7e0500892", administrativeUnitId: "au-1" }];
+    const eligible = await graph(sandbox, "GET", "/roleManagement/directory/roleEligibilityScheduleInstances?$select=principalId,roleDefinitionId,directoryScopeId");
+    expect(eligible.body.value).toEqual([{ principalId: DEMO.adele, roleDefinitionId: "62e90394-69f5-4237-9190-012177145e10", directoryScopeId: "/" }]);
+    const scoped = await graph(sandbox, "GET", "/users/ADELE.Vance@contoso.com/scopedRoleMemberOf");
+    expect(scoped.body.value).toEqual([expect.objectContaining({ roleId: "bf1a1ccb-f157-5ec2-8980-0fa7e0500892", administrativeUnitId: "au-1", roleMemberInfo: expect.objectContaining({ id: DEMO.adele }) })]);
+    expect((await graph(sandbox, "GET", "/users/ghost@contoso.com/scopedRoleMemberOf")).status).toBe(404);
+    expect((await graph(sandbox, "GET", "/roleManagement/directory/roleDefinitions/29232cdf-9323-42fd-ade2-1d097af3e4de?$select=displayName")).body.displayName).toBe("Exchange Administrator");
+    sandbox.tenant.pimLicensed = false;
+    const unlicensed = await graph(sandbox, "GET", "/roleManagement/directory/roleEligibilityScheduleInstances");
+    expect([unlicensed.status, unlicensed.body.error.code]).toEqual([400, "AadPremiumLicenseRequired"]);
+    delete sandbox.tenant.pimLicensed;
+    sandbox.tenant.roleEligibilities = [];
+    sandbox.tenant.scopedRoleMemberships = [];
+  });
+});
+
 describe("sandbox manager chain ($expand=manager)", () => {
   it("expands the whole chain with $levels=max as an advanced query, nested as Graph nests it", async () => {
     const answer = await graph(sandbox, "GET", "/users/adele.vance@contoso.com?$select=id,displayName&$expand=manager($levels=max;$select=id,displayName)&$count=true", undefined, EVENTUAL);

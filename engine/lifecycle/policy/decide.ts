@@ -36,6 +36,13 @@ export function protectedBecause(target: TargetFacts, protect: ProtectedAccounts
   if (!person) return undefined;
   const role = target.memberships.roles.find((r) => !protect.exemptRoles.has(r.roleTemplateId));
   if (role) return `holds the directory role ${role.displayName}`;
+  // A scoped role's id names no template, so no exemption can match it.
+  const other = (target.otherRoles ?? []).find((r) => r.kind === "scoped" || !protect.exemptRoles.has(r.roleId));
+  if (other) {
+    return other.kind === "eligible"
+      ? `is eligible for the directory role ${other.name ?? other.roleId}`
+      : `holds a directory role in an administrative unit`;
+  }
   const group = protect.groups.find((g) => target.memberships.groups.has(g.id));
   if (group) return `is a member of the protected group ${group.name ?? target.memberships.groupNames.get(group.id) ?? group.id}`;
   const names = namesOf(person);

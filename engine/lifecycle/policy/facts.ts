@@ -29,9 +29,20 @@ export interface Memberships {
   roles: readonly DirectoryRoleFact[];
 }
 
+/** A directory role beyond an activated role's membership: eligible (PIM) or held in an administrative unit. */
+export interface OtherRoleFact {
+  kind: "eligible" | "scoped";
+  /** The role definition (template) id of an eligibility; the directoryRole id of a scoped role. */
+  roleId: string;
+  /** Read only for the one a refusal names. */
+  name?: string;
+}
+
 export interface TargetFacts {
   value: string;
   person?: Person;
+  /** Read for intents that write; absent = none. */
+  otherRoles?: readonly OtherRoleFact[];
   /** Managers' ids, lower-cased, nearest first, as far as the reads went. */
   managers: readonly string[];
   memberships: Memberships;
@@ -46,12 +57,12 @@ export interface RequesterFacts {
 
 const NO_MEMBERSHIPS: Memberships = { groups: new Set(), groupNames: new Map(), roles: [] };
 
-function lookupFailed(what: string, response: GraphResponse | undefined): IntentError {
+function lookupFailed(what: string, response: GraphResponse | undefined, permission = "User.Read.All"): IntentError {
   const status = response?.status ?? 0;
   const code = (response?.body as { error?: { code?: unknown } } | null | undefined)?.error?.code;
   return new IntentError("POLICY_LOOKUP_FAILED", `Reading the ${what} from Microsoft Graph failed with ${status}${typeof code === "string" ? ` ${code}` : ""}.`, {
     retryable: status === 429 || status >= 500 || status === 404,
-    fix: status === 403 ? "Grant the app User.Read.All (requester policy reads users, their managers and memberships)." : "Send the request again; nothing was changed.",
+    fix: status === 403 ? `Grant the app ${permission} (requester policy reads users, their managers, memberships and directory roles).` : "Send the request again; nothing was changed.",
   });
 }
 
@@ -64,9 +75,32 @@ export function found(what: string, response: GraphResponse | undefined): boolea
 }
 
 /** A read that must succeed (the memberships of a target that exists): anything else means the run cannot be judged. */
-export function required(what: string, response: GraphResponse): GraphResponse {
+export function required(what: string, response: GraphResponse, permission?: string): GraphResponse {
   if (response.status >= 200 && response.status < 300) return response;
-  throw lookupFailed(what, response);
+  throw lookupFailed(what, response, permission);
+}
+
+/** Graph's answer to the eligibility list in a tenant without the licence PIM needs: nobody there is eligible. */
+export function withoutPim(response: GraphResponse): boolean {
+  const code = (response.body as { error?: { code?: unknown } } | null | undefined)?.error?.code;
+  return response.status === 400 && code === "AadPremiumLicenseRequired";
+}
+
+/** The eligibilities whose principal is the user or one of their groups (a role-assignable group's eligibility is its members'). */
+export function eligibilitiesFor(items: readonly unknown[], principals: ReadonlySet<string>): OtherRoleFact[] {
+  return items.flatMap((item) => {
+    const eligibility = item as { principalId?: unknown; roleDefinitionId?: unknown } | null;
+    if (typeof eligibility?.principalId !== "string" || typeof eligibility.roleDefinitionId !== "string") return [];
+    return principals.has(eligibility.principalId.toLowerCase()) ? [{ kind: "eligible" as const, roleId: eligibility.roleDefinitionId.toLowerCase() }] : [];
+  });
+}
+
+/** scopedRoleMemberships, as facts. */
+export function scopedRolesFrom(items: readonly unknown[]): OtherRoleFact[] {
+  return items.flatMap((item) => {
+    const membership = item as { roleId?: unknown } | null;
+    return typeof membership?.roleId === "string" ? [{ kind: "scoped" as const, roleId: membership.roleId.toLowerCase() }] : [];
+  });
 }
 
 /** "SMTP:a@x" and "smtp:b@x" → a@x, b@x; other address types (X500:, SIP:) are not mail addresses. */

@@ -9,8 +9,8 @@ import { IntentError } from "../../core/errors";
 import { normaliseName } from "../../language/spec/names";
 import type { DeploymentPolicy, PolicyRule, RiskTier } from "../../language/policy/types";
 import { decide, type Decided } from "./decide";
-import { found, managerChainFrom, membershipsFrom, noMemberships, pageOf, personFrom, required, type Person, type RequesterFacts, type TargetFacts } from "./facts";
-import { managerLevels, MEMBERSHIP_PAGE, membershipsRead, policyReads, targetRead, usableKey, userByAddressRead, type NamedRead, type ReadName } from "./reads";
+import { eligibilitiesFor, found, managerChainFrom, membershipsFrom, noMemberships, pageOf, personFrom, required, scopedRolesFrom, withoutPim, type OtherRoleFact, type Person, type RequesterFacts, type TargetFacts } from "./facts";
+import { managerLevels, MEMBERSHIP_PAGE, membershipsRead, policyReads, scopedRolesRead, targetRead, usableKey, userByAddressRead, type NamedRead, type ReadName } from "./reads";
 
 /** What the gate needs to know of an intent (a CompiledIntent fits). */
 export interface PolicySubject {
@@ -71,7 +71,43 @@ async function allItems(graph: GraphClient, request: GraphRequest, first: GraphR
   return (await graph.getAll(request, options)).items;
 }
 
-function batchedRead(reads: NamedRead[], answers: Map<ReadName, GraphResponse>, name: ReadName): { request: GraphRequest; response: GraphResponse } | undefined {
+type Batched = { request: GraphRequest; response: GraphResponse };
+
+/** Where a refusal names a role the tenant may not have activated, and what reading them needs. */
+const ROLE_PERMISSION = "RoleManagement.Read.Directory";
+
+/**
+ * The target's directory roles beyond activated roles' memberships: eligible ones (the tenant-wide
+ * list, matched against the user and their groups; none in a tenant without PIM) and those held in
+ * an administrative unit.
+ */
+async function otherRolesOf(graph: GraphClient, eligibilities: Batched | undefined, scoped: Batched | undefined, principals: ReadonlySet<string>, sent: GraphRequest[], options: GraphRequestOptions): Promise<OtherRoleFact[]> {
+  const facts: OtherRoleFact[] = [];
+  if (eligibilities && !withoutPim(eligibilities.response)) {
+    const items = await allItems(graph, eligibilities.request, required("eligible directory roles", eligibilities.response, ROLE_PERMISSION), sent, options);
+    facts.push(...eligibilitiesFor(items, principals));
+  }
+  if (scoped) {
+    const items = await allItems(graph, scoped.request, required("target's administrative-unit roles", scoped.response, ROLE_PERMISSION), sent, options);
+    facts.push(...scopedRolesFrom(items));
+  }
+  return facts;
+}
+
+/** The display name of the role a refusal names (one read, only for a refusal); its id when it cannot be read. */
+async function nameRole(graph: GraphClient, fact: OtherRoleFact, sent: GraphRequest[], options: GraphRequestOptions): Promise<void> {
+  const request: GraphRequest = { method: "GET", path: `/roleManagement/directory/roleDefinitions/${encodeURIComponent(fact.roleId)}`, query: { $select: "displayName" } };
+  sent.push(request);
+  try {
+    const answer = await graph.request(request, options);
+    const name = (answer.body as { displayName?: unknown } | null)?.displayName;
+    if (answer.status >= 200 && answer.status < 300 && typeof name === "string") fact.name = name;
+  } catch {
+    // The refusal stands either way; it names the role by id.
+  }
+}
+
+function batchedRead(reads: NamedRead[], answers: Map<ReadName, GraphResponse>, name: ReadName): Batched | undefined {
   const read = reads.find((r) => r.name === name);
   const response = answers.get(name);
   return read && response ? { request: read.request, response } : undefined;
@@ -106,7 +142,7 @@ async function requesterGroups(graph: GraphClient, person: Person, batched: { re
  * mailbox by any of them, so an alias of a protected account is judged as that account, never as
  * "nobody". Only such a target pays for it: the lookup, then its managers and memberships by id.
  */
-async function targetByAddress(graph: GraphClient, value: string, levels: number, sent: GraphRequest[], options: GraphRequestOptions): Promise<{ read: GraphResponse; batched: { request: GraphRequest; response: GraphResponse } } | undefined> {
+async function targetByAddress(graph: GraphClient, value: string, levels: number, protect: boolean, sent: GraphRequest[], options: GraphRequestOptions): Promise<{ read: GraphResponse; batched: Batched; scoped?: Batched } | undefined> {
   const lookup = userByAddressRead(value);
   sent.push(lookup);
   const answer = await graph.request(lookup, options);
@@ -121,11 +157,12 @@ async function targetByAddress(graph: GraphClient, value: string, levels: number
       fix: "Send the account's user principal name; nothing was changed.",
     });
   }
-  const requests = [targetRead(ids[0]!, levels), membershipsRead(ids[0]!)] as const;
+  const requests = [targetRead(ids[0]!, levels), membershipsRead(ids[0]!), ...(protect ? [scopedRolesRead(ids[0]!)] : [])];
   sent.push(...requests);
-  const [read, memberships] = await graph.batch([...requests], options);
+  const [read, memberships, scoped] = await graph.batch(requests, options);
   const person = personRead("target", read);
-  return person && memberships ? { read: person, batched: { request: requests[1], response: memberships } } : undefined;
+  if (!person || !memberships) return undefined;
+  return { read: person, batched: { request: requests[1]!, response: memberships }, ...(scoped ? { scoped: { request: requests[2]!, response: scoped } } : {}) };
 }
 
 /**
@@ -136,7 +173,8 @@ export async function judge(settings: GateSettings, intent: PolicySubject, field
   const { graph, policy } = settings;
   const rule = ruleFor(policy, intent);
   const targetValue = intent.target === undefined ? undefined : String(fields[intent.target] ?? "");
-  const reads = policyReads(rule, contactEmail, targetValue);
+  const protect = intent.risk !== "read";
+  const reads = policyReads(rule, contactEmail, targetValue, protect);
   const requests = [...reads.map((r) => r.request), ...leading.flatMap((step) => step.requests)];
   const responses = requests.length > 0 ? await graph.batch(requests, options) : [];
   const answers = new Map(reads.map((read, i) => [read.name, responses[i] as GraphResponse]));
@@ -155,15 +193,22 @@ export async function judge(settings: GateSettings, intent: PolicySubject, field
   if (targetValue !== undefined) {
     let read = personRead("target", answers.get("target"));
     let batched = batchedRead(reads, answers, "targetMemberships");
+    let scoped = batchedRead(reads, answers, "targetScopedRoles");
     if (!personFrom(read?.body) && usableKey(targetValue) && targetValue.includes("@")) {
-      const byAddress = await targetByAddress(graph, targetValue, managerLevels(rule), sent, options);
-      if (byAddress) ({ read, batched } = byAddress);
+      const byAddress = await targetByAddress(graph, targetValue, managerLevels(rule), protect, sent, options);
+      if (byAddress) ({ read, batched, scoped } = byAddress);
     }
     const targetPerson = personFrom(read?.body);
     if (!targetPerson) batched = undefined;
     // A target that exists has memberships to read: without them it cannot be known to be unprotected.
     const memberships = batched ? membershipsFrom(await allItems(graph, batched.request, required("target's memberships", batched.response), sent, options)) : noMemberships();
-    target = { value: targetValue, ...(targetPerson ? { person: targetPerson } : {}), managers: managerChainFrom(read?.body), memberships };
+    const otherRoles = targetPerson && protect
+      ? await otherRolesOf(graph, batchedRead(reads, answers, "roleEligibilities"), scoped, new Set([targetPerson.id, ...memberships.groups]), sent, options)
+      : [];
+    const exempt = policy.protected.exemptRoles;
+    const named = otherRoles.find((r) => r.kind === "eligible" && !exempt.has(r.roleId));
+    if (named && !memberships.roles.some((r) => !exempt.has(r.roleTemplateId))) await nameRole(graph, named, sent, options);
+    target = { value: targetValue, ...(targetPerson ? { person: targetPerson } : {}), managers: managerChainFrom(read?.body), memberships, otherRoles };
   }
 
   const decided = decide({ intent, rule, protect: policy.protected, engineMailboxes: settings.engineMailboxes, requester, ...(target ? { target } : {}) });

@@ -25,6 +25,6 @@ export function offlinePolicy(policy: DeploymentPolicy, intent: PolicySubject, f
     rule: { source: rule.source, says: describeRule(rule) },
     requester: contactEmail,
     ...(target === undefined ? {} : { target }),
-    reads: policyReads(rule, contactEmail, target).map((read) => read.request),
+    reads: policyReads(rule, contactEmail, target, intent.risk !== "read").map((read) => read.request),
   };
 }

@@ -12,7 +12,7 @@ export const MEMBERSHIP_SELECT = "id,displayName,roleTemplateId";
 /** Graph's largest page of memberships; a second page is read only for the rare account with more. */
 export const MEMBERSHIP_PAGE = "999";
 
-export type ReadName = "requester" | "requesterGroups" | "target" | "targetMemberships";
+export type ReadName = "requester" | "requesterGroups" | "target" | "targetMemberships" | "roleEligibilities" | "targetScopedRoles";
 
 export interface NamedRead {
   name: ReadName;
@@ -72,7 +72,26 @@ export function membershipsRead(user: string): GraphRequest {
   return { method: "GET", path: userPath(user, "/transitiveMemberOf"), query: { $select: MEMBERSHIP_SELECT, $top: MEMBERSHIP_PAGE } };
 }
 
-export function policyReads(rule: PolicyRule, requesterEmail: string, target: string | undefined): NamedRead[] {
+/**
+ * Every eligible directory role assignment in the tenant (Privileged Identity Management): a short
+ * list, read whole so that it needs nothing read before it and rides in the first `$batch`.
+ */
+export const ROLE_ELIGIBILITIES_READ: GraphRequest = {
+  method: "GET",
+  path: "/roleManagement/directory/roleEligibilityScheduleInstances",
+  query: { $select: "principalId,roleDefinitionId,directoryScopeId" },
+};
+
+/** The directory roles the user holds in administrative units (they do not show in memberOf). */
+export function scopedRolesRead(user: string): GraphRequest {
+  return { method: "GET", path: userPath(user, "/scopedRoleMemberOf") };
+}
+
+/**
+ * `protect`: the intent writes, so the target's protection is read too (its memberships are read
+ * anyway: they also name its groups): eligible and administrative-unit roles.
+ */
+export function policyReads(rule: PolicyRule, requesterEmail: string, target: string | undefined, protect = true): NamedRead[] {
   const reads: NamedRead[] = [];
   if (usableKey(requesterEmail)) {
     reads.push({ name: "requester", request: { method: "GET", path: userPath(requesterEmail.trim()), query: { $select: PERSON_SELECT } } });
@@ -83,6 +102,10 @@ export function policyReads(rule: PolicyRule, requesterEmail: string, target: st
   if (usableKey(target)) {
     reads.push({ name: "target", request: targetRead(target.trim(), managerLevels(rule)) });
     reads.push({ name: "targetMemberships", request: membershipsRead(target.trim()) });
+    if (protect) {
+      reads.push({ name: "roleEligibilities", request: ROLE_ELIGIBILITIES_READ });
+      reads.push({ name: "targetScopedRoles", request: scopedRolesRead(target.trim()) });
+    }
   }
   return reads;
 }

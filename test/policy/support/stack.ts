@@ -40,6 +40,8 @@ export interface PolicyStack {
   host: ComposedHost;
   logs: string[];
   post(intentName: string, fields: Record<string, unknown>, requester: string, ticketId: number): Promise<Answer>;
+  /** POST /api/intent with this body as it is, a query string and more headers: whatever a caller could send. */
+  postRaw(body: unknown, query: string, headers: Record<string, string>): Promise<Answer>;
   getRun(runId: string): Promise<Answer>;
   /** Every request that could change the tenant: anything but a GET (a `$batch` envelope counts through its items). */
   writes(): RequestLogEntry[];
@@ -87,6 +89,8 @@ export async function startPolicyStack(azurite: RunningAzurite, options: StackOp
         headers: { "content-type": "application/json", "x-intent-secret": SECRET },
         body: JSON.stringify({ intent_name: intentName, intent_fields: fields, meta_data: { ticket_id: ticketId, contact_name: "Someone", contact_email: requester, company_name: "Contoso" } }),
       }),
+    postRaw: (body, query, headers) =>
+      call(`/api/intent${query}`, { method: "POST", headers: { "content-type": "application/json", "x-intent-secret": SECRET, ...headers }, body: JSON.stringify(body) }),
     getRun: (runId) => call(`/api/runs/${runId}`, { headers: { "x-intent-secret": SECRET } }),
     writes: () => sandbox.requests().filter((r) => r.method !== "GET" && r.path !== "/v1.0/$batch"),
     async close() {

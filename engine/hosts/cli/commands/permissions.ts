@@ -6,11 +6,12 @@ import { ruleFor } from "../../../lifecycle/policy/gate";
 import { loadDocumentedIntents } from "../../../tooling/docs/catalog-source";
 import { approvalNeeds, type FeatureNeed } from "../../../tooling/permissions/approval-permissions";
 import { computePermissions } from "../../../tooling/permissions/permissions";
+import { POLICY_NEEDS } from "../../../tooling/permissions/policy-permissions";
 import { formatPermissionsText } from "../../../tooling/permissions/permissions-text";
 import { deploymentPolicy } from "../../compose/policy";
 import { loadSettings } from "../../config";
 
-export const summary = "Print the least-privilege Graph permissions and Entra/Exchange roles the intents and approvals need (--json for scripts).";
+export const summary = "Print the least-privilege Graph permissions and Entra/Exchange roles the intents, requester policy and approvals need (--json for scripts).";
 
 const USAGE = "usage: intents permissions [--json] [--dir <intents folder>] [--policy <policy file>] [--no-approvals]\n";
 
@@ -43,7 +44,8 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   // Approvals are on wherever APPROVAL_SIGNING_KEY is set, which the deploy script always does.
-  const features = values["no-approvals"] ? [] : approvalsNeeds(values.dir ?? DEFAULT_INTENTS_DIR, values.policy);
+  // Requester policy judges every webhook run; approvals ask only where a rule ends in one.
+  const features = [...POLICY_NEEDS, ...(values["no-approvals"] ? [] : approvalsNeeds(values.dir ?? DEFAULT_INTENTS_DIR, values.policy))];
   const set = computePermissions(loadDocumentedIntents(values.dir), features);
   process.stdout.write(values.json ? `${JSON.stringify(set, null, 2)}\n` : formatPermissionsText(set));
   return 0;

@@ -152,7 +152,9 @@ export async function runIntent(args: CommandArgs, mode: RunMode, graph: GraphCl
   if (refused && mode === "live") return refused;
   const result = await execute(intent, { fields: mapped.fields, run, services, mode, ...(judgement.prefetched ? { prefetched: judgement.prefetched } : {}) });
   // A refused dry run still shows its plan: what the run would send for a requester who may ask.
-  const message = refused ? `Requester policy would refuse this run (403 ${refused.error?.code}): ${refused.message} The plan shows what an allowed requester's run would send.` : result.message;
+  const message = !refused ? result.message : judgement.decision.decision === "approve"
+    ? `Requester policy asks for an approval: where approvals are on, the webhook answers 202 awaiting_approval and mails the approvers (policy.approvers) this plan; with them off, it refuses 403 APPROVAL_REQUIRED.`
+    : `Requester policy would refuse this run (403 ${refused.error?.code}): ${refused.message} The plan shows what an allowed requester's run would send.`;
   return { ...result, message, policy: judgement.decision };
 }
 
