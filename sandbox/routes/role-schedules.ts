@@ -16,7 +16,7 @@ export const SCOPED_ROLE_READ = ["RoleManagement.Read.Directory", "RoleManagemen
 
 function listEligibilityInstances(ctx: RouteContext): GraphResult {
   const tenant = ctx.env.tenant;
-  if (tenant.pimLicensed === false) return graphError(400, "AadPremiumLicenseRequired", "The tenant needs an AAD Premium 2 license.");
+  if (tenant.pimLicensed === false) return graphError(400, "AadPremiumLicenseRequired", "The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.");
   const select = ctx.query.get("$select");
   const items = (tenant.roleEligibilities ?? []).map((eligibility, i) => applySelect({
     id: `${eligibility.principalId}-${eligibility.roleTemplateId}-${i}`,

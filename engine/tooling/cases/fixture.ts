@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { DEMO_FIXTURE_PATH, type TenantFixture } from "../../../sandbox";
 import { IntentError } from "../../core/errors";
 import type { FixturePatch } from "./types";
+import { POLICY_NEEDS } from "../permissions/policy-permissions";
 
 let demo: string | undefined;
 
@@ -22,6 +23,8 @@ export function caseFixture(patch: FixturePatch = {}): TenantFixture {
   patchEach(fixture.users, patch.users, (u) => u.userPrincipalName, "user");
   patchEach(fixture.groups, patch.groups, (g) => g.id, "group");
   patchEach(fixture.skus, patch.skus, (s) => s.skuPartNumber, "SKU");
-  if (patch.permissions) fixture.permissions = [...patch.permissions];
+  // A case grants the intent's permissions; requester policy's own are granted in every deployment
+  // (intents permissions lists them), so a case never fails on them.
+  if (patch.permissions) fixture.permissions = [...new Set([...patch.permissions, ...POLICY_NEEDS.map((need) => need.permission)])];
   return fixture;
 }
