@@ -7,7 +7,7 @@ import { ensureIntentError } from "../core/errors";
 import type { KindAnswer } from "../core/step-kind";
 import type { CompiledIntent, CompiledStep } from "../language/spec/types";
 import { finishedCheckpoint, loadCheckpoints, restorable, savePending, secretsDelivered } from "./checkpoint";
-import { holds } from "./conditions";
+import { holds, undecidedBy } from "./conditions";
 import { runForEach } from "./for-each";
 import { createRedactor, type Redactor } from "../core/redaction";
 import { FAILED_MESSAGE, finishRun } from "./run-result";
@@ -62,6 +62,7 @@ function toResult(step: CompiledStep, attempt: StepAttempt & { items?: StepAttem
   if (attempt.planned !== undefined) result.planned = redactor.mask(attempt.planned);
   if (attempt.request !== undefined) result.request = redactor.mask(attempt.request);
   if (attempt.answerLost) result.answerLost = true;
+  if (attempt.plannedIf !== undefined) result.plannedIf = attempt.plannedIf;
   if (attempt.items) {
     result.items = attempt.items.map((item, i) => ({
       id: `${step.id}[${i}]`,
@@ -85,13 +86,17 @@ function applies(step: CompiledStep, scope: RunScope): boolean {
 }
 
 async function attemptStep(step: CompiledStep, scope: RunScope, env: StepEnv): Promise<StepAttempt> {
+  // Offline, a condition on what only a read would answer cannot be decided: the step is planned
+  // as though it held, and says on what it depends.
+  const undecided = env.offline && step.when ? undecidedBy(step.when, scope) : [];
   try {
-    if (!holds(step.when, scope)) return { status: "skipped", attempts: 0 };
+    if (undecided.length === 0 && !holds(step.when, scope)) return { status: "skipped", attempts: 0 };
   } catch (thrown) {
     const error = ensureIntentError(thrown);
     return { status: "failed", attempts: 0, error: { code: error.code, message: error.message } };
   }
-  return step.forEach ? runForEach(step, scope, env) : runStepOnce(step, scope, env);
+  const attempt = await (step.forEach ? runForEach(step, scope, env) : runStepOnce(step, scope, env));
+  return undecided.length > 0 && step.when ? { ...attempt, plannedIf: step.when.source } : attempt;
 }
 
 export async function execute(intent: CompiledIntent, options: ExecuteOptions): Promise<RunResult> {

@@ -27,6 +27,8 @@ export interface StepAttempt {
   request?: unknown;
   /** Its first answer was lost and the resend found it already so (StepResult.answerLost). */
   answerLost?: boolean;
+  /** Offline plans: the step's condition, which reads what only the tenant would answer (planned as though it held). */
+  plannedIf?: string;
   /**
    * Suspend the run here: the kind is still working and the deadline does not allow waiting
    * (`state`), a delivery waits to be tried again (`retry`), or the step could not start within the

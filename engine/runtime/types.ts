@@ -50,6 +50,11 @@ export interface StepResult {
   answerLost?: boolean;
   /** In dry-run of a timed intent: when the step would run (ISO 8601, tenant time zone). */
   at?: string;
+  /**
+   * In an offline plan: the step's `when`, when it reads what only the tenant would answer (a
+   * stand-in such as `<steps.lookup.output.enabled>`); the step is planned as though it held.
+   */
+  plannedIf?: string;
 }
 
 /** What a `scheduled` run waits for: the step that runs next and when (ISO 8601, tenant time zone). */

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderHelpersMarkdown } from "../../engine/tooling/docs/helpers-markdown";
 import { HELPER_DEFINITIONS } from "../../engine/language/expression";
+import demoTenant from "../../sandbox/fixtures/demo-tenant.json";
 
 const doc = readFileSync(join(__dirname, "../../docs/intent-language.md"), "utf8");
 
@@ -19,5 +20,17 @@ describe("docs/intent-language.md", () => {
       expect(helper.semantics.length, helper.name).toBeGreaterThan(5);
       expect(helper.example.template, helper.name).toContain(helper.name);
     }
+  });
+
+  it("says who manages whom and who is in the Service Desk group as the demo tenant has it", () => {
+    const whoAsks = doc.slice(doc.indexOf("**Who asks.**"), doc.indexOf("A failed case prints"));
+    const users = demoTenant.users as Array<{ id: string; userPrincipalName: string; managerId?: string }>;
+    const idOf = (upn: string) => users.find((user) => user.userPrincipalName === upn)?.id;
+    const managed = [...whoAsks.replace(/\s+/g, " ").matchAll(/(\S+@contoso\.com) manages (\S+@contoso\.com)/g)];
+    expect(managed.length).toBeGreaterThanOrEqual(2);
+    for (const [, manager, report] of managed) expect(users.find((user) => user.userPrincipalName === report)?.managerId, `${manager} manages ${report}`).toBe(idOf(manager!));
+    const desk = (demoTenant.groups as Array<{ displayName: string; members?: string[] }>).find((group) => group.displayName === "Service Desk");
+    const member = /(\S+@contoso\.com) is in the\s+Service Desk group/.exec(whoAsks)?.[1];
+    expect(desk?.members).toContain(idOf(member ?? ""));
   });
 });

@@ -35,6 +35,8 @@ describe("intents test", () => {
     expect(await run(["--dir", dir])).toBe(1);
     expect(out.text()).toContain('FAIL Password Reset › wrong on purpose');
     expect(out.text()).toContain('status: expected "succeeded", got "failed"');
+    // … and why: the step that decided, its error, and the request and answer that decided it.
+    expect(out.text()).toMatch(/\n {7}decided at step reset \(graph:request, failed, 1 attempt\): USER_NOT_FOUND No user ghost@contoso\.com exists in this tenant\.\n {9}PATCH \/users\/ghost%40contoso\.com → 404 \{"error":\{"code":"Request_ResourceNotFound"/);
     expect(out.text()).toMatch(/0 passed, 1 failed\n$/);
   });
 

@@ -20,6 +20,7 @@ import type { EngineServices, RunContext, RunMode, RunResult } from "../../../ru
 import { DEFAULT_INTENTS_DIR, loadCatalog, formatDiagnostic } from "../../../language/spec/catalog";
 import { selectCaseFiles } from "../../../tooling/cases";
 import { CASE_SETTINGS } from "../../../tooling/cases/services";
+import { planStepLine } from "../../../tooling/plan/step-lines";
 import { mapFields } from "../../../language/spec/fields";
 import { diffLines } from "../../../lifecycle/approval/plan/diff-text";
 import { planOf } from "../../../lifecycle/approval/plan/make-plan";
@@ -72,7 +73,11 @@ export function parseArgs(args: string[], usage: string): CommandArgs | { usage:
 export function resolveIntent(target: string, kinds: KindSpecs): CompiledIntent {
   if (existsSync(target) && /\.ya?ml$/.test(target)) {
     const loaded = loadIntentText(target, readFileSync(target, "utf8"), { kinds });
-    if (!loaded.intent) throw new IntentError("SPEC_SCHEMA", loaded.diagnostics.map(formatDiagnostic).join("\n"));
+    if (!loaded.intent) {
+      // The first problem's own code, and every problem as lint prints it.
+      const problems = loaded.diagnostics.map(formatDiagnostic);
+      throw new IntentError(loaded.diagnostics[0]?.code ?? "SPEC_SCHEMA", `the intent does not load (${problems.length} problem(s); fix them first):\n${problems.join("\n")}`);
+    }
     return loaded.intent;
   }
   const catalog = loadCatalog(kinds);
@@ -200,11 +205,7 @@ async function planCases(dir: string): Promise<number> {
       const result = await execute(intent, { fields: mapped.fields, run, services, mode: "dry-run", offline: true });
       const verdict = result.status === "failed" ? `planned up to a step that needs a real answer (${result.error?.code ?? "?"})` : "planned";
       process.stdout.write(`${intent.name} › ${testCase.name}: ${verdict}\n`);
-      for (const step of result.steps) {
-        const planned = (step as { planned?: { method?: string; path?: string } }).planned;
-        const at = step.at ? ` (at ${step.at})` : "";
-        process.stdout.write(`  ${step.id}: ${planned?.method && planned.path ? `${planned.method} ${planned.path}` : step.status}${at}\n`);
-      }
+      for (const step of result.steps) process.stdout.write(`  ${planStepLine(step)}\n`);
     }
   }
   return problems === 0 ? 0 : 1;
