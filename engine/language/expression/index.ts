@@ -12,7 +12,8 @@ export type { Expr, Piece, TemplateTree } from "./ast";
 export type { AnalyzeContext, Comparison, Reference, TemplateFacts, TemplateProblem } from "./analyze";
 export { compileExpression, compileTree, readPath, RenderError, type PredicateTable } from "./evaluate";
 export { arity, findHelper, HELPER_DEFINITIONS, HELPER_NAMES, signature, truthy, type HelperDefinition } from "./helpers";
-export { ParseError, parseExpression } from "./parse";
+export { ParseError } from "./parse";
+export { parseExpression } from "./parse-expression";
 
 const parsed = new Map<string, TemplateTree>();
 

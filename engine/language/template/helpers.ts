@@ -1,2 +1,2 @@
-/** The closed helper set lives with the language (engine/language/expression/helpers.ts). */
+/** The closed helper set lives with the language (engine/language/expression/helpers/). */
 export { HELPER_NAMES, truthy } from "../expression";
