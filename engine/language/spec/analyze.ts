@@ -6,24 +6,24 @@
  */
 import type { ErrorCode } from "../../core/errors";
 import { analyzeContext, ParseError, type Expr } from "../expression";
-import { resolveOrigin, type Expansion } from "./fragments";
-import { analyzePredicate, reportProblems, type Library } from "./library";
-import { checkEnumComparisons, checkFieldValues } from "./lint-fields";
-import { checkPermissionCoverage, checkPermissionNames } from "./lint-permissions";
+import { diagnosticReporter } from "./diagnostic-reporter";
+import type { Expansion } from "./fragments";
+import { checkTarget, checkWholeIntent } from "./intent-checks";
+import { reportProblems } from "./library-checks";
+import type { Library } from "./library-types";
+import { checkEnumComparisons } from "./lint-fields";
+import { checkPermissionCoverage } from "./lint-permissions";
 import { analyzeTemplate } from "../template/analyze";
 import { compileTemplate } from "../template/compile";
 import { urlSlotProblems } from "../template/url";
-import { inputValidator } from "./input-validator";
-import type { DeclaredPermissions, Diagnostic, DiagnosticAnchor, StaticStep, StepKindSpec } from "../../core/step-kind";
+import type { Diagnostic, StepKindSpec } from "../../core/step-kind";
 import type { KindSpecs } from "../../core/step-kind-registry";
 import { checkReference, pathMatches, type Scope } from "./references";
 import type { DocPath, SourceFile } from "./source";
+import { checkInputShape, staticStep } from "./step-input";
 import type { IntentSpec, NoticeSpec } from "./types";
-import { compileSchema, pointerToPath } from "./validate";
-import { normaliseName } from "./names";
 import { declaredOutputs, secretOutputNames } from "./step-outputs";
 import { analyzeTrigger } from "./trigger";
-import { checkSettingNames } from "./setting-names";
 import { checkSchedule } from "./schedule";
 
 interface Place {
@@ -71,41 +71,6 @@ import type { Report } from "./report";
 
 // Checked where the value was written (the library, or the use site's inputs), not again after expansion.
 const CHECKED_AT_THE_SOURCE = new Set<ErrorCode>(["SPEC_TEMPLATE_SYNTAX", "SPEC_UNKNOWN_HELPER", "SPEC_HELPER_ARGUMENTS", "SPEC_UNKNOWN_REFERENCE", "SPEC_FORWARD_REFERENCE"]);
-
-const CHECKED_IN_THE_LIBRARY = new Set<ErrorCode>(["SPEC_GRAPH_UNKNOWN_SEGMENT", "SPEC_GRAPH_UNKNOWN_PROPERTY", "SPEC_GRAPH_VALUE_TYPE", "SPEC_RUNBOOK_UNKNOWN", "SPEC_RUNBOOK_PARAMETER"]);
-
-/** Diagnostics at the place a path was written: the intent, or the use of a fragment naming the library line. */
-export function diagnosticReporter(source: SourceFile, expansion: Expansion | undefined, diagnostics: Diagnostic[]): Report & { fromFragment(path: DocPath): boolean; written: Report } {
-  const origins = expansion?.origins ?? new Map();
-  const report = (code: ErrorCode, message: string, path: DocPath, anchor: DiagnosticAnchor = {}): void => {
-    const { origin, rest } = resolveOrigin(origins, path);
-    if (!origin || origin.kind === "intent" || origin.kind === "input") {
-      const at = origin ? [...origin.path, ...rest] : path;
-      const { line, col } = anchor.offset === undefined ? source.locate(at, anchor.key) : source.locateAt(at, anchor.offset);
-      diagnostics.push({ code, message, file: source.file, line, col, path: at.join(".") });
-      return;
-    }
-    // What the library's own check found in its text is reported there, once, not at every use.
-    if (origin.exact && CHECKED_IN_THE_LIBRARY.has(code)) return;
-    const library = origin.written.source;
-    const inLibrary = [...origin.written.path, ...rest];
-    const there = origin.exact && anchor.offset !== undefined ? library.locateAt(inLibrary, anchor.offset) : library.locate(inLibrary, anchor.key);
-    const { line, col } = source.locate([...origin.use, "use"]);
-    const text = `${message} (in "${origin.name}", ${library.file}:${there.line}:${there.col})`;
-    diagnostics.push({ code, message: text, file: source.file, line, col, path: [...origin.use, "use"].join(".") });
-  };
-  const written: Report = (code, message, path, anchor = {}) => {
-    const { line, col } = anchor.offset === undefined ? source.locate(path, anchor.key) : source.locateAt(path, anchor.offset);
-    diagnostics.push({ code, message, file: source.file, line, col, path: path.join(".") });
-  };
-  return Object.assign(report, {
-    written,
-    fromFragment(path: DocPath): boolean {
-      const { origin } = resolveOrigin(origins, path);
-      return origin !== undefined && origin.kind !== "intent";
-    },
-  });
-}
 
 export function analyzeIntent(source: SourceFile, spec: IntentSpec, options: AnalyzeOptions): Diagnostic[] {
   const { kinds } = options;
@@ -257,20 +222,6 @@ function checkAdopt(step: IntentSpec["steps"][number], kind: StepKindSpec | unde
   checkTemplate(adopt.ours, [...where, "ours"], { scope: { ...base, response: true }, secretsAllowed: false });
 }
 
-/** What the whole intent declares once: fields, predicates, setting names, aliases. */
-function checkWholeIntent(spec: IntentSpec, predicates: ReadonlyMap<string, Expr>, options: AnalyzeOptions, report: Report): void {
-  checkFields(spec, report);
-  checkFieldValues(spec, report);
-  if (options.referenceChecks !== false) checkPermissionNames(spec, report);
-  checkPredicates(spec, predicates, options.library, options.kinds, report);
-  checkSettingNames(spec, report);
-  const names = new Set([normaliseName(spec.name)]);
-  (spec.aliases ?? []).forEach((alias, i) => {
-    if (names.has(normaliseName(alias))) report("SPEC_DUPLICATE_INTENT_NAME", `alias "${alias}" repeats the intent's name or another alias`, ["aliases", i]);
-    names.add(normaliseName(alias));
-  });
-}
-
 /** What a single step's outcomes read as `output` (a for-each step's are decided per item, without). */
 function outputsOf(step: IntentSpec["steps"][number] | undefined, kinds: KindSpecs): Pick<Scope, "output" | "outputSecrets"> | undefined {
   if (!step || step.forEach) return undefined;
@@ -286,120 +237,3 @@ function walk(value: unknown, path: DocPath, visit: (text: string, path: DocPath
   else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, [...path, k], visit);
 }
 
-/** The intent's own predicates read item, fields, settings, constants and run; their names are their own. */
-function checkPredicates(spec: IntentSpec, predicates: ReadonlyMap<string, Expr>, library: Library | undefined, kinds: KindSpecs, report: Report): void {
-  for (const [name, text] of Object.entries(spec.predicates ?? {})) {
-    const at = ["predicates", name];
-    const shared = library?.predicates.get(name);
-    if (shared) {
-      report("SPEC_DUPLICATE_FRAGMENT", `the library predicate "${name}" (${shared.at.source.file}) already has this name; choose another`, at, { key: true });
-      continue;
-    }
-    if (typeof text !== "string" || !/^\{\{[\s\S]*\}\}$/.test(text)) {
-      report("SPEC_TEMPLATE_SYNTAX", "a predicate is one {{expression}} over item, with no text around it", at);
-      continue;
-    }
-    let facts;
-    try {
-      facts = analyzePredicate(text, predicates);
-    } catch (thrown) {
-      if (!(thrown instanceof ParseError)) throw thrown;
-      report("SPEC_TEMPLATE_SYNTAX", `predicate does not parse: ${thrown.message}`, at, { offset: Math.max(0, thrown.offset - 9) });
-      continue;
-    }
-    reportProblems(facts.problems, at, report);
-    checkEnumComparisons(spec, facts.comparisons, at, report);
-    const scope: Scope = { earlier: new Set(), all: new Set(), response: false, error: false, predicate: true };
-    for (const { parts, offset } of facts.references) {
-      const verdict = checkReference(spec, scope, parts, kinds);
-      if (!verdict.ok) report(verdict.code, verdict.message, at, { offset });
-    }
-  }
-}
-
-function checkFields(spec: IntentSpec, report: Report): void {
-  const labels = new Map<string, string>();
-  for (const [variable, field] of Object.entries(spec.fields ?? {})) {
-    if (typeof field?.label !== "string") continue;
-    const label = normaliseName(field.label);
-    const first = labels.get(label);
-    if (first) report("SPEC_DUPLICATE_FIELD_LABEL", `fields "${first}" and "${variable}" both map the label "${field.label}"`, ["fields", variable, "label"]);
-    else labels.set(label, variable);
-    // The redactor masks text; a default is written in the intent, so it is no secret.
-    if (field.secret && field.type !== "string") report("SPEC_SECRET_NOT_ALLOWED", `only a text field can be secret; "${variable}" is ${field.type}`, ["fields", variable, "secret"]);
-    if (field.secret && field.default !== undefined) report("SPEC_SECRET_NOT_ALLOWED", `the secret field "${variable}" may not have a default: it is written in the intent`, ["fields", variable, "default"]);
-  }
-  (spec.identity ?? []).forEach((name, i) => {
-    const field = spec.fields?.[name];
-    if (!field) report("SPEC_UNKNOWN_REFERENCE", `identity names "${name}", which is not a declared field`, ["identity", i]);
-    else if (field.secret) report("SPEC_SECRET_NOT_ALLOWED", `identity may not include the secret field "${name}"`, ["identity", i]);
-  });
-  if (spec.validation) {
-    try {
-      compileSchema(spec.validation);
-    } catch (thrown) {
-      report("SPEC_SCHEMA", `validation is not a valid JSON Schema: ${thrown instanceof Error ? thrown.message : String(thrown)}`, ["validation"]);
-    }
-  }
-}
-
-/** `target: fields.x` must name a plain (not secret) field: requester policy resolves it in the tenant. */
-function checkTarget(spec: IntentSpec, report: Report): void {
-  if (!spec.target || spec.target === "none") return;
-  const variable = spec.target.slice("fields.".length);
-  const field = spec.fields[variable];
-  if (!field) report("SPEC_UNKNOWN_REFERENCE", `target names "${variable}", which is not a declared field`, ["target"]);
-  else if (field.secret) report("SPEC_SECRET_NOT_ALLOWED", `target may not be the secret field "${variable}"`, ["target"]);
-  else if (field.type !== "string") report("SPEC_SCHEMA", `target "${variable}" must be a string field (a UPN, mail address or object id), not ${field.type}`, ["target"]);
-}
-
-/** A value the linter can check: a scalar without any template. */
-export function isLiteralValue(value: unknown): boolean {
-  return value === null || (value !== undefined && typeof value !== "object" && !(typeof value === "string" && value.includes("{{")));
-}
-
-function valueAt(root: unknown, path: ReadonlyArray<string | number>): unknown {
-  return path.reduce<unknown>((value, key) => (value !== null && typeof value === "object" ? (value as Record<string | number, unknown>)[key] : undefined), root);
-}
-
-/**
- * The kind's input schema over the raw `with`: unknown keys, missing keys and wrong literals are
- * lint errors; a value that is still a template is checked only after rendering, at run time.
- */
-function checkInputShape(kind: StepKindSpec, input: unknown, at: DocPath, report: Report, key = "with"): void {
-  const validate = inputValidator(kind);
-  if (validate(input)) return;
-  for (const error of validate.errors ?? []) {
-    const path = pointerToPath(error.instancePath);
-    const where = [key, ...path].join(".");
-    if (error.keyword === "additionalProperties") {
-      const extra = String((error.params as { additionalProperty: string }).additionalProperty);
-      const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      report("SPEC_STEP_INPUT", `unknown key "${extra}" in ${where} of ${kind.id}; allowed: ${allowed.join(", ")}`, [...at, key, ...path, extra], { key: true });
-    } else if (error.keyword === "required" || isLiteralValue(valueAt(input, path))) {
-      const allowed = error.keyword === "enum" ? `: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}` : "";
-      report("SPEC_STEP_INPUT", `${where} ${error.message ?? "is invalid"}${allowed} (${kind.id})`, [...at, key, ...path]);
-    }
-  }
-}
-
-/** `key`: where in the step the request is written (`with`, or `find`/`replace` under `adopt`). */
-function staticStep(source: SourceFile, step: IntentSpec["steps"][number], at: DocPath, options: AnalyzeOptions, intent: IntentSpec | undefined, key = "with"): StaticStep {
-  const constants = intent?.constants;
-  return {
-    id: step.id,
-    kind: step.kind,
-    with: step.with,
-    locate: (path) => source.locate([...at, key, ...path]),
-    isLiteral: (path) => isLiteralValue(valueAt(step.with, path)),
-    ...(options.referenceChecks === false ? { referenceChecks: false } : {}),
-    ...(constants === undefined ? {} : { constants }),
-    ...(intent === undefined ? {} : { permissions: declaredPermissions(intent) }),
-  };
-}
-
-function declaredPermissions(intent: IntentSpec): DeclaredPermissions {
-  const names = (list: unknown): string[] => (Array.isArray(list) ? list.filter((name): name is string => typeof name === "string") : []);
-  const declared = intent.permissions ?? {};
-  return { graph: names(declared.graph), entraRoles: names(declared.entraRoles), exchangeRoles: names(declared.exchangeRoles) };
-}
