@@ -29,10 +29,15 @@ function strings(value: unknown, path: string, out: Array<{ path: string; text: 
 /** Every predicate name in reach, so templates that test with them analyse as the loader does. */
 const predicateNames = new Set([...libraries, ...intents].flatMap(({ value }) => Object.keys((value.predicates as object | undefined) ?? {})));
 
+/** Every step an intent writes: its steps, its snapshot's and its undo's. */
+function everyStep(intent: Record<string, unknown>): Array<Record<string, unknown>> {
+  const list = (value: unknown): Array<Record<string, unknown>> => (Array.isArray(value) ? value : []);
+  return [...list(intent.steps), ...list(intent.snapshot), ...list((intent.undo as { steps?: unknown } | undefined)?.steps)];
+}
+
 /** Request objects written in a step (a `with`, or each request of a graph:batch), not fragment uses. */
 function writtenRequests(intent: Record<string, unknown>): Array<Record<string, unknown>> {
-  const steps = (intent.steps as Array<Record<string, unknown>> | undefined) ?? [];
-  return steps.flatMap((step) => {
+  return everyStep(intent).flatMap((step) => {
     const input = (step.with ?? {}) as Record<string, unknown>;
     const candidates = step.kind === "graph:batch" ? Object.values((input.requests ?? {}) as Record<string, unknown>) : [input];
     return candidates.filter((c): c is Record<string, unknown> => !!c && typeof c === "object" && typeof (c as { path?: unknown }).path === "string");
@@ -40,8 +45,7 @@ function writtenRequests(intent: Record<string, unknown>): Array<Record<string, 
 }
 
 function writtenRules(intent: Record<string, unknown>): Array<Record<string, unknown>> {
-  const steps = (intent.steps as Array<Record<string, unknown>> | undefined) ?? [];
-  return steps.flatMap((step) => ((step.outcomes ?? []) as Array<Record<string, unknown>>).filter((rule) => typeof rule.use !== "string"));
+  return everyStep(intent).flatMap((step) => ((step.outcomes ?? []) as Array<Record<string, unknown>>).filter((rule) => typeof rule.use !== "string"));
 }
 
 describe("shipped intents are written to be read", () => {
@@ -52,13 +56,15 @@ describe("shipped intents are written to be read", () => {
     expect(deep).toEqual([]);
   });
 
-  it("write each lookup once: a read of the same path and parameters in two intents belongs in a library", () => {
+  it("write each lookup once: a read of the same path and parameters in two intents (steps, snapshot or undo) belongs in a library", () => {
     const seen = new Map<string, string>();
     const repeated: string[] = [];
     for (const { file, value } of intents) {
       for (const request of writtenRequests(value)) {
         if ((request.method ?? "GET") !== "GET") continue;
-        const key = JSON.stringify([request.path, request.params ?? {}, (request.query as { $filter?: unknown } | undefined)?.$filter ?? null]);
+        // Placeholder names do not make two reads different: /users/{id} and /users/{upn} are one path.
+        const params = Object.values((request.params ?? {}) as Record<string, unknown>);
+        const key = JSON.stringify([String(request.path).replace(/\{[^}]*\}/g, "{}"), params, (request.query as { $filter?: unknown } | undefined)?.$filter ?? null]);
         const first = seen.get(key);
         if (first && first !== file) repeated.push(`${key} in ${first} and ${file}`);
         else seen.set(key, file);
