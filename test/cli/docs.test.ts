@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -110,5 +110,45 @@ describe("`intents docs` on the shipped intents", () => {
     for (const intent of declared) expect(printed.out).toContain(`## ${intent.name}`);
     const bad = await captured(() => docsCommand.run(["--outt", "x.md"]));
     expect(bad).toMatchObject({ code: 2, err: expect.stringContaining("usage: intents docs") });
+  });
+});
+
+describe("intents docs --library", () => {
+  it("lists what the libraries in shared/ of the folder define: inputs, the request sent, the codes an outcome set fails with", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "docs-library-"));
+    mkdirSync(join(dir, "shared"));
+    writeFileSync(
+      join(dir, "shared", "mine.yaml"),
+      `apiVersion: intents/v1
+kind: Library
+description: Our own lookups.
+requests:
+  deviceById:
+    description: One managed device.
+    inputs:
+      id: { type: string, description: The device's id. }
+    request: { method: GET, path: "/deviceManagement/managedDevices/{id}", params: { id: "{{inputs.id}}" } }
+outcomes:
+  deviceNotFound:
+    inputs: { id: { type: string, required: false } }
+    rules:
+      - when: "{{response.status == 404}}"
+        result: failed
+        error: { code: DEVICE_NOT_FOUND, message: "No device {{inputs.id}}." }
+`,
+    );
+    const printed = await captured(() => docsCommand.run(["--library", "--dir", dir]));
+    expect(printed.code).toBe(0);
+    expect(printed.out).toBe(
+      [
+        "#### `intents/shared/mine.yaml`",
+        "",
+        "Our own lookups.",
+        "",
+        "- `deviceById` (request, GET /deviceManagement/managedDevices/{id}): One managed device. Inputs: `id` (string): The device's id.",
+        "- `deviceNotFound` (outcome set): Fails with `DEVICE_NOT_FOUND`. Inputs: `id` (string, optional).",
+        "",
+      ].join("\n"),
+    );
   });
 });

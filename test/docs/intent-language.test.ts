@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderHelpersMarkdown } from "../../engine/tooling/docs/helpers-markdown";
+import { renderLibraryMarkdown, sharedLibrary } from "../../engine/tooling/docs/library-markdown";
+import { builtinKindSpecs } from "../../engine/kinds";
 import { HELPER_DEFINITIONS } from "../../engine/language/expression";
 import demoTenant from "../../sandbox/fixtures/demo-tenant.json";
 
@@ -12,6 +14,17 @@ describe("docs/intent-language.md", () => {
   it("lists exactly the helpers `intents docs --helpers` prints, between its markers", () => {
     const section = doc.split("<!-- helpers:begin -->\n")[1]?.split("<!-- helpers:end -->")[0];
     expect(section, "the helper section (paste `npx intents docs --helpers` between the markers)").toBe(renderHelpersMarkdown());
+  });
+
+  it("lists exactly what the shipped libraries define, as `intents docs --library` prints it", () => {
+    const section = doc.split("<!-- library:begin -->\n")[1]?.split("<!-- library:end -->")[0];
+    const shared = sharedLibrary(builtinKindSpecs());
+    expect(section, "the library section (paste `npx intents docs --library` between the markers)").toBe(renderLibraryMarkdown(shared));
+    // Every name a library defines is in it, with its inputs.
+    for (const fragment of [...shared.library.requests.values(), ...shared.library.steps.values(), ...shared.library.outcomes.values()]) {
+      expect(section, fragment.name).toContain(`- \`${fragment.name}\` (`);
+      for (const input of Object.keys(fragment.inputs)) expect(section, `${fragment.name}.${input}`).toContain(`\`${input}\` (`);
+    }
   });
 
   it("documents every helper with its signature, semantics and an example", () => {
