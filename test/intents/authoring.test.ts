@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { analyze } from "../../engine/language/expression";
+import { analyze, parse, type Expr } from "../../engine/language/expression";
 
 const INTENTS = join(__dirname, "..", "..", "intents");
 
@@ -48,7 +48,44 @@ function writtenRules(intent: Record<string, unknown>): Array<Record<string, unk
   return everyStep(intent).flatMap((step) => ((step.outcomes ?? []) as Array<Record<string, unknown>>).filter((rule) => typeof rule.use !== "string"));
 }
 
+/** Comparisons and conditions a template writes in the call form (`eq a b`, `and a b`) instead of with operators. */
+function callFormOperators(text: string): string[] {
+  const OPERATORS = new Set(["eq", "ne", "lt", "gt", "in", "and", "or", "not"]);
+  const found: string[] = [];
+  const visit = (expr: Expr): void => {
+    if (expr.t === "call") {
+      if (OPERATORS.has(expr.name)) found.push(expr.name);
+      expr.args.forEach(visit);
+    } else if (expr.t === "compare" || expr.t === "logic") {
+      visit(expr.left);
+      visit(expr.right);
+    } else if (expr.t === "not") visit(expr.operand);
+  };
+  const pieces = (list: ReturnType<typeof parse>["pieces"]): void => {
+    for (const piece of list) {
+      if (piece.t === "value") visit(piece.expr);
+      else if (piece.t === "if") {
+        for (const branch of piece.branches) {
+          visit(branch.test);
+          pieces(branch.body);
+        }
+        pieces(piece.otherwise);
+      }
+    }
+  };
+  pieces(parse(text).pieces);
+  return found;
+}
+
 describe("shipped intents are written to be read", () => {
+  it("compare and combine with operators (a == b, x and not y), not the call form kept for old intents", () => {
+    const old = [...intents, ...libraries].flatMap(({ file, value }) =>
+      strings(value, file).flatMap(({ path, text }) => callFormOperators(text).map((name) => `${path}: ${name} in ${text}`)),
+    );
+    expect(old).toEqual([]);
+    expect(callFormOperators("{{#if eq fields.a 'x'}}{{and (ne a b) c}}{{/if}}")).toEqual(["eq", "and", "ne"]);
+  });
+
   it("nest no call more than two deep", () => {
     const deep = [...intents, ...libraries].flatMap(({ file, value }) =>
       strings(value, file).filter(({ text }) => analyze(text, { predicates: predicateNames }).depth > 2).map(({ path, text }) => `${path}: ${text}`),
