@@ -154,12 +154,15 @@ function effectOf(runbook: string, cases: readonly EffectCase[], manifest: Runbo
   };
 }
 
+/** The effects a file of runbook-effects.json's shape declares, for the runbooks of this manifest. */
+export function effectsFrom(data: unknown, manifest: RunbookManifest): Record<string, RunbookEffect> {
+  return Object.fromEntries(Object.entries((data as EffectsFile).effects).map(([runbook, effect]) => [runbook, effectOf(runbook, effect.cases, manifest)]));
+}
+
 /** runbooks/runbook-effects.json, beside the manifest. */
 function loadEffects(): Record<string, RunbookEffect> {
   const file = join(defaultManifestPath(), "..", "runbook-effects.json");
-  const data = JSON.parse(readFileSync(file, "utf8")) as EffectsFile;
-  const manifest = loadRunbookManifest();
-  return Object.fromEntries(Object.entries(data.effects).map(([runbook, effect]) => [runbook, effectOf(runbook, effect.cases, manifest)]));
+  return effectsFrom(JSON.parse(readFileSync(file, "utf8")), loadRunbookManifest());
 }
 
 /** One entry per runbook in runbooks/runbooks.json (a test keeps the two in step). */

@@ -4,6 +4,7 @@ import { startArmServer, type ArmServer } from "./support/arm-server";
 import { createManualClock } from "../support/manual-clock";
 import { driveStep, runbookServices } from "./support/drive-step";
 import { runbookTenant } from "./support/tenant";
+import { effectsFrom } from "../../sandbox/arm/runbook-effects";
 
 let server: ArmServer;
 let runs = 0;
@@ -81,5 +82,46 @@ describe("runbook effects on the sandbox tenant (same semantics as the PowerShel
     expect(await run(forward(""))).toMatchObject({ status: "changed", forwardingSmtpAddress: null });
     expect(mailboxOf("u-alex").forwardingSmtpAddress).toBeNull();
     expect(await run(forward(""))).toMatchObject({ status: "ok" });
+  });
+});
+
+describe("a new runbook's sandbox effect", () => {
+  it("is data alone: a manifest entry and an effect entry, its cases chosen by parameter, its result line worded by the data", () => {
+    const manifest = {
+      "Set-MailboxVisibility": {
+        description: "Shows or hides a mailbox in the address lists.",
+        parameters: { UserPrincipalName: { required: true }, Visible: { required: true, enum: ["true", "false"] } },
+      },
+    };
+    const data = {
+      effects: {
+        "Set-MailboxVisibility": {
+          cases: [
+            {
+              when: { Visible: "false" },
+              mailbox: "{UserPrincipalName}",
+              change: { hiddenFromAddressLists: true },
+              reasons: { changed: "{UserPrincipalName} is hidden now.", ok: "{UserPrincipalName} was hidden already." },
+              detail: { mailbox: "{UserPrincipalName}", hidden: true },
+            },
+            {
+              mailbox: "{UserPrincipalName}",
+              change: { hiddenFromAddressLists: false },
+              reasons: { changed: "{UserPrincipalName} shows again.", ok: "{UserPrincipalName} was shown already." },
+            },
+          ],
+        },
+      },
+    };
+    const effect = effectsFrom(JSON.parse(JSON.stringify(data)), manifest)["Set-MailboxVisibility"]!;
+    const tenant = runbookTenant();
+    const alex = () => tenant.users.find((user) => user.id === "u-alex")!.mailbox!;
+    expect(effect(tenant, { UserPrincipalName: "alex@contoso.com", Visible: "FALSE" }, 0)).toEqual({ status: "changed", reason: "alex@contoso.com is hidden now.", mailbox: "alex@contoso.com", hidden: true });
+    expect(alex().hiddenFromAddressListsEnabled).toBe(true);
+    expect(effect(tenant, { UserPrincipalName: "alex@contoso.com", Visible: "false" }, 0)).toMatchObject({ status: "ok", reason: "alex@contoso.com was hidden already." });
+    expect(effect(tenant, { UserPrincipalName: "alex@contoso.com", Visible: "true" }, 0)).toEqual({ status: "changed", reason: "alex@contoso.com shows again." });
+    expect(alex().hiddenFromAddressListsEnabled).toBe(false);
+    // No mailbox: Exchange's own answer, and nothing changes.
+    expect(effect(tenant, { UserPrincipalName: "nomail@contoso.com", Visible: "false" }, 0)).toMatchObject({ status: "failed" });
   });
 });
