@@ -110,6 +110,22 @@ describe("shipped intents are written to be read", () => {
     expect(repeated).toEqual([]);
   });
 
+  it("use a library's request rather than write it out: no intent GETs a path a library request reads", () => {
+    const offered = new Map<string, string>();
+    for (const { file, value } of libraries) {
+      for (const [name, fragment] of Object.entries((value.requests ?? {}) as Record<string, { request: { method?: string; path: string } }>)) {
+        if ((fragment.request.method ?? "GET") === "GET") offered.set(fragment.request.path.replace(/\{[^}]*\}/g, "{}"), `${name} (shared/${file})`);
+      }
+    }
+    expect(offered.size).toBeGreaterThan(5);
+    const written = intents.flatMap(({ file, value }) =>
+      writtenRequests(value)
+        .filter((request) => (request.method ?? "GET") === "GET" && offered.has(String(request.path).replace(/\{[^}]*\}/g, "{}")))
+        .map((request) => `${file}: GET ${String(request.path)} is ${offered.get(String(request.path).replace(/\{[^}]*\}/g, "{}"))}`),
+    );
+    expect(written).toEqual([]);
+  });
+
   it("write each outcome once: an error code decided in two intents belongs in a library outcome set", () => {
     const seen = new Map<string, string>();
     const repeated: string[] = [];
