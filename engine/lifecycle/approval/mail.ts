@@ -3,6 +3,7 @@
  * changes the page shows, why they are asked, and their own link (it works once, for them, until
  * it expires). Every value is HTML-escaped; the plan holds no secret (masked when it was made).
  */
+import { mailAccepted, sendMailRequest } from "../../clients/graph/send-mail";
 import type { GraphClient } from "../../clients/graph/types";
 import { ensureIntentError } from "../../core/errors";
 import type { EventSink } from "../../runtime/types";
@@ -63,15 +64,8 @@ export async function sendApprovalMail(
 ): Promise<boolean> {
   const mail = approvalMail(record, approver, link);
   try {
-    const response = await graph.request({
-      method: "POST",
-      path: `/users/${encodeURIComponent(mailbox)}/sendMail`,
-      body: {
-        message: { subject: mail.subject, body: { contentType: "HTML", content: mail.html }, toRecipients: [{ emailAddress: { address: approver.address } }] },
-        saveToSentItems: false,
-      },
-    });
-    const sent = response.status === 202 || response.status === 200;
+    const response = await graph.request(sendMailRequest(mailbox, { subject: mail.subject, to: [approver.address], body: { html: mail.html } }));
+    const sent = mailAccepted(response.status);
     if (!sent) events("approval.mail_failed", { runId: record.runId, approvalId: record.approvalId, status: response.status });
     return sent;
   } catch (thrown) {

@@ -1,4 +1,5 @@
 /** Sends failure mails through Graph sendMail; a failure to send is an event, never an exception. */
+import { mailAccepted, sendMailRequest } from "../../clients/graph/send-mail";
 import type { GraphClient } from "../../clients/graph/types";
 import { ensureIntentError } from "../../core/errors";
 import type { Clock, EventSink } from "../../runtime/types";
@@ -32,19 +33,8 @@ export class GraphFailureNotifier implements FailureNotifier {
     }
     const mail = buildFailureMail(notice.run, notice.result, notice.secretValues, new Date(this.clock.now()));
     try {
-      const response = await this.graph.request({
-        method: "POST",
-        path: `/users/${encodeURIComponent(mailbox)}/sendMail`,
-        body: {
-          message: {
-            subject: mail.subject,
-            body: { contentType: "HTML", content: mail.html },
-            toRecipients: recipients.map((address) => ({ emailAddress: { address } })),
-          },
-          saveToSentItems: false,
-        },
-      });
-      const sent = response.status === 202 || response.status === 200;
+      const response = await this.graph.request(sendMailRequest(mailbox, { subject: mail.subject, to: recipients, body: { html: mail.html } }));
+      const sent = mailAccepted(response.status);
       events("notification", { runId, sent, status: response.status, recipients: recipients.length });
     } catch (thrown) {
       events("notification", { runId, sent: false, code: ensureIntentError(thrown).code });

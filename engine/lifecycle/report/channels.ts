@@ -2,6 +2,7 @@
  * The channels the outbox delivers through, each turning one row into one attempt and its
  * outcome. PSA notes can also be looked for, which is how an ambiguous write is settled.
  */
+import { sendMailRequest } from "../../clients/graph/send-mail";
 import type { GraphClient } from "../../clients/graph/types";
 import { deliveryOutcome, type DeliveryOutcome } from "../../clients/http/delivery";
 import type { OutboundHttp } from "../../clients/http/outbound";
@@ -35,14 +36,7 @@ export function requesterMailChannel(graph: GraphClient, mailbox: string, clock:
     async deliver(row) {
       const mail = row.content as MailContent;
       try {
-        const response = await graph.request({
-          method: "POST",
-          path: `/users/${encodeURIComponent(mailbox)}/sendMail`,
-          body: {
-            message: { subject: mail.subject, body: { contentType: "Text", content: mail.text }, toRecipients: [{ emailAddress: { address: mail.to } }] },
-            saveToSentItems: false,
-          },
-        });
+        const response = await graph.request(sendMailRequest(mailbox, { subject: mail.subject, to: [mail.to], body: { text: mail.text } }));
         const text = typeof response.body === "string" ? response.body : JSON.stringify(response.body ?? "");
         return deliveryOutcome({ kind: "response", status: response.status, headers: response.headers ?? {}, text }, clock.now());
       } catch (thrown) {
