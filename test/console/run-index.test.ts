@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withEvents } from "../../engine/core/current-events";
 import { listRuns } from "../../engine/lifecycle/runs/run-query";
 import { TableKeptRequests } from "../../engine/lifecycle/store/kept-requests";
-import { partitionKey, TableRunIndex } from "../../engine/lifecycle/store/run-index";
+import { partitionKey, TableRunIndex, type RunIndexWriter } from "../../engine/lifecycle/store/run-index";
+import type { RunEntity } from "../../engine/lifecycle/store/run-records";
 import { TableRunStore } from "../../engine/lifecycle/store/table-run-store";
 import { openTable, tableClient } from "../../engine/lifecycle/store/tables";
 import type { RunInput } from "../../engine/lifecycle/execute/run-input";
@@ -50,11 +51,25 @@ async function partitionsOf(runId: string): Promise<string[]> {
   return found.sort();
 }
 
+/** An index whose claim write (status running) holds until the test opens it; it notes when each write starts and ends. */
+class GatedIndex implements RunIndexWriter {
+  readonly calls: string[] = [];
+  open: () => void = () => undefined;
+  private readonly gate = new Promise<void>((resolve) => (this.open = resolve));
+
+  async record(entity: RunEntity): Promise<void> {
+    this.calls.push(`start ${entity.status}`);
+    if (entity.status === "running") await this.gate;
+    this.calls.push(`end ${entity.status}`);
+  }
+}
+
 describe("the run index, written with the run record", () => {
   it("indexes a claimed run under all, status, intent, ticket, requester and target, and moves it as its status changes", async () => {
     const id = identity();
     const claim = await store.claim(id);
     if (claim.kind !== "claimed") throw new Error("expected a claim");
+    await claim.lease.indexed;
     expect(await partitionsOf(id.runId)).toEqual([
       "a", partitionKey("target", id.target), partitionKey("intent", "Password Reset"), partitionKey("requester", id.requester),
       partitionKey("status", "running"), partitionKey("ticket", id.ticketId),
@@ -91,6 +106,30 @@ describe("the run index, written with the run record", () => {
     expect((await listRuns(index, { ticket: failed.ticketId }, 10)).runs[0]?.status).toBe("partial");
   });
 
+  it("returns a claim while its entities are written, and indexes the run's next status only after them", async () => {
+    const gated = new GatedIndex();
+    const storage = { kind: "connection-string" as const, connectionString: azurite.connectionString };
+    const slow = new TableRunStore({
+      runs: tableClient(storage, "idxruns"), steps: tableClient(storage, "idxsteps"), clock, leaseMs: 60_000, sealKey: async () => "run-index-test-secret", index: gated,
+    });
+    const id = identity();
+    const claim = await slow.claim(id);
+    if (claim.kind !== "claimed") throw new Error("expected a claim");
+    expect(gated.calls).toEqual(["start running"]);
+    let indexed = false;
+    void claim.lease.indexed?.then(() => (indexed = true));
+    const finishing = claim.lease.finish({ status: "succeeded", message: "done", steps: [] });
+    // The run row, the truth, takes its end at once; its index waits for the claim's entities.
+    for (let reads = 0; reads < 100 && (await slow.get(id.runId))?.status !== "succeeded"; reads++);
+    expect((await slow.get(id.runId))?.status).toBe("succeeded");
+    expect(gated.calls).toEqual(["start running"]);
+    expect(indexed).toBe(false);
+    gated.open();
+    expect(await finishing).toMatchObject({ status: "succeeded" });
+    expect(indexed).toBe(true);
+    expect(gated.calls).toEqual(["start running", "end running", "start succeeded", "end succeeded"]);
+  });
+
   it("lets the run go on when its index cannot be written, and says so", async () => {
     const storage = { kind: "connection-string" as const, connectionString: azurite.connectionString };
     const broken = new TableRunStore({
@@ -100,7 +139,8 @@ describe("the run index, written with the run record", () => {
     const events: Array<{ event: string; fields: Record<string, unknown> }> = [];
     const id = identity();
     const claim = await withEvents((event, fields) => events.push({ event, fields }), () => broken.claim(id));
-    expect(claim.kind).toBe("claimed");
+    if (claim.kind !== "claimed") throw new Error("expected a claim");
+    await claim.lease.indexed;
     expect(events).toEqual([{ event: "run_index_failed", fields: { runId: id.runId, status: "running", storageStatus: 404 } }]);
   });
 });

@@ -180,6 +180,7 @@ describe("runs the sweep must not take, or cannot resume", () => {
     const run = identity(94_102, "Password Reset");
     const claim = await stack.deps.store.claim(run);
     if (claim.kind !== "claimed") throw new Error("not claimed");
+    await claim.lease.indexed; // as its runner waits before its first step
     // Well past a lease and the grace period, renewing as a live holder's heartbeat does.
     for (let i = 0; i < 24; i++) {
       clock.advance(LEASE_MS / 2);
@@ -208,6 +209,7 @@ describe("runs the sweep must not take, or cannot resume", () => {
     const run = identity(ticket, "Password Reset");
     const claim = await stack.deps.store.claim(run);
     if (claim.kind !== "claimed") throw new Error("not claimed");
+    await claim.lease.indexed; // as its runner waits before its first step
     await stack.deps.store.journal(run.runId).save("lookup", { result: { id: "lookup", kind: "graph.request", status: "ok", attempts: 1, durationMs: 40 }, outputs: {} });
     // The instance stops without a trace; nobody sends the webhook again.
     clock.advance(LEASE_MS + DEFAULT_ABANDONED_GRACE_MS + 1_000);

@@ -35,6 +35,7 @@ async function heldElsewhere(ticket: number, fields: Record<string, unknown>): P
   const runId = runIdFor(idempotencyKey(String(ticket), intent.name, mapped.identity));
   const claim = await stack.deps.store.claim({ runId, ticketId: String(ticket), intentName: intent.name });
   if (claim.kind !== "claimed") throw new Error("not claimed");
+  await claim.lease.indexed; // as its runner waits before its first step
   return { runId, lease: claim.lease };
 }
 

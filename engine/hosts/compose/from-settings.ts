@@ -89,8 +89,11 @@ export async function composeFromSettings(env: Env, options: ComposeOptions = {}
   const snapshot = options.catalogSnapshot ? { snapshotPath: options.catalogSnapshot.path, engine: options.catalogSnapshot.engine } : {};
   const catalog = await loadStartupCatalog(kinds, { dir: intentsDir, ...snapshot, events: options.events ?? ambientEvents });
   const engine = catalogEngine(catalog, policyGate(settings, catalog, intentsDir, graph), settings.calendar);
-  const reporting = await composeReporting(env, settings, { graph, clock, secrets, ...(options.reportQueue ? { queue: options.reportQueue } : {}) });
-  const approvals = await composeApprovals(env, settings, { graph, secrets, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
+  // Independent of each other: their tables and queue are created in one round of storage calls, not two.
+  const [reporting, approvals] = await Promise.all([
+    composeReporting(env, settings, { graph, clock, secrets, ...(options.reportQueue ? { queue: options.reportQueue } : {}) }),
+    composeApprovals(env, settings, { graph, secrets, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) }),
+  ]);
   const deps = await composePipeline(settings, {
     engine, kinds, graph, clock, sharedSecret, intentSettings: settings.plain, intentSecrets: intentSecretReader(secrets), reporter: reporting.reporter, undo,
     ...(approvals.approvals ? { approvals: approvals.approvals } : {}),

@@ -20,7 +20,7 @@ import { continuationHandler } from "../functions/handlers";
 import { composeFromSettings } from "../compose/from-settings";
 import { MAX_BODY_BYTES } from "../../inbound/webhook/body";
 import { CONTINUATION_QUEUE } from "../../lifecycle/continue/continuation-queue";
-import { openQueue } from "../../lifecycle/store/tables";
+import { queueClient } from "../../lifecycle/store/tables";
 import { startAzurite, type RunningAzurite } from "./azurite";
 import { appRoutes, startLocalServer } from "./http-adapter";
 import { startQueuePoller } from "./queue-poller";
@@ -195,7 +195,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     });
     closers.push(() => server.close());
     serverUrl = server.url;
-    const queue = await openQueue(loadSettings(env).storage, CONTINUATION_QUEUE);
+    // The pipeline created the queue while composing: no second round trip before the first answer.
+    const queue = queueClient(loadSettings(env).storage, CONTINUATION_QUEUE);
     const poller = startQueuePoller({ queue, handler: continuationHandler(deps), log, concurrency: continuationConcurrency(env) });
     closers.push(() => poller.stop());
     const schedules = startSchedulePoller({ handler: scheduleTimerHandler(deps), log });

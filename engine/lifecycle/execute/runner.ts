@@ -76,6 +76,15 @@ function storeFailed(error: IntentError): boolean {
 }
 
 export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events: EventSink): Promise<RunOutcome> {
+  try {
+    return await runHeld(deps, claimed, events);
+  } finally {
+    // However the run came out (a stop before any step included), its caller answers once the claim is indexed.
+    await claimed.lease.indexed;
+  }
+}
+
+async function runHeld(deps: PipelineDeps, claimed: ClaimedRun, events: EventSink): Promise<RunOutcome> {
   const { lease, input } = claimed;
   const { run } = input;
   const stop = new AbortController();
@@ -104,10 +113,13 @@ export async function runClaimed(deps: PipelineDeps, claimed: ClaimedRun, events
       // An approved run was judged before it waited; its plan is checked again instead (approval/apply.ts).
       if (approvalId) {
         carried = clearedInput(input);
+        await lease.indexed;
         return applyApproved(deps, { ...claimed, approvalId }, events, { deadline, attempt: lease.record.attempts, signal: stop.signal });
       }
+      // Policy only reads, so it goes on while the claim is indexed; nothing is asked or changed before the run can be found.
       const judged = judging ? await judgeRun(deps, claimed.intent, input, events, { startBy: deadline, signal: stop.signal }) : undefined;
       if (judged?.refused) return judged.refused;
+      await lease.indexed;
       if (judged?.approve && deps.approvals) return askForApproval(deps, deps.approvals, claimed.intent, input, judged.approve, events);
       if (judged) carried = clearedInput(input);
       return deps.engine.execute(claimed.intent, {

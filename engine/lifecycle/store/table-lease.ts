@@ -20,6 +20,8 @@ export class TableLease implements Lease {
     private readonly clock: Clock,
     private readonly leaseMs: number,
     private readonly index: RunIndexWriter,
+    /** The claim's index write, still going on: the lease's own index writes come after it. */
+    readonly indexed: Promise<void> = Promise.resolve(),
   ) {
     this.current = entity;
   }
@@ -72,6 +74,9 @@ export class TableLease implements Lease {
       throw storeError("record the run", error);
     }
     // A heartbeat changes nothing a list shows.
-    if (changes.status !== undefined) await this.index.record(this.current, before);
+    if (changes.status === undefined) return;
+    // After the claim's entities, so the status partition it wrote is the one this write moves the run out of.
+    await this.indexed;
+    await this.index.record(this.current, before);
   }
 }

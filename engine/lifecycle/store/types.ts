@@ -41,6 +41,13 @@ export interface Lease {
   readonly lost: boolean;
   /** Epoch ms until which the last write that reached the store holds the run: past it, another may take it. */
   readonly heldUntil: number;
+  /**
+   * Settles (never rejects) once the run index holds the state the claim gave the run. A claim
+   * returns before that, so policy reads while the index is written; the run waits for it before
+   * its first step or approval, so the abandoned-run sweep (which finds runs through the index) can
+   * find every run that may have changed something. Absent: indexed when the claim returned.
+   */
+  readonly indexed?: Promise<void>;
   renew(): Promise<void>;
   /** Records a final result (succeeded / partial / failed) and releases the run. */
   finish(result: RunResult): Promise<RunRecord>;
