@@ -27,7 +27,8 @@ import { convertToSharedYaml } from "../support/convert-to-shared";
 import { createManualClock } from "../support/manual-clock";
 import { ClockQueue } from "../lifecycle/report/clock-queue";
 import { webhook } from "./support/harness";
-import { notesOn, psaEnv } from "./support/psa-env";
+import { notesOn } from "./support/psa-notes";
+import { psaSimulatorSettings } from "../../engine/hosts/local/dev-stack";
 
 const SECRET = "report-back-secret-41c7";
 const WEBHOOK_KEY = "report-back-webhook-key-9d2e";
@@ -91,7 +92,7 @@ async function startApp(kind: PsaKind, extra: Record<string, string> = {}): Prom
     HELPDESK_EMAIL: "grace.taylor@contoso.com", MAIL_SENDER: "isaiah.langer@contoso.com",
     // The demo deployment's requester policy: its Service Desk (Megan) may ask on anyone's behalf.
     POLICY_FILE: DEMO_POLICY_PATH,
-    ...psaEnv(psas, kind), ...extra,
+    ...psaSimulatorSettings(psas, kind), ...extra,
   }, { clock, intentsDir, reportQueue: reports });
   const events: Array<Record<string, unknown>> = [];
   const log = (_level: string, line: string) => { events.push(JSON.parse(line) as Record<string, unknown>); };

@@ -13,7 +13,8 @@ import { approvalMails, SECRET, startApprovalStack, type ApprovalStack } from ".
 import { startTestAzurite, type RunningAzurite } from "../support/azurite";
 import { createManualClock } from "../support/manual-clock";
 import { SIGN_OUT_ONLY } from "../support/offboarding";
-import { notesOn, psaEnv } from "./support/psa-env";
+import { notesOn } from "./support/psa-notes";
+import { psaSimulatorSettings } from "../../engine/hosts/local/dev-stack";
 
 const clock = createManualClock(Date.parse("2026-12-02T09:00:00Z"));
 let azurite: RunningAzurite;
@@ -52,7 +53,7 @@ describe.each(PSA_KINDS)("every state on %s", (kind: PsaKind) => {
   let stack: ApprovalStack;
   const psa = () => psas[kind];
   beforeAll(async () => {
-    stack = await startApprovalStack({ sandbox, azurite, clock, env: psaEnv(psas, kind) });
+    stack = await startApprovalStack({ sandbox, azurite, clock, env: psaSimulatorSettings(psas, kind) });
   });
   afterAll(async () => { await stack?.close(); });
 

@@ -11,6 +11,7 @@ import { startTestAzurite, type RunningAzurite } from "../support/azurite";
 import { createManualClock } from "../support/manual-clock";
 import { startRecoveryStack, webhookFor, type RecoveryStack } from "../support/recovery-stack";
 import { SIGN_OUT_ONLY } from "../support/offboarding";
+import { holdNextRevoke, revokeHeld } from "./support/held-revoke";
 
 let azurite: RunningAzurite;
 let sandbox: Sandbox;
@@ -34,19 +35,11 @@ afterAll(async () => {
 });
 
 it("stops without a result or a mail when another instance took the run over, which finishes it", async () => {
-  await fetch(`${sandbox.url}/_sandbox/faults`, {
-    method: "POST", headers: { "content-type": "application/json" },
-    body: JSON.stringify({ kind: "latency", method: "POST", path: "/v1.0/users/*/revokeSignInSessions", latencyMs: 4_000, times: 1 }),
-  });
+  await holdNextRevoke(sandbox.url, 4_000);
   const body = webhookFor("User Offboarding", { ...SIGN_OUT_ONLY, "User Email": "diego.siciliani@contoso.com" }, 96_001);
   const slow = first.post(body);
   // The first instance has disabled the account and waits on its revoke: now the redelivery comes.
-  for (let i = 0; ; i++) {
-    const rules = (await (await fetch(`${sandbox.url}/_sandbox/faults`)).json()) as { value: Array<{ applied: number }> };
-    if (rules.value[0]?.applied === 1) break;
-    if (i > 500) throw new Error("the first instance never sent its revoke");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await revokeHeld(sandbox.url);
   const takeover = await second.post(body);
   expect(takeover.body).toMatchObject({ status: "succeeded", attempts: 2 });
   // The steps that ran (every option but these two is off): what the first instance finished comes back resumed.

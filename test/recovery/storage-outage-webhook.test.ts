@@ -14,6 +14,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { startAzurite, type RunningAzurite } from "../../engine/hosts/local/azurite";
 import { startRecoveryStack, webhookFor, type RecoveryStack } from "../support/recovery-stack";
 import { SIGN_OUT_ONLY } from "../support/offboarding";
+import { revokeHeld } from "./support/held-revoke";
 
 const LEASE_MS = 60_000;
 let dir: string;
@@ -26,22 +27,12 @@ const ADELE = "adele.vance@contoso.com";
 const revokes = () => stack.sandbox.requests().filter((r) => r.method === "POST" && r.path.endsWith("/revokeSignInSessions"));
 const failureMails = () => stack.mailTo("megan.bowen@contoso.com");
 
-/** Until the sandbox holds the run's revoke in its latency rule. */
-async function revokeHeld(): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    const rules = (await (await fetch(`${stack.sandbox.url}/_sandbox/faults`)).json()) as { value: Array<{ kind: string; applied: number }> };
-    if (rules.value.some((rule) => rule.kind === "latency" && rule.applied === 1)) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error("the run never sent its revoke");
-}
-
 /** Sends an offboarding whose revoke is slow, and takes storage away (and the queue, if asked) while it waits. */
 async function postThroughOutage(body: unknown, queueToo: boolean): Promise<{ status: number; body: any }> {
   await stack.clearFaults();
   await stack.faults([{ kind: "latency", method: "POST", path: "/v1.0/users/*/revokeSignInSessions", latencyMs: 1_000, times: 1 }]);
   const answered = stack.post(body);
-  await revokeHeld();
+  await revokeHeld(stack.sandbox.url);
   const tablePort = portOf(azurite.tableUrl);
   const queuePort = portOf(azurite.queueUrl);
   await azurite.close();

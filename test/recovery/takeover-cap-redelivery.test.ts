@@ -12,6 +12,7 @@ import { startTestAzurite, type RunningAzurite } from "../support/azurite";
 import { createManualClock } from "../support/manual-clock";
 import { startRecoveryStack, webhookFor, type RecoveryStack } from "../support/recovery-stack";
 import { SIGN_OUT_ONLY } from "../support/offboarding";
+import { holdNextRevoke, revokeHeld } from "./support/held-revoke";
 
 let azurite: RunningAzurite;
 let sandbox: Sandbox;
@@ -34,18 +35,10 @@ afterAll(async () => {
 });
 
 it("a redelivery past the cap ends the run failed instead of running it again; the old holder stops quietly", async () => {
-  await fetch(`${sandbox.url}/_sandbox/faults`, {
-    method: "POST", headers: { "content-type": "application/json" },
-    body: JSON.stringify({ kind: "latency", method: "POST", path: "/v1.0/users/*/revokeSignInSessions", latencyMs: 8_000, times: 1 }),
-  });
+  await holdNextRevoke(sandbox.url, 8_000);
   const body = webhookFor("User Offboarding", { ...SIGN_OUT_ONLY, "User Email": "diego.siciliani@contoso.com" }, 96_101);
   const slow = first.post(body);
-  for (let i = 0; ; i++) {
-    const rules = (await (await fetch(`${sandbox.url}/_sandbox/faults`)).json()) as { value: Array<{ applied: number }> };
-    if (rules.value[0]?.applied === 1) break;
-    if (i > 500) throw new Error("the first instance never sent its revoke");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await revokeHeld(sandbox.url);
   const sentBefore = sandbox.requests().length;
   const ended = await second.post(body);
   expect(ended.body).toMatchObject({ status: "failed", attempts: 2, error: { code: "RUN_ABANDONED" } });
