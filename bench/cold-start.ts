@@ -122,6 +122,11 @@ export async function measureColdStart(runs: number): Promise<ColdStartFigure> {
       EXCHANGE_BASE_URL: sandbox.exchangeBaseUrl, EXCHANGE_ACCESS_TOKEN: "sandbox", EXCHANGE_TENANT_ID: sandbox.tenant.tenantId,
       ...psaSimulatorSettings(psas), AzureWebJobsStorage: azurite.connectionString,
     };
+    // The measuring side's own first fetch (Node's HTTP client loading) is not the server's start.
+    await (await fetch(`${sandbox.url}/_sandbox/requests`)).arrayBuffer();
+    // One start first, unmeasured: it creates the storage account's tables and queues, which every
+    // later start of a deployment finds made.
+    await once_(services, 899_999);
     const figures: ColdStartFigure[] = [];
     for (let i = 0; i < runs; i++) figures.push(await once_(services, 900_000 + i));
     figures.sort((a, b) => a.firstAnswerMs - b.firstAnswerMs);

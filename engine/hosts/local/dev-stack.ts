@@ -14,6 +14,7 @@ import { approvalSweepHandler } from "../functions/approval-handlers";
 import { abandonedSweepHandler } from "../functions/abandoned-runs-handler";
 import { invokeTimer } from "../functions/invoke";
 import { loadSettings } from "../config";
+import { ensureIntentError } from "../../core/errors";
 import { jsonEventSink } from "../../core/events";
 import { lazyModule } from "../../core/lazy-module";
 import { continuationHandler } from "../functions/handlers";
@@ -24,6 +25,7 @@ import { queueClient } from "../../lifecycle/store/tables";
 import { startAzurite, type RunningAzurite } from "./azurite";
 import { appRoutes, startLocalServer } from "./http-adapter";
 import { startQueuePoller } from "./queue-poller";
+import { afterFirstAnswer } from "./first-answer";
 import { localNotifications } from "./notifications";
 import { SignInCodes } from "../../inbound/console/auth/sign-in-codes";
 import { startSchedulePoller } from "./schedule-poller";
@@ -87,6 +89,11 @@ export interface DevStack {
   sharedSecret: string;
   /** What was started or used, one line each, for the start banner. */
   describe: string[];
+  /**
+   * The change-notification lines for the banner, once the subscriptions are reconciled: after the
+   * server's first answer, or a second after it listens when no request comes (./first-answer.ts).
+   */
+  subscriptions: Promise<string[]>;
   /** The PSA simulators, when no PSA is configured. */
   psa?: PsaSandboxes;
   /** A fresh one-time link that signs a browser in to the console (`/api/console`), as the local operator or as `actingAs` (an address). */
@@ -121,6 +128,9 @@ export function psaSimulatorSettings(psas: PsaSandboxes, kind = "connectwise"): 
 
 /** How often `npm start` sweeps the report outbox, the approvals and abandoned runs (the Function App's timers run every five minutes). */
 const LOCAL_SWEEP_MS = 5 * 60_000;
+
+/** With no request to answer first, the change-notification subscriptions are made this long after the server listens. */
+const SUBSCRIBE_WHEN_QUIET_MS = 1_000;
 
 export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
   const env: Record<string, string | undefined> = { ...options.env };
@@ -222,10 +232,21 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     abandoned.unref();
     closers.push(async () => clearInterval(abandoned));
     describe.push(host.approvals);
-    closers.push(() => notifications.close());
-    describe.push(...(await notifications.start(server.url)));
+    // Graph's handshake and the subscription rows take a few round trips: they follow the first
+    // answer (./first-answer.ts). A failure is a line in the banner, not a server that does not start.
+    const upkeep = afterFirstAnswer(server.server, SUBSCRIBE_WHEN_QUIET_MS);
+    let closing = false;
+    const subscriptions = upkeep.ready
+      .then((go) => (go && !closing ? notifications.start(server.url) : []))
+      .catch((error: unknown) => [`change notifications: not subscribed (${ensureIntentError(error).code})`]);
+    closers.push(async () => {
+      closing = true;
+      upkeep.cancel();
+      await subscriptions;
+      await notifications.close();
+    });
     return {
-      url: server.url, sharedSecret: env.INTENT_SHARED_SECRET, describe, ...(psas ? { psa: psas } : {}),
+      url: server.url, sharedSecret: env.INTENT_SHARED_SECRET, describe, subscriptions, ...(psas ? { psa: psas } : {}),
       consoleSignInLink: (actingAs?: string) => `${server.url}/api/console/signin?code=${signInCodes.issue()}${actingAs ? `&as=${encodeURIComponent(actingAs)}` : ""}`,
       drainReports: () => reports.pollOnce(), drainContinuations: () => poller.pollOnce(), close: closeAll,
     };

@@ -55,6 +55,7 @@ export async function run(args: string[]): Promise<number> {
   ];
   if (stack.sharedSecret === LOCAL_DEV_SECRET) lines.push(`X-Intent-Secret: ${LOCAL_DEV_SECRET} (local default; set INTENT_SHARED_SECRET to change it)`);
   process.stdout.write(`${lines.join("\n")}\nPress Ctrl-C to stop.\n`);
+  void stack.subscriptions.then((subscribed) => process.stdout.write(`${subscribed.join("\n")}\n`));
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
