@@ -70,6 +70,9 @@ describe("TableRunStore", () => {
     const won = takeovers.filter((o) => o.kind === "claimed");
     expect(won).toHaveLength(1);
     expect(won[0]?.kind === "claimed" && won[0].takenOver && won[0].lease.record.attempts).toBe(2);
+    // Only the claim that made the run may skip reading its checkpoints: a takeover has some to restore.
+    expect(first.lease.fresh).toBe(true);
+    expect(won[0]?.kind === "claimed" && won[0].lease.fresh).toBe(false);
     // The stalled first owner learns it lost the run instead of overwriting the new owner's record.
     await first.lease.finish(result("failed"));
     expect(first.lease.lost).toBe(true);
@@ -89,6 +92,7 @@ describe("TableRunStore", () => {
     if (retry.kind !== "claimed") return;
     expect(retry.lease.record.attempts).toBe(2);
     expect(retry.lease.record.result).toBeUndefined();
+    expect(retry.lease.fresh).toBe(false);
     expect(Object.keys(await other.journal(id.runId).load())).toEqual(["one"]);
   });
 

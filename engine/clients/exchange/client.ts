@@ -1,4 +1,4 @@
-import { Pool } from "undici";
+import { Pool } from "../http/pool";
 import { systemClock, type Clock } from "../../core/clock";
 import { IntentError } from "../../core/errors";
 import type { EventSink } from "../../core/events";

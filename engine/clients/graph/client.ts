@@ -1,4 +1,4 @@
-import { Pool } from "undici";
+import { Pool } from "../http/pool";
 import { systemClock, type Clock } from "../../core/clock";
 import type { EventSink } from "../../core/events";
 import { createGate } from "../http/gate";

@@ -1,5 +1,5 @@
 /** HTTP to systems we report to (PSAs, webhook receivers): a keep-alive pool per origin, a deadline per request. */
-import { Pool } from "undici";
+import { Pool } from "./pool";
 import { exchange, type ExchangeResult } from "./exchange";
 
 export const DEFAULT_OUTBOUND_TIMEOUT_MS = 15_000;

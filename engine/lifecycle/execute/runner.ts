@@ -11,7 +11,7 @@
  */
 import { tappedEvents } from "../../core/current-events";
 import { ensureIntentError, type IntentError } from "../../core/errors";
-import type { EventSink, RunResult } from "../../runtime/types";
+import type { EventSink, RunJournal, RunResult } from "../../runtime/types";
 import type { Lease } from "../store/types";
 import { FAILED_MESSAGE } from "../../runtime/run-result";
 import { forgetKept, keepForRetry, noteThrottling } from "../runs/operator-records";
@@ -68,6 +68,14 @@ function crashed(thrown: unknown): RunResult {
 function approvedBefore(lease: Lease): string | undefined {
   const approval = lease.record.result?.approval;
   return approval?.state === "approved" ? approval.id : undefined;
+}
+
+/**
+ * The journal of a run its claim just made: no step of it can be recorded yet, so the run starts
+ * without reading its checkpoints (a storage round trip before the first step of every new run).
+ */
+function unreadJournal(journal: RunJournal): RunJournal {
+  return { load: async () => ({}), save: (stepId, checkpoint) => journal.save(stepId, checkpoint) };
 }
 
 /** True when the store failed: the run's progress could not be recorded, which is no failure of the run. */
@@ -127,7 +135,7 @@ async function runHeld(deps: PipelineDeps, claimed: ClaimedRun, events: EventSin
         run,
         // Not `{ ...deps.services, events }`: V8 adds a key after a spread on a slow path, ~1 µs a run.
         services: Object.assign({}, deps.services, { events }),
-        journal: deps.store.journal(run.runId),
+        journal: lease.fresh ? unreadJournal(deps.store.journal(run.runId)) : deps.store.journal(run.runId),
         deadline,
         attempt: lease.record.attempts,
         signal: stop.signal,

@@ -22,6 +22,7 @@ export class TableLease implements Lease {
     private readonly index: RunIndexWriter,
     /** The claim's index write, still going on: the lease's own index writes come after it. */
     readonly indexed: Promise<void> = Promise.resolve(),
+    readonly fresh = false,
   ) {
     this.current = entity;
   }

@@ -186,7 +186,7 @@ export class TableRunStore implements RunStore {
     try {
       const response = await this.options.runs.createEntity(entity);
       // Indexed while the run is judged: the lease's first write and the run's first step wait for it (Lease.indexed).
-      return this.lease({ ...entity, etag: response.etag }, this.index.record(entity));
+      return this.lease({ ...entity, etag: response.etag }, this.index.record(entity), true);
     } catch (error) {
       if (storageStatus(error) === 409) return undefined;
       throw storeError("claim the run", error);
@@ -226,8 +226,8 @@ export class TableRunStore implements RunStore {
     return { ...withoutKeptInput(entity), ...keptInputColumns(input, await this.options.sealKey()) };
   }
 
-  private lease(entity: RunEntity, indexed?: Promise<void>): Lease {
-    return new TableLease(this.options.runs, entity, this.options.clock, this.options.leaseMs, this.index, indexed);
+  private lease(entity: RunEntity, indexed?: Promise<void>, fresh = false): Lease {
+    return new TableLease(this.options.runs, entity, this.options.clock, this.options.leaseMs, this.index, indexed, fresh);
   }
 
   private async read(runId: string): Promise<RunEntity | undefined> {

@@ -48,6 +48,8 @@ export interface Lease {
    * find every run that may have changed something. Absent: indexed when the claim returned.
    */
   readonly indexed?: Promise<void>;
+  /** Made by this claim: nothing of the run is recorded yet, so its checkpoints need no read. */
+  readonly fresh?: boolean;
   renew(): Promise<void>;
   /** Records a final result (succeeded / partial / failed) and releases the run. */
   finish(result: RunResult): Promise<RunRecord>;
