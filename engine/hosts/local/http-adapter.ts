@@ -12,6 +12,8 @@ import type { ConsoleDepsProvider } from "../functions/console-handlers";
 import type { HttpHandler } from "../functions/handlers";
 import { invokeHttp, jsonAnswer, type PlainResponse } from "../functions/invoke";
 import { httpRoutes } from "../functions/routes";
+import { IntentError } from "../../core/errors";
+import { errorAnswer } from "../../inbound/webhook/answers";
 
 export interface Route {
   method: string;
@@ -112,8 +114,10 @@ export interface LocalServerOptions {
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const server = createServer((request, response) => {
     void serve(options, request, response).catch(() => {
-      if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
-      response.end(JSON.stringify({ message: "Something went wrong on our side; the helpdesk has been told." }));
+      // The answer every unexpected failure gets (the webhook's own), never the error itself.
+      const answer = errorAnswer(new IntentError("INTERNAL", "The local server failed to serve a request."));
+      if (!response.headersSent) response.writeHead(answer.status, { "content-type": "application/json" });
+      response.end(JSON.stringify(answer.body));
     });
   });
   await new Promise<void>((resolve, reject) => {
