@@ -8,7 +8,7 @@
  * constants and field defaults, in fragment-data.ts.
  */
 import type { ErrorCode } from "../../core/errors";
-import type { DocPath, SourceFile } from "./source";
+import type { DocPath } from "./source";
 import type { Fragment, Library, LibraryRule } from "./library-types";
 import { DataExpander } from "./fragment-data";
 import { pathKey, type Origin } from "./fragment-origins";
@@ -43,10 +43,7 @@ class Expander {
   readonly inputs: Expansion["inputs"] = [];
   readonly unresolved = new Set<number>();
 
-  constructor(
-    private readonly library: Library,
-    private readonly source: SourceFile,
-  ) {}
+  constructor(private readonly library: Library) {}
 
   private problem(code: ErrorCode, message: string, path: DocPath, key = false): void {
     this.problems.push({ code, message, path, ...(key ? { key } : {}) });
@@ -209,8 +206,8 @@ class Expander {
   }
 }
 
-export function expandFragments(spec: unknown, library: Library, source: SourceFile): Expansion {
-  const expander = new Expander(library, source);
+export function expandFragments(spec: unknown, library: Library): Expansion {
+  const expander = new Expander(library);
   const expanded = isObject(spec) ? expander.expand(spec) : spec;
   return { spec: expanded, origins: expander.origins, problems: expander.problems, inputs: expander.inputs, unresolved: expander.unresolved };
 }

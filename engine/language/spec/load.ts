@@ -69,7 +69,7 @@ function loadSource(source: SourceFile, options: LoadOptions, library: Library):
   const value = schemaDiagnostics.length > 0 ? withoutSchemaErrors(source.value) : source.value;
   const diagnostics: Diagnostic[] = [...schemaDiagnostics];
   try {
-    const expansion = expandFragments(value, library, source);
+    const expansion = expandFragments(value, library);
     const report = diagnosticReporter(source, undefined, diagnostics);
     for (const problem of expansion.problems) report(problem.code, problem.message, problem.path, { key: problem.key === true });
     const predicates = predicateTable(expansion.spec as IntentSpec, library);

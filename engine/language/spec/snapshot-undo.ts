@@ -68,7 +68,7 @@ interface PartAnalysis {
 
 function analyzePart(source: SourceFile, derived: IntentSpec, roots: Readonly<Record<string, DocPath>>, options: AnalyzeOptions, part: IntentPart): PartAnalysis {
   const rerooted = reroot(source, roots);
-  const expansion: Expansion = expandFragments(derived, options.library ?? EMPTY_LIBRARY, rerooted);
+  const expansion: Expansion = expandFragments(derived, options.library ?? EMPTY_LIBRARY);
   const diagnostics: Diagnostic[] = [];
   const report = diagnosticReporter(rerooted, undefined, diagnostics);
   for (const problem of expansion.problems) report(problem.code, problem.message, problem.path, { key: problem.key === true });
