@@ -99,7 +99,7 @@ export function checkReference(spec: IntentSpec, scope: Scope, parts: string[], 
     case "steps": {
       if (second === undefined || !scope.all.has(second)) return unknown(`no step "${second ?? ""}"`);
       if (!scope.earlier.has(second)) {
-        return { ok: false, code: "SPEC_FORWARD_REFERENCE", message: `"${shown}": step "${second}" does not run before this point` };
+        return { ok: false, code: "SPEC_FORWARD_REFERENCE", message: `"${shown}": step "${second}" does not run before this point (a step reads only the steps above it: move "${second}" up, or read it in a later step)` };
       }
       if (third === "status" && fourth === undefined) return { ok: true, secret: false };
       if (third !== "output") return unknown(`a step exposes only .status and .output.<name>`);
