@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request as undiciRequest } from "undici";
-import type { GraphClient, GraphRequest, GraphResponse } from "../../engine/clients/graph/types";
+import type { BatchRequest, GraphClient, GraphRequest, GraphResponse } from "../../engine/clients/graph/types";
 import { IntentError } from "../../engine/core/errors";
 
 export interface Received {
@@ -88,9 +88,13 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
       let answer: Answer;
       if (req.method === "POST" && req.url === "/v1.0/$batch") {
-        const items = (body as { requests: Array<{ id: string; method: string; url: string; headers?: Record<string, string>; body?: unknown }> }).requests;
+        const items = (body as { requests: Array<{ id: string; method: string; url: string; headers?: Record<string, string>; body?: unknown; dependsOn?: string[] }> }).requests;
+        const statuses = new Map<string, number>();
         const responses = items.map((item) => {
-          const a = dispatch(parse(item.method, `/v1.0${item.url}`, item.headers ?? {}, item.body, true));
+          // As Graph: an item whose dependency failed is not run, and answers 424.
+          const failed = (item.dependsOn ?? []).some((id) => { const status = statuses.get(id) ?? 0; return status < 200 || status > 299; });
+          const a = failed ? graphError(424, "FailedDependency", "A request it depends on failed.") : dispatch(parse(item.method, `/v1.0${item.url}`, item.headers ?? {}, item.body, true));
+          statuses.set(item.id, a.status);
           return { id: item.id, status: a.status, headers: a.headers ?? {}, body: a.body };
         });
         answer = { status: 200, body: { responses: responses.reverse() } };
@@ -137,11 +141,17 @@ export function createTestGraphClient(baseUrl: string, token: string): GraphClie
   };
   return {
     request: (request) => send(request),
-    async batch(requests) {
+    async batch(requests: BatchRequest[]) {
       const out: GraphResponse[] = [];
       for (let start = 0; start < requests.length; start += 20) {
         const chunk = requests.slice(start, start + 20);
-        const items = chunk.map((r, i) => ({ id: String(i + 1), method: r.method, url: relativeUrl(r), ...(r.body === undefined ? {} : { body: r.body, headers: { "content-type": "application/json" } }) }));
+        const items = chunk.map((r, i) => ({
+          id: String(i + 1),
+          method: r.method,
+          url: relativeUrl(r),
+          ...(r.body === undefined ? {} : { body: r.body, headers: { "content-type": "application/json" } }),
+          ...(r.dependsOn?.length ? { dependsOn: r.dependsOn.map((earlier) => String(earlier - start + 1)) } : {}),
+        }));
         const answer = await send({ method: "POST", path: "/$batch", body: { requests: items } });
         const responses = (answer.body as { responses: Array<{ id: string; status: number; headers?: Record<string, string>; body?: unknown }> }).responses;
         for (const item of items) {

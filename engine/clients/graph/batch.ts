@@ -5,7 +5,7 @@ import { resolveRetryPolicy, retryDelay, type RetryPolicy } from "../http/retry-
 import { toGraphResponse } from "./response";
 import type { Sender } from "./sender";
 import { encodeQuery, targetFor, type GraphBase } from "./target";
-import type { GraphRequest, GraphRequestOptions, GraphResponse } from "./types";
+import type { BatchRequest, GraphRequestOptions, GraphResponse } from "./types";
 
 /** Graph's limit on requests in one `/$batch` body. */
 const BATCH_LIMIT = 20;
@@ -22,7 +22,7 @@ export interface BatchSettings {
 interface BatchItem {
   index: number;
   idempotent: boolean;
-  wire: { id: string; method: string; url: string; headers?: Record<string, string>; body?: unknown };
+  wire: { id: string; method: string; url: string; headers?: Record<string, string>; body?: unknown; dependsOn?: string[] };
 }
 
 interface WireAnswer {
@@ -33,11 +33,13 @@ interface WireAnswer {
 }
 
 /**
- * Sends independent requests through `/$batch`, 20 per round trip (chunks in parallel). Items
+ * Sends requests through `/$batch`, 20 per round trip (chunks in parallel). Items
  * Graph throttled (429/503, or 504 when idempotent) are resubmitted together after the longest wait any of them asked
- * for; answers are returned in the order of `requests` whatever order Graph used.
+ * for; answers are returned in the order of `requests` whatever order Graph used. An item that
+ * depends on another (`dependsOn`) and got 424 is not resubmitted: its caller decides whether it
+ * is still wanted once the other has its answer.
  */
-export async function sendBatch(settings: BatchSettings, requests: GraphRequest[], options: GraphRequestOptions = {}): Promise<GraphResponse[]> {
+export async function sendBatch(settings: BatchSettings, requests: BatchRequest[], options: GraphRequestOptions = {}): Promise<GraphResponse[]> {
   const startedAt = settings.clock.now();
   const items = requests.map((request, index) => toItem(settings.base, request, index));
   const chunks: BatchItem[][] = [];
@@ -89,7 +91,8 @@ async function runChunk(
     for (const item of pending) {
       const wire = byId.get(item.wire.id);
       if (wire === undefined) throw new IntentError("GRAPH_ERROR", `[POST] /$batch: the answer has no response for request ${item.wire.id} (${item.wire.method} ${item.wire.url})`);
-      const answer = itemResponse(wire, submissions.get(item.index) ?? 1);
+      // An envelope the sender sent more than once (throttled, its answer lost) sent its items as often.
+      const answer = itemResponse(wire, (submissions.get(item.index) ?? 1) + outer.attempts - 1);
       if (outer.afterLostAnswer || lost.has(item.index)) answer.afterLostAnswer = true;
       if (answer.status === 500 || answer.status === 502 || answer.status === 504) lost.add(item.index);
       answers[item.index] = answer;
@@ -105,11 +108,11 @@ async function runChunk(
     settings.events("graph.batch.retry", { items: again.length, delayMs: waitMs });
     stats.resubmitted += again.length;
     await settings.clock.sleep(waitMs, options.signal);
-    pending = again.map((entry) => entry.item);
+    pending = alone(again.map((entry) => entry.item));
   }
 }
 
-function toItem(base: GraphBase, request: GraphRequest, index: number): BatchItem {
+function toItem(base: GraphBase, request: BatchRequest, index: number): BatchItem {
   const target = targetFor(base, request); // validates the path and settles idempotency
   const headers = { ...(request.headers ?? {}) };
   if (request.body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === "content-type")) {
@@ -118,7 +121,30 @@ function toItem(base: GraphBase, request: GraphRequest, index: number): BatchIte
   const wire: BatchItem["wire"] = { id: String(index + 1), method: request.method, url: request.path + encodeQuery(request.query) };
   if (Object.keys(headers).length > 0) wire.headers = headers;
   if (request.body !== undefined) wire.body = request.body;
+  if (request.dependsOn?.length) wire.dependsOn = request.dependsOn.map((earlier) => dependencyId(earlier, index));
   return { index, idempotent: target.idempotent, wire };
+}
+
+/** Graph resolves `dependsOn` inside one `$batch` only: an earlier request of the same chunk. */
+function dependencyId(earlier: number, index: number): string {
+  if (!Number.isInteger(earlier) || earlier < 0 || earlier >= index || Math.floor(earlier / BATCH_LIMIT) !== Math.floor(index / BATCH_LIMIT)) {
+    throw new IntentError("INTERNAL", `Batch request ${index} cannot depend on request ${earlier}: only an earlier one of the same ${BATCH_LIMIT}.`);
+  }
+  return String(earlier + 1);
+}
+
+/**
+ * The items of a resubmission, each without the dependencies left behind: an item Graph ran (its
+ * answer was not 424) ran after what it depends on had succeeded, so that is settled.
+ */
+function alone(items: BatchItem[]): BatchItem[] {
+  const ids = new Set(items.map((item) => item.wire.id));
+  return items.map((item) => {
+    if (!item.wire.dependsOn) return item;
+    const { dependsOn, ...wire } = item.wire;
+    const kept = dependsOn.filter((id) => ids.has(id));
+    return { ...item, wire: kept.length > 0 ? { ...wire, dependsOn: kept } : wire };
+  });
 }
 
 function answersById(body: unknown): Map<string, WireAnswer> {

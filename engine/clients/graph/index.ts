@@ -7,7 +7,7 @@ import type { GraphClient } from "./types";
 export { createGraphClient, DEFAULT_GRAPH_BASE_URL, type GraphClientOptions } from "./client";
 export { createTokenProvider, graphScope, type TokenProvider } from "./auth";
 export { graphResponseError } from "./errors";
-export type { GraphClient, GraphRequest, GraphRequestOptions, GraphResponse, RetryPolicy } from "./types";
+export type { BatchRequest, GraphClient, GraphRequest, GraphRequestOptions, GraphResponse, RetryPolicy } from "./types";
 
 /**
  * The Graph client a deployment's settings describe: GRAPH_BASE_URL (default the public cloud)

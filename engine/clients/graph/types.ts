@@ -26,6 +26,16 @@ export interface GraphRequest {
   idempotent?: boolean;
 }
 
+/** One request of a `/$batch`. */
+export interface BatchRequest extends GraphRequest {
+  /**
+   * Indices of earlier requests of the same call (and the same 20) this one waits for: Graph runs
+   * it only once they succeeded and answers 424 Failed Dependency otherwise. Graph takes a batch
+   * whose requests are all independent or form one chain.
+   */
+  dependsOn?: readonly number[];
+}
+
 export interface GraphResponse {
   status: number;
   /** Lower-cased header names. */
@@ -70,10 +80,10 @@ export interface GraphClient {
    */
   request(request: GraphRequest, options?: GraphRequestOptions): Promise<GraphResponse>;
   /**
-   * Sends many independent requests through `/$batch` (at most 20 per round trip), resubmitting
-   * throttled items after their Retry-After. Answers come back in the order of `requests`.
+   * Sends many requests through `/$batch` (at most 20 per round trip), resubmitting throttled
+   * items after their Retry-After. Answers come back in the order of `requests`.
    */
-  batch(requests: GraphRequest[], options?: GraphRequestOptions): Promise<GraphResponse[]>;
+  batch(requests: BatchRequest[], options?: GraphRequestOptions): Promise<GraphResponse[]>;
   /** GETs a collection and follows `@odata.nextLink` to the end; returns every item of `value`. */
   getAll(request: GraphRequest, options?: GraphRequestOptions): Promise<{ items: unknown[]; attempts: number; pages: number }>;
 }

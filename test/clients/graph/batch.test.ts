@@ -10,6 +10,7 @@ interface WireItem {
   url: string;
   headers?: Record<string, string>;
   body?: unknown;
+  dependsOn?: string[];
 }
 
 let server: ScriptedServer | undefined;
@@ -122,5 +123,53 @@ describe("batch", () => {
       code: "GRAPH_UNREACHABLE",
     });
     expect(server.requests).toHaveLength(1);
+  });
+
+  it("sends dependsOn as the ids of earlier items, and leaves a 424 (its dependency failed) to the caller", async () => {
+    const clock = createManualClock();
+    server = await serve(
+      batchEndpoint((item, round) => (item.method === "PATCH" ? (round === 1 ? { status: 429, headers: { "Retry-After": "2" } } : { status: 204 }) : { status: 424, body: { error: { code: "FailedDependency" } } })),
+      clock,
+    );
+    const { client } = clientFor(server, { clock });
+    const answers = await client.batch([
+      { method: "PATCH", path: "/users/u1", body: { accountEnabled: false } },
+      { method: "POST", path: "/users/u2/sendMail", body: {}, idempotent: true, dependsOn: [0] },
+    ]);
+    expect(itemsOf(server.requests[0]!).map((item) => [item.id, item.dependsOn])).toEqual([["1", undefined], ["2", ["1"]]]);
+    // The write alone is resubmitted after its Retry-After; the mail Graph did not run is not.
+    expect(server.requests.map((request) => itemsOf(request).map((item) => item.method))).toEqual([["PATCH", "POST"], ["PATCH"]]);
+    expect(answers.map((a) => [a.status, a.attempts])).toEqual([[204, 2], [424, 1]]);
+  });
+
+  it("resubmits a throttled item that depended on one that succeeded, without the dependency", async () => {
+    const clock = createManualClock();
+    server = await serve(batchEndpoint((item, round) => (item.method === "POST" && round === 1 ? { status: 503, headers: { "Retry-After": "3" } } : { status: item.method === "POST" ? 202 : 204 })), clock);
+    const { client } = clientFor(server, { clock });
+    const answers = await client.batch([
+      { method: "PATCH", path: "/users/u1", body: { accountEnabled: false } },
+      { method: "POST", path: "/users/u2/sendMail", body: {}, idempotent: true, dependsOn: [0] },
+    ]);
+    expect(itemsOf(server.requests[1]!)).toEqual([{ id: "2", method: "POST", url: "/users/u2/sendMail", headers: { "Content-Type": "application/json" }, body: {} }]);
+    expect(answers.map((a) => [a.status, a.attempts])).toEqual([[204, 1], [202, 2]]);
+    expect(clock.sleeps).toEqual([3_000]);
+  });
+
+  it("refuses a dependency Graph could not resolve: a later item, or one in another round trip of 20", async () => {
+    server = await serve(batchEndpoint(() => ({ status: 204 })));
+    const { client } = clientFor(server, { clock: createManualClock() });
+    await expect(client.batch([{ method: "DELETE", path: "/users/u1", dependsOn: [1] }, { method: "DELETE", path: "/users/u2" }])).rejects.toMatchObject({ code: "INTERNAL" });
+    const across = removals(21).map((request, i) => (i === 20 ? { ...request, dependsOn: [19] } : request));
+    await expect(client.batch(across)).rejects.toMatchObject({ code: "INTERNAL" });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("counts the sends of an item whose /$batch was sent again after its answer was lost", async () => {
+    const clock = createManualClock();
+    const endpoint = batchEndpoint(() => ({ status: 204 }));
+    server = await serve((request, index) => (index === 0 ? { status: 504 } : endpoint(request)), clock);
+    const { client } = clientFor(server, { clock });
+    const answers = await client.batch([{ method: "PATCH", path: "/users/u1", body: { accountEnabled: false } }]);
+    expect(answers.map((a) => [a.status, a.attempts, a.afterLostAnswer])).toEqual([[204, 2, true]]);
   });
 });
