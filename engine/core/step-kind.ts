@@ -113,7 +113,17 @@ export interface GraphRead {
   headers?: Record<string, string>;
 }
 
-/** Graph's answer to one read, as the Graph client gives it. */
+/** One Graph request of any method as the Graph client takes it (the engine passes it on unchanged). */
+export interface GraphCall {
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  path: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: unknown;
+  idempotent?: boolean;
+}
+
+/** Graph's answer to one request (a read, or a request sent in another's `$batch`), as the Graph client gives it. */
 export interface GraphReadAnswer {
   status: number;
   headers: Record<string, string>;
@@ -125,6 +135,12 @@ export interface GraphReadAnswer {
 export interface GraphReads {
   requests: GraphRead[];
   answer(responses: GraphReadAnswer[]): KindAnswer;
+}
+
+/** A step's input as one Graph request, and how Graph's answer to it becomes the kind's answer. */
+export interface GraphSend {
+  request: GraphCall;
+  answer(response: GraphReadAnswer): KindAnswer;
 }
 
 /** What a kind's `run` sees of its step; the clients it calls came from its factory. */
@@ -196,6 +212,13 @@ export interface StepKindSpec<Input = any> {
    * Absent, or undefined for an input, when the step cannot be answered that way.
    */
   graphReads?(input: Input): GraphReads | undefined;
+  /**
+   * The input as one Graph request and how its answer becomes this kind's answer: lets the engine
+   * send it in the same `$batch` as the write before it, to run only if that write succeeded (a
+   * delivery after the write that set what it hands over). Absent, or undefined for an input, when
+   * the step cannot be sent that way.
+   */
+  graphSend?(input: Input): GraphSend | undefined;
 }
 
 /** A step kind with its work: made by a factory that received the clients it calls. */
@@ -203,4 +226,10 @@ export interface StepKind<Input = any> extends StepKindSpec<Input> {
   run(input: Input, ctx: StepRunContext): Promise<KindAnswer>;
   /** For-each over many inputs in fewer round trips (Graph `$batch`). */
   runMany?(inputs: Input[], ctx: StepRunContext): Promise<KindAnswer[]>;
+  /**
+   * Sends the step's request and then `next` in one Graph `$batch`, `next` depending on it: this
+   * step's answer as `run` gives it, and Graph's answer to `next`, absent when Graph did not run it
+   * (this request failed: 424 Failed Dependency).
+   */
+  runThen?(input: Input, next: GraphCall, ctx: StepRunContext): Promise<{ answer: KindAnswer; next?: GraphReadAnswer }>;
 }

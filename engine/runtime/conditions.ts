@@ -42,7 +42,8 @@ function standInsOf(expr: Expr, scope: object): string[] {
   return [...names];
 }
 
-function conjuncts(expr: Expr): Expr[] {
+/** The parts of an `and` chain, leftmost first (the order they are evaluated in, stopping at a false one). */
+export function conjuncts(expr: Expr): Expr[] {
   return expr.t === "logic" && expr.op === "and" ? [...conjuncts(expr.left), ...conjuncts(expr.right)] : [expr];
 }
 

@@ -14,6 +14,7 @@ import { FAILED_MESSAGE, finishRun } from "./run-result";
 import { readSecretSettings } from "./secret-settings";
 import { SECRET_VALUES } from "../language/template/secret-slot";
 import { createScope, nullOutputs, type RunScope } from "./scope";
+import { sendAlong } from "./sent-along";
 import { runStepOnce, type StepAttempt, type StepEnv } from "./step-runner";
 import { calendarOf, isTimed, RunTimeline, startDue } from "./timing";
 import { scheduledRun } from "./scheduled-result";
@@ -133,6 +134,7 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
     ...((options.attempt ?? 1) > 1 ? { retrying: true } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.prefetched ? { prefetched: options.prefetched } : {}),
+    ...(mode === "live" && !options.offline ? { sentAlong: new Map() } : {}),
     secrets: redactor,
   };
   const checkpoints = await loadCheckpoints(journal);
@@ -166,7 +168,7 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
     return finishRun(intent, scope, steps, redactor, mode, snapshot.resumeAfterMs);
   }
   if (snapshot.kind === "stop") return finishRun(intent, scope, steps, redactor, mode);
-  for (const step of intent.plan.steps) {
+  for (const [index, step] of intent.plan.steps.entries()) {
     // A run whose lease was lost stops between steps: whoever holds the run now goes on from here.
     if (options.signal?.aborted) return finishRun(intent, scope, steps, redactor, mode, 0);
     const saved = checkpoints[step.id];
@@ -180,10 +182,12 @@ export async function execute(intent: CompiledIntent, options: ExecuteOptions): 
     }
     const due = timeline && step.after ? await timeline.waitBefore(step, applies(step, scope), checkpoints, journal, services.clock.now()) : undefined;
     if (timeline && due !== undefined) return scheduledRun(intent, scope, steps, redactor, { step: step.id, due }, timeline.calendar, services.clock.now());
-    if (options.deadline !== undefined && services.clock.now() >= options.deadline) {
+    // A delivery already sent with its write has its answer: taking it sends nothing.
+    if (options.deadline !== undefined && services.clock.now() >= options.deadline && !runEnv.sentAlong?.has(step.id)) {
       return finishRun(intent, scope, steps, redactor, mode, 0);
     }
-    const env: StepEnv = saved ? { ...runEnv, ...(saved.state === undefined ? {} : { state: saved.state }), ...(saved.retry ? { retry: saved.retry } : {}) } : runEnv;
+    const along = sendAlong(step, intent.plan.steps[index + 1], scope, runEnv, checkpoints);
+    const env: StepEnv = saved ? { ...runEnv, ...(saved.state === undefined ? {} : { state: saved.state }), ...(saved.retry ? { retry: saved.retry } : {}) } : along ? { ...runEnv, along } : runEnv;
     const started = services.clock.now();
     const attempt = await attemptStep(step, scope, env);
     // What a stopped run did last is not recorded: the new holder sees the step as not done.

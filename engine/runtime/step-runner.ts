@@ -13,6 +13,7 @@ import { nextDelivery } from "./delivery";
 import { decide, type Decision } from "./outcomes";
 import type { Redactor } from "../core/redaction";
 import { scopeWith } from "./scope";
+import type { SendAlong, SentAlong } from "./sent-along";
 import { renderInput } from "./step-input";
 import { withStepTimeout } from "./step-timeout";
 import type { DeliveryRetry, EngineServices, ReportedError, RunMode } from "./types";
@@ -55,6 +56,10 @@ export interface StepEnv {
   signal?: AbortSignal;
   /** Steps' answers read before the run (ExecuteOptions.prefetched). */
   prefetched?: Array<{ stepId: string; answer: KindAnswer }>;
+  /** The delivery this step's write carries in its `$batch` (./sent-along.ts). */
+  along?: SendAlong;
+  /** Live runs: answers of deliveries Graph ran in their write's `$batch`, by step id. */
+  sentAlong?: SentAlong;
 }
 
 /** Stand-ins for every output of a step an offline plan does not run. */
@@ -92,6 +97,7 @@ export function kindContext(step: CompiledStep, env: StepEnv, state: unknown, si
 
 async function callKind(step: CompiledStep, input: unknown, env: StepEnv): Promise<KindAnswer | { suspend: StepAttempt["suspend"] }> {
   const kind = runnableKind(step, env);
+  if (env.along && kind.runThen && !kind.isReadOnly(input)) return sendThen(step, kind, input, env, env.along);
   let state = env.state;
   for (;;) {
     const answer = await withStepTimeout(step, (signal) => kind.run(input, kindContext(step, env, state, signal)));
@@ -101,6 +107,13 @@ async function callKind(step: CompiledStep, input: unknown, env: StepEnv): Promi
     await env.services.clock.sleep(answer.pending.resumeAfterMs, env.signal);
     state = answer.pending.state;
   }
+}
+
+/** The write and the delivery after it in one `$batch`; the delivery keeps Graph's answer when Graph ran it after the write succeeded. */
+async function sendThen(step: CompiledStep, kind: StepKind, input: unknown, env: StepEnv, along: SendAlong): Promise<KindAnswer> {
+  const { answer, next } = await withStepTimeout(step, (signal) => kind.runThen!(input, along.request, kindContext(step, env, env.state, signal)));
+  if (next && kind.classify(answer.response).success) along.ran(next);
+  return answer;
 }
 
 /** One more request of the step's kind (adoption's look-up, replacement, resend): never pending. */
@@ -161,9 +174,10 @@ export function deferred(thrown: unknown, env: StepEnv): StepAttempt | undefined
 /** The kind's answer, or (for a step that adopts) undefined when the kind threw without one. */
 async function firstAnswer(step: CompiledStep, input: unknown, env: StepEnv): Promise<KindAnswer | { suspend: StepAttempt["suspend"] } | { lost: IntentError }> {
   try {
-    // Read before the run, in requester policy's $batch (ExecuteOptions.prefetched).
-    const prefetched = env.prefetched?.find((read) => read.stepId === step.id);
-    if (prefetched) return prefetched.answer;
+    // Read before the run, in requester policy's $batch (ExecuteOptions.prefetched), or sent in
+    // the $batch of the write before it (./sent-along.ts).
+    const prefetched = env.prefetched?.find((read) => read.stepId === step.id)?.answer ?? env.sentAlong?.get(step.id);
+    if (prefetched) return prefetched;
     return await callKind(step, input, env);
   } catch (thrown) {
     const error = ensureIntentError(thrown);

@@ -47,6 +47,7 @@ export const mailSendSpec: StepKindSpec<MailInput> = {
   graphRequests: () => [{ method: "POST", path: "/users/{from}/sendMail", at: [] }],
   describe: toRequest,
   classify: classifyGraph,
+  graphSend: (input) => ({ request: toRequest(input), answer: (response) => ({ response: responseView(response), attempts: response.attempts }) }),
 };
 
 export function mailSend({ graph }: GraphKindDeps): StepKind<MailInput> {

@@ -53,5 +53,11 @@ export function graphRequest({ graph }: GraphKindDeps): StepKind<GraphRequestInp
       const responses = await graph.batch(inputs.map((input) => toGraphRequest(input, ctx.idempotent)), graphOptions(ctx));
       return responses.map((response, i) => ({ response: responseView(response, inputs[i]?.method), attempts: response.attempts, ...lostBefore(response) }));
     },
+    async runThen(input, next, ctx) {
+      const [own, then] = await graph.batch([toGraphRequest(input, ctx.idempotent), { ...next, dependsOn: [0] }], graphOptions(ctx));
+      const answer: KindAnswer = { response: responseView(own!, input.method), attempts: own!.attempts, ...lostBefore(own!) };
+      // 424: Graph did not run it, since this request failed (first, or before it was resubmitted).
+      return then!.status === 424 ? { answer } : { answer, next: then! };
+    },
   };
 }
