@@ -105,14 +105,6 @@ export interface KindAnswer {
   pending?: { resumeAfterMs: number; state: unknown };
 }
 
-/** One Graph GET as the Graph client takes it (the engine passes it on unchanged). */
-export interface GraphRead {
-  method: "GET";
-  path: string;
-  query?: Record<string, string>;
-  headers?: Record<string, string>;
-}
-
 /** One Graph request of any method as the Graph client takes it (the engine passes it on unchanged). */
 export interface GraphCall {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -121,6 +113,11 @@ export interface GraphCall {
   headers?: Record<string, string>;
   body?: unknown;
   idempotent?: boolean;
+}
+
+/** One Graph GET. */
+export interface GraphRead extends Pick<GraphCall, "path" | "query" | "headers"> {
+  method: "GET";
 }
 
 /** Graph's answer to one request (a read, or a request sent in another's `$batch`), as the Graph client gives it. */

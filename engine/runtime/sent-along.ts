@@ -46,9 +46,8 @@ export interface AlongEnv {
 /** The delivery `step` may carry in its `$batch`, when `next` is one that may go along. */
 export function sendAlong(step: CompiledStep, next: CompiledStep | undefined, scope: object, env: AlongEnv, checkpoints: Record<string, StepCheckpoint>): SendAlong | undefined {
   const sent = env.sentAlong;
-  if (env.mode !== "live" || env.offline || !sent || !next?.delivers || !next.kind.graphSend) return undefined;
-  if (checkpoints[step.id] || checkpoints[next.id] || !single(step) || !single(next) || !settlesAsAlone(step)) return undefined;
-  if ([next.when, ...templatesOf(next.with)].some((template) => template && readsStep(template, step.id))) return undefined;
+  if (env.mode !== "live" || env.offline || !sent || !next?.kind.graphSend || !mayGoAlong(step, next)) return undefined;
+  if (checkpoints[step.id] || checkpoints[next.id]) return undefined;
   try {
     if (!holds(next.when, scope)) return undefined;
     const send = next.kind.graphSend(renderInput(next, scope));
@@ -57,6 +56,18 @@ export function sendAlong(step: CompiledStep, next: CompiledStep | undefined, sc
     // What fails to render here fails again in the delivery itself, where it is reported.
     return undefined;
   }
+}
+
+const decided = new WeakMap<CompiledStep, { next: CompiledStep; goes: boolean }>();
+
+/** What the steps are says whether `next` may go along with `step`: decided once per compiled pair, not every run. */
+function mayGoAlong(step: CompiledStep, next: CompiledStep): boolean {
+  const known = decided.get(step);
+  if (known?.next === next) return known.goes;
+  const goes = next.delivers && single(step) && single(next) && settlesAsAlone(step)
+    && ![next.when, ...templatesOf(next.with)].some((template) => template && readsStep(template, step.id));
+  decided.set(step, { next, goes });
+  return goes;
 }
 
 /** One request now, under the client's own settings. */

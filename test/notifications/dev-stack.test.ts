@@ -44,7 +44,10 @@ describe("npm start with a triggered intent", () => {
       });
       expect(answer.status).toBe(200);
       const answeredAt = ((await (await fetch(`${control}/_sandbox/requests`)).json()) as { value: Array<{ sequence: number }> }).value.at(-1)?.sequence ?? 0;
-      expect((await stack.subscriptions).find((line) => line.startsWith("change notifications:"))).toContain("subscriptions: users");
+      const banner = await stack.subscriptions;
+      expect(banner.find((line) => line.startsWith("change notifications:"))).toContain("subscriptions: users");
+      // The storage connection string carries the account key: the banner never shows it.
+      expect(banner.join("\n")).not.toMatch(/AccountKey|DefaultEndpointsProtocol/);
       const posts = await subscriptionPosts();
       expect(posts).toHaveLength(1);
       // The run's Graph requests all came before the subscription was made.

@@ -237,7 +237,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     const upkeep = afterFirstAnswer(server.server, SUBSCRIBE_WHEN_QUIET_MS);
     let closing = false;
     const subscriptions = upkeep.ready
-      .then((go) => (go && !closing ? notifications.start(server.url) : []))
+      .then(() => (closing ? [] : notifications.start(server.url)))
       .catch((error: unknown) => [`change notifications: not subscribed (${ensureIntentError(error).code})`]);
     closers.push(async () => {
       closing = true;

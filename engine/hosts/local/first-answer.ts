@@ -6,22 +6,22 @@
 import type { Server } from "node:http";
 
 export interface FirstAnswer {
-  /** Resolves true when upkeep may begin, false when cancelled first. */
-  ready: Promise<boolean>;
-  /** The server is closing: resolve at once, with false. */
+  /** Resolves when upkeep may begin, or when cancelled. */
+  ready: Promise<void>;
+  /** The server is closing: resolve at once (the caller knows it closed). */
   cancel(): void;
 }
 
 export function afterFirstAnswer(server: Server, quietMs: number): FirstAnswer {
-  let settle: (go: boolean) => void = () => undefined;
-  const ready = new Promise<boolean>((resolve) => { settle = resolve; });
-  const timer = setTimeout(() => done(true), quietMs);
-  const onRequest = (_request: unknown, response: { once(event: "close", listener: () => void): void }) => response.once("close", () => done(true));
+  let settle: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => { settle = resolve; });
+  const timer = setTimeout(done, quietMs);
+  const onRequest = (_request: unknown, response: { once(event: "close", listener: () => void): void }) => response.once("close", done);
   server.once("request", onRequest);
-  function done(go: boolean): void {
+  function done(): void {
     clearTimeout(timer);
     server.off("request", onRequest);
-    settle(go);
+    settle();
   }
-  return { ready, cancel: () => done(false) };
+  return { ready, cancel: done };
 }

@@ -16,9 +16,8 @@ const TIMER_MS = 6 * 3_600_000;
 export interface LocalNotifications {
   /** Serve it before start(): the sandbox's handshake arrives while start() creates subscriptions. */
   route: Route;
-  /** Composes, starts the poller and reconciles once; returns lines for the start banner. */
+  /** Composes, starts the poller and reconciles once; returns lines for the start banner. Close only once it has settled. */
   start(serverUrl: string): Promise<string[]>;
-  /** Waits for a start still under way, then stops the poller and the timer. */
   close(): Promise<void>;
 }
 
@@ -28,36 +27,28 @@ export function localNotifications(env: Env, host: NotificationHost, log: (level
   const provider = () => ready;
   let poller: QueuePoller | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let starting: Promise<unknown> = Promise.resolve();
   const reconcile = (deps: NotificationDeps) =>
     reconcileSubscriptions(deps, (event, fields) => log("info", JSON.stringify({ event, ...fields })));
   return {
     route: { method: "POST", pattern: "/api/notifications", name: "notifications", handler: notificationsHandler(provider) },
-    start(serverUrl) {
-      const started = begin(serverUrl);
-      starting = started.catch(() => undefined);
-      return started;
+    async start(serverUrl) {
+      const url = env.NOTIFICATION_URL ?? `${serverUrl}/api/notifications`;
+      const deps = await composeNotifications({ ...env, NOTIFICATION_URL: url }, host);
+      resolveDeps(deps);
+      poller = startQueuePoller({ queue: deps.queueClient, handler: notificationQueueHandler(provider), log });
+      const report = await reconcile(deps);
+      timer = setInterval(() => void reconcile(deps).catch(() => undefined), TIMER_MS);
+      timer.unref();
+      const watched = [...report.created, ...report.renewed, ...report.kept];
+      return [
+        `change notifications: ${url} (${deps.triggers.length} triggered intent(s); subscriptions: ${watched.join(", ") || "none"}${report.failed.length ? `; failed: ${report.failed.map((f) => `${f.resource} ${f.code}`).join(", ")}` : ""})`,
+        // The connection string holds the account key: the banner names the setting, never its value.
+        "subscriptions: npx intents subscriptions (with this server's AzureWebJobsStorage)",
+      ];
     },
     async close() {
-      await starting;
       if (timer) clearInterval(timer);
       await poller?.stop();
     },
   };
-
-  async function begin(serverUrl: string): Promise<string[]> {
-    const url = env.NOTIFICATION_URL ?? `${serverUrl}/api/notifications`;
-    const deps = await composeNotifications({ ...env, NOTIFICATION_URL: url }, host);
-    resolveDeps(deps);
-    poller = startQueuePoller({ queue: deps.queueClient, handler: notificationQueueHandler(provider), log });
-    const report = await reconcile(deps);
-    timer = setInterval(() => void reconcile(deps).catch(() => undefined), TIMER_MS);
-    timer.unref();
-    const watched = [...report.created, ...report.renewed, ...report.kept];
-    return [
-      `change notifications: ${url} (${deps.triggers.length} triggered intent(s); subscriptions: ${watched.join(", ") || "none"}${report.failed.length ? `; failed: ${report.failed.map((f) => `${f.resource} ${f.code}`).join(", ")}` : ""})`,
-      // The connection string holds the account key: the banner names the setting, never its value.
-      "subscriptions: npx intents subscriptions (with this server's AzureWebJobsStorage)",
-    ];
-  }
 }

@@ -1,5 +1,6 @@
 /** `mail:send`: Graph `POST /users/{from}/sendMail` (202 Accepted). */
 import { classifyGraph, responseView, toGraphRequest } from "./input";
+import type { GraphResponse } from "../../clients/graph/types";
 import { graphOptions, type GraphKindDeps } from "./request";
 import type { KindAnswer, StepKind, StepKindSpec } from "../../core/step-kind";
 
@@ -31,6 +32,11 @@ function toRequest(input: MailInput) {
   return toGraphRequest({ method: "POST", path: "/users/{from}/sendMail", params: { from: input.from }, body: { message, saveToSentItems: false } }, true);
 }
 
+/** Graph's answer to the sendMail, sent alone or in a write's `$batch`. */
+function answerOf(response: GraphResponse): KindAnswer {
+  return { response: responseView(response), attempts: response.attempts };
+}
+
 export const mailSendSpec: StepKindSpec<MailInput> = {
   id: "mail:send",
   description: "Sends a mail through Graph sendMail from a mailbox the app may send as.",
@@ -47,15 +53,14 @@ export const mailSendSpec: StepKindSpec<MailInput> = {
   graphRequests: () => [{ method: "POST", path: "/users/{from}/sendMail", at: [] }],
   describe: toRequest,
   classify: classifyGraph,
-  graphSend: (input) => ({ request: toRequest(input), answer: (response) => ({ response: responseView(response), attempts: response.attempts }) }),
+  graphSend: (input) => ({ request: toRequest(input), answer: answerOf }),
 };
 
 export function mailSend({ graph }: GraphKindDeps): StepKind<MailInput> {
   return {
     ...mailSendSpec,
     async run(input, ctx): Promise<KindAnswer> {
-      const response = await graph.request(toRequest(input), graphOptions(ctx));
-      return { response: responseView(response), attempts: response.attempts };
+      return answerOf(await graph.request(toRequest(input), graphOptions(ctx)));
     },
   };
 }

@@ -1,5 +1,5 @@
 /** `graph:request`: one Graph request; a for-each of them goes through `$batch`. */
-import type { GraphClient } from "../../clients/graph/types";
+import type { GraphClient, GraphResponse } from "../../clients/graph/types";
 import { classifyGraph, graphRequestSchema, lintGraphRequest, literalGraphRequest, responseView, toGraphRequest, type GraphRequestInput } from "./input";
 import type { KindAnswer, StepKind, StepKindSpec, StepRunContext } from "../../core/step-kind";
 import { graphBodyUrlSlots } from "./body-urls";
@@ -42,20 +42,24 @@ export const graphRequestSpec: StepKindSpec<GraphRequestInput> = {
       : undefined,
 };
 
+/** The kind's answer from Graph's, however the request went (alone, in a batch, before another). */
+function answerOf(response: GraphResponse, method: GraphRequestInput["method"] | undefined): KindAnswer {
+  return { response: responseView(response, method), attempts: response.attempts, ...lostBefore(response) };
+}
+
 export function graphRequest({ graph }: GraphKindDeps): StepKind<GraphRequestInput> {
   return {
     ...graphRequestSpec,
     async run(input, ctx): Promise<KindAnswer> {
-      const response = await graph.request(toGraphRequest(input, ctx.idempotent), graphOptions(ctx));
-      return { response: responseView(response, input.method), attempts: response.attempts, ...lostBefore(response) };
+      return answerOf(await graph.request(toGraphRequest(input, ctx.idempotent), graphOptions(ctx)), input.method);
     },
     async runMany(inputs, ctx): Promise<KindAnswer[]> {
       const responses = await graph.batch(inputs.map((input) => toGraphRequest(input, ctx.idempotent)), graphOptions(ctx));
-      return responses.map((response, i) => ({ response: responseView(response, inputs[i]?.method), attempts: response.attempts, ...lostBefore(response) }));
+      return responses.map((response, i) => answerOf(response, inputs[i]?.method));
     },
     async runThen(input, next, ctx) {
       const [own, then] = await graph.batch([toGraphRequest(input, ctx.idempotent), { ...next, dependsOn: [0] }], graphOptions(ctx));
-      const answer: KindAnswer = { response: responseView(own!, input.method), attempts: own!.attempts, ...lostBefore(own!) };
+      const answer = answerOf(own!, input.method);
       // 424: Graph did not run it, since this request failed (first, or before it was resubmitted).
       return then!.status === 424 ? { answer } : { answer, next: then! };
     },

@@ -68,28 +68,27 @@ export function queueClient(storage: StorageSettings, name: string): QueueClient
 
 export async function openTable(storage: StorageSettings, name: string): Promise<TableClient> {
   const client = tableClient(storage, name);
-  const found = await existing(storage);
-  if (found.tables.has(name)) return client;
-  try {
-    await client.createTable(); // an existing table is not an error (the SDK swallows its 409)
-  } catch (error) {
-    throw storeError(`create table ${name}`, error);
-  }
-  found.tables.add(name);
+  // An existing table is not an error to createTable (the SDK swallows its 409).
+  await made(storage, "tables", name, () => client.createTable(), `create table ${name}`);
   return client;
 }
 
 export async function openQueue(storage: StorageSettings, name: string): Promise<QueueClient> {
   const client = queueClient(storage, name);
-  const found = await existing(storage);
-  if (found.queues.has(name)) return client;
-  try {
-    await client.createIfNotExists();
-  } catch (error) {
-    throw storeError(`create queue ${name}`, error);
-  }
-  found.queues.add(name);
+  await made(storage, "queues", name, () => client.createIfNotExists(), `create queue ${name}`);
   return client;
+}
+
+/** Creates the table or queue unless the account's listing has it. */
+async function made(storage: StorageSettings, kind: keyof Existing, name: string, create: () => Promise<unknown>, action: string): Promise<void> {
+  const found = (await existing(storage))[kind];
+  if (found.has(name)) return;
+  try {
+    await create();
+  } catch (error) {
+    throw storeError(action, error);
+  }
+  found.add(name);
 }
 
 interface Existing {
